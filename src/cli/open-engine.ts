@@ -1,0 +1,95 @@
+/**
+ * What every verb that touches the data needs: settings, the store, the master key,
+ * and the engine on top, plus the config file (if any) checked against the store.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { AuthorizationServer } from '../core/authorization-server.js';
+import { parseConfigText } from '../core/config/load.js';
+import { serverSchema, type ConfigFile } from '../core/config/schema.js';
+import { ConfigError } from '../core/errors.js';
+import { bootstrapManagement } from '../management/bootstrap.js';
+import { ADMIN_ROLE } from '../management/management-api.js';
+import type { Store } from '../core/ports/storage.js';
+import { loadMasterKey } from '../server/master-key-source.js';
+import { openStore } from '../server/open-store.js';
+import { resolveSettings, type ServerSettings } from '../server/settings.js';
+
+export interface Flags {
+  host?: string;
+  port?: number;
+  issuer?: string;
+  data?: string;
+  config?: string;
+}
+
+export function readConfigText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** The `server:` section is needed before the store is open (it can name the port and issuer). */
+function serverSection(text: string, source: string): ConfigFile['server'] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch {
+    return undefined; // reported properly by parseConfigText below
+  }
+  const result = serverSchema.safeParse((raw as { server?: unknown } | null)?.server ?? {});
+  if (!result.success) throw new ConfigError(`${source}: server: ${result.error.issues[0]?.message ?? 'invalid'}`);
+  return result.data;
+}
+
+export async function loadConfigAgainst(store: Store, text: string, source: string): Promise<ConfigFile> {
+  const [apis, roles] = await Promise.all([store.listApis(), store.listRoles()]);
+  return parseConfigText(text, source, { apis, roles: roles.map((r) => r.name) });
+}
+
+export interface OpenedData {
+  settings: ServerSettings;
+  store: Store;
+  masterKey: Buffer;
+  warnings: string[];
+  configText?: string;
+}
+
+export function openData(flags: Flags, env: NodeJS.ProcessEnv = process.env): OpenedData {
+  const configText = flags.config !== undefined ? readConfigText(flags.config) : undefined;
+  const server = configText !== undefined ? serverSection(configText, flags.config!) : undefined;
+  const settings = resolveSettings({ flags, env, ...(server ? { server } : {}) });
+  const store = openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir } : { dataDir: settings.dataDir });
+  const master = loadMasterKey({ env, dataDir: settings.dataDir, shared: store.kind === 'postgres' });
+  const opened: OpenedData = { settings, store, masterKey: master.key, warnings: master.warning ? [master.warning] : [] };
+  if (configText !== undefined) opened.configText = configText;
+  return opened;
+}
+
+/**
+ * The issuer the server last started with, as the store records it: the audience the
+ * tessera-admin role grants (`<issuer>/api/v1`). Without it, a command run without
+ * --issuer next to a server started with another one would mint tokens the server
+ * refuses, and re-point the admin role at the wrong management API.
+ */
+async function issuerOnRecord(store: Store): Promise<string | undefined> {
+  const role = await store.getRole(ADMIN_ROLE);
+  const audiences = Object.keys(role?.permissions ?? {}).filter((a) => a.endsWith('/api/v1'));
+  return audiences.length === 1 ? audiences[0]!.slice(0, -'/api/v1'.length) : undefined;
+}
+
+export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.env) {
+  const data = openData(flags, env);
+  try {
+    await data.store.migrate();
+    const issuer = data.settings.issuer ?? (await issuerOnRecord(data.store)) ?? `http://${data.settings.host}:${data.settings.port}`;
+    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey });
+    const bootstrap = await bootstrapManagement(engine, env);
+    return { ...data, engine, bootstrap };
+  } catch (error) {
+    await data.store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,91 @@
+/** `tessera start`: run the server (creating the store and keys on first run). */
+import { AuthorizationServer } from '../../core/authorization-server.js';
+import { bootstrapManagement } from '../../management/bootstrap.js';
+import { listen } from '../../http/http-server.js';
+import { createLogger } from '../../http/logger.js';
+import { loadConfigAgainst, openData } from '../open-engine.js';
+import { COMMON_FLAGS, parseFlags, portFlag } from '../parse-flags.js';
+import { describeSummary } from '../../core/config/describe-summary.js';
+import type { Verb } from './verb.js';
+
+export const startVerb: Verb = {
+  name: 'start',
+  summary: 'run the authorization server',
+  usage: `tessera start [--port 9000] [--host 127.0.0.1] [--data DIR] [--config FILE] [--issuer URL]
+
+Runs Tessera. The first start creates the store and the signing keys.
+  --port N        port to listen on (default 9000; env TESSERA_PORT)
+  --host ADDR     address to bind (default 127.0.0.1; env TESSERA_HOST)
+  --data DIR      data directory for the embedded store and master key (default ./.tessera)
+  --config FILE   YAML or JSON configuration to apply before serving (see README)
+  --issuer URL    public issuer URL (default http://HOST:PORT; env TESSERA_ISSUER)
+Environment: DATABASE_URL=postgres://... selects PostgreSQL; TESSERA_MASTER_KEY sets the master key;
+TESSERA_AUDIT_RETENTION_DAYS (default 365); TESSERA_SHUTDOWN_TIMEOUT seconds (default 10).
+
+SIGTERM or SIGINT stops accepting requests, lets those in flight finish (up to the
+shutdown timeout), writes the buffered audit events and closes the store. A second
+signal exits at once.`,
+  async run(args, io) {
+    const { values } = parseFlags(args, { ...COMMON_FLAGS, port: { type: 'string' }, host: { type: 'string' } });
+    if (values.help) return io.out(this.usage), 0;
+    const flags = { ...values, port: portFlag(values.port) };
+    const data = openData(flags);
+    for (const warning of data.warnings) io.err(`warning: ${warning}`);
+    const logger = createLogger();
+    let running;
+    try {
+      running = await listen({ host: data.settings.host, port: data.settings.port, logger }, async (url) => {
+        const engine = await AuthorizationServer.create({
+          issuer: data.settings.issuer ?? url,
+          store: data.store,
+          masterKey: data.masterKey,
+          audit: { warn: (message, fields) => logger.warn(fields, message) },
+        });
+        const bootstrap = await bootstrapManagement(engine);
+        if (bootstrap.generatedAdmin) {
+          const { username, password } = bootstrap.generatedAdmin;
+          io.err(`created the first administrator: ${username} / ${password}  (shown once; change it, or set TESSERA_ADMIN_USERNAME and TESSERA_ADMIN_PASSWORD before the first start)`);
+        }
+        if (data.configText !== undefined) {
+          const config = await loadConfigAgainst(data.store, data.configText, flags.config!);
+          const summary = await engine.apply(config);
+          io.out(describeSummary(flags.config!, summary));
+        }
+        return engine;
+      });
+    } catch (error) {
+      await data.store.close();
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        io.err(`error: ${data.settings.host}:${data.settings.port} is already in use; choose another --port`);
+        return 1;
+      }
+      throw error;
+    }
+    const { engine } = running;
+    io.out(`Tessera is running (${data.store.kind} store)`);
+    io.out(`  listening  ${running.url}`);
+    io.out(`  issuer     ${engine.issuer}`);
+    io.out(`  discovery  ${engine.issuer}/.well-known/openid-configuration`);
+    io.out(`  jwks       ${engine.issuer}/jwks`);
+    engine.audit.startPruning(data.settings.auditRetentionDays, Date.now, (error) => logger.warn({ err: error }, 'audit pruning failed'));
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    const force = (again: string) => {
+      logger.warn({ signal: again }, 'second signal: exiting without waiting');
+      process.exit(1);
+    };
+    process.once('SIGTERM', force);
+    process.once('SIGINT', force);
+    logger.info({ signal, timeoutMs: data.settings.shutdownTimeoutMs }, 'shutting down: draining requests');
+    const { cut } = await running.drain(data.settings.shutdownTimeoutMs);
+    if (cut > 0) logger.warn({ cut }, 'requests still running at the shutdown timeout were cut');
+    await engine.close();
+    await data.store.close();
+    logger.info({ auditWritten: engine.audit.written, auditDropped: engine.audit.dropped }, 'stopped');
+    process.off('SIGTERM', force);
+    process.off('SIGINT', force);
+    return 0;
+  },
+};

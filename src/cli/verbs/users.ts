@@ -1,0 +1,254 @@
+/** `tessera users`: people who sign in; roles, activation, passwords, consents, "revoke everything". */
+import { randomBytes } from 'node:crypto';
+import { printJson, printRecord, printTable, when } from '../output.js';
+import { findUser, type UserOut } from '../resolve.js';
+import { BODY_FLAGS, BODY_HELP, bodyFrom, listFlag, need, readStdin, resourceVerb, switchFlag, switchFlags, type ActionContext } from '../resource-verb.js';
+import { listAll, ManagementError, seg } from '../target.js';
+import type { Io } from './verb.js';
+import type { ConsentOut } from '../api-types.js';
+
+const FIELD_FLAGS = {
+  name: { type: 'string' },
+  email: { type: 'string' },
+  role: { type: 'string', multiple: true },
+  'password-stdin': { type: 'boolean' },
+  ...switchFlags('email-verified', 'active'),
+  inactive: { type: 'boolean' },
+  ...BODY_FLAGS,
+} as const;
+
+const FIELD_HELP = `  --name TEXT           full name ("" removes it)
+  --email ADDRESS       ("" removes it)   --[no-]email-verified
+  --role ROLE           a role (repeat, or "a b"); replaces the list on update
+  --password-stdin      read a password from standard input (without one, the user
+                        cannot sign in with a password until \`tessera users set-password\`)
+  --active, --inactive  an inactive user cannot sign in, and their tokens stop working
+${BODY_HELP}`;
+
+async function applyFlags(context: ActionContext, body: Record<string, unknown>): Promise<void> {
+  const v = context.values;
+  for (const field of ['name', 'email'] as const) {
+    if (v[field] === '') delete body[field];
+    else if (v[field] !== undefined) body[field] = v[field];
+  }
+  const verified = switchFlag(context, 'email-verified');
+  if (verified !== undefined) body.emailVerified = verified;
+  const active = switchFlag(context, 'active');
+  if (active === true && v.inactive) throw context.usage('give --active or --inactive, not both');
+  if (active === false || v.inactive) body.active = false;
+  if (active === true) body.active = true;
+  const roles = listFlag(v.role);
+  if (roles) body.roles = roles;
+  const add = listFlag(v['add-role']);
+  const remove = listFlag(v['remove-role']);
+  if (add || remove) body.roles = [...new Set([...((body.roles as string[] | undefined) ?? []).filter((r) => !remove?.includes(r)), ...(add ?? [])])];
+  if (v['password-stdin']) body.password = await readStdin();
+}
+
+function show(io: Io, u: UserOut): void {
+  printRecord(io, [
+    ['username', u.username],
+    ['id', u.id],
+    ['name', u.name],
+    ['email', u.email === undefined ? undefined : `${u.email}${u.emailVerified ? ' (verified)' : ''}`],
+    ['active', u.active ? 'yes' : 'no'],
+    ['roles', u.roles.join(' ')],
+    ['password', u.hasPassword ? 'set' : 'none'],
+  ]);
+}
+
+const userInput = ({ id: _id, hasPassword: _p, ...rest }: UserOut): Record<string, unknown> => rest;
+
+const USER_ARG = 'USER is a username or a user id.';
+
+export const usersVerb = resourceVerb({
+  name: 'users',
+  summary: 'create, list, show, change and delete users; passwords, consents, revoke everything',
+  about: 'people who sign in: roles, activation, passwords, consents',
+  actions: [
+    {
+      name: 'create',
+      summary: 'create a user',
+      synopsis: 'USERNAME [--role ROLE ...] [--name TEXT] [--email ADDRESS] [--password-stdin] [--inactive]',
+      details: FIELD_HELP,
+      flags: FIELD_FLAGS,
+      async run(context) {
+        if (context.positionals.length > 1) throw context.usage(`unexpected argument ${context.positionals[1]}`);
+        const body: Record<string, unknown> = { ...bodyFrom(context) };
+        if (context.positionals[0] !== undefined) body.username = context.positionals[0];
+        if (body.username === undefined) throw context.usage('missing USERNAME');
+        await applyFlags(context, body);
+        const user = (await (await context.target()).call<UserOut>('POST', '/users', { body })).body;
+        if (context.json) return printJson(context.io, user), 0;
+        context.io.err(`created user ${user.username}`);
+        show(context.io, user);
+        return 0;
+      },
+    },
+    {
+      name: 'list',
+      summary: 'list users',
+      synopsis: '[--search TEXT] [--role ROLE] [--active | --inactive]',
+      details: `  --search TEXT   part of the username or email
+  --role ROLE     only holders of ROLE
+  --active, --inactive`,
+      flags: { search: { type: 'string' }, role: { type: 'string' }, active: { type: 'boolean' }, inactive: { type: 'boolean' } },
+      async run(context) {
+        need(context);
+        const v = context.values;
+        if (v.active && v.inactive) throw context.usage('give --active or --inactive, not both');
+        const users = await listAll<UserOut>(await context.target(), '/users', {
+          q: v.search as string | undefined,
+          role: v.role as string | undefined,
+          active: v.active ? 'true' : v.inactive ? 'false' : undefined,
+        });
+        if (context.json) return printJson(context.io, users), 0;
+        printTable(
+          context.io,
+          ['username', 'name', 'email', 'active', 'roles', 'id'],
+          users.map((u) => [u.username, u.name, u.email, u.active ? 'yes' : 'no', u.roles.join(' '), u.id]),
+          'no users',
+        );
+        return 0;
+      },
+    },
+    {
+      name: 'get',
+      summary: 'show a user',
+      synopsis: 'USER',
+      details: USER_ARG,
+      async run(context) {
+        const [ref] = need(context, 'USER');
+        const user = await findUser(await context.target(), ref!);
+        if (context.json) printJson(context.io, user);
+        else show(context.io, user);
+        return 0;
+      },
+    },
+    {
+      name: 'update',
+      summary: 'change a user: the fields given change, the others (and the password) stay',
+      synopsis: 'USER [--username NEW] [--role ROLE ... | --add-role R --remove-role R] [--name] [--email] [--active|--inactive]',
+      details: `${USER_ARG}
+  --username NEW        rename
+${FIELD_HELP}
+  --add-role ROLE, --remove-role ROLE   change the list instead of replacing it
+The user is read, changed and written back with If-Match: if someone changed it in
+between, nothing is written and the command fails (412); run it again.`,
+      flags: { ...FIELD_FLAGS, username: { type: 'string' }, 'add-role': { type: 'string', multiple: true }, 'remove-role': { type: 'string', multiple: true } },
+      async run(context) {
+        const [ref] = need(context, 'USER');
+        const target = await context.target();
+        const id = (await findUser(target, ref!)).id;
+        const path = `/users/${seg(id)}`;
+        const current = await target.call<UserOut>('GET', path);
+        const body = { ...userInput(current.body), ...bodyFrom(context) };
+        if (context.values.username !== undefined) body.username = context.values.username;
+        await applyFlags(context, body);
+        const user = (await target.call<UserOut>('PUT', path, { body, ...(current.etag ? { ifMatch: current.etag } : {}) })).body;
+        if (context.json) return printJson(context.io, user), 0;
+        context.io.err(`updated user ${user.username}`);
+        show(context.io, user);
+        return 0;
+      },
+    },
+    {
+      name: 'delete',
+      summary: 'delete a user, revoking every token, consent and session they hold',
+      synopsis: 'USER',
+      details: USER_ARG,
+      async run(context) {
+        const [ref] = need(context, 'USER');
+        const target = await context.target();
+        const user = await findUser(target, ref!);
+        await target.call('DELETE', `/users/${seg(user.id)}`);
+        if (context.json) printJson(context.io, { deleted: user.id, username: user.username });
+        else context.io.out(`deleted user ${user.username} (${user.id}); everything they held is revoked`);
+        return 0;
+      },
+    },
+    {
+      name: 'set-password',
+      summary: 'set a password: read from standard input, or generated and printed once',
+      synopsis: 'USER [--password-stdin]',
+      details: USER_ARG,
+      flags: { 'password-stdin': { type: 'boolean' } },
+      async run(context) {
+        const [ref] = need(context, 'USER');
+        const given = context.values['password-stdin'] === true;
+        const password = given ? await readStdin() : randomBytes(18).toString('base64url');
+        const target = await context.target();
+        const user = await findUser(target, ref!);
+        await target.call('POST', `/users/${seg(user.id)}/password`, { body: { password } });
+        if (context.json) printJson(context.io, { username: user.username, ...(given ? {} : { password }) });
+        else if (given) context.io.out(`set the password of ${user.username}`);
+        else {
+          context.io.out(password);
+          context.io.err(`set a generated password for ${user.username}; copy it now: it is not shown again`);
+        }
+        return 0;
+      },
+    },
+    {
+      name: 'revoke-everything',
+      summary: "revoke every token, consent and session of a user (they stay a user)",
+      synopsis: 'USER',
+      details: `${USER_ARG}\nJWT access tokens already issued lapse within their lifetime.`,
+      async run(context) {
+        const [ref] = need(context, 'USER');
+        const target = await context.target();
+        const user = await findUser(target, ref!);
+        const result = (await target.call<{ revoked: number; consents?: number }>('POST', `/users/${seg(user.id)}/revoke-everything`)).body;
+        if (context.json) printJson(context.io, result);
+        else context.io.out(`revoked ${result.revoked} token(s) and ${result.consents ?? 0} consent(s); every session of ${user.username} has ended`);
+        return 0;
+      },
+    },
+    {
+      name: 'consents',
+      summary: "list a user's consents, or revoke one with --revoke CLIENT_ID",
+      synopsis: 'USER [--revoke CLIENT_ID]',
+      details: `${USER_ARG}
+  --revoke CLIENT_ID   withdraw the consent, and revoke the tokens the client holds for the user`,
+      flags: { revoke: { type: 'string' } },
+      async run(context) {
+        const [ref] = need(context, 'USER');
+        const target = await context.target();
+        const user = await findUser(target, ref!);
+        const client = context.values.revoke as string | undefined;
+        if (client !== undefined) return revokeConsent(context, user, client);
+        return printConsents(context, user);
+      },
+    },
+  ],
+});
+
+/** Shared with `tessera consents revoke`. */
+/** A user's consents, as a table or JSON (shared by `users consents` and `consents list`). */
+export async function printConsents(context: Pick<ActionContext, 'io' | 'json' | 'target'>, user: UserOut): Promise<number> {
+  const consents = (await (await context.target()).call<{ items: ConsentOut[] }>('GET', `/users/${seg(user.id)}/consents`)).body.items;
+  if (context.json) return printJson(context.io, consents), 0;
+  printTable(
+    context.io,
+    ['client', 'scopes', 'granted', 'updated'],
+    consents.map((c) => [c.clientId, c.scopes.join(' '), when(c.createdAt), when(c.updatedAt)]),
+    `${user.username} has not consented to any app`,
+  );
+  return 0;
+}
+
+export async function revokeConsent(context: Pick<ActionContext, 'io' | 'json' | 'target'>, user: UserOut, clientId: string): Promise<number> {
+  const target = await context.target();
+  try {
+    const result = (await target.call<{ revoked: number }>('DELETE', `/users/${seg(user.id)}/consents/${seg(clientId)}`)).body;
+    if (context.json) printJson(context.io, { consent: true, revoked: result.revoked });
+    else context.io.out(`revoked the consent of ${user.username} for ${clientId}; revoked ${result.revoked} token(s)`);
+  } catch (error) {
+    // 404 here is the consent (the user was found): the API has still revoked any
+    // tokens the client held for the user.
+    if (!(error instanceof ManagementError && error.status === 404)) throw error;
+    if (context.json) printJson(context.io, { consent: false });
+    else context.io.out(`no consent on file for ${clientId}; any tokens it held for ${user.username} are revoked`);
+  }
+  return 0;
+}

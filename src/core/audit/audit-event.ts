@@ -1,0 +1,84 @@
+/**
+ * What the audit log records: security-relevant events, each with who did it (actor),
+ * whom or what it concerns (subject, client, API), and how it ended. Never a token,
+ * secret or password: tokens are named by their id (jti), users by id and username.
+ */
+
+export const AUDIT_EVENT_TYPES = [
+  'token.issued',
+  'token.refreshed',
+  'token.exchanged',
+  'token.revoked',
+  'token.introspection_failed',
+  'client.authentication_failed',
+  'signin.succeeded',
+  'signin.failed',
+  'consent.granted',
+  'consent.revoked',
+  'key.rotated',
+  'management.changed',
+  'api.called',
+] as const;
+
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+export type AuditOutcome = 'success' | 'failure';
+
+export interface AuditActor {
+  type: 'user' | 'client' | 'service_account' | 'admin' | 'system';
+  id: string;
+}
+
+export interface AuditEvent {
+  type: AuditEventType;
+  outcome: AuditOutcome;
+  /** Epoch milliseconds. */
+  at: number;
+  actor?: AuditActor;
+  /** The user, service account or client the event concerns. */
+  subject?: string;
+  clientId?: string;
+  api?: string;
+  scopes?: string[];
+  /** access_token, refresh_token, id_token, personal_access_token... */
+  tokenKind?: string;
+  /** The token's id (jti), never the token. */
+  tokenId?: string;
+  /** Why it failed: an error code, optionally with its description. */
+  reason?: string;
+  ip?: string;
+  requestId?: string;
+  details?: Record<string, unknown>;
+}
+
+/** What callers hand to `AuditLog.record`: the time is stamped on the way in. */
+export type AuditEventInput = Omit<AuditEvent, 'at'> & { at?: number };
+
+/** A stored event: its place in the chain and the hash that seals it. */
+export interface AuditRecord extends AuditEvent {
+  sequence: number;
+  /** The hash of the record before it (or of the anchor, for the first kept record). */
+  prevHash: string;
+  hash: string;
+}
+
+/** A point of the chain: the newest record (head), or the last pruned one (anchor). */
+export interface ChainPoint {
+  sequence: number;
+  hash: string;
+}
+
+export interface AuditFilter {
+  /** Epoch milliseconds, inclusive. */
+  from?: number;
+  /** Epoch milliseconds, exclusive. */
+  to?: number;
+  actorId?: string;
+  subject?: string;
+  clientId?: string;
+  type?: AuditEventType;
+  outcome?: AuditOutcome;
+}
+
+export function isAuditEventType(value: string): value is AuditEventType {
+  return (AUDIT_EVENT_TYPES as readonly string[]).includes(value);
+}

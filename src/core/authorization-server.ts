@@ -1,0 +1,287 @@
+/**
+ * The OAuth engine, assembled: storage, keys, client authentication, grants and
+ * endpoints. It speaks EngineRequest/EngineResponse and knows nothing of HTTP
+ * servers or database drivers; src/http binds it to node:http.
+ */
+import type { AuditActor } from './audit/audit-event.js';
+import { AuditLog, type AuditLogOptions } from './audit/audit-log.js';
+import { Catalog } from './catalog.js';
+import { NotFoundError } from './errors.js';
+import { ClientAuthenticator } from './client-auth/authenticate-client.js';
+import { PrivateKeyJwtVerifier } from './client-auth/private-key-jwt.js';
+import { systemClock, type Clock } from './clock.js';
+import { applyConfig, type ApplySummary } from './config/apply.js';
+import type { ConfigFile } from './config/schema.js';
+import { deriveKeys } from './crypto/master-key.js';
+import { SecretHasher } from './crypto/secret-hasher.js';
+import { apiCallsEndpoint } from './endpoints/api-calls.js';
+import { discoveryDocument } from './endpoints/discovery.js';
+import { introspectionEndpoint } from './endpoints/introspect.js';
+import { revocationEndpoint } from './endpoints/revoke.js';
+import { tokenEndpoint } from './endpoints/token.js';
+import { GRANTS, grantRegistry } from './grants/index.js';
+import type { GrantHandler } from './grants/grant.js';
+import { tokenExchangeGrant } from './grants/token-exchange.js';
+import { KeyRing } from './keys/key-ring.js';
+import { OwnJwtVerifier } from './keys/verify-own-jwt.js';
+import type { Api, SigningAlg } from './model.js';
+import { OIDC_SCOPES } from './authorize/authorization-request.js';
+import { RESPONSE_TYPES } from './authorize/check-response-type.js';
+import { authorizationEndpoint } from './endpoints/authorize.js';
+import { interactionEndpoints } from './endpoints/interaction.js';
+import { logoutEndpoint } from './endpoints/logout.js';
+import { userinfoEndpoint } from './endpoints/userinfo.js';
+import type { FlowContext } from './interaction/flow-context.js';
+import { PendingAuthorizations } from './interaction/pending-authorizations.js';
+import { SessionStore } from './interaction/sessions.js';
+import { SignInThrottle } from './interaction/sign-in-throttle.js';
+import { IdTokenIssuer } from './tokens/id-token-issuer.js';
+import { CredentialService, DEFAULT_CREDENTIAL_POLICY, type CredentialPolicy } from './credentials/credential-service.js';
+import { UsageRecorder } from './credentials/usage-recorder.js';
+import { DEFAULT_REFRESH_POLICY, RefreshTokenIssuer, type RefreshTokenPolicy } from './tokens/refresh-token-issuer.js';
+import type { Store } from './ports/storage.js';
+import type { EngineRequest, EngineResponse } from './request.js';
+import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
+import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
+
+export interface AuthorizationServerOptions {
+  issuer: string;
+  store: Store;
+  masterKey: Buffer;
+  clock?: Clock;
+  /** How long APIs and clients are cached in process (bounds how stale another instance's change can be). */
+  cacheTtlSeconds?: number;
+  /** Refresh-token lifetime and reuse grace period, in seconds. */
+  refreshTokens?: Partial<RefreshTokenPolicy>;
+  /** Longest lifetime of personal and service access tokens, in seconds. */
+  credentials?: Partial<CredentialPolicy>;
+  /** How often last-use times are written (0: only on close). */
+  usageFlushMs?: number;
+  /** The audit queue's bounds and how it reports overflow (audit/audit-log.ts). */
+  audit?: Omit<AuditLogOptions, 'repo' | 'now'>;
+}
+
+/** ID tokens are RS256 by default (OpenID Connect requires it), access tokens ES256. */
+const BASE_ALGS: SigningAlg[] = ['ES256', 'RS256'];
+const DEFAULT_TOKEN_LIFETIME = 3600;
+
+export type EndpointHandler = (request: EngineRequest) => Promise<EngineResponse>;
+
+export class AuthorizationServer {
+  readonly issuer: string;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly hasher: SecretHasher;
+  readonly keys: KeyRing;
+  readonly catalog: Catalog;
+  readonly credentials: CredentialService;
+  readonly usage: UsageRecorder;
+  /** The audit log: `record` events, `query`, `verify`, `exportJsonLines`, `prune`. */
+  readonly audit: AuditLog;
+  readonly endpoints: {
+    token: EndpointHandler;
+    introspect: EndpointHandler;
+    revoke: EndpointHandler;
+    authorize: EndpointHandler;
+    userinfo: EndpointHandler;
+    logout: EndpointHandler;
+    interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
+    apiCalls: EndpointHandler;
+  };
+  readonly #grants: Map<string, GrantHandler>;
+  readonly #inspector: TokenInspector;
+
+  private constructor(options: AuthorizationServerOptions) {
+    this.issuer = normalizeIssuer(options.issuer);
+    this.store = options.store;
+    this.clock = options.clock ?? systemClock;
+    const derived = deriveKeys(options.masterKey);
+    this.hasher = new SecretHasher(derived.secretHashKey);
+    this.catalog = new Catalog(this.store, { ttlSeconds: options.cacheTtlSeconds ?? 1 });
+    // A frozen clock (tests) freezes the audit log's times too.
+    const clock = this.clock;
+    this.audit = new AuditLog({ ...options.audit, repo: this.store, now: clock === systemClock ? Date.now : () => clock.now() * 1000 });
+    this.keys = new KeyRing({
+      repo: this.store,
+      keyEncryptionKey: derived.keyEncryptionKey,
+      clock: this.clock,
+      retentionSeconds: () => this.#longestTokenLifetime(),
+    });
+    const clientAuth = new ClientAuthenticator(
+      this.catalog,
+      this.hasher,
+      new PrivateKeyJwtVerifier(this.store, this.issuer),
+      this.clock,
+      this.audit,
+    );
+    const jwts = new OwnJwtVerifier(this.keys);
+    const accessTokens = new AccessTokenIssuer(this.issuer, this.keys, this.store, this.hasher, this.clock);
+    this.usage = new UsageRecorder(this.store, options.usageFlushMs ?? 30_000);
+    this.credentials = new CredentialService({
+      store: this.store,
+      hasher: this.hasher,
+      clock: this.clock,
+      catalog: this.catalog,
+      policy: { ...DEFAULT_CREDENTIAL_POLICY, ...options.credentials },
+      audit: this.audit,
+    });
+    const inspector = new TokenInspector({ issuer: this.issuer, jwts, store: this.store, hasher: this.hasher, clock: this.clock, usage: this.usage });
+    this.#inspector = inspector;
+    this.#grants = grantRegistry([...GRANTS, tokenExchangeGrant(inspector)]);
+    const idTokens = new IdTokenIssuer(this.issuer, this.keys, this.clock);
+    const refreshTokens = new RefreshTokenIssuer(this.store, this.hasher, this.clock, { ...DEFAULT_REFRESH_POLICY, ...options.refreshTokens });
+    const userinfoApi: Api = {
+      identifier: `${this.issuer}/userinfo`,
+      name: 'UserInfo',
+      scopes: [],
+      format: 'jwt',
+      ttl: DEFAULT_TOKEN_LIFETIME,
+      alg: 'ES256',
+    };
+    const flow: FlowContext = {
+      issuer: this.issuer,
+      store: this.store,
+      catalog: this.catalog,
+      clock: this.clock,
+      hasher: this.hasher,
+      jwts,
+      sessions: new SessionStore(this.store, this.hasher, this.clock),
+      pending: new PendingAuthorizations(this.store, this.hasher, this.clock),
+      throttle: new SignInThrottle(this.clock),
+      accessTokens,
+      idTokens,
+      refreshTokens,
+      userinfoApi,
+      audit: this.audit,
+    };
+    this.endpoints = {
+      token: tokenEndpoint(this.#grants, clientAuth, {
+        catalog: this.catalog,
+        accessTokens,
+        clock: this.clock,
+        store: this.store,
+        hasher: this.hasher,
+        idTokens,
+        refreshTokens,
+        userinfoApi,
+        audit: this.audit,
+      }),
+      introspect: introspectionEndpoint(this.issuer, clientAuth, inspector, this.audit),
+      revoke: revocationEndpoint(clientAuth, inspector, this.store, this.clock, refreshTokens.policy.ttl, this.audit),
+      authorize: authorizationEndpoint(flow),
+      userinfo: userinfoEndpoint(this.store, inspector),
+      logout: logoutEndpoint(flow),
+      interaction: interactionEndpoints(flow),
+      apiCalls: apiCallsEndpoint(clientAuth, this.audit, { usage: this.usage, clock: this.clock }),
+    };
+  }
+
+  /** Migrates the store, makes sure signing keys exist, and loads them. */
+  static async create(options: AuthorizationServerOptions): Promise<AuthorizationServer> {
+    const server = new AuthorizationServer(options);
+    await server.store.migrate();
+    await server.ensureKeys();
+    return server;
+  }
+
+  /** Creates a current and a next key for every algorithm in use; returns the kids created. */
+  async ensureKeys(): Promise<string[]> {
+    const apis = await this.store.listApis();
+    const created = await this.keys.ensure([...BASE_ALGS, ...apis.map((a) => a.alg)]);
+    return created.map((k) => k.kid);
+  }
+
+  /** Upserts a configuration; each entity that changed is audited with a diff (never a secret). */
+  async apply(config: ConfigFile, actor: AuditActor = { type: 'system', id: 'config' }): Promise<ApplySummary> {
+    const summary = await applyConfig(this.store, config, this.hasher, this.clock);
+    for (const change of summary.changes) {
+      this.audit.record({ type: 'management.changed', outcome: 'success', actor, details: { ...change, source: 'config' } });
+    }
+    await this.afterChange();
+    return summary;
+  }
+
+  /** Rotates signing keys (keys/key-ring.ts) and audits each rotation. */
+  async rotateKeys(algs?: SigningAlg[], actor: AuditActor = { type: 'system', id: 'keys' }) {
+    const rotated = await this.keys.rotate(algs);
+    for (const r of rotated) {
+      this.audit.record({ type: 'key.rotated', outcome: 'success', actor, details: { alg: r.alg, current: r.current, next: r.next } });
+    }
+    return rotated;
+  }
+
+  /** After APIs or clients change: drop cached copies, and create keys for any new algorithm. */
+  async afterChange(): Promise<void> {
+    this.catalog.invalidate();
+    await this.ensureKeys();
+  }
+
+  /** What a token is, if it is active (for surfaces beside the OAuth endpoints, such as the management API). */
+  inspectToken(token: string): Promise<ActiveToken | undefined> {
+    return this.#inspector.inspect(token);
+  }
+
+  /** Flushes what is buffered (last-use times, audit events) and stops timers. Call before closing the store. */
+  async close(): Promise<void> {
+    await Promise.all([this.usage.close(), this.audit.close()]);
+  }
+
+  /**
+   * "Revoke everything for this user", in one call: every stored token of theirs
+   * (refresh, reference, PAT, user and action tokens), every consent, and every
+   * session. JWT access tokens already issued lapse within their lifetime.
+   */
+  async revokeEverything(userId: string, actor?: AuditActor): Promise<{ tokens: number; consents: number }> {
+    const user = await this.store.getUser(userId);
+    if (!user) throw new NotFoundError(`no user ${userId}`);
+    const now = this.clock.now();
+    const tokens = await this.store.revokeSubjectTokens(user.id, undefined, now);
+    const consents = await this.store.listConsents(user.id);
+    for (const consent of consents) {
+      await this.store.deleteConsent(user.id, consent.clientId);
+      this.audit.record({ type: 'consent.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: user.id, clientId: consent.clientId, scopes: consent.scopes });
+    }
+    await this.store.upsertUser({ ...user, notBefore: now });
+    this.audit.record({ type: 'token.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: user.id, details: { everything: true, tokens, sessions: 'ended' } });
+    return { tokens, consents: consents.length };
+  }
+
+  /** Withdraws a user's consent for a client, and with it every token the client holds for the user. */
+  async revokeConsent(userId: string, clientId: string, actor?: AuditActor): Promise<{ consent: boolean; tokens: number }> {
+    const consent = await this.store.deleteConsent(userId, clientId);
+    const tokens = await this.store.revokeSubjectTokens(userId, clientId, this.clock.now());
+    if (consent || tokens > 0) {
+      this.audit.record({ type: 'consent.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: userId, clientId, details: { consent, tokens } });
+    }
+    return { consent, tokens };
+  }
+
+  async discovery(): Promise<Record<string, unknown>> {
+    const apis = await this.store.listApis();
+    return discoveryDocument({
+      issuer: this.issuer,
+      grantTypes: [...this.#grants.keys()],
+      scopes: [...new Set([...OIDC_SCOPES, ...apis.flatMap((a) => a.scopes.map((s) => s.name))])],
+      signingAlgs: [...new Set(this.keys.jwks().keys.map((k) => k.alg))],
+      responseTypes: RESPONSE_TYPES,
+    });
+  }
+
+  async #longestTokenLifetime(): Promise<number> {
+    const apis = await this.store.listApis();
+    return Math.max(DEFAULT_TOKEN_LIFETIME, ...apis.map((a) => a.ttl)) + 300;
+  }
+}
+
+/** The issuer is compared byte for byte by clients: one canonical form, no trailing slash. */
+export function normalizeIssuer(issuer: string): string {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new TypeError(`issuer must be an absolute http(s) URL, got ${JSON.stringify(issuer)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('issuer must use https (or http for local use)');
+  if (url.search || url.hash) throw new TypeError('issuer must not have a query or fragment');
+  return url.href.replace(/\/$/, '');
+}

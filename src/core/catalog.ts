@@ -1,0 +1,70 @@
+/**
+ * Read-through cache of APIs and clients, the entities read on every token request.
+ * Entries live `ttlSeconds` (so a change made by another instance is seen within that
+ * bound) and are dropped at once when this process changes them. Misses are cached
+ * too, so a flood of unknown client ids does not reach the database each time.
+ */
+import type { Api, Client } from './model.js';
+import type { ApiRepository, ClientRepository } from './ports/storage.js';
+
+const MAX_ENTRIES = 10_000;
+
+class TtlCache<V> {
+  readonly #entries = new Map<string, { value: V | undefined; until: number }>();
+  private readonly ttlMs: number;
+  private readonly load: (key: string) => Promise<V | undefined>;
+
+  constructor(ttlMs: number, load: (key: string) => Promise<V | undefined>) {
+    this.ttlMs = ttlMs;
+    this.load = load;
+  }
+
+  async get(key: string): Promise<V | undefined> {
+    const now = Date.now();
+    const hit = this.#entries.get(key);
+    if (hit && hit.until > now) return hit.value;
+    const value = await this.load(key);
+    if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(key, { value, until: now + this.ttlMs });
+    return value;
+  }
+
+  delete(key?: string): void {
+    if (key === undefined) this.#entries.clear();
+    else this.#entries.delete(key);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
+
+export class Catalog {
+  readonly #apis: TtlCache<Api>;
+  readonly #clients: TtlCache<Client>;
+
+  constructor(repo: ApiRepository & ClientRepository, options: { ttlSeconds: number }) {
+    const ttlMs = options.ttlSeconds * 1000;
+    this.#apis = new TtlCache(ttlMs, (id) => repo.getApi(id));
+    this.#clients = new TtlCache(ttlMs, (id) => repo.getClient(id));
+  }
+
+  api(identifier: string): Promise<Api | undefined> {
+    return this.#apis.get(identifier);
+  }
+
+  client(clientId: string): Promise<Client | undefined> {
+    return this.#clients.get(clientId);
+  }
+
+  /** Entries held (APIs and clients, misses included): for metrics. */
+  get size(): number {
+    return this.#apis.size + this.#clients.size;
+  }
+
+  /** Forget cached entries after a change made in this process (all when no key is given). */
+  invalidate(kind?: 'api' | 'client', key?: string): void {
+    if (kind !== 'client') this.#apis.delete(kind ? key : undefined);
+    if (kind !== 'api') this.#clients.delete(kind ? key : undefined);
+  }
+}

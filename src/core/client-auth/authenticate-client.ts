@@ -1,0 +1,103 @@
+/**
+ * Authenticates the client of a token, introspection or revocation request with the
+ * method it registered, and nothing else. Every failure is `invalid_client` with a
+ * reason; the reason never says whether the client id exists. Failures are audited
+ * (`client.authentication_failed`) with the client id presented, never the secret.
+ */
+import type { AuditLog } from '../audit/audit-log.js';
+import { requestOrigin } from '../audit/request-origin.js';
+import type { Catalog } from '../catalog.js';
+import type { Clock } from '../clock.js';
+import type { SecretHasher } from '../crypto/secret-hasher.js';
+import { invalidClient, OAuthError } from '../errors.js';
+import type { Client } from '../model.js';
+import type { EngineRequest } from '../request.js';
+import type { PrivateKeyJwtVerifier } from './private-key-jwt.js';
+import { readPresentedCredentials } from './presented-credentials.js';
+
+/** Compared against when the client is unknown, so timing does not reveal which ids exist. */
+const DECOY_HASH = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+export class ClientAuthenticator {
+  private readonly catalog: Catalog;
+  private readonly hasher: SecretHasher;
+  private readonly privateKeyJwt: PrivateKeyJwtVerifier;
+  private readonly clock: Clock;
+  private readonly audit: AuditLog;
+
+  constructor(catalog: Catalog, hasher: SecretHasher, privateKeyJwt: PrivateKeyJwtVerifier, clock: Clock, audit: AuditLog) {
+    this.catalog = catalog;
+    this.hasher = hasher;
+    this.privateKeyJwt = privateKeyJwt;
+    this.clock = clock;
+    this.audit = audit;
+  }
+
+  async authenticate(request: EngineRequest): Promise<Client> {
+    try {
+      return await this.#authenticate(request);
+    } catch (error) {
+      if (error instanceof OAuthError && error.error === 'invalid_client') {
+        const clientId = presentedClientId(request);
+        this.audit.record({
+          type: 'client.authentication_failed',
+          outcome: 'failure',
+          ...(clientId !== undefined ? { clientId } : {}),
+          reason: `invalid_client: ${error.description}`,
+          ...requestOrigin(request),
+          details: { endpoint: endpointPath(request.endpointUrl) },
+        });
+      }
+      throw error;
+    }
+  }
+
+  async #authenticate(request: EngineRequest): Promise<Client> {
+    const presented = readPresentedCredentials(request);
+    const usedBasic = presented.method === 'client_secret_basic';
+    const client = await this.catalog.client(presented.clientId);
+    if (!client) {
+      if ('secret' in presented) this.hasher.matches(presented.secret, DECOY_HASH);
+      throw invalidClient('client authentication failed', usedBasic);
+    }
+    if (client.tokenEndpointAuthMethod !== presented.method) {
+      throw invalidClient(
+        `client is registered for ${client.tokenEndpointAuthMethod} authentication, not ${presented.method}`,
+        usedBasic,
+      );
+    }
+    const now = this.clock.now();
+    switch (presented.method) {
+      case 'client_secret_basic':
+      case 'client_secret_post': {
+        const valid = client.secrets.some(
+          (s) => (s.expiresAt === undefined || s.expiresAt > now) && this.hasher.matches(presented.secret, s.hash),
+        );
+        if (!valid) throw invalidClient('client authentication failed', usedBasic);
+        return client;
+      }
+      case 'private_key_jwt':
+        await this.privateKeyJwt.verify(client, presented.assertion, request.endpointUrl, now);
+        return client;
+      case 'none':
+        return client;
+    }
+  }
+}
+
+/** The client id a request claims, whether or not it authenticates (for the audit log). */
+export function presentedClientId(request: EngineRequest): string | undefined {
+  try {
+    return readPresentedCredentials(request).clientId.slice(0, 200);
+  } catch {
+    return undefined;
+  }
+}
+
+function endpointPath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}

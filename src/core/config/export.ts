@@ -1,0 +1,26 @@
+/**
+ * Writes the store's configuration back in the declarative format. Secrets appear
+ * only as hashes (`secretHashes`, `passwordHash`); applying the result to the same
+ * installation (same master key) reproduces it.
+ */
+import type { Store } from '../ports/storage.js';
+
+export async function exportConfig(store: Store): Promise<Record<string, unknown>> {
+  const [apis, clients, users, roles, accounts] = await Promise.all([
+    store.listApis(),
+    store.listClients(),
+    store.listUsers(),
+    store.listRoles(),
+    store.listServiceAccounts(),
+  ]);
+  return {
+    apis,
+    roles,
+    clients: clients.map(({ secrets, ...client }) => ({
+      ...client,
+      ...(secrets.length > 0 ? { secretHashes: secrets.map((s) => s.hash) } : {}),
+    })),
+    users: users.map(({ id: _id, notBefore: _n, ...user }) => user),
+    serviceAccounts: accounts.map(({ id: _id, createdAt: _c, ...account }) => account),
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Minting Tessera's opaque token strings: `<prefix><payload><checksum>`.
+ *   prefix   says what the token is (tsr_at_, tsr_pat_, ...): readable in logs and by secret scanners;
+ *   payload  32 random bytes in base62 (43 characters);
+ *   checksum CRC32 of prefix+payload in base62 (6 characters), so a mistyped or truncated
+ *            token is refused without a storage lookup.
+ * The format and its check live in src/common/token-string-check.ts, shared with the
+ * resource-server SDK; this file adds what only the server does: minting.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  TOKEN_PAYLOAD_CHARS,
+  TOKEN_PREFIXES,
+  toBase62,
+  tokenChecksum,
+  type TokenPrefix,
+} from '../../common/token-string-check.js';
+
+export { checkTokenString, isHexKey } from '../../common/token-string-check.js';
+export { TOKEN_PREFIXES, type TokenPrefix };
+
+export function mintTokenString(prefix: TokenPrefix): string {
+  const body = prefix + toBase62(randomBytes(32), TOKEN_PAYLOAD_CHARS);
+  return body + tokenChecksum(body);
+}
+
+/**
+ * User tokens and action tokens (seeds 000/001) are 40 lowercase hex characters, sent
+ * under their own header schemes (`Token`, `ActionToken`): 160 random bits.
+ */
+export function mintHexKey(): string {
+  return randomBytes(20).toString('hex');
+}

@@ -1,0 +1,52 @@
+/**
+ * Authorization server metadata: RFC 8414 at /.well-known/oauth-authorization-server and
+ * OpenID Connect Discovery at /.well-known/openid-configuration. It lists only what
+ * this server really supports.
+ */
+import type { CLIENT_AUTH_METHODS } from '../model.js';
+
+export interface DiscoveryInput {
+  issuer: string;
+  grantTypes: string[];
+  scopes: string[];
+  signingAlgs: string[];
+  responseTypes: readonly string[];
+}
+
+type AuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
+const AUTH_METHODS: AuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
+const ASSERTION_ALGS = ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'];
+
+export function discoveryDocument(input: DiscoveryInput): Record<string, unknown> {
+  const base = input.issuer.replace(/\/$/, '');
+  return {
+    issuer: input.issuer,
+    authorization_endpoint: `${base}/authorize`,
+    token_endpoint: `${base}/token`,
+    userinfo_endpoint: `${base}/userinfo`,
+    end_session_endpoint: `${base}/logout`,
+    jwks_uri: `${base}/jwks`,
+    introspection_endpoint: `${base}/introspect`,
+    revocation_endpoint: `${base}/revoke`,
+    grant_types_supported: input.grantTypes,
+    response_types_supported: input.responseTypes,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: input.scopes,
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'at_hash', 'c_hash', 'name', 'preferred_username', 'email', 'email_verified'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    authorization_response_iss_parameter_supported: true,
+    token_endpoint_auth_methods_supported: AUTH_METHODS,
+    token_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    introspection_endpoint_auth_methods_supported: AUTH_METHODS.filter((m) => m !== 'none'),
+    introspection_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    revocation_endpoint_auth_methods_supported: AUTH_METHODS,
+    revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
+    access_token_signing_alg_values_supported: input.signingAlgs,
+  };
+}

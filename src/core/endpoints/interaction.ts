@@ -1,0 +1,169 @@
+/**
+ * The sign-in and consent pages of a pending authorization:
+ *   GET  /interaction/:id           shows the step the user is at
+ *   POST /interaction/:id/login     username + password
+ *   POST /interaction/:id/consent   decision=allow|deny
+ * Every POST checks the browser binding and the form's CSRF token first.
+ */
+import { requestOrigin } from '../audit/request-origin.js';
+import { verifyPassword } from '../crypto/password.js';
+import { accessDenied } from '../errors.js';
+import { completeAuthorization } from '../interaction/complete-authorization.js';
+import { decideInteraction, type Interaction } from '../interaction/decide-interaction.js';
+import type { FlowContext } from '../interaction/flow-context.js';
+import { BROWSER_COOKIE, type PendingAuthorization } from '../interaction/pending-authorizations.js';
+import { SESSION_COOKIE, SESSION_TTL } from '../interaction/sessions.js';
+import type { Client } from '../model.js';
+import type { EngineRequest, EngineResponse } from '../request.js';
+import { consentPage, errorPage, signInPage } from '../../pages/views.js';
+import { authorizationErrorResponse } from './authorize.js';
+
+/** Verified against when the username is unknown, so timing does not tell which usernames exist. */
+const DECOY_PASSWORD_HASH = 'scrypt$N=32768,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+const expired = () =>
+  errorPage('This sign-in has expired', 'Go back to the application and start again.', 400);
+
+export function interactionEndpoints(ctx: FlowContext) {
+  const action = (pending: PendingAuthorization, step: string) => `${ctx.issuer}/interaction/${pending.id}/${step}`;
+  // Forms on these pages may end in a redirect to the client, which CSP form-action must allow.
+  const clientOrigin = (pending: PendingAuthorization) => [new URL(pending.request.redirectUri).origin];
+
+  async function load(request: EngineRequest): Promise<{ pending: PendingAuthorization; client: Client } | undefined> {
+    const pending = await ctx.pending.find(request.pathParams?.id, request.cookies?.[BROWSER_COOKIE]);
+    const client = pending ? await ctx.catalog.client(pending.request.clientId) : undefined;
+    return pending && client ? { pending, client } : undefined;
+  }
+
+  async function showConsent(pending: PendingAuthorization, client: Client, interaction: Extract<Interaction, { next: 'consent' }>) {
+    const api = pending.request.api ? await ctx.catalog.api(pending.request.api) : undefined;
+    const describe = (name: string) =>
+      api?.scopes.find((s) => s.name === name)?.description ?? OIDC_DESCRIPTIONS[name] ?? '';
+    return consentPage({
+      action: action(pending, 'consent'),
+      csrf: pending.csrf,
+      clientName: client.name,
+      username: interaction.user.username,
+      scopes: interaction.missing.map((name) => ({ name, description: describe(name) })),
+      ...(api ? { apiName: api.name } : {}),
+      formActions: clientOrigin(pending),
+    });
+  }
+
+  /** After sign-in or on a fresh page load: consent if needed, else finish. */
+  async function proceed(pending: PendingAuthorization, client: Client, request: EngineRequest, sessionCookie: string | undefined) {
+    const session = await ctx.sessions.find(sessionCookie);
+    const signedIn = pending.userId !== undefined && session?.userId === pending.userId;
+    const interaction = await decideInteraction(ctx, pending.request, client, session, signedIn);
+    if (interaction.next === 'login') {
+      return signInPage({
+        action: action(pending, 'login'),
+        csrf: pending.csrf,
+        clientName: client.name,
+        formActions: clientOrigin(pending),
+        ...(pending.request.loginHint ? { username: pending.request.loginHint } : {}),
+      });
+    }
+    if (interaction.next === 'consent') return showConsent(pending, client, interaction);
+    await ctx.pending.finish(pending);
+    return completeAuthorization(ctx, pending.request, interaction.user, session!, requestOrigin(request));
+  }
+
+  return {
+    async show(request: EngineRequest): Promise<EngineResponse> {
+      const loaded = await load(request);
+      if (!loaded) return expired();
+      return proceed(loaded.pending, loaded.client, request, request.cookies?.[SESSION_COOKIE]);
+    },
+
+    async login(request: EngineRequest): Promise<EngineResponse> {
+      const loaded = await load(request);
+      if (!loaded) return expired();
+      const { pending, client } = loaded;
+      if (!ctx.pending.checkCsrf(pending, request.params.get('csrf'))) {
+        return errorPage('Request refused', 'The form was not sent from this sign-in page (CSRF check failed). Go back and try again.', 403);
+      }
+      const username = (request.params.get('username') ?? '').trim();
+      const password = request.params.get('password') ?? '';
+      const again = (error: string, status: number) =>
+        signInPage({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), username, error, status });
+      if (!username || !password) return again('Enter your username and password.', 400);
+      const ip = request.ip ?? 'unknown';
+      // The username is recorded as typed (bounded), the password never.
+      const signIn = { clientId: client.clientId, ...requestOrigin(request), details: { username: username.slice(0, 200) } };
+      const failed = (reason: string, subject?: string) =>
+        ctx.audit.record({ type: 'signin.failed', outcome: 'failure', reason, ...(subject ? { subject } : {}), ...signIn });
+      const wait = ctx.throttle.waitFor(username, ip);
+      if (wait > 0) {
+        failed('throttled');
+        return again(`Too many failed sign-ins. Try again in ${wait} second${wait === 1 ? '' : 's'}.`, 429);
+      }
+      const user = await ctx.store.getUserByUsername(username);
+      const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_PASSWORD_HASH);
+      if (!user || !valid) {
+        ctx.throttle.recordFailure(username, ip);
+        failed(user ? 'wrong_password' : 'unknown_user', user?.id);
+        return again('Wrong username or password.', 401);
+      }
+      if (!user.active) {
+        failed('inactive_user', user.id);
+        return again('This account is inactive. Contact your administrator.', 403);
+      }
+      ctx.throttle.recordSuccess(username);
+      ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...signIn });
+      const { cookie } = await ctx.sessions.create(user.id);
+      pending.userId = user.id;
+      await ctx.pending.save(pending);
+      const response = await proceed(pending, client, request, cookie);
+      response.setCookies = [...(response.setCookies ?? []), { name: SESSION_COOKIE, value: cookie, maxAge: SESSION_TTL }];
+      return response;
+    },
+
+    async consent(request: EngineRequest): Promise<EngineResponse> {
+      const loaded = await load(request);
+      if (!loaded) return expired();
+      const { pending, client } = loaded;
+      if (!ctx.pending.checkCsrf(pending, request.params.get('csrf'))) {
+        return errorPage('Request refused', 'The form was not sent from this consent page (CSRF check failed). Go back and try again.', 403);
+      }
+      const session = await ctx.sessions.find(request.cookies?.[SESSION_COOKIE]);
+      const user = session ? await ctx.store.getUser(session.userId) : undefined;
+      if (!session || !user || !user.active) return proceed(pending, client, request, undefined);
+      const decision = request.params.get('decision');
+      const target = { redirectTarget: { redirectUri: pending.request.redirectUri, responseMode: pending.request.responseMode }, request: pending.request };
+      const consentEvent = {
+        type: 'consent.granted',
+        actor: { type: 'user', id: user.id },
+        subject: user.id,
+        clientId: client.clientId,
+        scopes: pending.request.scopes,
+        ...requestOrigin(request),
+      } as const;
+      if (decision === 'deny') {
+        ctx.audit.record({ ...consentEvent, outcome: 'failure', reason: 'access_denied: the user denied access' });
+        await ctx.pending.finish(pending);
+        return authorizationErrorResponse(ctx, target, accessDenied('the user denied access'));
+      }
+      if (decision !== 'allow') return errorPage('Request refused', 'Choose Allow or Deny.', 400);
+      const now = ctx.clock.now();
+      const existing = await ctx.store.getConsent(user.id, client.clientId);
+      await ctx.store.upsertConsent({
+        userId: user.id,
+        clientId: client.clientId,
+        scopes: [...new Set([...(existing?.scopes ?? []), ...pending.request.scopes])],
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      });
+      ctx.audit.record({ ...consentEvent, outcome: 'success' });
+      await ctx.pending.finish(pending);
+      return completeAuthorization(ctx, pending.request, user, session, requestOrigin(request));
+    },
+  };
+}
+
+const OIDC_DESCRIPTIONS: Record<string, string> = {
+  openid: 'Sign you in with your Tessera account',
+  profile: 'See your username and name',
+  email: 'See your email address',
+  offline_access: 'Keep access while you are away',
+};

@@ -1,0 +1,72 @@
+/**
+ * Token exchange (RFC 8693): a personal or service access token (`subject_token`) is
+ * traded for a short-lived JWT access token for its API, which resource servers can
+ * verify on their own instead of introspecting the long-lived credential. The new
+ * token never outlives, or reaches beyond, the one it came from.
+ */
+import { invalidGrant, invalidRequest, invalidScope, invalidTarget } from '../errors.js';
+import type { TokenInspector } from '../tokens/token-inspector.js';
+import type { GrantHandler } from './grant.js';
+
+export const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+const JWT_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
+
+export function tokenExchangeGrant(inspector: TokenInspector): GrantHandler {
+  return {
+    grantType: TOKEN_EXCHANGE,
+    parameters: ['subject_token', 'subject_token_type', 'requested_token_type', 'resource', 'audience', 'scope'],
+    async handle(context, client, request) {
+      const { params } = request;
+      const subjectToken = params.require('subject_token');
+      const subjectType = params.require('subject_token_type');
+      if (subjectType !== ACCESS_TOKEN_TYPE) throw invalidRequest(`subject_token_type must be ${ACCESS_TOKEN_TYPE}`);
+      const requested = params.get('requested_token_type');
+      if (requested !== undefined && requested !== ACCESS_TOKEN_TYPE && requested !== JWT_TYPE) {
+        throw invalidRequest('requested_token_type must be an access token or a JWT');
+      }
+      if (params.has('actor_token')) throw invalidRequest('actor_token is not supported');
+      const subject = await inspector.inspect(subjectToken);
+      if (!subject || (subject.kind !== 'personal_access_token' && subject.kind !== 'service_access_token')) {
+        throw invalidGrant('subject_token must be an active personal or service access token');
+      }
+      const targets = [...new Set([...params.getAll('resource'), ...params.getAll('audience')])];
+      if (targets.length > 1 || (targets[0] !== undefined && targets[0] !== subject.audience)) {
+        throw invalidTarget(`this token can only be exchanged for ${subject.audience}`);
+      }
+      const api = await context.catalog.api(subject.audience);
+      if (!api) throw invalidTarget(`the API ${subject.audience} no longer exists`);
+      const granted = subject.scope.split(' ').filter(Boolean);
+      let scopes = granted;
+      const scope = params.get('scope');
+      if (scope !== undefined) {
+        scopes = [...new Set(scope.split(' ').filter(Boolean))];
+        const wider = scopes.filter((s) => !granted.includes(s));
+        if (wider.length > 0) throw invalidScope(`not granted to the subject token: ${wider.join(' ')}`);
+      }
+      const remaining = subject.expiresAt - context.clock.now();
+      const issued = await context.accessTokens.issue({
+        api: { ...api, format: 'jwt', ttl: Math.max(1, Math.min(api.ttl, remaining)) },
+        clientId: client.clientId,
+        subject: subject.subject,
+        scopes,
+      });
+      return {
+        body: {
+          access_token: issued.token,
+          issued_token_type: ACCESS_TOKEN_TYPE,
+          token_type: 'Bearer',
+          expires_in: issued.expiresIn,
+          scope: scopes.join(' '),
+        },
+        issued: {
+          subject: subject.subject,
+          api: api.identifier,
+          scopes,
+          tokens: [{ kind: 'access_token', id: issued.jti }],
+          details: { subjectTokenKind: subject.kind, subjectTokenId: subject.jti },
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The token response for a user's grant, shared by the authorization_code and
+ * refresh_token grants: an access token for the API (or for userinfo alone), a
+ * rotated refresh token when the client may refresh, and an ID token for openid.
+ */
+import type { Client, User } from '../model.js';
+import { sandboxSubject } from '../credentials/sandbox.js';
+import type { TokenEndpointContext } from './context.js';
+import type { IssuedTokens, TokenResponse } from './grant.js';
+
+export interface UserGrant {
+  client: Client;
+  user: User;
+  scopes: string[];
+  api?: string;
+  grantId: string;
+  authTime: number;
+  sid?: string;
+  nonce?: string;
+  /** The refresh token this response replaces. */
+  parentRefreshHash?: string;
+  /** A sandboxed sign-in: tokens are for the client's sandbox subject, not the user. */
+  sandbox?: boolean;
+}
+
+export async function issueUserTokens(
+  context: TokenEndpointContext,
+  grant: UserGrant,
+): Promise<{ body: TokenResponse; issued: IssuedTokens; accessJti: string; accessExp: number }> {
+  const api = (grant.api !== undefined ? await context.catalog.api(grant.api) : undefined) ?? context.userinfoApi;
+  const subject = grant.sandbox ? sandboxSubject(context.hasher, grant.user.id, grant.client.clientId) : grant.user.id;
+  const access = await context.accessTokens.issue({
+    api,
+    clientId: grant.client.clientId,
+    subject,
+    scopes: grant.scopes,
+    grantId: grant.grantId,
+    ...(grant.sandbox ? { sandbox: true } : {}),
+  });
+  const body: TokenResponse = {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
+    scope: grant.scopes.join(' '),
+  };
+  const issued: IssuedTokens = { subject, api: api.identifier, scopes: grant.scopes, tokens: [{ kind: 'access_token', id: access.jti }] };
+  if (grant.client.grantTypes.includes('refresh_token')) {
+    const refresh = await context.refreshTokens.issue({
+      clientId: grant.client.clientId,
+      userId: grant.user.id,
+      scopes: grant.scopes,
+      grantId: grant.grantId,
+      details: {
+        authTime: grant.authTime,
+        ...(grant.sid ? { sid: grant.sid } : {}),
+        ...(grant.api ? { api: grant.api } : {}),
+        ...(grant.sandbox ? { sandbox: true } : {}),
+      },
+      ...(grant.parentRefreshHash ? { parentHash: grant.parentRefreshHash } : {}),
+    });
+    body.refresh_token = refresh.token;
+    issued.tokens.push({ kind: 'refresh_token', id: refresh.jti });
+  }
+  if (grant.scopes.includes('openid')) {
+    body.id_token = context.idTokens.issue({
+      user: grant.user,
+      subject,
+      clientId: grant.client.clientId,
+      authTime: grant.authTime,
+      accessToken: access.token,
+      ...(grant.sid ? { sid: grant.sid } : {}),
+      ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
+    });
+    issued.tokens.push({ kind: 'id_token' });
+  }
+  return { body, issued, accessJti: access.jti, accessExp: access.expiresAt };
+}

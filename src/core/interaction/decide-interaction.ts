@@ -1,0 +1,37 @@
+/**
+ * What the user must still do for a request: sign in, consent, or nothing.
+ * OpenID Connect Core §3.1.2.1: prompt=login and an exceeded max_age force a fresh
+ * sign-in; an id_token_hint naming someone else does too; prompt=consent asks again.
+ */
+import type { AuthorizationRequest } from '../authorize/authorization-request.js';
+import type { Client, User } from '../model.js';
+import type { FlowContext } from './flow-context.js';
+import type { Session } from './sessions.js';
+
+export type Interaction = { next: 'login' } | { next: 'consent'; user: User; missing: string[] } | { next: 'done'; user: User };
+
+export async function decideInteraction(
+  ctx: FlowContext,
+  request: AuthorizationRequest,
+  client: Client,
+  session: Session | undefined,
+  signedInDuringFlow: boolean,
+): Promise<Interaction> {
+  const user = session ? await ctx.store.getUser(session.userId) : undefined;
+  if (!user || !user.active || !session) return { next: 'login' };
+  // "Revoke everything" voids the sessions that began before it.
+  if (user.notBefore !== undefined && session.authTime <= user.notBefore) return { next: 'login' };
+  if (!signedInDuringFlow) {
+    const forced = request.prompt.includes('login') || request.prompt.includes('select_account');
+    // max_age=0 means "sign in now": the same second would not count as older otherwise.
+    const tooOld = request.maxAge !== undefined && (request.maxAge === 0 || ctx.clock.now() - session.authTime > request.maxAge);
+    const otherUser = request.hintSubject !== undefined && request.hintSubject !== user.id;
+    if (forced || tooOld || otherUser) return { next: 'login' };
+  }
+  if (client.firstParty || request.sandbox) return { next: 'done', user };
+  const consent = await ctx.store.getConsent(user.id, client.clientId);
+  const missing = request.scopes.filter((s) => !consent?.scopes.includes(s));
+  if (!consent || missing.length > 0) return { next: 'consent', user, missing };
+  if (request.prompt.includes('consent')) return { next: 'consent', user, missing: request.scopes };
+  return { next: 'done', user };
+}

@@ -1,0 +1,32 @@
+/** Everything the browser flow (authorize, sign-in, consent, logout) uses, in one place. */
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Catalog } from '../catalog.js';
+import type { Clock } from '../clock.js';
+import type { SecretHasher } from '../crypto/secret-hasher.js';
+import type { OwnJwtVerifier } from '../keys/verify-own-jwt.js';
+import type { Api } from '../model.js';
+import type { Store } from '../ports/storage.js';
+import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
+import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';
+import type { RefreshTokenIssuer } from '../tokens/refresh-token-issuer.js';
+import type { PendingAuthorizations } from './pending-authorizations.js';
+import type { SessionStore } from './sessions.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
+
+export interface FlowContext {
+  issuer: string;
+  store: Store;
+  catalog: Catalog;
+  clock: Clock;
+  hasher: SecretHasher;
+  jwts: OwnJwtVerifier;
+  sessions: SessionStore;
+  pending: PendingAuthorizations;
+  throttle: SignInThrottle;
+  accessTokens: AccessTokenIssuer;
+  idTokens: IdTokenIssuer;
+  refreshTokens: RefreshTokenIssuer;
+  /** The audience of access tokens that only serve the userinfo endpoint. */
+  userinfoApi: Api;
+  audit: AuditLog;
+}

@@ -1,0 +1,165 @@
+/**
+ * The domain model the engine works with. Storage backends persist these shapes;
+ * the declarative config (config/schema.ts) is parsed into them.
+ */
+
+export type SigningAlg = 'ES256' | 'RS256' | 'EdDSA';
+export const SIGNING_ALGS: readonly SigningAlg[] = ['ES256', 'RS256', 'EdDSA'];
+
+export type AccessTokenFormat = 'jwt' | 'reference';
+
+export interface ScopeDefinition {
+  name: string;
+  description: string;
+}
+
+/** A protected API (a resource server). Its identifier is the token audience. */
+export interface Api {
+  identifier: string;
+  name: string;
+  scopes: ScopeDefinition[];
+  format: AccessTokenFormat;
+  /** Access-token lifetime in seconds. */
+  ttl: number;
+  alg: SigningAlg;
+}
+
+export type ClientType = 'confidential' | 'public';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'private_key_jwt',
+  'none',
+];
+
+export interface ClientSecret {
+  /** Keyed hash (see crypto/secret-hasher.ts); the secret itself is never stored. */
+  hash: string;
+  createdAt: number;
+  /** Set when a rotated-out secret should stop working; absent means no expiry. */
+  expiresAt?: number;
+}
+
+export interface Client {
+  clientId: string;
+  name: string;
+  type: ClientType;
+  tokenEndpointAuthMethod: ClientAuthMethod;
+  secrets: ClientSecret[];
+  redirectUris: string[];
+  grantTypes: string[];
+  /** The API the client is registered to: the default audience of its tokens. */
+  api?: string;
+  /** Scopes granted per API identifier (for M2M clients, its permissions). */
+  permissions: Record<string, string[]>;
+  /** Public keys for private_key_jwt, inline or by URL. */
+  jwks?: { keys: Record<string, unknown>[] };
+  jwksUri?: string;
+  /** 'own': may introspect only its own tokens. 'any': a resource server that introspects every token. */
+  introspection: 'own' | 'any';
+  /** Where RP-initiated logout may send the user back to (exact match). */
+  postLogoutRedirectUris?: string[];
+  /** The platform's own apps: users are not asked to consent. */
+  firstParty?: boolean;
+  /** Opt-in for the legacy implicit and hybrid response types (tokens in the front channel). */
+  allowImplicit?: boolean;
+  /** Demand PKCE from this confidential client too (always demanded from public clients). */
+  requirePkce?: boolean;
+  /** Silent sign-in: users are signed in without consent into a sandbox of their own (seed 001). */
+  sandbox?: boolean;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  /** Display name, released with the `profile` scope. */
+  name?: string;
+  email?: string;
+  emailVerified?: boolean;
+  /** scrypt hash in PHC-like form; absent for users who cannot sign in with a password. */
+  passwordHash?: string;
+  active: boolean;
+  roles: string[];
+  /** Sessions that began before this time are void ("revoke everything"). */
+  notBefore?: number;
+}
+
+/** A non-human identity (seed 003's "SystemUser"): holds roles, never signs in interactively. */
+export interface ServiceAccount {
+  id: string;
+  name: string;
+  description?: string;
+  roles: string[];
+  active: boolean;
+  createdAt: number;
+}
+
+/** A named bundle of permissions on APIs, given to users and service accounts. */
+export interface Role {
+  name: string;
+  description?: string;
+  permissions: Record<string, string[]>;
+}
+
+export type KeyStatus = 'next' | 'current' | 'retired';
+
+export interface SigningKey {
+  kid: string;
+  alg: SigningAlg;
+  status: KeyStatus;
+  /** PKCS#8 DER private key, encrypted with the key-encryption key (crypto/key-encryption.ts). */
+  privateKeyEncrypted: string;
+  publicJwk: Record<string, unknown>;
+  createdAt: number;
+  /** When a retired key may be deleted: after every token it signed has expired. */
+  removeAfter?: number;
+}
+
+export type StoredTokenKind =
+  | 'access_token'
+  | 'refresh_token'
+  | 'personal_access_token'
+  | 'service_access_token'
+  | 'user_token'
+  | 'action_token';
+
+/** Kinds created by hand, long-lived, listed and revoked by their owners. */
+export const MANUAL_TOKEN_KINDS: readonly StoredTokenKind[] = ['personal_access_token', 'service_access_token', 'user_token', 'action_token'];
+
+/** expires_at of credentials that live until revoked (user and action tokens, PATs without expiry). */
+export const NEVER = 253402300799; // 9999-12-31T23:59:59Z
+
+/** A token that lives in the store: everything but JWT access tokens. */
+export interface StoredToken {
+  /** Keyed hash of the token string: the only form in which the token is stored. */
+  hash: string;
+  kind: StoredTokenKind;
+  jti: string;
+  clientId: string;
+  subject: string;
+  audience: string;
+  scope: string;
+  issuedAt: number;
+  expiresAt: number;
+  revokedAt?: number;
+  /** The authorization (code or consent) the token descends from: revoked together. */
+  grantId?: string;
+  /** When a single-use token (refresh) was used. */
+  consumedAt?: number;
+  /** The refresh token that replaced this one. */
+  successorHash?: string;
+  /** Kind-specific details (auth_time, session, a PAT's name, an action token's endpoints...). */
+  details?: Record<string, unknown>;
+  /** Last time the token was seen in use, recorded in batches. */
+  lastUsedAt?: number;
+}
+
+/** A user's standing permission for a client: the scopes they agreed to. */
+export interface Consent {
+  userId: string;
+  clientId: string;
+  scopes: string[];
+  createdAt: number;
+  updatedAt: number;
+}

@@ -1,0 +1,134 @@
+/**
+ * The narrow storage interfaces the engine depends on. Each part of the engine
+ * names only the ones it uses; a backend (src/stores/*) implements all of them and
+ * proves it with the shared contract suite (src/stores/contract).
+ */
+import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../model.js';
+import type { AuditRepository } from './audit.js';
+
+export type { AuditRepository } from './audit.js';
+
+export interface ApiRepository {
+  getApi(identifier: string): Promise<Api | undefined>;
+  listApis(): Promise<Api[]>;
+  upsertApi(api: Api): Promise<void>;
+  deleteApi(identifier: string): Promise<boolean>;
+}
+
+export interface ClientRepository {
+  getClient(clientId: string): Promise<Client | undefined>;
+  listClients(): Promise<Client[]>;
+  upsertClient(client: Client): Promise<void>;
+  deleteClient(clientId: string): Promise<boolean>;
+}
+
+export interface UserRepository {
+  getUser(id: string): Promise<User | undefined>;
+  getUserByUsername(username: string): Promise<User | undefined>;
+  listUsers(): Promise<User[]>;
+  /** Inserts or updates by username; returns the stored user (with its id). */
+  upsertUser(user: User): Promise<User>;
+  deleteUser(id: string): Promise<boolean>;
+}
+
+export interface RoleRepository {
+  getRole(name: string): Promise<Role | undefined>;
+  listRoles(): Promise<Role[]>;
+  upsertRole(role: Role): Promise<void>;
+  deleteRole(name: string): Promise<boolean>;
+}
+
+export interface KeyRepository {
+  listKeys(): Promise<SigningKey[]>;
+  insertKey(key: SigningKey): Promise<void>;
+  /** Applies status changes in one transaction so no reader sees two current keys of one alg. */
+  updateKeys(changes: { kid: string; status: SigningKey['status']; removeAfter?: number }[]): Promise<void>;
+  deleteKey(kid: string): Promise<void>;
+}
+
+export interface TokenRepository {
+  insertToken(token: StoredToken): Promise<void>;
+  findTokenByHash(hash: string): Promise<StoredToken | undefined>;
+  /** Marks the token revoked; true if it existed and was not already revoked. */
+  revokeToken(hash: string, at: number): Promise<boolean>;
+  /** Deletes tokens expired before `before`; returns how many. */
+  deleteExpiredTokens(before: number): Promise<number>;
+  /** Marks a single-use token used; true only for the one caller that used it first. */
+  consumeToken(hash: string, at: number): Promise<boolean>;
+  setSuccessor(hash: string, successorHash: string): Promise<void>;
+  /** Revokes every live token of one grant; returns how many. */
+  revokeGrant(grantId: string, at: number): Promise<number>;
+  /** Revokes every live token of a subject, or only those of one client; returns how many. */
+  revokeSubjectTokens(subject: string, clientId: string | undefined, at: number): Promise<number>;
+  /** The tokens of a subject, of the given kinds, newest first (revoked ones included). */
+  listSubjectTokens(subject: string, kinds: readonly StoredTokenKind[]): Promise<StoredToken[]>;
+  findTokenById(jti: string): Promise<StoredToken | undefined>;
+  /** Records last-use times in one batch. */
+  touchTokens(uses: { hash: string; at: number }[]): Promise<void>;
+}
+
+export interface ServiceAccountRepository {
+  getServiceAccount(id: string): Promise<ServiceAccount | undefined>;
+  getServiceAccountByName(name: string): Promise<ServiceAccount | undefined>;
+  listServiceAccounts(): Promise<ServiceAccount[]>;
+  /** Inserts or updates by name; returns the stored account (with its id). */
+  upsertServiceAccount(account: ServiceAccount): Promise<ServiceAccount>;
+  deleteServiceAccount(id: string): Promise<boolean>;
+}
+
+export interface ConsentRepository {
+  getConsent(userId: string, clientId: string): Promise<Consent | undefined>;
+  upsertConsent(consent: Consent): Promise<void>;
+  deleteConsent(userId: string, clientId: string): Promise<boolean>;
+  listConsents(userId: string): Promise<Consent[]>;
+}
+
+/**
+ * Short-lived records keyed by (kind, id): sign-in sessions, pending authorization
+ * requests, authorization codes. Expired records read as absent.
+ */
+export interface EphemeralRepository {
+  putRecord(kind: string, id: string, doc: unknown, expiresAt: number): Promise<void>;
+  getRecord<T>(kind: string, id: string, now: number): Promise<T | undefined>;
+  deleteRecord(kind: string, id: string): Promise<void>;
+  /**
+   * Marks a record used. `firstUse` is true for exactly one caller, however many race;
+   * later callers still get the record (to react to a replay). Absent when expired or unknown.
+   */
+  consumeRecord<T>(kind: string, id: string, now: number): Promise<{ doc: T; firstUse: boolean } | undefined>;
+  deleteExpiredRecords(now: number): Promise<number>;
+}
+
+/** Revocation list for self-contained (JWT) access tokens, keyed by jti until they expire. */
+export interface RevocationRepository {
+  revokeJti(jti: string, expiresAt: number): Promise<void>;
+  isJtiRevoked(jti: string): Promise<boolean>;
+}
+
+/** One-time-use markers (client assertion jti, later codes): the first caller wins, atomically. */
+export interface ReplayRepository {
+  /** Records `key` until `expiresAt`; false when it was already recorded and not yet expired. */
+  useOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
+export interface Store
+  extends ApiRepository,
+    ClientRepository,
+    UserRepository,
+    RoleRepository,
+    KeyRepository,
+    TokenRepository,
+    RevocationRepository,
+    ReplayRepository,
+    ConsentRepository,
+    EphemeralRepository,
+    ServiceAccountRepository,
+    AuditRepository {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Runs pending migrations; returns the versions applied. */
+  migrate(): Promise<number[]>;
+  /** Latest migration version known to the code, and the one the database is at. */
+  schemaVersion(): Promise<{ code: number; database: number }>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

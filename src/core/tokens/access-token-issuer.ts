@@ -1,0 +1,86 @@
+/**
+ * Issues access tokens in the format the API asks for:
+ *   jwt        RFC 9068 (`typ: at+jwt`), verifiable by the API on its own;
+ *   reference  an opaque `tsr_at_` string; only its keyed hash is stored, and the API
+ *              learns what it means through introspection.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { SecretHasher } from '../crypto/secret-hasher.js';
+import { mintTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import type { Api } from '../model.js';
+import type { TokenRepository } from '../ports/storage.js';
+
+export interface AccessTokenRequest {
+  api: Api;
+  clientId: string;
+  /** The user, service account, or for client_credentials the client itself. */
+  subject: string;
+  scopes: string[];
+  /** The grant (authorization) the token belongs to; revoked with it. */
+  grantId?: string;
+  /** Issued to a sandboxed sign-in: resource servers keep its data apart. */
+  sandbox?: boolean;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  jti: string;
+  expiresIn: number;
+  expiresAt: number;
+  format: Api['format'];
+}
+
+export class AccessTokenIssuer {
+  private readonly issuer: string;
+  private readonly keys: KeyRing;
+  private readonly tokens: TokenRepository;
+  private readonly hasher: SecretHasher;
+  private readonly clock: Clock;
+
+  constructor(issuer: string, keys: KeyRing, tokens: TokenRepository, hasher: SecretHasher, clock: Clock) {
+    this.issuer = issuer;
+    this.keys = keys;
+    this.tokens = tokens;
+    this.hasher = hasher;
+    this.clock = clock;
+  }
+
+  async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
+    const { api } = request;
+    const iat = this.clock.now();
+    const exp = iat + api.ttl;
+    const jti = randomUUID();
+    const scope = request.scopes.join(' ');
+    if (api.format === 'jwt') {
+      const token = this.keys.signer(api.alg).sign('at+jwt', {
+        iss: this.issuer,
+        sub: request.subject,
+        aud: api.identifier,
+        exp,
+        iat,
+        jti,
+        client_id: request.clientId,
+        scope,
+        ...(request.sandbox ? { sandbox: true } : {}),
+      });
+      return { token, jti, expiresIn: api.ttl, expiresAt: exp, format: 'jwt' };
+    }
+    const token = mintTokenString(TOKEN_PREFIXES.access_token);
+    await this.tokens.insertToken({
+      hash: this.hasher.hash(token),
+      kind: 'access_token',
+      jti,
+      clientId: request.clientId,
+      subject: request.subject,
+      audience: api.identifier,
+      scope,
+      issuedAt: iat,
+      expiresAt: exp,
+      ...(request.grantId !== undefined ? { grantId: request.grantId } : {}),
+      ...(request.sandbox ? { details: { sandbox: true } } : {}),
+    });
+    return { token, jti, expiresIn: api.ttl, expiresAt: exp, format: 'reference' };
+  }
+}

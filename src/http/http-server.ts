@@ -1,0 +1,192 @@
+/**
+ * Binds the engine to node:http. Kept thin on purpose: the token path is parse the
+ * body, call the engine, write JSON; no framework sits in between.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { AuthorizationServer } from '../core/authorization-server.js';
+import { methodNotAllowed, notFound } from '../core/errors.js';
+import { Params } from '../core/request.js';
+import { readFormBody } from './read-body.js';
+import { send, sendError } from './respond.js';
+import { parseCookies, renderSetCookie } from './cookies.js';
+import { MANAGEMENT_PREFIX, managementBinding } from './management-binding.js';
+import { HttpMetrics, routeLabel } from './metrics.js';
+import { routeTable, type Route, type ServerState } from './routes.js';
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type, DPoP',
+  'Access-Control-Max-Age': '600',
+};
+
+export function createRequestHandler(server: AuthorizationServer, logger: Logger, state: ServerState = { metrics: new HttpMetrics(server), draining: false }) {
+  const routes = routeTable(server, state);
+  const labels = new Map(routes.map((r) => [r, routeLabel(r.pattern)]));
+  const { metrics } = state;
+  const seconds = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9;
+  const serveManagement = managementBinding(server);
+  const issuerUrl = new URL(server.issuer);
+  const basePath = issuerUrl.pathname.replace(/\/$/, '');
+  const cookieOptions = { path: basePath || '/', secure: issuerUrl.protocol === 'https:' };
+
+  return async function handleHttpRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const incomingId = req.headers['x-request-id'];
+    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    // While draining, each connection serves what it has begun and then closes.
+    if (state.draining) res.setHeader('Connection', 'close');
+    const [path = '/', query = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
+    const relative = basePath && path.startsWith(basePath) ? path.slice(basePath.length) || '/' : path;
+    if (relative === MANAGEMENT_PREFIX || relative.startsWith(`${MANAGEMENT_PREFIX}/`)) {
+      try {
+        await serveManagement(req, res, relative, query);
+      } catch (error) {
+        sendError(res, error, logger.child({ reqId: requestId }));
+      }
+      metrics.request(`${MANAGEMENT_PREFIX}/*`, req.method ?? '', res.statusCode, seconds(started));
+      logger.info({ reqId: requestId, method: req.method, path: relative, status: res.statusCode }, 'request');
+      return;
+    }
+    let route: Route | undefined;
+    let match: RegExpExecArray | null = null;
+    for (const candidate of routes) {
+      match = candidate.pattern.exec(relative);
+      if (match) {
+        route = candidate;
+        break;
+      }
+    }
+    try {
+      if (!route) throw notFound();
+      if (route.cors) for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+      if (req.method === 'OPTIONS' && route.cors) {
+        res.writeHead(204).end();
+        return;
+      }
+      const method = req.method === 'HEAD' ? 'GET' : req.method;
+      if (!route.methods.includes(method as 'GET' | 'POST')) {
+        throw methodNotAllowed(route.methods.includes('GET') ? [...route.methods, 'HEAD'] : [...route.methods]);
+      }
+      const params = method === 'POST' ? Params.fromUrlEncoded(await readFormBody(req)) : Params.fromUrlEncoded(query);
+      const response = await route.handler({
+        method: method as 'GET' | 'POST',
+        headers: req.headers as Record<string, string | undefined>,
+        params,
+        endpointUrl: `${server.issuer}${relative}`,
+        cookies: route.kind === 'page' ? parseCookies(req.headers.cookie) : {},
+        ip: req.socket.remoteAddress ?? 'unknown',
+        requestId,
+        pathParams: { ...match?.groups },
+      });
+      const cacheable = method === 'GET' && (route.cacheSeconds ?? 0) > 0;
+      if (cacheable) response.headers = { ...response.headers, 'Cache-Control': `public, max-age=${route.cacheSeconds}` };
+      const cookies = (response.setCookies ?? []).map((c) => renderSetCookie(c, cookieOptions));
+      send(res, response, cacheable, cookies);
+    } catch (error) {
+      metrics.error(error);
+      sendError(res, error, logger.child({ reqId: requestId }), route?.kind === 'page');
+    } finally {
+      metrics.request((route && labels.get(route)) ?? 'unmatched', req.method ?? '', res.statusCode, seconds(started));
+      if (!logger.isLevelEnabled('info')) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const loggedPath = route?.pattern.source.includes('interaction') ? '/interaction/…' : relative.length > 200 ? `${relative.slice(0, 200)}…` : relative;
+      logger.info({ reqId: requestId, method: req.method, path: loggedPath, status: res.statusCode, ms }, 'request');
+    }
+  };
+}
+
+export interface RunningServer {
+  http: Server;
+  engine: AuthorizationServer;
+  /** The address actually bound, e.g. http://127.0.0.1:9000. */
+  url: string;
+  close(): Promise<void>;
+  /**
+   * Graceful stop: accepts no new connections, makes /readyz answer 503, lets the
+   * requests in flight finish for up to `timeoutMs`, then cuts what is left. Resolves
+   * with how many requests were cut. The engine and store stay open for the caller.
+   */
+  drain(timeoutMs: number): Promise<{ cut: number }>;
+}
+
+/**
+ * Binds the port first and only then builds the engine, because the default issuer
+ * is the bound address (which a port of 0 makes known only after listening).
+ */
+export async function listen(
+  options: { host: string; port: number; logger: Logger },
+  makeEngine: (boundUrl: string) => Promise<AuthorizationServer>,
+): Promise<RunningServer> {
+  let handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  const inFlight = new Set<ServerResponse>();
+  let idle: (() => void) | undefined;
+  const http = createServer({ headersTimeout: 10_000, requestTimeout: 15_000, keepAliveTimeout: 5_000 }, (req, res) => {
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      if (inFlight.size === 0) idle?.();
+    });
+    if (handler) void handler(req, res);
+    else res.writeHead(503, { 'Retry-After': '1' }).end();
+  });
+  http.on('clientError', (_error, socket) => {
+    // Malformed HTTP: answer 400 and close, rather than let node print or hang.
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port, options.host, () => resolve());
+  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      http.close(() => resolve());
+      http.closeIdleConnections();
+    });
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  let engine: AuthorizationServer;
+  try {
+    engine = await makeEngine(url);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  const state: ServerState = { metrics: new HttpMetrics(engine), draining: false };
+  handler = createRequestHandler(engine, options.logger, state);
+  const drain = async (timeoutMs: number) => {
+    state.draining = true;
+    const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+    http.closeIdleConnections();
+    // Requests in flight finish, and their connections close after the response.
+    for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+    let cut = 0;
+    if (inFlight.size > 0) {
+      const finished = new Promise<void>((resolve) => (idle = resolve));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      if ((await Promise.race([finished, timedOut])) === 'timeout') cut = inFlight.size;
+      clearTimeout(timer);
+    }
+    http.closeAllConnections();
+    await closed;
+    state.metrics.close();
+    return { cut };
+  };
+  return {
+    http,
+    engine,
+    url,
+    close: async () => {
+      await close();
+      state.metrics.close();
+    },
+    drain,
+  };
+}

@@ -1,0 +1,27 @@
+/** Binds the management API (src/management) to node:http under <issuer path>/api/v1. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthorizationServer } from '../core/authorization-server.js';
+import { managementRouter } from '../management/router.js';
+import { readBody } from './read-body.js';
+import { send } from './respond.js';
+
+export const MANAGEMENT_PREFIX = '/api/v1';
+const JSON_BODY_LIMIT = 256 * 1024;
+
+export function managementBinding(engine: AuthorizationServer) {
+  const router = managementRouter(engine);
+  return async function serveManagement(req: IncomingMessage, res: ServerResponse, relative: string, query: string): Promise<void> {
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+    const body = ['POST', 'PUT', 'PATCH'].includes(method) ? await readBody(req, JSON_BODY_LIMIT) : undefined;
+    const response = await router({
+      method,
+      path: relative.slice(MANAGEMENT_PREFIX.length) || '/',
+      query: new URLSearchParams(query),
+      headers: req.headers as Record<string, string | undefined>,
+      ...(body !== undefined ? { body } : {}),
+      ...(req.socket.remoteAddress ? { ip: req.socket.remoteAddress } : {}),
+      ...(typeof res.getHeader('X-Request-Id') === 'string' ? { requestId: res.getHeader('X-Request-Id') as string } : {}),
+    });
+    send(res, response);
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Prometheus metrics (prom-client, on a registry of their own). The HTTP layer
+ * counts requests, latency and OAuth errors; what the engine does is counted from its
+ * audit events (tokens issued, sign-ins), and its queue and cache are read at scrape
+ * time. The engine itself never imports prom-client.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { AuthorizationServer } from '../core/authorization-server.js';
+import type { AuditEvent } from '../core/audit/audit-event.js';
+import { OAuthError } from '../core/errors.js';
+
+const ISSUING = new Set(['token.issued', 'token.refreshed', 'token.exchanged']);
+
+export class HttpMetrics {
+  readonly registry = new Registry();
+  readonly #requests: Counter<'route' | 'method' | 'status'>;
+  readonly #duration: Histogram<'route' | 'method'>;
+  readonly #tokens: Counter<'kind'>;
+  readonly #errors: Counter<'error'>;
+  readonly #signIns: Counter<'outcome'>;
+  readonly #events: Counter<'type' | 'outcome'>;
+  readonly #unsubscribe: () => void;
+
+  constructor(engine: AuthorizationServer) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.#requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers });
+    this.#duration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by route pattern and method',
+      labelNames: ['route', 'method'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.#tokens = new Counter({ name: 'tessera_tokens_issued_total', help: 'Tokens issued, by kind', labelNames: ['kind'], registers });
+    this.#errors = new Counter({ name: 'tessera_oauth_errors_total', help: 'OAuth error responses, by error code', labelNames: ['error'], registers });
+    this.#signIns = new Counter({ name: 'tessera_signins_total', help: 'Sign-in attempts on the sign-in page, by outcome', labelNames: ['outcome'], registers });
+    this.#events = new Counter({ name: 'tessera_audit_events_total', help: 'Audit events recorded, by type and outcome', labelNames: ['type', 'outcome'], registers });
+    const audit = engine.audit;
+    new Gauge({ name: 'tessera_audit_queue_depth', help: 'Audit events waiting to be written', registers, collect() {
+      this.set(audit.depth);
+    } });
+    let dropped = 0;
+    new Counter({ name: 'tessera_audit_dropped_total', help: 'Audit events dropped because the queue was full', registers, collect() {
+      this.inc(audit.dropped - dropped);
+      dropped = audit.dropped;
+    } });
+    new Gauge({ name: 'tessera_catalog_cache_entries', help: 'APIs and clients held in the in-process cache', registers, collect() {
+      this.set(engine.catalog.size);
+    } });
+    this.#unsubscribe = audit.subscribe((event) => this.#count(event));
+  }
+
+  request(route: string, method: string, status: number, seconds: number): void {
+    this.#requests.inc({ route, method, status });
+    this.#duration.observe({ route, method }, seconds);
+  }
+
+  /** An error the HTTP layer rendered: OAuth errors by code, anything else as server_error. */
+  error(error: unknown): void {
+    this.#errors.inc({ error: error instanceof OAuthError ? error.error : 'server_error' });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  #count(event: AuditEvent): void {
+    this.#events.inc({ type: event.type, outcome: event.outcome });
+    if (ISSUING.has(event.type) && event.outcome === 'success' && event.tokenKind) this.#tokens.inc({ kind: event.tokenKind });
+    else if (event.type === 'signin.succeeded') this.#signIns.inc({ outcome: 'success' });
+    else if (event.type === 'signin.failed') this.#signIns.inc({ outcome: 'failure' });
+  }
+}
+
+/** The label of a route: its pattern with named groups as `:name`, e.g. /interaction/:id/login. */
+export function routeLabel(pattern: RegExp): string {
+  return pattern.source
+    .replace(/^\^|\$$/g, '')
+    .replace(/\(\?<(\w+)>[^)]*\)/g, ':$1')
+    .replace(/\\(.)/g, '$1');
+}

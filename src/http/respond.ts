@@ -1,0 +1,58 @@
+/**
+ * The one place responses and errors are written. OAuth errors become RFC 6749 §5.2
+ * JSON; anything unexpected is logged with the request id and answered with a bare
+ * `server_error`, never a stack trace.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { OAuthError, serverError } from '../core/errors.js';
+import type { EngineResponse } from '../core/request.js';
+import { errorPage } from '../pages/views.js';
+
+/** Token-bearing and error responses must never be cached (RFC 6749 §5.1). */
+const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
+export function send(res: ServerResponse, response: EngineResponse, cacheable = false, cookies: string[] = []): void {
+  const headers: Record<string, string | string[]> = { ...(cacheable ? {} : NO_STORE), ...response.headers };
+  if (cookies.length > 0) headers['Set-Cookie'] = cookies;
+  if (response.html !== undefined) {
+    headers['Content-Type'] = 'text/html; charset=utf-8';
+    headers['Content-Length'] = String(Buffer.byteLength(response.html));
+    res.writeHead(response.status, headers).end(response.html);
+    return;
+  }
+  if (response.text !== undefined) {
+    headers['Content-Type'] ??= 'text/plain; charset=utf-8';
+    headers['Content-Length'] = String(Buffer.byteLength(response.text));
+    res.writeHead(response.status, headers).end(response.text);
+    return;
+  }
+  if (response.body === undefined) {
+    res.writeHead(response.status, headers).end();
+    return;
+  }
+  const body = JSON.stringify(response.body);
+  headers['Content-Type'] ??= 'application/json; charset=utf-8';
+  headers['Content-Length'] = String(Buffer.byteLength(body));
+  res.writeHead(response.status, headers).end(body);
+}
+
+export function sendError(res: ServerResponse, error: unknown, log: Logger, asPage = false): void {
+  let oauth: OAuthError;
+  if (error instanceof OAuthError) {
+    oauth = error;
+  } else {
+    log.error({ err: error }, 'unhandled error');
+    oauth = serverError();
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (asPage) {
+    const page = errorPage(oauth.status >= 500 ? 'Something went wrong' : 'Request refused', oauth.status >= 500 ? 'Tessera could not complete this request. Try again later.' : oauth.description, oauth.status);
+    send(res, { ...page, headers: { ...page.headers, ...oauth.headers } });
+    return;
+  }
+  send(res, { status: oauth.status, headers: oauth.headers, body: oauth.toJSON() });
+}

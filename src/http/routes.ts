@@ -1,0 +1,70 @@
+/**
+ * The route table: which engine endpoint answers which path and methods. Paths are
+ * relative to the issuer's path, so an issuer of https://example.com/auth serves its
+ * token endpoint at /auth/token. `json` routes answer errors as RFC 6749 JSON; `page`
+ * routes are for browsers and answer errors with a readable page.
+ */
+import type { AuthorizationServer, EndpointHandler } from '../core/authorization-server.js';
+import type { EngineResponse } from '../core/request.js';
+import type { HttpMetrics } from './metrics.js';
+
+/** What the health and metrics routes need besides the engine. */
+export interface ServerState {
+  metrics: HttpMetrics;
+  /** True once shutdown has begun: /readyz answers 503 so load balancers move on. */
+  draining: boolean;
+}
+
+export interface Route {
+  pattern: RegExp;
+  methods: readonly ('GET' | 'POST')[];
+  kind: 'json' | 'page';
+  /** Callable from browser scripts of other origins (token, userinfo, discovery...). */
+  cors: boolean;
+  /** Public caching for GET responses; 0 or absent means no-store. */
+  cacheSeconds?: number;
+  handler: EndpointHandler;
+}
+
+const exact = (path: string) => new RegExp(`^${path.replace(/[.]/g, '\\.')}$`);
+
+export function routeTable(server: AuthorizationServer, state: ServerState): Route[] {
+  const discovery: EndpointHandler = async () => ({ status: 200, body: await server.discovery() });
+  const jwks: EndpointHandler = async () => ({ status: 200, headers: { 'Content-Type': 'application/jwk-set+json' }, body: server.keys.jwks() });
+  const health: EndpointHandler = async () => ({ status: 200, body: { status: 'ok' } });
+  const ready: EndpointHandler = async (): Promise<EngineResponse> => {
+    if (state.draining) return { status: 503, body: { status: 'shutting down' } };
+    try {
+      await server.store.ping();
+      const schema = await server.store.schemaVersion();
+      const keys = server.keys.jwks().keys.length > 0;
+      const ok = keys && schema.database === schema.code;
+      return { status: ok ? 200 : 503, body: { status: ok ? 'ready' : 'not ready', schema, keys } };
+    } catch {
+      return { status: 503, body: { status: 'not ready', store: 'unreachable' } };
+    }
+  };
+  const metrics: EndpointHandler = async () => {
+    const { contentType, body } = await state.metrics.render();
+    return { status: 200, headers: { 'Content-Type': contentType }, text: body };
+  };
+  const e = server.endpoints;
+  return [
+    { pattern: exact('/token'), methods: ['POST'], kind: 'json', cors: true, handler: e.token },
+    { pattern: exact('/introspect'), methods: ['POST'], kind: 'json', cors: false, handler: e.introspect },
+    { pattern: exact('/revoke'), methods: ['POST'], kind: 'json', cors: true, handler: e.revoke },
+    { pattern: exact('/audit/api-calls'), methods: ['POST'], kind: 'json', cors: false, handler: e.apiCalls },
+    { pattern: exact('/userinfo'), methods: ['GET', 'POST'], kind: 'json', cors: true, handler: e.userinfo },
+    { pattern: exact('/authorize'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: e.authorize },
+    { pattern: /^\/interaction\/(?<id>[\w-]+)$/, methods: ['GET'], kind: 'page', cors: false, handler: e.interaction.show },
+    { pattern: /^\/interaction\/(?<id>[\w-]+)\/login$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.login },
+    { pattern: /^\/interaction\/(?<id>[\w-]+)\/consent$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.consent },
+    { pattern: exact('/logout'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: e.logout },
+    { pattern: exact('/.well-known/openid-configuration'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 300, handler: discovery },
+    { pattern: exact('/.well-known/oauth-authorization-server'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 300, handler: discovery },
+    { pattern: exact('/jwks'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 60, handler: jwks },
+    { pattern: exact('/healthz'), methods: ['GET'], kind: 'json', cors: false, handler: health },
+    { pattern: exact('/readyz'), methods: ['GET'], kind: 'json', cors: false, handler: ready },
+    { pattern: exact('/metrics'), methods: ['GET'], kind: 'json', cors: false, handler: metrics },
+  ];
+}

@@ -1,0 +1,35 @@
+/**
+ * The management API's own audience and scopes. Every route names the one scope it
+ * needs (read:* for reading, write:* for changing), so a token can be given exactly
+ * the access a task needs (least privilege).
+ */
+import type { Api } from '../core/model.js';
+
+export const MANAGEMENT_RESOURCES = ['apis', 'clients', 'users', 'roles', 'service_accounts', 'tokens', 'consents', 'keys', 'audit'] as const;
+export type ManagementResource = (typeof MANAGEMENT_RESOURCES)[number];
+export type ManagementScope = `${'read' | 'write'}:${ManagementResource}`;
+
+export const MANAGEMENT_SCOPES: ManagementScope[] = MANAGEMENT_RESOURCES.flatMap((r) =>
+  r === 'audit' ? [`read:${r}` as const] : [`read:${r}` as const, `write:${r}` as const],
+);
+
+/** The built-in role that holds every management scope. */
+export const ADMIN_ROLE = 'tessera-admin';
+
+export function managementAudience(issuer: string): string {
+  return `${issuer}/api/v1`;
+}
+
+export function managementApi(issuer: string): Api {
+  return {
+    identifier: managementAudience(issuer),
+    name: 'Tessera Management API',
+    scopes: MANAGEMENT_SCOPES.map((name) => {
+      const [verb, resource] = name.split(':') as [string, string];
+      return { name, description: `${verb === 'read' ? 'Read' : 'Create, change and delete'} ${resource.replace('_', ' ')}` };
+    }),
+    format: 'jwt',
+    ttl: 900,
+    alg: 'ES256',
+  };
+}

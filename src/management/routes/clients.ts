@@ -1,0 +1,126 @@
+/**
+ * /clients: applications. Secrets are generated here and shown once; a client can
+ * hold several, so rotation is: add a new one, deploy it, delete the old one.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { toClient } from '../../core/config/apply.js';
+import { clientApiSchema } from '../../core/config/schema.js';
+import { ValidationError } from '../../core/errors.js';
+import type { Client } from '../../core/model.js';
+import { checkIfMatch, etagOf } from '../etag.js';
+import { paginate, pageQuery, pageSchema } from '../pagination.js';
+import { presentClient, secretId } from '../present.js';
+import { badField, conflict, notFound } from '../problem.js';
+import { route } from '../route.js';
+import { clientCreatedOut, clientOut, newSecretOut } from '../schemas.js';
+import type { AuthorizationServer } from '../../core/authorization-server.js';
+
+const byId = z.object({ clientId: z.string() });
+
+const usesSecrets = (client: Client) => client.tokenEndpointAuthMethod === 'client_secret_basic' || client.tokenEndpointAuthMethod === 'client_secret_post';
+const newSecret = () => randomBytes(32).toString('base64url');
+
+async function load(engine: AuthorizationServer, clientId: string): Promise<Client> {
+  const client = await engine.store.getClient(clientId);
+  if (!client) throw notFound(`client ${clientId}`);
+  return client;
+}
+
+/** Builds a client from API input, mapping model validation to a field error. */
+function build(engine: AuthorizationServer, body: z.output<typeof clientApiSchema>, existing: Client | undefined, secrets: string[]): Client {
+  try {
+    return toClient({ ...body, secrets, secretHashes: [] }, existing, engine.hasher, engine.clock.now(), 'body');
+  } catch (error) {
+    if (error instanceof Error && /needs at least one secret/.test(error.message)) throw badField('body.tokenEndpointAuthMethod', error.message.replace(/^[^:]+: /, ''));
+    throw error instanceof ValidationError ? badField(error.field, error.message) : error;
+  }
+}
+
+export const clientRoutes = [
+  route({
+    method: 'GET', path: '/clients', tag: 'Clients', summary: 'List clients', scope: 'read:clients', status: 200,
+    query: pageQuery.extend({ api: z.string().optional().describe('only clients registered to this API') }), response: pageSchema(clientOut),
+    async handler(engine, { query }) {
+      const clients = (await engine.store.listClients()).filter((c) => query.api === undefined || c.api === query.api);
+      const page = paginate(clients, (c) => c.clientId, query);
+      return { body: { ...page, items: page.items.map(presentClient) } };
+    },
+  }),
+  route({
+    method: 'POST', path: '/clients', tag: 'Clients', summary: 'Create a client (its secret is in this response only)', scope: 'write:clients', status: 201,
+    body: clientApiSchema, response: clientCreatedOut,
+    async handler(engine, { body }) {
+      if (await engine.store.getClient(body.clientId)) throw conflict(`client ${body.clientId} exists`);
+      const probe = build(engine, body, undefined, [newSecret()]);
+      const secret = usesSecrets(probe) ? newSecret() : undefined;
+      const client = build(engine, body, undefined, secret ? [secret] : []);
+      await engine.store.upsertClient(client);
+      await engine.afterChange();
+      const out = presentClient(client);
+      return {
+        body: { client: out, ...(secret ? { secret: { id: secretId(client.secrets[0]!.hash), secret } } : {}) },
+        etag: etagOf(out),
+        change: { kind: 'client', id: client.clientId, action: 'created', after: out },
+      };
+    },
+  }),
+  route({
+    method: 'GET', path: '/clients/{clientId}', tag: 'Clients', summary: 'Get a client', scope: 'read:clients', status: 200,
+    params: byId, response: clientOut,
+    async handler(engine, { params }) {
+      const out = presentClient(await load(engine, params.clientId));
+      return { body: out, etag: etagOf(out) };
+    },
+  }),
+  route({
+    method: 'PUT', path: '/clients/{clientId}', tag: 'Clients', summary: 'Replace a client (its secrets are kept)', scope: 'write:clients', status: 200,
+    params: byId, body: clientApiSchema, response: clientOut,
+    async handler(engine, { params, body, ifMatch }) {
+      const existing = await load(engine, params.clientId);
+      if (body.clientId !== params.clientId) throw badField('body.clientId', 'must equal the client id in the path');
+      checkIfMatch(presentClient(existing), ifMatch);
+      const client = build(engine, body, existing, []);
+      await engine.store.upsertClient(client);
+      await engine.afterChange();
+      const out = presentClient(client);
+      return { body: out, etag: etagOf(out), change: { kind: 'client', id: client.clientId, action: 'updated', before: presentClient(existing), after: out } };
+    },
+  }),
+  route({
+    method: 'DELETE', path: '/clients/{clientId}', tag: 'Clients', summary: 'Delete a client', scope: 'write:clients', status: 204,
+    params: byId,
+    async handler(engine, { params }) {
+      const before = await load(engine, params.clientId);
+      await engine.store.deleteClient(params.clientId);
+      await engine.afterChange();
+      return { change: { kind: 'client', id: params.clientId, action: 'deleted', before: presentClient(before) } };
+    },
+  }),
+  route({
+    method: 'POST', path: '/clients/{clientId}/secrets', tag: 'Clients', summary: 'Add a secret (shown once); the others stay valid until deleted', scope: 'write:clients', status: 201,
+    params: byId, response: newSecretOut,
+    async handler(engine, { params }) {
+      const client = await load(engine, params.clientId);
+      if (!usesSecrets(client)) throw conflict(`client ${client.clientId} authenticates with ${client.tokenEndpointAuthMethod}, not a secret`);
+      const secret = newSecret();
+      const hash = engine.hasher.hash(secret);
+      await engine.store.upsertClient({ ...client, secrets: [...client.secrets, { hash, createdAt: engine.clock.now() }] });
+      await engine.afterChange();
+      return { body: { id: secretId(hash), secret }, change: { kind: 'client', id: client.clientId, action: 'secret_added', after: { secretId: secretId(hash) } } };
+    },
+  }),
+  route({
+    method: 'DELETE', path: '/clients/{clientId}/secrets/{secretId}', tag: 'Clients', summary: 'Delete a secret', scope: 'write:clients', status: 204,
+    params: byId.extend({ secretId: z.string() }),
+    async handler(engine, { params }) {
+      const client = await load(engine, params.clientId);
+      const remaining = client.secrets.filter((s) => secretId(s.hash) !== params.secretId);
+      if (remaining.length === client.secrets.length) throw notFound(`secret ${params.secretId}`);
+      if (remaining.length === 0) throw conflict('a client that authenticates with a secret keeps at least one: add the new one first');
+      await engine.store.upsertClient({ ...client, secrets: remaining });
+      await engine.afterChange();
+      return { change: { kind: 'client', id: client.clientId, action: 'secret_deleted', before: { secretId: params.secretId } } };
+    },
+  }),
+];

@@ -1,0 +1,98 @@
+/**
+ * What the management API returns. Inputs reuse the declarative configuration's
+ * schemas (src/core/config/schema.ts), so a resource is described the same way in a
+ * config file and in an API call. Secrets never appear in an output.
+ */
+import { z } from 'zod';
+
+const epochSeconds = z.number().int().describe('seconds since 1970-01-01T00:00:00Z');
+
+export const apiOut = z.object({
+  identifier: z.string(),
+  name: z.string(),
+  scopes: z.array(z.object({ name: z.string(), description: z.string() })),
+  format: z.enum(['jwt', 'reference']),
+  ttl: z.number().int(),
+  alg: z.enum(['ES256', 'RS256', 'EdDSA']),
+});
+
+export const clientOut = z.object({
+  clientId: z.string(),
+  name: z.string(),
+  type: z.enum(['confidential', 'public']),
+  tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']),
+  secrets: z.array(z.object({ id: z.string(), createdAt: epochSeconds, expiresAt: epochSeconds.optional() })).describe('never the secrets themselves'),
+  redirectUris: z.array(z.string()),
+  postLogoutRedirectUris: z.array(z.string()),
+  grantTypes: z.array(z.string()),
+  api: z.string().optional(),
+  permissions: z.record(z.string(), z.array(z.string())),
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
+  jwksUri: z.string().optional(),
+  introspection: z.enum(['own', 'any']),
+  firstParty: z.boolean(),
+  allowImplicit: z.boolean(),
+  requirePkce: z.boolean(),
+  sandbox: z.boolean(),
+});
+
+export const newSecretOut = z.object({
+  id: z.string(),
+  secret: z.string().describe('shown only in this response'),
+});
+
+export const clientCreatedOut = z.object({ client: clientOut, secret: newSecretOut.optional() });
+
+export const userOut = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  emailVerified: z.boolean().optional(),
+  active: z.boolean(),
+  roles: z.array(z.string()),
+  hasPassword: z.boolean(),
+});
+
+export const roleOut = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  permissions: z.record(z.string(), z.array(z.string())),
+});
+
+export const serviceAccountOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+  roles: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: epochSeconds,
+});
+
+export const tokenSummaryOut = z.object({
+  id: z.string(),
+  kind: z.enum(['access_token', 'refresh_token', 'personal_access_token', 'service_access_token', 'user_token', 'action_token']),
+  name: z.string().optional(),
+  subject: z.string(),
+  api: z.string().optional(),
+  scopes: z.array(z.string()),
+  endpoints: z.array(z.string()).optional(),
+  createdAt: epochSeconds,
+  expiresAt: epochSeconds.optional(),
+  lastUsedAt: epochSeconds.optional(),
+  revokedAt: epochSeconds.optional(),
+});
+
+export const tokenCreatedOut = z.object({ token: z.string().describe('shown only in this response'), summary: tokenSummaryOut });
+
+export const consentOut = z.object({ userId: z.string(), clientId: z.string(), scopes: z.array(z.string()), createdAt: epochSeconds, updatedAt: epochSeconds });
+
+export const keyOut = z.object({
+  kid: z.string(),
+  alg: z.enum(['ES256', 'RS256', 'EdDSA']),
+  status: z.enum(['next', 'current', 'retired']),
+  createdAt: epochSeconds,
+  removeAfter: epochSeconds.optional(),
+});
+
+export const revokedOut = z.object({ revoked: z.number().int().describe('how many tokens were revoked'), consents: z.number().int().optional() });

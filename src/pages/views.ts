@@ -1,0 +1,101 @@
+/**
+ * The pages of the sign-in flow. Each takes a plain view model and returns a
+ * response; the engine decides what to show, these only decide how.
+ */
+import type { EngineResponse } from '../core/request.js';
+import { html } from './html.js';
+import { page } from './layout.js';
+
+export interface SignInView {
+  action: string;
+  csrf: string;
+  clientName: string;
+  /** The client's origin: signing in may redirect straight there, which CSP form-action governs. */
+  formActions: string[];
+  username?: string;
+  error?: string;
+  status?: number;
+}
+
+export function signInPage(view: SignInView): EngineResponse {
+  return page(
+    html`<h1>Sign in</h1>
+<p>to continue to <strong>${view.clientName}</strong></p>
+${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
+<form method="post" action="${view.action}">
+  <input type="hidden" name="csrf" value="${view.csrf}">
+  <label for="username">Username</label>
+  <input type="text" id="username" name="username" value="${view.username ?? ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required ${view.username ? '' : 'autofocus'}>
+  <label for="password">Password</label>
+  <input type="password" id="password" name="password" autocomplete="current-password" required ${view.username ? 'autofocus' : ''}>
+  <div class="actions"><button type="submit" class="primary">Sign in</button></div>
+</form>`,
+    { title: 'Sign in', formActions: view.formActions, ...(view.status ? { status: view.status } : {}) },
+  );
+}
+
+export interface ConsentView {
+  action: string;
+  csrf: string;
+  clientName: string;
+  username: string;
+  /** Only the scopes not yet granted. */
+  scopes: { name: string; description: string }[];
+  apiName?: string;
+  formActions: string[];
+}
+
+export function consentPage(view: ConsentView): EngineResponse {
+  return page(
+    html`<h1>Allow access?</h1>
+<p><strong>${view.clientName}</strong> wants to act for you, <strong>${view.username}</strong>${view.apiName ? html` on <strong>${view.apiName}</strong>` : ''}. It asks to:</p>
+<ul class="scopes">
+${view.scopes.map((s) => html`<li><code>${s.name}</code>${s.description ? html` — ${s.description}` : ''}</li>`)}
+</ul>
+<p class="muted">You can revoke this access at any time.</p>
+<form method="post" action="${view.action}">
+  <input type="hidden" name="csrf" value="${view.csrf}">
+  <div class="actions">
+    <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+    <button type="submit" name="decision" value="allow" class="primary">Allow</button>
+  </div>
+</form>`,
+    { title: 'Allow access', formActions: view.formActions },
+  );
+}
+
+export function errorPage(title: string, message: string, status: number): EngineResponse {
+  return page(html`<h1>${title}</h1><p class="error" role="alert">${message}</p>`, { title, status });
+}
+
+/** response_mode=form_post (OAuth 2.0 Form Post Response Mode): auto-submitting form. */
+export function formPostPage(action: string, fields: Record<string, string>): EngineResponse {
+  return page(
+    html`<h1>Continuing…</h1>
+<form method="post" action="${action}" id="response">
+${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+<noscript><p>JavaScript is off: press the button to continue.</p><div class="actions"><button type="submit" class="primary">Continue</button></div></noscript>
+</form>`,
+    { title: 'Continuing', formActions: [new URL(action).origin], script: "document.getElementById('response').submit();" },
+  );
+}
+
+export function logoutConfirmPage(view: { action: string; xsrf: string; fields: Record<string, string>; formActions: string[] }): EngineResponse {
+  return page(
+    html`<h1>Sign out?</h1>
+<p>Do you want to sign out of Tessera?</p>
+<form method="post" action="${view.action}">
+  <input type="hidden" name="xsrf" value="${view.xsrf}">
+  ${Object.entries(view.fields).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+  <div class="actions">
+    <button type="submit" name="logout" value="no" class="secondary">Stay signed in</button>
+    <button type="submit" name="logout" value="yes" class="primary" autofocus>Sign out</button>
+  </div>
+</form>`,
+    { title: 'Sign out', formActions: view.formActions },
+  );
+}
+
+export function signedOutPage(): EngineResponse {
+  return page(html`<h1>Signed out</h1><p>You have signed out. You can close this window.</p>`, { title: 'Signed out' });
+}

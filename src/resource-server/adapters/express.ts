@@ -1,0 +1,39 @@
+/**
+ * Express (4 and 5): `app.use(requireAuth(auth))`, or per route
+ * `app.get('/calendars', requireAuth(auth, requireScopes('read:calendars')), handler)`.
+ * The principal is `req.auth`; refusals are answered with the RFC 6750 challenge.
+ */
+import type { RequestHandler, Response } from 'express';
+import type { Authenticator } from '../authenticator.js';
+import { renderAuthError, type AuthError } from '../errors.js';
+import type { Guard } from '../guards.js';
+import type { Principal } from '../principal.js';
+import { authorizeRequest, reportWhenDone } from './authorize-request.js';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Set by Tessera's requireAuth. */
+      auth?: Principal;
+    }
+  }
+}
+
+export function sendAuthError(res: Response, error: AuthError): void {
+  const rendered = renderAuthError(error);
+  res.status(rendered.status).set(rendered.headers).send(rendered.body);
+}
+
+export function requireAuth(authenticator: Authenticator, ...guards: Guard[]): RequestHandler {
+  return function tesseraRequireAuth(req, res, next) {
+    const startedAt = performance.now();
+    // originalUrl: the path as sent, even under a mounted router.
+    const url = req.originalUrl;
+    authorizeRequest(authenticator, { method: req.method, url, headers: req.headers }, req.auth, guards).then(({ result, principal }) => {
+      if (principal) reportWhenDone(authenticator, res, { principal, method: req.method, url, startedAt });
+      if (!result.ok) return sendAuthError(res, result.error);
+      req.auth = result.principal;
+      next();
+    }, next);
+  };
+}

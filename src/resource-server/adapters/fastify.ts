@@ -1,0 +1,35 @@
+/**
+ * Fastify: `fastify.addHook('preHandler', requireAuth(auth))`, or per route
+ * `{ preHandler: requireAuth(auth, requireScopes('read:calendars')) }`.
+ * The principal is `request.auth`; refusals are answered with the RFC 6750 challenge.
+ */
+import type { FastifyReply, preHandlerAsyncHookHandler } from 'fastify';
+import type { Authenticator } from '../authenticator.js';
+import { renderAuthError, type AuthError } from '../errors.js';
+import type { Guard } from '../guards.js';
+import type { Principal } from '../principal.js';
+import { authorizeRequest, reportWhenDone } from './authorize-request.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by Tessera's requireAuth. */
+    auth?: Principal;
+  }
+}
+
+export function sendAuthError(reply: FastifyReply, error: AuthError): FastifyReply {
+  const rendered = renderAuthError(error);
+  return reply.code(rendered.status).headers(rendered.headers).send(rendered.body);
+}
+
+export function requireAuth(authenticator: Authenticator, ...guards: Guard[]): preHandlerAsyncHookHandler {
+  return async function tesseraRequireAuth(request, reply) {
+    const startedAt = performance.now();
+    // raw.url: the request target as sent (request.url may be rewritten).
+    const url = request.raw.url ?? request.url;
+    const { result, principal } = await authorizeRequest(authenticator, { method: request.method, url, headers: request.headers }, request.auth, guards);
+    if (principal) reportWhenDone(authenticator, reply.raw, { principal, method: request.method, url, startedAt });
+    if (!result.ok) return sendAuthError(reply, result.error);
+    request.auth = result.principal;
+  };
+}

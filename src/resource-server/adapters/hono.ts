@@ -1,0 +1,58 @@
+/**
+ * Hono: `app.use('/api/*', requireAuth(auth))`, or per route
+ * `app.get('/calendars', requireAuth(auth, requireScopes('read:calendars')), handler)`.
+ * The principal is `c.get('auth')`; refusals are answered with the RFC 6750 challenge.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { Authenticator } from '../authenticator.js';
+import { renderAuthError, type AuthError } from '../errors.js';
+import type { Guard } from '../guards.js';
+import type { Principal } from '../principal.js';
+import { authorizeRequest } from './authorize-request.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set by Tessera's requireAuth. */
+    auth: Principal;
+  }
+}
+
+export function authErrorResponse(error: AuthError): Response {
+  const rendered = renderAuthError(error);
+  return new Response(rendered.body, { status: rendered.status, headers: rendered.headers });
+}
+
+/** The request target (path and query) of a Fetch API URL. */
+function requestTarget(href: string): string {
+  const url = new URL(href);
+  return href.slice(url.origin.length) || '/';
+}
+
+export function requireAuth(authenticator: Authenticator, ...guards: Guard[]): MiddlewareHandler {
+  return async function tesseraRequireAuth(c, next) {
+    const startedAt = performance.now();
+    const headers = { authorization: c.req.header('authorization') };
+    const already = c.get('auth') as Principal | undefined;
+    const method = c.req.method;
+    const url = requestTarget(c.req.url);
+    const { result, principal } = await authorizeRequest(authenticator, { method, url, headers }, already, guards);
+    // The outermost requireAuth reports the call, with the status the whole chain answered.
+    const report = principal !== undefined && already === undefined && authenticator.usage.enabled;
+    const done = (status: number) => authenticator.recordCall({ principal: principal!, method, url, status, durationMs: performance.now() - startedAt });
+    if (!result.ok) {
+      const response = authErrorResponse(result.error);
+      if (report) done(response.status);
+      return response;
+    }
+    c.set('auth', result.principal);
+    if (!report) return next();
+    let failed = true;
+    try {
+      await next();
+      failed = false;
+    } finally {
+      // Hono turns a handler's error into c.res (onError); a throw here means nothing was answered yet.
+      done(failed ? 500 : c.res.status);
+    }
+  };
+}

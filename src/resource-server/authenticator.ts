@@ -1,0 +1,167 @@
+/**
+ * The one call: `authenticate(request)` reads the credential, verifies it the way its
+ * kind demands, enforces an action token's endpoint list, and answers a Principal or
+ * an AuthError. It never throws for anything a client sent.
+ *
+ *   Bearer eyJ...            local JWT verification (jwt-verifier)
+ *   Bearer tsr_at_/pat_/sat_ checksum, then introspection (introspection-client)
+ *   Token / ActionToken      introspection, then (ActionToken) the endpoint list
+ *
+ * With `usageReporting`, the calls the adapters serve are reported to Tessera
+ * (usage-reporter); `close()` sends what is left at shutdown.
+ */
+import { createHash } from 'node:crypto';
+import { endpointAllowed } from '../common/endpoint-patterns.js';
+import { inspectTokenString, type TokenStringKind } from '../common/token-string-check.js';
+import { readCredential, type PresentedCredential, type RequestHeaders } from './authorization-header.js';
+import { IssuerMetadata } from './discovery.js';
+import { authError, type AuthError, type AuthErrorReason, type ErrorStyle } from './errors.js';
+import { UpstreamError } from './fetch-json.js';
+import type { Guard } from './guards.js';
+import { IntrospectionClient } from './introspection-client.js';
+import { JwksCache } from './jwks.js';
+import { JwtVerifier } from './jwt-verifier.js';
+import { resolveOptions, systemClock, type AuthenticatorOptions } from './options.js';
+import { principalFromIntrospection, type CredentialKind, type Principal } from './principal.js';
+import { USAGE_REPORTING_OFF, UsageReporter, type ServedCall, type UsageStats } from './usage-reporter.js';
+
+/** What the SDK needs of a request; node's IncomingMessage and every adapter's request fit. */
+export interface AuthRequest {
+  method: string;
+  /** The raw request target (path and query), as the client sent it. */
+  url: string;
+  headers: RequestHeaders;
+}
+
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; error: AuthError };
+
+export interface Authenticator {
+  authenticate(request: AuthRequest): Promise<AuthResult>;
+  /** Applies guards to an authenticated principal (undefined: the request was never authenticated). */
+  authorize(principal: Principal | undefined, guards: readonly Guard[]): AuthResult;
+  /** Counters, for tests and metrics. */
+  readonly stats: { readonly jwksFetches: number; readonly introspections: number };
+  /**
+   * Reports one call served with an authenticated credential (the adapters call it once
+   * the response is done). Synchronous, never throws; a no-op unless `usageReporting` is on.
+   */
+  recordCall(call: ServedCall): void;
+  /** Usage reporting's counters: `queued`, `sent`, `failed`, `dropped` (live values). */
+  readonly usage: UsageStats;
+  /** Sends the calls queued so far. Never rejects: failures are counted in `usage`. */
+  flush(): Promise<void>;
+  /** Graceful shutdown: stops the reporting timer and sends what is queued. */
+  close(): Promise<void>;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** Opaque token strings an API may see under Bearer, and the kind each must introspect as. */
+const BEARER_KINDS: Partial<Record<TokenStringKind, CredentialKind>> = {
+  access_token: 'access_token',
+  personal_access_token: 'personal_access_token',
+  service_access_token: 'service_access_token',
+};
+
+export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
+  const o = resolveOptions(options);
+  const style: ErrorStyle = { debug: o.debug, realm: o.realm };
+  const metadata = new IssuerMetadata({
+    issuer: o.issuer,
+    fetch: o.fetch,
+    timeoutMs: o.timeoutMs,
+    overrides: { ...(o.jwksUri ? { jwksUri: o.jwksUri } : {}), ...(o.introspectionEndpoint ? { introspectionEndpoint: o.introspectionEndpoint } : {}) },
+  });
+  const jwks = new JwksCache({
+    uri: async () => (await metadata.endpoints()).jwksUri,
+    fetch: o.fetch,
+    timeoutMs: o.timeoutMs,
+    clock: o.clock,
+    ...o.jwks,
+  });
+  const jwts = new JwtVerifier(o, jwks);
+  const introspection = o.introspection && new IntrospectionClient({
+    endpoint: async () => (await metadata.endpoints()).introspectionEndpoint,
+    ...o.introspection,
+    fetch: o.fetch,
+    timeoutMs: o.timeoutMs,
+    clock: o.clock,
+    cacheSize: o.cacheSize,
+  });
+
+  const reporter = o.usageReporting && o.introspection && new UsageReporter({
+    ...o.usageReporting,
+    clientId: o.introspection.clientId,
+    clientSecret: o.introspection.clientSecret,
+    fetch: o.fetch,
+    timeoutMs: o.timeoutMs,
+    now: o.clock === systemClock ? Date.now : () => o.clock.now() * 1000,
+  });
+
+  const refuse = (reason: AuthErrorReason, scope?: string): AuthResult => ({ ok: false, error: authError(reason, style, scope) });
+
+  async function principalFor(credential: PresentedCredential): Promise<Principal | AuthErrorReason> {
+    if (credential.scheme === 'Token') return introspect(credential.token, 'user_token');
+    if (credential.scheme === 'ActionToken') return introspect(credential.token, 'action_token');
+    const { token } = credential;
+    if (token.startsWith('tsr_')) {
+      const check = inspectTokenString(token);
+      if (!check.ok) return check.reason;
+      const kind = BEARER_KINDS[check.kind];
+      return kind ? introspect(token, kind) : 'wrong_token_kind'; // refresh tokens, codes
+    }
+    return JWT_SHAPE.test(token) ? jwts.verify(token) : 'malformed_token';
+  }
+
+  async function introspect(token: string, expectedKind: CredentialKind): Promise<Principal | AuthErrorReason> {
+    if (!introspection) return 'unsupported_token';
+    const hash = createHash('sha256').update(token).digest('base64url');
+    let outcome: Awaited<ReturnType<IntrospectionClient['introspect']>>;
+    try {
+      outcome = await introspection.introspect(token, hash, expectedKind);
+    } catch (error) {
+      if (error instanceof UpstreamError) return 'introspection_unavailable';
+      throw error;
+    }
+    if (typeof outcome === 'string') return outcome;
+    const context = { issuer: o.issuer, audience: o.audience, expectedKind, now: o.clock.now(), fallbackTokenId: `sha256:${hash.slice(0, 16)}` };
+    return principalFromIntrospection(outcome, context);
+  }
+
+  return {
+    async authenticate(request) {
+      const credential = readCredential(request.headers ?? {}, o.maxHeaderLength);
+      if (typeof credential === 'string') return refuse(credential);
+      const principal = await principalFor(credential);
+      if (typeof principal === 'string') return refuse(principal);
+      if (principal.kind === 'action_token' && !endpointAllowed(principal.allowedEndpoints ?? [], request.method, request.url)) {
+        return refuse('endpoint_not_allowed');
+      }
+      return { ok: true, principal };
+    },
+    authorize(principal, guards) {
+      if (!principal) return refuse('not_authenticated');
+      for (const guard of guards) {
+        const refusal = guard.check(principal);
+        if (refusal) return refuse(refusal.reason, refusal.scope);
+      }
+      return { ok: true, principal };
+    },
+    get stats() {
+      return { jwksFetches: jwks.fetches, introspections: introspection?.calls ?? 0 };
+    },
+    recordCall(call) {
+      if (!reporter) return;
+      try {
+        // calledAt: when the request arrived. An injected clock ticks in whole seconds: the call's second.
+        const calledAt = call.calledAt ?? (o.clock === systemClock ? Date.now() - (call.durationMs ?? 0) : o.clock.now() * 1000);
+        reporter.record(call, calledAt);
+      } catch {
+        // never into a request
+      }
+    },
+    usage: reporter ?? USAGE_REPORTING_OFF,
+    flush: () => reporter?.flush() ?? Promise.resolve(),
+    close: () => reporter?.close() ?? Promise.resolve(),
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * Tessera's resource-server SDK: validate every Tessera credential in one call.
+ *
+ *   const auth = createAuthenticator({ issuer, audience, introspection: { clientId, clientSecret } });
+ *   const result = await auth.authenticate(req);   // { ok: true, principal } | { ok: false, error }
+ *
+ * With `usageReporting: { enabled: true }` the adapters report each call to Tessera's audit
+ * log; `await auth.close()` at shutdown sends what is queued.
+ *
+ * Framework adapters live beside it: tessera/resource-server/{express,fastify,hono,node-http}.
+ */
+export { createAuthenticator, type Authenticator, type AuthRequest, type AuthResult } from './authenticator.js';
+export type { AuthError, AuthErrorCode, AuthErrorReason } from './errors.js';
+export { renderAuthError, type RenderedError } from './errors.js';
+export { requirePermissions, requireScopes, type Guard, type GuardRefusal } from './guards.js';
+export type { AuthenticatorOptions, Clock, JwsAlgorithm, UsageReportingOptions } from './options.js';
+export type { CredentialKind, Principal } from './principal.js';
+export type { ServedCall, UsageStats } from './usage-reporter.js';
+export { endpointAllowed, parseEndpointPattern, type EndpointPattern } from '../common/endpoint-patterns.js';

@@ -1,0 +1,21 @@
+/**
+ * Chooses the storage backend: PostgreSQL when a postgres:// URL is given (many
+ * stateless instances), otherwise the embedded SQLite file in the data directory.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Store } from '../core/ports/storage.js';
+import { PostgresStore } from '../stores/postgres/postgres-store.js';
+import { SqliteStore } from '../stores/sqlite/sqlite-store.js';
+
+export function openStore(options: { databaseUrl?: string; dataDir: string; schema?: string }): Store {
+  const url = options.databaseUrl;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const config: ConstructorParameters<typeof PostgresStore>[0] = { connectionString: url };
+    if (options.schema) config.schema = options.schema;
+    return new PostgresStore(config);
+  }
+  if (url) throw new TypeError(`DATABASE_URL must start with postgres:// or postgresql://, got ${url.split(':')[0]}:`);
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  return new SqliteStore(join(options.dataDir, 'tessera.db'));
+}

@@ -1,0 +1,55 @@
+/**
+ * The audit tables both SQL stores share: a record's row, the filter of a query in
+ * either dialect, and the columns an append writes. The event itself is kept as its
+ * JSON document; the other columns exist to be searched.
+ */
+import type { AuditEvent, AuditFilter, AuditRecord } from '../core/audit/audit-event.js';
+
+export interface AuditRow {
+  sequence: number;
+  doc: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export const AUDIT_COLUMNS = 'sequence, at, type, outcome, actor_id, subject, client_id, doc, prev_hash, hash';
+
+export function auditFromRow(row: AuditRow): AuditRecord {
+  return { ...(JSON.parse(row.doc) as AuditEvent), sequence: Number(row.sequence), prevHash: row.prev_hash, hash: row.hash };
+}
+
+/** Column values of a sealed record, in AUDIT_COLUMNS order. */
+export function auditValues(record: AuditRecord): unknown[] {
+  const { sequence, prevHash, hash, ...event } = record;
+  return [
+    sequence,
+    event.at,
+    event.type,
+    event.outcome,
+    event.actor?.id ?? null,
+    event.subject ?? null,
+    event.clientId ?? null,
+    JSON.stringify(event),
+    prevHash,
+    hash,
+  ];
+}
+
+/** WHERE conditions for a query; `mark(n)` writes the n-th (1-based) placeholder. */
+export function auditConditions(filter: AuditFilter, before: number | undefined, mark: (n: number) => string): { where: string; params: unknown[] } {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    conditions.push(`${sql} ${mark(params.length)}`);
+  };
+  if (filter.from !== undefined) add('at >=', filter.from);
+  if (filter.to !== undefined) add('at <', filter.to);
+  if (filter.actorId !== undefined) add('actor_id =', filter.actorId);
+  if (filter.subject !== undefined) add('subject =', filter.subject);
+  if (filter.clientId !== undefined) add('client_id =', filter.clientId);
+  if (filter.type !== undefined) add('type =', filter.type);
+  if (filter.outcome !== undefined) add('outcome =', filter.outcome);
+  if (before !== undefined) add('sequence <', before);
+  return { where: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}

@@ -1,0 +1,484 @@
+/**
+ * The shared store: PostgreSQL through a pg.Pool, for deployments that run several
+ * instances against one database. It mirrors the SQLite store (same tables, same
+ * semantics); what SQLite gets from a single writer, this gets from single
+ * statements (upserts, conditional updates) and transactions. Migrations take an
+ * advisory lock so instances starting together never apply one twice.
+ */
+import pg from 'pg';
+import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../../core/model.js';
+import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../../core/audit/audit-event.js';
+import { chainRecords } from '../../core/audit/record-hash.js';
+import type { Store } from '../../core/ports/storage.js';
+import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
+import { keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
+import { POSTGRES_MIGRATIONS } from './migrations.js';
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Schema to keep the tables in (created by `migrate`); the server's search_path when absent. */
+  schema?: string;
+  poolSize?: number;
+}
+
+
+
+type Queryable = Pick<pg.ClientBase, 'query'>;
+
+/** Lock id for migrations: a constant class id, paired with a hash of the schema name. */
+const MIGRATION_LOCK_CLASS = 0x7e55e7a;
+
+/** Undefined-table SQLSTATE: the database has not been migrated yet. */
+const UNDEFINED_TABLE = '42P01';
+
+/**
+ * BIGINT (epoch seconds) arrives as a string, since it may exceed 2^53; ours never do.
+ * Set per pool so other pg users in the process keep the default parsers.
+ */
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** Lower-case identifiers only, so the name means the same quoted (DDL) and unquoted (search_path). */
+function checkSchemaName(schema: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name: ${schema}`);
+  return schema;
+}
+
+/** Drops `schema` and everything in it (tests use this to clean up). */
+export async function dropSchema(connectionString: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(checkSchemaName(schema))} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+
+
+const docs = <T>(rows: { doc: string }[]): T[] => rows.map((r) => JSON.parse(r.doc) as T);
+
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly #pool: pg.Pool;
+  readonly #schema: string | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    this.#schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      types: typeParsers,
+      ...(this.#schema ? { options: `-c search_path=${this.#schema}` } : {}),
+    });
+    // An idle connection that dies (server restart) is dropped by the pool; without a
+    // listener the error would crash the process. The next query reports the outage.
+    this.#pool.on('error', () => {});
+  }
+
+  async #query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.#pool.query<R>(sql, params);
+  }
+
+  async #doc<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
+    const row = (await this.#query<{ doc: string }>(sql, params)).rows[0];
+    return row ? (JSON.parse(row.doc) as T) : undefined;
+  }
+
+  async #changed(sql: string, params: unknown[]): Promise<number> {
+    return (await this.#query(sql, params)).rowCount ?? 0;
+  }
+
+  /** Runs `fn` in a transaction on one pooled connection. */
+  async #transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      // A failed ROLLBACK means the connection is broken: release(err) discards it.
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        (rollbackError: Error) => client.release(rollbackError),
+      );
+      throw error;
+    }
+  }
+
+  // Migrations
+  async migrate(): Promise<number[]> {
+    const done: number[] = [];
+    for (const migration of POSTGRES_MIGRATIONS) {
+      const applied = await this.#transaction(async (client) => {
+        await this.#lockMigrations(client);
+        if (await this.#isApplied(client, migration.version)) return false;
+        await client.query(migration.sql);
+        await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          Math.floor(Date.now() / 1000),
+        ]);
+        return true;
+      });
+      if (applied) done.push(migration.version);
+    }
+    return done;
+  }
+
+  /**
+   * Takes the migration lock until the transaction ends, then makes sure the schema and
+   * the bookkeeping table exist (under the lock, as concurrent CREATE ... IF NOT EXISTS
+   * statements can still collide).
+   */
+  async #lockMigrations(client: Queryable): Promise<void> {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, this.#schema ?? '']);
+    if (this.#schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(this.#schema)}`);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+    );
+  }
+
+  async #isApplied(client: Queryable, version: number): Promise<boolean> {
+    return (await client.query('SELECT 1 FROM schema_migrations WHERE version = $1', [version])).rowCount === 1;
+  }
+
+  async schemaVersion(): Promise<{ code: number; database: number }> {
+    const code = Math.max(...POSTGRES_MIGRATIONS.map((m) => m.version));
+    try {
+      const row = (await this.#query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations')).rows[0];
+      return { code, database: row?.v ?? 0 };
+    } catch (error) {
+      if ((error as { code?: string }).code === UNDEFINED_TABLE) return { code, database: 0 };
+      throw error;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.#query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  // APIs (ORDER BY ... COLLATE "C": byte order, as SQLite sorts, whatever the database locale)
+  async getApi(identifier: string): Promise<Api | undefined> {
+    return this.#doc<Api>('SELECT doc FROM apis WHERE identifier = $1', identifier);
+  }
+  async listApis(): Promise<Api[]> {
+    return docs<Api>((await this.#query<{ doc: string }>('SELECT doc FROM apis ORDER BY identifier COLLATE "C"')).rows);
+  }
+  async upsertApi(api: Api): Promise<void> {
+    await this.#query(
+      'INSERT INTO apis (identifier, doc) VALUES ($1, $2) ON CONFLICT (identifier) DO UPDATE SET doc = excluded.doc',
+      [api.identifier, JSON.stringify(api)],
+    );
+  }
+  async deleteApi(identifier: string): Promise<boolean> {
+    return (await this.#changed('DELETE FROM apis WHERE identifier = $1', [identifier])) > 0;
+  }
+
+  // Clients
+  async getClient(clientId: string): Promise<Client | undefined> {
+    return this.#doc<Client>('SELECT doc FROM clients WHERE client_id = $1', clientId);
+  }
+  async listClients(): Promise<Client[]> {
+    return docs<Client>((await this.#query<{ doc: string }>('SELECT doc FROM clients ORDER BY client_id COLLATE "C"')).rows);
+  }
+  async upsertClient(client: Client): Promise<void> {
+    await this.#query(
+      'INSERT INTO clients (client_id, doc) VALUES ($1, $2) ON CONFLICT (client_id) DO UPDATE SET doc = excluded.doc',
+      [client.clientId, JSON.stringify(client)],
+    );
+  }
+  async deleteClient(clientId: string): Promise<boolean> {
+    return (await this.#changed('DELETE FROM clients WHERE client_id = $1', [clientId])) > 0;
+  }
+
+  // Users
+  async getUser(id: string): Promise<User | undefined> {
+    return this.#doc<User>('SELECT doc FROM users WHERE id = $1', id);
+  }
+  async getUserByUsername(username: string): Promise<User | undefined> {
+    return this.#doc<User>('SELECT doc FROM users WHERE username = $1', username);
+  }
+  async listUsers(): Promise<User[]> {
+    return docs<User>((await this.#query<{ doc: string }>('SELECT doc FROM users ORDER BY username COLLATE "C"')).rows);
+  }
+  async upsertUser(user: User): Promise<User> {
+    const existing = await this.getUserByUsername(user.username);
+    const stored = { ...user, id: existing?.id ?? user.id };
+    await this.#query(
+      'INSERT INTO users (id, username, doc) VALUES ($1, $2, $3) ON CONFLICT (username) DO UPDATE SET doc = excluded.doc',
+      [stored.id, stored.username, JSON.stringify(stored)],
+    );
+    return stored;
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return (await this.#changed('DELETE FROM users WHERE id = $1', [id])) > 0;
+  }
+
+  // Roles
+  async getRole(name: string): Promise<Role | undefined> {
+    return this.#doc<Role>('SELECT doc FROM roles WHERE name = $1', name);
+  }
+  async listRoles(): Promise<Role[]> {
+    return docs<Role>((await this.#query<{ doc: string }>('SELECT doc FROM roles ORDER BY name COLLATE "C"')).rows);
+  }
+  async upsertRole(role: Role): Promise<void> {
+    await this.#query('INSERT INTO roles (name, doc) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc', [
+      role.name,
+      JSON.stringify(role),
+    ]);
+  }
+
+  async deleteRole(name: string): Promise<boolean> {
+    return (await this.#changed('DELETE FROM roles WHERE name = $1', [name])) > 0;
+  }
+
+  // Signing keys
+  async listKeys(): Promise<SigningKey[]> {
+    return (await this.#query<KeyRow>('SELECT * FROM signing_keys ORDER BY created_at, kid COLLATE "C"')).rows.map(keyFromRow);
+  }
+  async insertKey(key: SigningKey): Promise<void> {
+    await this.#query(
+      'INSERT INTO signing_keys (kid, alg, status, private_key_encrypted, public_jwk, created_at, remove_after) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [key.kid, key.alg, key.status, key.privateKeyEncrypted, JSON.stringify(key.publicJwk), key.createdAt, key.removeAfter ?? null],
+    );
+  }
+  async updateKeys(changes: { kid: string; status: SigningKey['status']; removeAfter?: number }[]): Promise<void> {
+    await this.#transaction(async (client) => {
+      for (const c of changes) {
+        await client.query('UPDATE signing_keys SET status = $1, remove_after = $2 WHERE kid = $3', [
+          c.status,
+          c.removeAfter ?? null,
+          c.kid,
+        ]);
+      }
+    });
+  }
+  async deleteKey(kid: string): Promise<void> {
+    await this.#query('DELETE FROM signing_keys WHERE kid = $1', [kid]);
+  }
+
+  // Tokens
+  async insertToken(token: StoredToken): Promise<void> {
+    await this.#query(
+      `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      tokenValues(token),
+    );
+  }
+  async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
+    const row = (await this.#query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash])).rows[0];
+    return row ? tokenFromRow(row) : undefined;
+  }
+  async revokeToken(hash: string, at: number): Promise<boolean> {
+    return (await this.#changed('UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL', [at, hash])) > 0;
+  }
+  async deleteExpiredTokens(before: number): Promise<number> {
+    return this.#changed('DELETE FROM tokens WHERE expires_at < $1', [before]);
+  }
+
+  async consumeToken(hash: string, at: number): Promise<boolean> {
+    // Concurrent updates of the row queue on its lock and re-check the condition: one wins.
+    return (await this.#changed('UPDATE tokens SET consumed_at = $1 WHERE hash = $2 AND consumed_at IS NULL', [at, hash])) > 0;
+  }
+  async setSuccessor(hash: string, successorHash: string): Promise<void> {
+    await this.#query('UPDATE tokens SET successor_hash = $1 WHERE hash = $2', [successorHash, hash]);
+  }
+  async revokeGrant(grantId: string, at: number): Promise<number> {
+    return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL', [at, grantId]);
+  }
+  async revokeSubjectTokens(subject: string, clientId: string | undefined, at: number): Promise<number> {
+    if (clientId === undefined) {
+      return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE subject = $2 AND revoked_at IS NULL', [at, subject]);
+    }
+    return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE subject = $2 AND client_id = $3 AND revoked_at IS NULL', [
+      at,
+      subject,
+      clientId,
+    ]);
+  }
+
+  async listSubjectTokens(subject: string, kinds: readonly StoredTokenKind[]): Promise<StoredToken[]> {
+    const rows = (
+      await this.#query<TokenRow>('SELECT * FROM tokens WHERE subject = $1 AND kind = ANY($2) ORDER BY issued_at DESC, jti COLLATE "C"', [
+        subject,
+        [...kinds],
+      ])
+    ).rows;
+    return rows.map(tokenFromRow);
+  }
+  async findTokenById(jti: string): Promise<StoredToken | undefined> {
+    const row = (await this.#query<TokenRow>('SELECT * FROM tokens WHERE jti = $1', [jti])).rows[0];
+    return row ? tokenFromRow(row) : undefined;
+  }
+  async touchTokens(uses: { hash: string; at: number }[]): Promise<void> {
+    if (uses.length === 0) return;
+    // One statement for the whole batch; a newer time never goes backwards.
+    await this.#query(
+      `UPDATE tokens SET last_used_at = u.at FROM unnest($1::text[], $2::bigint[]) AS u(hash, at)
+       WHERE tokens.hash = u.hash AND (tokens.last_used_at IS NULL OR tokens.last_used_at < u.at)`,
+      [uses.map((u) => u.hash), uses.map((u) => u.at)],
+    );
+  }
+
+  // Service accounts
+  async getServiceAccount(id: string): Promise<ServiceAccount | undefined> {
+    return this.#doc<ServiceAccount>('SELECT doc FROM service_accounts WHERE id = $1', id);
+  }
+  async getServiceAccountByName(name: string): Promise<ServiceAccount | undefined> {
+    return this.#doc<ServiceAccount>('SELECT doc FROM service_accounts WHERE name = $1', name);
+  }
+  async listServiceAccounts(): Promise<ServiceAccount[]> {
+    return docs<ServiceAccount>((await this.#query<{ doc: string }>('SELECT doc FROM service_accounts ORDER BY name COLLATE "C"')).rows);
+  }
+  async upsertServiceAccount(account: ServiceAccount): Promise<ServiceAccount> {
+    const existing = await this.getServiceAccountByName(account.name);
+    const stored = { ...account, id: existing?.id ?? account.id, createdAt: existing?.createdAt ?? account.createdAt };
+    await this.#query(
+      'INSERT INTO service_accounts (id, name, doc) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc',
+      [stored.id, stored.name, JSON.stringify(stored)],
+    );
+    return stored;
+  }
+  async deleteServiceAccount(id: string): Promise<boolean> {
+    return (await this.#changed('DELETE FROM service_accounts WHERE id = $1', [id])) > 0;
+  }
+
+  // Consents
+  async getConsent(userId: string, clientId: string): Promise<Consent | undefined> {
+    return this.#doc<Consent>('SELECT doc FROM consents WHERE user_id = $1 AND client_id = $2', userId, clientId);
+  }
+  async upsertConsent(consent: Consent): Promise<void> {
+    await this.#query(
+      'INSERT INTO consents (user_id, client_id, doc) VALUES ($1, $2, $3) ON CONFLICT (user_id, client_id) DO UPDATE SET doc = excluded.doc',
+      [consent.userId, consent.clientId, JSON.stringify(consent)],
+    );
+  }
+  async deleteConsent(userId: string, clientId: string): Promise<boolean> {
+    return (await this.#changed('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId])) > 0;
+  }
+  async listConsents(userId: string): Promise<Consent[]> {
+    return docs<Consent>(
+      (await this.#query<{ doc: string }>('SELECT doc FROM consents WHERE user_id = $1 ORDER BY client_id COLLATE "C"', [userId])).rows,
+    );
+  }
+
+  // Ephemeral records
+  async putRecord(kind: string, id: string, doc: unknown, expiresAt: number): Promise<void> {
+    await this.#query(
+      'INSERT INTO ephemeral (kind, id, doc, expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc, expires_at = excluded.expires_at',
+      [kind, id, JSON.stringify(doc), expiresAt],
+    );
+  }
+  async getRecord<T>(kind: string, id: string, now: number): Promise<T | undefined> {
+    return this.#doc<T>('SELECT doc FROM ephemeral WHERE kind = $1 AND id = $2 AND expires_at > $3', kind, id, now);
+  }
+  async deleteRecord(kind: string, id: string): Promise<void> {
+    await this.#query('DELETE FROM ephemeral WHERE kind = $1 AND id = $2', [kind, id]);
+  }
+  async consumeRecord<T>(kind: string, id: string, now: number): Promise<{ doc: T; firstUse: boolean } | undefined> {
+    // One conditional UPDATE: racing callers queue on the row lock and re-check
+    // consumed_at IS NULL against the winner's version, so exactly one changes the row.
+    const firstUse =
+      (await this.#changed(
+        'UPDATE ephemeral SET consumed_at = $1 WHERE kind = $2 AND id = $3 AND consumed_at IS NULL AND expires_at > $1',
+        [now, kind, id],
+      )) > 0;
+    const doc = await this.getRecord<T>(kind, id, now);
+    return doc === undefined ? undefined : { doc, firstUse };
+  }
+  async deleteExpiredRecords(now: number): Promise<number> {
+    return this.#changed('DELETE FROM ephemeral WHERE expires_at <= $1', [now]);
+  }
+
+  // Revoked JWT ids
+  async revokeJti(jti: string, expiresAt: number): Promise<void> {
+    await this.#query('INSERT INTO revoked_jtis (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING', [jti, expiresAt]);
+  }
+  async isJtiRevoked(jti: string): Promise<boolean> {
+    return (await this.#query('SELECT 1 FROM revoked_jtis WHERE jti = $1', [jti])).rowCount === 1;
+  }
+
+  // Audit log
+  async appendAuditEvents(events: readonly AuditEvent[]): Promise<AuditRecord[]> {
+    if (events.length === 0) return [];
+    return this.#transaction(async (client) => {
+      // The chain row's lock serialises appenders across instances: each reads the head
+      // only after the previous append committed.
+      const head = (await client.query<ChainPoint>('SELECT head_sequence AS sequence, head_hash AS hash FROM audit_chain WHERE id = 1 FOR UPDATE')).rows[0]!;
+      const records = chainRecords(head, events);
+      const columns = records.map(auditValues);
+      const types = ['bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
+      await client.query(
+        `INSERT INTO audit_events (${AUDIT_COLUMNS}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`,
+        types.map((_, i) => columns.map((row) => row[i])),
+      );
+      const last = records[records.length - 1]!;
+      await client.query('UPDATE audit_chain SET head_sequence = $1, head_hash = $2 WHERE id = 1', [last.sequence, last.hash]);
+      return records;
+    });
+  }
+  async queryAuditEvents(filter: AuditFilter, page: { before?: number; limit: number }): Promise<AuditRecord[]> {
+    const { where, params } = auditConditions(filter, page.before, (n) => `$${n}`);
+    const rows = (
+      await this.#query<AuditRow>(`SELECT sequence, doc, prev_hash, hash FROM audit_events ${where} ORDER BY sequence DESC LIMIT $${params.length + 1}`, [
+        ...params,
+        page.limit,
+      ])
+    ).rows;
+    return rows.map(auditFromRow);
+  }
+  async readAuditChain(afterSequence: number, limit: number): Promise<AuditRecord[]> {
+    const rows = (
+      await this.#query<AuditRow>('SELECT sequence, doc, prev_hash, hash FROM audit_events WHERE sequence > $1 ORDER BY sequence LIMIT $2', [afterSequence, limit])
+    ).rows;
+    return rows.map(auditFromRow);
+  }
+  async auditChainState(): Promise<{ anchor: ChainPoint; head: ChainPoint }> {
+    const row = (
+      await this.#query<{ head_sequence: number; head_hash: string; anchor_sequence: number; anchor_hash: string }>('SELECT * FROM audit_chain WHERE id = 1')
+    ).rows[0]!;
+    return { anchor: { sequence: row.anchor_sequence, hash: row.anchor_hash }, head: { sequence: row.head_sequence, hash: row.head_hash } };
+  }
+  async pruneAuditEvents(before: number): Promise<number> {
+    return this.#transaction(async (client) => {
+      await client.query('SELECT 1 FROM audit_chain WHERE id = 1 FOR UPDATE');
+      // The kept chain starts at the oldest record not older than `before`.
+      const bounds = (
+        await client.query<{ first_kept: number | null; newest: number | null }>(
+          'SELECT (SELECT MIN(sequence) FROM audit_events WHERE at >= $1) AS first_kept, (SELECT MAX(sequence) FROM audit_events) AS newest',
+          [before],
+        )
+      ).rows[0]!;
+      const last = bounds.first_kept === null ? bounds.newest : bounds.first_kept - 1;
+      if (last === null) return 0;
+      const anchor = (await client.query<{ hash: string }>('SELECT hash FROM audit_events WHERE sequence = $1', [last])).rows[0];
+      if (!anchor) return 0; // already pruned up to there
+      const deleted = (await client.query('DELETE FROM audit_events WHERE sequence <= $1', [last])).rowCount ?? 0;
+      await client.query('UPDATE audit_chain SET anchor_sequence = $1, anchor_hash = $2 WHERE id = 1', [last, anchor.hash]);
+      return deleted;
+    });
+  }
+
+  // One-time markers
+  async useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    // An expired marker may be taken over; one statement makes the check-and-set atomic
+    // (a concurrent insert of the same key waits, then sees the winner's row).
+    const changed = await this.#changed(
+      'INSERT INTO replay_markers (key, expires_at) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_markers.expires_at <= $3',
+      [key, expiresAt, now],
+    );
+    return changed > 0;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Row shapes of the tables both SQL stores share, and their mapping to the model:
+ * the two backends differ in drivers and dialect, not in what a row means.
+ */
+import type { SigningKey, StoredToken } from '../core/model.js';
+
+export interface TokenRow {
+  hash: string;
+  kind: StoredToken['kind'];
+  jti: string;
+  client_id: string;
+  subject: string;
+  audience: string;
+  scope: string;
+  issued_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  grant_id: string | null;
+  consumed_at: number | null;
+  successor_hash: string | null;
+  details: string | null;
+  last_used_at: number | null;
+}
+
+export interface KeyRow {
+  kid: string;
+  alg: SigningKey['alg'];
+  status: SigningKey['status'];
+  private_key_encrypted: string;
+  public_jwk: string;
+  created_at: number;
+  remove_after: number | null;
+}
+
+export function tokenFromRow(row: TokenRow): StoredToken {
+  const token: StoredToken = {
+    hash: row.hash,
+    kind: row.kind,
+    jti: row.jti,
+    clientId: row.client_id,
+    subject: row.subject,
+    audience: row.audience,
+    scope: row.scope,
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+  };
+  if (row.revoked_at !== null) token.revokedAt = row.revoked_at;
+  if (row.grant_id !== null) token.grantId = row.grant_id;
+  if (row.consumed_at !== null) token.consumedAt = row.consumed_at;
+  if (row.successor_hash !== null) token.successorHash = row.successor_hash;
+  if (row.details !== null) token.details = JSON.parse(row.details) as Record<string, unknown>;
+  if (row.last_used_at !== null) token.lastUsedAt = row.last_used_at;
+  return token;
+}
+
+export function keyFromRow(row: KeyRow): SigningKey {
+  const key: SigningKey = {
+    kid: row.kid,
+    alg: row.alg,
+    status: row.status,
+    privateKeyEncrypted: row.private_key_encrypted,
+    publicJwk: JSON.parse(row.public_jwk) as Record<string, unknown>,
+    createdAt: row.created_at,
+  };
+  if (row.remove_after !== null) key.removeAfter = row.remove_after;
+  return key;
+}
+
+/** Column values for inserting a token, in TOKEN_COLUMNS order. */
+export const TOKEN_COLUMNS =
+  'hash, kind, jti, client_id, subject, audience, scope, issued_at, expires_at, revoked_at, grant_id, consumed_at, successor_hash, details, last_used_at';
+
+export function tokenValues(token: StoredToken): unknown[] {
+  return [
+    token.hash,
+    token.kind,
+    token.jti,
+    token.clientId,
+    token.subject,
+    token.audience,
+    token.scope,
+    token.issuedAt,
+    token.expiresAt,
+    token.revokedAt ?? null,
+    token.grantId ?? null,
+    token.consumedAt ?? null,
+    token.successorHash ?? null,
+    token.details ? JSON.stringify(token.details) : null,
+    token.lastUsedAt ?? null,
+  ];
+}

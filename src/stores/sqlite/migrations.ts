@@ -1,0 +1,111 @@
+/**
+ * SQLite schema, one entry per version, applied in order and never edited once
+ * released: a change is a new version. Keep in step with ../postgres/migrations.ts.
+ * Configuration entities are JSON documents keyed by their natural id; what the
+ * engine queries or updates atomically (tokens, keys, replay markers) has columns.
+ */
+export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'core',
+    sql: `
+      CREATE TABLE apis (identifier TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE clients (client_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE users (id TEXT PRIMARY KEY, username TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
+      CREATE TABLE roles (name TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE signing_keys (
+        kid TEXT PRIMARY KEY,
+        alg TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('next', 'current', 'retired')),
+        private_key_encrypted TEXT NOT NULL,
+        public_jwk TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        remove_after INTEGER
+      );
+      -- At most one current and one next key per algorithm, even when instances race.
+      CREATE UNIQUE INDEX signing_keys_one_current ON signing_keys (alg) WHERE status = 'current';
+      CREATE UNIQUE INDEX signing_keys_one_next ON signing_keys (alg) WHERE status = 'next';
+      CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        jti TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        issued_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX tokens_expires_at ON tokens (expires_at);
+      CREATE TABLE revoked_jtis (jti TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+      CREATE TABLE replay_markers (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+    `,
+  },
+  {
+    version: 2,
+    name: 'user sign-in: consents, sessions, codes, refresh tokens',
+    sql: `
+      ALTER TABLE tokens ADD COLUMN grant_id TEXT;
+      ALTER TABLE tokens ADD COLUMN consumed_at INTEGER;
+      ALTER TABLE tokens ADD COLUMN successor_hash TEXT;
+      ALTER TABLE tokens ADD COLUMN details TEXT;
+      CREATE INDEX tokens_grant ON tokens (grant_id);
+      CREATE INDEX tokens_subject_client ON tokens (subject, client_id);
+      CREATE TABLE consents (user_id TEXT NOT NULL, client_id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (user_id, client_id));
+      CREATE TABLE ephemeral (
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        doc TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        consumed_at INTEGER,
+        PRIMARY KEY (kind, id)
+      );
+      CREATE INDEX ephemeral_expires_at ON ephemeral (expires_at);
+    `,
+  },
+  {
+    version: 3,
+    name: 'credentials: service accounts, token ids and last use',
+    sql: `
+      CREATE TABLE service_accounts (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
+      ALTER TABLE tokens ADD COLUMN last_used_at INTEGER;
+      CREATE UNIQUE INDEX tokens_jti ON tokens (jti);
+    `,
+  },
+  {
+    version: 4,
+    name: 'audit log: hash-chained records and the chain head',
+    sql: `
+      CREATE TABLE audit_events (
+        sequence INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        actor_id TEXT,
+        subject TEXT,
+        client_id TEXT,
+        doc TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_events_at ON audit_events (at);
+      CREATE INDEX audit_events_type ON audit_events (type, sequence);
+      CREATE INDEX audit_events_subject ON audit_events (subject, sequence);
+      CREATE INDEX audit_events_client ON audit_events (client_id, sequence);
+      CREATE INDEX audit_events_actor ON audit_events (actor_id, sequence);
+      -- Records are never changed: only appended, and deleted oldest-first by pruning.
+      CREATE TRIGGER audit_events_append_only BEFORE UPDATE ON audit_events
+        BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END;
+      -- One row: the newest record (head) and the last pruned one (anchor).
+      CREATE TABLE audit_chain (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        head_sequence INTEGER NOT NULL,
+        head_hash TEXT NOT NULL,
+        anchor_sequence INTEGER NOT NULL,
+        anchor_hash TEXT NOT NULL
+      );
+      INSERT INTO audit_chain VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000');
+    `,
+  },
+];

@@ -1,0 +1,396 @@
+/**
+ * The embedded store: SQLite through better-sqlite3, in WAL mode so readers never
+ * wait for the writer. Calls are synchronous underneath (microseconds for these
+ * queries); the async interface is the one every backend shares.
+ */
+import Database from 'better-sqlite3';
+import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../../core/model.js';
+import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../../core/audit/audit-event.js';
+import { chainRecords } from '../../core/audit/record-hash.js';
+import type { Store } from '../../core/ports/storage.js';
+import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
+import { keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
+import { SQLITE_MIGRATIONS } from './migrations.js';
+
+const parse = <T>(row: { doc: string } | undefined): T | undefined => (row ? (JSON.parse(row.doc) as T) : undefined);
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  #pendingTokens: { token: StoredToken; resolve: () => void; reject: (error: unknown) => void }[] = [];
+
+  /** `filename` is a path, or ':memory:' for tests. */
+  constructor(filename: string) {
+    this.#db = new Database(filename);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma('synchronous = NORMAL'); // durable across process crashes; WAL fsyncs at checkpoints
+    this.#db.pragma('wal_autocheckpoint = 4000'); // fewer, larger checkpoints: each one fsyncs on the request path
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma('foreign_keys = ON');
+  }
+
+  #sql(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async migrate(): Promise<number[]> {
+    this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    const applied = new Set(
+      (this.#db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+    );
+    const done: number[] = [];
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      this.#db.transaction(() => {
+        this.#db.exec(migration.sql);
+        this.#db
+          .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.version, migration.name, Math.floor(Date.now() / 1000));
+      })();
+      done.push(migration.version);
+    }
+    return done;
+  }
+
+  async schemaVersion(): Promise<{ code: number; database: number }> {
+    const code = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));
+    let database = 0;
+    try {
+      database = (this.#db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    } catch {
+      database = 0;
+    }
+    return { code, database };
+  }
+
+  async ping(): Promise<void> {
+    this.#sql('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+
+  // APIs
+  async getApi(identifier: string): Promise<Api | undefined> {
+    return parse<Api>(this.#sql('SELECT doc FROM apis WHERE identifier = ?').get(identifier) as { doc: string } | undefined);
+  }
+  async listApis(): Promise<Api[]> {
+    return (this.#sql('SELECT doc FROM apis ORDER BY identifier').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Api);
+  }
+  async upsertApi(api: Api): Promise<void> {
+    this.#sql('INSERT INTO apis (identifier, doc) VALUES (?, ?) ON CONFLICT (identifier) DO UPDATE SET doc = excluded.doc').run(
+      api.identifier,
+      JSON.stringify(api),
+    );
+  }
+  async deleteApi(identifier: string): Promise<boolean> {
+    return this.#sql('DELETE FROM apis WHERE identifier = ?').run(identifier).changes > 0;
+  }
+
+  // Clients
+  async getClient(clientId: string): Promise<Client | undefined> {
+    return parse<Client>(this.#sql('SELECT doc FROM clients WHERE client_id = ?').get(clientId) as { doc: string } | undefined);
+  }
+  async listClients(): Promise<Client[]> {
+    return (this.#sql('SELECT doc FROM clients ORDER BY client_id').all() as { doc: string }[]).map(
+      (r) => JSON.parse(r.doc) as Client,
+    );
+  }
+  async upsertClient(client: Client): Promise<void> {
+    this.#sql('INSERT INTO clients (client_id, doc) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET doc = excluded.doc').run(
+      client.clientId,
+      JSON.stringify(client),
+    );
+  }
+  async deleteClient(clientId: string): Promise<boolean> {
+    return this.#sql('DELETE FROM clients WHERE client_id = ?').run(clientId).changes > 0;
+  }
+
+  // Users
+  async getUser(id: string): Promise<User | undefined> {
+    return parse<User>(this.#sql('SELECT doc FROM users WHERE id = ?').get(id) as { doc: string } | undefined);
+  }
+  async getUserByUsername(username: string): Promise<User | undefined> {
+    return parse<User>(this.#sql('SELECT doc FROM users WHERE username = ?').get(username) as { doc: string } | undefined);
+  }
+  async listUsers(): Promise<User[]> {
+    return (this.#sql('SELECT doc FROM users ORDER BY username').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as User);
+  }
+  async upsertUser(user: User): Promise<User> {
+    const existing = await this.getUserByUsername(user.username);
+    const stored = { ...user, id: existing?.id ?? user.id };
+    this.#sql('INSERT INTO users (id, username, doc) VALUES (?, ?, ?) ON CONFLICT (username) DO UPDATE SET doc = excluded.doc').run(
+      stored.id,
+      stored.username,
+      JSON.stringify(stored),
+    );
+    return stored;
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return this.#sql('DELETE FROM users WHERE id = ?').run(id).changes > 0;
+  }
+
+  // Roles
+  async getRole(name: string): Promise<Role | undefined> {
+    return parse<Role>(this.#sql('SELECT doc FROM roles WHERE name = ?').get(name) as { doc: string } | undefined);
+  }
+  async listRoles(): Promise<Role[]> {
+    return (this.#sql('SELECT doc FROM roles ORDER BY name').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Role);
+  }
+  async upsertRole(role: Role): Promise<void> {
+    this.#sql('INSERT INTO roles (name, doc) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc').run(
+      role.name,
+      JSON.stringify(role),
+    );
+  }
+
+  async deleteRole(name: string): Promise<boolean> {
+    return this.#sql('DELETE FROM roles WHERE name = ?').run(name).changes > 0;
+  }
+
+  // Signing keys
+  async listKeys(): Promise<SigningKey[]> {
+    return (this.#sql('SELECT * FROM signing_keys ORDER BY created_at, kid').all() as KeyRow[]).map(keyFromRow);
+  }
+  async insertKey(key: SigningKey): Promise<void> {
+    this.#sql(
+      'INSERT INTO signing_keys (kid, alg, status, private_key_encrypted, public_jwk, created_at, remove_after) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(key.kid, key.alg, key.status, key.privateKeyEncrypted, JSON.stringify(key.publicJwk), key.createdAt, key.removeAfter ?? null);
+  }
+  async updateKeys(changes: { kid: string; status: SigningKey['status']; removeAfter?: number }[]): Promise<void> {
+    const update = this.#sql('UPDATE signing_keys SET status = ?, remove_after = ? WHERE kid = ?');
+    this.#db.transaction(() => {
+      for (const c of changes) update.run(c.status, c.removeAfter ?? null, c.kid);
+    })();
+  }
+  async deleteKey(kid: string): Promise<void> {
+    this.#sql('DELETE FROM signing_keys WHERE kid = ?').run(kid);
+  }
+
+  // Tokens
+  /**
+   * Group commit: inserts arriving in the same event-loop turn share one transaction,
+   * so a burst of token requests pays one commit instead of one each. Every caller
+   * still resolves only after its row is committed, and fails alone if its row does.
+   */
+  insertToken(token: StoredToken): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pendingTokens.push({ token, resolve, reject });
+      if (this.#pendingTokens.length === 1) setImmediate(() => this.#commitTokens());
+    });
+  }
+
+  #commitTokens(): void {
+    const batch = this.#pendingTokens;
+    this.#pendingTokens = [];
+    const insert = this.#sql(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const failures = new Map<number, unknown>();
+    try {
+      this.#db.transaction(() => {
+        batch.forEach((item, i) => {
+          try {
+            insert.run(...tokenValues(item.token));
+          } catch (error) {
+            failures.set(i, error); // a constraint error undoes only that statement
+          }
+        });
+      })();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => (failures.has(i) ? item.reject(failures.get(i)) : item.resolve()));
+  }
+  async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
+    const row = this.#sql('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
+    return row ? tokenFromRow(row) : undefined;
+  }
+  async revokeToken(hash: string, at: number): Promise<boolean> {
+    return this.#sql('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL').run(at, hash).changes > 0;
+  }
+  async deleteExpiredTokens(before: number): Promise<number> {
+    return this.#sql('DELETE FROM tokens WHERE expires_at < ?').run(before).changes;
+  }
+
+  async consumeToken(hash: string, at: number): Promise<boolean> {
+    return this.#sql('UPDATE tokens SET consumed_at = ? WHERE hash = ? AND consumed_at IS NULL').run(at, hash).changes > 0;
+  }
+  async setSuccessor(hash: string, successorHash: string): Promise<void> {
+    this.#sql('UPDATE tokens SET successor_hash = ? WHERE hash = ?').run(successorHash, hash);
+  }
+  async revokeGrant(grantId: string, at: number): Promise<number> {
+    return this.#sql('UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL').run(at, grantId).changes;
+  }
+  async revokeSubjectTokens(subject: string, clientId: string | undefined, at: number): Promise<number> {
+    if (clientId === undefined) {
+      return this.#sql('UPDATE tokens SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL').run(at, subject).changes;
+    }
+    return this.#sql('UPDATE tokens SET revoked_at = ? WHERE subject = ? AND client_id = ? AND revoked_at IS NULL').run(
+      at,
+      subject,
+      clientId,
+    ).changes;
+  }
+
+  async listSubjectTokens(subject: string, kinds: readonly StoredTokenKind[]): Promise<StoredToken[]> {
+    const marks = kinds.map(() => '?').join(', ');
+    const rows = this.#sql(`SELECT * FROM tokens WHERE subject = ? AND kind IN (${marks}) ORDER BY issued_at DESC, jti`).all(subject, ...kinds) as TokenRow[];
+    return rows.map(tokenFromRow);
+  }
+  async findTokenById(jti: string): Promise<StoredToken | undefined> {
+    const row = this.#sql('SELECT * FROM tokens WHERE jti = ?').get(jti) as TokenRow | undefined;
+    return row ? tokenFromRow(row) : undefined;
+  }
+  async touchTokens(uses: { hash: string; at: number }[]): Promise<void> {
+    const update = this.#sql('UPDATE tokens SET last_used_at = ? WHERE hash = ? AND (last_used_at IS NULL OR last_used_at < ?)');
+    this.#db.transaction(() => {
+      for (const use of uses) update.run(use.at, use.hash, use.at);
+    })();
+  }
+
+  // Service accounts
+  async getServiceAccount(id: string): Promise<ServiceAccount | undefined> {
+    return parse<ServiceAccount>(this.#sql('SELECT doc FROM service_accounts WHERE id = ?').get(id) as { doc: string } | undefined);
+  }
+  async getServiceAccountByName(name: string): Promise<ServiceAccount | undefined> {
+    return parse<ServiceAccount>(this.#sql('SELECT doc FROM service_accounts WHERE name = ?').get(name) as { doc: string } | undefined);
+  }
+  async listServiceAccounts(): Promise<ServiceAccount[]> {
+    return (this.#sql('SELECT doc FROM service_accounts ORDER BY name').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as ServiceAccount);
+  }
+  async upsertServiceAccount(account: ServiceAccount): Promise<ServiceAccount> {
+    const existing = await this.getServiceAccountByName(account.name);
+    const stored = { ...account, id: existing?.id ?? account.id, createdAt: existing?.createdAt ?? account.createdAt };
+    this.#sql('INSERT INTO service_accounts (id, name, doc) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc').run(
+      stored.id,
+      stored.name,
+      JSON.stringify(stored),
+    );
+    return stored;
+  }
+  async deleteServiceAccount(id: string): Promise<boolean> {
+    return this.#sql('DELETE FROM service_accounts WHERE id = ?').run(id).changes > 0;
+  }
+
+  // Consents
+  async getConsent(userId: string, clientId: string): Promise<Consent | undefined> {
+    return parse<Consent>(
+      this.#sql('SELECT doc FROM consents WHERE user_id = ? AND client_id = ?').get(userId, clientId) as { doc: string } | undefined,
+    );
+  }
+  async upsertConsent(consent: Consent): Promise<void> {
+    this.#sql(
+      'INSERT INTO consents (user_id, client_id, doc) VALUES (?, ?, ?) ON CONFLICT (user_id, client_id) DO UPDATE SET doc = excluded.doc',
+    ).run(consent.userId, consent.clientId, JSON.stringify(consent));
+  }
+  async deleteConsent(userId: string, clientId: string): Promise<boolean> {
+    return this.#sql('DELETE FROM consents WHERE user_id = ? AND client_id = ?').run(userId, clientId).changes > 0;
+  }
+  async listConsents(userId: string): Promise<Consent[]> {
+    return (this.#sql('SELECT doc FROM consents WHERE user_id = ? ORDER BY client_id').all(userId) as { doc: string }[]).map(
+      (r) => JSON.parse(r.doc) as Consent,
+    );
+  }
+
+  // Ephemeral records
+  async putRecord(kind: string, id: string, doc: unknown, expiresAt: number): Promise<void> {
+    this.#sql(
+      'INSERT INTO ephemeral (kind, id, doc, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc, expires_at = excluded.expires_at',
+    ).run(kind, id, JSON.stringify(doc), expiresAt);
+  }
+  async getRecord<T>(kind: string, id: string, now: number): Promise<T | undefined> {
+    return parse<T>(
+      this.#sql('SELECT doc FROM ephemeral WHERE kind = ? AND id = ? AND expires_at > ?').get(kind, id, now) as { doc: string } | undefined,
+    );
+  }
+  async deleteRecord(kind: string, id: string): Promise<void> {
+    this.#sql('DELETE FROM ephemeral WHERE kind = ? AND id = ?').run(kind, id);
+  }
+  async consumeRecord<T>(kind: string, id: string, now: number): Promise<{ doc: T; firstUse: boolean } | undefined> {
+    const firstUse =
+      this.#sql('UPDATE ephemeral SET consumed_at = ? WHERE kind = ? AND id = ? AND consumed_at IS NULL AND expires_at > ?').run(
+        now,
+        kind,
+        id,
+        now,
+      ).changes > 0;
+    const doc = await this.getRecord<T>(kind, id, now);
+    return doc === undefined ? undefined : { doc, firstUse };
+  }
+  async deleteExpiredRecords(now: number): Promise<number> {
+    return this.#sql('DELETE FROM ephemeral WHERE expires_at <= ?').run(now).changes;
+  }
+
+  // Revoked JWT ids
+  async revokeJti(jti: string, expiresAt: number): Promise<void> {
+    this.#sql('INSERT INTO revoked_jtis (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING').run(jti, expiresAt);
+  }
+  async isJtiRevoked(jti: string): Promise<boolean> {
+    return this.#sql('SELECT 1 FROM revoked_jtis WHERE jti = ?').get(jti) !== undefined;
+  }
+
+  // Audit log
+  async appendAuditEvents(events: readonly AuditEvent[]): Promise<AuditRecord[]> {
+    if (events.length === 0) return [];
+    const insert = this.#sql(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // IMMEDIATE takes the write lock before reading the head, so another process
+    // appending to the same file (a CLI verb beside the server) waits its turn.
+    return this.#db
+      .transaction(() => {
+        const head = this.#sql('SELECT head_sequence AS sequence, head_hash AS hash FROM audit_chain WHERE id = 1').get() as ChainPoint;
+        const records = chainRecords(head, events);
+        for (const record of records) insert.run(...auditValues(record));
+        const last = records[records.length - 1]!;
+        this.#sql('UPDATE audit_chain SET head_sequence = ?, head_hash = ? WHERE id = 1').run(last.sequence, last.hash);
+        return records;
+      })
+      .immediate();
+  }
+  async queryAuditEvents(filter: AuditFilter, page: { before?: number; limit: number }): Promise<AuditRecord[]> {
+    const { where, params } = auditConditions(filter, page.before, () => '?');
+    const rows = this.#sql(`SELECT sequence, doc, prev_hash, hash FROM audit_events ${where} ORDER BY sequence DESC LIMIT ?`).all(...params, page.limit) as AuditRow[];
+    return rows.map(auditFromRow);
+  }
+  async readAuditChain(afterSequence: number, limit: number): Promise<AuditRecord[]> {
+    const rows = this.#sql('SELECT sequence, doc, prev_hash, hash FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT ?').all(afterSequence, limit) as AuditRow[];
+    return rows.map(auditFromRow);
+  }
+  async auditChainState(): Promise<{ anchor: ChainPoint; head: ChainPoint }> {
+    const row = this.#sql('SELECT * FROM audit_chain WHERE id = 1').get() as { head_sequence: number; head_hash: string; anchor_sequence: number; anchor_hash: string };
+    return { anchor: { sequence: row.anchor_sequence, hash: row.anchor_hash }, head: { sequence: row.head_sequence, hash: row.head_hash } };
+  }
+  async pruneAuditEvents(before: number): Promise<number> {
+    return this.#db
+      .transaction(() => {
+        // The kept chain starts at the oldest record not older than `before`.
+        const firstKept = this.#sql('SELECT MIN(sequence) AS s FROM audit_events WHERE at >= ?').get(before) as { s: number | null };
+        const last = firstKept.s === null
+          ? (this.#sql('SELECT MAX(sequence) AS s FROM audit_events').get() as { s: number | null }).s
+          : firstKept.s - 1;
+        if (last === null) return 0;
+        const anchor = this.#sql('SELECT hash FROM audit_events WHERE sequence = ?').get(last) as { hash: string } | undefined;
+        if (!anchor) return 0; // already pruned up to there
+        const deleted = this.#sql('DELETE FROM audit_events WHERE sequence <= ?').run(last).changes;
+        this.#sql('UPDATE audit_chain SET anchor_sequence = ?, anchor_hash = ? WHERE id = 1').run(last, anchor.hash);
+        return deleted;
+      })
+      .immediate();
+  }
+
+  // One-time markers
+  async useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    // An expired marker may be taken over; one statement makes the check-and-set atomic.
+    const result = this.#sql(
+      'INSERT INTO replay_markers (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_markers.expires_at <= ?',
+    ).run(key, expiresAt, now);
+    return result.changes > 0;
+  }
+}

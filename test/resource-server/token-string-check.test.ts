@@ -1,0 +1,48 @@
+/**
+ * The SDK's local token-string check (src/common) agrees with the server's minting
+ * (src/core), so the server can later import the common module instead of its own.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { mintTokenString, TOKEN_PREFIXES as CORE_PREFIXES } from '../../src/core/crypto/token-string.js';
+import { checkTokenString, inspectTokenString, isHexKey, TOKEN_PREFIXES } from '../../src/common/token-string-check.js';
+
+describe('token string check (common)', () => {
+  it('accepts every token the server mints, naming its kind', () => {
+    for (const [kind, prefix] of Object.entries(CORE_PREFIXES)) {
+      assert.equal(TOKEN_PREFIXES[kind as keyof typeof TOKEN_PREFIXES], prefix, `the SDK knows ${kind}`);
+      for (let i = 0; i < 300; i++) {
+        const token = mintTokenString(prefix);
+        assert.deepEqual(inspectTokenString(token), { ok: true, kind, prefix }, token);
+        assert.equal(checkTokenString(token), prefix);
+      }
+    }
+  });
+
+  it('says why a string is refused: prefix, length or checksum', () => {
+    const token = mintTokenString(CORE_PREFIXES.access_token);
+    const body = token.slice(7);
+    assert.deepEqual(inspectTokenString(`tsr_xx_${body}`), { ok: false, reason: 'bad_prefix' });
+    assert.deepEqual(inspectTokenString(`TSR_at_${body}`), { ok: false, reason: 'bad_prefix' });
+    assert.deepEqual(inspectTokenString('eyJhbGciOi.x.y'), { ok: false, reason: 'bad_prefix' });
+    assert.deepEqual(inspectTokenString(''), { ok: false, reason: 'bad_prefix' });
+    assert.deepEqual(inspectTokenString(`${token}-`), { ok: false, reason: 'bad_prefix' });
+    assert.deepEqual(inspectTokenString(token + 'x'.repeat(100)), { ok: false, reason: 'bad_prefix' });
+    assert.deepEqual(inspectTokenString(token.slice(0, -1)), { ok: false, reason: 'bad_length' });
+    assert.deepEqual(inspectTokenString(`${token}0`), { ok: false, reason: 'bad_length' });
+    for (let i = 0; i < body.length; i++) {
+      const swapped = body[i] === 'x' ? 'y' : 'x';
+      assert.deepEqual(inspectTokenString(`tsr_at_${body.slice(0, i)}${swapped}${body.slice(i + 1)}`), { ok: false, reason: 'bad_checksum' });
+    }
+    // The same payload and checksum under another prefix: the prefix is checksummed too.
+    assert.deepEqual(inspectTokenString(`tsr_rt_${body}`), { ok: false, reason: 'bad_checksum' });
+  });
+
+  it('recognises user and action token keys: 40 lowercase hex characters', () => {
+    assert.equal(isHexKey('9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b'), true);
+    assert.equal(isHexKey('9944B09199C62BCF9418AD846DD0E4BBDFC6EE4B'), false);
+    assert.equal(isHexKey('9944b09199c62bcf9418ad846dd0e4bbdfc6ee4'), false);
+    assert.equal(isHexKey('9944b09199c62bcf9418ad846dd0e4bbdfc6ee4bb'), false);
+    assert.equal(isHexKey('g944b09199c62bcf9418ad846dd0e4bbdfc6ee4b'), false);
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Starts a real Tessera HTTP server on a loopback port for black-box tests, with a
+ * fresh store, a random master key and (optionally) a frozen clock.
+ */
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { AuthorizationServer, type AuthorizationServerOptions } from '../../src/core/authorization-server.js';
+import type { Clock } from '../../src/core/clock.js';
+import { validateConfig } from '../../src/core/config/load.js';
+import { listen } from '../../src/http/http-server.js';
+import { bootstrapManagement } from '../../src/management/bootstrap.js';
+import { createTestStore } from './test-store.js';
+
+export interface TestServer {
+  url: string;
+  engine: AuthorizationServer;
+  close(): Promise<void>;
+  /** POST a form to a path; returns status, headers and parsed JSON (if any). */
+  post(path: string, form: Record<string, string | string[]>, headers?: Record<string, string>): Promise<TestResponse>;
+}
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+export function basic(clientId: string, secret: string): Record<string, string> {
+  const encode = (s: string) => encodeURIComponent(s).replace(/%20/g, '+');
+  return { authorization: `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString('base64')}` };
+}
+
+export async function startTestServer(
+  options: {
+    config?: unknown;
+    clock?: Clock;
+    /** Collects every log line (at info level). */
+    logs?: string[];
+    refreshTokens?: AuthorizationServerOptions['refreshTokens'];
+  } = {},
+): Promise<TestServer> {
+  const { store, dispose } = await createTestStore();
+  const logs = options.logs;
+  const logger = logs
+    ? pino({ level: 'info' }, { write: (line: string) => void logs.push(line) })
+    : pino({ level: process.env.TESSERA_LOG_LEVEL ?? 'silent' });
+  const running = await listen({ host: '127.0.0.1', port: 0, logger }, async (url) => {
+    const engine = await AuthorizationServer.create({
+      issuer: url,
+      store,
+      masterKey: randomBytes(32),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
+    });
+    await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
+    if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));
+    return engine;
+  });
+  return {
+    url: running.url,
+    engine: running.engine,
+    async close() {
+      await running.close();
+      await running.engine.close();
+      await dispose();
+    },
+    async post(path, form, headers = {}) {
+      const body = new URLSearchParams();
+      for (const [key, value] of Object.entries(form)) {
+        for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
+      }
+      const response = await fetch(`${running.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+      });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    },
+  };
+}
