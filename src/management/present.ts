@@ -3,8 +3,12 @@ import type { Client, User } from '../core/model.js';
 import type { z } from 'zod';
 import type { clientOut, userOut } from './schemas.js';
 
-/** A secret is named by the start of its keyed hash: enough to tell secrets apart, useless to an attacker. */
-export const secretId = (hash: string) => hash.slice(0, 12);
+/**
+ * A secret is named by the start of its keyed hash: enough to tell secrets apart,
+ * useless to an attacker. In hex, not the hash's base64url, so that an id never starts
+ * with "-" and reads as a flag on a command line.
+ */
+export const secretId = (hash: string) => Buffer.from(hash, 'base64url').subarray(0, 6).toString('hex');
 
 export function presentClient(client: Client): z.infer<typeof clientOut> {
   const out: z.infer<typeof clientOut> = {
