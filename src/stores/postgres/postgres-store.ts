@@ -8,7 +8,7 @@
 import pg from 'pg';
 import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../../core/audit/audit-event.js';
-import { chainRecords } from '../../core/audit/record-hash.js';
+import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
 import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
 import { keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
@@ -411,22 +411,22 @@ export class PostgresStore implements Store {
   }
 
   // Audit log
-  async appendAuditEvents(events: readonly AuditEvent[]): Promise<AuditRecord[]> {
-    if (events.length === 0) return [];
+  async appendAuditEvents(events: readonly AuditEvent[]): Promise<ChainPoint> {
+    if (events.length === 0) return (await this.auditChainState()).head;
     return this.#transaction(async (client) => {
       // The chain row's lock serialises appenders across instances: each reads the head
       // only after the previous append committed.
       const head = (await client.query<ChainPoint>('SELECT head_sequence AS sequence, head_hash AS hash FROM audit_chain WHERE id = 1 FOR UPDATE')).rows[0]!;
-      const records = chainRecords(head, events);
-      const columns = records.map(auditValues);
+      const sealed = sealRecords(head, events);
+      const columns = sealed.map(auditValues);
       const types = ['bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
       await client.query(
         `INSERT INTO audit_events (${AUDIT_COLUMNS}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`,
         types.map((_, i) => columns.map((row) => row[i])),
       );
-      const last = records[records.length - 1]!;
+      const last = headAfter(head, sealed);
       await client.query('UPDATE audit_chain SET head_sequence = $1, head_hash = $2 WHERE id = 1', [last.sequence, last.hash]);
-      return records;
+      return last;
     });
   }
   async queryAuditEvents(filter: AuditFilter, page: { before?: number; limit: number }): Promise<AuditRecord[]> {

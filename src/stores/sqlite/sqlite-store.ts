@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../../core/audit/audit-event.js';
-import { chainRecords } from '../../core/audit/record-hash.js';
+import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
 import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
 import { keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
@@ -338,19 +338,19 @@ export class SqliteStore implements Store {
   }
 
   // Audit log
-  async appendAuditEvents(events: readonly AuditEvent[]): Promise<AuditRecord[]> {
-    if (events.length === 0) return [];
+  async appendAuditEvents(events: readonly AuditEvent[]): Promise<ChainPoint> {
     const insert = this.#sql(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // IMMEDIATE takes the write lock before reading the head, so another process
     // appending to the same file (a CLI verb beside the server) waits its turn.
     return this.#db
       .transaction(() => {
         const head = this.#sql('SELECT head_sequence AS sequence, head_hash AS hash FROM audit_chain WHERE id = 1').get() as ChainPoint;
-        const records = chainRecords(head, events);
-        for (const record of records) insert.run(...auditValues(record));
-        const last = records[records.length - 1]!;
+        if (events.length === 0) return head;
+        const sealed = sealRecords(head, events);
+        for (const record of sealed) insert.run(...auditValues(record));
+        const last = headAfter(head, sealed);
         this.#sql('UPDATE audit_chain SET head_sequence = ?, head_hash = ? WHERE id = 1').run(last.sequence, last.hash);
-        return records;
+        return last;
       })
       .immediate();
   }
