@@ -38,6 +38,7 @@ export function consoleShell(issuer: string): EngineResponse {
 <meta name="tessera-audience" content="${managementAudience(issuer)}">
 <meta name="tessera-scopes" content="${MANAGEMENT_SCOPES.join(' ')}">
 <title>Tessera admin console</title>
+<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="assets/console.css">
 <script type="module" src="assets/main.js"></script>
 </head>

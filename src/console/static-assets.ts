@@ -1,6 +1,6 @@
 /**
- * The console's static files (src/console/assets: browser ES modules and a style
- * sheet), read once at start into memory. A request names a file by its path relative
+ * The console's static files (src/console/assets: browser ES modules, a style sheet
+ * and an icon), read once at start into memory. A request names a file by its path relative
  * to that folder and gets it only if it is one of the files read: nothing is ever
  * opened from a requested path, so `..` and the like cannot reach other files.
  */
@@ -18,6 +18,7 @@ export interface Asset {
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
 };
 
 /** The assets folder: beside this module in src/, or the source one when running from dist/. */

@@ -7,13 +7,14 @@
  * client_credentials (resolveApi and grantedScopes, the grant's own functions); for a
  * user, scopes within the user's roles (and the client's delegable scopes, when a
  * client is named); for an API alone, scopes the API defines, for a test subject.
- * Each mint is audited as token.issued.
+ * Each mint is audited as token.issued. A reference to nothing (no such user, client
+ * or API) is a ValidationError of that field: it is bad input, not a missing resource.
  */
 import type { AuditActor } from '../core/audit/audit-event.js';
 import type { AuthorizationServer } from '../core/authorization-server.js';
 import { delegableScopes } from '../core/authorize/check-scope.js';
 import { permissionsOf } from '../core/credentials/permissions.js';
-import { NotFoundError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import { grantedScopes, resolveApi } from '../core/grants/audience.js';
 import type { Api, User } from '../core/model.js';
 import { Params } from '../core/request.js';
@@ -67,7 +68,7 @@ function checkTtl(api: Api, ttl: number | undefined): number {
 
 async function findUser(engine: AuthorizationServer, ref: string): Promise<User> {
   const user = (await engine.store.getUserByUsername(ref)) ?? (await engine.store.getUser(ref));
-  if (!user) throw new NotFoundError(`user ${ref} not found`);
+  if (!user) throw new ValidationError('user', `no user ${ref}`);
   return user;
 }
 
@@ -85,11 +86,11 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
     const user = await findUser(engine, request.user);
     if (!user.active) throw new ValidationError('user', `${user.username} is inactive: no token`);
     const client = request.client !== undefined ? await engine.store.getClient(request.client) : undefined;
-    if (request.client !== undefined && !client) throw new NotFoundError(`no client ${request.client}`);
+    if (request.client !== undefined && !client) throw new ValidationError('client', `no client ${request.client}`);
     const identifier = request.api ?? client?.api;
     if (identifier === undefined) throw new ValidationError('api', 'required: the API the token is for');
     const found = await engine.catalog.api(identifier);
-    if (!found) throw new NotFoundError(`no API ${identifier}`);
+    if (!found) throw new ValidationError('api', `no API ${identifier}`);
     api = found;
     let allowed = ((await permissionsOf(engine.store, user.roles))[api.identifier] ?? []).filter((s) => api.scopes.some((d) => d.name === s));
     let whose = `the roles of ${user.username}`;
@@ -108,7 +109,7 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
     label = `user ${user.username}`;
   } else if (request.client !== undefined) {
     const client = await engine.store.getClient(request.client);
-    if (!client) throw new NotFoundError(`no client ${request.client}`);
+    if (!client) throw new ValidationError('client', `no client ${request.client}`);
     if (client.type !== 'confidential') throw new ValidationError('client', `${client.clientId} is a public client: public clients cannot use client_credentials`);
     if (!client.grantTypes.includes('client_credentials')) throw new ValidationError('client', `${client.clientId} may not use client_credentials (its grants: ${client.grantTypes.join(' ') || 'none'})`);
     // The client_credentials grant's own checks (grants/client-credentials.ts).
@@ -121,7 +122,7 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
     label = `client ${client.clientId} (client_credentials)`;
   } else {
     const found = await engine.catalog.api(request.api!);
-    if (!found) throw new NotFoundError(`no API ${request.api}`);
+    if (!found) throw new ValidationError('api', `no API ${request.api}`);
     api = found;
     const unknown = (wanted ?? []).filter((s) => !api.scopes.some((d) => d.name === s));
     if (unknown.length > 0) throw new ValidationError('scope', `${api.identifier} has no scope ${unknown.join(' ')}`);

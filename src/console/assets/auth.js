@@ -101,6 +101,23 @@ export function signOut() {
 }
 
 /**
+ * The signed-in user's name, from userinfo (the ID token of a code flow carries no
+ * profile claims). Only for display; undefined when it cannot be had.
+ * @param {Session} session
+ * @returns {Promise<string | undefined>}
+ */
+export async function username(session) {
+  try {
+    const response = await fetch(`${config.issuer}/userinfo`, { headers: { authorization: `Bearer ${session.accessToken}` } });
+    if (!response.ok) return undefined;
+    const body = await response.json();
+    return typeof body.preferred_username === 'string' ? body.preferred_username : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The claims of a JWT, unverified: only to read our own token's subject and the ID
  * token's name for display; the server checks every call.
  * @param {string | undefined} jwt

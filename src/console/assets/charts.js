@@ -7,8 +7,8 @@
 import { h, svg } from './dom.js';
 
 const WIDTH = 640;
-const HEIGHT = 200;
-const PAD = { top: 12, right: 8, bottom: 28, left: 36 };
+const HEIGHT = 220;
+const PAD = { top: 14, right: 8, bottom: 32, left: 40 };
 
 /**
  * @typedef {{ start: number } & Record<string, number>} Bucket
@@ -45,7 +45,7 @@ export function barChart({ title, buckets, series, bucket }) {
     svg('text', { x: PAD.left - 6, y: y(0), class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, '0'),
     svg('text', { x: PAD.left - 6, y: y(max), class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, String(max)),
     ticks.map((i) =>
-      svg('text', { x: PAD.left + group * i + group / 2, y: HEIGHT - 8, class: 'tick', 'text-anchor': i === 0 ? 'start' : i === buckets.length - 1 ? 'end' : 'middle' }, label(buckets[i]?.start ?? 0, bucket)),
+      svg('text', { x: PAD.left + group * i + group / 2, y: HEIGHT - 10, class: 'tick', 'text-anchor': i === 0 ? 'start' : i === buckets.length - 1 ? 'end' : 'middle' }, label(buckets[i]?.start ?? 0, bucket)),
     ),
     buckets.flatMap((b, i) =>
       series.map((s, j) => {

@@ -4,7 +4,7 @@
  * then show the page the #hash names. Each page is one module under pages/.
  */
 import { call, seg } from './api.js';
-import { claimsOf, completeSignIn, currentSession, signIn, signOut } from './auth.js';
+import { claimsOf, completeSignIn, currentSession, signIn, signOut, username } from './auth.js';
 import { button, h, problem, replace } from './dom.js';
 import { PAGES } from './pages/index.js';
 
@@ -104,8 +104,6 @@ async function boot() {
     return;
   }
   const claims = claimsOf(session.accessToken);
-  const idClaims = claimsOf(session.idToken);
-  const shownName = String(idClaims.preferred_username ?? claims.sub ?? 'unknown');
   /** @type {Me} */
   let me;
   try {
@@ -113,9 +111,10 @@ async function boot() {
   } catch (error) {
     const status = /** @type {{ status?: number }} */ (error).status;
     if (status === 403 || status === 404) {
+      const name = await username(session);
       standalone(
         'You are not an administrator',
-        h('p', {}, 'You are signed in as ', h('strong', {}, shownName), ', but this account may not manage Tessera.'),
+        h('p', {}, 'You are signed in', name ? [' as ', h('strong', {}, name)] : null, ', but this account may not manage Tessera.'),
         h('p', {}, 'The admin console is for users with the ', h('code', {}, 'tessera-admin'), ' role (or a role granting management scopes). Ask an administrator for access, or sign out and sign in with another account.'),
         button('Sign out', signOut, { kind: 'primary' }),
       );

@@ -59,7 +59,8 @@ export const auditSummaryRoutes = [
     async handler(engine, { query }) {
       const size = BUCKET_MS[query.bucket];
       const to = query.to ?? engine.clock.now() * 1000;
-      const wanted = query.from ?? to - (query.bucket === 'hour' ? 24 : 30) * size;
+      // By default the last 24 hours or 30 days: that many buckets, the newest one holding `to`.
+      const wanted = query.from ?? Math.floor(to / size) * size - ((query.bucket === 'hour' ? 24 : 30) - 1) * size;
       const from = Math.floor(wanted / size) * size;
       if (from >= to) throw badField('query.from', 'must be before to');
       const n = Math.ceil((to - from) / size);

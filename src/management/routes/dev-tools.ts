@@ -5,9 +5,11 @@
  * on the local store (src/devtools).
  */
 import { z } from 'zod';
+import { OAuthError } from '../../core/errors.js';
 import { inspectToken } from '../../devtools/inspect-token.js';
 import { mintTestToken } from '../../devtools/mint-test-token.js';
 import { actorOf } from '../principal.js';
+import { badField } from '../problem.js';
 import { route } from '../route.js';
 
 /** The client_id of tokens minted here for a user without a client, or for an API alone. */
@@ -64,6 +66,9 @@ export const devToolRoutes = [
         defaultClientId: DEV_TOOLS_CLIENT_ID,
         origin: 'by the developer tools',
         auditAs: 'developer tools mint',
+      }).catch((error: unknown) => {
+        // The client_credentials checks speak OAuth (invalid_target): here it is a field of the body.
+        throw error instanceof OAuthError ? badField('body.api', error.description) : error;
       });
       const { token: _secret, how: _how, ...facts } = minted;
       return { body: minted, change: { kind: 'test_token', id: minted.id ?? minted.subject, action: 'created', after: facts } };

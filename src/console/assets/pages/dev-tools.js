@@ -85,7 +85,7 @@ export async function render({ main }) {
           'section',
           { class: 'panel minted', 'aria-label': 'Minted token', role: 'status' },
           h('h3', {}, 'Your test token'),
-          h('p', {}, minted.how, '.'),
+          h('p', {}, `${minted.how.charAt(0).toUpperCase()}${minted.how.slice(1)}.`),
           h('label', { for: 'minted-token' }, 'Access token'),
           h('div', { class: 'copy-row' }, h('textarea', { id: 'minted-token', readonly: true, rows: 3, class: 'secret', value: minted.token }), copyButton(() => minted.token)),
           h('p', {}, 'Scopes: ', h('code', {}, minted.scopes.join(' ') || 'none'), ' · expires ', new Date(minted.expiresAt * 1000).toISOString().slice(0, 19).replace('T', ' '), ' UTC'),
