@@ -147,6 +147,25 @@ describe('admin console (Chromium)', { timeout: 120_000 }, () => {
     await openSection(page, 'Overview');
     await snap(page, 'overview-mobile');
 
+    // An expired token: the console signs in again (the sign-in session makes it a
+    // round trip without a form) and comes back to the page that was asked for.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.evaluate(() => {
+      const session = JSON.parse(sessionStorage.getItem('tessera.console.session')!);
+      sessionStorage.setItem('tessera.console.session', JSON.stringify({ ...session, expiresAt: 0 }));
+    });
+    const authorizeCalls = requests.filter((r) => r.includes('/authorize?')).length;
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Roles', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Roles', exact: true }).waitFor();
+    assert.equal(requests.filter((r) => r.includes('/authorize?')).length, authorizeCalls + 1, 'one new authorization request');
+    assert.match(page.url(), /\/admin\/#roles$/);
+
+    // Signing out ends the sign-in session too.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Signed out' }).waitFor();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
     // The browser logs each refused fetch; the one 400 is the bad identifier sent on purpose.
     assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
     assert.equal(problems.length, 1, problems.join('\n'));
