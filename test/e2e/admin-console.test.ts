@@ -150,10 +150,10 @@ describe('admin console (Chromium)', { timeout: 120_000 }, () => {
     // An expired token: the console signs in again (the sign-in session makes it a
     // round trip without a form) and comes back to the page that was asked for.
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.evaluate(() => {
-      const session = JSON.parse(sessionStorage.getItem('tessera.console.session')!);
+    await page.evaluate(`(() => {
+      const session = JSON.parse(sessionStorage.getItem('tessera.console.session'));
       sessionStorage.setItem('tessera.console.session', JSON.stringify({ ...session, expiresAt: 0 }));
-    });
+    })()`);
     const authorizeCalls = requests.filter((r) => r.includes('/authorize?')).length;
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Roles', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Roles', exact: true }).waitFor();

@@ -59,6 +59,10 @@ describe('admin console serving', () => {
     const client = await server.engine.store.getClient(CONSOLE_CLIENT_ID);
     assert.ok(client);
     assert.deepEqual([client.type, client.tokenEndpointAuthMethod, client.firstParty, client.redirectUris, client.secrets.length], ['public', 'none', true, [`${server.url}/admin/`], 0]);
+    const rootId = (await server.engine.store.getUserByUsername('root'))!.id;
+    const pat = await server.engine.credentials.createPersonalAccessToken(rootId, { name: 't', api: `${server.url}/api/v1`, scopes: ['write:clients'] });
+    const deleted = await fetch(`${server.url}/api/v1/clients/${CONSOLE_CLIENT_ID}`, { method: 'DELETE', headers: { authorization: `Bearer ${pat.token}` } });
+    assert.equal(deleted.status, 409);
   });
 
   async function consoleToken(username: string, password: string): Promise<string> {

@@ -10,9 +10,8 @@ export async function render({ main, rerender }) {
   const rotate = button('Rotate keys', async () => {
     if (!confirmed('Rotate the signing keys? The next key starts signing; the current one stays published until its tokens expire.')) return;
     try {
-      const r = (await call('POST', '/keys/rotate', { body: {} })).body;
+      await call('POST', '/keys/rotate', { body: {} });
       rerender();
-      void r;
     } catch (error) {
       replace(out, problem(error));
     }

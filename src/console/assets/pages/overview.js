@@ -5,7 +5,7 @@ import { barChart } from '../charts.js';
 import { dataTable, h, header, replace } from '../dom.js';
 
 /** @param {import('../main.js').Context} context */
-export async function render({ main, params, go }) {
+export async function render({ main, params }) {
   const bucket = params.get('bucket') === 'day' ? 'day' : 'hour';
   const summary = (await call('GET', '/audit-events/summary', { query: { bucket } })).body;
   const choose = h(
@@ -14,7 +14,6 @@ export async function render({ main, params, go }) {
     h('a', { href: '#?bucket=hour', 'aria-current': bucket === 'hour' ? 'true' : undefined }, 'Last 24 hours'),
     h('a', { href: '#?bucket=day', 'aria-current': bucket === 'day' ? 'true' : undefined }, 'Last 30 days'),
   );
-  void go;
   const t = summary.totals;
   const anything = t.tokensIssued + t.failures + t.signIns + t.signInFailures > 0;
   replace(
