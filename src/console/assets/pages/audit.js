@@ -49,7 +49,7 @@ export async function render({ main, params, go }) {
   const newest = cursor ? h('a', { class: 'button secondary', href: `#audit?${new URLSearchParams(query)}` }, 'Back to the newest') : null;
   replace(
     main,
-    header('Audit log', 'Every token issued, sign-in, refusal and change, newest first. The log is hash-chained: `tessera audit verify` checks it.'),
+    header('Audit log', 'Every token issued, sign-in, refusal and change, newest first. The log is hash-chained; tessera audit verify checks it.'),
     filters,
     dataTable({
       caption: 'Audit events',
