@@ -79,7 +79,7 @@ describe('admin console (Chromium)', { timeout: 120_000 }, () => {
     await page.getByLabel('Identifier (the token audience)').fill(API);
     await page.getByLabel('Scopes').fill('read:things = Read things\nwrite:things');
     await page.getByRole('button', { name: 'Create API' }).click();
-    await page.getByRole('cell', { name: API }).waitFor();
+    await page.getByRole('cell', { name: API, exact: true }).waitFor();
     await snap(page, 'apis');
 
     // An application allowed read:things on it; its secret is shown once.
@@ -93,7 +93,7 @@ describe('admin console (Chromium)', { timeout: 120_000 }, () => {
     const secret = page.getByLabel('Client secret of e2e-app');
     await secret.waitFor();
     assert.ok((await secret.inputValue()).length >= 16);
-    await page.getByRole('cell', { name: 'e2e-app' }).waitFor();
+    await page.getByRole('cell', { name: 'e2e-app', exact: true }).waitFor();
     await snap(page, 'applications');
 
     // Mint a token for the application on the developer tools page, and inspect it.

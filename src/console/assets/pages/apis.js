@@ -69,7 +69,7 @@ export async function render({ main, rerender }) {
           value: (a) =>
             h(
               'div',
-              { class: 'row-actions' },
+              { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${a.identifier}` },
               button('Edit', async () => {
                 const got = await call('GET', `/apis/${seg(a.identifier)}`);
                 open(got.body, got.etag);

@@ -161,7 +161,7 @@ export async function render({ main, rerender }) {
           value: (c) =>
             h(
               'div',
-              { class: 'row-actions' },
+              { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${c.clientId}` },
               button('Edit', async () => {
                 const got = await call('GET', `/clients/${seg(c.clientId)}`);
                 open(got.body, got.etag);

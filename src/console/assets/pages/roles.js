@@ -53,7 +53,7 @@ export async function render({ main, rerender }) {
           value: (r) =>
             h(
               'div',
-              { class: 'row-actions' },
+              { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${r.name}` },
               button('Edit', async () => {
                 const got = await call('GET', `/roles/${seg(r.name)}`);
                 open(got.body, got.etag);

@@ -57,7 +57,7 @@ export async function render({ main, rerender, go }) {
           value: (a) =>
             h(
               'div',
-              { class: 'row-actions' },
+              { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${a.name}` },
               button('Edit', async () => {
                 const got = await call('GET', `/service-accounts/${seg(a.id)}`);
                 open(got.body, got.etag);

@@ -150,7 +150,7 @@ export async function render({ main, params, rerender, go }) {
           value: (u) =>
             h(
               'div',
-              { class: 'row-actions' },
+              { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${u.username}` },
               button('Edit', () => attempt(async () => {
                 const got = await call('GET', `/users/${seg(u.id)}`);
                 open(got.body, got.etag);
