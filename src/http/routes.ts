@@ -6,6 +6,7 @@
  */
 import type { AuthorizationServer, EndpointHandler } from '../core/authorization-server.js';
 import type { EngineResponse } from '../core/request.js';
+import { consoleRoutes } from '../console/console-routes.js';
 import type { HttpMetrics } from './metrics.js';
 
 /** What the health and metrics routes need besides the engine. */
@@ -66,5 +67,6 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: exact('/healthz'), methods: ['GET'], kind: 'json', cors: false, handler: health },
     { pattern: exact('/readyz'), methods: ['GET'], kind: 'json', cors: false, handler: ready },
     { pattern: exact('/metrics'), methods: ['GET'], kind: 'json', cors: false, handler: metrics },
+    ...consoleRoutes(server),
   ];
 }

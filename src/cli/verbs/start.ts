@@ -67,6 +67,7 @@ signal exits at once.`,
     io.out(`  issuer     ${engine.issuer}`);
     io.out(`  discovery  ${engine.issuer}/.well-known/openid-configuration`);
     io.out(`  jwks       ${engine.issuer}/jwks`);
+    io.out(`  console    ${engine.issuer}/admin/`);
     engine.audit.startPruning(data.settings.auditRetentionDays, Date.now, (error) => logger.warn({ err: error }, 'audit pruning failed'));
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
