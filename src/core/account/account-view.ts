@@ -1,0 +1,87 @@
+/** Gathers what the account page shows for one visitor: apps, tokens, sessions, what they may create. */
+import type { AuthorizationServer } from '../authorization-server.js';
+import { permissionsOf } from '../credentials/permissions.js';
+import type { TokenSummary } from '../credentials/token-summary.js';
+import type { StoredTokenKind } from '../model.js';
+import type { EngineResponse } from '../request.js';
+import { accountPage, type AccountView } from '../../pages/account.js';
+import type { AccountVisitor } from './visitor.js';
+
+/** The credentials a person manages themselves (service access tokens belong to service accounts). */
+export const OWN_TOKEN_KINDS: readonly StoredTokenKind[] = ['personal_access_token', 'user_token', 'action_token'];
+
+const KIND_LABELS: Partial<Record<StoredTokenKind, string>> = {
+  personal_access_token: 'Personal access token',
+  user_token: 'User token',
+  action_token: 'Action token',
+};
+
+const DAY = 86400;
+const LIFETIMES = [1, 7, 30, 90, 180, 365].map((d) => d * DAY);
+
+export type AccountEngine = Pick<AuthorizationServer, 'issuer' | 'flow' | 'credentials' | 'sessions' | 'catalog' | 'store' | 'clock' | 'revokeConsent'>;
+
+export type AccountExtras = Pick<AccountView, 'notice' | 'created' | 'form' | 'status'>;
+
+/** Lifetimes offered for a personal access token: the usual ones below the configured maximum, and the maximum. */
+export function expiryOptions(maxLifetime: number): { seconds: number; label: string }[] {
+  const label = (s: number) => (s % DAY === 0 ? `${s / DAY} day${s === DAY ? '' : 's'}` : `${Math.round(s / 3600) || 1} hour(s)`);
+  return [...LIFETIMES.filter((s) => s < maxLifetime), maxLifetime].map((seconds) => ({ seconds, label: label(seconds) }));
+}
+
+export async function renderAccount(engine: AccountEngine, visitor: AccountVisitor, extras: AccountExtras = {}): Promise<EngineResponse> {
+  const { user } = visitor;
+  const now = engine.clock.now();
+  const consents = await engine.store.listConsents(user.id);
+  const apps = await Promise.all(
+    consents.map(async (c) => ({
+      clientId: c.clientId,
+      name: (await engine.catalog.client(c.clientId))?.name ?? c.clientId,
+      scopes: c.scopes,
+      grantedAt: c.createdAt,
+      updatedAt: c.updatedAt,
+    })),
+  );
+  const tokens = (await engine.credentials.list(user.id, OWN_TOKEN_KINDS)).filter((t) => t.revokedAt === undefined && (t.expiresAt === undefined || t.expiresAt > now));
+  const patApis: AccountView['patApis'] = [];
+  for (const [identifier, allowed] of Object.entries(await permissionsOf(engine.store, user.roles))) {
+    const api = await engine.catalog.api(identifier);
+    const scopes = api?.scopes.filter((s) => allowed.includes(s.name)) ?? [];
+    if (api && scopes.length > 0) patApis.push({ identifier, name: api.name, scopes });
+  }
+  const expiry = expiryOptions(engine.credentials.policy.maxLifetime);
+  const view: AccountView = {
+    base: `${engine.issuer}/account`,
+    issuer: engine.issuer,
+    csrf: visitor.csrf,
+    username: user.username,
+    ...(user.name ? { name: user.name } : {}),
+    ...extras,
+    apps,
+    tokens: await Promise.all(tokens.map((t) => describeToken(engine, t))),
+    hasUserToken: tokens.some((t) => t.kind === 'user_token'),
+    patApis,
+    expiry,
+    defaultExpiry: expiry.find((e) => e.seconds === 30 * DAY)?.seconds ?? expiry.at(-1)!.seconds,
+    hasPassword: user.passwordHash !== undefined,
+    sessions: (await engine.sessions.list(user.id)).map((s) => ({
+      id: s.id,
+      current: s.id === visitor.session.sid,
+      createdAt: s.createdAt,
+      lastSeenAt: s.lastSeenAt,
+      ...(s.userAgent ? { userAgent: s.userAgent } : {}),
+      ...(s.ip ? { ip: s.ip } : {}),
+    })),
+  };
+  return accountPage(view);
+}
+
+async function describeToken(engine: AccountEngine, t: TokenSummary): Promise<AccountView['tokens'][number]> {
+  let access = 'All of your access';
+  if (t.kind === 'personal_access_token') access = `${(t.api && (await engine.catalog.api(t.api))?.name) || t.api}: ${t.scopes.join(' ')}`;
+  if (t.kind === 'action_token') access = (t.endpoints ?? []).join(', ');
+  const out: AccountView['tokens'][number] = { id: t.id, kindLabel: KIND_LABELS[t.kind] ?? t.kind, name: t.name ?? '', access, createdAt: t.createdAt };
+  if (t.expiresAt !== undefined) out.expiresAt = t.expiresAt;
+  if (t.lastUsedAt !== undefined) out.lastUsedAt = t.lastUsedAt;
+  return out;
+}
