@@ -36,20 +36,20 @@ export interface AccountView {
 }
 
 const STYLE = `
-body { place-items: start center; }
-main.wide { width: min(62rem, 100% - 1.5rem); margin: 1.5rem 0; padding: 1.5rem clamp(1rem, 3vw, 2rem); }
+body { place-items: start center; grid-template-columns: minmax(0, 1fr); }
+main.wide { min-width: 0; width: min(62rem, 100% - 1.5rem); margin: 1.5rem 0; padding: 1.5rem clamp(1rem, 3vw, 2rem); }
 header.account { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: baseline; justify-content: space-between; }
 nav.sections ul { display: flex; flex-wrap: wrap; gap: .25rem 1rem; list-style: none; padding: 0; margin: 0 0 1rem; }
 section { border-top: 1px solid color-mix(in srgb, CanvasText 15%, transparent); padding-top: 1rem; margin-top: 1.5rem; }
 h2 { font-size: 1.15rem; margin: 0 0 .75rem; }
 h3 { font-size: 1rem; margin: 1.25rem 0 .5rem; }
 a { color: var(--accent); }
-.table { overflow-x: auto; margin: 0 0 1rem; }
+.table { overflow-x: auto; margin: 0 0 1rem; position: relative; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
-th, td { text-align: left; padding: .45rem .5rem; border-bottom: 1px solid color-mix(in srgb, CanvasText 12%, transparent); vertical-align: top; }
+th, td { text-align: left; padding: .45rem .5rem; border-bottom: 1px solid color-mix(in srgb, CanvasText 12%, transparent); vertical-align: top; overflow-wrap: anywhere; }
 th { font-weight: 600; white-space: nowrap; }
 td form { margin: 0; }
-button.small { padding: .3rem .7rem; font-size: .9rem; }
+button.small { padding: .3rem .7rem; font-size: .9rem; white-space: nowrap; }
 button.danger { border-color: var(--danger); color: var(--danger); background: transparent; }
 .notice { padding: .6rem .8rem; border-radius: 8px; margin: 0 0 1rem; }
 .notice.success { border-left: 4px solid #2e7d32; background: color-mix(in srgb, #2e7d32 10%, transparent); }
@@ -58,7 +58,8 @@ button.danger { border-color: var(--danger); color: var(--danger); background: t
 .empty { color: var(--muted); font-style: italic; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 fieldset { border: 1px solid color-mix(in srgb, CanvasText 20%, transparent); border-radius: 8px; margin: 0 0 1rem; padding: .5rem 1rem; }
-legend { font-weight: 600; padding: 0 .25rem; }
+legend { font-weight: 600; padding: 0 .25rem; overflow-wrap: anywhere; }
+fieldset, .grid > div { min-width: 0; }
 label.check { font-weight: normal; display: flex; gap: .5rem; align-items: baseline; margin: .25rem 0; }
 select, textarea, input[type=number] { font: inherit; padding: .5rem .6rem; border: 1px solid #888; border-radius: 8px; background: Field; color: FieldText; margin: 0 0 1rem; }
 textarea { width: 100%; min-height: 5rem; font-family: ui-monospace, monospace; }
@@ -66,6 +67,16 @@ textarea { width: 100%; min-height: 5rem; font-family: ui-monospace, monospace; 
 .actions.left { justify-content: flex-start; }
 .tag { font-size: .8rem; padding: .1rem .45rem; border-radius: 999px; border: 1px solid var(--accent); color: var(--accent); white-space: nowrap; }
 `;
+
+/** "Firefox on Linux" from a User-Agent header: enough to recognise a device. */
+export function deviceName(userAgent: string | undefined): string {
+  if (!userAgent) return 'Unknown device';
+  const browser = [[/Edg\//, 'Edge'], [/OPR\//, 'Opera'], [/Firefox\//, 'Firefox'], [/(Headless)?Chrom(e|ium)\//, 'Chrome'], [/Safari\//, 'Safari'], [/^curl\//, 'curl']] as const;
+  const system = [[/iPhone|iPad/, 'iOS'], [/Android/, 'Android'], [/Windows/, 'Windows'], [/Mac OS X|Macintosh/, 'macOS'], [/CrOS/, 'ChromeOS'], [/Linux/, 'Linux']] as const;
+  const b = browser.find(([re]) => re.test(userAgent))?.[1];
+  const s = system.find(([re]) => re.test(userAgent))?.[1];
+  return b && s ? `${b} on ${s}` : (b ?? s ?? userAgent.slice(0, 60));
+}
 
 const date = (seconds: number | undefined): Html | string => {
   if (seconds === undefined) return '—';
@@ -222,10 +233,10 @@ ${notice}
 <thead><tr><th scope="col">Device</th><th scope="col">Address</th><th scope="col">Signed in</th><th scope="col">Last active</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
 <tbody>
 ${view.sessions.map(
-  (s) => html`<tr${s.current ? html` aria-current="true"` : ''}><td>${s.userAgent ?? 'Unknown device'} ${s.current ? html`<span class="tag">This browser</span>` : ''}</td><td>${s.ip ?? '—'}</td><td>${date(s.createdAt)}</td><td>${date(s.lastSeenAt)}</td>
+  (s) => html`<tr${s.current ? html` aria-current="true"` : ''}><td>${deviceName(s.userAgent)} ${s.current ? html`<span class="tag">This browser</span>` : ''}</td><td>${s.ip ?? '—'}</td><td>${date(s.createdAt)}</td><td>${date(s.lastSeenAt)}</td>
 <td>${s.current
     ? ''
-    : html`<form method="post" action="${view.base}/end-session">${csrf}<input type="hidden" name="id" value="${s.id}"><button type="submit" class="small danger" aria-label="Sign out the session from ${s.userAgent ?? 'an unknown device'} signed in ${new Date(s.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC">Sign out</button></form>`}</td></tr>`,
+    : html`<form method="post" action="${view.base}/end-session">${csrf}<input type="hidden" name="id" value="${s.id}"><button type="submit" class="small danger" aria-label="Sign out ${deviceName(s.userAgent)}, signed in ${new Date(s.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC">Sign out</button></form>`}</td></tr>`,
 )}
 </tbody></table></div>
 ${others > 0
