@@ -20,7 +20,7 @@ export interface AccountView {
   notice?: { section: AccountSection; kind: 'success' | 'error'; text: string };
   /** A credential just created: its secret, shown this once. */
   created?: { name: string; secret: string; usage: string };
-  apps: { clientId: string; name: string; scopes: string[]; grantedAt: number; updatedAt: number }[];
+  apps: { clientId: string; name: string; scopes: string[]; grantedAt: number }[];
   tokens: { id: string; kindLabel: string; name: string; access: string; createdAt: number; expiresAt?: number; lastUsedAt?: number }[];
   hasUserToken: boolean;
   /** APIs the user may create personal access tokens for, with the scopes their roles allow. */

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
 import { readForm, TestBrowser, type Page } from '../support/browser.js';
 import { makeFixture, ORGANIZER, PASSWORDS } from '../support/fixture.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { authorize } from '../support/sign-in.js';
+import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
 const csrfOf = (page: Page) => /name="csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? assert.fail(`no CSRF token on the page:\n${page.html.slice(0, 300)}`);
 
@@ -133,6 +134,24 @@ describe('account page', () => {
     const event = events.find((e) => (e.details as { action?: string }).action === 'password_set' && e.subject === bob.id);
     assert.deepEqual(event?.actor, { type: 'user', id: bob.id }, 'audited with the user as actor');
     assert.ok(!JSON.stringify(events).includes('bob-new-password'), 'no password in the audit log');
+  });
+
+  it("lists a first-party app holding a grant (no consent asked) and revokes its access", async () => {
+    const { browser } = await signIn();
+    const redirect = 'https://organizer.test/callback';
+    const { code } = await authorize(browser, server.url, { client_id: 'first-party', response_type: 'code', redirect_uri: redirect, scope: 'openid read:calendars' });
+    const asApp = basic('first-party', 'first-party-secret-0123456789');
+    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: redirect }, asApp);
+    assert.equal(tokens.status, 200);
+    const page = await browser.get(`${server.url}/account`);
+    assert.match(page.html, /<strong>Organizer Web<\/strong>/);
+    const revoked = await browser.post(`${server.url}/account/revoke-app`, { csrf: csrfOf(page), client_id: 'first-party' });
+    assert.equal(revoked.status, 303);
+    const refused = await server.post('/token', { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string }, asApp);
+    assert.equal(refused.body.error, 'invalid_grant');
+    const again = await browser.post(`${server.url}/account/revoke-app`, { csrf: csrfOf(page), client_id: 'first-party' });
+    assert.equal(again.status, 400, 'nothing left to revoke');
+    assert.match(again.html, /no access to revoke/);
   });
 
   it('ends one other session, and refuses an inactive user', async () => {

@@ -10,7 +10,7 @@ import { hashPassword, passwordProblem, verifyPassword } from '../crypto/passwor
 import { ValidationError } from '../errors.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
 import type { AccountSection } from '../../pages/account.js';
-import { OWN_TOKEN_KINDS, renderAccount, type AccountEngine } from './account-view.js';
+import { connectedApps, OWN_TOKEN_KINDS, renderAccount, type AccountEngine } from './account-view.js';
 import { redirect, type AccountVisitor } from './visitor.js';
 
 type Action = (engine: AccountEngine, visitor: AccountVisitor, request: EngineRequest) => Promise<EngineResponse>;
@@ -35,8 +35,9 @@ const readable = (error: ValidationError) => error.message.replace(/^[^:]+: /, '
 
 const revokeApp: Action = async (engine, visitor, request) => {
   const clientId = request.params.get('client_id');
-  if (clientId === undefined || !(await engine.store.getConsent(visitor.user.id, clientId))) return refuse(engine, visitor, 'apps', 'That app has no access to revoke.');
-  await engine.revokeConsent(visitor.user.id, clientId, actorOf(visitor));
+  const connected = clientId !== undefined && (await connectedApps(engine, visitor.user.id)).some((a) => a.clientId === clientId);
+  if (!connected) return refuse(engine, visitor, 'apps', 'That app has no access to revoke.');
+  await engine.revokeConsent(visitor.user.id, clientId!, actorOf(visitor));
   return done(engine, 'app-revoked', 'apps');
 };
 

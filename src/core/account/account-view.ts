@@ -19,7 +19,35 @@ const KIND_LABELS: Partial<Record<StoredTokenKind, string>> = {
 const DAY = 86400;
 const LIFETIMES = [1, 7, 30, 90, 180, 365].map((d) => d * DAY);
 
-export type AccountEngine = Pick<AuthorizationServer, 'issuer' | 'flow' | 'credentials' | 'sessions' | 'catalog' | 'store' | 'clock' | 'revokeConsent'>;
+export type AccountEngine = Pick<AuthorizationServer, 'issuer' | 'flow' | 'credentials' | 'sessions' | 'grants' | 'catalog' | 'store' | 'clock' | 'revokeConsent'>;
+
+/**
+ * The apps that can act for the user: those they consented to, and those holding a
+ * live grant without a consent on file (first-party apps, which do not ask).
+ */
+export async function connectedApps(engine: AccountEngine, userId: string): Promise<AccountView['apps']> {
+  const apps = new Map<string, { scopes: Set<string>; since: number }>();
+  const consented = new Set<string>();
+  for (const c of await engine.store.listConsents(userId)) {
+    consented.add(c.clientId);
+    apps.set(c.clientId, { scopes: new Set(c.scopes), since: c.createdAt });
+  }
+  for (const g of await engine.grants.list(userId)) {
+    if (consented.has(g.clientId)) continue;
+    const app = apps.get(g.clientId) ?? { scopes: new Set<string>(), since: g.createdAt };
+    for (const scope of g.scopes) app.scopes.add(scope);
+    app.since = Math.min(app.since, g.createdAt);
+    apps.set(g.clientId, app);
+  }
+  return Promise.all(
+    [...apps].map(async ([clientId, app]) => ({
+      clientId,
+      name: (await engine.catalog.client(clientId))?.name ?? clientId,
+      scopes: [...app.scopes],
+      grantedAt: app.since,
+    })),
+  ).then((list) => list.sort((a, b) => a.name.localeCompare(b.name)));
+}
 
 export type AccountExtras = Pick<AccountView, 'notice' | 'created' | 'form' | 'status'>;
 
@@ -32,16 +60,7 @@ export function expiryOptions(maxLifetime: number): { seconds: number; label: st
 export async function renderAccount(engine: AccountEngine, visitor: AccountVisitor, extras: AccountExtras = {}): Promise<EngineResponse> {
   const { user } = visitor;
   const now = engine.clock.now();
-  const consents = await engine.store.listConsents(user.id);
-  const apps = await Promise.all(
-    consents.map(async (c) => ({
-      clientId: c.clientId,
-      name: (await engine.catalog.client(c.clientId))?.name ?? c.clientId,
-      scopes: c.scopes,
-      grantedAt: c.createdAt,
-      updatedAt: c.updatedAt,
-    })),
-  );
+  const apps = await connectedApps(engine, user.id);
   const tokens = (await engine.credentials.list(user.id, OWN_TOKEN_KINDS)).filter((t) => t.revokedAt === undefined && (t.expiresAt === undefined || t.expiresAt > now));
   const patApis: AccountView['patApis'] = [];
   for (const [identifier, allowed] of Object.entries(await permissionsOf(engine.store, user.roles))) {
