@@ -145,6 +145,7 @@ export class AuthorizationServer {
       ttl: DEFAULT_TOKEN_LIFETIME,
       alg: 'ES256',
     };
+    this.sessions = new SessionStore(this.store, this.hasher, this.clock);
     const flow: FlowContext = {
       issuer: this.issuer,
       store: this.store,
@@ -152,7 +153,7 @@ export class AuthorizationServer {
       clock: this.clock,
       hasher: this.hasher,
       jwts,
-      sessions: (this.sessions = new SessionStore(this.store, this.hasher, this.clock)),
+      sessions: this.sessions,
       pending: new PendingAuthorizations(this.store, this.hasher, this.clock),
       throttle: new SignInThrottle(this.clock),
       accessTokens,
