@@ -43,6 +43,7 @@ import type { Store } from './ports/storage.js';
 import type { EngineRequest, EngineResponse } from './request.js';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
+import { UserGrants } from './tokens/user-grants.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -88,6 +89,12 @@ export class AuthorizationServer {
     interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
     apiCalls: EndpointHandler;
   };
+  /** Sign-in sessions: find, list per user, end one or all. */
+  readonly sessions: SessionStore;
+  /** The grants users gave apps: list per user, revoke one. */
+  readonly grants: UserGrants;
+  /** What the browser pages (sign-in, consent, the account page) work with. */
+  readonly flow: FlowContext;
   readonly #grants: Map<string, GrantHandler>;
   readonly #inspector: TokenInspector;
 
@@ -138,6 +145,7 @@ export class AuthorizationServer {
       ttl: DEFAULT_TOKEN_LIFETIME,
       alg: 'ES256',
     };
+    this.sessions = new SessionStore(this.store, this.hasher, this.clock);
     const flow: FlowContext = {
       issuer: this.issuer,
       store: this.store,
@@ -145,7 +153,7 @@ export class AuthorizationServer {
       clock: this.clock,
       hasher: this.hasher,
       jwts,
-      sessions: new SessionStore(this.store, this.hasher, this.clock),
+      sessions: this.sessions,
       pending: new PendingAuthorizations(this.store, this.hasher, this.clock),
       throttle: new SignInThrottle(this.clock),
       accessTokens,
@@ -154,6 +162,8 @@ export class AuthorizationServer {
       userinfoApi,
       audit: this.audit,
     };
+    this.flow = flow;
+    this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });
     this.endpoints = {
       token: tokenEndpoint(this.#grants, clientAuth, {
         catalog: this.catalog,
@@ -242,6 +252,7 @@ export class AuthorizationServer {
       this.audit.record({ type: 'consent.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: user.id, clientId: consent.clientId, scopes: consent.scopes });
     }
     await this.store.upsertUser({ ...user, notBefore: now });
+    await this.sessions.endAll(user.id);
     this.audit.record({ type: 'token.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: user.id, details: { everything: true, tokens, sessions: 'ended' } });
     return { tokens, consents: consents.length };
   }

@@ -3,7 +3,7 @@
  * names only the ones it uses; a backend (src/stores/*) implements all of them and
  * proves it with the shared contract suite (src/stores/contract).
  */
-import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../model.js';
+import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../model.js';
 import type { AuditRepository } from './audit.js';
 
 export type { AuditRepository } from './audit.js';
@@ -99,6 +99,22 @@ export interface EphemeralRepository {
   deleteExpiredRecords(now: number): Promise<number>;
 }
 
+/** Sign-in sessions, indexed by user so they can be listed and ended one by one. Expired ones read as absent. */
+export interface SessionRepository {
+  insertSession(session: UserSession): Promise<void>;
+  findSessionByHash(hash: string, now: number): Promise<UserSession | undefined>;
+  /** Records activity (moves lastSeenAt forward only). */
+  touchSession(hash: string, at: number): Promise<void>;
+  /** A user's live sessions, newest first. */
+  listUserSessions(userId: string, now: number): Promise<UserSession[]>;
+  /** Ends one session of a user by its id; true if it existed. */
+  deleteUserSession(userId: string, id: string): Promise<boolean>;
+  deleteSessionByHash(hash: string): Promise<void>;
+  /** Ends every session of a user, except `keepId` if given; returns how many. */
+  deleteUserSessions(userId: string, keepId?: string): Promise<number>;
+  deleteExpiredSessions(now: number): Promise<number>;
+}
+
 /** Revocation list for self-contained (JWT) access tokens, keyed by jti until they expire. */
 export interface RevocationRepository {
   revokeJti(jti: string, expiresAt: number): Promise<void>;
@@ -122,6 +138,7 @@ export interface Store
     ReplayRepository,
     ConsentRepository,
     EphemeralRepository,
+    SessionRepository,
     ServiceAccountRepository,
     AuditRepository {
   readonly kind: 'sqlite' | 'postgres';

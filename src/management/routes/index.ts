@@ -7,7 +7,8 @@ import { devToolRoutes } from './dev-tools.js';
 import { keyRoutes } from './keys.js';
 import { roleRoutes } from './roles.js';
 import { serviceAccountRoutes } from './service-accounts.js';
+import { sessionRoutes } from './sessions.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 
-export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditSummaryRoutes, ...auditRoutes, ...devToolRoutes];
+export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...sessionRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditSummaryRoutes, ...auditRoutes, ...devToolRoutes];

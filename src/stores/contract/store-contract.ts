@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import type { AuditEvent } from '../../core/audit/audit-event.js';
 import { chainRecords, GENESIS } from '../../core/audit/record-hash.js';
 import { verifyChain } from '../../core/audit/verify-chain.js';
-import type { Api, Client, SigningKey, StoredToken, User } from '../../core/model.js';
+import type { Api, Client, SigningKey, StoredToken, User, UserSession } from '../../core/model.js';
 import type { Store } from '../../core/ports/storage.js';
 
 export interface StoreFactory {
@@ -265,6 +265,38 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(await store.getRecord('session', 's1', 1000), undefined);
       await store.putRecord('session', 'old', {}, 10);
       assert.equal(await store.deleteExpiredRecords(100), 1);
+    });
+
+    it('keeps sign-in sessions by cookie hash, lists them per user and ends them one or all at once', async () => {
+      const session = (id: string, userId: string, createdAt: number, extra: Partial<UserSession> = {}): UserSession => ({
+        id, hash: `h-${id}`, userId, createdAt, lastSeenAt: createdAt, expiresAt: createdAt + 1000, ...extra,
+      });
+      await store.insertSession(session('s1', 'u1', 100, { userAgent: 'Firefox', ip: '192.0.2.1' }));
+      await store.insertSession(session('s2', 'u1', 200));
+      await store.insertSession(session('s3', 'u1', 300));
+      await store.insertSession(session('s4', 'u2', 100));
+      assert.deepEqual(await store.findSessionByHash('h-s1', 500), session('s1', 'u1', 100, { userAgent: 'Firefox', ip: '192.0.2.1' }));
+      assert.equal(await store.findSessionByHash('h-s1', 1100), undefined, 'expired');
+      assert.equal(await store.findSessionByHash('s1', 500), undefined, 'found by hash, not id');
+      await store.touchSession('h-s2', 700);
+      await store.touchSession('h-s2', 600);
+      assert.equal((await store.findSessionByHash('h-s2', 800))?.lastSeenAt, 700, 'last seen only moves forward');
+      assert.deepEqual((await store.listUserSessions('u1', 500)).map((s) => s.id), ['s3', 's2', 's1'], 'newest first');
+      assert.deepEqual((await store.listUserSessions('u1', 1150)).map((s) => s.id), ['s3', 's2'], 'expired ones are left out');
+      assert.equal(await store.deleteUserSession('u2', 's1'), false, 'only the owner\'s sessions');
+      assert.equal(await store.deleteUserSession('u1', 's1'), true);
+      assert.equal(await store.deleteUserSession('u1', 's1'), false);
+      assert.equal(await store.findSessionByHash('h-s1', 500), undefined);
+      await store.insertSession(session('s5', 'u1', 400));
+      assert.equal(await store.deleteUserSessions('u1', 's5'), 2, 'all but the one kept');
+      assert.deepEqual((await store.listUserSessions('u1', 500)).map((s) => s.id), ['s5']);
+      await store.deleteSessionByHash('h-s5');
+      assert.equal(await store.deleteUserSessions('u2'), 1);
+      assert.deepEqual(await store.listUserSessions('u1', 500), []);
+      await store.insertSession(session('s6', 'u3', 100));
+      await store.insertSession(session('s7', 'u3', 5000));
+      assert.equal(await store.deleteExpiredSessions(2000), 1);
+      assert.deepEqual((await store.listUserSessions('u3', 2000)).map((s) => s.id), ['s7']);
     });
 
     it('lets exactly one caller consume a record, and tells the others', async () => {

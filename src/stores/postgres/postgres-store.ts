@@ -6,12 +6,12 @@
  * advisory lock so instances starting together never apply one twice.
  */
 import pg from 'pg';
-import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../../core/model.js';
+import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
 import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
-import { keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
+import { SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 
 export interface PostgresStoreOptions {
@@ -400,6 +400,34 @@ export class PostgresStore implements Store {
   }
   async deleteExpiredRecords(now: number): Promise<number> {
     return this.#changed('DELETE FROM ephemeral WHERE expires_at <= $1', [now]);
+  }
+
+  // Sign-in sessions
+  async insertSession(session: UserSession): Promise<void> {
+    await this.#query(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, sessionValues(session));
+  }
+  async findSessionByHash(hash: string, now: number): Promise<UserSession | undefined> {
+    const row = (await this.#query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE hash = $1 AND expires_at > $2`, [hash, now])).rows[0];
+    return row ? sessionFromRow(row) : undefined;
+  }
+  async touchSession(hash: string, at: number): Promise<void> {
+    await this.#query('UPDATE sessions SET last_seen_at = $1 WHERE hash = $2 AND last_seen_at < $1', [at, hash]);
+  }
+  async listUserSessions(userId: string, now: number): Promise<UserSession[]> {
+    const sql = `SELECT ${SESSION_COLUMNS} FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id COLLATE "C"`;
+    return (await this.#query<SessionRow>(sql, [userId, now])).rows.map(sessionFromRow);
+  }
+  async deleteUserSession(userId: string, id: string): Promise<boolean> {
+    return (await this.#changed('DELETE FROM sessions WHERE user_id = $1 AND id = $2', [userId, id])) > 0;
+  }
+  async deleteSessionByHash(hash: string): Promise<void> {
+    await this.#query('DELETE FROM sessions WHERE hash = $1', [hash]);
+  }
+  async deleteUserSessions(userId: string, keepId?: string): Promise<number> {
+    return this.#changed('DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2', [userId, keepId ?? null]);
+  }
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.#changed('DELETE FROM sessions WHERE expires_at <= $1', [now]);
   }
 
   // Revoked JWT ids

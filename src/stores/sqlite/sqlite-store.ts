@@ -4,12 +4,12 @@
  * queries); the async interface is the one every backend shares.
  */
 import Database from 'better-sqlite3';
-import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../../core/model.js';
+import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
 import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
-import { keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
+import { keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 const parse = <T>(row: { doc: string } | undefined): T | undefined => (row ? (JSON.parse(row.doc) as T) : undefined);
@@ -327,6 +327,34 @@ export class SqliteStore implements Store {
   }
   async deleteExpiredRecords(now: number): Promise<number> {
     return this.#sql('DELETE FROM ephemeral WHERE expires_at <= ?').run(now).changes;
+  }
+
+  // Sign-in sessions
+  async insertSession(session: UserSession): Promise<void> {
+    this.#sql(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(...sessionValues(session));
+  }
+  async findSessionByHash(hash: string, now: number): Promise<UserSession | undefined> {
+    const row = this.#sql(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE hash = ? AND expires_at > ?`).get(hash, now) as SessionRow | undefined;
+    return row ? sessionFromRow(row) : undefined;
+  }
+  async touchSession(hash: string, at: number): Promise<void> {
+    this.#sql('UPDATE sessions SET last_seen_at = ? WHERE hash = ? AND last_seen_at < ?').run(at, hash, at);
+  }
+  async listUserSessions(userId: string, now: number): Promise<UserSession[]> {
+    const rows = this.#sql(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, id`).all(userId, now) as SessionRow[];
+    return rows.map(sessionFromRow);
+  }
+  async deleteUserSession(userId: string, id: string): Promise<boolean> {
+    return this.#sql('DELETE FROM sessions WHERE user_id = ? AND id = ?').run(userId, id).changes > 0;
+  }
+  async deleteSessionByHash(hash: string): Promise<void> {
+    this.#sql('DELETE FROM sessions WHERE hash = ?').run(hash);
+  }
+  async deleteUserSessions(userId: string, keepId?: string): Promise<number> {
+    return this.#sql('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?').run(userId, keepId ?? null).changes;
+  }
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.#sql('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
   }
 
   // Revoked JWT ids
