@@ -34,6 +34,7 @@ import { userinfoEndpoint } from './endpoints/userinfo.js';
 import type { FlowContext } from './interaction/flow-context.js';
 import { PendingAuthorizations } from './interaction/pending-authorizations.js';
 import { SessionStore } from './interaction/sessions.js';
+import { Housekeeping } from './housekeeping.js';
 import { SignInThrottle } from './interaction/sign-in-throttle.js';
 import { IdTokenIssuer } from './tokens/id-token-issuer.js';
 import { CredentialService, DEFAULT_CREDENTIAL_POLICY, type CredentialPolicy } from './credentials/credential-service.js';
@@ -79,6 +80,8 @@ export class AuthorizationServer {
   readonly usage: UsageRecorder;
   /** The audit log: `record` events, `query`, `verify`, `exportJsonLines`, `prune`. */
   readonly audit: AuditLog;
+  /** Deletes expired tokens, sessions and flow records: `start` it in a long-running server. */
+  readonly housekeeping: Housekeeping;
   readonly endpoints: {
     token: EndpointHandler;
     introspect: EndpointHandler;
@@ -108,6 +111,7 @@ export class AuthorizationServer {
     // A frozen clock (tests) freezes the audit log's times too.
     const clock = this.clock;
     this.audit = new AuditLog({ ...options.audit, repo: this.store, now: clock === systemClock ? Date.now : () => clock.now() * 1000 });
+    this.housekeeping = new Housekeeping(this.store, this.clock);
     this.keys = new KeyRing({
       repo: this.store,
       keyEncryptionKey: derived.keyEncryptionKey,
@@ -233,6 +237,7 @@ export class AuthorizationServer {
 
   /** Flushes what is buffered (last-use times, audit events) and stops timers. Call before closing the store. */
   async close(): Promise<void> {
+    this.housekeeping.stop();
     await Promise.all([this.usage.close(), this.audit.close()]);
   }
 

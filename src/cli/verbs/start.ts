@@ -69,6 +69,7 @@ signal exits at once.`,
     io.out(`  jwks       ${engine.issuer}/jwks`);
     io.out(`  console    ${engine.issuer}/admin/`);
     engine.audit.startPruning(data.settings.auditRetentionDays, Date.now, (error) => logger.warn({ err: error }, 'audit pruning failed'));
+    engine.housekeeping.start((error) => logger.warn({ err: error }, 'deleting expired tokens and sessions failed'));
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
       process.once('SIGINT', () => resolve('SIGINT'));

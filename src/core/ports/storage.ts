@@ -119,12 +119,16 @@ export interface SessionRepository {
 export interface RevocationRepository {
   revokeJti(jti: string, expiresAt: number): Promise<void>;
   isJtiRevoked(jti: string): Promise<boolean>;
+  /** Forgets revocations of JWTs that expired before `now` (they fail on exp alone); returns how many. */
+  deleteExpiredRevocations(now: number): Promise<number>;
 }
 
 /** One-time-use markers (client assertion jti, later codes): the first caller wins, atomically. */
 export interface ReplayRepository {
   /** Records `key` until `expiresAt`; false when it was already recorded and not yet expired. */
   useOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Deletes markers expired before `now`; returns how many. */
+  deleteExpiredMarkers(now: number): Promise<number>;
 }
 
 export interface Store

@@ -313,6 +313,11 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.revokeJti('j1', 5000);
       await store.revokeJti('j1', 5000);
       assert.equal(await store.isJtiRevoked('j1'), true);
+      await store.revokeJti('j2', 9000);
+      assert.equal(await store.deleteExpiredRevocations(5000), 0, 'not before it expires');
+      assert.equal(await store.deleteExpiredRevocations(6000), 1);
+      assert.equal(await store.isJtiRevoked('j1'), false);
+      assert.equal(await store.isJtiRevoked('j2'), true);
     });
 
     describe('audit log', () => {
@@ -404,6 +409,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(results.filter(Boolean).length, 1);
       assert.equal(await store.useOnce('m1', 300, 150), false);
       assert.equal(await store.useOnce('m1', 300, 200), true);
+      assert.equal(await store.useOnce('m2', 500, 200), true);
+      assert.equal(await store.deleteExpiredMarkers(299), 0);
+      assert.equal(await store.deleteExpiredMarkers(300), 1, 'm1 is gone, m2 is kept');
+      assert.equal(await store.useOnce('m2', 600, 300), false);
     });
   });
 }

@@ -113,7 +113,6 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
     `,
   },
   {
-    // 5 is taken by another change; versions are applied in order of the list, gaps allowed.
     version: 5,
     name: 'sign-in sessions indexed by user',
     sql: `
@@ -133,6 +132,14 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
       INSERT INTO sessions (hash, id, user_id, created_at, last_seen_at, expires_at)
         SELECT id, doc::json->>'sid', doc::json->>'userId', (doc::json->>'authTime')::bigint, (doc::json->>'authTime')::bigint, expires_at FROM ephemeral WHERE kind = 'session';
       DELETE FROM ephemeral WHERE kind = 'session';
+    `,
+  },
+  {
+    version: 6,
+    name: 'expiry indexes for the housekeeping sweep',
+    sql: `
+      CREATE INDEX revoked_jtis_expires_at ON revoked_jtis (expires_at);
+      CREATE INDEX replay_markers_expires_at ON replay_markers (expires_at);
     `,
   },
 ];

@@ -437,6 +437,9 @@ export class PostgresStore implements Store {
   async isJtiRevoked(jti: string): Promise<boolean> {
     return (await this.#query('SELECT 1 FROM revoked_jtis WHERE jti = $1', [jti])).rowCount === 1;
   }
+  async deleteExpiredRevocations(now: number): Promise<number> {
+    return this.#changed('DELETE FROM revoked_jtis WHERE expires_at < $1', [now]);
+  }
 
   // Audit log
   async appendAuditEvents(events: readonly AuditEvent[]): Promise<ChainPoint> {
@@ -508,5 +511,8 @@ export class PostgresStore implements Store {
       [key, expiresAt, now],
     );
     return changed > 0;
+  }
+  async deleteExpiredMarkers(now: number): Promise<number> {
+    return this.#changed('DELETE FROM replay_markers WHERE expires_at <= $1', [now]);
   }
 }
