@@ -129,6 +129,13 @@ describe('admin console (Chromium)', { timeout: 120_000 }, () => {
     await openSection(page, 'Users');
     await page.getByRole('cell', { name: 'alice', exact: true }).waitFor();
     await snap(page, 'users');
+    // The administrator's own sign-in session is listed (this browser's).
+    await page.getByRole('group', { name: 'Actions for root' }).getByRole('button', { name: 'Sessions' }).click();
+    const sessions = page.getByRole('region', { name: 'Sessions of root' });
+    await sessions.locator('tbody tr').first().waitFor();
+    assert.match(await sessions.innerText(), /HeadlessChrome|Chrome/);
+    await page.getByRole('group', { name: 'Actions for root' }).getByRole('button', { name: 'Grants' }).click();
+    await page.getByText('No application holds a grant from root.').waitFor();
     await openSection(page, 'Audit log');
     await page.locator('code', { hasText: 'management.changed' }).first().waitFor();
     await page.getByLabel('Type').selectOption('token.issued');

@@ -1,5 +1,5 @@
 // @ts-check
-/** Users: create, edit, activate/deactivate, roles, password, revoke everything, consents. */
+/** Users: create, edit, activate/deactivate, roles, password, revoke everything, consents, sessions and grants. */
 import { call, listAll, seg } from '../api.js';
 import { button, chips, confirmed, dataTable, h, header, problem, replace, time } from '../dom.js';
 import { formView } from '../forms.js';
@@ -60,34 +60,39 @@ function passwordForm(user, close) {
 }
 
 /**
- * @param {any} user
+ * A panel listing something of one user, each row with one revoking action.
  * @param {HTMLElement} slot
+ * @param {object} panel
+ * @param {string} panel.title the panel's heading and name
+ * @param {string} panel.caption the table's name
+ * @param {any[]} panel.rows
+ * @param {string} panel.empty
+ * @param {{ label: string, value: (row: any) => Node | string }[]} panel.columns
+ * @param {{ label: string, run: (row: any) => Promise<string> }} panel.action what a row's button does; resolves to the message shown
+ * @param {() => Promise<void>} panel.reload
  */
-async function consentsPanel(user, slot) {
-  const consents = (await call('GET', `/users/${seg(user.id)}/consents`)).body.items;
+function userPanel(slot, { title, caption, rows, empty, columns, action, reload }) {
   const out = h('div', {});
   replace(
     slot,
     h(
       'section',
-      { class: 'panel', 'aria-label': `Consents of ${user.username}` },
-      h('h2', {}, `Consents of ${user.username}`),
+      { class: 'panel', 'aria-label': title },
+      h('h2', {}, title),
       dataTable({
-        caption: 'Consents',
-        rows: consents,
-        empty: `${user.username} has not allowed any application yet.`,
+        caption,
+        rows,
+        empty,
         columns: [
-          { label: 'Application', value: (c) => h('code', {}, c.clientId) },
-          { label: 'Scopes', value: (c) => chips(c.scopes) },
-          { label: 'Given', value: (c) => time(c.updatedAt) },
+          ...columns,
           {
             label: 'Actions',
-            value: (c) =>
-              button('Revoke', async () => {
+            value: (row) =>
+              button(action.label, async () => {
                 try {
-                  const r = (await call('DELETE', `/users/${seg(user.id)}/consents/${seg(c.clientId)}`)).body;
-                  await consentsPanel(user, slot);
-                  slot.append(h('p', { role: 'status' }, `Consent withdrawn; ${r.revoked} token(s) revoked.`));
+                  const message = await action.run(row);
+                  await reload();
+                  slot.append(h('p', { role: 'status' }, message));
                 } catch (error) {
                   replace(out, problem(error));
                 }
@@ -99,6 +104,64 @@ async function consentsPanel(user, slot) {
       button('Close', () => replace(slot)),
     ),
   );
+}
+
+/**
+ * @param {any} user
+ * @param {HTMLElement} slot
+ */
+async function consentsPanel(user, slot) {
+  const consents = (await call('GET', `/users/${seg(user.id)}/consents`)).body.items;
+  userPanel(slot, { title: `Consents of ${user.username}`, caption: 'Consents', rows: consents, empty: `${user.username} has not allowed any application yet.`, columns: [
+    { label: 'Application', value: (c) => h('code', {}, c.clientId) },
+    { label: 'Scopes', value: (c) => chips(c.scopes) },
+    { label: 'Given', value: (c) => time(c.updatedAt) },
+  ], action: {
+    label: 'Revoke',
+    run: async (c) => `Consent withdrawn; ${(await call('DELETE', `/users/${seg(user.id)}/consents/${seg(c.clientId)}`)).body.revoked} token(s) revoked.`,
+  }, reload: () => consentsPanel(user, slot) });
+}
+
+/**
+ * @param {any} user
+ * @param {HTMLElement} slot
+ */
+async function sessionsPanel(user, slot) {
+  const sessions = (await call('GET', `/users/${seg(user.id)}/sessions`)).body.items;
+  userPanel(slot, { title: `Sessions of ${user.username}`, caption: 'Sessions', rows: sessions, empty: `${user.username} is not signed in anywhere.`, columns: [
+    { label: 'Signed in', value: (x) => time(x.createdAt) },
+    { label: 'Last seen', value: (x) => time(x.lastSeenAt) },
+    { label: 'Device', value: (x) => x.userAgent ?? '—' },
+    { label: 'Address', value: (x) => x.ip ?? '—' },
+    { label: 'Expires', value: (x) => time(x.expiresAt) },
+  ], action: {
+    label: 'Sign out',
+    run: async (x) => {
+      await call('DELETE', `/users/${seg(user.id)}/sessions/${seg(x.id)}`);
+      return 'Session ended: that browser is signed out at its next request. Apps keep their tokens (see Grants).';
+    },
+  }, reload: () => sessionsPanel(user, slot) });
+}
+
+/**
+ * @param {any} user
+ * @param {HTMLElement} slot
+ */
+async function grantsPanel(user, slot) {
+  const grants = (await call('GET', `/users/${seg(user.id)}/grants`)).body.items;
+  userPanel(slot, { title: `Grants of ${user.username}`, caption: 'Grants', rows: grants, empty: `No application holds a grant from ${user.username}.`, columns: [
+    { label: 'Application', value: (g) => h('code', {}, g.clientId) },
+    { label: 'API', value: (g) => g.api ?? '—' },
+    { label: 'Scopes', value: (g) => chips(g.scopes) },
+    { label: 'Granted', value: (g) => time(g.createdAt) },
+    { label: 'Expires', value: (g) => time(g.expiresAt) },
+  ], action: {
+    label: 'Revoke',
+    run: async (g) => {
+      await call('DELETE', `/users/${seg(user.id)}/grants/${seg(g.id)}`);
+      return `Grant revoked: ${g.clientId}'s refresh and reference tokens stop now.`;
+    },
+  }, reload: () => grantsPanel(user, slot) });
 }
 
 /** @param {import('../main.js').Context} context */
@@ -162,6 +225,8 @@ export async function render({ main, params, rerender, go }) {
               })),
               button('Password', () => replace(slot, passwordForm(u, () => replace(slot)))),
               button('Consents', () => attempt(() => consentsPanel(u, slot))),
+              button('Sessions', () => attempt(() => sessionsPanel(u, slot))),
+              button('Grants', () => attempt(() => grantsPanel(u, slot))),
               button('Tokens', () => go(`tokens?userId=${encodeURIComponent(u.id)}`)),
               button('Revoke everything', () => attempt(async () => {
                 if (!confirmed(`Revoke every token, consent and session of ${u.username}?`)) return;
