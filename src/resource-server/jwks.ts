@@ -38,6 +38,16 @@ export class JwksCache {
     this.#maxAgeSeconds = options.maxAgeSeconds;
   }
 
+  /**
+   * The key already selected for this header from a set that needs no refresh, or
+   * undefined (then `getKey` decides: fetch, refresh, refetch on an unknown kid).
+   * Synchronous, so that a token signed with a known key costs no promise here.
+   */
+  knownKey(header: JWSHeaderParameters): VerificationKey | undefined {
+    if (!this.#select || this.#clock.now() - this.#fetchedAt >= this.#maxAgeSeconds) return undefined;
+    return this.#selected.get(`${String(header.alg)}\u0000${header.kid === undefined ? '' : String(header.kid)}`);
+  }
+
   /** A jose key resolver: the key for this header, refetching once on an unknown kid. */
   async getKey(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<VerificationKey> {
     const now = this.#clock.now();

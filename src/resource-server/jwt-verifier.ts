@@ -84,6 +84,7 @@ export class JwtVerifier {
   readonly #options: { issuer: string; audience: string; algorithms: JwsAlgorithm[]; clockTolerance: number; clock: Clock };
   readonly #jwks: JwksCache;
   readonly #verified: BoundedCache<Principal>;
+  readonly #headers = new BoundedCache<Record<string, unknown>>(16);
 
   constructor(options: { issuer: string; audience: string; algorithms: JwsAlgorithm[]; clockTolerance: number; clock: Clock; cacheSize: number }, jwks: JwksCache) {
     this.#options = options;
@@ -127,25 +128,47 @@ export class JwtVerifier {
 
   async #verifySignatureAndClaims(token: string, now: number): Promise<Principal | AuthErrorReason> {
     try {
-      const payload = await this.#verifySignature(token);
-      this.#checkClaims(payload.header, payload.claims, now);
-      return principalFromJwt(payload.claims, this.#options.audience);
+      const dot1 = token.indexOf('.');
+      const dot2 = token.indexOf('.', dot1 + 1);
+      const parts = { protectedHeader: token.slice(0, dot1), payload: token.slice(dot1 + 1, dot2), signature: token.slice(dot2 + 1) };
+      const header = this.#header(parts.protectedHeader);
+      // A key already known needs no promise; otherwise the key set decides (fetch, refresh, refetch).
+      const key = this.#jwks.knownKey(header) ?? (await this.#jwks.getKey(header, { payload: parts.payload, signature: parts.signature, protected: parts.protectedHeader }));
+      const claims = this.#verifySignature(parts, header, key);
+      this.#checkClaims(header, claims, now);
+      return principalFromJwt(claims, this.#options.audience);
     } catch (error) {
       return reasonOf(error);
     }
   }
 
-  /** The compact JWS checks, in jose's order: header, algorithm, key, signature. */
-  async #verifySignature(token: string): Promise<{ header: Record<string, unknown>; claims: Record<string, unknown> }> {
-    const [protectedHeader, payload, signature] = token.split('.') as [string, string, string];
-    const header = decodeJsonObject(protectedHeader);
+  /**
+   * The protected header, decoded and checked: an issuer signs with a handful of
+   * headers (one per key and typ), so the last few decoded ones are kept by their
+   * encoded form, which fully determines them.
+   */
+  #header(encoded: string): Record<string, unknown> {
+    const known = this.#headers.get(encoded);
+    if (known) return known;
+    const header = decodeJsonObject(encoded);
     // No extension is understood (RFC 7515 §4.1.11), and the payload is always base64url.
     if (header.crit !== undefined || (header.b64 !== undefined && header.b64 !== true)) throw new Refusal('malformed_jwt');
     const alg = header.alg;
     if (typeof alg !== 'string' || alg.length === 0) throw new Refusal('malformed_jwt');
     if (!(this.#options.algorithms as string[]).includes(alg)) throw new Refusal('alg_not_allowed');
-    const spec = SIGNATURES[alg as JwsAlgorithm];
-    const key = keyObjectOf(await this.#jwks.getKey(header, { payload, signature, protected: protectedHeader }));
+    if (encoded.length <= 512) this.#headers.set(encoded, Object.freeze(header));
+    return header;
+  }
+
+  /** The signature, in jose's order after the header: key type, then node:crypto's verify; answers the claims. */
+  #verifySignature(
+    parts: { protectedHeader: string; payload: string; signature: string },
+    header: Record<string, unknown>,
+    selected: unknown,
+  ): Record<string, unknown> {
+    const { protectedHeader, payload, signature } = parts;
+    const spec = SIGNATURES[header.alg as JwsAlgorithm];
+    const key = keyObjectOf(selected);
     const details = key.asymmetricKeyDetails;
     if (key.type !== 'public' && key.type !== 'private') throw new Refusal('malformed_jwt');
     if (!spec.keyTypes.includes(key.asymmetricKeyType ?? '')) throw new Refusal('bad_signature');
@@ -163,7 +186,7 @@ export class JwtVerifier {
       valid = false; // a signature of the wrong length, say
     }
     if (!valid) throw new Refusal('bad_signature');
-    return { header, claims: decodeJsonObject(payload) };
+    return decodeJsonObject(payload);
   }
 
   /** jose's JWT claim rules (validateClaimsSet) for the options this SDK sets. */
