@@ -958,7 +958,7 @@ function flowReport(scenario, results) {
     if (!tessera) break;
     out.push(
       `  Tessera / ${SERVERS[other.server].label}: flows/s ${fmt.x(tessera.reqPerSec / other.reqPerSec)}, CPU per flow ${fmt.x(tessera.cpuMicrosPerReq / other.cpuMicrosPerReq)}, ` +
-        `CPU per flow without the password hash ${fmt.x(rest(tessera) / rest(other))}`,
+        `CPU per flow without the password hash ${rest(tessera) > 0 && rest(other) > 0 ? fmt.x(rest(tessera) / rest(other)) : 'n/a (within the noise of the hash)'}`,
     );
   }
   out.push(
