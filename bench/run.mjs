@@ -332,7 +332,9 @@ const SERVERS = {
       const configFile = join(dataDir, 'bench.yaml');
       writeFileSync(configFile, tesseraConfigYaml());
       const masterKey = randomBytes(32).toString('hex');
-      const env = { TESSERA_LOG_LEVEL: 'silent', TESSERA_MASTER_KEY: masterKey, ...options.env };
+      // The embedded SQLite store unless the caller names a database: a DATABASE_URL in
+      // the bench's own environment is for the store-scale scenario's PostgreSQL runs only.
+      const env = { TESSERA_LOG_LEVEL: 'silent', TESSERA_MASTER_KEY: masterKey, DATABASE_URL: '', ...options.env };
       let pat;
       let seeded;
       if (options.pat || options.seed) tesseraCli(['apply', configFile, '--data', dataDir], env);
