@@ -326,12 +326,13 @@ const SERVERS = {
     /**
      * options.pat: create a PAT for the bench user first (`tessera tokens create pat`);
      * options.seed({ dataDir, masterKey, env }): fill the store before the start;
-     * options.env: more environment (DATABASE_URL).
+     * options.env: more environment (DATABASE_URL);
+     * options.masterKey: 64 hex characters (instances sharing one database need the same).
      */
     async start(dataDir, options = {}) {
       const configFile = join(dataDir, 'bench.yaml');
       writeFileSync(configFile, tesseraConfigYaml());
-      const masterKey = randomBytes(32).toString('hex');
+      const masterKey = options.masterKey ?? randomBytes(32).toString('hex');
       // The embedded SQLite store unless the caller names a database: a DATABASE_URL in
       // the bench's own environment is for the store-scale scenario's PostgreSQL runs only.
       const env = { TESSERA_LOG_LEVEL: 'silent', TESSERA_MASTER_KEY: masterKey, DATABASE_URL: '', ...options.env };
