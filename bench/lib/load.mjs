@@ -3,7 +3,9 @@
  * autocannon with N keep-alive connections sending one fixed request.
  *
  *   node lib/load.mjs '<json spec>'
- *   spec: { url, method, headers, body, connections, warmupSeconds, seconds, verify }
+ *   spec: { url, method, headers, body, bodiesFile?, connections, warmupSeconds, seconds, verify }
+ *   bodiesFile: a file of request bodies, one a line, sent in turn instead of `body`
+ *               (e.g. introspection of a different token each time)
  *   verify: 'jwt' | 'token' | 'active' | 'none' (a cheap check of every 2xx body)
  *
  * Protocol on stdout, one JSON line each: after the warm-up {"event":"warm"}; it then
@@ -11,9 +13,12 @@
  * the measured phase and prints {"event":"result", ...}.
  */
 import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const spec = JSON.parse(process.argv[2]);
+const bodies = spec.bodiesFile ? readFileSync(spec.bodiesFile, 'utf8').split('\n').filter(Boolean) : undefined;
+let nextBody = 0;
 
 const VERIFY = {
   jwt: (body) => body.includes('"access_token":"eyJ'),
@@ -32,6 +37,14 @@ function run(seconds, record) {
       path: new URL(spec.url).pathname,
       headers: spec.headers,
       body: spec.body,
+      ...(bodies
+        ? {
+            setupRequest(req) {
+              const body = bodies[nextBody++ % bodies.length];
+              return { ...req, body };
+            },
+          }
+        : {}),
       // Keep the first few unexpected bodies, to say what went wrong.
       onResponse(status, body) {
         if ((status < 200 || status >= 300) && samples.length < 3) samples.push({ status, body: String(body).slice(0, 300) });

@@ -130,6 +130,14 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   return {
     async authenticate(request) {
+      // A Bearer JWT verified before: answered from the cache without parsing the header
+      // again. The cache holds only tokens that passed every check below, so the answer
+      // is the one the full path would give (a JWT principal has no endpoint list).
+      const header = request.headers?.authorization;
+      if (typeof header === 'string' && header.startsWith('Bearer ')) {
+        const principal = jwts.cached(header.slice(7));
+        if (principal) return { ok: true, principal };
+      }
       const credential = readCredential(request.headers ?? {}, o.maxHeaderLength);
       if (typeof credential === 'string') return refuse(credential);
       const principal = await principalFor(credential);

@@ -24,6 +24,8 @@ export class JwksCache {
   #fetchedAt = -Infinity;
   #attemptedAt = -Infinity;
   #refreshing: Promise<void> | undefined;
+  /** The key jose selected for each (alg, kid) of the current set: selection is not free. */
+  #selected = new Map<string, VerificationKey>();
   /** How many times the set was fetched: for tests and metrics. */
   fetches = 0;
 
@@ -36,13 +38,29 @@ export class JwksCache {
     this.#maxAgeSeconds = options.maxAgeSeconds;
   }
 
+  /**
+   * The key already selected for this header from a set that needs no refresh, or
+   * undefined (then `getKey` decides: fetch, refresh, refetch on an unknown kid).
+   * Synchronous, so that a token signed with a known key costs no promise here.
+   */
+  knownKey(header: JWSHeaderParameters): VerificationKey | undefined {
+    if (!this.#select || this.#clock.now() - this.#fetchedAt >= this.#maxAgeSeconds) return undefined;
+    return this.#selected.get(`${String(header.alg)}\u0000${header.kid === undefined ? '' : String(header.kid)}`);
+  }
+
   /** A jose key resolver: the key for this header, refetching once on an unknown kid. */
   async getKey(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<VerificationKey> {
     const now = this.#clock.now();
     if (!this.#select) await this.#refresh();
     else if (now - this.#fetchedAt >= this.#maxAgeSeconds) await this.#refresh().catch(() => undefined); // keep the old set
+    const memo = `${String(header.alg)}\u0000${header.kid === undefined ? '' : String(header.kid)}`;
+    const known = this.#selected.get(memo);
+    if (known) return known;
     try {
-      return await this.#select!(header, token);
+      const select = this.#select!;
+      const key = await select(header, token);
+      if (select === this.#select) this.#selected.set(memo, key);
+      return key;
     } catch (error) {
       if (!(error instanceof errors.JWKSNoMatchingKey) || now - this.#attemptedAt < this.#cooldownSeconds) throw error;
       await this.#refresh();
@@ -65,6 +83,7 @@ export class JwksCache {
     if (!isObject(jwks) || !Array.isArray(jwks.keys)) throw new UpstreamError(`${uri} is not a JWK set`);
     try {
       this.#select = createLocalJWKSet(jwks as unknown as JSONWebKeySet);
+      this.#selected = new Map();
     } catch (error) {
       throw new UpstreamError(`${uri} is not a valid JWK set`, { cause: error });
     }
