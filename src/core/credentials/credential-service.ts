@@ -20,6 +20,7 @@ import { MANUAL_TOKEN_KINDS, NEVER, type ServiceAccount, type StoredToken, type 
 import type { Store } from '../ports/storage.js';
 import { permissionsOf } from './permissions.js';
 import { summarize, type TokenSummary } from './token-summary.js';
+import { timeOrderedId } from '../crypto/time-ordered-id.js';
 
 export interface CredentialPolicy {
   /** Longest lifetime of a PAT or SAT, in seconds; also the default when none is asked for. */
@@ -200,7 +201,7 @@ export class CredentialService {
     const record: StoredToken = {
       hash: this.#hasher.hash(token),
       kind,
-      jti: randomUUID(),
+      jti: timeOrderedId(),
       clientId: '',
       subject,
       audience: input.api,

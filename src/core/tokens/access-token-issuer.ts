@@ -4,13 +4,13 @@
  *   reference  an opaque `tsr_at_` string; only its keyed hash is stored, and the API
  *              learns what it means through introspection.
  */
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
 import { mintTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Api } from '../model.js';
 import type { TokenRepository } from '../ports/storage.js';
+import { timeOrderedId } from '../crypto/time-ordered-id.js';
 
 export interface AccessTokenRequest {
   api: Api;
@@ -51,7 +51,7 @@ export class AccessTokenIssuer {
     const { api } = request;
     const iat = this.clock.now();
     const exp = iat + api.ttl;
-    const jti = randomUUID();
+    const jti = timeOrderedId();
     const scope = request.scopes.join(' ');
     if (api.format === 'jwt') {
       const token = this.keys.signer(api.alg).sign('at+jwt', {

@@ -5,12 +5,12 @@
  * whole family, unless it comes within the grace period and its successor has not
  * been used yet (a client retrying after a lost response).
  */
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
 import { mintTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import type { StoredToken } from '../model.js';
 import type { TokenRepository } from '../ports/storage.js';
+import { timeOrderedId } from '../crypto/time-ordered-id.js';
 
 export interface RefreshTokenDetails extends Record<string, unknown> {
   authTime: number;
@@ -56,7 +56,7 @@ export class RefreshTokenIssuer {
     const record: StoredToken = {
       hash: this.#hasher.hash(token),
       kind: 'refresh_token',
-      jti: randomUUID(),
+      jti: timeOrderedId(),
       clientId: input.clientId,
       subject: input.userId,
       audience: input.details.api ?? '',
