@@ -61,7 +61,10 @@ export function openData(flags: Flags, env: NodeJS.ProcessEnv = process.env): Op
   const configText = flags.config !== undefined ? readConfigText(flags.config) : undefined;
   const server = configText !== undefined ? serverSection(configText, flags.config!) : undefined;
   const settings = resolveSettings({ flags, env, ...(server ? { server } : {}) });
-  const store = openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir } : { dataDir: settings.dataDir });
+  const { schema, ...pool } = settings.database;
+  const store = openStore(
+    settings.databaseUrl ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pool, ...(schema ? { schema } : {}) } : { dataDir: settings.dataDir },
+  );
   const master = loadMasterKey({ env, dataDir: settings.dataDir, shared: store.kind === 'postgres' });
   const opened: OpenedData = { settings, store, masterKey: master.key, warnings: master.warning ? [master.warning] : [] };
   if (configText !== undefined) opened.configText = configText;

@@ -93,7 +93,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       const signIn = { clientId: client.clientId, ...requestOrigin(request), details: { username: username.slice(0, 200) } };
       const failed = (reason: string, subject?: string) =>
         ctx.audit.record({ type: 'signin.failed', outcome: 'failure', reason, ...(subject ? { subject } : {}), ...signIn });
-      const wait = ctx.throttle.waitFor(username, ip);
+      const wait = await ctx.throttle.waitFor(username, ip);
       if (wait > 0) {
         failed('throttled');
         return again(`Too many failed sign-ins. Try again in ${wait} second${wait === 1 ? '' : 's'}.`, 429);
@@ -101,7 +101,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       const user = await ctx.store.getUserByUsername(username);
       const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_PASSWORD_HASH);
       if (!user || !valid) {
-        ctx.throttle.recordFailure(username, ip);
+        await ctx.throttle.recordFailure(username, ip);
         failed(user ? 'wrong_password' : 'unknown_user', user?.id);
         return again('Wrong username or password.', 401);
       }
@@ -109,7 +109,7 @@ export function interactionEndpoints(ctx: FlowContext) {
         failed('inactive_user', user.id);
         return again('This account is inactive. Contact your administrator.', 403);
       }
-      ctx.throttle.recordSuccess(username);
+      await ctx.throttle.recordSuccess(username);
       ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...signIn });
       const { cookie } = await ctx.sessions.create(user.id);
       pending.userId = user.id;
