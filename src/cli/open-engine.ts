@@ -13,6 +13,7 @@ import { ADMIN_ROLE } from '../management/management-api.js';
 import type { Store } from '../core/ports/storage.js';
 import { loadMasterKey } from '../server/master-key-source.js';
 import { openStore } from '../server/open-store.js';
+import { openShared } from '../server/open-shared.js';
 import { resolveSettings, type ServerSettings } from '../server/settings.js';
 
 export interface Flags {
@@ -88,7 +89,12 @@ export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.
   try {
     await data.store.migrate();
     const issuer = data.settings.issuer ?? (await issuerOnRecord(data.store)) ?? `http://${data.settings.host}:${data.settings.port}`;
-    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey });
+    // Changes made here are published, so running servers drop their cached copies at once.
+    const { changes } = openShared(data.settings, data.store, { listen: false });
+    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, changes }).catch(async (error: unknown) => {
+      await changes.close();
+      throw error;
+    });
     const bootstrap = await bootstrapManagement(engine, env);
     return { ...data, engine, bootstrap };
   } catch (error) {

@@ -58,7 +58,7 @@ export interface AuthorizationServerOptions {
    * the bound on staleness when a change-feed message is lost.
    */
   cacheTtlSeconds?: number;
-  /** How instances tell each other what changed (default: this process only). The caller closes it. */
+  /** How instances tell each other what changed (default: this process only). Closed with the engine. */
   changes?: ChangeFeed;
   /** Failed sign-in counters (default: in this process). */
   attempts?: AttemptCounter;
@@ -265,6 +265,7 @@ export class AuthorizationServer {
     clearInterval(this.#keyRefresh);
     this.#unsubscribe();
     await Promise.all([this.usage.close(), this.audit.close()]);
+    await this.changes.close();
   }
 
   /**
