@@ -1,15 +1,15 @@
 /**
  * Redis connections for what instances share there (throttle counters, the change
- * feed). Commands fail fast while Redis is unreachable (no offline queue, a command
- * timeout) so callers can fall back at once, and the client keeps reconnecting in the
- * background with capped pauses.
+ * feed). A command waits at most half a second, connected or not (a command timeout,
+ * and at most one retry per request), so callers fall back quickly while Redis is
+ * unreachable; the client keeps reconnecting in the background with capped pauses.
  */
 import { Redis } from 'ioredis';
 
 export function connectRedis(url: string, options: { subscriber?: boolean } = {}): Redis {
   const redis = new Redis(url, {
     lazyConnect: false,
-    enableOfflineQueue: options.subscriber === true,
+    enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
     commandTimeout: options.subscriber ? undefined : 500,
     connectTimeout: 2000,
