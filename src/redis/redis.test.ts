@@ -22,8 +22,8 @@ describe('Redis', { skip: url ? false : 'TESSERA_TEST_REDIS_URL is not set' }, (
   const prefix = `tessera-test:${randomBytes(6).toString('hex')}:`;
 
   it('counts failures of several instances as one, atomically', async () => {
-    const a = new RedisAttemptCounter({ redis: connectRedis(url!), prefix });
-    const b = new RedisAttemptCounter({ redis: connectRedis(url!), prefix });
+    const connections = [connectRedis(url!), connectRedis(url!)];
+    const [a, b] = connections.map((redis) => new RedisAttemptCounter({ redis, prefix })) as [RedisAttemptCounter, RedisAttemptCounter];
     const now = 1_000_000;
     // Ten failures at once from two instances: the waits follow the total.
     await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).recordFailure('u:alice', POLICY, now)));
@@ -32,6 +32,7 @@ describe('Redis', { skip: url ? false : 'TESSERA_TEST_REDIS_URL is not set' }, (
     await b.clear('u:alice');
     assert.equal(await a.waitFor('u:alice', now), 0);
     assert.equal(a.fallbacks + b.fallbacks, 0);
+    for (const redis of connections) redis.disconnect();
   });
 
   it('falls back to counting in process while Redis is unreachable', async () => {
