@@ -10,7 +10,8 @@
  * Environment: BENCH_DATABASE_URL (default TESSERA_TEST_DATABASE_URL, else
  * postgres://postgres@127.0.0.1:5432/test; a random schema is created and dropped),
  * BENCH_SECONDS (measured seconds per run, default 3), BENCH_WARMUP_SECONDS (1),
- * BENCH_CONNECTIONS (50, split evenly over the instances), BENCH_PIN=0 (pin nothing: the
+ * BENCH_CONNECTIONS (50, split evenly over the instances), BENCH_SETUPS (e.g.
+ * "postgres:1,postgres:2"; default all three), BENCH_PIN=0 (pin nothing: the
  * instances, the load and PostgreSQL then share every core).
  *
  * How: every Tessera instance is its own process, pinned to CPU 0 when `taskset`
@@ -171,11 +172,13 @@ async function withSetup(kind, count, fn) {
 }
 
 const rows = [];
-const SETUPS = [
+const ALL_SETUPS = [
   { store: 'sqlite', instances: 1 },
   { store: 'postgres', instances: 1 },
   { store: 'postgres', instances: 2 },
 ];
+// BENCH_SETUPS=postgres:1,postgres:2 runs only those.
+const SETUPS = process.env.BENCH_SETUPS ? ALL_SETUPS.filter((s) => process.env.BENCH_SETUPS.split(',').includes(`${s.store}:${s.instances}`)) : ALL_SETUPS;
 const TOKENS = [
   { id: 'jwt', api: JWT_API },
   { id: 'reference', api: REF_API },
@@ -206,7 +209,7 @@ if (JSON_OUT) {
   }
   const find = (store, instances, token, connections) => rows.find((r) => r.store === store && r.instances === instances && r.token === token && r.connections === connections);
   console.log('');
-  for (const token of TOKENS.map((t) => t.id)) {
+  for (const token of SETUPS.length === ALL_SETUPS.length ? TOKENS.map((t) => t.id) : []) {
     const one = find('postgres', 1, token, CONNECTIONS);
     const two = find('postgres', 2, token, CONNECTIONS);
     const lite = find('sqlite', 1, token, 1);
