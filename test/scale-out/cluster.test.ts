@@ -12,13 +12,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { Redis } from 'ioredis';
-import { AuthorizationServer } from '../../src/core/authorization-server.js';
-import { validateConfig } from '../../src/core/config/load.js';
 import { BROWSER_COOKIE } from '../../src/core/interaction/pending-authorizations.js';
-import { bootstrapManagement } from '../../src/management/bootstrap.js';
-import { dropSchema, PostgresStore } from '../../src/stores/postgres/postgres-store.js';
+import { dropSchema } from '../../src/stores/postgres/postgres-store.js';
 import { readForm, TestBrowser, callbackParams, type Page } from '../support/browser.js';
-import { startInstance, stopInstance, waitUntilReady, type Instance } from '../support/cluster.js';
+import { prepareDeployment, startInstance, stopInstance, waitUntilReady, type Instance } from '../support/cluster.js';
 import { CALLBACK, makeFixture, MAPPERS, ORGANIZER, PASSWORDS, SECRETS } from '../support/fixture.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { basic } from '../support/test-server.js';
@@ -90,12 +87,7 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
       { clientId: 'ops', secrets: [OPS_SECRET], api: `${ISSUER}/api/v1`, scopes: ['read:clients', 'write:clients', 'write:keys'] },
       { clientId: 'ref-client', secrets: [REF_SECRET], api: MAPPERS, scopes: ['geocode'] },
     );
-    const store = new PostgresStore({ connectionString: DB!, schema });
-    const engine = await AuthorizationServer.create({ issuer: ISSUER, store, masterKey });
-    await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
-    await engine.apply(validateConfig(config, 'cluster config', { apis: await store.listApis(), roles: (await store.listRoles()).map((r) => r.name) }));
-    await engine.close();
-    await store.close();
+    await prepareDeployment({ databaseUrl: DB!, schema, issuer: ISSUER, masterKey, config });
     const env = {
       DATABASE_URL: proxy.through(DB!),
       TESSERA_DATABASE_SCHEMA: schema,

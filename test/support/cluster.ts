@@ -63,3 +63,24 @@ export async function stopInstance(instance: Instance): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * What `tessera migrate` and `tessera apply` do before instances start: the schema,
+ * the first administrator and the configuration, in this process.
+ */
+export async function prepareDeployment(options: { databaseUrl: string; schema: string; issuer: string; masterKey: Buffer; config: unknown }): Promise<void> {
+  const { AuthorizationServer } = await import('../../src/core/authorization-server.js');
+  const { validateConfig } = await import('../../src/core/config/load.js');
+  const { bootstrapManagement } = await import('../../src/management/bootstrap.js');
+  const { PostgresStore } = await import('../../src/stores/postgres/postgres-store.js');
+  const store = new PostgresStore({ connectionString: options.databaseUrl, schema: options.schema });
+  try {
+    const engine = await AuthorizationServer.create({ issuer: options.issuer, store, masterKey: options.masterKey });
+    await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
+    const known = { apis: await store.listApis(), roles: (await store.listRoles()).map((r) => r.name) };
+    await engine.apply(validateConfig(options.config, 'cluster config', known));
+    await engine.close();
+  } finally {
+    await store.close();
+  }
+}

@@ -126,17 +126,26 @@ export class PostgresStore implements Store {
 
   async #inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    // While checked out, a client whose connection breaks emits 'error' besides failing
+    // its query; with no listener (the pool listens only to idle clients) that would
+    // crash the process. The failed query reports the outage.
+    const ignore = () => {};
+    client.on('error', ignore);
+    const release = (error?: Error) => {
+      client.off('error', ignore);
+      client.release(error);
+    };
     try {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
-      client.release();
+      release();
       return result;
     } catch (error) {
       // A failed ROLLBACK means the connection is broken: release(err) discards it.
       await client.query('ROLLBACK').then(
-        () => client.release(),
-        (rollbackError: Error) => client.release(rollbackError),
+        () => release(),
+        (rollbackError: Error) => release(rollbackError),
       );
       throw error;
     }
