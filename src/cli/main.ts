@@ -14,10 +14,12 @@ import { auditVerb } from './verbs/audit.js';
 import { clientsVerb } from './verbs/clients.js';
 import { consentsVerb } from './verbs/consents.js';
 import { exportVerb } from './verbs/export.js';
+import { grantsVerb } from './verbs/grants.js';
 import { keysVerb } from './verbs/keys.js';
 import { migrateVerb } from './verbs/migrate.js';
 import { rolesVerb } from './verbs/roles.js';
 import { serviceAccountsVerb } from './verbs/service-accounts.js';
+import { sessionsVerb } from './verbs/sessions.js';
 import { startVerb } from './verbs/start.js';
 import { tokenVerb } from './verbs/token.js';
 import { tokensVerb } from './verbs/tokens.js';
@@ -26,7 +28,7 @@ import type { Io, Verb } from './verbs/verb.js';
 
 const GROUPS: [string, Verb[]][] = [
   ['server', [startVerb, migrateVerb]],
-  ['resources (local store, or a server with --server)', [apisVerb, clientsVerb, usersVerb, rolesVerb, serviceAccountsVerb, tokensVerb, consentsVerb, keysVerb, auditVerb]],
+  ['resources (local store, or a server with --server)', [apisVerb, clientsVerb, usersVerb, rolesVerb, serviceAccountsVerb, tokensVerb, consentsVerb, sessionsVerb, grantsVerb, keysVerb, auditVerb]],
   ['developer tools', [tokenVerb]],
   ['configuration and setup (local store)', [applyVerb, exportVerb, adminVerb]],
 ];

@@ -34,6 +34,7 @@ import { userinfoEndpoint } from './endpoints/userinfo.js';
 import type { FlowContext } from './interaction/flow-context.js';
 import { PendingAuthorizations } from './interaction/pending-authorizations.js';
 import { SessionStore } from './interaction/sessions.js';
+import { Housekeeping } from './housekeeping.js';
 import { SignInThrottle } from './interaction/sign-in-throttle.js';
 import { MemoryAttemptCounter } from './interaction/memory-attempt-counter.js';
 import { LocalChangeFeed } from './changes/local-change-feed.js';
@@ -47,6 +48,7 @@ import type { Store } from './ports/storage.js';
 import type { EngineRequest, EngineResponse } from './request.js';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
+import { UserGrants } from './tokens/user-grants.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -89,6 +91,8 @@ export class AuthorizationServer {
   readonly usage: UsageRecorder;
   /** The audit log: `record` events, `query`, `verify`, `exportJsonLines`, `prune`. */
   readonly audit: AuditLog;
+  /** Deletes expired tokens, sessions and flow records: `start` it in a long-running server. */
+  readonly housekeeping: Housekeeping;
   readonly endpoints: {
     token: EndpointHandler;
     introspect: EndpointHandler;
@@ -99,6 +103,12 @@ export class AuthorizationServer {
     interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
     apiCalls: EndpointHandler;
   };
+  /** Sign-in sessions: find, list per user, end one or all. */
+  readonly sessions: SessionStore;
+  /** The grants users gave apps: list per user, revoke one. */
+  readonly grants: UserGrants;
+  /** What the browser pages (sign-in, consent, the account page) work with. */
+  readonly flow: FlowContext;
   readonly changes: ChangeFeed;
   readonly attempts: AttemptCounter;
   readonly #grants: Map<string, GrantHandler>;
@@ -119,6 +129,7 @@ export class AuthorizationServer {
     // A frozen clock (tests) freezes the audit log's times too.
     const clock = this.clock;
     this.audit = new AuditLog({ ...options.audit, repo: this.store, now: clock === systemClock ? Date.now : () => clock.now() * 1000 });
+    this.housekeeping = new Housekeeping(this.store, this.clock);
     this.keys = new KeyRing({
       repo: this.store,
       keyEncryptionKey: derived.keyEncryptionKey,
@@ -160,6 +171,7 @@ export class AuthorizationServer {
       ttl: DEFAULT_TOKEN_LIFETIME,
       alg: 'ES256',
     };
+    this.sessions = new SessionStore(this.store, this.hasher, this.clock);
     const flow: FlowContext = {
       issuer: this.issuer,
       store: this.store,
@@ -167,7 +179,7 @@ export class AuthorizationServer {
       clock: this.clock,
       hasher: this.hasher,
       jwts,
-      sessions: new SessionStore(this.store, this.hasher, this.clock),
+      sessions: this.sessions,
       pending: new PendingAuthorizations(this.store, this.hasher, this.clock),
       throttle: new SignInThrottle(this.clock, this.attempts),
       accessTokens,
@@ -176,6 +188,8 @@ export class AuthorizationServer {
       userinfoApi,
       audit: this.audit,
     };
+    this.flow = flow;
+    this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });
     this.endpoints = {
       token: tokenEndpoint(this.#grants, clientAuth, {
         catalog: this.catalog,
@@ -264,6 +278,7 @@ export class AuthorizationServer {
   async close(): Promise<void> {
     clearInterval(this.#keyRefresh);
     this.#unsubscribe();
+    this.housekeeping.stop();
     await Promise.all([this.usage.close(), this.audit.close()]);
     await this.changes.close();
   }
@@ -284,6 +299,7 @@ export class AuthorizationServer {
       this.audit.record({ type: 'consent.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: user.id, clientId: consent.clientId, scopes: consent.scopes });
     }
     await this.store.upsertUser({ ...user, notBefore: now });
+    await this.sessions.endAll(user.id);
     this.audit.record({ type: 'token.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: user.id, details: { everything: true, tokens, sessions: 'ended' } });
     return { tokens, consents: consents.length };
   }

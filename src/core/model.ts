@@ -163,3 +163,19 @@ export interface Consent {
   createdAt: number;
   updatedAt: number;
 }
+
+/** A sign-in session as stored: the keyed hash of its cookie, never the cookie. */
+export interface UserSession {
+  /** Public id, also the ID token's `sid`: names the session in lists and URLs. */
+  id: string;
+  /** Keyed hash of the cookie value: how a request finds its session. */
+  hash: string;
+  userId: string;
+  /** When the user authenticated (auth_time). */
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  /** As the browser sent it, truncated; for the user to recognise the device. */
+  userAgent?: string;
+  ip?: string;
+}

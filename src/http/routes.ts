@@ -4,8 +4,10 @@
  * token endpoint at /auth/token. `json` routes answer errors as RFC 6749 JSON; `page`
  * routes are for browsers and answer errors with a readable page.
  */
+import { accountEndpoints } from '../core/account/account-endpoints.js';
 import type { AuthorizationServer, EndpointHandler } from '../core/authorization-server.js';
 import type { EngineResponse } from '../core/request.js';
+import { consoleRoutes } from '../console/console-routes.js';
 import type { HttpMetrics } from './metrics.js';
 
 /** What the health and metrics routes need besides the engine. */
@@ -50,6 +52,7 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     return { status: 200, headers: { 'Content-Type': contentType }, text: body };
   };
   const e = server.endpoints;
+  const account = accountEndpoints(server);
   return [
     { pattern: exact('/token'), methods: ['POST'], kind: 'json', cors: true, handler: e.token },
     { pattern: exact('/introspect'), methods: ['POST'], kind: 'json', cors: false, handler: e.introspect },
@@ -60,6 +63,9 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: /^\/interaction\/(?<id>[\w-]+)$/, methods: ['GET'], kind: 'page', cors: false, handler: e.interaction.show },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/login$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.login },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/consent$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.consent },
+    { pattern: exact('/account'), methods: ['GET'], kind: 'page', cors: false, handler: account.show },
+    { pattern: exact('/account/sign-in'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: account.signIn },
+    { pattern: /^\/account\/(?<action>[a-z-]{1,40})$/, methods: ['POST'], kind: 'page', cors: false, handler: account.act },
     { pattern: exact('/logout'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: e.logout },
     { pattern: exact('/.well-known/openid-configuration'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 300, handler: discovery },
     { pattern: exact('/.well-known/oauth-authorization-server'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 300, handler: discovery },
@@ -67,5 +73,6 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: exact('/healthz'), methods: ['GET'], kind: 'json', cors: false, handler: health },
     { pattern: exact('/readyz'), methods: ['GET'], kind: 'json', cors: false, handler: ready },
     { pattern: exact('/metrics'), methods: ['GET'], kind: 'json', cors: false, handler: metrics },
+    ...consoleRoutes(server),
   ];
 }

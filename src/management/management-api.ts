@@ -5,7 +5,7 @@
  */
 import type { Api } from '../core/model.js';
 
-export const MANAGEMENT_RESOURCES = ['apis', 'clients', 'users', 'roles', 'service_accounts', 'tokens', 'consents', 'keys', 'audit'] as const;
+export const MANAGEMENT_RESOURCES = ['apis', 'clients', 'users', 'roles', 'service_accounts', 'tokens', 'consents', 'sessions', 'grants', 'keys', 'audit', 'dev_tools'] as const;
 export type ManagementResource = (typeof MANAGEMENT_RESOURCES)[number];
 export type ManagementScope = `${'read' | 'write'}:${ManagementResource}`;
 
@@ -15,6 +15,11 @@ export const MANAGEMENT_SCOPES: ManagementScope[] = MANAGEMENT_RESOURCES.flatMap
 
 /** The built-in role that holds every management scope. */
 export const ADMIN_ROLE = 'tessera-admin';
+
+const SPECIAL_DESCRIPTIONS: Partial<Record<ManagementScope, string>> = {
+  'read:dev_tools': 'Inspect any token: decode it and learn why it is valid or not',
+  'write:dev_tools': 'Mint test access tokens for any API, client or user',
+};
 
 export function managementAudience(issuer: string): string {
   return `${issuer}/api/v1`;
@@ -26,7 +31,7 @@ export function managementApi(issuer: string): Api {
     name: 'Tessera Management API',
     scopes: MANAGEMENT_SCOPES.map((name) => {
       const [verb, resource] = name.split(':') as [string, string];
-      return { name, description: `${verb === 'read' ? 'Read' : 'Create, change and delete'} ${resource.replace('_', ' ')}` };
+      return { name, description: SPECIAL_DESCRIPTIONS[name] ?? `${verb === 'read' ? 'Read' : 'Create, change and delete'} ${resource.replace('_', ' ')}` };
     }),
     format: 'jwt',
     ttl: 900,

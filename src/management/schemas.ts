@@ -96,3 +96,24 @@ export const keyOut = z.object({
 });
 
 export const revokedOut = z.object({ revoked: z.number().int().describe('how many tokens were revoked'), consents: z.number().int().optional() });
+
+export const sessionOut = z.object({
+  id: z.string().describe('the session id (the ID token `sid`), never the cookie'),
+  userId: z.string(),
+  createdAt: epochSeconds.describe('when the user signed in'),
+  lastSeenAt: epochSeconds.describe('last request seen with this session (to the minute)'),
+  expiresAt: epochSeconds,
+  userAgent: z.string().optional(),
+  ip: z.string().optional(),
+});
+
+export const grantOut = z.object({
+  id: z.string().describe('the grant id shared by the tokens of one authorization'),
+  clientId: z.string(),
+  api: z.string().optional(),
+  scopes: z.array(z.string()),
+  createdAt: epochSeconds,
+  refreshedAt: epochSeconds.optional().describe('last refresh-token rotation'),
+  lastUsedAt: epochSeconds.optional(),
+  expiresAt: epochSeconds.describe('when its last usable token expires unless refreshed'),
+});

@@ -35,6 +35,10 @@ export interface PageOptions {
   formActions?: string[];
   /** An inline script; allowed by the nonce. */
   script?: string;
+  /** Extra rules for this page, added to the one nonce'd style element. */
+  style?: string;
+  /** A wide frame (the account page) instead of the narrow sign-in card. */
+  wide?: boolean;
 }
 
 export function page(body: Html, options: PageOptions): EngineResponse {
@@ -55,10 +59,10 @@ export function page(body: Html, options: PageOptions): EngineResponse {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${options.title}</title>
-<style nonce="${nonce}">${new Html(STYLE)}</style>
+<style nonce="${nonce}">${new Html(STYLE + (options.style ?? ''))}</style>
 </head>
 <body>
-<main>
+<main${options.wide ? new Html(' class="wide"') : ''}>
 ${body}
 </main>
 ${options.script ? html`<script nonce="${nonce}">${new Html(options.script)}</script>` : ''}

@@ -4,6 +4,7 @@
  * JSON document; the other columns exist to be searched.
  */
 import type { AuditEvent, AuditFilter, AuditRecord } from '../core/audit/audit-event.js';
+import type { SealedRecord } from '../core/audit/record-hash.js';
 
 export interface AuditRow {
   sequence: number;
@@ -18,21 +19,9 @@ export function auditFromRow(row: AuditRow): AuditRecord {
   return { ...(JSON.parse(row.doc) as AuditEvent), sequence: Number(row.sequence), prevHash: row.prev_hash, hash: row.hash };
 }
 
-/** Column values of a sealed record, in AUDIT_COLUMNS order. */
-export function auditValues(record: AuditRecord): unknown[] {
-  const { sequence, prevHash, hash, ...event } = record;
-  return [
-    sequence,
-    event.at,
-    event.type,
-    event.outcome,
-    event.actor?.id ?? null,
-    event.subject ?? null,
-    event.clientId ?? null,
-    JSON.stringify(event),
-    prevHash,
-    hash,
-  ];
+/** Column values of a sealed record, in AUDIT_COLUMNS order; the document is the one the seal covers. */
+export function auditValues({ sequence, prevHash, hash, doc, event }: SealedRecord): unknown[] {
+  return [sequence, event.at, event.type, event.outcome, event.actor?.id ?? null, event.subject ?? null, event.clientId ?? null, doc, prevHash, hash];
 }
 
 /** WHERE conditions for a query; `mark(n)` writes the n-th (1-based) placeholder. */

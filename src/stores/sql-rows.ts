@@ -2,7 +2,7 @@
  * Row shapes of the tables both SQL stores share, and their mapping to the model:
  * the two backends differ in drivers and dialect, not in what a row means.
  */
-import type { SigningKey, StoredToken } from '../core/model.js';
+import type { SigningKey, StoredToken, UserSession } from '../core/model.js';
 
 export interface TokenRow {
   hash: string;
@@ -88,4 +88,35 @@ export function tokenValues(token: StoredToken): unknown[] {
     token.details ? JSON.stringify(token.details) : null,
     token.lastUsedAt ?? null,
   ];
+}
+
+export interface SessionRow {
+  hash: string;
+  id: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export const SESSION_COLUMNS = 'hash, id, user_id, created_at, last_seen_at, expires_at, user_agent, ip';
+
+export function sessionValues(s: UserSession): unknown[] {
+  return [s.hash, s.id, s.userId, s.createdAt, s.lastSeenAt, s.expiresAt, s.userAgent ?? null, s.ip ?? null];
+}
+
+export function sessionFromRow(row: SessionRow): UserSession {
+  const session: UserSession = {
+    id: row.id,
+    hash: row.hash,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+  };
+  if (row.user_agent !== null) session.userAgent = row.user_agent;
+  if (row.ip !== null) session.ip = row.ip;
+  return session;
 }

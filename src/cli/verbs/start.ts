@@ -78,8 +78,10 @@ signal exits at once.`,
     io.out(`  issuer     ${engine.issuer}`);
     io.out(`  discovery  ${engine.issuer}/.well-known/openid-configuration`);
     io.out(`  jwks       ${engine.issuer}/jwks`);
+    io.out(`  console    ${engine.issuer}/admin/`);
     io.out(`  shared     ${shared.describe}; caches re-read after ${data.settings.cacheTtlSeconds} s at most`);
     engine.audit.startPruning(data.settings.auditRetentionDays, Date.now, (error) => logger.warn({ err: error }, 'audit pruning failed'));
+    engine.housekeeping.start((error) => logger.warn({ err: error }, 'deleting expired tokens and sessions failed'));
     const signal = await new Promise<string>((resolve) => {
       process.once('SIGTERM', () => resolve('SIGTERM'));
       process.once('SIGINT', () => resolve('SIGINT'));

@@ -1,7 +1,7 @@
 /** `tessera token mint|inspect`: developer tools for test tokens. */
 import { parseDuration } from '../../core/config/duration.js';
 import { cliActor } from '../cli-actor.js';
-import { inspectToken, type Inspection } from '../dev/inspect.js';
+import { inspectToken, type Inspection } from '../../devtools/inspect-token.js';
 import { mint, CLI_CLIENT_ID } from '../dev/mint.js';
 import { printJson, printRecord, relativeTime, when, type Cell } from '../output.js';
 import { listFlag, readStdin, resourceVerb, upTo, type ActionContext } from '../resource-verb.js';
@@ -158,7 +158,10 @@ Exit code: 0 when the token is valid, 1 when it is not (or that cannot be told).
         const target = await context.target();
         if (client !== undefined && target.engine) throw context.usage('--client is for asking a server\'s introspection endpoint; the local store needs none');
         if (client !== undefined && secret === undefined) throw context.usage('--client needs its secret: TESSERA_CLIENT_SECRET or --client-secret-stdin');
-        const inspection = await inspectToken(token, { target, ...(client !== undefined && secret !== undefined ? { client: { id: client, secret } } : {}) });
+        const source = target.engine
+          ? { engine: target.engine }
+          : { server: target.server!, ...(client !== undefined && secret !== undefined ? { client: { id: client, secret } } : {}) };
+        const inspection = await inspectToken(token, source);
         if (context.json) printJson(context.io, inspection);
         else printInspection(context.io, inspection);
         return inspection.valid === true ? 0 : 1;

@@ -17,7 +17,8 @@ function memoryRepo() {
       const head = records.length ? records[records.length - 1]! : GENESIS;
       const sealed = chainRecords(head, events);
       records.push(...sealed);
-      return sealed;
+      const last = sealed[sealed.length - 1];
+      return last ? { sequence: last.sequence, hash: last.hash } : head;
     },
     async queryAuditEvents(_filter, page) {
       return records.filter((r) => page.before === undefined || r.sequence < page.before).reverse().slice(0, page.limit);

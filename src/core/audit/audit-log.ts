@@ -145,8 +145,9 @@ export class AuditLog extends AuditTrail {
       if (value !== undefined) event[key] = value;
     }
     event.at ??= this.#now();
-    // Details are stored as JSON: keep exactly what JSON keeps, so the hash survives a round trip.
-    if (input.details) event.details = JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>;
+    // Details are stored as JSON: keep exactly what JSON keeps, so the hash survives a round
+    // trip. Flat details of plain values (the usual case) are JSON already; copy them cheaply.
+    if (input.details) event.details = isFlatJson(input.details) ? { ...input.details } : (JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>);
     return event as unknown as AuditEvent;
   }
 
@@ -200,4 +201,15 @@ export class AuditLog extends AuditTrail {
       // a logger failure is not the request's problem
     }
   }
+}
+
+/** Whether every member is a string, a finite number, a boolean or null: what JSON keeps as is. */
+function isFlatJson(object: Record<string, unknown>): boolean {
+  for (const key in object) {
+    const value = object[key];
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') continue;
+    if (typeof value === 'number' && Number.isFinite(value)) continue;
+    return false;
+  }
+  return Object.getPrototypeOf(object) === Object.prototype;
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { AuditEvent, AuditRecord } from './audit-event.js';
 import { canonicalJson } from './canonical-json.js';
-import { chainRecords, GENESIS, recordHash } from './record-hash.js';
+import { chainRecords, GENESIS, recordHash, sealRecords } from './record-hash.js';
 import { verifyChain } from './verify-chain.js';
 
 const events: AuditEvent[] = Array.from({ length: 5 }, (_, i) => ({
@@ -30,6 +31,15 @@ describe('audit chain', () => {
     assert.notEqual(first!.hash, recordHash({ ...events[0]!, at: events[0]!.at + 1 }, 1, GENESIS.hash));
     assert.notEqual(first!.hash, recordHash({ ...events[0]!, details: { n: 1 } }, 1, GENESIS.hash));
     assert.equal(first!.hash, recordHash(JSON.parse(JSON.stringify(first)) as AuditRecord, 1, GENESIS.hash), 'survives a JSON round trip');
+  });
+
+  it('keeps the seal of chains written before documents were sealed directly', () => {
+    // The seal has always been SHA-256 over canonicalJson({ sequence, prevHash, event }).
+    const [sealed] = sealRecords(GENESIS, events);
+    const expected = createHash('sha256').update(canonicalJson({ sequence: 1, prevHash: GENESIS.hash, event: events[0] })).digest('hex');
+    assert.equal(sealed!.hash, expected);
+    assert.equal(sealed!.doc, canonicalJson(events[0]), 'the stored document is the canonical event');
+    assert.equal(canonicalJson(JSON.parse(sealed!.doc)), sealed!.doc, 'and re-encodes to itself once read back');
   });
 
   it('verifies an intact chain', async () => {

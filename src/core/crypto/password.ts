@@ -17,6 +17,15 @@ function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise
   });
 }
 
+/** The password policy wherever a person chooses a password: what is wrong with it, or undefined. */
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 1024;
+export function passwordProblem(password: string): string | undefined {
+  if (password.length < PASSWORD_MIN_LENGTH) return `a password must be at least ${PASSWORD_MIN_LENGTH} characters`;
+  if (password.length > PASSWORD_MAX_LENGTH) return `a password must be at most ${PASSWORD_MAX_LENGTH} characters`;
+  return undefined;
+}
+
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scrypt(password, salt, DEFAULTS);

@@ -6,9 +6,9 @@
  * Every POST checks the browser binding and the form's CSRF token first.
  */
 import { requestOrigin } from '../audit/request-origin.js';
-import { verifyPassword } from '../crypto/password.js';
 import { accessDenied } from '../errors.js';
 import { completeAuthorization } from '../interaction/complete-authorization.js';
+import { passwordSignIn } from '../interaction/password-sign-in.js';
 import { decideInteraction, type Interaction } from '../interaction/decide-interaction.js';
 import type { FlowContext } from '../interaction/flow-context.js';
 import { BROWSER_COOKIE, type PendingAuthorization } from '../interaction/pending-authorizations.js';
@@ -17,9 +17,6 @@ import type { Client } from '../model.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
 import { consentPage, errorPage, signInPage } from '../../pages/views.js';
 import { authorizationErrorResponse } from './authorize.js';
-
-/** Verified against when the username is unknown, so timing does not tell which usernames exist. */
-const DECOY_PASSWORD_HASH = 'scrypt$N=32768,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
 const expired = () =>
   errorPage('This sign-in has expired', 'Go back to the application and start again.', 400);
@@ -87,31 +84,9 @@ export function interactionEndpoints(ctx: FlowContext) {
       const password = request.params.get('password') ?? '';
       const again = (error: string, status: number) =>
         signInPage({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), username, error, status });
-      if (!username || !password) return again('Enter your username and password.', 400);
-      const ip = request.ip ?? 'unknown';
-      // The username is recorded as typed (bounded), the password never.
-      const signIn = { clientId: client.clientId, ...requestOrigin(request), details: { username: username.slice(0, 200) } };
-      const failed = (reason: string, subject?: string) =>
-        ctx.audit.record({ type: 'signin.failed', outcome: 'failure', reason, ...(subject ? { subject } : {}), ...signIn });
-      const wait = await ctx.throttle.waitFor(username, ip);
-      if (wait > 0) {
-        failed('throttled');
-        return again(`Too many failed sign-ins. Try again in ${wait} second${wait === 1 ? '' : 's'}.`, 429);
-      }
-      const user = await ctx.store.getUserByUsername(username);
-      const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_PASSWORD_HASH);
-      if (!user || !valid) {
-        await ctx.throttle.recordFailure(username, ip);
-        failed(user ? 'wrong_password' : 'unknown_user', user?.id);
-        return again('Wrong username or password.', 401);
-      }
-      if (!user.active) {
-        failed('inactive_user', user.id);
-        return again('This account is inactive. Contact your administrator.', 403);
-      }
-      await ctx.throttle.recordSuccess(username);
-      ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...signIn });
-      const { cookie } = await ctx.sessions.create(user.id);
+      const result = await passwordSignIn(ctx, request, username, password, client.clientId);
+      if (!result.ok) return again(result.message, result.status);
+      const { user, cookie } = result;
       pending.userId = user.id;
       await ctx.pending.save(pending);
       const response = await proceed(pending, client, request, cookie);

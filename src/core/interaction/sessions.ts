@@ -1,52 +1,88 @@
 /**
  * Sign-in sessions: a random value in an HttpOnly cookie, and in the store only
- * its keyed hash with the user and the time of authentication. Any instance can
- * read them, so a flow may hop between instances.
+ * its keyed hash with the user, the time of authentication, when it was last seen
+ * and the device it came from. Any instance can read them, so a flow may hop between
+ * instances; they are indexed by user, so a user or an administrator can list them
+ * and end one (it is signed out at its next request) or all.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
-import type { EphemeralRepository } from '../ports/storage.js';
+import type { UserSession } from '../model.js';
+import type { SessionRepository } from '../ports/storage.js';
 
 export const SESSION_COOKIE = 'tsr_session';
 export const SESSION_TTL = 12 * 3600;
+/** Last-seen times are written at most this often per session, not on every request. */
+const TOUCH_INTERVAL = 60;
+const MAX_USER_AGENT = 200;
 
 export interface Session {
   userId: string;
   authTime: number;
-  /** Session id for the ID token `sid` claim (not the cookie value). */
+  /** Session id for the ID token `sid` claim and for lists (not the cookie value). */
   sid: string;
 }
 
+/** Where a sign-in came from, shown to the user to recognise their devices. */
+export interface SessionOrigin {
+  userAgent?: string;
+  ip?: string;
+}
+
+export type SessionSummary = Omit<UserSession, 'hash'>;
+
 export class SessionStore {
-  readonly #records: EphemeralRepository;
+  readonly #records: SessionRepository;
   readonly #hasher: SecretHasher;
   readonly #clock: Clock;
 
-  constructor(records: EphemeralRepository, hasher: SecretHasher, clock: Clock) {
+  constructor(records: SessionRepository, hasher: SecretHasher, clock: Clock) {
     this.#records = records;
     this.#hasher = hasher;
     this.#clock = clock;
   }
 
-  async create(userId: string): Promise<{ cookie: string; session: Session }> {
+  async create(userId: string, origin: SessionOrigin = {}): Promise<{ cookie: string; session: Session }> {
     const cookie = randomBytes(32).toString('base64url');
     const now = this.#clock.now();
     const session: Session = { userId, authTime: now, sid: randomUUID() };
-    await this.#records.putRecord('session', this.#hasher.hash(cookie), session, now + SESSION_TTL);
+    const stored: UserSession = { id: session.sid, hash: this.#hasher.hash(cookie), userId, createdAt: now, lastSeenAt: now, expiresAt: now + SESSION_TTL };
+    if (origin.userAgent) stored.userAgent = origin.userAgent.slice(0, MAX_USER_AGENT);
+    if (origin.ip) stored.ip = origin.ip;
+    await this.#records.insertSession(stored);
     return { cookie, session };
   }
 
   async find(cookie: string | undefined): Promise<Session | undefined> {
     if (cookie === undefined || cookie.length > 100) return undefined;
-    return this.#records.getRecord<Session>('session', this.#hasher.hash(cookie), this.#clock.now());
+    const now = this.#clock.now();
+    const stored = await this.#records.findSessionByHash(this.#hasher.hash(cookie), now);
+    if (!stored) return undefined;
+    if (now - stored.lastSeenAt >= TOUCH_INTERVAL) await this.#records.touchSession(stored.hash, now);
+    return { userId: stored.userId, authTime: stored.createdAt, sid: stored.id };
   }
 
   async destroy(cookie: string | undefined): Promise<void> {
-    if (cookie !== undefined && cookie.length <= 100) await this.#records.deleteRecord('session', this.#hasher.hash(cookie));
+    if (cookie !== undefined && cookie.length <= 100) await this.#records.deleteSessionByHash(this.#hasher.hash(cookie));
   }
 
-  /** A token for forms that act on the session (logout): derived from the cookie, so a third site cannot know it. */
+  /** A user's live sessions, newest first, without the cookie hashes. */
+  async list(userId: string): Promise<SessionSummary[]> {
+    return (await this.#records.listUserSessions(userId, this.#clock.now())).map(({ hash: _hash, ...rest }) => rest);
+  }
+
+  /** Ends one session of the user; false when there is no such live session. */
+  end(userId: string, id: string): Promise<boolean> {
+    return this.#records.deleteUserSession(userId, id);
+  }
+
+  /** Ends every session of the user, except `keepId` (the caller's own) if given; returns how many. */
+  endAll(userId: string, keepId?: string): Promise<number> {
+    return this.#records.deleteUserSessions(userId, keepId);
+  }
+
+  /** A token for forms that act on the session (logout, the account page): derived from the cookie, so a third site cannot know it. */
   formToken(cookie: string): string {
     return this.#hasher.hash(`form:${cookie}`);
   }

@@ -8,8 +8,8 @@
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../audit/audit-event.js';
 
 export interface AuditRepository {
-  /** Appends events in order after the current head, atomically; returns the sealed records. */
-  appendAuditEvents(events: readonly AuditEvent[]): Promise<AuditRecord[]>;
+  /** Appends events in order after the current head, atomically; returns the new head. */
+  appendAuditEvents(events: readonly AuditEvent[]): Promise<ChainPoint>;
   /** Matching records, newest first, with sequence below `before` (a cursor) when given. */
   queryAuditEvents(filter: AuditFilter, page: { before?: number; limit: number }): Promise<AuditRecord[]>;
   /** Up to `limit` records in chain order, from the one after `afterSequence`. */

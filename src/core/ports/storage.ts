@@ -3,7 +3,7 @@
  * names only the ones it uses; a backend (src/stores/*) implements all of them and
  * proves it with the shared contract suite (src/stores/contract).
  */
-import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../model.js';
+import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../model.js';
 import type { AuditRepository } from './audit.js';
 
 export type { AuditRepository } from './audit.js';
@@ -99,16 +99,36 @@ export interface EphemeralRepository {
   deleteExpiredRecords(now: number): Promise<number>;
 }
 
+/** Sign-in sessions, indexed by user so they can be listed and ended one by one. Expired ones read as absent. */
+export interface SessionRepository {
+  insertSession(session: UserSession): Promise<void>;
+  findSessionByHash(hash: string, now: number): Promise<UserSession | undefined>;
+  /** Records activity (moves lastSeenAt forward only). */
+  touchSession(hash: string, at: number): Promise<void>;
+  /** A user's live sessions, newest first. */
+  listUserSessions(userId: string, now: number): Promise<UserSession[]>;
+  /** Ends one session of a user by its id; true if it existed. */
+  deleteUserSession(userId: string, id: string): Promise<boolean>;
+  deleteSessionByHash(hash: string): Promise<void>;
+  /** Ends every session of a user, except `keepId` if given; returns how many. */
+  deleteUserSessions(userId: string, keepId?: string): Promise<number>;
+  deleteExpiredSessions(now: number): Promise<number>;
+}
+
 /** Revocation list for self-contained (JWT) access tokens, keyed by jti until they expire. */
 export interface RevocationRepository {
   revokeJti(jti: string, expiresAt: number): Promise<void>;
   isJtiRevoked(jti: string): Promise<boolean>;
+  /** Forgets revocations of JWTs that expired before `now` (they fail on exp alone); returns how many. */
+  deleteExpiredRevocations(now: number): Promise<number>;
 }
 
 /** One-time-use markers (client assertion jti, later codes): the first caller wins, atomically. */
 export interface ReplayRepository {
   /** Records `key` until `expiresAt`; false when it was already recorded and not yet expired. */
   useOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
+  /** Deletes markers expired before `now`; returns how many. */
+  deleteExpiredMarkers(now: number): Promise<number>;
 }
 
 export interface Store
@@ -122,6 +142,7 @@ export interface Store
     ReplayRepository,
     ConsentRepository,
     EphemeralRepository,
+    SessionRepository,
     ServiceAccountRepository,
     AuditRepository {
   readonly kind: 'sqlite' | 'postgres';

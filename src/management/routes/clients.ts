@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { CONSOLE_CLIENT_ID } from '../../console/console-client.js';
 import { toClient } from '../../core/config/apply.js';
 import { clientApiSchema } from '../../core/config/schema.js';
 import { ValidationError } from '../../core/errors.js';
@@ -92,6 +93,7 @@ export const clientRoutes = [
     params: byId,
     async handler(engine, { params }) {
       const before = await load(engine, params.clientId);
+      if (params.clientId === CONSOLE_CLIENT_ID) throw conflict('the admin console\'s client cannot be deleted');
       await engine.store.deleteClient(params.clientId);
       await engine.afterChange();
       return { change: { kind: 'client', id: params.clientId, action: 'deleted', before: presentClient(before) } };

@@ -1,11 +1,14 @@
 /** Every management route, by resource. */
 import { apiRoutes } from './apis.js';
 import { auditRoutes } from './audit.js';
+import { auditSummaryRoutes } from './audit-summary.js';
 import { clientRoutes } from './clients.js';
+import { devToolRoutes } from './dev-tools.js';
 import { keyRoutes } from './keys.js';
 import { roleRoutes } from './roles.js';
 import { serviceAccountRoutes } from './service-accounts.js';
+import { sessionRoutes } from './sessions.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 
-export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditRoutes];
+export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...sessionRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditSummaryRoutes, ...auditRoutes, ...devToolRoutes];

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { toUser } from '../../core/config/apply.js';
 import { userSchema } from '../../core/config/schema.js';
-import { hashPassword } from '../../core/crypto/password.js';
+import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../core/crypto/password.js';
 import type { AuthorizationServer } from '../../core/authorization-server.js';
 import type { User } from '../../core/model.js';
 import { checkIfMatch, etagOf } from '../etag.js';
@@ -91,7 +91,7 @@ export const userRoutes = [
   }),
   route({
     method: 'POST', path: '/users/{id}/password', tag: 'Users', summary: 'Set a password', scope: 'write:users', status: 204,
-    params: byId, body: z.strictObject({ password: z.string().min(8, 'a password must be at least 8 characters').max(1024) }),
+    params: byId, body: z.strictObject({ password: z.string().min(PASSWORD_MIN_LENGTH, `a password must be at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH) }),
     async handler(engine, { params, body }) {
       const user = await loadUser(engine, params.id);
       await engine.store.upsertUser({ ...user, passwordHash: await hashPassword(body.password) });

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, it, before, after } from 'node:test';
 import type { AuditEvent } from '../../core/audit/audit-event.js';
-import { GENESIS } from '../../core/audit/record-hash.js';
+import { chainRecords, GENESIS } from '../../core/audit/record-hash.js';
 import { verifyChain } from '../../core/audit/verify-chain.js';
-import type { Api, Client, SigningKey, StoredToken, User } from '../../core/model.js';
+import type { Api, Client, SigningKey, StoredToken, User, UserSession } from '../../core/model.js';
 import type { Store } from '../../core/ports/storage.js';
 
 export interface StoreFactory {
@@ -267,6 +267,38 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(await store.deleteExpiredRecords(100), 1);
     });
 
+    it('keeps sign-in sessions by cookie hash, lists them per user and ends them one or all at once', async () => {
+      const session = (id: string, userId: string, createdAt: number, extra: Partial<UserSession> = {}): UserSession => ({
+        id, hash: `h-${id}`, userId, createdAt, lastSeenAt: createdAt, expiresAt: createdAt + 1000, ...extra,
+      });
+      await store.insertSession(session('s1', 'u1', 100, { userAgent: 'Firefox', ip: '192.0.2.1' }));
+      await store.insertSession(session('s2', 'u1', 200));
+      await store.insertSession(session('s3', 'u1', 300));
+      await store.insertSession(session('s4', 'u2', 100));
+      assert.deepEqual(await store.findSessionByHash('h-s1', 500), session('s1', 'u1', 100, { userAgent: 'Firefox', ip: '192.0.2.1' }));
+      assert.equal(await store.findSessionByHash('h-s1', 1100), undefined, 'expired');
+      assert.equal(await store.findSessionByHash('s1', 500), undefined, 'found by hash, not id');
+      await store.touchSession('h-s2', 700);
+      await store.touchSession('h-s2', 600);
+      assert.equal((await store.findSessionByHash('h-s2', 800))?.lastSeenAt, 700, 'last seen only moves forward');
+      assert.deepEqual((await store.listUserSessions('u1', 500)).map((s) => s.id), ['s3', 's2', 's1'], 'newest first');
+      assert.deepEqual((await store.listUserSessions('u1', 1150)).map((s) => s.id), ['s3', 's2'], 'expired ones are left out');
+      assert.equal(await store.deleteUserSession('u2', 's1'), false, 'only the owner\'s sessions');
+      assert.equal(await store.deleteUserSession('u1', 's1'), true);
+      assert.equal(await store.deleteUserSession('u1', 's1'), false);
+      assert.equal(await store.findSessionByHash('h-s1', 500), undefined);
+      await store.insertSession(session('s5', 'u1', 400));
+      assert.equal(await store.deleteUserSessions('u1', 's5'), 2, 'all but the one kept');
+      assert.deepEqual((await store.listUserSessions('u1', 500)).map((s) => s.id), ['s5']);
+      await store.deleteSessionByHash('h-s5');
+      assert.equal(await store.deleteUserSessions('u2'), 1);
+      assert.deepEqual(await store.listUserSessions('u1', 500), []);
+      await store.insertSession(session('s6', 'u3', 100));
+      await store.insertSession(session('s7', 'u3', 5000));
+      assert.equal(await store.deleteExpiredSessions(2000), 1);
+      assert.deepEqual((await store.listUserSessions('u3', 2000)).map((s) => s.id), ['s7']);
+    });
+
     it('lets exactly one caller consume a record, and tells the others', async () => {
       await store.putRecord('code', 'c1', { clientId: 'calendar-app' }, 2000);
       const results = await Promise.all(Array.from({ length: 30 }, () => store.consumeRecord('code', 'c1', 1000)));
@@ -281,6 +313,11 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.revokeJti('j1', 5000);
       await store.revokeJti('j1', 5000);
       assert.equal(await store.isJtiRevoked('j1'), true);
+      await store.revokeJti('j2', 9000);
+      assert.equal(await store.deleteExpiredRevocations(5000), 0, 'not before it expires');
+      assert.equal(await store.deleteExpiredRevocations(6000), 1);
+      assert.equal(await store.isJtiRevoked('j1'), false);
+      assert.equal(await store.isJtiRevoked('j2'), true);
     });
 
     describe('audit log', () => {
@@ -303,11 +340,14 @@ export function storeContract(name: string, factory: StoreFactory): void {
       it('starts empty at genesis', async () => {
         assert.deepEqual(await store.auditChainState(), { anchor: GENESIS, head: GENESIS });
         assert.deepEqual(await store.readAuditChain(0, 10), []);
-        assert.deepEqual(await store.appendAuditEvents([]), []);
+        assert.deepEqual(await store.appendAuditEvents([]), GENESIS);
       });
 
       it('appends events in order, numbered and chained, and reads them back exactly', async () => {
-        const written = await store.appendAuditEvents([event(1000), event(1001, { type: 'signin.failed', outcome: 'failure', reason: 'wrong_credentials' })]);
+        const events = [event(1000), event(1001, { type: 'signin.failed', outcome: 'failure', reason: 'wrong_credentials' })];
+        const newHead = await store.appendAuditEvents(events);
+        const written = chainRecords(GENESIS, events);
+        assert.deepEqual(newHead, { sequence: 2, hash: written[1]!.hash });
         assert.deepEqual(written.map((r) => r.sequence), [1, 2]);
         assert.equal(written[0]!.prevHash, GENESIS.hash);
         assert.equal(written[1]!.prevHash, written[0]!.hash);
@@ -358,8 +398,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const state = await store.auditChainState();
         assert.deepEqual(state.anchor, state.head, 'everything pruned: the anchor is the head');
         assert.equal((await verify()).ok, true);
-        const [next] = await store.appendAuditEvents([event(7000)]);
-        assert.equal(next?.sequence, 37);
+        const next = await store.appendAuditEvents([event(7000)]);
+        assert.equal(next.sequence, 37);
         assert.equal((await verify()).ok, true);
       });
     });
@@ -369,6 +409,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(results.filter(Boolean).length, 1);
       assert.equal(await store.useOnce('m1', 300, 150), false);
       assert.equal(await store.useOnce('m1', 300, 200), true);
+      assert.equal(await store.useOnce('m2', 500, 200), true);
+      assert.equal(await store.deleteExpiredMarkers(299), 0);
+      assert.equal(await store.deleteExpiredMarkers(300), 1, 'm1 is gone, m2 is kept');
+      assert.equal(await store.useOnce('m2', 600, 300), false);
     });
   });
 }

@@ -6,12 +6,12 @@
  * advisory lock so instances starting together never apply one twice.
  */
 import pg from 'pg';
-import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../../core/model.js';
+import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../../core/audit/audit-event.js';
-import { chainRecords } from '../../core/audit/record-hash.js';
+import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
 import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
-import { keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
+import { SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { asUnavailable } from './unavailable.js';
 
@@ -442,6 +442,34 @@ export class PostgresStore implements Store {
     return this.#changed('DELETE FROM ephemeral WHERE expires_at <= $1', [now]);
   }
 
+  // Sign-in sessions
+  async insertSession(session: UserSession): Promise<void> {
+    await this.#query(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, sessionValues(session));
+  }
+  async findSessionByHash(hash: string, now: number): Promise<UserSession | undefined> {
+    const row = (await this.#query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE hash = $1 AND expires_at > $2`, [hash, now])).rows[0];
+    return row ? sessionFromRow(row) : undefined;
+  }
+  async touchSession(hash: string, at: number): Promise<void> {
+    await this.#query('UPDATE sessions SET last_seen_at = $1 WHERE hash = $2 AND last_seen_at < $1', [at, hash]);
+  }
+  async listUserSessions(userId: string, now: number): Promise<UserSession[]> {
+    const sql = `SELECT ${SESSION_COLUMNS} FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id COLLATE "C"`;
+    return (await this.#query<SessionRow>(sql, [userId, now])).rows.map(sessionFromRow);
+  }
+  async deleteUserSession(userId: string, id: string): Promise<boolean> {
+    return (await this.#changed('DELETE FROM sessions WHERE user_id = $1 AND id = $2', [userId, id])) > 0;
+  }
+  async deleteSessionByHash(hash: string): Promise<void> {
+    await this.#query('DELETE FROM sessions WHERE hash = $1', [hash]);
+  }
+  async deleteUserSessions(userId: string, keepId?: string): Promise<number> {
+    return this.#changed('DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2', [userId, keepId ?? null]);
+  }
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.#changed('DELETE FROM sessions WHERE expires_at <= $1', [now]);
+  }
+
   // Revoked JWT ids
   async revokeJti(jti: string, expiresAt: number): Promise<void> {
     await this.#query('INSERT INTO revoked_jtis (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING', [jti, expiresAt]);
@@ -449,24 +477,27 @@ export class PostgresStore implements Store {
   async isJtiRevoked(jti: string): Promise<boolean> {
     return (await this.#query('SELECT 1 FROM revoked_jtis WHERE jti = $1', [jti])).rowCount === 1;
   }
+  async deleteExpiredRevocations(now: number): Promise<number> {
+    return this.#changed('DELETE FROM revoked_jtis WHERE expires_at < $1', [now]);
+  }
 
   // Audit log
-  async appendAuditEvents(events: readonly AuditEvent[]): Promise<AuditRecord[]> {
-    if (events.length === 0) return [];
+  async appendAuditEvents(events: readonly AuditEvent[]): Promise<ChainPoint> {
+    if (events.length === 0) return (await this.auditChainState()).head;
     return this.#transaction(async (client) => {
       // The chain row's lock serialises appenders across instances: each reads the head
       // only after the previous append committed.
       const head = (await client.query<ChainPoint>('SELECT head_sequence AS sequence, head_hash AS hash FROM audit_chain WHERE id = 1 FOR UPDATE')).rows[0]!;
-      const records = chainRecords(head, events);
-      const columns = records.map(auditValues);
+      const sealed = sealRecords(head, events);
+      const columns = sealed.map(auditValues);
       const types = ['bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
       await client.query(
         `INSERT INTO audit_events (${AUDIT_COLUMNS}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`,
         types.map((_, i) => columns.map((row) => row[i])),
       );
-      const last = records[records.length - 1]!;
+      const last = headAfter(head, sealed);
       await client.query('UPDATE audit_chain SET head_sequence = $1, head_hash = $2 WHERE id = 1', [last.sequence, last.hash]);
-      return records;
+      return last;
     });
   }
   async queryAuditEvents(filter: AuditFilter, page: { before?: number; limit: number }): Promise<AuditRecord[]> {
@@ -520,5 +551,8 @@ export class PostgresStore implements Store {
       [key, expiresAt, now],
     );
     return changed > 0;
+  }
+  async deleteExpiredMarkers(now: number): Promise<number> {
+    return this.#changed('DELETE FROM replay_markers WHERE expires_at <= $1', [now]);
   }
 }

@@ -108,4 +108,34 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
       INSERT INTO audit_chain VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', 0, '0000000000000000000000000000000000000000000000000000000000000000');
     `,
   },
+  {
+    version: 5,
+    name: 'sign-in sessions indexed by user',
+    sql: `
+      CREATE TABLE sessions (
+        hash TEXT PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        user_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        user_agent TEXT,
+        ip TEXT
+      );
+      CREATE INDEX sessions_user ON sessions (user_id, created_at);
+      CREATE INDEX sessions_expires_at ON sessions (expires_at);
+      -- Sessions kept so far as ephemeral records move over, so nobody is signed out.
+      INSERT INTO sessions (hash, id, user_id, created_at, last_seen_at, expires_at)
+        SELECT id, json_extract(doc, '$.sid'), json_extract(doc, '$.userId'), json_extract(doc, '$.authTime'), json_extract(doc, '$.authTime'), expires_at FROM ephemeral WHERE kind = 'session';
+      DELETE FROM ephemeral WHERE kind = 'session';
+    `,
+  },
+  {
+    version: 6,
+    name: 'expiry indexes for the housekeeping sweep',
+    sql: `
+      CREATE INDEX revoked_jtis_expires_at ON revoked_jtis (expires_at);
+      CREATE INDEX replay_markers_expires_at ON replay_markers (expires_at);
+    `,
+  },
 ];

@@ -4,15 +4,18 @@
  * queries); the async interface is the one every backend shares.
  */
 import Database from 'better-sqlite3';
-import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User } from '../../core/model.js';
+import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../../core/audit/audit-event.js';
-import { chainRecords } from '../../core/audit/record-hash.js';
+import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
 import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
-import { keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
+import { keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
 const parse = <T>(row: { doc: string } | undefined): T | undefined => (row ? (JSON.parse(row.doc) as T) : undefined);
+
+/** Rows deleted per statement by the expiry sweep (a few milliseconds of work each). */
+const DELETE_CHUNK = 5000;
 
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -217,7 +220,16 @@ export class SqliteStore implements Store {
     return this.#sql('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL').run(at, hash).changes > 0;
   }
   async deleteExpiredTokens(before: number): Promise<number> {
-    return this.#sql('DELETE FROM tokens WHERE expires_at < ?').run(before).changes;
+    // In chunks, yielding between them: at thousands of tokens a second, one statement
+    // could delete millions of rows and hold the event loop and the write lock for seconds.
+    const chunk = this.#sql(`DELETE FROM tokens WHERE rowid IN (SELECT rowid FROM tokens WHERE expires_at < ? LIMIT ${DELETE_CHUNK})`);
+    let deleted = 0;
+    for (;;) {
+      const changes = chunk.run(before).changes;
+      deleted += changes;
+      if (changes < DELETE_CHUNK) return deleted;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   async consumeToken(hash: string, at: number): Promise<boolean> {
@@ -329,6 +341,34 @@ export class SqliteStore implements Store {
     return this.#sql('DELETE FROM ephemeral WHERE expires_at <= ?').run(now).changes;
   }
 
+  // Sign-in sessions
+  async insertSession(session: UserSession): Promise<void> {
+    this.#sql(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(...sessionValues(session));
+  }
+  async findSessionByHash(hash: string, now: number): Promise<UserSession | undefined> {
+    const row = this.#sql(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE hash = ? AND expires_at > ?`).get(hash, now) as SessionRow | undefined;
+    return row ? sessionFromRow(row) : undefined;
+  }
+  async touchSession(hash: string, at: number): Promise<void> {
+    this.#sql('UPDATE sessions SET last_seen_at = ? WHERE hash = ? AND last_seen_at < ?').run(at, hash, at);
+  }
+  async listUserSessions(userId: string, now: number): Promise<UserSession[]> {
+    const rows = this.#sql(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, id`).all(userId, now) as SessionRow[];
+    return rows.map(sessionFromRow);
+  }
+  async deleteUserSession(userId: string, id: string): Promise<boolean> {
+    return this.#sql('DELETE FROM sessions WHERE user_id = ? AND id = ?').run(userId, id).changes > 0;
+  }
+  async deleteSessionByHash(hash: string): Promise<void> {
+    this.#sql('DELETE FROM sessions WHERE hash = ?').run(hash);
+  }
+  async deleteUserSessions(userId: string, keepId?: string): Promise<number> {
+    return this.#sql('DELETE FROM sessions WHERE user_id = ? AND id IS NOT ?').run(userId, keepId ?? null).changes;
+  }
+  async deleteExpiredSessions(now: number): Promise<number> {
+    return this.#sql('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+  }
+
   // Revoked JWT ids
   async revokeJti(jti: string, expiresAt: number): Promise<void> {
     this.#sql('INSERT INTO revoked_jtis (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING').run(jti, expiresAt);
@@ -336,21 +376,24 @@ export class SqliteStore implements Store {
   async isJtiRevoked(jti: string): Promise<boolean> {
     return this.#sql('SELECT 1 FROM revoked_jtis WHERE jti = ?').get(jti) !== undefined;
   }
+  async deleteExpiredRevocations(now: number): Promise<number> {
+    return this.#sql('DELETE FROM revoked_jtis WHERE expires_at < ?').run(now).changes;
+  }
 
   // Audit log
-  async appendAuditEvents(events: readonly AuditEvent[]): Promise<AuditRecord[]> {
-    if (events.length === 0) return [];
+  async appendAuditEvents(events: readonly AuditEvent[]): Promise<ChainPoint> {
     const insert = this.#sql(`INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // IMMEDIATE takes the write lock before reading the head, so another process
     // appending to the same file (a CLI verb beside the server) waits its turn.
     return this.#db
       .transaction(() => {
         const head = this.#sql('SELECT head_sequence AS sequence, head_hash AS hash FROM audit_chain WHERE id = 1').get() as ChainPoint;
-        const records = chainRecords(head, events);
-        for (const record of records) insert.run(...auditValues(record));
-        const last = records[records.length - 1]!;
+        if (events.length === 0) return head;
+        const sealed = sealRecords(head, events);
+        for (const record of sealed) insert.run(...auditValues(record));
+        const last = headAfter(head, sealed);
         this.#sql('UPDATE audit_chain SET head_sequence = ?, head_hash = ? WHERE id = 1').run(last.sequence, last.hash);
-        return records;
+        return last;
       })
       .immediate();
   }
@@ -392,5 +435,8 @@ export class SqliteStore implements Store {
       'INSERT INTO replay_markers (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_markers.expires_at <= ?',
     ).run(key, expiresAt, now);
     return result.changes > 0;
+  }
+  async deleteExpiredMarkers(now: number): Promise<number> {
+    return this.#sql('DELETE FROM replay_markers WHERE expires_at <= ?').run(now).changes;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * `tessera token inspect`: what a token is, whether it is valid, and why (not).
+ * Token inspection (`tessera token inspect`, the console's developer tools): what a token is, whether it is valid, and why (not).
  *
  * Decoding needs nothing: the format (JWT, `tsr_` opaque token, 40-hex user or action
  * token), a JWT's header and claims, an opaque token's prefix and checksum, which is
@@ -14,18 +14,17 @@
  * credentials (--client and its secret), and answers only "active" or "not active".
  */
 import { createPublicKey, verify as cryptoVerify, type JsonWebKey } from 'node:crypto';
-import { inspectTokenString, isHexKey, TOKEN_CHECKSUM_CHARS, TOKEN_PAYLOAD_CHARS, TOKEN_PREFIXES } from '../../common/token-string-check.js';
-import type { AuthorizationServer } from '../../core/authorization-server.js';
-import { UsageRecorder } from '../../core/credentials/usage-recorder.js';
-import { describeActiveToken } from '../../core/endpoints/introspect.js';
-import { ALGORITHMS } from '../../core/keys/algorithms.js';
-import { OwnJwtVerifier } from '../../core/keys/verify-own-jwt.js';
-import { MANUAL_TOKEN_KINDS, NEVER, SIGNING_ALGS, type SigningAlg, type StoredToken } from '../../core/model.js';
-import { isGrantRevoked } from '../../core/tokens/grant-revocation.js';
-import { TokenInspector } from '../../core/tokens/token-inspector.js';
-import { relativeTime, when } from '../output.js';
-import type { Target } from '../target.js';
-import { postForm } from './mint.js';
+import { inspectTokenString, isHexKey, TOKEN_CHECKSUM_CHARS, TOKEN_PAYLOAD_CHARS, TOKEN_PREFIXES } from '../common/token-string-check.js';
+import type { AuthorizationServer } from '../core/authorization-server.js';
+import { UsageRecorder } from '../core/credentials/usage-recorder.js';
+import { describeActiveToken } from '../core/endpoints/introspect.js';
+import { ALGORITHMS } from '../core/keys/algorithms.js';
+import { OwnJwtVerifier } from '../core/keys/verify-own-jwt.js';
+import { MANUAL_TOKEN_KINDS, NEVER, SIGNING_ALGS, type SigningAlg, type StoredToken } from '../core/model.js';
+import { isGrantRevoked } from '../core/tokens/grant-revocation.js';
+import { TokenInspector } from '../core/tokens/token-inspector.js';
+import { getJson, postForm } from './server-calls.js';
+import { relativeTime, when } from './time-words.js';
 
 export interface Inspection {
   /** The token with its middle hidden. */
@@ -73,11 +72,13 @@ function decodeSegment(segment: string): Record<string, unknown> | undefined {
   }
 }
 
-/** Where the facts come from: the local engine, or a server (with optional client credentials). */
-export interface InspectSource {
-  target: Target;
-  client?: { id: string; secret: string };
-}
+/**
+ * Where the facts come from: the engine in this process, or a server (its issuer URL)
+ * with optional client credentials for its introspection endpoint.
+ */
+export type InspectSource =
+  | { engine: AuthorizationServer; server?: undefined; client?: undefined }
+  | { engine?: undefined; server: string; client?: { id: string; secret: string } };
 
 export async function inspectToken(raw: string, source: InspectSource): Promise<Inspection> {
   const notes: string[] = [];
@@ -162,7 +163,7 @@ async function verdictOf(engine: AuthorizationServer, token: string, result: Ins
 }
 
 async function lookUp(token: string, result: Inspection, source: InspectSource): Promise<Inspection> {
-  const engine = source.target.engine;
+  const engine = source.engine;
   if (!engine) return introspectRemotely(token, result, source);
   const stored = await engine.store.findTokenByHash(engine.hasher.hash(token));
   if (!stored) {
@@ -213,7 +214,7 @@ async function describeRecord(engine: AuthorizationServer, stored: StoredToken):
 }
 
 async function introspectRemotely(token: string, result: Inspection, source: InspectSource): Promise<Inspection> {
-  const server = source.target.server!;
+  const server = source.server!;
   if (!source.client) {
     result.valid = null;
     result.reasons.push(
@@ -255,14 +256,14 @@ async function inspectJwt(token: string, parts: [string, string, string], result
     );
     return result;
   }
-  const engine = source.target.engine;
+  const engine = source.engine;
   let jwks: { keys: Record<string, unknown>[] };
   let issuer: string;
   if (engine) {
     jwks = engine.keys.jwks();
     issuer = engine.issuer;
   } else {
-    const server = source.target.server!;
+    const server = source.server!;
     const discovery = (await getJson(`${server}/.well-known/openid-configuration`)) as { issuer?: string; jwks_uri?: string };
     issuer = String(discovery.issuer ?? server);
     jwks = (await getJson(String(discovery.jwks_uri ?? `${server}/jwks`))) as { keys: Record<string, unknown>[] };
@@ -273,7 +274,7 @@ async function inspectJwt(token: string, parts: [string, string, string], result
   if (typeof kid !== 'string') result.reasons.push('no key id (kid) in the header');
   else if (!jwk) {
     result.reasons.push(
-      `unknown key id ${kid}: not one of ${engine ? 'this installation\'s' : `${source.target.server}'s`} published signing keys (signed by another installation, or by a key retired and removed since)`,
+      `unknown key id ${kid}: not one of ${engine ? 'this installation\'s' : `${source.server}'s`} published signing keys (signed by another installation, or by a key retired and removed since)`,
     );
   } else if (jwk.alg !== header.alg || !SIGNING_ALGS.includes(header.alg as SigningAlg)) {
     result.reasons.push(`alg ${String(header.alg)} does not match key ${kid} (${String(jwk.alg)})`);
@@ -295,7 +296,7 @@ async function inspectJwt(token: string, parts: [string, string, string], result
   }
   result.valid = result.reasons.length === 0;
   if (source.client) {
-    const answer = await postForm(source.target.server!, '/introspect', source.client.id, source.client.secret, { token });
+    const answer = await postForm(source.server!, '/introspect', source.client.id, source.client.secret, { token });
     result.introspection = answer;
     if (answer.active !== true && result.valid) {
       result.valid = false;
@@ -315,16 +316,4 @@ function verifySignature(parts: [string, string, string], jwk: Record<string, un
   } catch {
     return false;
   }
-}
-
-async function getJson(url: string): Promise<unknown> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { accept: 'application/json' } });
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    throw new Error(`cannot reach ${url}: ${cause?.code ?? (error as Error).message}`);
-  }
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  return response.json();
 }

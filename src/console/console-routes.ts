@@ -1,0 +1,29 @@
+/**
+ * Where the admin console is served: the page at /admin/ (and /admin, redirected so
+ * relative asset URLs resolve) and its files at /admin/assets/..., revalidated by ETag
+ * on every load (no-cache), so a new version is picked up at once and an unchanged one
+ * costs a 304.
+ */
+import type { AuthorizationServer, EndpointHandler } from '../core/authorization-server.js';
+import type { Route } from '../http/routes.js';
+import { CONSOLE_PATH } from './console-client.js';
+import { consoleShell, SECURITY_HEADERS } from './shell.js';
+import { loadAssets } from './static-assets.js';
+
+export function consoleRoutes(server: AuthorizationServer): Route[] {
+  const assets = loadAssets();
+  const toSlash: EndpointHandler = async () => ({ status: 308, headers: { Location: `${server.issuer}${CONSOLE_PATH}` } });
+  const shell: EndpointHandler = async () => consoleShell(server.issuer);
+  const asset: EndpointHandler = async (request) => {
+    const found = assets.get(request.pathParams?.file ?? '');
+    if (!found) return { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, text: 'no such file' };
+    const headers = { ...SECURITY_HEADERS, 'Cache-Control': 'no-cache', ETag: found.etag };
+    if (request.headers['if-none-match'] === found.etag) return { status: 304, headers };
+    return { status: 200, headers: { ...headers, 'Content-Type': found.contentType }, text: found.body };
+  };
+  return [
+    { pattern: /^\/admin$/, methods: ['GET'], kind: 'page', cors: false, handler: toSlash },
+    { pattern: /^\/admin\/$/, methods: ['GET'], kind: 'page', cors: false, handler: shell },
+    { pattern: /^\/admin\/assets\/(?<file>[\w./-]{1,200})$/, methods: ['GET'], kind: 'page', cors: false, handler: asset },
+  ];
+}
