@@ -13,6 +13,7 @@ import { ADMIN_ROLE } from '../management/management-api.js';
 import type { Store } from '../core/ports/storage.js';
 import { loadMasterKey } from '../server/master-key-source.js';
 import { openStore } from '../server/open-store.js';
+import { openShared } from '../server/open-shared.js';
 import { resolveSettings, type ServerSettings } from '../server/settings.js';
 
 export interface Flags {
@@ -61,7 +62,10 @@ export function openData(flags: Flags, env: NodeJS.ProcessEnv = process.env): Op
   const configText = flags.config !== undefined ? readConfigText(flags.config) : undefined;
   const server = configText !== undefined ? serverSection(configText, flags.config!) : undefined;
   const settings = resolveSettings({ flags, env, ...(server ? { server } : {}) });
-  const store = openStore(settings.databaseUrl ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir } : { dataDir: settings.dataDir });
+  const { schema, ...pool } = settings.database;
+  const store = openStore(
+    settings.databaseUrl ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pool, ...(schema ? { schema } : {}) } : { dataDir: settings.dataDir },
+  );
   const master = loadMasterKey({ env, dataDir: settings.dataDir, shared: store.kind === 'postgres' });
   const opened: OpenedData = { settings, store, masterKey: master.key, warnings: master.warning ? [master.warning] : [] };
   if (configText !== undefined) opened.configText = configText;
@@ -85,7 +89,12 @@ export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.
   try {
     await data.store.migrate();
     const issuer = data.settings.issuer ?? (await issuerOnRecord(data.store)) ?? `http://${data.settings.host}:${data.settings.port}`;
-    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey });
+    // Changes made here are published, so running servers drop their cached copies at once.
+    const { changes } = openShared(data.settings, data.store, { listen: false });
+    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, changes }).catch(async (error: unknown) => {
+      await changes.close();
+      throw error;
+    });
     const bootstrap = await bootstrapManagement(engine, env);
     return { ...data, engine, bootstrap };
   } catch (error) {

@@ -36,6 +36,10 @@ import { PendingAuthorizations } from './interaction/pending-authorizations.js';
 import { SessionStore } from './interaction/sessions.js';
 import { Housekeeping } from './housekeeping.js';
 import { SignInThrottle } from './interaction/sign-in-throttle.js';
+import { MemoryAttemptCounter } from './interaction/memory-attempt-counter.js';
+import { LocalChangeFeed } from './changes/local-change-feed.js';
+import type { AttemptCounter } from './ports/attempt-counter.js';
+import type { Change, ChangeFeed } from './ports/change-feed.js';
 import { IdTokenIssuer } from './tokens/id-token-issuer.js';
 import { CredentialService, DEFAULT_CREDENTIAL_POLICY, type CredentialPolicy } from './credentials/credential-service.js';
 import { UsageRecorder } from './credentials/usage-recorder.js';
@@ -51,8 +55,15 @@ export interface AuthorizationServerOptions {
   store: Store;
   masterKey: Buffer;
   clock?: Clock;
-  /** How long APIs and clients are cached in process (bounds how stale another instance's change can be). */
+  /**
+   * How long APIs, clients and the key ring are cached in process before being re-read:
+   * the bound on staleness when a change-feed message is lost.
+   */
   cacheTtlSeconds?: number;
+  /** How instances tell each other what changed (default: this process only). Closed with the engine. */
+  changes?: ChangeFeed;
+  /** Failed sign-in counters (default: in this process). */
+  attempts?: AttemptCounter;
   /** Refresh-token lifetime and reuse grace period, in seconds. */
   refreshTokens?: Partial<RefreshTokenPolicy>;
   /** Longest lifetime of personal and service access tokens, in seconds. */
@@ -98,8 +109,12 @@ export class AuthorizationServer {
   readonly grants: UserGrants;
   /** What the browser pages (sign-in, consent, the account page) work with. */
   readonly flow: FlowContext;
+  readonly changes: ChangeFeed;
+  readonly attempts: AttemptCounter;
   readonly #grants: Map<string, GrantHandler>;
   readonly #inspector: TokenInspector;
+  readonly #unsubscribe: () => void;
+  readonly #keyRefresh: NodeJS.Timeout;
 
   private constructor(options: AuthorizationServerOptions) {
     this.issuer = normalizeIssuer(options.issuer);
@@ -107,7 +122,10 @@ export class AuthorizationServer {
     this.clock = options.clock ?? systemClock;
     const derived = deriveKeys(options.masterKey);
     this.hasher = new SecretHasher(derived.secretHashKey);
-    this.catalog = new Catalog(this.store, { ttlSeconds: options.cacheTtlSeconds ?? 1 });
+    const cacheTtl = options.cacheTtlSeconds ?? 1;
+    this.catalog = new Catalog(this.store, { ttlSeconds: cacheTtl });
+    this.changes = options.changes ?? new LocalChangeFeed();
+    this.attempts = options.attempts ?? new MemoryAttemptCounter();
     // A frozen clock (tests) freezes the audit log's times too.
     const clock = this.clock;
     this.audit = new AuditLog({ ...options.audit, repo: this.store, now: clock === systemClock ? Date.now : () => clock.now() * 1000 });
@@ -118,6 +136,10 @@ export class AuthorizationServer {
       clock: this.clock,
       retentionSeconds: () => this.#longestTokenLifetime(),
     });
+    this.#unsubscribe = this.changes.subscribe((change) => this.#onChange(change));
+    // The safety net for the key ring, as the TTL is for the catalog.
+    this.#keyRefresh = setInterval(() => void this.keys.reload().catch(() => {}), cacheTtl * 1000);
+    this.#keyRefresh.unref();
     const clientAuth = new ClientAuthenticator(
       this.catalog,
       this.hasher,
@@ -159,7 +181,7 @@ export class AuthorizationServer {
       jwts,
       sessions: this.sessions,
       pending: new PendingAuthorizations(this.store, this.hasher, this.clock),
-      throttle: new SignInThrottle(this.clock),
+      throttle: new SignInThrottle(this.clock, this.attempts),
       accessTokens,
       idTokens,
       refreshTokens,
@@ -202,6 +224,7 @@ export class AuthorizationServer {
   async ensureKeys(): Promise<string[]> {
     const apis = await this.store.listApis();
     const created = await this.keys.ensure([...BASE_ALGS, ...apis.map((a) => a.alg)]);
+    if (created.length > 0) await this.changes.publish('keys');
     return created.map((k) => k.kid);
   }
 
@@ -218,16 +241,32 @@ export class AuthorizationServer {
   /** Rotates signing keys (keys/key-ring.ts) and audits each rotation. */
   async rotateKeys(algs?: SigningAlg[], actor: AuditActor = { type: 'system', id: 'keys' }) {
     const rotated = await this.keys.rotate(algs);
+    await this.changes.publish('keys');
     for (const r of rotated) {
       this.audit.record({ type: 'key.rotated', outcome: 'success', actor, details: { alg: r.alg, current: r.current, next: r.next } });
     }
     return rotated;
   }
 
-  /** After APIs or clients change: drop cached copies, and create keys for any new algorithm. */
+  /**
+   * After APIs or clients change: drop cached copies here and on every instance, and
+   * create keys for any new algorithm.
+   */
   async afterChange(): Promise<void> {
     this.catalog.invalidate();
+    await Promise.all([this.changes.publish('api'), this.changes.publish('client')]);
     await this.ensureKeys();
+  }
+
+  #onChange(change: Change): void {
+    if (change.kind === 'resync') {
+      this.catalog.invalidate();
+      void this.keys.reload().catch(() => {});
+    } else if (change.topic === 'keys') {
+      void this.keys.reload().catch(() => {});
+    } else {
+      this.catalog.invalidate(change.topic, change.key);
+    }
   }
 
   /** What a token is, if it is active (for surfaces beside the OAuth endpoints, such as the management API). */
@@ -237,8 +276,11 @@ export class AuthorizationServer {
 
   /** Flushes what is buffered (last-use times, audit events) and stops timers. Call before closing the store. */
   async close(): Promise<void> {
+    clearInterval(this.#keyRefresh);
+    this.#unsubscribe();
     this.housekeeping.stop();
     await Promise.all([this.usage.close(), this.audit.close()]);
+    await this.changes.close();
   }
 
   /**

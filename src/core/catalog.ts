@@ -1,8 +1,9 @@
 /**
  * Read-through cache of APIs and clients, the entities read on every token request.
- * Entries live `ttlSeconds` (so a change made by another instance is seen within that
- * bound) and are dropped at once when this process changes them. Misses are cached
- * too, so a flood of unknown client ids does not reach the database each time.
+ * Entries are dropped when the change feed says so (a change made by this or another
+ * instance) and in any case after `ttlSeconds`, the safety net for a lost message.
+ * Misses are cached too, so a flood of unknown client ids does not reach the database
+ * each time.
  */
 import type { Api, Client } from './model.js';
 import type { ApiRepository, ClientRepository } from './ports/storage.js';
@@ -11,6 +12,8 @@ const MAX_ENTRIES = 10_000;
 
 class TtlCache<V> {
   readonly #entries = new Map<string, { value: V | undefined; until: number }>();
+  /** Bumped by every invalidation: a load that began before one must not be cached after it. */
+  #generation = 0;
   private readonly ttlMs: number;
   private readonly load: (key: string) => Promise<V | undefined>;
 
@@ -23,13 +26,16 @@ class TtlCache<V> {
     const now = Date.now();
     const hit = this.#entries.get(key);
     if (hit && hit.until > now) return hit.value;
+    const generation = this.#generation;
     const value = await this.load(key);
+    if (generation !== this.#generation) return value;
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string);
     this.#entries.set(key, { value, until: now + this.ttlMs });
     return value;
   }
 
   delete(key?: string): void {
+    this.#generation += 1;
     if (key === undefined) this.#entries.clear();
     else this.#entries.delete(key);
   }
@@ -62,7 +68,7 @@ export class Catalog {
     return this.#apis.size + this.#clients.size;
   }
 
-  /** Forget cached entries after a change made in this process (all when no key is given). */
+  /** Forget cached entries after a change (all of a kind when no key is given, everything when no kind). */
   invalidate(kind?: 'api' | 'client', key?: string): void {
     if (kind !== 'client') this.#apis.delete(kind ? key : undefined);
     if (kind !== 'api') this.#clients.delete(kind ? key : undefined);

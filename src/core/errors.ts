@@ -89,6 +89,12 @@ export const payloadTooLarge = (limit: number) =>
 export const unsupportedMediaType = (expected: string) =>
   new OAuthError('invalid_request', 400, `Content-Type must be ${expected}`);
 export const serverError = () => new OAuthError('server_error', 500, 'internal error');
+/**
+ * A dependency (the database) cannot be reached for now: 503 with Retry-After, so
+ * clients and load balancers retry rather than treat the request as refused.
+ */
+export const temporarilyUnavailable = (description = 'the service is temporarily unavailable; try again shortly') =>
+  new OAuthError('temporarily_unavailable', 503, description, { 'Retry-After': '2' });
 
 /** A request to create or change something names a bad value; `field` says which. */
 export class ValidationError extends Error {

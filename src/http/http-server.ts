@@ -15,6 +15,7 @@ import { parseCookies, renderSetCookie } from './cookies.js';
 import { MANAGEMENT_PREFIX, managementBinding } from './management-binding.js';
 import { HttpMetrics, routeLabel } from './metrics.js';
 import { routeTable, type Route, type ServerState } from './routes.js';
+import { clientAddressResolver, type TrustProxy } from './client-address.js';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 const CORS_HEADERS = {
@@ -24,12 +25,18 @@ const CORS_HEADERS = {
   'Access-Control-Max-Age': '600',
 };
 
-export function createRequestHandler(server: AuthorizationServer, logger: Logger, state: ServerState = { metrics: new HttpMetrics(server), draining: false }) {
+export function createRequestHandler(
+  server: AuthorizationServer,
+  logger: Logger,
+  state: ServerState = { metrics: new HttpMetrics(server), draining: false },
+  options: { trustProxy?: TrustProxy } = {},
+) {
   const routes = routeTable(server, state);
+  const clientAddress = clientAddressResolver(options.trustProxy);
   const labels = new Map(routes.map((r) => [r, routeLabel(r.pattern)]));
   const { metrics } = state;
   const seconds = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9;
-  const serveManagement = managementBinding(server);
+  const serveManagement = managementBinding(server, clientAddress);
   const issuerUrl = new URL(server.issuer);
   const basePath = issuerUrl.pathname.replace(/\/$/, '');
   const cookieOptions = { path: basePath || '/', secure: issuerUrl.protocol === 'https:' };
@@ -80,7 +87,7 @@ export function createRequestHandler(server: AuthorizationServer, logger: Logger
         params,
         endpointUrl: `${server.issuer}${relative}`,
         cookies: route.kind === 'page' ? parseCookies(req.headers.cookie) : {},
-        ip: req.socket.remoteAddress ?? 'unknown',
+        ip: clientAddress(req),
         requestId,
         pathParams: { ...match?.groups },
       });
@@ -120,7 +127,7 @@ export interface RunningServer {
  * is the bound address (which a port of 0 makes known only after listening).
  */
 export async function listen(
-  options: { host: string; port: number; logger: Logger },
+  options: { host: string; port: number; logger: Logger; trustProxy?: TrustProxy },
   makeEngine: (boundUrl: string) => Promise<AuthorizationServer>,
 ): Promise<RunningServer> {
   let handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
@@ -159,7 +166,7 @@ export async function listen(
     throw error;
   }
   const state: ServerState = { metrics: new HttpMetrics(engine), draining: false };
-  handler = createRequestHandler(engine, options.logger, state);
+  handler = createRequestHandler(engine, options.logger, state, options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {});
   const drain = async (timeoutMs: number) => {
     state.draining = true;
     const closed = new Promise<void>((resolve) => http.close(() => resolve()));

@@ -8,7 +8,7 @@ import { send } from './respond.js';
 export const MANAGEMENT_PREFIX = '/api/v1';
 const JSON_BODY_LIMIT = 256 * 1024;
 
-export function managementBinding(engine: AuthorizationServer) {
+export function managementBinding(engine: AuthorizationServer, clientAddress: (req: IncomingMessage) => string) {
   const router = managementRouter(engine);
   return async function serveManagement(req: IncomingMessage, res: ServerResponse, relative: string, query: string): Promise<void> {
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
@@ -19,7 +19,7 @@ export function managementBinding(engine: AuthorizationServer) {
       query: new URLSearchParams(query),
       headers: req.headers as Record<string, string | undefined>,
       ...(body !== undefined ? { body } : {}),
-      ...(req.socket.remoteAddress ? { ip: req.socket.remoteAddress } : {}),
+      ip: clientAddress(req),
       ...(typeof res.getHeader('X-Request-Id') === 'string' ? { requestId: res.getHeader('X-Request-Id') as string } : {}),
     });
     send(res, response);

@@ -55,6 +55,11 @@ export class HttpMetrics {
     new Gauge({ name: 'tessera_catalog_cache_entries', help: 'APIs and clients held in the in-process cache', registers, collect() {
       this.set(engine.catalog.size);
     } });
+    let fallbacks = 0;
+    new Counter({ name: 'tessera_throttle_fallback_total', help: 'Throttle operations counted in process because the shared counters (Redis) were unreachable', registers, collect() {
+      this.inc(engine.attempts.fallbacks - fallbacks);
+      fallbacks = engine.attempts.fallbacks;
+    } });
     this.#unsubscribe = audit.subscribe((event) => this.#count(event));
   }
 

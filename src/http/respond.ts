@@ -41,6 +41,8 @@ export function sendError(res: ServerResponse, error: unknown, log: Logger, asPa
   let oauth: OAuthError;
   if (error instanceof OAuthError) {
     oauth = error;
+    // A dependency outage is the operator's business, not the client's: say it in the log.
+    if (oauth.status === 503) log.warn({ error: oauth.error }, oauth.description);
   } else {
     log.error({ err: error }, 'unhandled error');
     oauth = serverError();
@@ -50,7 +52,10 @@ export function sendError(res: ServerResponse, error: unknown, log: Logger, asPa
     return;
   }
   if (asPage) {
-    const page = errorPage(oauth.status >= 500 ? 'Something went wrong' : 'Request refused', oauth.status >= 500 ? 'Tessera could not complete this request. Try again later.' : oauth.description, oauth.status);
+    const page =
+      oauth.status === 503
+        ? errorPage('Temporarily unavailable', 'Tessera cannot complete this request just now. Wait a moment and try again.', 503)
+        : errorPage(oauth.status >= 500 ? 'Something went wrong' : 'Request refused', oauth.status >= 500 ? 'Tessera could not complete this request. Try again later.' : oauth.description, oauth.status);
     send(res, { ...page, headers: { ...page.headers, ...oauth.headers } });
     return;
   }

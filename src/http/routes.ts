@@ -40,7 +40,8 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
       await server.store.ping();
       const schema = await server.store.schemaVersion();
       const keys = server.keys.jwks().keys.length > 0;
-      const ok = keys && schema.database === schema.code;
+      // A newer schema is fine (migrations only add, so old instances keep serving during an upgrade); an older one is not.
+      const ok = keys && schema.database >= schema.code;
       return { status: ok ? 200 : 503, body: { status: ok ? 'ready' : 'not ready', schema, keys } };
     } catch {
       return { status: 503, body: { status: 'not ready', store: 'unreachable' } };

@@ -5,13 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../core/ports/storage.js';
-import { PostgresStore } from '../stores/postgres/postgres-store.js';
+import { PostgresStore, type PostgresStoreOptions } from '../stores/postgres/postgres-store.js';
 import { SqliteStore } from '../stores/sqlite/sqlite-store.js';
 
-export function openStore(options: { databaseUrl?: string; dataDir: string; schema?: string }): Store {
+export function openStore(options: { databaseUrl?: string; dataDir: string; schema?: string; pool?: Omit<PostgresStoreOptions, 'connectionString' | 'schema'> }): Store {
   const url = options.databaseUrl;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
-    const config: ConstructorParameters<typeof PostgresStore>[0] = { connectionString: url };
+    const config: PostgresStoreOptions = { connectionString: url, ...options.pool };
     if (options.schema) config.schema = options.schema;
     return new PostgresStore(config);
   }

@@ -5,6 +5,8 @@
 import { resolve } from 'node:path';
 import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
+import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
+import { POOL_DEFAULTS } from '../stores/postgres/postgres-store.js';
 
 export interface ServerSettings {
   host: string;
@@ -18,6 +20,16 @@ export interface ServerSettings {
   auditRetentionDays: number;
   /** On SIGTERM/SIGINT, how long requests in flight may take to finish, in milliseconds. */
   shutdownTimeoutMs: number;
+  /** Proxies whose forwarding headers are believed; none by default. */
+  trustProxy?: TrustProxy;
+  /** In-process cache lifetime when no change message arrives, in seconds. */
+  cacheTtlSeconds: number;
+  /** The PostgreSQL schema and connection pool. */
+  database: { schema?: string; poolSize: number; connectTimeoutMs: number; statementTimeoutMs: number; idleTimeoutMs: number };
+  /** Redis, for shared throttles and the change feed. */
+  redisUrl?: string;
+  /** Prefix of every Redis key and channel, so deployments can share a Redis. */
+  redisPrefix: string;
 }
 
 export interface SettingsInput {
@@ -32,6 +44,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DATA_DIR = '.tessera';
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 export const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
+export const DEFAULT_CACHE_TTL_SECONDS = 1;
+export const DEFAULT_REDIS_PREFIX = 'tessera:';
 
 function numberFromEnv(env: NodeJS.ProcessEnv, name: string, valid: (n: number) => boolean, what: string): number | undefined {
   const text = env[name];
@@ -59,10 +73,48 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
       (numberFromEnv(env, 'TESSERA_SHUTDOWN_TIMEOUT', (n) => Number.isFinite(n) && n >= 0 && n <= 3600, 'a number of seconds from 0 to 3600') ??
         server?.shutdownTimeout ??
         DEFAULT_SHUTDOWN_TIMEOUT_SECONDS),
+    cacheTtlSeconds: DEFAULT_CACHE_TTL_SECONDS,
+    database: { ...POOL_DEFAULTS },
+    redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,
   };
+  const seconds = (name: string, max: number) => numberFromEnv(env, name, (n) => Number.isFinite(n) && n >= 0 && n <= max, `a number of seconds from 0 to ${max}`);
+  settings.cacheTtlSeconds = numberFromEnv(env, 'TESSERA_CACHE_TTL', (n) => n >= 0.1 && n <= 3600, 'a number of seconds from 0.1 to 3600') ?? server?.cacheTtl ?? DEFAULT_CACHE_TTL_SECONDS;
+  const db = server?.database;
+  const ms = (value: number | undefined, fallback: number) => (value === undefined ? fallback : Math.round(value * 1000));
+  settings.database = {
+    poolSize: numberFromEnv(env, 'TESSERA_DB_POOL_SIZE', (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000') ?? db?.poolSize ?? POOL_DEFAULTS.poolSize,
+    connectTimeoutMs: ms(seconds('TESSERA_DB_CONNECT_TIMEOUT', 600) ?? db?.connectTimeout, POOL_DEFAULTS.connectTimeoutMs),
+    statementTimeoutMs: ms(seconds('TESSERA_DB_STATEMENT_TIMEOUT', 3600) ?? db?.statementTimeout, POOL_DEFAULTS.statementTimeoutMs),
+    idleTimeoutMs: ms(db?.idleTimeout, POOL_DEFAULTS.idleTimeoutMs),
+  };
+  const schema = env.TESSERA_DATABASE_SCHEMA || db?.schema;
+  if (schema !== undefined) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new ConfigError(`TESSERA_DATABASE_SCHEMA must be a lower-case PostgreSQL identifier, got ${schema}`);
+    settings.database.schema = schema;
+  }
+  const trustProxy = parseTrustProxy(env.TESSERA_TRUST_PROXY) ?? server?.trustProxy;
+  if (trustProxy !== undefined) {
+    try {
+      proxyMatcher(trustProxy);
+    } catch (error) {
+      throw new ConfigError((error as Error).message);
+    }
+    settings.trustProxy = trustProxy;
+  }
+  if (env.REDIS_URL) {
+    if (!/^rediss?:\/\//.test(env.REDIS_URL)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+    settings.redisUrl = env.REDIS_URL;
+  }
   const issuer = flags.issuer ?? env.TESSERA_ISSUER ?? server?.issuer;
   if (issuer !== undefined) settings.issuer = issuer;
   if (env.DATABASE_URL) settings.databaseUrl = env.DATABASE_URL;
   if (flags.config !== undefined) settings.configFile = resolve(flags.config);
   return settings;
+}
+
+/** TESSERA_TRUST_PROXY: a hop count ("1") or a comma-separated list ("10.0.0.0/8,loopback"). */
+function parseTrustProxy(text: string | undefined): TrustProxy | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  if (/^\d+$/.test(text.trim())) return Number(text.trim());
+  return text.split(',').map((s) => s.trim()).filter(Boolean);
 }

@@ -8,6 +8,7 @@ import { AuthorizationServer, type AuthorizationServerOptions } from '../../src/
 import type { Clock } from '../../src/core/clock.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import { listen } from '../../src/http/http-server.js';
+import type { TrustProxy } from '../../src/http/client-address.js';
 import { bootstrapManagement } from '../../src/management/bootstrap.js';
 import { createTestStore } from './test-store.js';
 
@@ -37,6 +38,8 @@ export async function startTestServer(
     /** Collects every log line (at info level). */
     logs?: string[];
     refreshTokens?: AuthorizationServerOptions['refreshTokens'];
+    /** Proxies whose forwarding headers are believed (none by default, as in production). */
+    trustProxy?: TrustProxy;
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = await createTestStore();
@@ -44,7 +47,7 @@ export async function startTestServer(
   const logger = logs
     ? pino({ level: 'info' }, { write: (line: string) => void logs.push(line) })
     : pino({ level: process.env.TESSERA_LOG_LEVEL ?? 'silent' });
-  const running = await listen({ host: '127.0.0.1', port: 0, logger }, async (url) => {
+  const running = await listen({ host: '127.0.0.1', port: 0, logger, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) }, async (url) => {
     const engine = await AuthorizationServer.create({
       issuer: url,
       store,

@@ -27,7 +27,7 @@ hashes, valid for the installation (master key) that made them.`,
     if (values.format !== 'yaml' && values.format !== 'json') {
       return io.err(`error: --format must be yaml or json, got ${values.format}`), 2;
     }
-    const { store, settings } = await openEngine(values);
+    const { engine, store, settings } = await openEngine(values);
     io.err(describeLocal(settings));
     try {
       const config = await exportConfig(store);
@@ -36,6 +36,7 @@ hashes, valid for the installation (master key) that made them.`,
       else io.out(text.trimEnd());
       return 0;
     } finally {
+      await engine.close();
       await store.close();
     }
   },

@@ -4,6 +4,7 @@ import { bootstrapManagement } from '../../management/bootstrap.js';
 import { listen } from '../../http/http-server.js';
 import { createLogger } from '../../http/logger.js';
 import { loadConfigAgainst, openData } from '../open-engine.js';
+import { openShared } from '../../server/open-shared.js';
 import { COMMON_FLAGS, parseFlags, portFlag } from '../parse-flags.js';
 import { describeSummary } from '../../core/config/describe-summary.js';
 import type { Verb } from './verb.js';
@@ -20,7 +21,10 @@ Runs Tessera. The first start creates the store and the signing keys.
   --config FILE   YAML or JSON configuration to apply before serving (see README)
   --issuer URL    public issuer URL (default http://HOST:PORT; env TESSERA_ISSUER)
 Environment: DATABASE_URL=postgres://... selects PostgreSQL; TESSERA_MASTER_KEY sets the master key;
-TESSERA_AUDIT_RETENTION_DAYS (default 365); TESSERA_SHUTDOWN_TIMEOUT seconds (default 10).
+TESSERA_AUDIT_RETENTION_DAYS (default 365); TESSERA_SHUTDOWN_TIMEOUT seconds (default 10);
+REDIS_URL=redis://... shares throttles and cache invalidation through Redis; TESSERA_TRUST_PROXY
+(addresses, CIDRs, loopback, private, or a hop count); TESSERA_CACHE_TTL seconds (default 1);
+TESSERA_DATABASE_SCHEMA, TESSERA_DB_POOL_SIZE, TESSERA_DB_CONNECT_TIMEOUT, TESSERA_DB_STATEMENT_TIMEOUT.
 
 SIGTERM or SIGINT stops accepting requests, lets those in flight finish (up to the
 shutdown timeout), writes the buffered audit events and closes the store. A second
@@ -32,14 +36,20 @@ signal exits at once.`,
     const data = openData(flags);
     for (const warning of data.warnings) io.err(`warning: ${warning}`);
     const logger = createLogger();
+    const warn = (message: string, fields?: Record<string, unknown>) => logger.warn(fields ?? {}, message);
+    const shared = openShared(data.settings, data.store, { warn });
     let running;
     try {
-      running = await listen({ host: data.settings.host, port: data.settings.port, logger }, async (url) => {
+      const { trustProxy } = data.settings;
+      running = await listen({ host: data.settings.host, port: data.settings.port, logger, ...(trustProxy !== undefined ? { trustProxy } : {}) }, async (url) => {
         const engine = await AuthorizationServer.create({
           issuer: data.settings.issuer ?? url,
           store: data.store,
           masterKey: data.masterKey,
-          audit: { warn: (message, fields) => logger.warn(fields, message) },
+          cacheTtlSeconds: data.settings.cacheTtlSeconds,
+          changes: shared.changes,
+          attempts: shared.attempts,
+          audit: { warn },
         });
         const bootstrap = await bootstrapManagement(engine);
         if (bootstrap.generatedAdmin) {
@@ -54,6 +64,7 @@ signal exits at once.`,
         return engine;
       });
     } catch (error) {
+      await shared.changes.close();
       await data.store.close();
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
         io.err(`error: ${data.settings.host}:${data.settings.port} is already in use; choose another --port`);
@@ -68,6 +79,7 @@ signal exits at once.`,
     io.out(`  discovery  ${engine.issuer}/.well-known/openid-configuration`);
     io.out(`  jwks       ${engine.issuer}/jwks`);
     io.out(`  console    ${engine.issuer}/admin/`);
+    io.out(`  shared     ${shared.describe}; caches re-read after ${data.settings.cacheTtlSeconds} s at most`);
     engine.audit.startPruning(data.settings.auditRetentionDays, Date.now, (error) => logger.warn({ err: error }, 'audit pruning failed'));
     engine.housekeeping.start((error) => logger.warn({ err: error }, 'deleting expired tokens and sessions failed'));
     const signal = await new Promise<string>((resolve) => {

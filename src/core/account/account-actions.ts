@@ -105,17 +105,17 @@ const changePassword: Action = async (engine, visitor, request) => {
   const next = request.params.get('new_password') ?? '';
   const ip = request.ip ?? 'unknown';
   if (!user.passwordHash) return refuse(engine, visitor, 'password', 'Your account has no password to change.');
-  const wait = throttle.waitFor(user.username, ip);
+  const wait = await throttle.waitFor(user.username, ip);
   if (wait > 0) return refuse(engine, visitor, 'password', `Too many wrong passwords. Try again in ${wait} second${wait === 1 ? '' : 's'}.`);
   if (!current || !(await verifyPassword(current, user.passwordHash))) {
-    throttle.recordFailure(user.username, ip);
+    await throttle.recordFailure(user.username, ip);
     return refuse(engine, visitor, 'password', 'Your current password is not right.');
   }
   const problem = passwordProblem(next);
   if (problem) return refuse(engine, visitor, 'password', `The new password is not accepted: ${problem}.`);
   if (next !== request.params.get('confirm_password')) return refuse(engine, visitor, 'password', 'The new passwords do not match.');
   if (next === current) return refuse(engine, visitor, 'password', 'The new password is the same as the current one.');
-  throttle.recordSuccess(user.username);
+  await throttle.recordSuccess(user.username);
   await engine.store.upsertUser({ ...user, passwordHash: await hashPassword(next) });
   const endOthers = request.params.get('end_other_sessions') === 'yes';
   const ended = endOthers ? await engine.sessions.endAll(user.id, visitor.session.sid) : 0;

@@ -133,6 +133,20 @@ export const serverSchema = z.strictObject({
   auditRetentionDays: z.number().int().min(1).optional(),
   /** Seconds in-flight requests get to finish on SIGTERM/SIGINT. */
   shutdownTimeout: z.number().min(0).max(3600).optional(),
+  /** Proxies whose X-Forwarded-For / Forwarded headers are believed: addresses, CIDR ranges, "loopback", "private", or a hop count. */
+  trustProxy: z.union([z.array(z.string()), z.number().int().min(0)]).optional(),
+  /** Seconds APIs, clients and keys stay cached when no change message arrives (the safety net of the change feed). */
+  cacheTtl: z.number().min(0.1).max(3600).optional(),
+  /** PostgreSQL connection pool (seconds for timeouts). */
+  database: z
+    .strictObject({
+      schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier').optional(),
+      poolSize: z.number().int().min(1).max(1000).optional(),
+      connectTimeout: z.number().min(0.1).max(600).optional(),
+      statementTimeout: z.number().min(0).max(3600).optional(),
+      idleTimeout: z.number().min(1).max(3600).optional(),
+    })
+    .optional(),
 });
 
 export const configFileSchema = z.strictObject({

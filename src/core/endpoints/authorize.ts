@@ -20,6 +20,8 @@ import { errorPage } from '../../pages/views.js';
 export function authorizationErrorResponse(ctx: FlowContext, state: Pick<AuthorizeState, 'redirectTarget' | 'request'>, error: unknown): EngineResponse {
   if (!(error instanceof OAuthError)) throw error;
   if (!state.redirectTarget) {
+    // An outage is not the link's fault: the HTTP layer answers its 503 page.
+    if (error.status === 503) throw error;
     return errorPage('This sign-in link is not valid', `${error.description} (${error.error}). Go back to the application and try again.`, 400);
   }
   return deliverAuthorizationResponse(

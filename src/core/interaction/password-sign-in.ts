@@ -29,7 +29,7 @@ export async function passwordSignIn(
   const signIn = { ...(clientId !== undefined ? { clientId } : {}), ...requestOrigin(request), details: { username: username.slice(0, 200) } };
   const failed = (reason: string, subject?: string) =>
     ctx.audit.record({ type: 'signin.failed', outcome: 'failure', reason, ...(subject ? { subject } : {}), ...signIn });
-  const wait = ctx.throttle.waitFor(username, ip);
+  const wait = await ctx.throttle.waitFor(username, ip);
   if (wait > 0) {
     failed('throttled');
     return { ok: false, message: `Too many failed sign-ins. Try again in ${wait} second${wait === 1 ? '' : 's'}.`, status: 429 };
@@ -37,7 +37,7 @@ export async function passwordSignIn(
   const user = await ctx.store.getUserByUsername(username);
   const valid = await verifyPassword(password, user?.passwordHash ?? DECOY_PASSWORD_HASH);
   if (!user || !valid) {
-    ctx.throttle.recordFailure(username, ip);
+    await ctx.throttle.recordFailure(username, ip);
     failed(user ? 'wrong_password' : 'unknown_user', user?.id);
     return { ok: false, message: 'Wrong username or password.', status: 401 };
   }
@@ -45,7 +45,7 @@ export async function passwordSignIn(
     failed('inactive_user', user.id);
     return { ok: false, message: 'This account is inactive. Contact your administrator.', status: 403 };
   }
-  ctx.throttle.recordSuccess(username);
+  await ctx.throttle.recordSuccess(username);
   ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...signIn });
   const userAgent = request.headers['user-agent'];
   const { cookie } = await ctx.sessions.create(user.id, { ...(userAgent ? { userAgent } : {}), ...(request.ip ? { ip: request.ip } : {}) });

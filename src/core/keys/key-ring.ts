@@ -51,6 +51,8 @@ export class KeyRing {
   #signers = new Map<SigningAlg, JwsSigner>();
   #published: PublicJwk[] = [];
   #decrypted = new Map<string, KeyObject>();
+  /** The latest reload to start wins, so a slow read never overwrites a newer ring. */
+  #reloads = 0;
 
   constructor(options: {
     repo: KeyRepository;
@@ -96,8 +98,10 @@ export class KeyRing {
 
   /** Re-reads the ring from storage (another instance may have rotated). */
   async reload(): Promise<void> {
+    const reload = ++this.#reloads;
     const now = this.#clock.now();
     const keys = await this.#repo.listKeys();
+    if (reload !== this.#reloads) return;
     const signers = new Map<SigningAlg, JwsSigner>();
     for (const key of keys) {
       if (key.status !== 'current') continue;

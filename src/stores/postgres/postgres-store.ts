@@ -13,13 +13,23 @@ import type { Store } from '../../core/ports/storage.js';
 import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
 import { SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { asUnavailable } from './unavailable.js';
 
 export interface PostgresStoreOptions {
   connectionString: string;
   /** Schema to keep the tables in (created by `migrate`); the server's search_path when absent. */
   schema?: string;
+  /** Connections per instance (default 10). */
   poolSize?: number;
+  /** How long to wait for a connection, new or from a busy pool, before answering 503 (default 5 s). */
+  connectTimeoutMs?: number;
+  /** Longest a statement may run (default 10 s; 0 for none); the client gives up 2 s after that. */
+  statementTimeoutMs?: number;
+  /** Idle connections are closed after this (default 30 s). */
+  idleTimeoutMs?: number;
 }
+
+export const POOL_DEFAULTS = { poolSize: 10, connectTimeoutMs: 5000, statementTimeoutMs: 10_000, idleTimeoutMs: 30_000 };
 
 
 
@@ -70,9 +80,16 @@ export class PostgresStore implements Store {
 
   constructor(options: PostgresStoreOptions) {
     this.#schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
+    const statementTimeout = options.statementTimeoutMs ?? POOL_DEFAULTS.statementTimeoutMs;
     this.#pool = new pg.Pool({
       connectionString: options.connectionString,
-      max: options.poolSize ?? 10,
+      max: options.poolSize ?? POOL_DEFAULTS.poolSize,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? POOL_DEFAULTS.connectTimeoutMs,
+      idleTimeoutMillis: options.idleTimeoutMs ?? POOL_DEFAULTS.idleTimeoutMs,
+      // The server cancels a long statement; the client stops waiting a little later,
+      // for a server that no longer answers at all.
+      ...(statementTimeout > 0 ? { statement_timeout: statementTimeout, query_timeout: statementTimeout + 2000 } : {}),
+      keepAlive: true,
       types: typeParsers,
       ...(this.#schema ? { options: `-c search_path=${this.#schema}` } : {}),
     });
@@ -82,7 +99,11 @@ export class PostgresStore implements Store {
   }
 
   async #query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
-    return this.#pool.query<R>(sql, params);
+    try {
+      return await this.#pool.query<R>(sql, params);
+    } catch (error) {
+      throw asUnavailable(error);
+    }
   }
 
   async #doc<T>(sql: string, ...params: unknown[]): Promise<T | undefined> {
@@ -96,18 +117,35 @@ export class PostgresStore implements Store {
 
   /** Runs `fn` in a transaction on one pooled connection. */
   async #transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    try {
+      return await this.#inTransaction(fn);
+    } catch (error) {
+      throw asUnavailable(error);
+    }
+  }
+
+  async #inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    // While checked out, a client whose connection breaks emits 'error' besides failing
+    // its query; with no listener (the pool listens only to idle clients) that would
+    // crash the process. The failed query reports the outage.
+    const ignore = () => {};
+    client.on('error', ignore);
+    const release = (error?: Error) => {
+      client.off('error', ignore);
+      client.release(error);
+    };
     try {
       await client.query('BEGIN');
       const result = await fn(client);
       await client.query('COMMIT');
-      client.release();
+      release();
       return result;
     } catch (error) {
       // A failed ROLLBACK means the connection is broken: release(err) discards it.
       await client.query('ROLLBACK').then(
-        () => client.release(),
-        (rollbackError: Error) => client.release(rollbackError),
+        () => release(),
+        (rollbackError: Error) => release(rollbackError),
       );
       throw error;
     }
@@ -120,7 +158,9 @@ export class PostgresStore implements Store {
       const applied = await this.#transaction(async (client) => {
         await this.#lockMigrations(client);
         if (await this.#isApplied(client, migration.version)) return false;
-        await client.query(migration.sql);
+        // A migration may take long on a big table: no statement timeout for it.
+        await client.query('SET LOCAL statement_timeout = 0');
+        await client.query({ text: migration.sql, query_timeout: 3_600_000 } as pg.QueryConfig); // pg reads query_timeout per query; its types omit it
         await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
           migration.version,
           migration.name,

@@ -1,0 +1,49 @@
+/**
+ * What instances share besides the store: the change feed that keeps their caches
+ * coherent, and the failed-attempt counters. With REDIS_URL, both live in Redis;
+ * otherwise the feed is PostgreSQL LISTEN/NOTIFY on a shared PostgreSQL store, and
+ * in-process on the embedded one, and the counters are in process.
+ */
+import type { Store } from '../core/ports/storage.js';
+import type { AttemptCounter } from '../core/ports/attempt-counter.js';
+import type { ChangeFeed } from '../core/ports/change-feed.js';
+import { LocalChangeFeed } from '../core/changes/local-change-feed.js';
+import { MemoryAttemptCounter } from '../core/interaction/memory-attempt-counter.js';
+import { PostgresChangeFeed } from '../stores/postgres/postgres-change-feed.js';
+import { RedisAttemptCounter } from '../redis/redis-attempt-counter.js';
+import { RedisChangeFeed } from '../redis/redis-change-feed.js';
+import { connectRedis } from '../redis/redis-connection.js';
+import type { ServerSettings } from './settings.js';
+
+export interface SharedServices {
+  changes: ChangeFeed;
+  attempts: AttemptCounter;
+  /** What the feed and counters run on, for the start banner. */
+  describe: string;
+}
+
+type Warn = (message: string, fields?: Record<string, unknown>) => void;
+
+/** `listen: false` for commands that change things and exit (they publish, never receive). */
+export function openShared(settings: ServerSettings, store: Store, options: { listen?: boolean; warn?: Warn } = {}): SharedServices {
+  const warn = options.warn ?? (() => {});
+  const listen = options.listen !== false;
+  if (settings.redisUrl) {
+    const redis = connectRedis(settings.redisUrl);
+    const prefix = settings.redisPrefix;
+    return {
+      changes: new RedisChangeFeed({ url: settings.redisUrl, prefix, publisher: redis, listen, warn }),
+      attempts: new RedisAttemptCounter({ redis, prefix, warn }),
+      describe: 'Redis (change feed, sign-in throttle)',
+    };
+  }
+  if (store.kind === 'postgres' && settings.databaseUrl) {
+    const { schema, connectTimeoutMs } = settings.database;
+    return {
+      changes: new PostgresChangeFeed({ connectionString: settings.databaseUrl, ...(schema ? { schema } : {}), connectTimeoutMs, listen, warn }),
+      attempts: new MemoryAttemptCounter(),
+      describe: 'PostgreSQL LISTEN/NOTIFY (change feed); sign-in throttle per instance',
+    };
+  }
+  return { changes: new LocalChangeFeed(), attempts: new MemoryAttemptCounter(), describe: 'this process' };
+}

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../core/errors.js';
+import { resolveSettings } from './settings.js';
+
+const resolve = (env: NodeJS.ProcessEnv, server?: Parameters<typeof resolveSettings>[0]['server']) => resolveSettings({ flags: {}, env, ...(server ? { server } : {}) });
+
+describe('scale-out settings', () => {
+  it('trusts no proxy, caches for 1 s and uses the pool defaults unless told', () => {
+    const settings = resolve({});
+    assert.equal(settings.trustProxy, undefined);
+    assert.equal(settings.cacheTtlSeconds, 1);
+    assert.deepEqual(settings.database, { poolSize: 10, connectTimeoutMs: 5000, statementTimeoutMs: 10_000, idleTimeoutMs: 30_000 });
+    assert.equal(settings.redisUrl, undefined);
+  });
+  it('reads the environment before the server section', () => {
+    const settings = resolve(
+      { TESSERA_TRUST_PROXY: '10.0.0.0/8, loopback', TESSERA_CACHE_TTL: '30', TESSERA_DB_POOL_SIZE: '4', TESSERA_DB_CONNECT_TIMEOUT: '1.5', TESSERA_DATABASE_SCHEMA: 'auth', REDIS_URL: 'redis://cache:6379' },
+      { trustProxy: 2, cacheTtl: 5, database: { poolSize: 20, statementTimeout: 3, idleTimeout: 60 } },
+    );
+    assert.deepEqual(settings.trustProxy, ['10.0.0.0/8', 'loopback']);
+    assert.equal(settings.cacheTtlSeconds, 30);
+    assert.deepEqual(settings.database, { poolSize: 4, connectTimeoutMs: 1500, statementTimeoutMs: 3000, idleTimeoutMs: 60_000, schema: 'auth' });
+    assert.equal(settings.redisUrl, 'redis://cache:6379');
+    assert.equal(resolve({ TESSERA_TRUST_PROXY: '1' }).trustProxy, 1);
+  });
+  it('refuses what it cannot use, at start, naming the setting', () => {
+    assert.throws(() => resolve({ TESSERA_TRUST_PROXY: 'proxy.internal' }), (e: Error) => e instanceof ConfigError && /not an IP address/.test(e.message));
+    assert.throws(() => resolve({ TESSERA_DB_POOL_SIZE: '0' }), /TESSERA_DB_POOL_SIZE/);
+    assert.throws(() => resolve({ TESSERA_DATABASE_SCHEMA: 'Auth-Schema' }), /TESSERA_DATABASE_SCHEMA/);
+    assert.throws(() => resolve({ REDIS_URL: 'http://cache' }), /REDIS_URL/);
+  });
+});
