@@ -58,12 +58,12 @@ export interface OpenedData {
   configText?: string;
 }
 
-export function openData(flags: Flags, env: NodeJS.ProcessEnv = process.env): OpenedData {
+export async function openData(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<OpenedData> {
   const configText = flags.config !== undefined ? readConfigText(flags.config) : undefined;
   const server = configText !== undefined ? serverSection(configText, flags.config!) : undefined;
   const settings = resolveSettings({ flags, env, ...(server ? { server } : {}) });
   const { schema, ...pool } = settings.database;
-  const store = openStore(
+  const store = await openStore(
     settings.databaseUrl ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pool, ...(schema ? { schema } : {}) } : { dataDir: settings.dataDir },
   );
   const master = loadMasterKey({ env, dataDir: settings.dataDir, shared: store.kind === 'postgres' });
@@ -85,12 +85,12 @@ async function issuerOnRecord(store: Store): Promise<string | undefined> {
 }
 
 export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.env) {
-  const data = openData(flags, env);
+  const data = await openData(flags, env);
   try {
     await data.store.migrate();
     const issuer = data.settings.issuer ?? (await issuerOnRecord(data.store)) ?? `http://${data.settings.host}:${data.settings.port}`;
     // Changes made here are published, so running servers drop their cached copies at once.
-    const { changes } = openShared(data.settings, data.store, { listen: false });
+    const { changes } = await openShared(data.settings, data.store, { listen: false });
     const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, changes }).catch(async (error: unknown) => {
       await changes.close();
       throw error;

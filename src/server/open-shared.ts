@@ -9,10 +9,6 @@ import type { AttemptCounter } from '../core/ports/attempt-counter.js';
 import type { ChangeFeed } from '../core/ports/change-feed.js';
 import { LocalChangeFeed } from '../core/changes/local-change-feed.js';
 import { MemoryAttemptCounter } from '../core/interaction/memory-attempt-counter.js';
-import { PostgresChangeFeed } from '../stores/postgres/postgres-change-feed.js';
-import { RedisAttemptCounter } from '../redis/redis-attempt-counter.js';
-import { RedisChangeFeed } from '../redis/redis-change-feed.js';
-import { connectRedis } from '../redis/redis-connection.js';
 import type { ServerSettings } from './settings.js';
 
 export interface SharedServices {
@@ -25,10 +21,16 @@ export interface SharedServices {
 type Warn = (message: string, fields?: Record<string, unknown>) => void;
 
 /** `listen: false` for commands that change things and exit (they publish, never receive). */
-export function openShared(settings: ServerSettings, store: Store, options: { listen?: boolean; warn?: Warn } = {}): SharedServices {
+/** The Redis and PostgreSQL clients are loaded only when configured (they cost memory). */
+export async function openShared(settings: ServerSettings, store: Store, options: { listen?: boolean; warn?: Warn } = {}): Promise<SharedServices> {
   const warn = options.warn ?? (() => {});
   const listen = options.listen !== false;
   if (settings.redisUrl) {
+    const [{ connectRedis }, { RedisChangeFeed }, { RedisAttemptCounter }] = await Promise.all([
+      import('../redis/redis-connection.js'),
+      import('../redis/redis-change-feed.js'),
+      import('../redis/redis-attempt-counter.js'),
+    ]);
     const redis = connectRedis(settings.redisUrl);
     const prefix = settings.redisPrefix;
     return {
@@ -38,6 +40,7 @@ export function openShared(settings: ServerSettings, store: Store, options: { li
     };
   }
   if (store.kind === 'postgres' && settings.databaseUrl) {
+    const { PostgresChangeFeed } = await import('../stores/postgres/postgres-change-feed.js');
     const { schema, connectTimeoutMs } = settings.database;
     return {
       changes: new PostgresChangeFeed({ connectionString: settings.databaseUrl, ...(schema ? { schema } : {}), connectTimeoutMs, listen, warn }),

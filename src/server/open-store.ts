@@ -1,18 +1,21 @@
 /**
  * Chooses the storage backend: PostgreSQL when a postgres:// URL is given (many
  * stateless instances), otherwise the embedded SQLite file in the data directory.
+ * The PostgreSQL driver is loaded only when used: it costs memory (about 8 MB
+ * resident) that a server on SQLite never needs.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../core/ports/storage.js';
-import { PostgresStore, type PostgresStoreOptions } from '../stores/postgres/postgres-store.js';
+import type { PostgresStoreOptions } from '../stores/postgres/postgres-store.js';
 import { SqliteStore } from '../stores/sqlite/sqlite-store.js';
 
-export function openStore(options: { databaseUrl?: string; dataDir: string; schema?: string; pool?: Omit<PostgresStoreOptions, 'connectionString' | 'schema'> }): Store {
+export async function openStore(options: { databaseUrl?: string; dataDir: string; schema?: string; pool?: Omit<PostgresStoreOptions, 'connectionString' | 'schema'> }): Promise<Store> {
   const url = options.databaseUrl;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const config: PostgresStoreOptions = { connectionString: url, ...options.pool };
     if (options.schema) config.schema = options.schema;
+    const { PostgresStore } = await import('../stores/postgres/postgres-store.js');
     return new PostgresStore(config);
   }
   if (url) throw new TypeError(`DATABASE_URL must start with postgres:// or postgresql://, got ${url.split(':')[0]}:`);

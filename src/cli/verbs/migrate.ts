@@ -13,7 +13,7 @@ Applies pending schema migrations (start does this too) and prints the version.`
   async run(args, io) {
     const { values } = parseFlags(args, { data: COMMON_FLAGS.data, help: COMMON_FLAGS.help, json: { type: 'boolean' } });
     if (values.help) return io.out(this.usage), 0;
-    const { store, settings } = openData(values);
+    const { store, settings } = await openData(values);
     io.err(describeLocal(settings));
     try {
       const applied = await store.migrate();

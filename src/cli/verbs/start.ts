@@ -33,11 +33,11 @@ signal exits at once.`,
     const { values } = parseFlags(args, { ...COMMON_FLAGS, port: { type: 'string' }, host: { type: 'string' } });
     if (values.help) return io.out(this.usage), 0;
     const flags = { ...values, port: portFlag(values.port) };
-    const data = openData(flags);
+    const data = await openData(flags);
     for (const warning of data.warnings) io.err(`warning: ${warning}`);
     const logger = createLogger();
     const warn = (message: string, fields?: Record<string, unknown>) => logger.warn(fields ?? {}, message);
-    const shared = openShared(data.settings, data.store, { warn });
+    const shared = await openShared(data.settings, data.store, { warn });
     let running;
     try {
       const { trustProxy } = data.settings;
