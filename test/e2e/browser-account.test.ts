@@ -9,36 +9,18 @@
  * unless CI is set, like browser-sign-in.test.ts.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { bounded, CHROMIUM, chromiumAvailable as available, launchChromium, skipWithoutChromium as skip, type LaunchedBrowser } from '../support/chromium.js';
 import { CALLBACK, makeFixture, PASSWORDS, SECRETS } from '../support/fixture.js';
 import { authorizeUrl, pkce } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const skip = !available && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium); set CI to make this a failure` : false;
 const SCREENSHOTS = 'test-artifacts/screenshots';
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--host-resolver-rules=MAP calendar.test ~NOTFOUND'];
-
-/** Waits for `promise` at most `ms`; true if it settled in time. Never rejects. */
-async function bounded(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = await Promise.race([
-    promise.then(() => true, () => true),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-      timer.unref();
-    }),
-  ]);
-  clearTimeout(timer);
-  return settled;
-}
 
 describe('account page (Chromium)', { timeout: 90_000 }, () => {
-  let browser: Browser | undefined;
-  let browserPid: number | undefined;
+  let launched: LaunchedBrowser | undefined;
   let server: TestServer | undefined;
   const introspect = (token: string) => server!.post('/introspect', { token }, basic('introspector', SECRETS.introspector));
 
@@ -47,25 +29,17 @@ describe('account page (Chromium)', { timeout: 90_000 }, () => {
     assert.ok(available, `CI is set but ${CHROMIUM} is missing: install Debian's chromium package (see .ci/run)`);
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startTestServer({ config: (await makeFixture()).config });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS, timeout: 30_000 });
-    const { processInfo } = (await (await browser.newBrowserCDPSession()).send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
-    browserPid = processInfo.find((p) => p.type === 'browser')?.id;
+    launched = await launchChromium(['--host-resolver-rules=MAP calendar.test ~NOTFOUND']);
   });
 
   after(async () => {
-    if (browser && !(await bounded(browser.close(), 5_000)) && browserPid) {
-      try {
-        process.kill(browserPid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (launched) await launched.close();
     if (server) await bounded(server.close(), 5_000);
   });
 
   /** A fresh browser context and page that records every CSP violation and console error. */
   async function openPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser!.newContext(viewport ? { viewport } : {});
+    const context = await launched!.browser.newContext(viewport ? { viewport } : {});
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const problems: string[] = [];

@@ -8,64 +8,26 @@
  * having run a browser.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { bounded, CHROMIUM, chromiumAvailable as available, launchChromium, skipWithoutChromium as skip, type LaunchedBrowser } from '../support/chromium.js';
 import { CALLBACK, makeFixture, PASSWORDS, SECRETS } from '../support/fixture.js';
 import { authorizeUrl, pkce } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const skip = !available && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium); set CI to make this a failure` : false;
-
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  // The client's host does not exist. Requests to it are answered by page.route, except
-  // the one that follows Tessera's 303: Playwright never routes redirects. Fail that
-  // lookup inside the browser, at once, rather than asking the machine's DNS.
-  '--host-resolver-rules=MAP calendar.test ~NOTFOUND, MAP organizer.test ~NOTFOUND',
-];
-
-/** Waits for `promise` at most `ms`; true if it settled in time. Never rejects. */
-async function bounded(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = await Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), ms);
-      timer.unref();
-    }),
-  ]);
-  clearTimeout(timer);
-  return settled;
-}
+// The client's host does not exist. Requests to it are answered by page.route, except
+// the one that follows Tessera's 303: Playwright never routes redirects. Fail that
+// lookup inside the browser, at once, rather than asking the machine's DNS.
+const NO_CLIENT_HOSTS = '--host-resolver-rules=MAP calendar.test ~NOTFOUND, MAP organizer.test ~NOTFOUND';
 
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
 describe('browser sign-in (Chromium)', { timeout: 60_000 }, () => {
-  let browser: Browser | undefined;
-  let browserPid: number | undefined;
+  let launched: LaunchedBrowser | undefined;
   let server: TestServer | undefined;
 
   after(async () => {
-    // A browser that will not close must not keep the test process alive.
-    if (browser && !(await bounded(browser.close(), 5_000)) && browserPid) {
-      try {
-        process.kill(browserPid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    if (launched) await launched.close();
     if (server) await bounded(server.close(), 5_000);
   });
 
@@ -88,12 +50,8 @@ describe('browser sign-in (Chromium)', { timeout: 60_000 }, () => {
       code_challenge_method: 'S256',
     });
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS, timeout: 30_000 });
-    const { processInfo } = (await (await browser.newBrowserCDPSession()).send('SystemInfo.getProcessInfo')) as {
-      processInfo: { type: string; id: number }[];
-    };
-    browserPid = processInfo.find((p) => p.type === 'browser')?.id;
-    const context = await browser.newContext();
+    launched = await launchChromium([NO_CLIENT_HOSTS]);
+    const context = await launched.browser.newContext();
     const page: Page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.setDefaultNavigationTimeout(15_000);
@@ -199,8 +157,8 @@ describe('browser sign-in (Chromium)', { timeout: 60_000 }, () => {
   // Regression: signing in may redirect straight to the client (no consent step), and
   // the sign-in page's CSP form-action must allow that; an HTTP-level test cannot see it.
   it('signs in to a first-party app and lands on its callback with no consent step', { skip, timeout: 30_000 }, async () => {
-    assert.ok(browser && server, 'runs after the first test, in the same browser and server');
-    const page: Page = await (await browser.newContext()).newPage();
+    assert.ok(launched && server, 'runs after the first test, in the same browser and server');
+    const page: Page = await (await launched.browser.newContext()).newPage();
     page.setDefaultTimeout(10_000);
     const problems: string[] = [];
     page.on('console', (message) => {

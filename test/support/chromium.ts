@@ -36,8 +36,9 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<LaunchedBrowser> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS, timeout: 30_000 });
+/** `extraArgs`, e.g. `--host-resolver-rules=...` so that a made-up client host fails at once. */
+export async function launchChromium(extraArgs: string[] = []): Promise<LaunchedBrowser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...LAUNCH_ARGS, ...extraArgs], timeout: 30_000 });
   const { processInfo } = (await (await browser.newBrowserCDPSession()).send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
   const pid = processInfo.find((p) => p.type === 'browser')?.id;
   return {
