@@ -2,7 +2,8 @@
 /**
  * Scale-out figures: client_credentials throughput of one and of two Tessera
  * instances on PostgreSQL, and what PostgreSQL adds to a request's latency compared
- * with the embedded SQLite store. Standalone (bench/run.mjs does not call it yet).
+ * with the embedded SQLite store. Runs alone, or as the `scale` scenario of bench/run.mjs
+ * (which imports it and calls `run`).
  *
  *   npm --prefix bench ci && npm run build && node bench/scale-out.mjs [--json]
  *   BENCH_FROM_SOURCE=1 node bench/scale-out.mjs     # runs src/ through tsx, no build needed
@@ -27,14 +28,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { BASIC, JWT_API, REF_API, tesseraConfigYaml, tokenRequestBody } from './lib/fixtures.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
 const JSON_OUT = process.argv.includes('--json');
-const DATABASE_URL = process.env.BENCH_DATABASE_URL || process.env.TESSERA_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+let DATABASE_URL = process.env.BENCH_DATABASE_URL || process.env.TESSERA_TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const SECONDS = number('BENCH_SECONDS', 3);
 const WARMUP = number('BENCH_WARMUP_SECONDS', 1);
 const CONNECTIONS = number('BENCH_CONNECTIONS', 50);
@@ -171,7 +172,6 @@ async function withSetup(kind, count, fn) {
   }
 }
 
-const rows = [];
 const ALL_SETUPS = [
   { store: 'sqlite', instances: 1 },
   { store: 'postgres', instances: 1 },
@@ -184,38 +184,61 @@ const TOKENS = [
   { id: 'reference', api: REF_API },
 ];
 
-log(`bench: ${cpus().length} cores; servers ${HAS_TASKSET ? 'on CPU 0, load on CPU 1' : 'not pinned (no taskset)'}; PostgreSQL unpinned; ${SECONDS} s per run after ${WARMUP} s warm-up`);
-for (const setup of SETUPS) {
-  await withSetup(setup.store, setup.instances, async (instances) => {
-    for (const token of TOKENS) {
-      log(`bench: ${setup.store} x${setup.instances}, ${token.id}, ${CONNECTIONS} connections`);
-      rows.push({ ...setup, token: token.id, connections: CONNECTIONS, ...(await measure(instances, token.api, CONNECTIONS)) });
-      if (setup.instances === 1) {
-        log(`bench: ${setup.store} x1, ${token.id}, 1 connection`);
-        rows.push({ ...setup, token: token.id, connections: 1, ...(await measure(instances, token.api, 1)) });
+/** Every setup, each token format, at full load and (one instance) one request at a time. */
+async function measureAll() {
+  const rows = [];
+  log(`bench: ${cpus().length} cores; servers ${HAS_TASKSET ? 'on CPU 0, load on CPU 1' : 'not pinned (no taskset)'}; PostgreSQL unpinned; ${SECONDS} s per run after ${WARMUP} s warm-up`);
+  for (const setup of SETUPS) {
+    await withSetup(setup.store, setup.instances, async (instances) => {
+      for (const token of TOKENS) {
+        log(`bench: ${setup.store} x${setup.instances}, ${token.id}, ${CONNECTIONS} connections`);
+        rows.push({ ...setup, token: token.id, connections: CONNECTIONS, ...(await measure(instances, token.api, CONNECTIONS)) });
+        if (setup.instances === 1) {
+          log(`bench: ${setup.store} x1, ${token.id}, 1 connection`);
+          rows.push({ ...setup, token: token.id, connections: 1, ...(await measure(instances, token.api, 1)) });
+        }
       }
-    }
-  });
+    });
+  }
+  return rows;
 }
 
-if (JSON_OUT) {
-  process.stdout.write(`${JSON.stringify({ cores: cpus().length, pinned: HAS_TASKSET, seconds: SECONDS, rows }, null, 2)}\n`);
-} else {
+/** The table and the two ratios, as lines. */
+function report(rows) {
   const pad = (s, n) => String(s).padEnd(n);
   const num = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '-');
-  console.log(`\n${pad('store', 9)}${pad('instances', 10)}${pad('token', 10)}${pad('conns', 6)}${pad('req/s', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}failed`);
+  const lines = [`${pad('store', 9)}${pad('instances', 10)}${pad('token', 10)}${pad('conns', 6)}${pad('req/s', 8)}${pad('p50 ms', 8)}${pad('p99 ms', 8)}failed`];
   for (const r of rows) {
-    console.log(`${pad(r.store, 9)}${pad(r.instances, 10)}${pad(r.token, 10)}${pad(r.connections, 6)}${pad(num(r.reqPerSec), 8)}${pad(num(r.p50, 2), 8)}${pad(num(r.p99, 2), 8)}${r.failed}`);
+    lines.push(`${pad(r.store, 9)}${pad(r.instances, 10)}${pad(r.token, 10)}${pad(r.connections, 6)}${pad(num(r.reqPerSec), 8)}${pad(num(r.p50, 2), 8)}${pad(num(r.p99, 2), 8)}${r.failed}`);
   }
   const find = (store, instances, token, connections) => rows.find((r) => r.store === store && r.instances === instances && r.token === token && r.connections === connections);
-  console.log('');
+  lines.push('');
   for (const token of SETUPS.length === ALL_SETUPS.length ? TOKENS.map((t) => t.id) : []) {
     const one = find('postgres', 1, token, CONNECTIONS);
     const two = find('postgres', 2, token, CONNECTIONS);
     const lite = find('sqlite', 1, token, 1);
     const pgLat = find('postgres', 1, token, 1);
-    console.log(`${token}: two instances / one on PostgreSQL = ${num(two.reqPerSec / one.reqPerSec, 2)}x; PostgreSQL adds ${num(pgLat.p50 - lite.p50, 2)} ms at p50 (one request at a time)`);
+    lines.push(`${token}: two instances / one on PostgreSQL = ${num(two.reqPerSec / one.reqPerSec, 2)}x; PostgreSQL adds ${num(pgLat.p50 - lite.p50, 2)} ms at p50 (one request at a time)`);
   }
-  if (rows.some((r) => r.failed > 0)) console.log('!!! some runs had failed responses: their figures are not results');
+  if (rows.some((r) => r.failed > 0)) lines.push('!!! some runs had failed responses: their figures are not results');
+  return lines;
 }
-process.exitCode = rows.some((r) => r.failed > 0) ? 1 : 0;
+
+/**
+ * The `scale` scenario of bench/run.mjs: a section with the table as lines. Runs only
+ * when DATABASE_URL names a PostgreSQL database, like the store-scale scenario's
+ * PostgreSQL rows, so that `npm run bench` needs no database.
+ */
+export async function run(harness) {
+  if (!harness.databaseUrl) return { lines: ['not run: set DATABASE_URL=postgres://... to measure one vs two instances on PostgreSQL'], results: [] };
+  DATABASE_URL = harness.databaseUrl;
+  const rows = await measureAll();
+  return { lines: report(rows), results: rows.map((r) => ({ ...r, failures: r.failed, disturbed: false })) };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await measureAll();
+  if (JSON_OUT) process.stdout.write(`${JSON.stringify({ cores: cpus().length, pinned: HAS_TASKSET, seconds: SECONDS, rows }, null, 2)}\n`);
+  else console.log(`\n${report(rows).join('\n')}`);
+  process.exitCode = rows.some((r) => r.failed > 0) ? 1 : 0;
+}
