@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * A/B: Tessera builds side by side under the same client_credentials load, alternating
+ * in rounds so that a noisy machine disturbs every build alike. Each ROOT is a checkout
+ * with `dist/` built (e.g. `git worktree add /tmp/a <rev> && ln -s "$PWD/node_modules"
+ * /tmp/a/node_modules && (cd /tmp/a && npx tsc -p tsconfig.build.json)`).
+ *
+ *   node bench/ab.mjs ROOT [ROOT ...]        # e.g. node bench/ab.mjs /tmp/before .
+ *
+ * Environment: SECS (measured seconds per run, default 5), ROUNDS (default 3),
+ * API=ref for reference tokens (default: JWT ES256). Prints, per build, the median
+ * req/s, CPU µs per request (user + system, /proc) and its kernel part. Pins the server
+ * to CPU 0 and the load to CPU 1 (taskset, Linux).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASIC, JWT_API, REF_API, tesseraConfigYaml, tokenRequestBody } from './lib/fixtures.mjs';
+
+const BENCH = dirname(fileURLToPath(import.meta.url));
+const AUTOCANNON = join(BENCH, 'node_modules', '.bin', 'autocannon');
+const roots = process.argv.slice(2).map((r) => resolve(r));
+if (roots.length === 0) {
+  console.error('usage: node bench/ab.mjs ROOT [ROOT ...]');
+  process.exit(2);
+}
+const secs = Number(process.env.SECS ?? 5);
+const rounds = Number(process.env.ROUNDS ?? 3);
+const api = process.env.API === 'ref' ? REF_API : JWT_API;
+// utime and stime (fields 14 and 15 of /proc/PID/stat), in µs at 100 ticks a second.
+const times = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return { cpu: (Number(f[11]) + Number(f[12])) * 10_000, sys: Number(f[12]) * 10_000 };
+};
+const load = (port, seconds) =>
+  JSON.parse(
+    execFileSync('taskset', ['-c', '1', AUTOCANNON, '-j', '-c', '50', '-d', String(seconds), '-m', 'POST', '-H', `authorization=${BASIC}`, '-H', 'content-type=application/x-www-form-urlencoded', '-b', tokenRequestBody(api), `http://127.0.0.1:${port}/token`], { maxBuffer: 1e8 }).toString(),
+  );
+
+const results = new Map(roots.map((r) => [r, []]));
+for (let round = 0; round < rounds; round++) {
+  for (const root of roots) {
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-ab-'));
+    writeFileSync(join(dir, 'bench.yaml'), tesseraConfigYaml());
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn('taskset', ['-c', '0', process.execPath, join(root, 'bin/tessera.js'), 'start', '--config', join(dir, 'bench.yaml'), '--data', join(dir, 'data'), '--port', String(port)], {
+      env: { ...process.env, TESSERA_LOG_LEVEL: 'silent', NODE_ENV: 'production' },
+      stdio: 'ignore',
+    });
+    for (let i = 0; i < 100; i++) {
+      try {
+        await fetch(`http://127.0.0.1:${port}/healthz`);
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    load(port, 2); // warm-up
+    const before = times(child.pid);
+    const r = load(port, secs);
+    const after = times(child.pid);
+    const ok = r['2xx'];
+    results.get(root).push({ rps: ok / secs, cpu: (after.cpu - before.cpu) / ok, sys: (after.sys - before.sys) / ok, failed: r.non2xx + r.errors });
+    child.kill('SIGTERM');
+    await new Promise((res) => child.on('exit', res));
+    console.error(`${root}: ${(ok / secs).toFixed(0)} req/s, ${((after.cpu - before.cpu) / ok).toFixed(1)} CPU µs/req`);
+  }
+}
+for (const [root, rs] of results) {
+  const median = (k) => rs.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(rs.length / 2)];
+  const failed = rs.reduce((n, x) => n + x.failed, 0);
+  console.log(`${root}: median ${median('rps').toFixed(0)} req/s, ${median('cpu').toFixed(1)} CPU µs/req (kernel ${median('sys').toFixed(1)})${failed ? `, ${failed} FAILED responses` : ''}`);
+}
