@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { BROWSER_COOKIE } from '../../src/core/interaction/pending-authorizations.js';
 import { dropSchema } from '../../src/stores/postgres/postgres-store.js';
 import { readForm, TestBrowser, callbackParams, type Page } from '../support/browser.js';
-import { prepareDeployment, startInstance, stopInstance, waitUntilReady, type Instance } from '../support/cluster.js';
+import { eventually, prepareDeployment, startInstance, stopInstance, waitUntilReady, type Instance } from '../support/cluster.js';
 import { CALLBACK, makeFixture, MAPPERS, ORGANIZER, PASSWORDS, SECRETS } from '../support/fixture.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { basic } from '../support/test-server.js';
@@ -28,7 +28,6 @@ const ISSUER = 'http://tessera.test';
 const OPS_SECRET = 'ops-client-secret-0123456789';
 const REF_SECRET = 'ref-client-secret-0123456789';
 /** How long a change may take to reach the other instances before the test calls it lost (the TTL is 60 s). */
-const PATIENCE_MS = 10_000;
 
 interface Reply {
   status: number;
@@ -56,15 +55,6 @@ async function post(base: string, path: string, form: Record<string, string>, he
 
 const clientCredentials = (base: string, clientId: string, secret: string) => post(base, '/token', { grant_type: 'client_credentials' }, basic(clientId, secret));
 const introspect = (base: string, token: string) => post(base, '/introspect', { token }, basic('introspector', SECRETS.introspector));
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > PATIENCE_MS) assert.fail(`not seen within ${PATIENCE_MS} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return Date.now() - started;
-}
 
 describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
   const schema = `t_${randomBytes(6).toString('hex')}`;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { dropSchema } from '../../src/stores/postgres/postgres-store.js';
-import { prepareDeployment, startInstance, stopInstance, waitUntilReady, type Instance } from '../support/cluster.js';
+import { eventually, prepareDeployment, startInstance, stopInstance, waitUntilReady, type Instance } from '../support/cluster.js';
 import { makeFixture, SECRETS } from '../support/fixture.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { basic } from '../support/test-server.js';
@@ -16,16 +16,6 @@ const DB = process.env.TESSERA_TEST_DATABASE_URL;
 const skip = !DB ? 'needs TESSERA_TEST_DATABASE_URL' : process.env.TESSERA_TEST_STORE === 'postgres' ? 'runs in the default pass (it is on PostgreSQL already)' : false;
 const ISSUER = 'http://tessera.test';
 const OPS_SECRET = 'ops-client-secret-0123456789';
-const PATIENCE_MS = 10_000;
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > PATIENCE_MS) assert.fail(`not seen within ${PATIENCE_MS} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return Date.now() - started;
-}
 
 describe('two instances kept coherent by PostgreSQL LISTEN/NOTIFY (no Redis)', { skip }, () => {
   const schema = `t_${randomBytes(6).toString('hex')}`;

@@ -3,6 +3,7 @@
  * tsx), sharing one PostgreSQL schema and optionally Redis: what a deployment behind a
  * load balancer looks like, on loopback ports.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -83,4 +84,14 @@ export async function prepareDeployment(options: { databaseUrl: string; schema: 
   } finally {
     await store.close();
   }
+}
+
+/** Polls `check` every 10 ms until it holds; fails after `patienceMs`. Resolves to the milliseconds it took. */
+export async function eventually(check: () => Promise<boolean>, what: string, patienceMs = 10_000): Promise<number> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > patienceMs) assert.fail(`not seen within ${patienceMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Date.now() - started;
 }
