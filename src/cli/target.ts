@@ -13,7 +13,7 @@
  */
 import { relative } from 'node:path';
 import type { AuthorizationServer } from '../core/authorization-server.js';
-import { MANAGEMENT_SCOPES } from '../management/management-api.js';
+import { MANAGEMENT_SCOPES, managementAudience } from '../management/management-api.js';
 import type { Principal } from '../management/principal.js';
 import { managementRouter } from '../management/router.js';
 import { cliActor } from './cli-actor.js';
@@ -216,14 +216,15 @@ function apiTarget(server: string, token: string): Target {
   };
 }
 
-/** The operator at this terminal: every management scope, audited as the OS account. */
-function operator(): Principal {
+/** The operator at this terminal: every management scope and every scope elsewhere (like the administrator), audited as the OS account. */
+function operator(issuer: string): Principal {
   const actor = cliActor();
-  return { kind: 'user', id: actor.id, name: actor.id, scopes: new Set(MANAGEMENT_SCOPES), actor };
+  const holdings = { permissions: { [managementAudience(issuer)]: [...MANAGEMENT_SCOPES] }, everyOtherApi: true };
+  return { kind: 'user', id: actor.id, name: actor.id, scopes: new Set(MANAGEMENT_SCOPES), holdings, actor };
 }
 
 export function localTarget(engine: AuthorizationServer, settings: ServerSettings, close: () => Promise<void>): Target {
-  const principal = operator();
+  const principal = operator(engine.issuer);
   const router = managementRouter(engine, undefined, { authenticate: async () => principal });
   return {
     mode: 'local',

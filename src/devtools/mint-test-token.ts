@@ -9,6 +9,11 @@
  * client is named); for an API alone, scopes the API defines, for a test subject.
  * Each mint is audited as token.issued. A reference to nothing (no such user, client
  * or API) is a ValidationError of that field: it is bad input, not a missing resource.
+ *
+ * A caller that is not the operator of the store (the management API's) is held to what
+ * it holds (`MintCaller`): it may act as a client or for a user only if it holds all they
+ * hold, a token carries only scopes the caller holds, and a test subject may not name a
+ * real user, client or service account.
  */
 import type { AuditActor } from '../core/audit/audit-event.js';
 import type { AuthorizationServer } from '../core/authorization-server.js';
@@ -16,7 +21,7 @@ import { delegableScopes } from '../core/authorize/check-scope.js';
 import { permissionsOf } from '../core/credentials/permissions.js';
 import { ValidationError } from '../core/errors.js';
 import { grantedScopes, resolveApi } from '../core/grants/audience.js';
-import type { Api, User } from '../core/model.js';
+import type { Api, Client, User } from '../core/model.js';
 import { Params } from '../core/request.js';
 import { AccessTokenIssuer } from '../core/tokens/access-token-issuer.js';
 import { duration } from './time-words.js';
@@ -51,6 +56,17 @@ export interface Minted {
   how: string;
 }
 
+/** Who mints, when not the operator: what it holds, and whom it may act for. */
+export interface MintCaller {
+  /** The scopes among `scopes` on `api` that the caller does not hold. */
+  notHeld(api: string, scopes: readonly string[]): string[];
+  /** Throws unless the caller may act for the user (or as the client): it holds all they hold. */
+  requireMayActFor(who: { user: User } | { client: Client }): Promise<void>;
+}
+
+/** The minted scopes would exceed what the caller holds. */
+export class ScopesNotHeldError extends Error {}
+
 export interface MintOptions {
   /** client_id of tokens for a user without a client, or for an API alone. */
   defaultClientId: string;
@@ -58,6 +74,24 @@ export interface MintOptions {
   origin: string;
   /** The grantType the audit record names. */
   auditAs: string;
+  /** Absent for the operator of the local store, who holds everything. */
+  caller?: MintCaller;
+}
+
+/** Asked-for scopes must all be held; a default is narrowed to what is held. */
+function withinCaller(caller: MintCaller | undefined, api: Api, scopes: string[], asked: boolean): string[] {
+  const missing = caller?.notHeld(api.identifier, scopes) ?? [];
+  if (asked && missing.length > 0) throw new ScopesNotHeldError(`you do not hold ${missing.join(' ')} on ${api.identifier}: a test token carries only scopes you hold`);
+  const held = scopes.filter((s) => !missing.includes(s));
+  if (held.length === 0) throw new ScopesNotHeldError(`you hold none of the scopes this token would carry on ${api.identifier}`);
+  return held;
+}
+
+/** A test subject is nobody real: not a user, a client or a service account. */
+async function checkTestSubject(engine: AuthorizationServer, subject: string): Promise<void> {
+  const store = engine.store;
+  const taken = (await store.getUser(subject)) ?? (await store.getUserByUsername(subject)) ?? (await store.getClient(subject)) ?? (await store.getServiceAccount(subject)) ?? (await store.getServiceAccountByName(subject));
+  if (taken) throw new ValidationError('subject', `${subject} names a real user, client or service account: choose a test subject`);
 }
 
 function checkTtl(api: Api, ttl: number | undefined): number {
@@ -85,6 +119,7 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
   if (request.user !== undefined) {
     const user = await findUser(engine, request.user);
     if (!user.active) throw new ValidationError('user', `${user.username} is inactive: no token`);
+    await options.caller?.requireMayActFor({ user });
     const client = request.client !== undefined ? await engine.store.getClient(request.client) : undefined;
     if (request.client !== undefined && !client) throw new ValidationError('client', `no client ${request.client}`);
     const identifier = request.api ?? client?.api;
@@ -104,7 +139,7 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
     if (allowed.length === 0) throw new ValidationError('scope', `${whose} give no scope on ${api.identifier}`);
     const refused = (wanted ?? []).filter((s) => !allowed.includes(s));
     if (refused.length > 0) throw new ValidationError('scope', `not within ${whose} on ${api.identifier}: ${refused.join(' ')} (allowed: ${allowed.join(' ')})`);
-    scopes = wanted ?? allowed;
+    scopes = withinCaller(options.caller, api, wanted ?? allowed, wanted !== undefined);
     subject = user.id;
     label = `user ${user.username}`;
   } else if (request.client !== undefined) {
@@ -112,11 +147,12 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
     if (!client) throw new ValidationError('client', `no client ${request.client}`);
     if (client.type !== 'confidential') throw new ValidationError('client', `${client.clientId} is a public client: public clients cannot use client_credentials`);
     if (!client.grantTypes.includes('client_credentials')) throw new ValidationError('client', `${client.clientId} may not use client_credentials (its grants: ${client.grantTypes.join(' ') || 'none'})`);
+    await options.caller?.requireMayActFor({ client });
     // The client_credentials grant's own checks (grants/client-credentials.ts).
     api = await resolveApi(engine.catalog, client, new Params(request.api !== undefined ? [['resource', request.api]] : []));
     const allowed = client.permissions[api.identifier];
     if (!allowed) throw new ValidationError('api', `client ${client.clientId} is not allowed to access ${api.identifier}`);
-    scopes = grantedScopes(api, allowed, wanted?.join(' '));
+    scopes = withinCaller(options.caller, api, grantedScopes(api, allowed, wanted?.join(' ')), wanted !== undefined);
     subject = client.clientId;
     clientId = client.clientId;
     label = `client ${client.clientId} (client_credentials)`;
@@ -126,8 +162,10 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
     api = found;
     const unknown = (wanted ?? []).filter((s) => !api.scopes.some((d) => d.name === s));
     if (unknown.length > 0) throw new ValidationError('scope', `${api.identifier} has no scope ${unknown.join(' ')}`);
-    scopes = wanted ?? api.scopes.map((s) => s.name);
+    scopes = withinCaller(options.caller, api, wanted ?? api.scopes.map((s) => s.name), wanted !== undefined);
     subject = request.subject ?? `${options.defaultClientId}-test`;
+    if (options.caller) await checkTestSubject(engine, subject);
+    if (subject === clientId) throw new ValidationError('subject', `${subject} is the client id of test tokens: a token whose subject is its client stands for that client`);
     label = `test subject ${subject}`;
   }
   const format = request.format ?? api.format;

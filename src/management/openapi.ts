@@ -48,7 +48,7 @@ export function openApiDocument(routes: readonly ManagementRoute[], serverUrl: s
           : { description: 'Success, no content' },
         '400': problem('Invalid input: `details` lists the fields at fault'),
         '401': problem('No token, or not a valid token for this API'),
-        '403': problem('The token lacks the scope this call requires'),
+        '403': problem('The token lacks the scope this call requires (`insufficient_scope`), or the call would grant more than the caller holds (`forbidden`)'),
         ...(r.path.includes('{') ? { '404': problem('Not found') } : {}),
         ...(r.method !== 'GET' ? { '409': problem('Conflict with the current state (it exists already, or it must stay)') } : {}),
         ...(['PUT', 'PATCH'].includes(r.method) ? { '412': problem('If-Match did not match: read the resource again') } : {}),

@@ -3,11 +3,15 @@
  * for the management audience: an access token (client credentials, or a user's via
  * sign-in), a PAT or a SAT. A token acting for a user or service account carries at
  * most what that owner's roles allow now: a role taken away takes effect at once.
+ * A client's own token (client credentials: `sub` is the client) carries at most the
+ * client's permissions now, and only if the client still exists. The principal also
+ * says what the caller holds on every API, for least-privilege.ts.
  */
 import type { AuditActor } from '../core/audit/audit-event.js';
 import type { AuthorizationServer } from '../core/authorization-server.js';
-import { permissionsOf } from '../core/credentials/permissions.js';
-import { managementAudience } from './management-api.js';
+import { permissionsOf, type Permissions } from '../core/credentials/permissions.js';
+import type { Holdings } from './least-privilege.js';
+import { ADMIN_ROLE, managementAudience } from './management-api.js';
 import { ManagementProblem } from './problem.js';
 
 export interface Principal {
@@ -17,6 +21,8 @@ export interface Principal {
   name: string;
   clientId?: string;
   scopes: ReadonlySet<string>;
+  /** What it may grant, assign, mint or delegate (least-privilege.ts). */
+  holdings: Holdings;
   /** How the audit log names this caller, when not by kind and id (the CLI's local operator). */
   actor?: AuditActor;
 }
@@ -53,24 +59,27 @@ export async function authenticatePrincipal(engine: AuthorizationServer, authori
   const audience = managementAudience(engine.issuer);
   if (token.audience !== audience) throw unauthenticated(`the token is for ${token.audience || 'no API'}, not ${audience}`);
   const granted = token.scope.split(' ').filter(Boolean);
+  /** The principal, its management scopes being the token's within `permissions` now. */
+  const holding = (kind: Principal['kind'], id: string, name: string, permissions: Permissions, administrator: boolean): Principal => {
+    const scopes = granted.filter((s) => (permissions[audience] ?? []).includes(s));
+    return { kind, id, name, scopes: new Set(scopes), holdings: { permissions: { ...(administrator ? {} : permissions), [audience]: scopes }, everyOtherApi: administrator } };
+  };
 
   if (token.kind === 'service_access_token') {
     const account = await engine.store.getServiceAccount(token.subject);
     if (!account) throw unauthenticated('the service account no longer exists');
-    const allowed = (await permissionsOf(engine.store, account.roles))[audience] ?? [];
-    return { kind: 'service_account', id: account.id, name: account.name, scopes: new Set(granted.filter((s) => allowed.includes(s))) };
-  }
-  const user = await engine.store.getUser(token.subject);
-  if (user) {
-    if (!user.active) throw unauthenticated('the user is inactive');
-    const allowed = (await permissionsOf(engine.store, user.roles))[audience] ?? [];
-    const principal: Principal = { kind: 'user', id: user.id, name: user.username, scopes: new Set(granted.filter((s) => allowed.includes(s))) };
-    if (token.clientId) principal.clientId = token.clientId;
-    return principal;
+    return holding('service_account', account.id, account.name, await permissionsOf(engine.store, account.roles), account.roles.includes(ADMIN_ROLE));
   }
   if (token.kind === 'access_token' && token.subject === token.clientId) {
-    // Client credentials: the client's own permissions, already checked when the token was issued.
-    return { kind: 'client', id: token.clientId, name: token.clientId, clientId: token.clientId, scopes: new Set(granted) };
+    // Client credentials: what the client may do now, not what it once was given.
+    const client = await engine.store.getClient(token.clientId);
+    if (!client) throw unauthenticated('the client of this token no longer exists');
+    return { ...holding('client', client.clientId, client.clientId, client.permissions, false), clientId: client.clientId };
   }
-  throw unauthenticated('the token acts for no known user, service account or client');
+  const user = await engine.store.getUser(token.subject);
+  if (!user) throw unauthenticated('the token acts for no known user, service account or client');
+  if (!user.active) throw unauthenticated('the user is inactive');
+  const principal = holding('user', user.id, user.username, await permissionsOf(engine.store, user.roles), user.roles.includes(ADMIN_ROLE));
+  if (token.clientId) principal.clientId = token.clientId;
+  return principal;
 }

@@ -1,6 +1,7 @@
 /**
  * /clients: applications. Secrets are generated here and shown once; a client can
  * hold several, so rotation is: add a new one, deploy it, delete the old one.
+ * A caller can give a client only permissions it holds itself (least-privilege.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -12,6 +13,7 @@ import type { Client } from '../../core/model.js';
 import { checkIfMatch, etagOf } from '../etag.js';
 import { paginate, pageQuery, pageSchema } from '../pagination.js';
 import { presentClient, secretId } from '../present.js';
+import { addedPermissions, requireHeld } from '../least-privilege.js';
 import { badField, conflict, notFound } from '../problem.js';
 import { route } from '../route.js';
 import { clientCreatedOut, clientOut, newSecretOut } from '../schemas.js';
@@ -21,6 +23,11 @@ const byId = z.object({ clientId: z.string() });
 
 const usesSecrets = (client: Client) => client.tokenEndpointAuthMethod === 'client_secret_basic' || client.tokenEndpointAuthMethod === 'client_secret_post';
 const newSecret = () => randomBytes(32).toString('base64url');
+
+/** What lets whoever controls it act as the client, or receive what users give it. */
+const TAKE_OVER_FIELDS = ['type', 'tokenEndpointAuthMethod', 'jwks', 'jwksUri', 'redirectUris', 'firstParty', 'allowImplicit', 'grantTypes'] as const;
+const takesOver = (before: Client, after: Client) =>
+  TAKE_OVER_FIELDS.some((f) => JSON.stringify(presentClient(before)[f] ?? null) !== JSON.stringify(presentClient(after)[f] ?? null));
 
 async function load(engine: AuthorizationServer, clientId: string): Promise<Client> {
   const client = await engine.store.getClient(clientId);
@@ -51,9 +58,12 @@ export const clientRoutes = [
   route({
     method: 'POST', path: '/clients', tag: 'Clients', summary: 'Create a client (its secret is in this response only)', scope: 'write:clients', status: 201,
     body: clientApiSchema, response: clientCreatedOut,
-    async handler(engine, { body }) {
+    async handler(engine, { body, principal }) {
       if (await engine.store.getClient(body.clientId)) throw conflict(`client ${body.clientId} exists`);
+      // A client's tokens carry sub = client id: it must not name a user or service account.
+      if ((await engine.store.getUser(body.clientId)) || (await engine.store.getServiceAccount(body.clientId))) throw conflict(`${body.clientId} is the id of a user or service account`);
       const probe = build(engine, body, undefined, [newSecret()]);
+      requireHeld(principal.holdings, probe.permissions, `client ${body.clientId}`);
       const secret = usesSecrets(probe) ? newSecret() : undefined;
       const client = build(engine, body, undefined, secret ? [secret] : []);
       await engine.store.upsertClient(client);
@@ -77,11 +87,14 @@ export const clientRoutes = [
   route({
     method: 'PUT', path: '/clients/{clientId}', tag: 'Clients', summary: 'Replace a client (its secrets are kept)', scope: 'write:clients', status: 200,
     params: byId, body: clientApiSchema, response: clientOut,
-    async handler(engine, { params, body, ifMatch }) {
+    async handler(engine, { params, body, ifMatch, principal }) {
       const existing = await load(engine, params.clientId);
       if (body.clientId !== params.clientId) throw badField('body.clientId', 'must equal the client id in the path');
       checkIfMatch(presentClient(existing), ifMatch);
       const client = build(engine, body, existing, []);
+      // New permissions must be held; a new way to authenticate (or to receive codes) must hold all of them.
+      const checked = takesOver(existing, client) ? client.permissions : addedPermissions(existing.permissions, client.permissions);
+      requireHeld(principal.holdings, checked, `client ${client.clientId}`);
       await engine.store.upsertClient(client);
       await engine.afterChange();
       const out = presentClient(client);
@@ -102,8 +115,9 @@ export const clientRoutes = [
   route({
     method: 'POST', path: '/clients/{clientId}/secrets', tag: 'Clients', summary: 'Add a secret (shown once); the others stay valid until deleted', scope: 'write:clients', status: 201,
     params: byId, response: newSecretOut,
-    async handler(engine, { params }) {
+    async handler(engine, { params, principal }) {
       const client = await load(engine, params.clientId);
+      requireHeld(principal.holdings, client.permissions, `a secret of ${client.clientId}`);
       if (!usesSecrets(client)) throw conflict(`client ${client.clientId} authenticates with ${client.tokenEndpointAuthMethod}, not a secret`);
       const secret = newSecret();
       const hash = engine.hasher.hash(secret);

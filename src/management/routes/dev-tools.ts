@@ -2,13 +2,17 @@
  * /dev: the developer tools. Mint a test access token (the checks of the real flow,
  * audited as token.issued and as a management change) and inspect any token (what it
  * is, and why it is or is not valid). The same logic as `tessera token mint|inspect`
- * on the local store (src/devtools).
+ * on the local store (src/devtools). Held to what the caller holds (least-privilege.ts):
+ * never a management token beyond the caller's own scopes, never a real user or client
+ * as subject unless the caller could act for them.
  */
 import { z } from 'zod';
 import { OAuthError } from '../../core/errors.js';
 import { inspectToken } from '../../devtools/inspect-token.js';
-import { mintTestToken } from '../../devtools/mint-test-token.js';
-import { actorOf } from '../principal.js';
+import { mintTestToken, ScopesNotHeldError, type MintCaller } from '../../devtools/mint-test-token.js';
+import type { AuthorizationServer } from '../../core/authorization-server.js';
+import { notHeld, notYours, requireHeld, requireMayActFor } from '../least-privilege.js';
+import { actorOf, type Principal } from '../principal.js';
 import { badField } from '../problem.js';
 import { route } from '../route.js';
 
@@ -46,6 +50,16 @@ const inspectionOut = z.object({
   notes: z.array(z.string()),
 });
 
+function mintCaller(engine: AuthorizationServer, principal: Principal): MintCaller {
+  return {
+    notHeld: (api, scopes) => notHeld(principal.holdings, api, scopes),
+    requireMayActFor: async (who) =>
+      'user' in who
+        ? requireMayActFor(engine, principal, who.user, `a test token for ${who.user.username}`)
+        : requireHeld(principal.holdings, who.client.permissions, `a test token as client ${who.client.clientId}`),
+  };
+}
+
 export const devToolRoutes = [
   route({
     method: 'POST', path: '/dev/tokens', tag: 'Developer tools', summary: 'Mint a test access token for a client, a user or an API (shown once)', scope: 'write:dev_tools', status: 201,
@@ -66,7 +80,9 @@ export const devToolRoutes = [
         defaultClientId: DEV_TOOLS_CLIENT_ID,
         origin: 'by the developer tools',
         auditAs: 'developer tools mint',
+        caller: mintCaller(engine, principal),
       }).catch((error: unknown) => {
+        if (error instanceof ScopesNotHeldError) throw notYours(error.message);
         // The client_credentials checks speak OAuth (invalid_target): here it is a field of the body.
         throw error instanceof OAuthError ? badField('body.api', error.description) : error;
       });

@@ -1,9 +1,15 @@
-/** /tokens: personal, service, user and action tokens: create (shown once), list without secrets, revoke. */
+/**
+ * /tokens: personal, service, user and action tokens: create (shown once), list without
+ * secrets, revoke. A token carries only scopes the caller holds itself, and a token for
+ * another user needs the caller to hold everything that user may do (least-privilege.ts).
+ */
 import { z } from 'zod';
+import type { AuthorizationServer } from '../../core/authorization-server.js';
 import type { CreatedCredential } from '../../core/credentials/credential-service.js';
 import { paginate, pageQuery, pageSchema } from '../pagination.js';
 import { badField, notFound } from '../problem.js';
-import { actorOf } from '../principal.js';
+import { requireHeld, requireMayActFor } from '../least-privilege.js';
+import { actorOf, type Principal } from '../principal.js';
 import { route } from '../route.js';
 import { tokenCreatedOut, tokenSummaryOut } from '../schemas.js';
 
@@ -21,11 +27,21 @@ const createToken = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('action_token'), userId: z.string(), name: z.string().min(1).max(100), endpoints: z.array(z.string()).min(1) }),
 ]);
 
+/** The caller may make this token: it holds the scopes, and may act for the user the token is for. */
+async function requireMayCreate(engine: AuthorizationServer, principal: Principal, body: z.output<typeof createToken>): Promise<void> {
+  if ('scopes' in body) requireHeld(principal.holdings, { [body.api]: body.scopes }, `a ${body.kind}`);
+  if ('userId' in body) {
+    const user = await engine.store.getUser(body.userId);
+    if (user) await requireMayActFor(engine, principal, user, `a ${body.kind} for ${user.username}`);
+  }
+}
+
 export const tokenRoutes = [
   route({
     method: 'POST', path: '/tokens', tag: 'Tokens', summary: 'Create a PAT, SAT, user token or action token (the token is in this response only)', scope: 'write:tokens', status: 201,
     body: createToken, response: tokenCreatedOut,
     async handler(engine, { body, principal }) {
+      await requireMayCreate(engine, principal, body);
       const c = engine.credentials;
       const actor = actorOf(principal);
       // Domain errors (bad scopes, unknown user...) become field errors and 404s in the router.

@@ -1,4 +1,9 @@
-/** /users: people who sign in; activation, passwords, roles, and "revoke everything". */
+/**
+ * /users: people who sign in; activation, passwords, roles, and "revoke everything".
+ * Roles are given only within what the caller holds; replacing a user, setting their
+ * password or deleting them needs the caller to hold everything they may do
+ * (least-privilege.ts): no write scope is a way into the administrator's account.
+ */
 import { z } from 'zod';
 import { toUser } from '../../core/config/apply.js';
 import { userSchema } from '../../core/config/schema.js';
@@ -9,6 +14,7 @@ import { checkIfMatch, etagOf } from '../etag.js';
 import { paginate, pageQuery, pageSchema } from '../pagination.js';
 import { presentUser } from '../present.js';
 import { badField, conflict, notFound } from '../problem.js';
+import { requireAssignable, requireMayActFor } from '../least-privilege.js';
 import { actorOf } from '../principal.js';
 import { route } from '../route.js';
 import { consentOut, revokedOut, userOut } from '../schemas.js';
@@ -49,9 +55,10 @@ export const userRoutes = [
   route({
     method: 'POST', path: '/users', tag: 'Users', summary: 'Create a user', scope: 'write:users', status: 201,
     body: userSchema, response: userOut,
-    async handler(engine, { body }) {
+    async handler(engine, { body, principal }) {
       if (await engine.store.getUserByUsername(body.username)) throw conflict(`user ${body.username} exists`);
       await checkRoles(engine, body.roles);
+      await requireAssignable(engine, principal.holdings, body.roles);
       const user = await engine.store.upsertUser(await toUser(body, undefined, 'body'));
       const out = presentUser(user);
       return { body: out, etag: etagOf(out), change: { kind: 'user', id: user.id, action: 'created', after: out } };
@@ -68,11 +75,13 @@ export const userRoutes = [
   route({
     method: 'PUT', path: '/users/{id}', tag: 'Users', summary: 'Replace a user (activate or deactivate with `active`; the password is kept unless given)', scope: 'write:users', status: 200,
     params: byId, body: userSchema, response: userOut,
-    async handler(engine, { params, body, ifMatch }) {
+    async handler(engine, { params, body, ifMatch, principal }) {
       const existing = await loadUser(engine, params.id);
       checkIfMatch(presentUser(existing), ifMatch);
       if (body.username !== existing.username && (await engine.store.getUserByUsername(body.username))) throw conflict(`user ${body.username} exists`);
       await checkRoles(engine, body.roles);
+      await requireMayActFor(engine, principal, existing, `changing ${existing.username}`);
+      await requireAssignable(engine, principal.holdings, body.roles, existing.roles);
       const user = await toUser(body, existing, 'body');
       if (body.username !== existing.username) await engine.store.deleteUser(existing.id);
       const out = presentUser(await engine.store.upsertUser(user));
@@ -84,6 +93,7 @@ export const userRoutes = [
     params: byId,
     async handler(engine, { params, principal }) {
       const before = await loadUser(engine, params.id);
+      await requireMayActFor(engine, principal, before, `deleting ${before.username}`);
       await engine.revokeEverything(before.id, actorOf(principal));
       await engine.store.deleteUser(params.id);
       return { change: { kind: 'user', id: before.id, action: 'deleted', before: presentUser(before) } };
@@ -92,8 +102,9 @@ export const userRoutes = [
   route({
     method: 'POST', path: '/users/{id}/password', tag: 'Users', summary: 'Set a password', scope: 'write:users', status: 204,
     params: byId, body: z.strictObject({ password: z.string().min(PASSWORD_MIN_LENGTH, `a password must be at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH) }),
-    async handler(engine, { params, body }) {
+    async handler(engine, { params, body, principal }) {
       const user = await loadUser(engine, params.id);
+      await requireMayActFor(engine, principal, user, `setting the password of ${user.username}`);
       await engine.store.upsertUser({ ...user, passwordHash: await hashPassword(body.password) });
       return { change: { kind: 'user', id: user.id, action: 'password_set' } };
     },
