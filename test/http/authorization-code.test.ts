@@ -27,6 +27,16 @@ describe('authorization code flow', () => {
     nonce: 'n-0S6_WzA2Mj',
     ...extra,
   });
+  /** Runs `body` while alice also holds `role`: a user is asked only for scopes their roles allow. */
+  async function withRole(role: string, body: () => Promise<void>): Promise<void> {
+    const alice = (await server.engine.store.getUserByUsername('alice'))!;
+    await server.engine.store.upsertUser({ ...alice, roles: [...alice.roles, role] });
+    try {
+      await body();
+    } finally {
+      await server.engine.store.upsertUser(alice);
+    }
+  }
   const redeem = (code: string, extra: Record<string, string> = {}) =>
     server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, ...extra }, basic('calendar-app', SECRETS.calendar));
 
@@ -102,10 +112,12 @@ describe('authorization code flow', () => {
     const again = await browser.get(authorizeUrl(server.url, calendarParams({ scope: 'openid read:calendars' })));
     assert.equal(again.status, 303);
     assert.ok(again.location!.startsWith(CALLBACK));
-    // One more scope: a consent page listing only that one.
-    const more = await browser.follow(await browser.get(authorizeUrl(server.url, calendarParams({ scope: 'openid read:calendars write:calendars' }))), server.url);
-    assert.match(more.html, /write:calendars/);
-    assert.doesNotMatch(more.html, /<code>read:calendars<\/code>/);
+    // One more scope alice's roles allow: a consent page listing only that one.
+    await withRole('calendar-writer', async () => {
+      const more = await browser.follow(await browser.get(authorizeUrl(server.url, calendarParams({ scope: 'openid read:calendars write:calendars' }))), server.url);
+      assert.match(more.html, /write:calendars/);
+      assert.doesNotMatch(more.html, /<code>read:calendars<\/code>/);
+    });
   });
 
   it('lets first-party clients skip consent', async () => {
@@ -196,8 +208,10 @@ describe('authorization code flow', () => {
     const noSession = callbackParams((await browser.get(authorizeUrl(server.url, calendarParams({ prompt: 'none' })))).location!);
     assert.equal(noSession.error, 'login_required');
     await authorize(browser, server.url, calendarParams({ scope: 'openid' }));
-    const noConsent = callbackParams((await browser.get(authorizeUrl(server.url, calendarParams({ prompt: 'none', scope: 'openid read:contacts read:calendars' })))).location!);
-    assert.equal(noConsent.error, 'consent_required');
+    await withRole('calendar-writer', async () => {
+      const noConsent = callbackParams((await browser.get(authorizeUrl(server.url, calendarParams({ prompt: 'none', scope: 'openid write:calendars read:calendars' })))).location!);
+      assert.equal(noConsent.error, 'consent_required');
+    });
     const silent = callbackParams((await browser.get(authorizeUrl(server.url, calendarParams({ prompt: 'none', scope: 'openid' })))).location!);
     assert.match(silent.code!, /^tsr_ac_/);
   });

@@ -132,10 +132,11 @@ export async function makeFixture(): Promise<Fixture> {
         sandbox: true,
       },
       {
-        // A CLI or CI runner that trades PATs for short-lived JWTs (RFC 8693).
+        // A CLI or CI runner that trades PATs for short-lived JWTs (RFC 8693), for Organizer only.
         clientId: 'exchanger',
         secrets: ['exchanger-secret-0123456789'],
         grantTypes: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+        permissions: { [ORGANIZER]: ['read:calendars', 'write:calendars', 'read:contacts'] },
       },
     ],
     roles: [

@@ -7,6 +7,7 @@
  */
 import { requestOrigin } from '../audit/request-origin.js';
 import { accessDenied } from '../errors.js';
+import { delegableByUser } from '../credentials/delegation.js';
 import { completeAuthorization } from '../interaction/complete-authorization.js';
 import { passwordSignIn } from '../interaction/password-sign-in.js';
 import { decideInteraction, type Interaction } from '../interaction/decide-interaction.js';
@@ -105,13 +106,15 @@ export function interactionEndpoints(ctx: FlowContext) {
       const user = session ? await ctx.store.getUser(session.userId) : undefined;
       if (!session || !user || !user.active) return proceed(pending, client, request, undefined);
       const decision = request.params.get('decision');
+      // What the user may delegate now: a scope beyond their roles is neither consented to nor granted.
+      const scopes = await delegableByUser(ctx.store, user, pending.request.api, pending.request.scopes);
       const target = { redirectTarget: { redirectUri: pending.request.redirectUri, responseMode: pending.request.responseMode }, request: pending.request };
       const consentEvent = {
         type: 'consent.granted',
         actor: { type: 'user', id: user.id },
         subject: user.id,
         clientId: client.clientId,
-        scopes: pending.request.scopes,
+        scopes,
         ...requestOrigin(request),
       } as const;
       if (decision === 'deny') {
@@ -125,7 +128,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       await ctx.store.upsertConsent({
         userId: user.id,
         clientId: client.clientId,
-        scopes: [...new Set([...(existing?.scopes ?? []), ...pending.request.scopes])],
+        scopes: [...new Set([...(existing?.scopes ?? []), ...scopes])],
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       });

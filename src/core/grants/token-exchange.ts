@@ -2,8 +2,12 @@
  * Token exchange (RFC 8693): a personal or service access token (`subject_token`) is
  * traded for a short-lived JWT access token for its API, which resource servers can
  * verify on their own instead of introspecting the long-lived credential. The new
- * token never outlives, or reaches beyond, the one it came from.
+ * token never outlives, or reaches beyond, the one it came from: its scopes are those
+ * the owner's roles still allow (the inspector narrows them). Policy (RFC 8693 §5):
+ * the exchanging client must itself be allowed on the target API (registered to it,
+ * or given permissions there), and receives only scopes it could ask a user for there.
  */
+import { delegableScopes } from '../authorize/check-scope.js';
 import { invalidGrant, invalidRequest, invalidScope, invalidTarget } from '../errors.js';
 import type { TokenInspector } from '../tokens/token-inspector.js';
 import type { GrantHandler } from './grant.js';
@@ -36,14 +40,21 @@ export function tokenExchangeGrant(inspector: TokenInspector): GrantHandler {
       }
       const api = await context.catalog.api(subject.audience);
       if (!api) throw invalidTarget(`the API ${subject.audience} no longer exists`);
+      if (api.identifier !== client.api && !client.permissions[api.identifier]) {
+        throw invalidTarget(`client ${client.clientId} is not allowed on ${api.identifier}`);
+      }
+      const delegable = delegableScopes(client, api);
       const granted = subject.scope.split(' ').filter(Boolean);
-      let scopes = granted;
+      let scopes = granted.filter((s) => delegable.includes(s));
       const scope = params.get('scope');
       if (scope !== undefined) {
         scopes = [...new Set(scope.split(' ').filter(Boolean))];
         const wider = scopes.filter((s) => !granted.includes(s));
         if (wider.length > 0) throw invalidScope(`not granted to the subject token: ${wider.join(' ')}`);
+        const notForClient = scopes.filter((s) => !delegable.includes(s));
+        if (notForClient.length > 0) throw invalidScope(`client ${client.clientId} may not receive on ${api.identifier}: ${notForClient.join(' ')}`);
       }
+      if (scopes.length === 0) throw invalidScope(`the subject token grants nothing client ${client.clientId} may receive on ${api.identifier}`);
       const remaining = subject.expiresAt - context.clock.now();
       const issued = await context.accessTokens.issue({
         api: { ...api, format: 'jwt', ttl: Math.max(1, Math.min(api.ttl, remaining)) },

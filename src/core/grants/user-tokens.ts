@@ -2,8 +2,11 @@
  * The token response for a user's grant, shared by the authorization_code and
  * refresh_token grants: an access token for the API (or for userinfo alone), a
  * rotated refresh token when the client may refresh, and an ID token for openid.
+ * The scopes are narrowed to what the user's roles allow now (credentials/delegation.ts):
+ * a role taken away is gone from the next token, whatever the consent says.
  */
 import type { Client, User } from '../model.js';
+import { delegableByUser } from '../credentials/delegation.js';
 import { sandboxSubject } from '../credentials/sandbox.js';
 import type { TokenEndpointContext } from './context.js';
 import type { IssuedTokens, TokenResponse } from './grant.js';
@@ -28,12 +31,13 @@ export async function issueUserTokens(
   grant: UserGrant,
 ): Promise<{ body: TokenResponse; issued: IssuedTokens; accessJti: string; accessExp: number }> {
   const api = (grant.api !== undefined ? await context.catalog.api(grant.api) : undefined) ?? context.userinfoApi;
+  const scopes = await delegableByUser(context.store, grant.user, api, grant.scopes);
   const subject = grant.sandbox ? sandboxSubject(context.hasher, grant.user.id, grant.client.clientId) : grant.user.id;
   const access = await context.accessTokens.issue({
     api,
     clientId: grant.client.clientId,
     subject,
-    scopes: grant.scopes,
+    scopes,
     grantId: grant.grantId,
     ...(grant.sandbox ? { sandbox: true } : {}),
   });
@@ -41,14 +45,14 @@ export async function issueUserTokens(
     access_token: access.token,
     token_type: 'Bearer',
     expires_in: access.expiresIn,
-    scope: grant.scopes.join(' '),
+    scope: scopes.join(' '),
   };
-  const issued: IssuedTokens = { subject, api: api.identifier, scopes: grant.scopes, tokens: [{ kind: 'access_token', id: access.jti }] };
+  const issued: IssuedTokens = { subject, api: api.identifier, scopes, tokens: [{ kind: 'access_token', id: access.jti }] };
   if (grant.client.grantTypes.includes('refresh_token')) {
     const refresh = await context.refreshTokens.issue({
       clientId: grant.client.clientId,
       userId: grant.user.id,
-      scopes: grant.scopes,
+      scopes,
       grantId: grant.grantId,
       details: {
         authTime: grant.authTime,
@@ -61,7 +65,7 @@ export async function issueUserTokens(
     body.refresh_token = refresh.token;
     issued.tokens.push({ kind: 'refresh_token', id: refresh.jti });
   }
-  if (grant.scopes.includes('openid')) {
+  if (scopes.includes('openid')) {
     body.id_token = context.idTokens.issue({
       user: grant.user,
       subject,

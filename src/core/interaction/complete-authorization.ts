@@ -3,6 +3,7 @@
  * for (a code, an access token, an ID token), then send it back to the client.
  * Codes are single-use, live 60 seconds, and remember everything the token request
  * must match (client, redirect_uri, PKCE challenge) and the grant they start.
+ * What is issued is narrowed to what the user may delegate (credentials/delegation.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { RequestOrigin } from '../audit/request-origin.js';
@@ -11,6 +12,7 @@ import { deliverAuthorizationResponse } from '../authorize/deliver-response.js';
 import { mintTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import type { User } from '../model.js';
 import type { EngineResponse } from '../request.js';
+import { delegableByUser } from '../credentials/delegation.js';
 import { sandboxSubject } from '../credentials/sandbox.js';
 import type { FlowContext } from './flow-context.js';
 import type { Session } from './sessions.js';
@@ -37,11 +39,12 @@ export interface AuthorizationCode {
 
 export async function completeAuthorization(
   ctx: FlowContext,
-  request: AuthorizationRequest,
+  asked: AuthorizationRequest,
   user: User,
   session: Session,
   origin: RequestOrigin = {},
 ): Promise<EngineResponse> {
+  const request = { ...asked, scopes: await delegableByUser(ctx.store, user, asked.api, asked.scopes) };
   const grantId = randomUUID();
   const subject = request.sandbox ? sandboxSubject(ctx.hasher, user.id, request.clientId) : user.id;
   const response: Record<string, string | undefined> = { state: request.state };

@@ -2,8 +2,10 @@
  * What the user must still do for a request: sign in, consent, or nothing.
  * OpenID Connect Core §3.1.2.1: prompt=login and an exceeded max_age force a fresh
  * sign-in; an id_token_hint naming someone else does too; prompt=consent asks again.
+ * Consent is asked only for what the user may delegate (credentials/delegation.ts).
  */
 import type { AuthorizationRequest } from '../authorize/authorization-request.js';
+import { delegableByUser } from '../credentials/delegation.js';
 import type { Client, User } from '../model.js';
 import type { FlowContext } from './flow-context.js';
 import type { Session } from './sessions.js';
@@ -30,8 +32,9 @@ export async function decideInteraction(
   }
   if (client.firstParty || request.sandbox) return { next: 'done', user };
   const consent = await ctx.store.getConsent(user.id, client.clientId);
-  const missing = request.scopes.filter((s) => !consent?.scopes.includes(s));
+  const scopes = await delegableByUser(ctx.store, user, request.api, request.scopes);
+  const missing = scopes.filter((s) => !consent?.scopes.includes(s));
   if (!consent || missing.length > 0) return { next: 'consent', user, missing };
-  if (request.prompt.includes('consent')) return { next: 'consent', user, missing: request.scopes };
+  if (request.prompt.includes('consent')) return { next: 'consent', user, missing: scopes };
   return { next: 'done', user };
 }

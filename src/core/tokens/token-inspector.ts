@@ -3,11 +3,13 @@
  * kind Tessera issues. Opaque tokens are checked locally first (prefix and checksum,
  * or the 40-hex shape of user and action tokens), then looked up by keyed hash; JWTs
  * are verified against our own published keys and the revocation list. A credential
- * of a user or service account is active only while its owner is. Unknown, malformed,
+ * of a user or service account is active only while its owner is, and a PAT or SAT
+ * carries only the scopes its owner's roles still allow (a role taken away takes
+ * effect at its next use: introspection, exchange, the SDK). Unknown, malformed,
  * expired and revoked tokens all come back undefined: the caller learns only "not active".
  */
 import type { Clock } from '../clock.js';
-import { permissionsOf, type Permissions } from '../credentials/permissions.js';
+import { narrowToRoles, permissionsOf, type Permissions } from '../credentials/permissions.js';
 import type { UsageRecorder } from '../credentials/usage-recorder.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
 import { checkTokenString, isHexKey, TOKEN_PREFIXES } from '../crypto/token-string.js';
@@ -81,17 +83,22 @@ export class TokenInspector {
     return active;
   }
 
-  /** Fills in the owner; false when the owner is gone or inactive. */
+  /** Fills in the owner, and narrows a PAT's or SAT's scopes to the owner's roles; false when the owner is gone or inactive. */
   async #describeOwner(active: ActiveToken, stored: StoredToken): Promise<boolean> {
+    const narrow = async (roles: string[]) => {
+      active.scope = (await narrowToRoles(this.#store, roles, stored.audience, stored.scope.split(' ').filter(Boolean))).join(' ');
+    };
     if (stored.kind === 'service_access_token') {
       const account = await this.#store.getServiceAccount(stored.subject);
       if (!account || !account.active) return false;
       active.serviceAccount = account.name;
+      await narrow(account.roles);
       return true;
     }
     const user = await this.#store.getUser(stored.subject);
     if (!user || !user.active) return false;
     active.username = user.username;
+    if (stored.kind === 'personal_access_token') await narrow(user.roles);
     if (stored.kind === 'user_token' || stored.kind === 'action_token') active.permissions = await permissionsOf(this.#store, user.roles);
     return true;
   }
