@@ -5,7 +5,8 @@
  *          management API (<server>/api/v1), with a token from `--token` or TESSERA_TOKEN;
  *   local  otherwise: the store is opened in this process (open-engine.ts) and the very
  *          same management routes run in-process (managementRouter), as an operator
- *          holding every management scope and audited as `admin:cli:<os user>`.
+ *          holding every management scope (and, like the administrator, every scope of
+ *          every other API) and audited as `admin:cli:<os user>`.
  *
  * Either way a command sees one `call(method, path, ...)` that answers the API's JSON,
  * or throws ManagementError with the API's problem (status, code, fields at fault).

@@ -18,7 +18,7 @@
 import type { AuditActor } from '../core/audit/audit-event.js';
 import type { AuthorizationServer } from '../core/authorization-server.js';
 import { delegableScopes } from '../core/authorize/check-scope.js';
-import { permissionsOf } from '../core/credentials/permissions.js';
+import { allowedScopes } from '../core/credentials/permissions.js';
 import { ValidationError } from '../core/errors.js';
 import { grantedScopes, resolveApi } from '../core/grants/audience.js';
 import type { Api, Client, User } from '../core/model.js';
@@ -127,7 +127,7 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
     const found = await engine.catalog.api(identifier);
     if (!found) throw new ValidationError('api', `no API ${identifier}`);
     api = found;
-    let allowed = ((await permissionsOf(engine.store, user.roles))[api.identifier] ?? []).filter((s) => api.scopes.some((d) => d.name === s));
+    let allowed = await allowedScopes(engine.store, user.roles, api);
     let whose = `the roles of ${user.username}`;
     if (client) {
       if (identifier !== client.api && !client.permissions[identifier]) throw new ValidationError('api', `client ${client.clientId} may not request access to ${identifier}`);

@@ -3,6 +3,8 @@
  * else the client's own API. A client may ask users for any scope of the API it is
  * registered to, and for the scopes listed for it on other APIs. Unknown scopes are
  * ignored (OpenID Connect Core §3.1.2.1); the granted set is reported with the token.
+ * This is what the client may ask; once the user is known, it is narrowed further to
+ * what the user's roles allow (credentials/delegation.ts), for every kind of client.
  */
 import type { Catalog } from '../catalog.js';
 import { invalidRequest, invalidTarget } from '../errors.js';

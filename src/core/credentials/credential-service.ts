@@ -18,7 +18,7 @@ import { mintHexKey, mintTokenString, TOKEN_PREFIXES } from '../crypto/token-str
 import { NotFoundError, ValidationError } from '../errors.js';
 import { MANUAL_TOKEN_KINDS, NEVER, type ServiceAccount, type StoredToken, type StoredTokenKind } from '../model.js';
 import type { Store } from '../ports/storage.js';
-import { permissionsOf } from './permissions.js';
+import { allowedScopes } from './permissions.js';
 import { summarize, type TokenSummary } from './token-summary.js';
 import { timeOrderedId } from '../crypto/time-ordered-id.js';
 
@@ -160,8 +160,8 @@ export class CredentialService {
     const api = await this.#catalog.api(input.api);
     if (!api) throw new ValidationError('api', `unknown API ${input.api}`);
     if (input.scopes.length === 0) throw new ValidationError('scopes', 'list at least one scope');
-    const allowed = (await permissionsOf(this.#store, roles))[api.identifier] ?? [];
-    const refused = input.scopes.filter((s) => !allowed.includes(s) || !api.scopes.some((d) => d.name === s));
+    const allowed = await allowedScopes(this.#store, roles, api);
+    const refused = input.scopes.filter((s) => !allowed.includes(s));
     if (refused.length > 0) throw new ValidationError('scopes', `not within the owner's permissions on ${api.identifier}: ${refused.join(' ')}`);
     if (input.expiresIn !== undefined && (!Number.isInteger(input.expiresIn) || input.expiresIn <= 0 || input.expiresIn > this.policy.maxLifetime)) {
       throw new ValidationError('expiresIn', `must be a whole number of seconds from 1 to ${this.policy.maxLifetime}`);
