@@ -41,6 +41,16 @@ describe('resource-server: seed credentials from a real Tessera', () => {
     assert.equal(reason(await call(`Bearer ${token}`)), 'revoked');
   });
 
+  it("narrows a PAT to what its user still holds (issue 13, item 7)", async () => {
+    const alice = (await server.engine.store.getUserByUsername('alice'))!;
+    await server.engine.store.upsertUser({ ...alice, roles: ['calendar-writer'] });
+    const { token } = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'w', api: ORGANIZER, scopes: ['read:calendars', 'write:calendars'] });
+    assert.deepEqual(accepted(await call(`Bearer ${token}`)).scopes, ['read:calendars', 'write:calendars']);
+    await server.engine.store.upsertUser(alice);
+    clock.advance(5);
+    assert.deepEqual(accepted(await call(`Bearer ${token}`)).scopes, ['read:calendars'], 'the lost scope is gone once the answer is no longer cached');
+  });
+
   it('accepts a service access token as its service account', async () => {
     const account = (await server.engine.store.getServiceAccountByName('nightly-sync'))!;
     const { token } = await server.engine.credentials.createServiceAccessToken(account.id, { name: 'sync', api: ORGANIZER, scopes: ['write:calendars'] });
