@@ -8,7 +8,7 @@ import { AuditLog, type AuditLogOptions } from './audit/audit-log.js';
 import { Catalog } from './catalog.js';
 import { NotFoundError } from './errors.js';
 import { ClientAuthenticator } from './client-auth/authenticate-client.js';
-import { PrivateKeyJwtVerifier } from './client-auth/private-key-jwt.js';
+import { DEFAULT_ASSERTION_POLICY, PrivateKeyJwtVerifier, type AssertionPolicy } from './client-auth/private-key-jwt.js';
 import { systemClock, type Clock } from './clock.js';
 import { applyConfig, type ApplySummary } from './config/apply.js';
 import type { ConfigFile } from './config/schema.js';
@@ -66,6 +66,8 @@ export interface AuthorizationServerOptions {
   attempts?: AttemptCounter;
   /** Refresh-token lifetime and reuse grace period, in seconds. */
   refreshTokens?: Partial<RefreshTokenPolicy>;
+  /** private_key_jwt: the longest assertion lifetime accepted, and which audiences. */
+  clientAssertions?: Partial<AssertionPolicy>;
   /** Longest lifetime of personal and service access tokens, in seconds. */
   credentials?: Partial<CredentialPolicy>;
   /** How often last-use times are written (0: only on close). */
@@ -143,7 +145,7 @@ export class AuthorizationServer {
     const clientAuth = new ClientAuthenticator(
       this.catalog,
       this.hasher,
-      new PrivateKeyJwtVerifier(this.store, this.issuer),
+      new PrivateKeyJwtVerifier(this.store, this.issuer, { ...DEFAULT_ASSERTION_POLICY, ...options.clientAssertions }),
       this.clock,
       this.audit,
     );

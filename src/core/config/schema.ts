@@ -145,6 +145,12 @@ export const serverSchema = z.strictObject({
   trustProxy: z.union([z.array(z.string()), z.number().int().min(0)]).optional(),
   /** Seconds APIs, clients and keys stay cached when no change message arrives (the safety net of the change feed). */
   cacheTtl: z.number().min(0.1).max(3600).optional(),
+  /** Seconds a rotated refresh token may be retried, answered with the same successor; 0 for none. */
+  refreshTokenReuseGrace: z.number().int().min(0).max(300).optional(),
+  /** Longest private_key_jwt assertion lifetime accepted, in seconds. */
+  clientAssertionMaxLifetime: z.number().int().min(30).max(86400).optional(),
+  /** private_key_jwt `aud`: the issuer, token endpoint or endpoint called (default), or the issuer alone (FAPI 2.0). */
+  clientAssertionAudience: z.enum(['issuer-or-endpoint', 'issuer']).optional(),
   /** PostgreSQL connection pool (seconds for timeouts). */
   database: z
     .strictObject({

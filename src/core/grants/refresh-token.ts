@@ -13,13 +13,16 @@ import type { GrantHandler } from './grant.js';
 import { isGrantRevoked, revokeGrant } from '../tokens/grant-revocation.js';
 import { issueUserTokens } from './user-tokens.js';
 
-/** A consumed token may be retried within the grace period while its successor is unused. */
-async function isGraceRetry(context: TokenEndpointContext, stored: StoredToken, now: number): Promise<boolean> {
+/**
+ * A consumed token may be retried within the grace period while its successor is
+ * unused: the retry gets that same successor (refresh-token-issuer.ts), so the family
+ * never forks. A successor not stored yet is being issued by a concurrent request.
+ */
+async function isGraceRetry(context: TokenEndpointContext, stored: StoredToken, token: string, now: number): Promise<boolean> {
   const grace = context.refreshTokens.policy.reuseGrace;
   if (grace <= 0 || stored.consumedAt === undefined || now - stored.consumedAt > grace) return false;
-  if (stored.successorHash === undefined) return true; // its successor is still being issued: a concurrent retry
-  const successor = await context.store.findTokenByHash(stored.successorHash);
-  return successor !== undefined && successor.consumedAt === undefined && successor.revokedAt === undefined;
+  const successor = await context.store.findTokenByHash(context.refreshTokens.successorOf(token).hash);
+  return successor === undefined || (successor.consumedAt === undefined && successor.revokedAt === undefined);
 }
 
 export const refreshTokenGrant: GrantHandler = {
@@ -38,7 +41,7 @@ export const refreshTokenGrant: GrantHandler = {
     if (await isGrantRevoked(context.store, stored.grantId)) throw invalidGrant('the refresh token has been revoked');
     if (!(await context.store.consumeToken(hash, now))) {
       const current = (await context.store.findTokenByHash(hash)) ?? stored;
-      if (!(await isGraceRetry(context, current, now))) {
+      if (!(await isGraceRetry(context, current, token, now))) {
         if (current.grantId) await revokeGrant(context.store, current.grantId, now, context.refreshTokens.policy.ttl);
         context.audit.record({
           type: 'token.revoked',
@@ -77,7 +80,7 @@ export const refreshTokenGrant: GrantHandler = {
       authTime: details.authTime ?? stored.issuedAt,
       ...(details.sid !== undefined ? { sid: details.sid } : {}),
       ...(details.api !== undefined ? { api: details.api } : {}),
-      parentRefreshHash: hash,
+      parentRefresh: { token, hash },
       ...(details.sandbox ? { sandbox: true } : {}),
     });
     return { body: issued.body, issued: { ...issued.issued, details: { refreshedTokenId: stored.jti } } };

@@ -17,8 +17,8 @@ export interface UserGrant {
   authTime: number;
   sid?: string;
   nonce?: string;
-  /** The refresh token this response replaces. */
-  parentRefreshHash?: string;
+  /** The refresh token this response replaces (its successor is derived from it). */
+  parentRefresh?: { token: string; hash: string };
   /** A sandboxed sign-in: tokens are for the client's sandbox subject, not the user. */
   sandbox?: boolean;
 }
@@ -56,7 +56,7 @@ export async function issueUserTokens(
         ...(grant.api ? { api: grant.api } : {}),
         ...(grant.sandbox ? { sandbox: true } : {}),
       },
-      ...(grant.parentRefreshHash ? { parentHash: grant.parentRefreshHash } : {}),
+      ...(grant.parentRefresh ? { parent: grant.parentRefresh } : {}),
     });
     body.refresh_token = refresh.token;
     issued.tokens.push({ kind: 'refresh_token', id: refresh.jti });

@@ -189,6 +189,15 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal((await store.findTokenByHash('r1'))?.successorHash, 'r2');
     });
 
+    it('inserts a token once when inserts of the same hash race', async () => {
+      const successor = token('r-once', { kind: 'refresh_token', grantId: 'g-once', details: { authTime: 900 } });
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.insertTokenOnce({ ...successor, jti: `once-${i}` })));
+      assert.equal(results.filter(Boolean).length, 1);
+      const stored = await store.findTokenByHash('r-once');
+      assert.equal(stored?.jti, `once-${results.indexOf(true)}`);
+      assert.equal(await store.insertTokenOnce(successor), false);
+    });
+
     it('revokes every token of a grant, and of a subject (optionally per client)', async () => {
       await store.insertToken(token('g-a', { grantId: 'g9', subject: 'u9' }));
       await store.insertToken(token('g-b', { kind: 'refresh_token', grantId: 'g9', subject: 'u9' }));

@@ -317,6 +317,10 @@ export class PostgresStore implements Store {
       tokenValues(token),
     );
   }
+  async insertTokenOnce(token: StoredToken): Promise<boolean> {
+    const sql = `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (hash) DO NOTHING`;
+    return (await this.#changed(sql, tokenValues(token))) > 0;
+  }
   async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
     const row = (await this.#query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash])).rows[0];
     return row ? tokenFromRow(row) : undefined;

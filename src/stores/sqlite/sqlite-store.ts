@@ -212,6 +212,10 @@ export class SqliteStore implements Store {
     }
     batch.forEach((item, i) => (failures.has(i) ? item.reject(failures.get(i)) : item.resolve()));
   }
+  async insertTokenOnce(token: StoredToken): Promise<boolean> {
+    const insert = this.#sql(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`);
+    return insert.run(...tokenValues(token)).changes > 0;
+  }
   async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
     const row = this.#sql('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
     return row ? tokenFromRow(row) : undefined;
