@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import { TestBrowser } from '../support/browser.js';
-import { CALLBACK, makeFixture, SECRETS } from '../support/fixture.js';
+import { CALLBACK, makeFixture, MAPPERS, ORGANIZER, SECRETS } from '../support/fixture.js';
 import { authorize } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -48,6 +48,18 @@ describe('refresh tokens', () => {
     assert.equal(narrower.body.scope, 'read:calendars');
     const wider = await refresh(narrower.body.refresh_token as string, { scope: 'read:calendars write:calendars' });
     assert.equal(wider.body.error, 'invalid_scope');
+  });
+
+  it('honours resource and audience only for the grant\'s own API (RFC 8707 §2.2)', async () => {
+    const tokens = await signIn();
+    const same = await refresh(tokens.refresh_token as string, { resource: ORGANIZER });
+    assert.equal(same.status, 200, JSON.stringify(same.body));
+    for (const extra of [{ resource: MAPPERS }, { audience: MAPPERS }, { resource: 'https://nowhere.test' }] as Record<string, string>[]) {
+      const other = await refresh(same.body.refresh_token as string, extra);
+      assert.equal(other.status, 400, JSON.stringify(extra));
+      assert.equal(other.body.error, 'invalid_target');
+    }
+    assert.equal((await refresh(same.body.refresh_token as string, { audience: ORGANIZER })).status, 200, 'a refused target used up nothing');
   });
 
   it('allows a retry within the grace period while the successor is unused', async () => {

@@ -1,11 +1,13 @@
 /**
  * refresh_token (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14).
  * The user must still be active and, for third-party clients, the consent must
- * still be on file; a narrower `scope` may be asked for, never a wider one.
+ * still be on file; a narrower `scope` may be asked for, never a wider one. A
+ * `resource` or `audience` must name the grant's own API (RFC 8707 §2.2): a refresh
+ * token never reaches another one.
  */
 import { requestOrigin } from '../audit/request-origin.js';
 import { checkTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
-import { invalidGrant, invalidScope } from '../errors.js';
+import { invalidGrant, invalidScope, invalidTarget } from '../errors.js';
 import type { StoredToken } from '../model.js';
 import type { RefreshTokenDetails } from '../tokens/refresh-token-issuer.js';
 import type { TokenEndpointContext } from './context.js';
@@ -27,7 +29,7 @@ async function isGraceRetry(context: TokenEndpointContext, stored: StoredToken, 
 
 export const refreshTokenGrant: GrantHandler = {
   grantType: 'refresh_token',
-  parameters: ['refresh_token', 'scope'],
+  parameters: ['refresh_token', 'scope', 'resource', 'audience'],
   async handle(context, client, request) {
     const token = request.params.require('refresh_token');
     const requestedScope = request.params.get('scope');
@@ -39,6 +41,10 @@ export const refreshTokenGrant: GrantHandler = {
     if (stored.revokedAt !== undefined) throw invalidGrant('the refresh token has been revoked');
     if (stored.expiresAt <= now) throw invalidGrant('the refresh token has expired');
     if (await isGrantRevoked(context.store, stored.grantId)) throw invalidGrant('the refresh token has been revoked');
+    // Checked before the token is used, so a refused target costs the client nothing.
+    const grantedApi = (stored.details as RefreshTokenDetails | undefined)?.api ?? context.userinfoApi.identifier;
+    const targets = [...request.params.getAll('resource'), ...request.params.getAll('audience')];
+    if (targets.some((t) => t !== grantedApi)) throw invalidTarget(`this refresh token is for ${grantedApi} only`);
     if (!(await context.store.consumeToken(hash, now))) {
       const current = (await context.store.findTokenByHash(hash)) ?? stored;
       if (!(await isGraceRetry(context, current, token, now))) {

@@ -4,7 +4,7 @@
  * rotated refresh token when the client may refresh, and an ID token for openid.
  */
 import type { Client, User } from '../model.js';
-import { sandboxSubject } from '../credentials/sandbox.js';
+import { sandboxSid, sandboxSubject } from '../credentials/sandbox.js';
 import type { TokenEndpointContext } from './context.js';
 import type { IssuedTokens, TokenResponse } from './grant.js';
 
@@ -68,7 +68,7 @@ export async function issueUserTokens(
       clientId: grant.client.clientId,
       authTime: grant.authTime,
       accessToken: access.token,
-      ...(grant.sid ? { sid: grant.sid } : {}),
+      ...(grant.sid ? { sid: grant.sandbox ? sandboxSid(context.hasher, grant.sid, grant.client.clientId) : grant.sid } : {}),
       ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
     });
     issued.tokens.push({ kind: 'id_token' });

@@ -11,7 +11,7 @@ import { deliverAuthorizationResponse } from '../authorize/deliver-response.js';
 import { mintTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import type { User } from '../model.js';
 import type { EngineResponse } from '../request.js';
-import { sandboxSubject } from '../credentials/sandbox.js';
+import { sandboxSid, sandboxSubject } from '../credentials/sandbox.js';
 import type { FlowContext } from './flow-context.js';
 import type { Session } from './sessions.js';
 
@@ -87,7 +87,7 @@ export async function completeAuthorization(
       subject,
       clientId: request.clientId,
       authTime: session.authTime,
-      sid: session.sid,
+      sid: request.sandbox ? sandboxSid(ctx.hasher, session.sid, request.clientId) : session.sid,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
       ...(accessToken !== undefined ? { accessToken } : {}),
       ...(code !== undefined ? { code } : {}),
