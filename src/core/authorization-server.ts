@@ -8,6 +8,7 @@ import { AuditLog, type AuditLogOptions } from './audit/audit-log.js';
 import { Catalog } from './catalog.js';
 import { NotFoundError } from './errors.js';
 import { ClientAuthenticator } from './client-auth/authenticate-client.js';
+import { ClientAuthThrottle } from './client-auth/client-auth-throttle.js';
 import { DEFAULT_ASSERTION_POLICY, PrivateKeyJwtVerifier, type AssertionPolicy } from './client-auth/private-key-jwt.js';
 import { systemClock, type Clock } from './clock.js';
 import { applyConfig, type ApplySummary } from './config/apply.js';
@@ -148,6 +149,7 @@ export class AuthorizationServer {
       new PrivateKeyJwtVerifier(this.store, this.issuer, { ...DEFAULT_ASSERTION_POLICY, ...options.clientAssertions }),
       this.clock,
       this.audit,
+      new ClientAuthThrottle(this.clock, this.attempts),
     );
     const jwts = new OwnJwtVerifier(this.keys);
     const accessTokens = new AccessTokenIssuer(this.issuer, this.keys, this.store, this.hasher, this.clock);
