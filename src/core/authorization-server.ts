@@ -25,7 +25,7 @@ import type { GrantHandler } from './grants/grant.js';
 import { tokenExchangeGrant } from './grants/token-exchange.js';
 import { KeyRing } from './keys/key-ring.js';
 import { OwnJwtVerifier } from './keys/verify-own-jwt.js';
-import type { Api, SigningAlg } from './model.js';
+import { SIGNING_ALGS, type Api, type SigningAlg } from './model.js';
 import { OIDC_SCOPES } from './authorize/authorization-request.js';
 import { RESPONSE_TYPES } from './authorize/check-response-type.js';
 import { authorizationEndpoint } from './endpoints/authorize.js';
@@ -77,8 +77,11 @@ export interface AuthorizationServerOptions {
   audit?: Omit<AuditLogOptions, 'repo' | 'now'>;
 }
 
-/** ID tokens are RS256 by default (OpenID Connect requires it), access tokens ES256. */
-const BASE_ALGS: SigningAlg[] = ['ES256', 'RS256'];
+/**
+ * Keys for every algorithm Tessera signs with: ID tokens are RS256 by default (OpenID
+ * Connect requires it) or ES256/EdDSA per client, access tokens ES256 by default.
+ */
+const BASE_ALGS: readonly SigningAlg[] = SIGNING_ALGS;
 const DEFAULT_TOKEN_LIFETIME = 3600;
 
 export type EndpointHandler = (request: EngineRequest) => Promise<EngineResponse>;

@@ -5,7 +5,7 @@
  * in clear (hashed on apply) or as hashes (what `tessera export` writes).
  */
 import { z } from 'zod';
-import { CLIENT_AUTH_METHODS, SIGNING_ALGS } from '../model.js';
+import { CLIENT_AUTH_METHODS, SIGNING_ALGS, type SigningAlg } from '../model.js';
 import { parseDuration } from './duration.js';
 
 /** A duration: seconds as a number, or a string such as "90s", "15m", "1h", "30d" (the CLI's form too). */
@@ -64,6 +64,8 @@ const clientFields = z.strictObject({
   allowImplicit: z.boolean().default(false),
   requirePkce: z.boolean().default(false),
   sandbox: z.boolean().default(false),
+  /** OIDC's id_token_signed_response_alg: RS256 (the default), ES256 or EdDSA. */
+  idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional(),
 });
 
 type ClientFields = Omit<z.output<typeof clientFields>, 'secrets' | 'secretHashes'>;

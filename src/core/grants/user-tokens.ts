@@ -68,6 +68,7 @@ export async function issueUserTokens(
       clientId: grant.client.clientId,
       authTime: grant.authTime,
       accessToken: access.token,
+      ...(grant.client.idTokenSignedResponseAlg ? { alg: grant.client.idTokenSignedResponseAlg } : {}),
       ...(grant.sid ? { sid: grant.sandbox ? sandboxSid(context.hasher, grant.sid, grant.client.clientId) : grant.sid } : {}),
       ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
     });

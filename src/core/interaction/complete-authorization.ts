@@ -82,10 +82,12 @@ export async function completeAuthorization(
   }
   if (hasResponseType(request, 'id_token')) {
     recordFrontChannelToken(ctx, request, subject, origin, 'id_token');
+    const alg = (await ctx.catalog.client(request.clientId))?.idTokenSignedResponseAlg;
     response.id_token = ctx.idTokens.issue({
       user,
       subject,
       clientId: request.clientId,
+      ...(alg ? { alg } : {}),
       authTime: session.authTime,
       sid: request.sandbox ? sandboxSid(ctx.hasher, session.sid, request.clientId) : session.sid,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
