@@ -8,7 +8,8 @@ import { AuditLog, type AuditLogOptions } from './audit/audit-log.js';
 import { Catalog } from './catalog.js';
 import { NotFoundError } from './errors.js';
 import { ClientAuthenticator } from './client-auth/authenticate-client.js';
-import { PrivateKeyJwtVerifier } from './client-auth/private-key-jwt.js';
+import { ClientAuthThrottle } from './client-auth/client-auth-throttle.js';
+import { DEFAULT_ASSERTION_POLICY, PrivateKeyJwtVerifier, type AssertionPolicy } from './client-auth/private-key-jwt.js';
 import { systemClock, type Clock } from './clock.js';
 import { applyConfig, type ApplySummary } from './config/apply.js';
 import type { ConfigFile } from './config/schema.js';
@@ -24,7 +25,7 @@ import type { GrantHandler } from './grants/grant.js';
 import { tokenExchangeGrant } from './grants/token-exchange.js';
 import { KeyRing } from './keys/key-ring.js';
 import { OwnJwtVerifier } from './keys/verify-own-jwt.js';
-import type { Api, SigningAlg } from './model.js';
+import { SIGNING_ALGS, type Api, type SigningAlg } from './model.js';
 import { OIDC_SCOPES } from './authorize/authorization-request.js';
 import { RESPONSE_TYPES } from './authorize/check-response-type.js';
 import { authorizationEndpoint } from './endpoints/authorize.js';
@@ -66,6 +67,8 @@ export interface AuthorizationServerOptions {
   attempts?: AttemptCounter;
   /** Refresh-token lifetime and reuse grace period, in seconds. */
   refreshTokens?: Partial<RefreshTokenPolicy>;
+  /** private_key_jwt: the longest assertion lifetime accepted, and which audiences. */
+  clientAssertions?: Partial<AssertionPolicy>;
   /** Longest lifetime of personal and service access tokens, in seconds. */
   credentials?: Partial<CredentialPolicy>;
   /** How often last-use times are written (0: only on close). */
@@ -74,8 +77,11 @@ export interface AuthorizationServerOptions {
   audit?: Omit<AuditLogOptions, 'repo' | 'now'>;
 }
 
-/** ID tokens are RS256 by default (OpenID Connect requires it), access tokens ES256. */
-const BASE_ALGS: SigningAlg[] = ['ES256', 'RS256'];
+/**
+ * Keys for every algorithm Tessera signs with: ID tokens are RS256 by default (OpenID
+ * Connect requires it) or ES256/EdDSA per client, access tokens ES256 by default.
+ */
+const BASE_ALGS: readonly SigningAlg[] = SIGNING_ALGS;
 const DEFAULT_TOKEN_LIFETIME = 3600;
 
 export type EndpointHandler = (request: EngineRequest) => Promise<EngineResponse>;
@@ -143,9 +149,10 @@ export class AuthorizationServer {
     const clientAuth = new ClientAuthenticator(
       this.catalog,
       this.hasher,
-      new PrivateKeyJwtVerifier(this.store, this.issuer),
+      new PrivateKeyJwtVerifier(this.store, this.issuer, { ...DEFAULT_ASSERTION_POLICY, ...options.clientAssertions }),
       this.clock,
       this.audit,
+      new ClientAuthThrottle(this.clock, this.attempts),
     );
     const jwts = new OwnJwtVerifier(this.keys);
     const accessTokens = new AccessTokenIssuer(this.issuer, this.keys, this.store, this.hasher, this.clock);

@@ -74,6 +74,15 @@ export const invalidClient = (description: string, usedBasic = false) =>
     usedBasic ? { 'WWW-Authenticate': 'Basic realm="tessera", charset="UTF-8"' } : {},
   );
 
+/**
+ * Too many failed client authentications from this client id or address: refused
+ * unchecked for a while, with the wait in Retry-After (RFC 6585 §4, RFC 6749 §10.10).
+ */
+export const tooManyAttempts = (seconds: number) =>
+  new OAuthError('temporarily_unavailable', 429, `too many failed client authentications; retry after ${seconds} seconds`, {
+    'Retry-After': String(seconds),
+  });
+
 export const accessDenied = (description: string) => new OAuthError('access_denied', 400, description);
 export const authorizationError = (error: OAuthErrorCode, description: string) => new OAuthError(error, 400, description);
 

@@ -68,6 +68,8 @@ export interface Client {
   requirePkce?: boolean;
   /** Silent sign-in: users are signed in without consent into a sandbox of their own (seed 001). */
   sandbox?: boolean;
+  /** How its ID tokens are signed (OIDC Dynamic Registration's id_token_signed_response_alg); RS256 by default. */
+  idTokenSignedResponseAlg?: SigningAlg;
 }
 
 export interface User {

@@ -60,6 +60,8 @@ export interface EngineRequest {
   ip?: string;
   /** The request's id (X-Request-Id), so audit records can be matched with log lines. */
   requestId?: string;
+  /** A parsed application/json body, on the few endpoints that take one instead of a form. */
+  json?: unknown;
   /** Values captured from the path, e.g. the interaction id. */
   pathParams?: Record<string, string>;
 }

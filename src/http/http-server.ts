@@ -7,9 +7,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { AuthorizationServer } from '../core/authorization-server.js';
-import { methodNotAllowed, notFound } from '../core/errors.js';
+import { invalidRequest, methodNotAllowed, notFound } from '../core/errors.js';
 import { Params } from '../core/request.js';
-import { readFormBody } from './read-body.js';
+import { isJsonContentType, readFormBody, readJsonBody } from './read-body.js';
 import { send, sendError } from './respond.js';
 import { parseCookies, renderSetCookie } from './cookies.js';
 import { MANAGEMENT_PREFIX, managementBinding } from './management-binding.js';
@@ -24,6 +24,14 @@ const CORS_HEADERS = {
   'Access-Control-Allow-Headers': 'Authorization, Content-Type, DPoP',
   'Access-Control-Max-Age': '600',
 };
+
+/**
+ * node:http keeps only the first of repeated Authorization headers; a request that
+ * carries several is ambiguous about who is calling and is refused outright.
+ */
+function refuseRepeatedAuthorization(req: IncomingMessage): void {
+  if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw invalidRequest('send one Authorization header, not several');
+}
 
 export function createRequestHandler(
   server: AuthorizationServer,
@@ -52,6 +60,7 @@ export function createRequestHandler(
     const relative = basePath && path.startsWith(basePath) ? path.slice(basePath.length) || '/' : path;
     if (relative === MANAGEMENT_PREFIX || relative.startsWith(`${MANAGEMENT_PREFIX}/`)) {
       try {
+        refuseRepeatedAuthorization(req);
         await serveManagement(req, res, relative, query);
       } catch (error) {
         sendError(res, error, logger.child({ reqId: requestId }));
@@ -80,8 +89,11 @@ export function createRequestHandler(
       if (!route.methods.includes(method as 'GET' | 'POST')) {
         throw methodNotAllowed(route.methods.includes('GET') ? [...route.methods, 'HEAD'] : [...route.methods]);
       }
-      const params = method === 'POST' ? Params.fromUrlEncoded(await readFormBody(req)) : Params.fromUrlEncoded(query);
+      refuseRepeatedAuthorization(req);
+      const json = method === 'POST' && route.acceptsJson && isJsonContentType(req.headers['content-type']) ? await readJsonBody(req) : undefined;
+      const params = json !== undefined ? new Params([]) : method === 'POST' ? Params.fromUrlEncoded(await readFormBody(req)) : Params.fromUrlEncoded(query);
       const response = await route.handler({
+        ...(json !== undefined ? { json } : {}),
         method: method as 'GET' | 'POST',
         headers: req.headers as Record<string, string | undefined>,
         params,

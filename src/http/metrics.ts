@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { AuthorizationServer } from '../core/authorization-server.js';
 import type { AuditEvent } from '../core/audit/audit-event.js';
 import { OAuthError } from '../core/errors.js';
+import { ClientAbortedError } from './read-body.js';
 
 const ISSUING = new Set(['token.issued', 'token.refreshed', 'token.exchanged']);
 
@@ -70,6 +71,7 @@ export class HttpMetrics {
 
   /** An error the HTTP layer rendered: OAuth errors by code, anything else as server_error. */
   error(error: unknown): void {
+    if (error instanceof ClientAbortedError) return; // the client's doing, counted by status 499 only
     this.#errors.inc({ error: error instanceof OAuthError ? error.error : 'server_error' });
   }
 

@@ -8,6 +8,10 @@ import type { Logger } from 'pino';
 import { OAuthError, serverError } from '../core/errors.js';
 import type { EngineResponse } from '../core/request.js';
 import { errorPage } from '../pages/views.js';
+import { ClientAbortedError } from './read-body.js';
+
+/** The status recorded (never sent) for a request whose client went away: nginx's convention. */
+export const CLIENT_CLOSED_REQUEST = 499;
 
 /** Token-bearing and error responses must never be cached (RFC 6749 §5.1). */
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
@@ -38,6 +42,12 @@ export function send(res: ServerResponse, response: EngineResponse, cacheable = 
 }
 
 export function sendError(res: ServerResponse, error: unknown, log: Logger, asPage = false): void {
+  if (error instanceof ClientAbortedError) {
+    log.info(error.message);
+    res.statusCode = CLIENT_CLOSED_REQUEST;
+    res.destroy();
+    return;
+  }
   let oauth: OAuthError;
   if (error instanceof OAuthError) {
     oauth = error;

@@ -23,6 +23,8 @@ export interface Route {
   kind: 'json' | 'page';
   /** Callable from browser scripts of other origins (token, userinfo, discovery...). */
   cors: boolean;
+  /** Also takes an application/json body (handed to the engine as `json`, with an empty form). */
+  acceptsJson?: boolean;
   /** Public caching for GET responses; 0 or absent means no-store. */
   cacheSeconds?: number;
   handler: EndpointHandler;
@@ -57,7 +59,7 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: exact('/token'), methods: ['POST'], kind: 'json', cors: true, handler: e.token },
     { pattern: exact('/introspect'), methods: ['POST'], kind: 'json', cors: false, handler: e.introspect },
     { pattern: exact('/revoke'), methods: ['POST'], kind: 'json', cors: true, handler: e.revoke },
-    { pattern: exact('/audit/api-calls'), methods: ['POST'], kind: 'json', cors: false, handler: e.apiCalls },
+    { pattern: exact('/audit/api-calls'), methods: ['POST'], kind: 'json', cors: false, acceptsJson: true, handler: e.apiCalls },
     { pattern: exact('/userinfo'), methods: ['GET', 'POST'], kind: 'json', cors: true, handler: e.userinfo },
     { pattern: exact('/authorize'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: e.authorize },
     { pattern: /^\/interaction\/(?<id>[\w-]+)$/, methods: ['GET'], kind: 'page', cors: false, handler: e.interaction.show },

@@ -33,6 +33,7 @@ export const clientOut = z.object({
   firstParty: z.boolean(),
   allowImplicit: z.boolean(),
   requirePkce: z.boolean(),
+  idTokenSignedResponseAlg: z.enum(['ES256', 'RS256', 'EdDSA']).optional(),
   sandbox: z.boolean(),
 });
 

@@ -13,9 +13,9 @@
 import { createHash } from 'node:crypto';
 import { endpointAllowed } from '../common/endpoint-patterns.js';
 import { inspectTokenString, type TokenStringKind } from '../common/token-string-check.js';
-import { readCredential, type PresentedCredential, type RequestHeaders } from './authorization-header.js';
+import { presentedScheme, readCredential, type PresentedCredential, type RequestHeaders } from './authorization-header.js';
 import { IssuerMetadata } from './discovery.js';
-import { authError, type AuthError, type AuthErrorReason, type ErrorStyle } from './errors.js';
+import { authError, type AuthError, type AuthErrorReason, type ChallengeScheme, type ErrorStyle } from './errors.js';
 import { UpstreamError } from './fetch-json.js';
 import type { Guard } from './guards.js';
 import { IntrospectionClient } from './introspection-client.js';
@@ -63,6 +63,11 @@ const BEARER_KINDS: Partial<Record<TokenStringKind, CredentialKind>> = {
   service_access_token: 'service_access_token',
 };
 
+/** The scheme a principal's credential is sent under. */
+function schemeOf(principal: Principal): ChallengeScheme {
+  return principal.kind === 'user_token' ? 'Token' : principal.kind === 'action_token' ? 'ActionToken' : 'Bearer';
+}
+
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const o = resolveOptions(options);
   const style: ErrorStyle = { debug: o.debug, realm: o.realm };
@@ -98,7 +103,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     now: o.clock === systemClock ? Date.now : () => o.clock.now() * 1000,
   });
 
-  const refuse = (reason: AuthErrorReason, scope?: string): AuthResult => ({ ok: false, error: authError(reason, style, scope) });
+  const refuse = (reason: AuthErrorReason, scheme?: ChallengeScheme, scope?: string): AuthResult => ({
+    ok: false,
+    error: authError(reason, style, scope, scheme),
+  });
 
   async function principalFor(credential: PresentedCredential): Promise<Principal | AuthErrorReason> {
     if (credential.scheme === 'Token') return introspect(credential.token, 'user_token');
@@ -139,11 +147,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
         if (principal) return { ok: true, principal };
       }
       const credential = readCredential(request.headers ?? {}, o.maxHeaderLength);
-      if (typeof credential === 'string') return refuse(credential);
+      if (typeof credential === 'string') return refuse(credential, presentedScheme(request.headers ?? {}));
       const principal = await principalFor(credential);
-      if (typeof principal === 'string') return refuse(principal);
+      if (typeof principal === 'string') return refuse(principal, credential.scheme);
       if (principal.kind === 'action_token' && !endpointAllowed(principal.allowedEndpoints ?? [], request.method, request.url)) {
-        return refuse('endpoint_not_allowed');
+        return refuse('endpoint_not_allowed', credential.scheme);
       }
       return { ok: true, principal };
     },
@@ -151,7 +159,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       if (!principal) return refuse('not_authenticated');
       for (const guard of guards) {
         const refusal = guard.check(principal);
-        if (refusal) return refuse(refusal.reason, refusal.scope);
+        if (refusal) return refuse(refusal.reason, schemeOf(principal), refusal.scope);
       }
       return { ok: true, principal };
     },

@@ -26,6 +26,13 @@ function headerValue(headers: RequestHeaders): string | string[] | undefined {
   return key === undefined ? undefined : headers[key];
 }
 
+/** The scheme a (possibly malformed) single header names, for the challenge of its refusal; Bearer by default. */
+export function presentedScheme(headers: RequestHeaders): PresentedCredential['scheme'] {
+  const value = headerValue(headers);
+  if (typeof value !== 'string') return 'Bearer';
+  return SCHEMES[/^\S*/.exec(value.trim())![0].toLowerCase()] ?? 'Bearer';
+}
+
 export function readCredential(headers: RequestHeaders, maxLength: number): PresentedCredential | AuthErrorReason {
   let value = headerValue(headers);
   if (Array.isArray(value)) {

@@ -80,7 +80,10 @@ function quoted(value: string): string {
   return `"${value.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '')}"`;
 }
 
-export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: string): AuthError {
+/** The challenge names the scheme the request used (RFC 9110 §11.6.1): Bearer unless a Token or ActionToken was refused. */
+export type ChallengeScheme = 'Bearer' | 'Token' | 'ActionToken';
+
+export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: string, scheme: ChallengeScheme = 'Bearer'): AuthError {
   const spec: ReasonSpec = REASONS[reason];
   const description = style.debug ? `${spec.message} (${reason})` : GENERIC[spec.error ?? 'none'];
   const params: string[] = [];
@@ -91,7 +94,7 @@ export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: st
     status: spec.status,
     error: spec.error,
     description,
-    wwwAuthenticate: spec.status === 503 ? undefined : params.length ? `Bearer ${params.join(', ')}` : 'Bearer',
+    wwwAuthenticate: spec.status === 503 ? undefined : params.length ? `${scheme} ${params.join(', ')}` : scheme,
     debug: reason,
     ...(scope ? { scope } : {}),
   };

@@ -31,3 +31,19 @@ describe('scale-out settings', () => {
     assert.throws(() => resolve({ REDIS_URL: 'http://cache' }), /REDIS_URL/);
   });
 });
+
+describe('protocol settings', () => {
+  it('defaults to a 10 s refresh grace and one-hour client assertions to the issuer or an endpoint', () => {
+    const settings = resolve({});
+    assert.equal(settings.refreshTokenReuseGrace, 10);
+    assert.deepEqual(settings.clientAssertions, { maxLifetime: 3600, audience: 'issuer-or-endpoint' });
+  });
+  it('takes them from the environment before the server section, 0 grace included', () => {
+    const server = { refreshTokenReuseGrace: 30, clientAssertionMaxLifetime: 300, clientAssertionAudience: 'issuer' as const };
+    assert.deepEqual([resolve({}, server).refreshTokenReuseGrace, resolve({}, server).clientAssertions], [30, { maxLifetime: 300, audience: 'issuer' }]);
+    const env = { TESSERA_REFRESH_TOKEN_REUSE_GRACE: '0', TESSERA_CLIENT_ASSERTION_MAX_LIFETIME: '600', TESSERA_CLIENT_ASSERTION_AUDIENCE: 'issuer-or-endpoint' };
+    assert.deepEqual([resolve(env, server).refreshTokenReuseGrace, resolve(env, server).clientAssertions], [0, { maxLifetime: 600, audience: 'issuer-or-endpoint' }]);
+    assert.throws(() => resolve({ TESSERA_REFRESH_TOKEN_REUSE_GRACE: '-1' }), /TESSERA_REFRESH_TOKEN_REUSE_GRACE/);
+    assert.throws(() => resolve({ TESSERA_CLIENT_ASSERTION_AUDIENCE: 'any' }), /TESSERA_CLIENT_ASSERTION_AUDIENCE/);
+  });
+});

@@ -26,6 +26,10 @@ export interface ServerSettings {
   cacheTtlSeconds: number;
   /** The PostgreSQL schema and connection pool. */
   database: { schema?: string; poolSize: number; connectTimeoutMs: number; statementTimeoutMs: number; idleTimeoutMs: number };
+  /** Seconds a rotated refresh token may be retried (RFC 9700 §4.14.2); 0 for none. */
+  refreshTokenReuseGrace: number;
+  /** private_key_jwt: longest assertion lifetime, and the audiences accepted. */
+  clientAssertions: { maxLifetime: number; audience: 'issuer-or-endpoint' | 'issuer' };
   /** Redis, for shared throttles and the change feed. */
   redisUrl?: string;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. */
@@ -46,6 +50,8 @@ export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 export const DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
 export const DEFAULT_CACHE_TTL_SECONDS = 1;
 export const DEFAULT_REDIS_PREFIX = 'tessera:';
+export const DEFAULT_REFRESH_TOKEN_REUSE_GRACE = 10;
+export const DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME = 3600;
 
 function numberFromEnv(env: NodeJS.ProcessEnv, name: string, valid: (n: number) => boolean, what: string): number | undefined {
   const text = env[name];
@@ -74,6 +80,17 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
         server?.shutdownTimeout ??
         DEFAULT_SHUTDOWN_TIMEOUT_SECONDS),
     cacheTtlSeconds: DEFAULT_CACHE_TTL_SECONDS,
+    refreshTokenReuseGrace:
+      numberFromEnv(env, 'TESSERA_REFRESH_TOKEN_REUSE_GRACE', (n) => Number.isInteger(n) && n >= 0 && n <= 300, 'a whole number of seconds from 0 to 300') ??
+      server?.refreshTokenReuseGrace ??
+      DEFAULT_REFRESH_TOKEN_REUSE_GRACE,
+    clientAssertions: {
+      maxLifetime:
+        numberFromEnv(env, 'TESSERA_CLIENT_ASSERTION_MAX_LIFETIME', (n) => Number.isInteger(n) && n >= 30 && n <= 86400, 'a whole number of seconds from 30 to 86400') ??
+        server?.clientAssertionMaxLifetime ??
+        DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME,
+      audience: assertionAudience(env.TESSERA_CLIENT_ASSERTION_AUDIENCE) ?? server?.clientAssertionAudience ?? 'issuer-or-endpoint',
+    },
     database: { ...POOL_DEFAULTS },
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,
   };
@@ -110,6 +127,12 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
   if (env.DATABASE_URL) settings.databaseUrl = env.DATABASE_URL;
   if (flags.config !== undefined) settings.configFile = resolve(flags.config);
   return settings;
+}
+
+function assertionAudience(text: string | undefined): ServerSettings['clientAssertions']['audience'] | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text !== 'issuer' && text !== 'issuer-or-endpoint') throw new ConfigError(`TESSERA_CLIENT_ASSERTION_AUDIENCE must be issuer or issuer-or-endpoint, got ${text}`);
+  return text;
 }
 
 /** TESSERA_TRUST_PROXY: a hop count ("1") or a comma-separated list ("10.0.0.0/8,loopback"). */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { main } from '../../src/cli/main.js';
+import { SqliteStore } from '../../src/stores/sqlite/sqlite-store.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -54,6 +55,17 @@ describe('tessera audit', () => {
     assert.equal((await run('audit', '--data', data)).code, 2);
   });
 
+  it('shows method, path and status of API calls in the text listing', async () => {
+    const store = new SqliteStore(join(data, 'tessera.db'));
+    await store.appendAuditEvents([
+      { type: 'api.called', outcome: 'success', at: Date.now(), actor: { type: 'client', id: 'organizer-api' }, details: { method: 'GET', path: '/calendars/7', status: 200 } },
+    ]);
+    await store.close();
+    const listed = await run('audit', 'list', '--type', 'api.called', '--data', data);
+    assert.equal(listed.code, 0, listed.err);
+    assert.match(listed.out, /api\.called {2}success {2}GET \/calendars\/7 200 {2}actor=client:organizer-api/);
+  });
+
   it('exports JSON Lines with the hashes and no secret', async () => {
     const file = join(dir, 'audit.jsonl');
     const result = await run('audit', 'export', '--out', file, '--data', data);
@@ -80,6 +92,19 @@ describe('tessera audit', () => {
     const changed = await run('audit', 'verify', '--data', modified);
     assert.equal(changed.code, 1);
     assert.match(changed.err, /audit chain broken at record 2: record 2 was modified/);
+
+    // The searched columns are sealed too: a record cannot be moved between filters.
+    for (const [column, value] of [['type', "'signin.failed'"], ['client_id', "'someone-else'"], ['outcome', "'failure'"], ['actor_id', "'nobody'"], ['at', 'at + 1']]) {
+      const copy = join(dir, `column-${column}`);
+      cpSync(data, copy, { recursive: true });
+      db = new Database(join(copy, 'tessera.db'));
+      db.exec('DROP TRIGGER audit_events_append_only');
+      db.prepare(`UPDATE audit_events SET ${column} = ${value} WHERE sequence = 4`).run();
+      db.close();
+      const moved = await run('audit', 'verify', '--data', copy);
+      assert.equal(moved.code, 1, `${column} changed`);
+      assert.match(moved.err, /audit chain broken at record 4: record 4 was modified/);
+    }
 
     db = new Database(join(deleted, 'tessera.db'));
     db.prepare('DELETE FROM audit_events WHERE sequence = 3').run();

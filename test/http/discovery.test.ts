@@ -31,12 +31,12 @@ describe('discovery and JWKS', () => {
     });
   }
 
-  it('publishes only public keys, current and next, for ES256 and RS256', async () => {
+  it('publishes only public keys, current and next, for every algorithm it signs with', async () => {
     const res = await fetch(`${server.url}/jwks`);
     assert.equal(res.headers.get('content-type'), 'application/jwk-set+json');
     const { keys } = (await res.json()) as { keys: Record<string, unknown>[] };
-    assert.equal(keys.length, 4);
-    assert.deepEqual([...new Set(keys.map((k) => k.alg))].sort(), ['ES256', 'RS256']);
+    assert.equal(keys.length, 6);
+    assert.deepEqual([...new Set(keys.map((k) => k.alg))].sort(), ['ES256', 'EdDSA', 'RS256']);
     for (const key of keys) {
       assert.equal(key.use, 'sig');
       assert.equal(typeof key.kid, 'string');

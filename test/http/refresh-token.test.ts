@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import { TestBrowser } from '../support/browser.js';
-import { CALLBACK, makeFixture, SECRETS } from '../support/fixture.js';
+import { CALLBACK, makeFixture, MAPPERS, ORGANIZER, SECRETS } from '../support/fixture.js';
 import { authorize } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -50,14 +50,55 @@ describe('refresh tokens', () => {
     assert.equal(wider.body.error, 'invalid_scope');
   });
 
+  it('honours resource and audience only for the grant\'s own API (RFC 8707 §2.2)', async () => {
+    const tokens = await signIn();
+    const same = await refresh(tokens.refresh_token as string, { resource: ORGANIZER });
+    assert.equal(same.status, 200, JSON.stringify(same.body));
+    for (const extra of [{ resource: MAPPERS }, { audience: MAPPERS }, { resource: 'https://nowhere.test' }] as Record<string, string>[]) {
+      const other = await refresh(same.body.refresh_token as string, extra);
+      assert.equal(other.status, 400, JSON.stringify(extra));
+      assert.equal(other.body.error, 'invalid_target');
+    }
+    assert.equal((await refresh(same.body.refresh_token as string, { audience: ORGANIZER })).status, 200, 'a refused target used up nothing');
+  });
+
   it('allows a retry within the grace period while the successor is unused', async () => {
     const tokens = await signIn();
     const first = await refresh(tokens.refresh_token as string);
     clock.advance(5);
     const retry = await refresh(tokens.refresh_token as string);
     assert.equal(retry.status, 200, 'a retry after a lost response works');
+    assert.equal(retry.body.refresh_token, first.body.refresh_token, 'and gets the same successor: the family does not fork');
+    assert.notEqual(retry.body.access_token, first.body.access_token);
     assert.equal((await refresh(retry.body.refresh_token as string)).status, 200);
-    assert.equal((await refresh(first.body.refresh_token as string)).status, 200, 'nothing was revoked');
+  });
+
+  it('detects a replay within the grace period once the successor is used', async () => {
+    const tokens = await signIn();
+    const first = await refresh(tokens.refresh_token as string);
+    const replay = await refresh(tokens.refresh_token as string); // an attacker within the grace period
+    assert.equal(replay.body.refresh_token, first.body.refresh_token, 'no second live chain');
+    const legitimate = await refresh(first.body.refresh_token as string);
+    assert.equal(legitimate.status, 200);
+    clock.advance(11);
+    assert.equal((await refresh(replay.body.refresh_token as string)).body.error, 'invalid_grant', 'the second use of the successor is reuse');
+    assert.equal((await refresh(legitimate.body.refresh_token as string)).body.error, 'invalid_grant', 'and the whole family is revoked');
+    assert.equal((await refresh(tokens.refresh_token as string)).body.error, 'invalid_grant');
+  });
+
+  it('has no grace period when it is set to 0', async () => {
+    const strict = await startTestServer({ config, clock, refreshTokens: { reuseGrace: 0 } });
+    try {
+      const { code } = await authorize(new TestBrowser(), strict.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' });
+      const tokens = (await strict.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, asCalendar)).body;
+      const use = (t: unknown) => strict.post('/token', { grant_type: 'refresh_token', refresh_token: t as string }, asCalendar);
+      const first = await use(tokens.refresh_token);
+      assert.equal(first.status, 200);
+      assert.equal((await use(tokens.refresh_token)).body.error, 'invalid_grant', 'an immediate retry is reuse');
+      assert.equal((await use(first.body.refresh_token)).body.error, 'invalid_grant', 'and revoked the family');
+    } finally {
+      await strict.close();
+    }
   });
 
   it('revokes the whole family when a rotated token is reused', async () => {

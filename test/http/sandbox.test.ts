@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestBrowser } from '../support/browser.js';
-import { makeFixture, ORGANIZER, SECRETS } from '../support/fixture.js';
+import { CALLBACK, makeFixture, ORGANIZER, SECRETS } from '../support/fixture.js';
 import { authorize, authorizeUrl } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -62,6 +62,23 @@ describe('sandbox sign-in', () => {
     const claims = claimsOf(refreshed.body.access_token as string);
     assert.equal(claims.sub, claimsOf(a.body.access_token as string).sub);
     assert.equal(claims.sandbox, true);
+  });
+
+  it('gives sandbox ID tokens a pairwise sid, unlinkable to the browser session', async () => {
+    const browser = new TestBrowser();
+    const sandboxed = await redeem((await authorize(browser, server.url, params())).code!);
+    const normal = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: (await authorize(browser, server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' }, { consent: 'allow' })).code!, redirect_uri: CALLBACK },
+      basic('calendar-app', SECRETS.calendar),
+    );
+    const sandboxSid = claimsOf(sandboxed.body.id_token as string).sid as string;
+    const normalSid = claimsOf(normal.body.id_token as string).sid as string;
+    assert.equal(typeof sandboxSid, 'string');
+    assert.equal(typeof normalSid, 'string');
+    assert.notEqual(sandboxSid, normalSid, 'one browser session, two unlinkable sids');
+    const refreshed = await server.post('/token', { grant_type: 'refresh_token', refresh_token: sandboxed.body.refresh_token as string }, basic('sandbox-app', 'sandbox-app-secret-0123456789'));
+    assert.equal(claimsOf(refreshed.body.id_token as string).sid, sandboxSid, 'stable across refreshes');
   });
 
   it('reaches real data only through the normal consent flow (prompt=consent)', async () => {

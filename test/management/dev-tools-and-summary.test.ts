@@ -74,6 +74,15 @@ describe('developer tools and audit summary routes', () => {
       assert.equal(introspected.body.sub, 'tester');
     });
 
+    it('takes ttl in seconds or as a duration like the CLI ("5m")', async () => {
+      const minted = await call('POST', '/dev/tokens', { body: { client: 'basic-client', scopes: ['read:calendars'], ttl: '5m' } });
+      assert.equal(minted.status, 201);
+      assert.equal(minted.body.expiresAt, START + 300);
+      const garbled = await call('POST', '/dev/tokens', { body: { client: 'basic-client', ttl: 'soon' } });
+      assert.equal(garbled.status, 400);
+      assert.equal(garbled.body.details[0].field, 'body.ttl');
+    });
+
     it('answers bad input with the fields at fault, never a 500', async () => {
       const nobody = await call('POST', '/dev/tokens', { body: {} });
       assert.equal(nobody.status, 400);

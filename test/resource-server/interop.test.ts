@@ -3,9 +3,10 @@
  * validator, Auth0's express-oauth2-jwt-bearer in its strict RFC 9068 mode (typ at+jwt,
  * iss, aud, exp, iat, sub, client_id, jti), side by side with the SDK in one Express app.
  *
- * Configured through discovery, that library only accepts the algorithms listed in
- * `id_token_signing_alg_values_supported` (RS256 at Tessera): so an RS256 API is checked
- * through discovery, and the default ES256 through its `issuer` + `jwksUri` settings.
+ * Configured through discovery (`issuerBaseURL` + `audience`, as its README shows), that
+ * library accepts only the algorithms listed in `id_token_signing_alg_values_supported`;
+ * Tessera lists every algorithm it signs with there, so both the default ES256 and an
+ * RS256 API are checked that way (issue 13).
  */
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
@@ -41,7 +42,7 @@ describe('resource-server interop: express-oauth2-jwt-bearer', () => {
       res.json({ sub: payload.sub, scope: payload.scope });
     };
     const ours: RequestHandler = (req, res) => void res.json({ sub: req.auth?.subject, scope: req.auth?.scopes.join(' ') });
-    app.get('/auth0/es256', auth0({ issuer: tessera.url, jwksUri: `${tessera.url}/jwks`, audience: ORGANIZER, tokenSigningAlg: 'ES256', strict: true }), answer);
+    app.get('/auth0/es256', auth0({ issuerBaseURL: tessera.url, audience: ORGANIZER, strict: true }), answer);
     app.get('/auth0/rs256', auth0({ issuerBaseURL: tessera.url, audience: RSA_API, strict: true }), answer);
     app.get('/tessera/es256', requireAuth(createAuthenticator({ issuer: tessera.url, audience: ORGANIZER })), ours);
     app.get('/tessera/rs256', requireAuth(createAuthenticator({ issuer: tessera.url, audience: RSA_API })), ours);

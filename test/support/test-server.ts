@@ -38,6 +38,7 @@ export async function startTestServer(
     /** Collects every log line (at info level). */
     logs?: string[];
     refreshTokens?: AuthorizationServerOptions['refreshTokens'];
+    clientAssertions?: AuthorizationServerOptions['clientAssertions'];
     /** Proxies whose forwarding headers are believed (none by default, as in production). */
     trustProxy?: TrustProxy;
   } = {},
@@ -54,6 +55,7 @@ export async function startTestServer(
       masterKey: randomBytes(32),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
+      ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
     });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));

@@ -14,6 +14,11 @@ function time(context: ActionContext, flag: string, value: string | undefined): 
 
 function describe(r: AuditRecord): string {
   const parts = [`#${r.sequence}`, new Date(r.at).toISOString(), r.type, r.outcome];
+  // An API call says what was called: "GET /calendars 200".
+  if (r.type === 'api.called' && r.details) {
+    const { method, path, status } = r.details;
+    if (typeof method === 'string' && typeof path === 'string') parts.push(`${method} ${path}${typeof status === 'number' ? ` ${status}` : ''}`);
+  }
   if (r.actor) parts.push(`actor=${r.actor.type}:${r.actor.id}`);
   if (r.clientId) parts.push(`client=${r.clientId}`);
   if (r.subject) parts.push(`subject=${r.subject}`);

@@ -61,6 +61,33 @@ export interface AuditRecord extends AuditEvent {
   hash: string;
 }
 
+/** The values a store keeps in columns beside a record's sealed document, to search by. */
+export interface IndexedColumns {
+  at: number;
+  type: string;
+  outcome: string;
+  actorId: string | null;
+  subject: string | null;
+  clientId: string | null;
+}
+
+/** The searched columns an event is stored with. */
+export function indexedColumns(event: AuditEvent): IndexedColumns {
+  return {
+    at: event.at,
+    type: event.type,
+    outcome: event.outcome,
+    actorId: event.actor?.id ?? null,
+    subject: event.subject ?? null,
+    clientId: event.clientId ?? null,
+  };
+}
+
+/** A record as read for verification: with its searched columns, which must agree with its document. */
+export interface ChainRecord extends AuditRecord {
+  indexed: IndexedColumns;
+}
+
 /** A point of the chain: the newest record (head), or the last pruned one (anchor). */
 export interface ChainPoint {
   sequence: number;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuditRepository } from '../ports/audit.js';
-import type { AuditEvent, AuditRecord } from './audit-event.js';
+import { indexedColumns, type AuditEvent, type AuditRecord } from './audit-event.js';
 import { AuditLog } from './audit-log.js';
 import { chainRecords, GENESIS } from './record-hash.js';
 
@@ -24,7 +24,7 @@ function memoryRepo() {
       return records.filter((r) => page.before === undefined || r.sequence < page.before).reverse().slice(0, page.limit);
     },
     async readAuditChain(after, limit) {
-      return records.filter((r) => r.sequence > after).slice(0, limit);
+      return records.filter((r) => r.sequence > after).slice(0, limit).map((r) => ({ ...r, indexed: indexedColumns(r) }));
     },
     async auditChainState() {
       const last = records[records.length - 1];

@@ -5,7 +5,7 @@
  */
 import { ValidationError } from '../errors.js';
 import type { AuditRepository } from '../ports/audit.js';
-import type { AuditFilter, AuditRecord } from './audit-event.js';
+import type { AuditFilter, AuditRecord, ChainRecord } from './audit-event.js';
 import { verifyChain, type ChainVerdict } from './verify-chain.js';
 
 export interface AuditQuery extends AuditFilter {
@@ -48,7 +48,7 @@ export class AuditTrail {
   }
 
   /** Every kept record in chain order, a page at a time. */
-  async *records(): AsyncGenerator<AuditRecord> {
+  async *records(): AsyncGenerator<ChainRecord> {
     let after = (await this.#repo.auditChainState()).anchor.sequence;
     for (;;) {
       const page = await this.#repo.readAuditChain(after, PAGE);
@@ -66,7 +66,7 @@ export class AuditTrail {
 
   /** The log as JSON Lines, oldest first: one record (with its hashes) per line. */
   async *exportJsonLines(): AsyncGenerator<string> {
-    for await (const record of this.records()) yield `${JSON.stringify(record)}\n`;
+    for await (const { indexed: _columns, ...record } of this.records()) yield `${JSON.stringify(record)}\n`;
   }
 
   /** Deletes records older than `before` (epoch ms), keeping the chain verifiable. */

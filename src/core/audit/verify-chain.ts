@@ -5,15 +5,23 @@
  * record fails its hash, a deleted one leaves a gap, a reordered one breaks a link,
  * and a removed tail no longer reaches the head.
  */
-import type { AuditRecord, ChainPoint } from './audit-event.js';
+import { indexedColumns, type AuditRecord, type ChainPoint, type IndexedColumns } from './audit-event.js';
 import { recordHash } from './record-hash.js';
 
 export type ChainVerdict =
   | { ok: true; count: number; head: ChainPoint }
   | { ok: false; brokenAt: number; reason: string; count: number };
 
+/** The first searched column that disagrees with the record's document, if any. */
+function columnAtOdds(record: AuditRecord, indexed: IndexedColumns): string | undefined {
+  const sealed = indexedColumns(record);
+  return (Object.keys(sealed) as (keyof IndexedColumns)[]).find((column) => sealed[column] !== indexed[column]);
+}
+
+type VerifiedRecord = AuditRecord & { indexed?: IndexedColumns };
+
 export async function verifyChain(
-  records: AsyncIterable<AuditRecord> | Iterable<AuditRecord>,
+  records: AsyncIterable<VerifiedRecord> | Iterable<VerifiedRecord>,
   anchor: ChainPoint,
   head: ChainPoint,
 ): Promise<ChainVerdict> {
@@ -28,7 +36,10 @@ export async function verifyChain(
         : broken(`record ${record.sequence} is out of order (after ${previous.sequence})`);
     }
     if (record.prevHash !== previous.hash) return broken(`record ${record.sequence} does not link to record ${previous.sequence}`);
-    if (recordHash(record, record.sequence, record.prevHash) !== record.hash) return broken(`record ${record.sequence} was modified (hash mismatch)`);
+    const { indexed, ...event } = record;
+    if (recordHash(event, record.sequence, record.prevHash) !== record.hash) return broken(`record ${record.sequence} was modified (hash mismatch)`);
+    const column = indexed && columnAtOdds(record, indexed);
+    if (column) return broken(`record ${record.sequence} was modified (its ${column} column no longer matches the sealed record)`);
     previous = record;
     count++;
   }

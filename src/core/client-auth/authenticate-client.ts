@@ -2,14 +2,17 @@
  * Authenticates the client of a token, introspection or revocation request with the
  * method it registered, and nothing else. Every failure is `invalid_client` with a
  * reason; the reason never says whether the client id exists. Failures are audited
- * (`client.authentication_failed`) with the client id presented, never the secret.
+ * (`client.authentication_failed`) with the client id presented, never the secret,
+ * and counted by the throttle, which refuses a client id or address with too many
+ * recent failures before checking anything (429 with Retry-After).
  */
 import type { AuditLog } from '../audit/audit-log.js';
 import { requestOrigin } from '../audit/request-origin.js';
 import type { Catalog } from '../catalog.js';
 import type { Clock } from '../clock.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
-import { invalidClient, OAuthError } from '../errors.js';
+import { invalidClient, OAuthError, tooManyAttempts } from '../errors.js';
+import type { ClientAuthThrottle } from './client-auth-throttle.js';
 import type { Client } from '../model.js';
 import type { EngineRequest } from '../request.js';
 import type { PrivateKeyJwtVerifier } from './private-key-jwt.js';
@@ -24,21 +27,36 @@ export class ClientAuthenticator {
   private readonly privateKeyJwt: PrivateKeyJwtVerifier;
   private readonly clock: Clock;
   private readonly audit: AuditLog;
+  private readonly throttle: ClientAuthThrottle;
 
-  constructor(catalog: Catalog, hasher: SecretHasher, privateKeyJwt: PrivateKeyJwtVerifier, clock: Clock, audit: AuditLog) {
+  constructor(catalog: Catalog, hasher: SecretHasher, privateKeyJwt: PrivateKeyJwtVerifier, clock: Clock, audit: AuditLog, throttle: ClientAuthThrottle) {
     this.catalog = catalog;
     this.hasher = hasher;
     this.privateKeyJwt = privateKeyJwt;
     this.clock = clock;
     this.audit = audit;
+    this.throttle = throttle;
   }
 
   async authenticate(request: EngineRequest): Promise<Client> {
+    const clientId = presentedClientId(request);
+    const wait = await this.throttle.waitFor(clientId, request.ip);
+    if (wait > 0) {
+      this.audit.record({
+        type: 'client.authentication_failed',
+        outcome: 'failure',
+        ...(clientId !== undefined ? { clientId } : {}),
+        reason: 'throttled: too many failed client authentications',
+        ...requestOrigin(request),
+        details: { endpoint: endpointPath(request.endpointUrl) },
+      });
+      throw tooManyAttempts(Math.ceil(wait));
+    }
     try {
       return await this.#authenticate(request);
     } catch (error) {
       if (error instanceof OAuthError && error.error === 'invalid_client') {
-        const clientId = presentedClientId(request);
+        await this.throttle.recordFailure(clientId, request.ip);
         this.audit.record({
           type: 'client.authentication_failed',
           outcome: 'failure',

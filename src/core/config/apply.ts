@@ -70,6 +70,7 @@ export function toClient(input: ClientInput, existing: Client | undefined, hashe
   if (input.allowImplicit) client.allowImplicit = true;
   if (input.requirePkce) client.requirePkce = true;
   if (input.sandbox) client.sandbox = true;
+  if (input.idTokenSignedResponseAlg) client.idTokenSignedResponseAlg = input.idTokenSignedResponseAlg;
   if (input.api) client.api = input.api;
   if (input.jwks) client.jwks = input.jwks;
   if (input.jwksUri) client.jwksUri = input.jwksUri;

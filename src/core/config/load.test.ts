@@ -30,6 +30,8 @@ describe('configuration', () => {
     assert.match(errorOf(`${API}clients:\n  - { clientId: c, secrets: [short] }\n`), /clients\[0\]\.secrets\[0\]: a client secret must be at least 16/);
     assert.match(errorOf('apis:\n  - { identifier: "https://a.test", name: A, ttl: soon }\n'), /apis\[0\]\.ttl: expected a positive duration/);
     assert.match(errorOf('apis:\n  - { identifier: "https://a.test", name: A, alg: HS256 }\n'), /apis\[0\]\.alg/);
+    assert.match(errorOf('users:\n  - { username: "ali\\0ce" }\n'), /users\[0\]\.username: a username must not contain control characters/);
+    assert.match(errorOf('users:\n  - { username: "root\\nadmin" }\n'), /control characters/);
     assert.match(errorOf('bogus: 1\n'), /\(root\): Unrecognized key: "bogus"|bogus/);
     assert.match(errorOf('apis: [\n'), /not valid YAML or JSON/);
   });

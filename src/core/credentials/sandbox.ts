@@ -12,3 +12,11 @@ export const SANDBOX_PREFIX = 'sbx_';
 export function sandboxSubject(hasher: SecretHasher, userId: string, clientId: string): string {
   return SANDBOX_PREFIX + hasher.hash(`sandbox\u0000${userId}\u0000${clientId}`).slice(0, 27);
 }
+
+/**
+ * The `sid` a sandboxed client sees: pairwise like its subject, so ID tokens of a
+ * sandbox app and of a normal app from one browser session cannot be linked.
+ */
+export function sandboxSid(hasher: SecretHasher, sid: string, clientId: string): string {
+  return hasher.hash(`sandbox-sid\u0000${sid}\u0000${clientId}`).slice(0, 27);
+}

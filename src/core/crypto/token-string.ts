@@ -20,7 +20,15 @@ export { checkTokenString, isHexKey } from '../../common/token-string-check.js';
 export { TOKEN_PREFIXES, type TokenPrefix };
 
 export function mintTokenString(prefix: TokenPrefix): string {
-  const body = prefix + toBase62(randomBytes(32), TOKEN_PAYLOAD_CHARS);
+  return tokenStringFrom(prefix, randomBytes(32));
+}
+
+/**
+ * A token string derived from 32 secret bytes rather than drawn at random: the same
+ * bytes give the same token (a refresh token's successor, see tokens/refresh-token-issuer.ts).
+ */
+export function tokenStringFrom(prefix: TokenPrefix, bytes: Buffer): string {
+  const body = prefix + toBase62(bytes, TOKEN_PAYLOAD_CHARS);
   return body + tokenChecksum(body);
 }
 

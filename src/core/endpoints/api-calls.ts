@@ -9,6 +9,9 @@
  * tokens) get their last-use time through the batched UsageRecorder, resolved by id
  * at its next flush, never here.
  *
+ * The batch may also come as an application/json body: the array itself, or
+ * `{ "calls": [...] }` (the client then authenticates with HTTP Basic).
+ *
  * The SDK sends these reports with `usageReporting` (src/resource-server/usage-reporter.ts).
  */
 import { z } from 'zod';
@@ -43,17 +46,24 @@ export interface LastUse {
   clock: Clock;
 }
 
+/** The batch: from a JSON body (the array or `{ calls }`), or the form's `calls` field. */
+function reportedCalls(request: EngineRequest): unknown {
+  if (request.json !== undefined) {
+    const body = request.json as { calls?: unknown } | null;
+    return Array.isArray(body) ? body : body?.calls;
+  }
+  try {
+    return JSON.parse(request.params.require('calls'));
+  } catch (error) {
+    throw error instanceof SyntaxError ? invalidRequest('calls must be a JSON array') : error;
+  }
+}
+
 export function apiCallsEndpoint(clientAuth: ClientAuthenticator, audit: AuditLog, lastUse?: LastUse) {
   return async function handleApiCallReport(request: EngineRequest): Promise<EngineResponse> {
     const client = await clientAuth.authenticate(request);
     if (client.introspection !== 'any') throw unauthorizedClient('only a resource server (introspection: any) may report API calls');
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(request.params.require('calls'));
-    } catch (error) {
-      throw error instanceof SyntaxError ? invalidRequest('calls must be a JSON array') : error;
-    }
-    const result = reportSchema.safeParse(parsed);
+    const result = reportSchema.safeParse(reportedCalls(request));
     if (!result.success) {
       const issue = result.error.issues[0];
       throw invalidRequest(`calls${issue?.path.map((p) => `[${String(p)}]`).join('') ?? ''}: ${issue?.message ?? 'invalid'}`);

@@ -35,7 +35,9 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     scopes_supported: input.scopes,
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'at_hash', 'c_hash', 'name', 'preferred_username', 'email', 'email_verified'],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256'],
+    // Every algorithm Tessera signs with: verifiers such as express-oauth2-jwt-bearer
+    // take their allow-list for access tokens from here.
+    id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     claims_parameter_supported: false,
     request_parameter_supported: false,

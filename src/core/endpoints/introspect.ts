@@ -46,11 +46,14 @@ export function introspectionEndpoint(issuer: string, clientAuth: ClientAuthenti
   };
 }
 
+/** RFC 7662 `token_type`: the scheme the token is sent under (user and action tokens have their own). */
+const TOKEN_TYPE_OF_KIND: Partial<Record<ActiveToken['kind'], string>> = { user_token: 'Token', action_token: 'ActionToken' };
+
 /** The RFC 7662 response for an active token, with Tessera's fields for every kind. */
 export function describeActiveToken(issuer: string, active: ActiveToken): Record<string, unknown> {
   const body: Record<string, unknown> = {
     active: true,
-    token_type: 'Bearer',
+    token_type: TOKEN_TYPE_OF_KIND[active.kind] ?? 'Bearer',
     token_kind: active.kind,
     format: active.format,
     iss: issuer,

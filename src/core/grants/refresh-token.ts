@@ -1,11 +1,13 @@
 /**
  * refresh_token (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14).
  * The user must still be active and, for third-party clients, the consent must
- * still be on file; a narrower `scope` may be asked for, never a wider one.
+ * still be on file; a narrower `scope` may be asked for, never a wider one. A
+ * `resource` or `audience` must name the grant's own API (RFC 8707 §2.2): a refresh
+ * token never reaches another one.
  */
 import { requestOrigin } from '../audit/request-origin.js';
 import { checkTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
-import { invalidGrant, invalidScope } from '../errors.js';
+import { invalidGrant, invalidScope, invalidTarget } from '../errors.js';
 import type { StoredToken } from '../model.js';
 import type { RefreshTokenDetails } from '../tokens/refresh-token-issuer.js';
 import type { TokenEndpointContext } from './context.js';
@@ -13,18 +15,21 @@ import type { GrantHandler } from './grant.js';
 import { isGrantRevoked, revokeGrant } from '../tokens/grant-revocation.js';
 import { issueUserTokens } from './user-tokens.js';
 
-/** A consumed token may be retried within the grace period while its successor is unused. */
-async function isGraceRetry(context: TokenEndpointContext, stored: StoredToken, now: number): Promise<boolean> {
+/**
+ * A consumed token may be retried within the grace period while its successor is
+ * unused: the retry gets that same successor (refresh-token-issuer.ts), so the family
+ * never forks. A successor not stored yet is being issued by a concurrent request.
+ */
+async function isGraceRetry(context: TokenEndpointContext, stored: StoredToken, token: string, now: number): Promise<boolean> {
   const grace = context.refreshTokens.policy.reuseGrace;
   if (grace <= 0 || stored.consumedAt === undefined || now - stored.consumedAt > grace) return false;
-  if (stored.successorHash === undefined) return true; // its successor is still being issued: a concurrent retry
-  const successor = await context.store.findTokenByHash(stored.successorHash);
-  return successor !== undefined && successor.consumedAt === undefined && successor.revokedAt === undefined;
+  const successor = await context.store.findTokenByHash(context.refreshTokens.successorOf(token).hash);
+  return successor === undefined || (successor.consumedAt === undefined && successor.revokedAt === undefined);
 }
 
 export const refreshTokenGrant: GrantHandler = {
   grantType: 'refresh_token',
-  parameters: ['refresh_token', 'scope'],
+  parameters: ['refresh_token', 'scope', 'resource', 'audience'],
   async handle(context, client, request) {
     const token = request.params.require('refresh_token');
     const requestedScope = request.params.get('scope');
@@ -36,9 +41,13 @@ export const refreshTokenGrant: GrantHandler = {
     if (stored.revokedAt !== undefined) throw invalidGrant('the refresh token has been revoked');
     if (stored.expiresAt <= now) throw invalidGrant('the refresh token has expired');
     if (await isGrantRevoked(context.store, stored.grantId)) throw invalidGrant('the refresh token has been revoked');
+    // Checked before the token is used, so a refused target costs the client nothing.
+    const grantedApi = (stored.details as RefreshTokenDetails | undefined)?.api ?? context.userinfoApi.identifier;
+    const targets = [...request.params.getAll('resource'), ...request.params.getAll('audience')];
+    if (targets.some((t) => t !== grantedApi)) throw invalidTarget(`this refresh token is for ${grantedApi} only`);
     if (!(await context.store.consumeToken(hash, now))) {
       const current = (await context.store.findTokenByHash(hash)) ?? stored;
-      if (!(await isGraceRetry(context, current, now))) {
+      if (!(await isGraceRetry(context, current, token, now))) {
         if (current.grantId) await revokeGrant(context.store, current.grantId, now, context.refreshTokens.policy.ttl);
         context.audit.record({
           type: 'token.revoked',
@@ -77,7 +86,7 @@ export const refreshTokenGrant: GrantHandler = {
       authTime: details.authTime ?? stored.issuedAt,
       ...(details.sid !== undefined ? { sid: details.sid } : {}),
       ...(details.api !== undefined ? { api: details.api } : {}),
-      parentRefreshHash: hash,
+      parentRefresh: { token, hash },
       ...(details.sandbox ? { sandbox: true } : {}),
     });
     return { body: issued.body, issued: { ...issued.issued, details: { refreshedTokenId: stored.jti } } };

@@ -7,7 +7,7 @@
  */
 import type { Client, User } from '../model.js';
 import { delegableByUser } from '../credentials/delegation.js';
-import { sandboxSubject } from '../credentials/sandbox.js';
+import { sandboxSid, sandboxSubject } from '../credentials/sandbox.js';
 import type { TokenEndpointContext } from './context.js';
 import type { IssuedTokens, TokenResponse } from './grant.js';
 
@@ -20,8 +20,8 @@ export interface UserGrant {
   authTime: number;
   sid?: string;
   nonce?: string;
-  /** The refresh token this response replaces. */
-  parentRefreshHash?: string;
+  /** The refresh token this response replaces (its successor is derived from it). */
+  parentRefresh?: { token: string; hash: string };
   /** A sandboxed sign-in: tokens are for the client's sandbox subject, not the user. */
   sandbox?: boolean;
 }
@@ -60,7 +60,7 @@ export async function issueUserTokens(
         ...(grant.api ? { api: grant.api } : {}),
         ...(grant.sandbox ? { sandbox: true } : {}),
       },
-      ...(grant.parentRefreshHash ? { parentHash: grant.parentRefreshHash } : {}),
+      ...(grant.parentRefresh ? { parent: grant.parentRefresh } : {}),
     });
     body.refresh_token = refresh.token;
     issued.tokens.push({ kind: 'refresh_token', id: refresh.jti });
@@ -72,7 +72,8 @@ export async function issueUserTokens(
       clientId: grant.client.clientId,
       authTime: grant.authTime,
       accessToken: access.token,
-      ...(grant.sid ? { sid: grant.sid } : {}),
+      ...(grant.client.idTokenSignedResponseAlg ? { alg: grant.client.idTokenSignedResponseAlg } : {}),
+      ...(grant.sid ? { sid: grant.sandbox ? sandboxSid(context.hasher, grant.sid, grant.client.clientId) : grant.sid } : {}),
       ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
     });
     issued.tokens.push({ kind: 'id_token' });

@@ -13,7 +13,7 @@ import { mintTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import type { User } from '../model.js';
 import type { EngineResponse } from '../request.js';
 import { delegableByUser } from '../credentials/delegation.js';
-import { sandboxSubject } from '../credentials/sandbox.js';
+import { sandboxSid, sandboxSubject } from '../credentials/sandbox.js';
 import type { FlowContext } from './flow-context.js';
 import type { Session } from './sessions.js';
 
@@ -85,12 +85,14 @@ export async function completeAuthorization(
   }
   if (hasResponseType(request, 'id_token')) {
     recordFrontChannelToken(ctx, request, subject, origin, 'id_token');
+    const alg = (await ctx.catalog.client(request.clientId))?.idTokenSignedResponseAlg;
     response.id_token = ctx.idTokens.issue({
       user,
       subject,
       clientId: request.clientId,
+      ...(alg ? { alg } : {}),
       authTime: session.authTime,
-      sid: session.sid,
+      sid: request.sandbox ? sandboxSid(ctx.hasher, session.sid, request.clientId) : session.sid,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
       ...(accessToken !== undefined ? { accessToken } : {}),
       ...(code !== undefined ? { code } : {}),

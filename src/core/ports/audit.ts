@@ -5,15 +5,15 @@
  * instances write. Pruning removes a prefix of the chain and keeps its last record's
  * hash as the anchor, so what remains still verifies.
  */
-import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../audit/audit-event.js';
+import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../audit/audit-event.js';
 
 export interface AuditRepository {
   /** Appends events in order after the current head, atomically; returns the new head. */
   appendAuditEvents(events: readonly AuditEvent[]): Promise<ChainPoint>;
   /** Matching records, newest first, with sequence below `before` (a cursor) when given. */
   queryAuditEvents(filter: AuditFilter, page: { before?: number; limit: number }): Promise<AuditRecord[]>;
-  /** Up to `limit` records in chain order, from the one after `afterSequence`. */
-  readAuditChain(afterSequence: number, limit: number): Promise<AuditRecord[]>;
+  /** Up to `limit` records in chain order, from the one after `afterSequence`, each with its searched columns as stored. */
+  readAuditChain(afterSequence: number, limit: number): Promise<ChainRecord[]>;
   /** The anchor (last pruned record, or genesis) and the head (newest record, or the anchor). */
   auditChainState(): Promise<{ anchor: ChainPoint; head: ChainPoint }>;
   /**

@@ -48,6 +48,8 @@ export interface KeyRepository {
 
 export interface TokenRepository {
   insertToken(token: StoredToken): Promise<void>;
+  /** Inserts unless a token with this hash exists; true for exactly one caller, however many race. */
+  insertTokenOnce(token: StoredToken): Promise<boolean>;
   findTokenByHash(hash: string): Promise<StoredToken | undefined>;
   /** Marks the token revoked; true if it existed and was not already revoked. */
   revokeToken(hash: string, at: number): Promise<boolean>;

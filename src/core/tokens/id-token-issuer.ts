@@ -1,7 +1,9 @@
 /**
- * ID tokens (OpenID Connect Core §2), RS256 by default. at_hash and c_hash bind the
- * ID token to the access token and code issued beside it (§3.3.2.11): the left half
- * of the SHA-256 of the ASCII value, base64url.
+ * ID tokens (OpenID Connect Core §2), RS256 by default, or what the client registered
+ * (`idTokenSignedResponseAlg`: ES256, EdDSA). at_hash and c_hash bind the ID token to
+ * the access token and code issued beside it (§3.3.2.11): the left half of the hash
+ * of the ASCII value, base64url, with the signature's hash: SHA-256 for RS256 and
+ * ES256, SHA-512 for EdDSA over Ed25519 (errata set 2).
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
@@ -11,8 +13,8 @@ import { userClaims } from './user-claims.js';
 
 export const ID_TOKEN_TTL = 3600;
 
-export function halfHash(value: string): string {
-  const digest = createHash('sha256').update(value, 'ascii').digest();
+export function halfHash(value: string, alg: SigningAlg = 'RS256'): string {
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : 'sha256').update(value, 'ascii').digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
@@ -26,6 +28,8 @@ export interface IdTokenRequest {
   nonce?: string;
   accessToken?: string;
   code?: string;
+  /** The client's registered algorithm; the issuer's default otherwise. */
+  alg?: SigningAlg;
   /** When no access token is issued, the scope's claims go in the ID token itself. */
   claimsFromScopes?: string[];
 }
@@ -45,6 +49,7 @@ export class IdTokenIssuer {
 
   issue(request: IdTokenRequest): string {
     const iat = this.#clock.now();
+    const alg = request.alg ?? this.#alg;
     const claims: Record<string, unknown> = {
       iss: this.#issuer,
       sub: request.subject ?? request.user.id,
@@ -55,9 +60,9 @@ export class IdTokenIssuer {
     };
     if (request.nonce !== undefined) claims.nonce = request.nonce;
     if (request.sid !== undefined) claims.sid = request.sid;
-    if (request.accessToken !== undefined) claims.at_hash = halfHash(request.accessToken);
-    if (request.code !== undefined) claims.c_hash = halfHash(request.code);
+    if (request.accessToken !== undefined) claims.at_hash = halfHash(request.accessToken, alg);
+    if (request.code !== undefined) claims.c_hash = halfHash(request.code, alg);
     if (request.claimsFromScopes) Object.assign(claims, userClaims(request.user, request.claimsFromScopes));
-    return this.#keys.signer(this.#alg).sign('JWT', claims);
+    return this.#keys.signer(alg).sign('JWT', claims);
   }
 }

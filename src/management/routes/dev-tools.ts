@@ -7,6 +7,7 @@
  * as subject unless the caller could act for them.
  */
 import { z } from 'zod';
+import { duration } from '../../core/config/schema.js';
 import { OAuthError } from '../../core/errors.js';
 import { inspectToken } from '../../devtools/inspect-token.js';
 import { mintTestToken, ScopesNotHeldError, type MintCaller } from '../../devtools/mint-test-token.js';
@@ -68,7 +69,7 @@ export const devToolRoutes = [
       user: z.string().min(1).optional().describe('a username or user id: scopes within the user\'s roles'),
       api: z.string().min(1).optional().describe('the API identifier (audience); alone, a token for a test subject'),
       scopes: z.array(z.string().min(1)).min(1).optional().describe('default: everything allowed'),
-      ttl: z.number().int().positive().optional().describe('seconds; default and at most the API\'s token lifetime'),
+      ttl: duration.optional().describe('seconds, or a duration such as "15m" or "1h"; default and at most the API\'s token lifetime'),
       format: z.enum(['jwt', 'reference']).optional().describe('default: the API\'s format'),
       subject: z.string().min(1).max(200).optional().describe('the subject of a token for an API alone'),
     }).refine((b) => b.user !== undefined || b.client !== undefined || b.api !== undefined, { message: 'say whom the token is for: client, user or api', path: ['api'] })

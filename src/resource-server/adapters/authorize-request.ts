@@ -3,10 +3,20 @@
  * ours already did), then apply the route's guards; and, with usage reporting on,
  * report the call once its response is done.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHeaders } from '../authorization-header.js';
 import type { Authenticator, AuthRequest, AuthResult } from '../authenticator.js';
 import type { Guard } from '../guards.js';
 import type { Principal } from '../principal.js';
+
+/**
+ * A node:http request's headers, with every Authorization header it carried: node keeps
+ * only the first in `headers`, so a second one would pass unseen. Several are refused.
+ */
+export function requestHeaders(req: IncomingMessage): RequestHeaders {
+  const authorization = req.headersDistinct?.authorization;
+  return authorization !== undefined && authorization.length > 1 ? { ...req.headers, authorization } : req.headers;
+}
 
 export interface Authorized {
   result: AuthResult;

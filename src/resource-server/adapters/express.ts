@@ -8,7 +8,7 @@ import type { Authenticator } from '../authenticator.js';
 import { renderAuthError, type AuthError } from '../errors.js';
 import type { Guard } from '../guards.js';
 import type { Principal } from '../principal.js';
-import { authorizeRequest, reportWhenDone } from './authorize-request.js';
+import { authorizeRequest, reportWhenDone, requestHeaders } from './authorize-request.js';
 
 declare global {
   namespace Express {
@@ -29,7 +29,7 @@ export function requireAuth(authenticator: Authenticator, ...guards: Guard[]): R
     const startedAt = performance.now();
     // originalUrl: the path as sent, even under a mounted router.
     const url = req.originalUrl;
-    authorizeRequest(authenticator, { method: req.method, url, headers: req.headers }, req.auth, guards).then(({ result, principal }) => {
+    authorizeRequest(authenticator, { method: req.method, url, headers: requestHeaders(req) }, req.auth, guards).then(({ result, principal }) => {
       if (principal) reportWhenDone(authenticator, res, { principal, method: req.method, url, startedAt });
       if (!result.ok) return sendAuthError(res, result.error);
       req.auth = result.principal;

@@ -8,7 +8,7 @@ import type { Authenticator } from '../authenticator.js';
 import { renderAuthError, type AuthError } from '../errors.js';
 import type { Guard } from '../guards.js';
 import type { Principal } from '../principal.js';
-import { authorizeRequest, reportWhenDone } from './authorize-request.js';
+import { authorizeRequest, reportWhenDone, requestHeaders } from './authorize-request.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,7 +27,7 @@ export function requireAuth(authenticator: Authenticator, ...guards: Guard[]): p
     const startedAt = performance.now();
     // raw.url: the request target as sent (request.url may be rewritten).
     const url = request.raw.url ?? request.url;
-    const { result, principal } = await authorizeRequest(authenticator, { method: request.method, url, headers: request.headers }, request.auth, guards);
+    const { result, principal } = await authorizeRequest(authenticator, { method: request.method, url, headers: requestHeaders(request.raw) }, request.auth, guards);
     if (principal) reportWhenDone(authenticator, reply.raw, { principal, method: request.method, url, startedAt });
     if (!result.ok) return sendAuthError(reply, result.error);
     request.auth = result.principal;

@@ -13,7 +13,7 @@ import type { Authenticator } from '../authenticator.js';
 import { renderAuthError, type AuthError } from '../errors.js';
 import type { Guard } from '../guards.js';
 import type { Principal } from '../principal.js';
-import { authorizeRequest, reportWhenDone } from './authorize-request.js';
+import { authorizeRequest, reportWhenDone, requestHeaders } from './authorize-request.js';
 
 export type AuthenticatedMessage = IncomingMessage & { auth?: Principal };
 
@@ -25,7 +25,7 @@ export function sendAuthError(res: ServerResponse, error: AuthError): void {
 export function requireAuth(authenticator: Authenticator, ...guards: Guard[]) {
   return async function tesseraRequireAuth(req: AuthenticatedMessage, res: ServerResponse): Promise<Principal | undefined> {
     const startedAt = performance.now();
-    const request = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+    const request = { method: req.method ?? 'GET', url: req.url ?? '/', headers: requestHeaders(req) };
     const { result, principal } = await authorizeRequest(authenticator, request, req.auth, guards);
     if (principal) reportWhenDone(authenticator, res, { principal, method: request.method, url: request.url, startedAt });
     if (!result.ok) {

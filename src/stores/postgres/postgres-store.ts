@@ -7,10 +7,10 @@
  */
 import pg from 'pg';
 import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
-import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../../core/audit/audit-event.js';
+import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
-import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
+import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
 import { SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { asUnavailable } from './unavailable.js';
@@ -317,6 +317,10 @@ export class PostgresStore implements Store {
       tokenValues(token),
     );
   }
+  async insertTokenOnce(token: StoredToken): Promise<boolean> {
+    const sql = `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (hash) DO NOTHING`;
+    return (await this.#changed(sql, tokenValues(token))) > 0;
+  }
   async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
     const row = (await this.#query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash])).rows[0];
     return row ? tokenFromRow(row) : undefined;
@@ -510,11 +514,11 @@ export class PostgresStore implements Store {
     ).rows;
     return rows.map(auditFromRow);
   }
-  async readAuditChain(afterSequence: number, limit: number): Promise<AuditRecord[]> {
+  async readAuditChain(afterSequence: number, limit: number): Promise<ChainRecord[]> {
     const rows = (
-      await this.#query<AuditRow>('SELECT sequence, doc, prev_hash, hash FROM audit_events WHERE sequence > $1 ORDER BY sequence LIMIT $2', [afterSequence, limit])
+      await this.#query<AuditRow>(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE sequence > $1 ORDER BY sequence LIMIT $2`, [afterSequence, limit])
     ).rows;
-    return rows.map(auditFromRow);
+    return rows.map(auditChainFromRow);
   }
   async auditChainState(): Promise<{ anchor: ChainPoint; head: ChainPoint }> {
     const row = (

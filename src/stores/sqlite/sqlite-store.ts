@@ -5,10 +5,10 @@
  */
 import Database from 'better-sqlite3';
 import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
-import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint } from '../../core/audit/audit-event.js';
+import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
-import { AUDIT_COLUMNS, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
+import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
 import { keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 
@@ -212,6 +212,10 @@ export class SqliteStore implements Store {
     }
     batch.forEach((item, i) => (failures.has(i) ? item.reject(failures.get(i)) : item.resolve()));
   }
+  async insertTokenOnce(token: StoredToken): Promise<boolean> {
+    const insert = this.#sql(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`);
+    return insert.run(...tokenValues(token)).changes > 0;
+  }
   async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
     const row = this.#sql('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenRow | undefined;
     return row ? tokenFromRow(row) : undefined;
@@ -402,9 +406,9 @@ export class SqliteStore implements Store {
     const rows = this.#sql(`SELECT sequence, doc, prev_hash, hash FROM audit_events ${where} ORDER BY sequence DESC LIMIT ?`).all(...params, page.limit) as AuditRow[];
     return rows.map(auditFromRow);
   }
-  async readAuditChain(afterSequence: number, limit: number): Promise<AuditRecord[]> {
-    const rows = this.#sql('SELECT sequence, doc, prev_hash, hash FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT ?').all(afterSequence, limit) as AuditRow[];
-    return rows.map(auditFromRow);
+  async readAuditChain(afterSequence: number, limit: number): Promise<ChainRecord[]> {
+    const rows = this.#sql(`SELECT ${AUDIT_COLUMNS} FROM audit_events WHERE sequence > ? ORDER BY sequence LIMIT ?`).all(afterSequence, limit) as AuditRow[];
+    return rows.map(auditChainFromRow);
   }
   async auditChainState(): Promise<{ anchor: ChainPoint; head: ChainPoint }> {
     const row = this.#sql('SELECT * FROM audit_chain WHERE id = 1').get() as { head_sequence: number; head_hash: string; anchor_sequence: number; anchor_hash: string };

@@ -112,10 +112,13 @@ export interface RawResponse {
 }
 
 /** GET with the path sent exactly as written (fetch would normalise dot segments away). */
-export function rawGet(base: string, path: string, authorization?: string): Promise<RawResponse> {
+/** A GET with the Authorization header as given: an array sends one header line per value. */
+export function rawGet(base: string, path: string, authorization?: string | string[]): Promise<RawResponse> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method: 'GET', headers: authorization === undefined ? {} : { authorization } }, (res) => {
+    // Raw header lines (node then adds no Host of its own): one Authorization line per value.
+    const lines = [['host', `${hostname}:${port}`], ...[authorization ?? []].flat().map((value) => ['authorization', value])].flat();
+    const req = request({ hostname, port, path, method: 'GET', headers: lines }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
