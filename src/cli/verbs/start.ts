@@ -7,6 +7,7 @@ import { loadConfigAgainst, openData } from '../open-engine.js';
 import { openShared } from '../../server/open-shared.js';
 import { COMMON_FLAGS, parseFlags, portFlag } from '../parse-flags.js';
 import { describeSummary } from '../../core/config/describe-summary.js';
+import { pageViews } from '../../pages/page-views.js';
 import type { Verb } from './verb.js';
 
 export const startVerb: Verb = {
@@ -46,6 +47,7 @@ signal exits at once.`,
           issuer: data.settings.issuer ?? url,
           store: data.store,
           masterKey: data.masterKey,
+          views: pageViews,
           cacheTtlSeconds: data.settings.cacheTtlSeconds,
           changes: shared.changes,
           attempts: shared.attempts,
