@@ -44,7 +44,7 @@ await import('./src/cli/main.ts');`;
     const script = `
 const { main } = await import('./src/cli/main.ts');
 const io = { out() {}, err() {} };
-for (const argv of [['--help'], ['start', '--help'], ['token', '--help']]) await main(argv, io);`;
+for (const argv of [['--help'], ['start', '--help'], ['dev', '--help']]) await main(argv, io);`;
     assert.deepEqual(driversLoadedBy(script), []);
   });
 
