@@ -146,7 +146,7 @@ export const BODY_FLAGS = {
 } as const satisfies FlagSpec;
 
 export const BODY_HELP = `  --file FILE       the body as YAML or JSON, with the fields of the configuration file /
-                    the management API (README); flags given as well override its fields
+                    the management API (docs/); flags given as well override its fields
   --json-body JSON  the same, inline`;
 
 /** The request body from --file or --json-body, if given. */

@@ -1,5 +1,5 @@
 /**
- * The rules of Tessera's layout (README, Layout), checked against the import graph
+ * The rules of Tessera's layout (docs/architecture.md), checked against the import graph
  * (import-graph.ts). Each broken rule becomes one message naming the file, what it
  * imports and the rule, so a failing `npm test` says what to move where.
  *

@@ -19,7 +19,7 @@ Runs Tessera. The first start creates the store and the signing keys.
   --port N        port to listen on (default 9000; env TESSERA_PORT)
   --host ADDR     address to bind (default 127.0.0.1; env TESSERA_HOST)
   --data DIR      data directory for the embedded store and master key (default ./.tessera)
-  --config FILE   YAML or JSON configuration to apply before serving (see README)
+  --config FILE   YAML or JSON configuration to apply before serving (docs/configuration.md)
   --issuer URL    public issuer URL (default http://HOST:PORT; env TESSERA_ISSUER)
 Environment: DATABASE_URL=postgres://... selects PostgreSQL; TESSERA_MASTER_KEY sets the master key;
 TESSERA_AUDIT_RETENTION_DAYS (default 365); TESSERA_SHUTDOWN_TIMEOUT seconds (default 10);
