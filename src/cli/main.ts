@@ -13,6 +13,7 @@ import { applyVerb } from './verbs/apply.js';
 import { auditVerb } from './verbs/audit.js';
 import { clientsVerb } from './verbs/clients.js';
 import { consentsVerb } from './verbs/consents.js';
+import { devVerb } from './verbs/dev.js';
 import { exportVerb } from './verbs/export.js';
 import { grantsVerb } from './verbs/grants.js';
 import { keysVerb } from './verbs/keys.js';
@@ -21,7 +22,6 @@ import { rolesVerb } from './verbs/roles.js';
 import { serviceAccountsVerb } from './verbs/service-accounts.js';
 import { sessionsVerb } from './verbs/sessions.js';
 import { startVerb } from './verbs/start.js';
-import { tokenVerb } from './verbs/token.js';
 import { tokensVerb } from './verbs/tokens.js';
 import { usersVerb } from './verbs/users.js';
 import type { Io, Verb } from './verbs/verb.js';
@@ -29,7 +29,7 @@ import type { Io, Verb } from './verbs/verb.js';
 const GROUPS: [string, Verb[]][] = [
   ['server', [startVerb, migrateVerb]],
   ['resources (local store, or a server with --server)', [apisVerb, clientsVerb, usersVerb, rolesVerb, serviceAccountsVerb, tokensVerb, consentsVerb, sessionsVerb, grantsVerb, keysVerb, auditVerb]],
-  ['developer tools', [tokenVerb]],
+  ['developer tools', [devVerb]],
   ['configuration and setup (local store)', [applyVerb, exportVerb, adminVerb]],
 ];
 const VERBS: Verb[] = GROUPS.flatMap(([, verbs]) => verbs);
@@ -40,7 +40,7 @@ function help(): string {
     'tessera: an OAuth 2.0 / OpenID Connect authorization server and API-token platform',
     '',
     'usage: tessera <command> [action] [flags]',
-    ...GROUPS.flatMap(([title, verbs]) => ['', `${title}:`, ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`)]),
+    ...GROUPS.flatMap(([title, verbs]) => ['', `${title}:`, ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}${v.formerly ? ` (formerly ${v.formerly.map((f) => `\`${f}\``).join(', ')})` : ''}`)]),
     '',
     'Resource commands work on the local store (--data DIR, default ./.tessera) or, with',
     '--server URL (or TESSERA_SERVER) and a token (--token or TESSERA_TOKEN), on a running',
@@ -61,7 +61,8 @@ export async function main(argv: string[], io: Io = consoleIo): Promise<number> 
     io.out('0.1.0');
     return 0;
   }
-  const verb = VERBS.find((v) => v.name === name);
+  const verb = VERBS.find((v) => v.name === name) ?? VERBS.find((v) => v.formerly?.includes(name));
+  if (verb && verb.name !== name) io.err(`tessera ${name}: deprecated, now \`tessera ${verb.name}\` (the old name will be removed in a later release)`);
   if (!verb) {
     io.err(`tessera: unknown command "${name}"; run \`tessera --help\``);
     return 2;

@@ -11,6 +11,7 @@ import { ConfigError } from '../core/errors.js';
 import { bootstrapManagement } from '../management/bootstrap.js';
 import { ADMIN_ROLE } from '../management/management-api.js';
 import type { Store } from '../core/ports/storage.js';
+import { pageViews } from '../pages/page-views.js';
 import { loadMasterKey } from '../server/master-key-source.js';
 import { openStore } from '../server/open-store.js';
 import { openShared } from '../server/open-shared.js';
@@ -91,7 +92,7 @@ export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.
     const issuer = data.settings.issuer ?? (await issuerOnRecord(data.store)) ?? `http://${data.settings.host}:${data.settings.port}`;
     // Changes made here are published, so running servers drop their cached copies at once.
     const { changes } = await openShared(data.settings, data.store, { listen: false });
-    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, changes }).catch(async (error: unknown) => {
+    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes }).catch(async (error: unknown) => {
       await changes.close();
       throw error;
     });

@@ -43,6 +43,8 @@ export interface ResourceSpec {
   summary: string;
   about: string;
   actions: Action[];
+  /** Old names of the command (Verb.formerly). */
+  formerly?: string[];
   /** A pointer for an unknown action, e.g. to another command. */
   hint?: (action: string) => string | undefined;
 }
@@ -77,6 +79,7 @@ export function resourceVerb(resource: ResourceSpec): Verb {
   return {
     name: resource.name,
     summary: resource.summary,
+    ...(resource.formerly ? { formerly: resource.formerly } : {}),
     get usage() {
       return resourceHelp(resource);
     },
@@ -143,7 +146,7 @@ export const BODY_FLAGS = {
 } as const satisfies FlagSpec;
 
 export const BODY_HELP = `  --file FILE       the body as YAML or JSON, with the fields of the configuration file /
-                    the management API (README); flags given as well override its fields
+                    the management API (docs/); flags given as well override its fields
   --json-body JSON  the same, inline`;
 
 /** The request body from --file or --json-body, if given. */

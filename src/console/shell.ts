@@ -6,7 +6,7 @@
 import type { EngineResponse } from '../core/request.js';
 import { MANAGEMENT_SCOPES, managementAudience } from '../management/management-api.js';
 import { html } from '../pages/html.js';
-import { CONSOLE_CLIENT_ID } from './console-client.js';
+import { CONSOLE_CLIENT_ID } from '../management/console-client.js';
 
 export const CONSOLE_CSP = [
   "default-src 'none'",

@@ -46,6 +46,7 @@ import { CredentialService, DEFAULT_CREDENTIAL_POLICY, type CredentialPolicy } f
 import { UsageRecorder } from './credentials/usage-recorder.js';
 import { DEFAULT_REFRESH_POLICY, RefreshTokenIssuer, type RefreshTokenPolicy } from './tokens/refresh-token-issuer.js';
 import type { Store } from './ports/storage.js';
+import type { Views } from './ports/views.js';
 import type { EngineRequest, EngineResponse } from './request.js';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
@@ -55,6 +56,8 @@ export interface AuthorizationServerOptions {
   issuer: string;
   store: Store;
   masterKey: Buffer;
+  /** The pages shown to people (sign-in, consent, errors, the account page): src/pages' `pageViews`. */
+  views: Views;
   clock?: Clock;
   /**
    * How long APIs, clients and the key ring are cached in process before being re-read:
@@ -194,6 +197,7 @@ export class AuthorizationServer {
       refreshTokens,
       userinfoApi,
       audit: this.audit,
+      views: options.views,
     };
     this.flow = flow;
     this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });

@@ -5,7 +5,7 @@
  * instances sweeping at once cost a little and break nothing.
  *
  * Tokens are kept for a grace period after they expire, so that introspection and
- * `tessera token inspect` can still say "expired" rather than "unknown" for a while.
+ * `tessera dev inspect` can still say "expired" rather than "unknown" for a while.
  */
 import type { Clock } from './clock.js';
 import type { Store } from './ports/storage.js';

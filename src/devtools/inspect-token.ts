@@ -1,5 +1,5 @@
 /**
- * Token inspection (`tessera token inspect`, the console's developer tools): what a token is, whether it is valid, and why (not).
+ * Token inspection (`tessera dev inspect`, the console's developer tools): what a token is, whether it is valid, and why (not).
  *
  * Decoding needs nothing: the format (JWT, `tsr_` opaque token, 40-hex user or action
  * token), a JWT's header and claims, an opaque token's prefix and checksum, which is

@@ -1,15 +1,15 @@
 /**
  * Makes the management API usable from the first start: registers its audience and
  * scopes as an API, the `tessera-admin` role holding every scope, the admin console's
- * client (src/console/console-client.ts), and, when no admin
- * exists yet, a first admin user. Its credentials come from TESSERA_ADMIN_USERNAME /
- * TESSERA_ADMIN_PASSWORD, or are generated and returned to be printed once.
+ * client (console-client.ts), and, when no admin exists yet, a first admin user. Its
+ * credentials come from TESSERA_ADMIN_USERNAME / TESSERA_ADMIN_PASSWORD, or are
+ * generated and returned to be printed once.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuthorizationServer } from '../core/authorization-server.js';
 import { hashPassword } from '../core/crypto/password.js';
 import type { User } from '../core/model.js';
-import { consoleClient } from '../console/console-client.js';
+import { consoleClient } from './console-client.js';
 import { ADMIN_ROLE, MANAGEMENT_SCOPES, managementApi, managementAudience } from './management-api.js';
 
 export interface BootstrapResult {

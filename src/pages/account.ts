@@ -4,36 +4,10 @@
  * signed in. Plain forms (no script), each with the session's CSRF token; every
  * change answers with this page again, carrying a notice in the section concerned.
  */
+import type { AccountSection, AccountView } from '../core/ports/views.js';
 import type { EngineResponse } from '../core/request.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
-
-export type AccountSection = 'apps' | 'tokens' | 'password' | 'sessions';
-
-export interface AccountView {
-  /** Where forms post: `${issuer}/account`. */
-  base: string;
-  issuer: string;
-  csrf: string;
-  username: string;
-  name?: string;
-  notice?: { section: AccountSection; kind: 'success' | 'error'; text: string };
-  /** A credential just created: its secret, shown this once. */
-  created?: { name: string; secret: string; usage: string };
-  apps: { clientId: string; name: string; scopes: string[]; grantedAt: number }[];
-  tokens: { id: string; kindLabel: string; name: string; access: string; createdAt: number; expiresAt?: number; lastUsedAt?: number }[];
-  hasUserToken: boolean;
-  /** APIs the user may create personal access tokens for, with the scopes their roles allow. */
-  patApis: { identifier: string; name: string; scopes: { name: string; description: string }[] }[];
-  /** Lifetimes a personal access token may have, up to the configured maximum. */
-  expiry: { seconds: number; label: string }[];
-  defaultExpiry: number;
-  /** Values to put back in a form after an error. */
-  form?: { name?: string; endpoints?: string; scopes?: string[]; expiresIn?: number };
-  hasPassword: boolean;
-  sessions: { id: string; current: boolean; createdAt: number; lastSeenAt: number; userAgent?: string; ip?: string }[];
-  status?: number;
-}
 
 const STYLE = `
 body { place-items: start center; grid-template-columns: minmax(0, 1fr); }

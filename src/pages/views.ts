@@ -2,20 +2,10 @@
  * The pages of the sign-in flow. Each takes a plain view model and returns a
  * response; the engine decides what to show, these only decide how.
  */
+import type { ConsentView, LogoutConfirmView, SignInView } from '../core/ports/views.js';
 import type { EngineResponse } from '../core/request.js';
 import { html } from './html.js';
 import { page } from './layout.js';
-
-export interface SignInView {
-  action: string;
-  csrf: string;
-  clientName: string;
-  /** The client's origin: signing in may redirect straight there, which CSP form-action governs. */
-  formActions: string[];
-  username?: string;
-  error?: string;
-  status?: number;
-}
 
 export function signInPage(view: SignInView): EngineResponse {
   return page(
@@ -32,17 +22,6 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
 </form>`,
     { title: 'Sign in', formActions: view.formActions, ...(view.status ? { status: view.status } : {}) },
   );
-}
-
-export interface ConsentView {
-  action: string;
-  csrf: string;
-  clientName: string;
-  username: string;
-  /** Only the scopes not yet granted. */
-  scopes: { name: string; description: string }[];
-  apiName?: string;
-  formActions: string[];
 }
 
 export function consentPage(view: ConsentView): EngineResponse {
@@ -80,7 +59,7 @@ ${Object.entries(fields).map(([name, value]) => html`<input type="hidden" name="
   );
 }
 
-export function logoutConfirmPage(view: { action: string; xsrf: string; fields: Record<string, string>; formActions: string[] }): EngineResponse {
+export function logoutConfirmPage(view: LogoutConfirmView): EngineResponse {
   return page(
     html`<h1>Sign out?</h1>
 <p>Do you want to sign out of Tessera?</p>

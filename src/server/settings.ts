@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
-import { POOL_DEFAULTS } from '../stores/postgres/postgres-store.js';
+import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
 
 export interface ServerSettings {
   host: string;

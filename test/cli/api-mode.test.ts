@@ -84,44 +84,44 @@ describe('tessera through the management API', () => {
   });
 
   it('mints through the server and inspects with its JWKS and introspection', async () => {
-    const minted = await tessera(['token', 'mint', '--client', 'taxi-finder', '--api', 'https://api.worldmappers.example', '--json'], {
+    const minted = await tessera(['dev', 'mint', '--client', 'taxi-finder', '--api', 'https://api.worldmappers.example', '--json'], {
       env: { ...admin, TESSERA_CLIENT_SECRET: 'taxi-finder-secret-change-me' },
     });
     assert.equal(minted.code, 0, minted.err);
     const m2m = json<{ token: string; scopes: string[] }>(minted);
     assert.match(m2m.token, /^tsr_at_/, 'a real client_credentials token, in the API\'s reference format');
-    const inspected = await tessera(['token', 'inspect', m2m.token, '--client', 'worldmappers-api'], {
+    const inspected = await tessera(['dev', 'inspect', m2m.token, '--client', 'worldmappers-api'], {
       env: { ...admin, TESSERA_CLIENT_SECRET: 'worldmappers-api-secret-change-me' },
     });
     assert.equal(inspected.code, 0, inspected.err);
     assert.match(inspected.out, /^introspection\s+active$/m);
     assert.match(inspected.out, /^verdict\s+VALID$/m);
 
-    const planner = await tessera(['token', 'mint', '--client', 'delivery-planner', '--api', ORGANIZER], {
+    const planner = await tessera(['dev', 'mint', '--client', 'delivery-planner', '--api', ORGANIZER], {
       env: { ...admin, TESSERA_CLIENT_SECRET: 'delivery-planner-secret-change-me' },
     });
     assert.equal(planner.code, 0, planner.err);
     assert.match(planner.err, /got an access token for client delivery-planner with client_credentials/, 'client_secret_post works too');
-    const checked = await api('token', 'inspect', planner.out);
+    const checked = await api('dev', 'inspect', planner.out);
     assert.equal(checked.code, 0, checked.out);
     assert.match(checked.out, /^issuer\s+http:\/\/127\.0\.0\.1:\d+$/m);
     assert.match(checked.out, /^notes\s+signature, issuer and expiry checked against the server; revocation not checked/m);
     const [head, body] = planner.out.split('.');
     const forged = `${head}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), scope: 'read:calendars write:calendars' })).toString('base64url')}.${planner.out.split('.')[2]}`;
-    const refused = await api('token', 'inspect', forged);
+    const refused = await api('dev', 'inspect', forged);
     assert.equal(refused.code, 1);
     assert.match(refused.out, /^why\s+bad signature: the token was altered after signing/m);
 
-    const forUser = await api('token', 'mint', '--user', 'alice', '--api', ORGANIZER, '--ttl', '10m');
+    const forUser = await api('dev', 'mint', '--user', 'alice', '--api', ORGANIZER, '--ttl', '10m');
     assert.equal(forUser.code, 0, forUser.err);
     assert.match(forUser.out, /^tsr_pat_\w+$/);
     assert.match(forUser.err, /created a personal access token for user alice .* through the management API \(it expires in 10m/);
-    const unknown = json<{ valid: boolean | null; checksum: string }>(await api('token', 'inspect', forUser.out, '--json'));
+    const unknown = json<{ valid: boolean | null; checksum: string }>(await api('dev', 'inspect', forUser.out, '--json'));
     assert.deepEqual([unknown.valid, unknown.checksum], [null, 'valid'], 'without introspection credentials it cannot tell');
 
-    const jwt = (await inProcess('token', 'mint', '--client', 'calendar-app', '--server', server.url, '--token', 'x')).code;
+    const jwt = (await inProcess('dev', 'mint', '--client', 'calendar-app', '--server', server.url, '--token', 'x')).code;
     assert.equal(jwt, 2, 'a client through the server needs its secret');
-    const alone = await api('token', 'mint', '--api', ORGANIZER);
+    const alone = await api('dev', 'mint', '--api', ORGANIZER);
     assert.equal(alone.code, 2);
     assert.match(alone.err, /minting for an API alone .* needs the local store/);
   });

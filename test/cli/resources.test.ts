@@ -188,59 +188,72 @@ describe('tessera resource commands on the local store', () => {
         assert.equal(result.err.split('\n').length, 1, argv.join(' '));
       }
     }
-    assert.match((await local('tokens', 'inspect', 'x')).err, /did you mean `tessera token inspect`/);
+    assert.match((await local('tokens', 'inspect', 'x')).err, /did you mean `tessera dev inspect`/);
     const help = await inProcess('--help');
-    for (const verb of ['apis', 'clients', 'users', 'roles', 'service-accounts', 'tokens', 'token', 'keys', 'apply', 'export', 'migrate']) assert.match(help.out, new RegExp(`^  ${verb}\\s`, 'm'));
+    for (const verb of ['apis', 'clients', 'users', 'roles', 'service-accounts', 'tokens', 'dev', 'keys', 'apply', 'export', 'migrate']) assert.match(help.out, new RegExp(`^  ${verb}\\s`, 'm'));
   });
 
   it('mints test tokens and explains what inspect finds', async () => {
-    const minted = await tessera(['token', 'mint', '--client', 'taxi-finder', '--scope', 'geocode', '--json', '--data', data]);
+    const minted = await tessera(['dev', 'mint', '--client', 'taxi-finder', '--scope', 'geocode', '--json', '--data', data]);
     assert.equal(minted.code, 0, minted.err);
     const m2m = json<{ token: string; format: string; scopes: string[]; subject: string }>(minted);
     assert.deepEqual([m2m.format, m2m.scopes, m2m.subject], ['reference', ['geocode'], 'taxi-finder'], 'the API\'s own format');
-    const inspected = await tessera(['token', 'inspect', m2m.token, '--data', data]);
+    const inspected = await tessera(['dev', 'inspect', m2m.token, '--data', data]);
     assert.equal(inspected.code, 0, inspected.err);
     assert.match(inspected.out, /^checksum\s+valid$/m);
     assert.match(inspected.out, /^kind\s+access token$/m);
     assert.match(inspected.out, /^verdict\s+VALID$/m);
 
-    const forUser = await local('token', 'mint', '--user', 'alice', '--api', ORGANIZER, '--ttl', '5m');
+    const forUser = await local('dev', 'mint', '--user', 'alice', '--api', ORGANIZER, '--ttl', '5m');
     assert.equal(forUser.code, 0, forUser.err);
     assert.match(forUser.err, /minted a JWT access token for user alice on https:\/\/api\.organizer\.example/);
-    const jwt = json<{ valid: boolean; header: { typ: string }; claims: { scope: string; client_id: string; exp: number; iat: number } }>(await local('token', 'inspect', forUser.out, '--json'));
+    const jwt = json<{ valid: boolean; header: { typ: string }; claims: { scope: string; client_id: string; exp: number; iat: number } }>(await local('dev', 'inspect', forUser.out, '--json'));
     assert.equal(jwt.valid, true);
     assert.equal(jwt.header.typ, 'at+jwt');
     assert.deepEqual([jwt.claims.scope, jwt.claims.client_id, jwt.claims.exp - jwt.claims.iat], ['read:calendars', 'tessera-cli', 300]);
-    const elsewhere = json<{ valid: boolean; reasons: string[] }>(await inProcess('token', 'inspect', forUser.out, '--json', '--data', join(dir, 'other')));
+    const elsewhere = json<{ valid: boolean; reasons: string[] }>(await inProcess('dev', 'inspect', forUser.out, '--json', '--data', join(dir, 'other')));
     assert.equal(elsewhere.valid, false);
     assert.match(elsewhere.reasons[0]!, /^unknown key id \S+: not one of this installation's published signing keys/);
-    const beyond = await local('token', 'mint', '--user', 'alice', '--api', ORGANIZER, '--scope', 'write:calendars');
+    const beyond = await local('dev', 'mint', '--user', 'alice', '--api', ORGANIZER, '--scope', 'write:calendars');
     assert.equal(beyond.code, 1);
     assert.match(beyond.err, /not within the roles of alice on https:\/\/api\.organizer\.example: write:calendars \(allowed: read:calendars\)/);
 
     // Next to a server started with another issuer, the store's record of it is used (not 127.0.0.1:9000).
     const served = join(dir, 'served');
     assert.equal((await inProcess('apply', 'example.yaml', '--data', served, '--issuer', 'https://id.example.test')).code, 0);
-    const there = json<{ token: string }>(await inProcess('token', 'mint', '--user', 'alice', '--api', ORGANIZER, '--json', '--data', served));
+    const there = json<{ token: string }>(await inProcess('dev', 'mint', '--user', 'alice', '--api', ORGANIZER, '--json', '--data', served));
     assert.equal(JSON.parse(Buffer.from(there.token.split('.')[1]!, 'base64url').toString()).iss, 'https://id.example.test');
 
     const pat = (await local('tokens', 'create', 'pat', '--user', 'alice', '--api', ORGANIZER, '--scope', 'read:calendars', '--name', 'inspect-me')).out;
     const i = pat.length - 10;
     const mistyped = pat.slice(0, i) + (pat[i] === 'a' ? 'b' : 'a') + pat.slice(i + 1);
-    const bad = await tessera(['token', 'inspect', '-', '--data', data], { input: mistyped });
+    const bad = await tessera(['dev', 'inspect', '-', '--data', data], { input: mistyped });
     assert.equal(bad.code, 1);
     assert.match(bad.out, /^checksum\s+invalid$/m);
     assert.match(bad.out, /^verdict\s+NOT VALID$/m);
     assert.match(bad.out, /^why\s+wrong checksum: the last 6 characters do not match the rest/m);
 
     assert.equal((await local('users', 'update', 'alice', '--inactive')).code, 0);
-    assert.deepEqual(json<{ reasons: string[] }>(await local('token', 'inspect', pat, '--json')).reasons, ['owner inactive: user alice is deactivated']);
+    assert.deepEqual(json<{ reasons: string[] }>(await local('dev', 'inspect', pat, '--json')).reasons, ['owner inactive: user alice is deactivated']);
     assert.equal((await local('users', 'update', 'alice', '--active')).code, 0);
     const id = json<{ id: string; name: string }[]>(await local('tokens', 'list', '--user', 'alice', '--json')).find((t) => t.name === 'inspect-me')!.id;
     assert.equal((await local('tokens', 'revoke', id)).out, `revoked ${id}`);
-    const revoked = json<{ valid: boolean; reasons: string[] }>(await local('token', 'inspect', pat, '--json'));
+    const revoked = json<{ valid: boolean; reasons: string[] }>(await local('dev', 'inspect', pat, '--json'));
     assert.equal(revoked.valid, false);
     assert.match(revoked.reasons[0]!, /^revoked at \d{4}-\d\d-\d\dT\S+Z \(/);
-    assert.match(json<{ reasons: string[] }>(await local('token', 'inspect', 'a'.repeat(40), '--json')).reasons[0]!, /^unknown: no user or action token with this value/);
+    assert.match(json<{ reasons: string[] }>(await local('dev', 'inspect', 'a'.repeat(40), '--json')).reasons[0]!, /^unknown: no user or action token with this value/);
+  });
+
+  it('still answers to the old name of `dev`, `token`, saying on stderr that it is deprecated', async () => {
+    const minted = await local('token', 'mint', '--client', 'taxi-finder', '--scope', 'geocode', '--json');
+    assert.equal(minted.code, 0, minted.err);
+    assert.match(minted.err, /^tessera token: deprecated, now `tessera dev` \(the old name will be removed in a later release\)$/m);
+    const inspected = await local('token', 'inspect', json<{ token: string }>(minted).token);
+    assert.equal(inspected.code, 0, inspected.err);
+    assert.match(inspected.out, /^verdict\s+VALID$/m);
+    assert.match(inspected.err, /deprecated, now `tessera dev`/);
+    const help = await inProcess('token', '--help');
+    assert.match(help.out, /^  tessera dev mint\s/m);
+    assert.equal((await local('dev', 'inspect', json<{ token: string }>(minted).token)).err.includes('deprecated'), false, 'the new name says nothing of it');
   });
 });

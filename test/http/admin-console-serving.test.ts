@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CONSOLE_CLIENT_ID } from '../../src/console/console-client.js';
+import { CONSOLE_CLIENT_ID } from '../../src/management/console-client.js';
 import { TestBrowser, type Page } from '../support/browser.js';
 import { makeFixture, PASSWORDS } from '../support/fixture.js';
 import { authorizeUrl, pkce, submitSignIn } from '../support/sign-in.js';
@@ -48,7 +48,7 @@ describe('admin console serving', () => {
     assert.equal((await fetch(`${server.url}/admin/assets/main.js`, { headers: { 'if-none-match': etag } })).status, 304);
     assert.equal((await fetch(`${server.url}/admin/assets/console.css`)).headers.get('content-type'), 'text/css; charset=utf-8');
     assert.equal((await fetch(`${server.url}/admin/assets/pages/dev-tools.js`)).status, 200);
-    for (const path of ['tsconfig.json', 'nope.js', '..%2f..%2fpackage.json', '%2e%2e/console-client.ts', 'pages/../../shell.ts', '....//main.js']) {
+    for (const path of ['tsconfig.json', 'nope.js', '..%2f..%2fpackage.json', '%2e%2e/static-assets.ts', 'pages/../../shell.ts', '....//main.js']) {
       const response = await fetch(`${server.url}/admin/assets/${path}`);
       assert.equal(response.status, 404, path);
       assert.doesNotMatch(await response.text(), /import|compilerOptions/);

@@ -12,6 +12,7 @@ import { AuthorizationServer } from '../../src/core/authorization-server.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import { createRequestHandler, listen, type RunningServer } from '../../src/http/http-server.js';
 import { HttpMetrics } from '../../src/http/metrics.js';
+import { pageViews } from '../../src/pages/page-views.js';
 import { makeFixture, SECRETS } from '../support/fixture.js';
 import { createTestStore } from '../support/test-store.js';
 
@@ -41,7 +42,7 @@ describe('draining', () => {
   async function start(): Promise<{ running: RunningServer; dispose(): Promise<void> }> {
     const { store, dispose } = await createTestStore();
     const running = await listen({ host: '127.0.0.1', port: 0, logger }, async (url) => {
-      const engine = await AuthorizationServer.create({ issuer: url, store, masterKey: randomBytes(32) });
+      const engine = await AuthorizationServer.create({ issuer: url, store, masterKey: randomBytes(32), views: pageViews });
       await engine.apply(validateConfig(config, 'test'));
       return engine;
     });
@@ -82,7 +83,7 @@ describe('draining', () => {
 
   it('answers /readyz with 503 while draining', async () => {
     const { store, dispose } = await createTestStore();
-    const engine = await AuthorizationServer.create({ issuer: 'http://127.0.0.1', store, masterKey: randomBytes(32) });
+    const engine = await AuthorizationServer.create({ issuer: 'http://127.0.0.1', store, masterKey: randomBytes(32), views: pageViews });
     const state = { metrics: new HttpMetrics(engine), draining: false };
     const http = createServer(createRequestHandler(engine, logger, state));
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));

@@ -73,10 +73,11 @@ export async function prepareDeployment(options: { databaseUrl: string; schema: 
   const { AuthorizationServer } = await import('../../src/core/authorization-server.js');
   const { validateConfig } = await import('../../src/core/config/load.js');
   const { bootstrapManagement } = await import('../../src/management/bootstrap.js');
+  const { pageViews } = await import('../../src/pages/page-views.js');
   const { PostgresStore } = await import('../../src/stores/postgres/postgres-store.js');
   const store = new PostgresStore({ connectionString: options.databaseUrl, schema: options.schema });
   try {
-    const engine = await AuthorizationServer.create({ issuer: options.issuer, store, masterKey: options.masterKey });
+    const engine = await AuthorizationServer.create({ issuer: options.issuer, store, masterKey: options.masterKey, views: pageViews });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     const known = { apis: await store.listApis(), roles: (await store.listRoles()).map((r) => r.name) };
     await engine.apply(validateConfig(options.config, 'cluster config', known));

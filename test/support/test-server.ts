@@ -10,6 +10,7 @@ import { validateConfig } from '../../src/core/config/load.js';
 import { listen } from '../../src/http/http-server.js';
 import type { TrustProxy } from '../../src/http/client-address.js';
 import { bootstrapManagement } from '../../src/management/bootstrap.js';
+import { pageViews } from '../../src/pages/page-views.js';
 import { createTestStore } from './test-store.js';
 
 export interface TestServer {
@@ -53,6 +54,7 @@ export async function startTestServer(
       issuer: url,
       store,
       masterKey: randomBytes(32),
+      views: pageViews,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),

@@ -1,5 +1,5 @@
 /**
- * `tessera token mint`: a test token, the way the real flows would make it.
+ * `tessera dev mint`: a test token, the way the real flows would make it.
  *
  * Local mode (the store is here, so are the signing keys): the engine issues it in
  * process, after the checks of the real flow (src/devtools/mint-test-token.ts, shared
@@ -35,7 +35,7 @@ export async function mint(target: Target, request: MintRequest, actor: AuditAct
   if (!target.engine) return mintThroughServer(target, request);
   if (request.user !== undefined && request.api === undefined && request.client === undefined) throw new UsageError('--api is required');
   const { clientSecret: _unused, ...wanted } = request;
-  return mintTestToken(target.engine, wanted, actor, { defaultClientId: CLI_CLIENT_ID, origin: 'from the local store', auditAs: 'tessera token mint' });
+  return mintTestToken(target.engine, wanted, actor, { defaultClientId: CLI_CLIENT_ID, origin: 'from the local store', auditAs: 'tessera dev mint' });
 }
 
 async function mintThroughServer(target: Target, request: MintRequest): Promise<Minted> {
@@ -47,7 +47,7 @@ async function mintThroughServer(target: Target, request: MintRequest): Promise<
     const scopes = request.scopes ?? (await scopesOf(target, user, request.api));
     const expiresIn = request.ttl ?? 3600;
     const created = await target.call<{ token: string; summary: { id: string; expiresAt?: number } }>('POST', '/tokens', {
-      body: { kind: 'personal_access_token', userId: user.id, name: `tessera token mint ${new Date().toISOString().slice(0, 19)}Z`, api: request.api, scopes, expiresIn },
+      body: { kind: 'personal_access_token', userId: user.id, name: `tessera dev mint ${new Date().toISOString().slice(0, 19)}Z`, api: request.api, scopes, expiresIn },
     });
     return {
       token: created.body.token,

@@ -13,9 +13,9 @@ export const applyVerb: Verb = {
   usage: `tessera apply FILE [--data DIR] [--issuer URL] [--json]
 
 Creates or updates the APIs, clients, users and roles described in FILE (YAML or
-JSON, schema in the README). Applying the same file again changes nothing. Works on
-the local store (the server picks changes up within a second); --json prints the
-counts and the changes made.`,
+JSON, schema in docs/configuration.md). Applying the same file again changes
+nothing. Works on the local store (the server picks changes up within a second);
+--json prints the counts and the changes made.`,
   async run(args, io) {
     const { values, positionals } = parseFlags(args, { data: COMMON_FLAGS.data, issuer: COMMON_FLAGS.issuer, help: COMMON_FLAGS.help, json: { type: 'boolean' } }, true);
     if (values.help) return io.out(this.usage), 0;

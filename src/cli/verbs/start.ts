@@ -7,6 +7,7 @@ import { loadConfigAgainst, openData } from '../open-engine.js';
 import { openShared } from '../../server/open-shared.js';
 import { COMMON_FLAGS, parseFlags, portFlag } from '../parse-flags.js';
 import { describeSummary } from '../../core/config/describe-summary.js';
+import { pageViews } from '../../pages/page-views.js';
 import type { Verb } from './verb.js';
 
 export const startVerb: Verb = {
@@ -18,7 +19,7 @@ Runs Tessera. The first start creates the store and the signing keys.
   --port N        port to listen on (default 9000; env TESSERA_PORT)
   --host ADDR     address to bind (default 127.0.0.1; env TESSERA_HOST)
   --data DIR      data directory for the embedded store and master key (default ./.tessera)
-  --config FILE   YAML or JSON configuration to apply before serving (see README)
+  --config FILE   YAML or JSON configuration to apply before serving (docs/configuration.md)
   --issuer URL    public issuer URL (default http://HOST:PORT; env TESSERA_ISSUER)
 Environment: DATABASE_URL=postgres://... selects PostgreSQL; TESSERA_MASTER_KEY sets the master key;
 TESSERA_AUDIT_RETENTION_DAYS (default 365); TESSERA_SHUTDOWN_TIMEOUT seconds (default 10);
@@ -46,6 +47,7 @@ signal exits at once.`,
           issuer: data.settings.issuer ?? url,
           store: data.store,
           masterKey: data.masterKey,
+          views: pageViews,
           cacheTtlSeconds: data.settings.cacheTtlSeconds,
           refreshTokens: { reuseGrace: data.settings.refreshTokenReuseGrace },
           clientAssertions: data.settings.clientAssertions,

@@ -48,7 +48,7 @@ export const tokensVerb = resourceVerb({
   name: 'tokens',
   summary: 'create, list, show and revoke PATs, SATs, user tokens and action tokens',
   about: 'long-lived credentials: personal and service access tokens, user tokens and action tokens',
-  hint: (action) => (action === 'mint' || action === 'inspect' ? `did you mean \`tessera token ${action}\`?` : undefined),
+  hint: (action) => (action === 'mint' || action === 'inspect' ? `did you mean \`tessera dev ${action}\`?` : undefined),
   actions: [
     {
       name: 'create',

@@ -9,7 +9,7 @@ import { requestOrigin } from '../audit/request-origin.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../crypto/password.js';
 import { ValidationError } from '../errors.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
-import type { AccountSection } from '../../pages/account.js';
+import type { AccountSection } from '../ports/views.js';
 import { connectedApps, OWN_TOKEN_KINDS, renderAccount, type AccountEngine } from './account-view.js';
 import { redirect, type AccountVisitor } from './visitor.js';
 

@@ -7,7 +7,6 @@
  * Every POST checks the session's CSRF token before anything else.
  */
 import type { EngineRequest, EngineResponse } from '../request.js';
-import { errorPage } from '../../pages/views.js';
 import { ACCOUNT_ACTIONS, DONE } from './account-actions.js';
 import { accountSignIn } from './account-sign-in.js';
 import { renderAccount, type AccountEngine } from './account-view.js';
@@ -29,11 +28,11 @@ export function accountEndpoints(engine: AccountEngine) {
     async act(request: EngineRequest): Promise<EngineResponse> {
       const name = request.pathParams?.action ?? '';
       const action = Object.hasOwn(ACCOUNT_ACTIONS, name) ? ACCOUNT_ACTIONS[name] : undefined;
-      if (!action) return errorPage('Not found', 'There is no such page. Go back to your account page.', 404);
+      if (!action) return ctx.views.error('Not found', 'There is no such page. Go back to your account page.', 404);
       const visitor = await accountVisitor(ctx, request);
       if (!isVisitor(visitor)) return visitor;
       if (!csrfValid(visitor, request)) {
-        return errorPage('Request refused', 'The form was not sent from your account page (CSRF check failed). Reload the account page and try again.', 403);
+        return ctx.views.error('Request refused', 'The form was not sent from your account page (CSRF check failed). Reload the account page and try again.', 403);
       }
       return action(engine, visitor, request);
     },

@@ -11,7 +11,6 @@ import { passwordSignIn } from '../interaction/password-sign-in.js';
 import { BROWSER_COOKIE } from '../interaction/pending-authorizations.js';
 import { SESSION_COOKIE, SESSION_TTL } from '../interaction/sessions.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
-import { errorPage, signInPage } from '../../pages/views.js';
 import { accountVisitor, isVisitor, redirect } from './visitor.js';
 
 const BROWSER = /^[\w-]{43}$/;
@@ -19,7 +18,7 @@ const BROWSER = /^[\w-]{43}$/;
 export function accountSignIn(ctx: FlowContext) {
   const csrfFor = (browser: string) => ctx.hasher.hash(`account-sign-in:${browser}`);
   const form = (browser: string, extra: { username?: string; error?: string; status?: number } = {}) =>
-    signInPage({ action: `${ctx.issuer}/account/sign-in`, csrf: csrfFor(browser), clientName: 'your Tessera account', formActions: [], ...extra });
+    ctx.views.signIn({ action: `${ctx.issuer}/account/sign-in`, csrf: csrfFor(browser), clientName: 'your Tessera account', formActions: [], ...extra });
 
   return async function handleAccountSignIn(request: EngineRequest): Promise<EngineResponse> {
     const existing = request.cookies?.[BROWSER_COOKIE];
@@ -32,7 +31,7 @@ export function accountSignIn(ctx: FlowContext) {
       return response;
     }
     if (!browser || !constantTimeEqual(request.params.get('csrf'), csrfFor(browser))) {
-      return errorPage('Request refused', 'The form was not sent from this sign-in page (CSRF check failed). Open your account page and try again.', 403);
+      return ctx.views.error('Request refused', 'The form was not sent from this sign-in page (CSRF check failed). Open your account page and try again.', 403);
     }
     const username = (request.params.get('username') ?? '').trim();
     const result = await passwordSignIn(ctx, request, username, request.params.get('password') ?? '');

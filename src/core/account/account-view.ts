@@ -3,8 +3,8 @@ import type { AuthorizationServer } from '../authorization-server.js';
 import { permissionsOf } from '../credentials/permissions.js';
 import type { TokenSummary } from '../credentials/token-summary.js';
 import type { StoredTokenKind } from '../model.js';
+import type { AccountView } from '../ports/views.js';
 import type { EngineResponse } from '../request.js';
-import { accountPage, type AccountView } from '../../pages/account.js';
 import type { AccountVisitor } from './visitor.js';
 
 /** The credentials a person manages themselves (service access tokens belong to service accounts). */
@@ -92,7 +92,7 @@ export async function renderAccount(engine: AccountEngine, visitor: AccountVisit
       ...(s.ip ? { ip: s.ip } : {}),
     })),
   };
-  return accountPage(view);
+  return engine.flow.views.account(view);
 }
 
 async function describeToken(engine: AccountEngine, t: TokenSummary): Promise<AccountView['tokens'][number]> {

@@ -8,7 +8,6 @@ import { SESSION_COOKIE, type Session } from '../interaction/sessions.js';
 import type { User } from '../model.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
 import { constantTimeEqual } from '../crypto/constant-time.js';
-import { errorPage } from '../../pages/views.js';
 
 export interface AccountVisitor {
   user: User;
@@ -27,7 +26,7 @@ export async function accountVisitor(ctx: FlowContext, request: EngineRequest): 
   if (!session || !user || (user.notBefore !== undefined && session.authTime <= user.notBefore)) {
     return redirect(`${ctx.issuer}/account/sign-in`);
   }
-  if (!user.active) return errorPage('Account inactive', 'This account is inactive. Contact your administrator.', 403);
+  if (!user.active) return ctx.views.error('Account inactive', 'This account is inactive. Contact your administrator.', 403);
   return { user, session, csrf: ctx.sessions.formToken(cookie!) };
 }
 

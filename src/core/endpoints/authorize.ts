@@ -14,7 +14,6 @@ import type { FlowContext } from '../interaction/flow-context.js';
 import { BROWSER_COOKIE } from '../interaction/pending-authorizations.js';
 import { SESSION_COOKIE } from '../interaction/sessions.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
-import { errorPage } from '../../pages/views.js';
 
 /** An error before the redirect URI is trusted is shown to the user, never redirected. */
 export function authorizationErrorResponse(ctx: FlowContext, state: Pick<AuthorizeState, 'redirectTarget' | 'request'>, error: unknown): EngineResponse {
@@ -22,13 +21,14 @@ export function authorizationErrorResponse(ctx: FlowContext, state: Pick<Authori
   if (!state.redirectTarget) {
     // An outage is not the link's fault: the HTTP layer answers its 503 page.
     if (error.status === 503) throw error;
-    return errorPage('This sign-in link is not valid', `${error.description} (${error.error}). Go back to the application and try again.`, 400);
+    return ctx.views.error('This sign-in link is not valid', `${error.description} (${error.error}). Go back to the application and try again.`, 400);
   }
   return deliverAuthorizationResponse(
     state.redirectTarget.redirectUri,
     state.redirectTarget.responseMode,
     { error: error.error, error_description: error.description, state: state.request.state ?? undefined },
     ctx.issuer,
+    ctx.views,
   );
 }
 

@@ -16,13 +16,10 @@ import { BROWSER_COOKIE, type PendingAuthorization } from '../interaction/pendin
 import { SESSION_COOKIE, SESSION_TTL } from '../interaction/sessions.js';
 import type { Client } from '../model.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
-import { consentPage, errorPage, signInPage } from '../../pages/views.js';
 import { authorizationErrorResponse } from './authorize.js';
 
-const expired = () =>
-  errorPage('This sign-in has expired', 'Go back to the application and start again.', 400);
-
 export function interactionEndpoints(ctx: FlowContext) {
+  const expired = () => ctx.views.error('This sign-in has expired', 'Go back to the application and start again.', 400);
   const action = (pending: PendingAuthorization, step: string) => `${ctx.issuer}/interaction/${pending.id}/${step}`;
   // Forms on these pages may end in a redirect to the client, which CSP form-action must allow.
   const clientOrigin = (pending: PendingAuthorization) => [new URL(pending.request.redirectUri).origin];
@@ -37,7 +34,7 @@ export function interactionEndpoints(ctx: FlowContext) {
     const api = pending.request.api ? await ctx.catalog.api(pending.request.api) : undefined;
     const describe = (name: string) =>
       api?.scopes.find((s) => s.name === name)?.description ?? OIDC_DESCRIPTIONS[name] ?? '';
-    return consentPage({
+    return ctx.views.consent({
       action: action(pending, 'consent'),
       csrf: pending.csrf,
       clientName: client.name,
@@ -54,7 +51,7 @@ export function interactionEndpoints(ctx: FlowContext) {
     const signedIn = pending.userId !== undefined && session?.userId === pending.userId;
     const interaction = await decideInteraction(ctx, pending.request, client, session, signedIn);
     if (interaction.next === 'login') {
-      return signInPage({
+      return ctx.views.signIn({
         action: action(pending, 'login'),
         csrf: pending.csrf,
         clientName: client.name,
@@ -79,12 +76,12 @@ export function interactionEndpoints(ctx: FlowContext) {
       if (!loaded) return expired();
       const { pending, client } = loaded;
       if (!ctx.pending.checkCsrf(pending, request.params.get('csrf'))) {
-        return errorPage('Request refused', 'The form was not sent from this sign-in page (CSRF check failed). Go back and try again.', 403);
+        return ctx.views.error('Request refused', 'The form was not sent from this sign-in page (CSRF check failed). Go back and try again.', 403);
       }
       const username = (request.params.get('username') ?? '').trim();
       const password = request.params.get('password') ?? '';
       const again = (error: string, status: number) =>
-        signInPage({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), username, error, status });
+        ctx.views.signIn({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), username, error, status });
       const result = await passwordSignIn(ctx, request, username, password, client.clientId);
       if (!result.ok) return again(result.message, result.status);
       const { user, cookie } = result;
@@ -100,7 +97,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       if (!loaded) return expired();
       const { pending, client } = loaded;
       if (!ctx.pending.checkCsrf(pending, request.params.get('csrf'))) {
-        return errorPage('Request refused', 'The form was not sent from this consent page (CSRF check failed). Go back and try again.', 403);
+        return ctx.views.error('Request refused', 'The form was not sent from this consent page (CSRF check failed). Go back and try again.', 403);
       }
       const session = await ctx.sessions.find(request.cookies?.[SESSION_COOKIE]);
       const user = session ? await ctx.store.getUser(session.userId) : undefined;
@@ -122,7 +119,7 @@ export function interactionEndpoints(ctx: FlowContext) {
         await ctx.pending.finish(pending);
         return authorizationErrorResponse(ctx, target, accessDenied('the user denied access'));
       }
-      if (decision !== 'allow') return errorPage('Request refused', 'Choose Allow or Deny.', 400);
+      if (decision !== 'allow') return ctx.views.error('Request refused', 'Choose Allow or Deny.', 400);
       const now = ctx.clock.now();
       const existing = await ctx.store.getConsent(user.id, client.clientId);
       await ctx.store.upsertConsent({

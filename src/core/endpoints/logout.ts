@@ -8,7 +8,6 @@ import { constantTimeEqual } from '../crypto/constant-time.js';
 import type { FlowContext } from '../interaction/flow-context.js';
 import { SESSION_COOKIE } from '../interaction/sessions.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
-import { errorPage, logoutConfirmPage, signedOutPage } from '../../pages/views.js';
 
 const FORWARDED = ['id_token_hint', 'post_logout_redirect_uri', 'state', 'client_id'] as const;
 
@@ -18,19 +17,19 @@ export function logoutEndpoint(ctx: FlowContext) {
     const hintToken = params.get('id_token_hint');
     const hint = hintToken !== undefined ? ctx.jwts.verify(hintToken, 'JWT') : undefined;
     if (hintToken !== undefined && (!hint || hint.iss !== ctx.issuer)) {
-      return errorPage('Sign-out failed', 'The id_token_hint was not issued by this server.', 400);
+      return ctx.views.error('Sign-out failed', 'The id_token_hint was not issued by this server.', 400);
     }
     const hintAudience = hint ? (Array.isArray(hint.aud) ? hint.aud[0] : hint.aud) : undefined;
     const clientId = params.get('client_id') ?? (typeof hintAudience === 'string' ? hintAudience : undefined);
     if (hint && params.get('client_id') !== undefined && params.get('client_id') !== hintAudience) {
-      return errorPage('Sign-out failed', 'client_id does not match the id_token_hint.', 400);
+      return ctx.views.error('Sign-out failed', 'client_id does not match the id_token_hint.', 400);
     }
     const redirect = params.get('post_logout_redirect_uri');
     if (redirect !== undefined) {
       const client = clientId !== undefined ? await ctx.catalog.client(clientId) : undefined;
-      if (!client) return errorPage('Sign-out failed', 'post_logout_redirect_uri needs client_id or id_token_hint.', 400);
+      if (!client) return ctx.views.error('Sign-out failed', 'post_logout_redirect_uri needs client_id or id_token_hint.', 400);
       if (!(client.postLogoutRedirectUris ?? []).includes(redirect)) {
-        return errorPage('Sign-out failed', 'post_logout_redirect_uri is not registered for this client.', 400);
+        return ctx.views.error('Sign-out failed', 'post_logout_redirect_uri is not registered for this client.', 400);
       }
     }
     const finish = (): EngineResponse => {
@@ -41,7 +40,7 @@ export function logoutEndpoint(ctx: FlowContext) {
             if (state !== undefined) url.searchParams.set('state', state);
             return { status: 303, headers: { Location: url.href, 'Cache-Control': 'no-store' } };
           })()
-        : signedOutPage();
+        : ctx.views.signedOut();
       end.setCookies = [{ name: SESSION_COOKIE, value: '', maxAge: 0 }];
       return end;
     };
@@ -52,9 +51,9 @@ export function logoutEndpoint(ctx: FlowContext) {
     const confirmed = request.method === 'POST' && params.get('logout') !== undefined;
     if (confirmed) {
       if (!constantTimeEqual(params.get('xsrf'), ctx.sessions.formToken(cookie!))) {
-        return errorPage('Request refused', 'The sign-out form was not sent from this server (CSRF check failed).', 403);
+        return ctx.views.error('Request refused', 'The sign-out form was not sent from this server (CSRF check failed).', 403);
       }
-      if (params.get('logout') !== 'yes') return errorPage('Still signed in', 'You are still signed in.', 200);
+      if (params.get('logout') !== 'yes') return ctx.views.error('Still signed in', 'You are still signed in.', 200);
       await ctx.sessions.destroy(cookie);
       return finish();
     }
@@ -67,7 +66,7 @@ export function logoutEndpoint(ctx: FlowContext) {
       const value = params.get(name);
       if (value !== undefined) fields[name] = value;
     }
-    return logoutConfirmPage({
+    return ctx.views.logoutConfirm({
       action: `${ctx.issuer}/logout`,
       xsrf: ctx.sessions.formToken(cookie!),
       fields,

@@ -99,7 +99,7 @@ export async function completeAuthorization(
       ...(request.responseType === 'id_token' ? { claimsFromScopes: request.scopes } : {}),
     });
   }
-  return deliverAuthorizationResponse(request.redirectUri, request.responseMode, response, ctx.issuer);
+  return deliverAuthorizationResponse(request.redirectUri, request.responseMode, response, ctx.issuer, ctx.views);
 }
 
 /** Tokens handed out by the authorization endpoint itself (implicit and hybrid) are audited like the token endpoint's. */

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { CONSOLE_CLIENT_ID } from '../../console/console-client.js';
+import { CONSOLE_CLIENT_ID } from '../console-client.js';
 import { toClient } from '../../core/config/apply.js';
 import { clientApiSchema } from '../../core/config/schema.js';
 import { ValidationError } from '../../core/errors.js';

@@ -1,7 +1,7 @@
 /**
  * /dev: the developer tools. Mint a test access token (the checks of the real flow,
  * audited as token.issued and as a management change) and inspect any token (what it
- * is, and why it is or is not valid). The same logic as `tessera token mint|inspect`
+ * is, and why it is or is not valid). The same logic as `tessera dev mint|inspect`
  * on the local store (src/devtools). Held to what the caller holds (least-privilege.ts):
  * never a management token beyond the caller's own scopes, never a real user or client
  * as subject unless the caller could act for them.

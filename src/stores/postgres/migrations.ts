@@ -1,9 +1,9 @@
 /**
  * PostgreSQL schema, one entry per version, applied in order and never edited once
  * released: a change is a new version. Keep in step with ../sqlite/migrations.ts:
- * the same tables, columns and versions, in PostgreSQL types. Epoch seconds are
- * BIGINT; documents are TEXT holding JSON, so they read back exactly as written
- * (JSONB would reorder keys and drop duplicates).
+ * the same tables, columns and versions, in PostgreSQL types (../schema-parity.test.ts
+ * checks). Epoch seconds are BIGINT; documents are TEXT holding JSON, so they read
+ * back exactly as written (JSONB would reorder keys and drop duplicates).
  */
 export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   {

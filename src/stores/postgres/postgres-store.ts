@@ -10,6 +10,7 @@ import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToke
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
+import { POOL_DEFAULTS } from '../pool-defaults.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
 import { SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
@@ -28,10 +29,6 @@ export interface PostgresStoreOptions {
   /** Idle connections are closed after this (default 30 s). */
   idleTimeoutMs?: number;
 }
-
-export const POOL_DEFAULTS = { poolSize: 10, connectTimeoutMs: 5000, statementTimeoutMs: 10_000, idleTimeoutMs: 30_000 };
-
-
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 

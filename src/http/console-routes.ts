@@ -5,10 +5,10 @@
  * costs a 304.
  */
 import type { AuthorizationServer, EndpointHandler } from '../core/authorization-server.js';
-import type { Route } from '../http/routes.js';
-import { CONSOLE_PATH } from './console-client.js';
-import { consoleShell, SECURITY_HEADERS } from './shell.js';
-import { loadAssets } from './static-assets.js';
+import { consoleShell, SECURITY_HEADERS } from '../console/shell.js';
+import { loadAssets } from '../console/static-assets.js';
+import { CONSOLE_PATH } from '../management/console-client.js';
+import type { Route } from './routes.js';
 
 export function consoleRoutes(server: AuthorizationServer): Route[] {
   const assets = loadAssets();

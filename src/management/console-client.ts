@@ -5,7 +5,7 @@
  * here (a deleted or edited one comes back at the next start).
  */
 import type { Client } from '../core/model.js';
-import { managementAudience } from '../management/management-api.js';
+import { managementAudience } from './management-api.js';
 
 export const CONSOLE_CLIENT_ID = 'tessera-console';
 export const CONSOLE_PATH = '/admin/';

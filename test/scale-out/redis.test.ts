@@ -1,22 +1,20 @@
+/**
+ * The Redis side of scale-out on its own: shared sign-in counters (and the fallback
+ * while Redis is unreachable), and the change feed with a resync after its connection
+ * was cut (through a TCP proxy) and came back.
+ */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { Change } from '../core/ports/change-feed.js';
-import { TcpProxy } from '../../test/support/tcp-proxy.js';
-import { RedisAttemptCounter } from './redis-attempt-counter.js';
-import { RedisChangeFeed } from './redis-change-feed.js';
-import { connectRedis } from './redis-connection.js';
+import type { Change } from '../../src/core/ports/change-feed.js';
+import { eventually } from '../support/cluster.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { RedisAttemptCounter } from '../../src/redis/redis-attempt-counter.js';
+import { RedisChangeFeed } from '../../src/redis/redis-change-feed.js';
+import { connectRedis } from '../../src/redis/redis-connection.js';
 
 const url = process.env.TESSERA_TEST_REDIS_URL;
 const POLICY = { freeFailures: 2, baseDelay: 2, maxDelay: 900, window: 3600 };
-
-async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('Redis', { skip: url ? false : 'TESSERA_TEST_REDIS_URL is not set' }, () => {
   const prefix = `tessera-test:${randomBytes(6).toString('hex')}:`;
@@ -41,7 +39,7 @@ describe('Redis', { skip: url ? false : 'TESSERA_TEST_REDIS_URL is not set' }, (
     const redis = connectRedis(proxy.through(url!));
     const warnings: string[] = [];
     const counter = new RedisAttemptCounter({ redis, prefix, warn: (m) => warnings.push(m) });
-    await until(() => redis.status === 'ready', 'a connection');
+    await eventually(async () => redis.status === 'ready', 'a connection');
     proxy.cut();
     for (let i = 0; i < 3; i += 1) await counter.recordFailure('u:carol', POLICY, 500);
     assert.equal(await counter.waitFor('u:carol', 500), 2);
@@ -60,14 +58,14 @@ describe('Redis', { skip: url ? false : 'TESSERA_TEST_REDIS_URL is not set' }, (
     b.subscribe((c) => seen.push(c));
     await b.ready();
     await a.publish('api', 'https://api.example');
-    await until(() => seen.length === 1, 'the change');
+    await eventually(async () => seen.length === 1, 'the change');
     assert.deepEqual(seen[0], { kind: 'changed', topic: 'api', key: 'https://api.example' });
     proxy.cut();
     await new Promise((r) => setTimeout(r, 200));
     proxy.restore();
-    await until(() => seen.some((c) => c.kind === 'resync'), 'a resync');
+    await eventually(async () => seen.some((c) => c.kind === 'resync'), 'a resync');
     await a.publish('keys');
-    await until(() => seen.some((c) => c.kind === 'changed' && c.topic === 'keys'), 'a change after reconnecting');
+    await eventually(async () => seen.some((c) => c.kind === 'changed' && c.topic === 'keys'), 'a change after reconnecting');
     await Promise.all([a.close(), b.close()]);
     await proxy.close();
   });

@@ -1,20 +1,16 @@
+/**
+ * The PostgreSQL LISTEN/NOTIFY change feed on its own: delivery, and a resync after its
+ * connection was cut (through a TCP proxy) and came back.
+ */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { Change } from '../../core/ports/change-feed.js';
-import { TcpProxy } from '../../../test/support/tcp-proxy.js';
-import { PostgresChangeFeed } from './postgres-change-feed.js';
+import type { Change } from '../../src/core/ports/change-feed.js';
+import { eventually } from '../support/cluster.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { PostgresChangeFeed } from '../../src/stores/postgres/postgres-change-feed.js';
 
 const url = process.env.TESSERA_TEST_DATABASE_URL;
-
-/** Waits (bounded) until `predicate` holds. */
-async function until(predicate: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('PostgreSQL change feed', { skip: url ? false : 'TESSERA_TEST_DATABASE_URL is not set' }, () => {
   const schema = `t_${randomBytes(6).toString('hex')}`;
@@ -30,7 +26,7 @@ describe('PostgreSQL change feed', { skip: url ? false : 'TESSERA_TEST_DATABASE_
     await Promise.all([b.ready(), other.ready()]);
     await a.publish('client', 'calendar-app');
     await a.publish('keys');
-    await until(() => seen.length === 2, 'two changes');
+    await eventually(async () => seen.length === 2, 'two changes');
     assert.deepEqual(seen, [
       { kind: 'changed', topic: 'client', key: 'calendar-app' },
       { kind: 'changed', topic: 'keys' },
@@ -52,9 +48,9 @@ describe('PostgreSQL change feed', { skip: url ? false : 'TESSERA_TEST_DATABASE_
     await new Promise((r) => setTimeout(r, 300));
     await publisher.publish('api', 'https://api.example');
     proxy.restore();
-    await until(() => seen.some((c) => c.kind === 'resync'), 'a resync after reconnecting');
+    await eventually(async () => seen.some((c) => c.kind === 'resync'), 'a resync after reconnecting');
     await publisher.publish('client', 'after');
-    await until(() => seen.some((c) => c.kind === 'changed' && c.key === 'after'), 'a change after reconnecting');
+    await eventually(async () => seen.some((c) => c.kind === 'changed' && c.key === 'after'), 'a change after reconnecting');
     assert.ok(listener.reconnects >= 1);
     await Promise.all([listener.close(), publisher.close()]);
     await proxy.close();

@@ -1,4 +1,7 @@
-/** `tessera token mint|inspect`: developer tools for test tokens. */
+/**
+ * `tessera dev mint|inspect`: developer tools for test tokens. Its old name, `tessera
+ * token` (one letter from `tessera tokens`, the credentials), still works for a release.
+ */
 import { parseDuration } from '../../core/config/duration.js';
 import { cliActor } from '../cli-actor.js';
 import { inspectToken, type Inspection } from '../../devtools/inspect-token.js';
@@ -60,8 +63,9 @@ function printInspection(io: Io, i: Inspection): void {
   printRecord(io, pairs);
 }
 
-export const tokenVerb = resourceVerb({
-  name: 'token',
+export const devVerb = resourceVerb({
+  name: 'dev',
+  formerly: ['token'],
   summary: 'developer tools: mint a test token, inspect any token',
   about: 'developer tools: mint test tokens, and explain why a token is or is not valid',
   hint: (action) => (['create', 'list', 'get', 'revoke', 'revoke-all'].includes(action) ? `did you mean \`tessera tokens ${action}\`?` : undefined),

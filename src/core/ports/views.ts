@@ -1,0 +1,77 @@
+/**
+ * What the engine shows a person, as a port: the engine decides which page and
+ * fills a plain view model; the host supplies how it looks (src/pages, passed in
+ * as `views` when the engine is assembled). This keeps HTML, CSS and CSP out of
+ * src/core, as oidc-provider takes `renderError`/`logoutSource` as options.
+ */
+import type { EngineResponse } from '../request.js';
+
+export interface SignInView {
+  action: string;
+  csrf: string;
+  clientName: string;
+  /** The client's origin: signing in may redirect straight there, which CSP form-action governs. */
+  formActions: string[];
+  username?: string;
+  error?: string;
+  status?: number;
+}
+
+export interface ConsentView {
+  action: string;
+  csrf: string;
+  clientName: string;
+  username: string;
+  /** Only the scopes not yet granted. */
+  scopes: { name: string; description: string }[];
+  apiName?: string;
+  formActions: string[];
+}
+
+export interface LogoutConfirmView {
+  action: string;
+  xsrf: string;
+  /** The request's parameters, carried through the confirmation form. */
+  fields: Record<string, string>;
+  formActions: string[];
+}
+
+export type AccountSection = 'apps' | 'tokens' | 'password' | 'sessions';
+
+export interface AccountView {
+  /** Where forms post: `${issuer}/account`. */
+  base: string;
+  issuer: string;
+  csrf: string;
+  username: string;
+  name?: string;
+  notice?: { section: AccountSection; kind: 'success' | 'error'; text: string };
+  /** A credential just created: its secret, shown this once. */
+  created?: { name: string; secret: string; usage: string };
+  apps: { clientId: string; name: string; scopes: string[]; grantedAt: number }[];
+  tokens: { id: string; kindLabel: string; name: string; access: string; createdAt: number; expiresAt?: number; lastUsedAt?: number }[];
+  hasUserToken: boolean;
+  /** APIs the user may create personal access tokens for, with the scopes their roles allow. */
+  patApis: { identifier: string; name: string; scopes: { name: string; description: string }[] }[];
+  /** Lifetimes a personal access token may have, up to the configured maximum. */
+  expiry: { seconds: number; label: string }[];
+  defaultExpiry: number;
+  /** Values to put back in a form after an error. */
+  form?: { name?: string; endpoints?: string; scopes?: string[]; expiresIn?: number };
+  hasPassword: boolean;
+  sessions: { id: string; current: boolean; createdAt: number; lastSeenAt: number; userAgent?: string; ip?: string }[];
+  status?: number;
+}
+
+/** Every page the engine can answer with. Each returns a complete response (status, headers, HTML). */
+export interface Views {
+  /** A page that says what went wrong and what to do; `status` is the HTTP status. */
+  error(title: string, message: string, status: number): EngineResponse;
+  signIn(view: SignInView): EngineResponse;
+  consent(view: ConsentView): EngineResponse;
+  /** response_mode=form_post (OAuth 2.0 Form Post Response Mode): posts `fields` to `action`. */
+  formPost(action: string, fields: Record<string, string>): EngineResponse;
+  logoutConfirm(view: LogoutConfirmView): EngineResponse;
+  signedOut(): EngineResponse;
+  account(view: AccountView): EngineResponse;
+}
