@@ -23,6 +23,7 @@ export interface Flags {
   issuer?: string;
   data?: string;
   config?: string;
+  workers?: string;
 }
 
 export function readConfigText(path: string): string {
@@ -59,10 +60,16 @@ export interface OpenedData {
   configText?: string;
 }
 
-export async function openData(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<OpenedData> {
+/** The settings alone, without opening anything (what a `start --workers` primary needs). */
+export function readSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): { settings: ServerSettings; configText?: string } {
   const configText = flags.config !== undefined ? readConfigText(flags.config) : undefined;
   const server = configText !== undefined ? serverSection(configText, flags.config!) : undefined;
   const settings = resolveSettings({ flags, env, ...(server ? { server } : {}) });
+  return configText !== undefined ? { settings, configText } : { settings };
+}
+
+export async function openData(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<OpenedData> {
+  const { settings, configText } = readSettings(flags, env);
   const { schema, ...pool } = settings.database;
   const store = await openStore(
     settings.databaseUrl ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pool, ...(schema ? { schema } : {}) } : { dataDir: settings.dataDir },

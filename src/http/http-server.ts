@@ -125,6 +125,7 @@ export interface RunningServer {
   engine: AuthorizationServer;
   /** The address actually bound, e.g. http://127.0.0.1:9000. */
   url: string;
+  metrics: HttpMetrics;
   close(): Promise<void>;
   /**
    * Graceful stop: accepts no new connections, makes /readyz answer 503, lets the
@@ -139,9 +140,20 @@ export interface RunningServer {
  * is the bound address (which a port of 0 makes known only after listening).
  */
 export async function listen(
-  options: { host: string; port: number; logger: Logger; trustProxy?: TrustProxy },
+  options: {
+    host: string;
+    port: number;
+    logger: Logger;
+    trustProxy?: TrustProxy;
+    /**
+     * The address when it is known before binding (a worker joining the others): the
+     * engine is then built first, so no request meets a worker still starting.
+     */
+    knownUrl?: string;
+  },
   makeEngine: (boundUrl: string) => Promise<AuthorizationServer>,
 ): Promise<RunningServer> {
+  const early = options.knownUrl !== undefined ? await makeEngine(options.knownUrl) : undefined;
   let handler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   const inFlight = new Set<ServerResponse>();
   let idle: (() => void) | undefined;
@@ -158,10 +170,15 @@ export async function listen(
     // Malformed HTTP: answer 400 and close, rather than let node print or hang.
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port, options.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(options.port, options.host, () => resolve());
+    });
+  } catch (error) {
+    await early?.close();
+    throw error;
+  }
   const close = () =>
     new Promise<void>((resolve) => {
       http.close(() => resolve());
@@ -172,7 +189,7 @@ export async function listen(
   const url = `http://${host}:${address.port}`;
   let engine: AuthorizationServer;
   try {
-    engine = await makeEngine(url);
+    engine = early ?? (await makeEngine(url));
   } catch (error) {
     await close();
     throw error;
@@ -202,6 +219,7 @@ export async function listen(
     http,
     engine,
     url,
+    metrics: state.metrics,
     close: async () => {
       await close();
       state.metrics.close();

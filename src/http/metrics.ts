@@ -75,8 +75,15 @@ export class HttpMetrics {
     this.#errors.inc({ error: error instanceof OAuthError ? error.error : 'server_error' });
   }
 
+  /**
+   * Set by a worker of `start --workers`: every worker's metrics merged (counters
+   * summed), so a scrape does not see only the worker that happened to answer.
+   */
+  merged: (() => Promise<string>) | undefined;
+
   async render(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    const body = this.merged ? await this.merged().catch(() => this.registry.metrics()) : await this.registry.metrics();
+    return { contentType: this.registry.contentType, body };
   }
 
   close(): void {

@@ -9,7 +9,10 @@ import type { AttemptCounter } from '../core/ports/attempt-counter.js';
 import type { ChangeFeed } from '../core/ports/change-feed.js';
 import { LocalChangeFeed } from '../core/changes/local-change-feed.js';
 import { MemoryAttemptCounter } from '../core/interaction/memory-attempt-counter.js';
+import { IpcAttemptCounter } from './cluster/ipc-attempt-counter.js';
+import { IpcChangeFeed } from './cluster/ipc-change-feed.js';
 import type { ServerSettings } from './settings.js';
+import type { PrimaryChannel } from './cluster/primary-channel.js';
 
 export interface SharedServices {
   changes: ChangeFeed;
@@ -22,7 +25,15 @@ type Warn = (message: string, fields?: Record<string, unknown>) => void;
 
 /** `listen: false` for commands that change things and exit (they publish, never receive). */
 /** The Redis and PostgreSQL clients are loaded only when configured (they cost memory). */
-export async function openShared(settings: ServerSettings, store: Store, options: { listen?: boolean; warn?: Warn } = {}): Promise<SharedServices> {
+/**
+ * `primary` is the line to the primary process of `start --workers`: without Redis,
+ * the workers of one machine share its counters, and on SQLite its change relay.
+ */
+export async function openShared(
+  settings: ServerSettings,
+  store: Store,
+  options: { listen?: boolean; warn?: Warn; primary?: PrimaryChannel } = {},
+): Promise<SharedServices> {
   const warn = options.warn ?? (() => {});
   const listen = options.listen !== false;
   if (settings.redisUrl) {
@@ -44,9 +55,12 @@ export async function openShared(settings: ServerSettings, store: Store, options
     const { schema, connectTimeoutMs } = settings.database;
     return {
       changes: new PostgresChangeFeed({ connectionString: settings.databaseUrl, ...(schema ? { schema } : {}), connectTimeoutMs, listen, warn }),
-      attempts: new MemoryAttemptCounter(),
-      describe: 'PostgreSQL LISTEN/NOTIFY (change feed); sign-in throttle per instance',
+      attempts: options.primary ? new IpcAttemptCounter(options.primary) : new MemoryAttemptCounter(),
+      describe: `PostgreSQL LISTEN/NOTIFY (change feed); throttles per ${options.primary ? 'machine (the workers share them)' : 'instance'}`,
     };
+  }
+  if (options.primary) {
+    return { changes: new IpcChangeFeed(options.primary), attempts: new IpcAttemptCounter(options.primary), describe: 'the workers of this machine, through the primary process' };
   }
   return { changes: new LocalChangeFeed(), attempts: new MemoryAttemptCounter(), describe: 'this process' };
 }

@@ -7,6 +7,7 @@ import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
+import { resolveWorkers } from './cluster/worker-count.js';
 
 export interface ServerSettings {
   host: string;
@@ -34,10 +35,12 @@ export interface ServerSettings {
   redisUrl?: string;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. */
   redisPrefix: string;
+  /** Server processes on this machine (`start --workers`): 1 is a single process. */
+  workers: number;
 }
 
 export interface SettingsInput {
-  flags: { host?: string; port?: number; issuer?: string; data?: string; config?: string };
+  flags: { host?: string; port?: number; issuer?: string; data?: string; config?: string; workers?: string };
   env: NodeJS.ProcessEnv;
   /** The `server:` section of the config file, if any. */
   server?: ConfigFile['server'];
@@ -93,6 +96,7 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
     },
     database: { ...POOL_DEFAULTS },
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,
+    workers: resolveWorkers({ flag: flags.workers, env, config: server?.workers }),
   };
   const seconds = (name: string, max: number) => numberFromEnv(env, name, (n) => Number.isFinite(n) && n >= 0 && n <= max, `a number of seconds from 0 to ${max}`);
   settings.cacheTtlSeconds = numberFromEnv(env, 'TESSERA_CACHE_TTL', (n) => n >= 0.1 && n <= 3600, 'a number of seconds from 0.1 to 3600') ?? server?.cacheTtl ?? DEFAULT_CACHE_TTL_SECONDS;

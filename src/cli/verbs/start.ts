@@ -1,10 +1,12 @@
-/** `tessera start`: run the server (creating the store and keys on first run). */
+/** `tessera start`: run the server (creating the store and keys on first run), as one process or several. */
+import cluster from 'node:cluster';
 import { AuthorizationServer } from '../../core/authorization-server.js';
 import { bootstrapManagement } from '../../management/bootstrap.js';
 import { listen } from '../../http/http-server.js';
 import { createLogger } from '../../http/logger.js';
-import { loadConfigAgainst, openData } from '../open-engine.js';
+import { loadConfigAgainst, openData, readSettings } from '../open-engine.js';
 import { openShared } from '../../server/open-shared.js';
+import { runsHousekeeping, workerRole, type WorkerRole } from '../../server/cluster/worker-role.js';
 import { COMMON_FLAGS, parseFlags, portFlag } from '../parse-flags.js';
 import { describeSummary } from '../../core/config/describe-summary.js';
 import { pageViews } from '../../pages/page-views.js';
@@ -13,7 +15,7 @@ import type { Verb } from './verb.js';
 export const startVerb: Verb = {
   name: 'start',
   summary: 'run the authorization server',
-  usage: `tessera start [--port 9000] [--host 127.0.0.1] [--data DIR] [--config FILE] [--issuer URL]
+  usage: `tessera start [--port 9000] [--host 127.0.0.1] [--data DIR] [--config FILE] [--issuer URL] [--workers N|auto]
 
 Runs Tessera. The first start creates the store and the signing keys.
   --port N        port to listen on (default 9000; env TESSERA_PORT)
@@ -21,6 +23,9 @@ Runs Tessera. The first start creates the store and the signing keys.
   --data DIR      data directory for the embedded store and master key (default ./.tessera)
   --config FILE   YAML or JSON configuration to apply before serving (docs/configuration.md)
   --issuer URL    public issuer URL (default http://HOST:PORT; env TESSERA_ISSUER)
+  --workers N     server processes on this machine, sharing the port and the store; "auto" is
+                  one per core (env TESSERA_WORKERS, config server.workers; default 1, or auto
+                  when NODE_ENV=production on a machine with several cores)
 Environment: DATABASE_URL=postgres://... selects PostgreSQL; TESSERA_MASTER_KEY sets the master key;
 TESSERA_AUDIT_RETENTION_DAYS (default 365); TESSERA_SHUTDOWN_TIMEOUT seconds (default 10);
 REDIS_URL=redis://... shares throttles and cache invalidation through Redis; TESSERA_TRUST_PROXY
@@ -29,20 +34,32 @@ TESSERA_DATABASE_SCHEMA, TESSERA_DB_POOL_SIZE, TESSERA_DB_CONNECT_TIMEOUT, TESSE
 
 SIGTERM or SIGINT stops accepting requests, lets those in flight finish (up to the
 shutdown timeout), writes the buffered audit events and closes the store. A second
-signal exits at once.`,
+signal exits at once. With --workers, the primary process passes the signal on to every
+worker and restarts a worker that dies.`,
   async run(args, io) {
-    const { values } = parseFlags(args, { ...COMMON_FLAGS, port: { type: 'string' }, host: { type: 'string' } });
+    const { values } = parseFlags(args, { ...COMMON_FLAGS, port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' } });
     if (values.help) return io.out(this.usage), 0;
     const flags = { ...values, port: portFlag(values.port) };
+    const role = workerRole();
+    if (!role && cluster.isPrimary) {
+      const { settings } = readSettings(flags);
+      if (settings.workers > 1) {
+        const { runPrimary } = await import('../../server/cluster/primary.js');
+        return runPrimary({ workers: settings.workers, log: createLogger() });
+      }
+    }
+    const leads = !role || role.leader;
     const data = await openData(flags);
-    for (const warning of data.warnings) io.err(`warning: ${warning}`);
+    if (leads) for (const warning of data.warnings) io.err(`warning: ${warning}`);
     const logger = createLogger();
     const warn = (message: string, fields?: Record<string, unknown>) => logger.warn(fields ?? {}, message);
-    const shared = await openShared(data.settings, data.store, { warn });
+    const shared = await openShared(data.settings, data.store, { warn, ...(role ? { primary: role.primary } : {}) });
     let running;
     try {
       const { trustProxy } = data.settings;
-      running = await listen({ host: data.settings.host, port: data.settings.port, logger, ...(trustProxy !== undefined ? { trustProxy } : {}) }, async (url) => {
+      const knownUrl = role && !role.leader ? role.url : undefined;
+      const listenOptions = { host: data.settings.host, port: data.settings.port, logger, ...(trustProxy !== undefined ? { trustProxy } : {}), ...(knownUrl ? { knownUrl } : {}) };
+      running = await listen(listenOptions, async (url) => {
         const engine = await AuthorizationServer.create({
           issuer: data.settings.issuer ?? url,
           store: data.store,
@@ -55,6 +72,7 @@ signal exits at once.`,
           attempts: shared.attempts,
           audit: { warn },
         });
+        if (!leads) return engine;
         const bootstrap = await bootstrapManagement(engine);
         if (bootstrap.generatedAdmin) {
           const { username, password } = bootstrap.generatedAdmin;
@@ -77,33 +95,84 @@ signal exits at once.`,
       throw error;
     }
     const { engine } = running;
-    io.out(`Tessera is running (${data.store.kind} store)`);
-    io.out(`  listening  ${running.url}`);
-    io.out(`  issuer     ${engine.issuer}`);
-    io.out(`  discovery  ${engine.issuer}/.well-known/openid-configuration`);
-    io.out(`  jwks       ${engine.issuer}/jwks`);
-    io.out(`  console    ${engine.issuer}/admin/`);
-    io.out(`  shared     ${shared.describe}; caches re-read after ${data.settings.cacheTtlSeconds} s at most`);
-    engine.audit.startPruning(data.settings.auditRetentionDays, Date.now, (error) => logger.warn({ err: error }, 'audit pruning failed'));
-    engine.housekeeping.start((error) => logger.warn({ err: error }, 'deleting expired tokens and sessions failed'));
-    const signal = await new Promise<string>((resolve) => {
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-      process.once('SIGINT', () => resolve('SIGINT'));
-    });
-    const force = (again: string) => {
+    if (role) joinPrimary(role, running);
+    if (leads) {
+      io.out(`Tessera is running (${data.store.kind} store)`);
+      io.out(`  listening  ${running.url}`);
+      io.out(`  issuer     ${engine.issuer}`);
+      io.out(`  discovery  ${engine.issuer}/.well-known/openid-configuration`);
+      io.out(`  jwks       ${engine.issuer}/jwks`);
+      io.out(`  console    ${engine.issuer}/admin/`);
+      if (role) io.out(`  workers    ${role.total} processes on one port; a worker that dies is restarted`);
+      io.out(`  shared     ${shared.describe}; caches re-read after ${data.settings.cacheTtlSeconds} s at most`);
+    }
+    if (runsHousekeeping(role)) {
+      engine.audit.startPruning(data.settings.auditRetentionDays, Date.now, (error) => logger.warn({ err: error }, 'audit pruning failed'));
+      engine.housekeeping.start((error) => logger.warn({ err: error }, 'deleting expired tokens and sessions failed'));
+    }
+    const stop = stopSignals(role);
+    const signal = await stop.first;
+    stop.onSecond((again) => {
       logger.warn({ signal: again }, 'second signal: exiting without waiting');
       process.exit(1);
-    };
-    process.once('SIGTERM', force);
-    process.once('SIGINT', force);
-    logger.info({ signal, timeoutMs: data.settings.shutdownTimeoutMs }, 'shutting down: draining requests');
+    });
+    logger.info({ signal, timeoutMs: data.settings.shutdownTimeoutMs, ...(role ? { worker: role.id } : {}) }, 'shutting down: draining requests');
     const { cut } = await running.drain(data.settings.shutdownTimeoutMs);
     if (cut > 0) logger.warn({ cut }, 'requests still running at the shutdown timeout were cut');
     await engine.close();
     await data.store.close();
     logger.info({ auditWritten: engine.audit.written, auditDropped: engine.audit.dropped }, 'stopped');
-    process.off('SIGTERM', force);
-    process.off('SIGINT', force);
+    stop.dispose();
     return 0;
   },
 };
+
+/** Tells the primary this worker serves (the leader's address lets the others start) and answers its metrics requests. */
+function joinPrimary(role: WorkerRole, running: Awaited<ReturnType<typeof listen>>): void {
+  const { primary } = role;
+  primary.on('metrics', ({ id }) => {
+    void running.metrics.registry.getMetricsAsJSON().then((metrics) => primary.send({ tessera: 'metrics', id, metrics }));
+  });
+  running.metrics.merged = () => primary.ask<string>({ kind: 'metrics' }, 3000);
+  if (role.leader) primary.send({ tessera: 'ready', url: running.url });
+}
+
+/**
+ * What stops the server: SIGTERM or SIGINT for a single process. A worker stops when
+ * the primary says so, or on SIGTERM sent to it alone; it ignores SIGINT, which a
+ * terminal sends to the whole process group (the primary passes it on).
+ */
+function stopSignals(role: WorkerRole | undefined) {
+  const listeners: [string, (...args: unknown[]) => void][] = [];
+  const on = (event: string, listener: (...args: unknown[]) => void) => {
+    process.on(event, listener);
+    listeners.push([event, listener]);
+  };
+  let second: ((signal: string) => void) | undefined;
+  let stopped = false;
+  const first = new Promise<string>((resolve) => {
+    // A stop from the primary after a signal (both came from one `kill` of the group) is not a second signal.
+    const stopWith = (signal: string, forceOnRepeat = true) => () => {
+      if (!stopped) {
+        stopped = true;
+        resolve(signal);
+      } else if (forceOnRepeat) second?.(signal);
+    };
+    on('SIGTERM', stopWith('SIGTERM'));
+    if (role) {
+      on('SIGINT', () => {});
+      role.primary.on('stop', stopWith('stop from the primary', false));
+    } else on('SIGINT', stopWith('SIGINT'));
+  });
+  return {
+    first,
+    onSecond(handler: (signal: string) => void) {
+      second = handler;
+    },
+    dispose() {
+      for (const [event, listener] of listeners) process.off(event, listener);
+      // A worker's IPC channel would keep it alive: let go of the primary so it exits.
+      if (role) cluster.worker?.disconnect();
+    },
+  };
+}

@@ -141,6 +141,8 @@ export const serverSchema = z.strictObject({
   host: z.string().optional(),
   /** Days audit records are kept; older ones are pruned daily. */
   auditRetentionDays: z.number().int().min(1).optional(),
+  /** Server processes on this machine: a number, or "auto" for one per core (`start --workers`). */
+  workers: z.union([z.number().int().min(1).max(256), z.literal('auto')]).optional(),
   /** Seconds in-flight requests get to finish on SIGTERM/SIGINT. */
   shutdownTimeout: z.number().min(0).max(3600).optional(),
   /** Proxies whose X-Forwarded-For / Forwarded headers are believed: addresses, CIDR ranges, "loopback", "private", or a hop count. */
