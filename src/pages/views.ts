@@ -5,6 +5,7 @@
 import type { EngineResponse } from '../core/request.js';
 import { html } from './html.js';
 import { page } from './layout.js';
+import { signInLinks, type SignInLinks } from './sign-in-links.js';
 
 export interface SignInView {
   action: string;
@@ -15,6 +16,8 @@ export interface SignInView {
   username?: string;
   error?: string;
   status?: number;
+  /** "Forgot your password?" and "Create an account", when those flows are on. */
+  links?: SignInLinks;
 }
 
 export function signInPage(view: SignInView): EngineResponse {
@@ -29,7 +32,8 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
   <label for="password">Password</label>
   <input type="password" id="password" name="password" autocomplete="current-password" required ${view.username ? 'autofocus' : ''}>
   <div class="actions"><button type="submit" class="primary">Sign in</button></div>
-</form>`,
+</form>
+${signInLinks(view.links ?? {})}`,
     { title: 'Sign in', formActions: view.formActions, ...(view.status ? { status: view.status } : {}) },
   );
 }

@@ -7,6 +7,7 @@ import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/postgres/postgres-store.js';
+import { resolveEmailSettings, type EmailSettings } from './email-settings.js';
 
 export interface ServerSettings {
   host: string;
@@ -30,6 +31,8 @@ export interface ServerSettings {
   redisUrl?: string;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. */
   redisPrefix: string;
+  /** SMTP, the sender and the mail flows (email-settings.ts). */
+  email: EmailSettings;
 }
 
 export interface SettingsInput {
@@ -76,6 +79,7 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
     cacheTtlSeconds: DEFAULT_CACHE_TTL_SECONDS,
     database: { ...POOL_DEFAULTS },
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,
+    email: resolveEmailSettings(env, server?.email),
   };
   const seconds = (name: string, max: number) => numberFromEnv(env, name, (n) => Number.isFinite(n) && n >= 0 && n <= max, `a number of seconds from 0 to ${max}`);
   settings.cacheTtlSeconds = numberFromEnv(env, 'TESSERA_CACHE_TTL', (n) => n >= 0.1 && n <= 3600, 'a number of seconds from 0.1 to 3600') ?? server?.cacheTtl ?? DEFAULT_CACHE_TTL_SECONDS;

@@ -11,6 +11,8 @@ import { listen } from '../../src/http/http-server.js';
 import type { TrustProxy } from '../../src/http/client-address.js';
 import { bootstrapManagement } from '../../src/management/bootstrap.js';
 import { createTestStore } from './test-store.js';
+import type { MailOptions } from '../../src/core/mail/mail-context.js';
+import type { Store } from '../../src/core/ports/storage.js';
 
 export interface TestServer {
   url: string;
@@ -40,9 +42,14 @@ export async function startTestServer(
     refreshTokens?: AuthorizationServerOptions['refreshTokens'];
     /** Proxies whose forwarding headers are believed (none by default, as in production). */
     trustProxy?: TrustProxy;
+    /** Mail settings; the outbox worker runs when given. */
+    mail?: MailOptions;
+    /** The store to use instead of a fresh one (kept open on close, for restart tests). */
+    store?: Store;
+    masterKey?: Buffer;
   } = {},
 ): Promise<TestServer> {
-  const { store, dispose } = await createTestStore();
+  const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
   const logs = options.logs;
   const logger = logs
     ? pino({ level: 'info' }, { write: (line: string) => void logs.push(line) })
@@ -51,12 +58,14 @@ export async function startTestServer(
     const engine = await AuthorizationServer.create({
       issuer: url,
       store,
-      masterKey: randomBytes(32),
+      masterKey: options.masterKey ?? randomBytes(32),
+      ...(options.mail ? { mail: options.mail } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
     });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));
+    engine.mail?.outbox.start();
     return engine;
   });
   return {

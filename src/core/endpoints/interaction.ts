@@ -58,6 +58,7 @@ export function interactionEndpoints(ctx: FlowContext) {
         csrf: pending.csrf,
         clientName: client.name,
         formActions: clientOrigin(pending),
+        links: ctx.signInLinks,
         ...(pending.request.loginHint ? { username: pending.request.loginHint } : {}),
       });
     }
@@ -83,7 +84,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       const username = (request.params.get('username') ?? '').trim();
       const password = request.params.get('password') ?? '';
       const again = (error: string, status: number) =>
-        signInPage({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), username, error, status });
+        signInPage({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), links: ctx.signInLinks, username, error, status });
       const result = await passwordSignIn(ctx, request, username, password, client.clientId);
       if (!result.ok) return again(result.message, result.status);
       const { user, cookie } = result;
