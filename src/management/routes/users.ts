@@ -53,6 +53,7 @@ export const userRoutes = [
       if (await engine.store.getUserByUsername(body.username)) throw conflict(`user ${body.username} exists`);
       await checkRoles(engine, body.roles);
       const user = await engine.store.upsertUser(await toUser(body, undefined, 'body'));
+      await engine.mail?.verification.afterChange(undefined, user);
       const out = presentUser(user);
       return { body: out, etag: etagOf(out), change: { kind: 'user', id: user.id, action: 'created', after: out } };
     },
@@ -75,7 +76,9 @@ export const userRoutes = [
       await checkRoles(engine, body.roles);
       const user = await toUser(body, existing, 'body');
       if (body.username !== existing.username) await engine.store.deleteUser(existing.id);
-      const out = presentUser(await engine.store.upsertUser(user));
+      const stored = await engine.store.upsertUser(user);
+      await engine.mail?.verification.afterChange(existing, stored);
+      const out = presentUser(stored);
       return { body: out, etag: etagOf(out), change: { kind: 'user', id: out.id, action: 'updated', before: presentUser(existing), after: out } };
     },
   }),
