@@ -16,6 +16,8 @@ import { loadMasterKey } from '../server/master-key-source.js';
 import { openStore } from '../server/open-store.js';
 import { openShared } from '../server/open-shared.js';
 import { resolveSettings, type ServerSettings } from '../server/settings.js';
+import { mailNeeded } from '../server/email-settings.js';
+import { mailOptions } from '../mail/mail-setup.js';
 
 export interface Flags {
   host?: string;
@@ -99,7 +101,11 @@ export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.
     const issuer = data.settings.issuer ?? (await issuerOnRecord(data.store)) ?? `http://${data.settings.host}:${data.settings.port}`;
     // Changes made here are published, so running servers drop their cached copies at once.
     const { changes } = await openShared(data.settings, data.store, { listen: false });
-    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes }).catch(async (error: unknown) => {
+    // Mail queued here (an invitation) waits in the outbox for a running server to send it.
+    const email = data.settings.email;
+    const quiet = { info: () => {}, warn: (_fields: object, message: string) => void process.stderr.write(`warning: ${message}\n`) };
+    const mail = mailNeeded(email) ? await mailOptions(email, quiet) : undefined;
+    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes, ...(mail ? { mail } : {}) }).catch(async (error: unknown) => {
       await changes.close();
       throw error;
     });

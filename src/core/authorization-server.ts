@@ -51,6 +51,8 @@ import type { EngineRequest, EngineResponse } from './request.js';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
 import { UserGrants } from './tokens/user-grants.js';
+import { AccountMail } from './mail/account-mail.js';
+import type { MailOptions } from './mail/mail-context.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -78,6 +80,8 @@ export interface AuthorizationServerOptions {
   usageFlushMs?: number;
   /** The audit queue's bounds and how it reports overflow (audit/audit-log.ts). */
   audit?: Omit<AuditLogOptions, 'repo' | 'now'>;
+  /** Mail: the transport and the flows that use it (mail/mail-context.ts). Without it, no flow sends mail. */
+  mail?: MailOptions;
 }
 
 /**
@@ -120,6 +124,8 @@ export class AuthorizationServer {
   readonly flow: FlowContext;
   readonly changes: ChangeFeed;
   readonly attempts: AttemptCounter;
+  /** Password reset, email verification, invitations and sign-up by mail; absent without mail settings. */
+  readonly mail: AccountMail | undefined;
   readonly #grants: Map<string, GrantHandler>;
   readonly #inspector: TokenInspector;
   readonly #unsubscribe: () => void;
@@ -182,6 +188,11 @@ export class AuthorizationServer {
       alg: 'ES256',
     };
     this.sessions = new SessionStore(this.store, this.hasher, this.clock);
+    const throttle = new SignInThrottle(this.clock, this.attempts);
+    const { store, clock: engineClock, hasher, audit, sessions, attempts } = this;
+    this.mail = options.mail
+      ? new AccountMail({ issuer: this.issuer, store, clock: engineClock, hasher, audit, sessions, attempts, throttle, outboxKey: derived.outboxKey }, options.mail)
+      : undefined;
     const flow: FlowContext = {
       issuer: this.issuer,
       store: this.store,
@@ -191,7 +202,11 @@ export class AuthorizationServer {
       jwts,
       sessions: this.sessions,
       pending: new PendingAuthorizations(this.store, this.hasher, this.clock),
-      throttle: new SignInThrottle(this.clock, this.attempts),
+      throttle,
+      signInLinks: {
+        ...(this.mail?.features.passwordReset ? { forgotPassword: `${this.issuer}/password/forgot` } : {}),
+        ...(this.mail?.features.signUp.enabled ? { signUp: `${this.issuer}/sign-up` } : {}),
+      },
       accessTokens,
       idTokens,
       refreshTokens,
@@ -290,6 +305,7 @@ export class AuthorizationServer {
     clearInterval(this.#keyRefresh);
     this.#unsubscribe();
     this.housekeeping.stop();
+    await this.mail?.close();
     await Promise.all([this.usage.close(), this.audit.close()]);
     await this.changes.close();
   }

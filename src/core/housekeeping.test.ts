@@ -26,6 +26,9 @@ async function seeded() {
   await store.revokeJti('kept', T0 + 60);
   await store.useOnce('m-old', T0 - 1, T0 - 100);
   await store.useOnce('m-new', T0 + 60, T0 - 100);
+  const mail = { kind: 'invitation', recipient: 'r@example.test', payload: 'sealed', status: 'sent' as const, attempts: 1, nextAttemptAt: T0, createdAt: T0 - 8 * 86_400 };
+  await store.outbox.enqueueMail({ ...mail, id: 'sent-long-ago', eventKey: 'e1', sentAt: T0 - 8 * 86_400 });
+  await store.outbox.enqueueMail({ ...mail, id: 'sent-lately', eventKey: 'e2', sentAt: T0 - 86_400 });
   return { store, clock };
 }
 
@@ -33,7 +36,8 @@ describe('housekeeping', () => {
   it('deletes what has expired and keeps the rest, expired tokens for a grace period', async () => {
     const { store, clock } = await seeded();
     const sweeper = new Housekeeping(store, clock);
-    assert.deepEqual(await sweeper.sweep(), { tokens: 1, sessions: 1, records: 1, revocations: 1, markers: 1 });
+    assert.deepEqual(await sweeper.sweep(), { tokens: 1, sessions: 1, records: 1, revocations: 1, markers: 1, mail: 1 });
+    assert.ok(await store.outbox.getMail('sent-lately'));
     assert.equal(await store.findTokenByHash('long-expired'), undefined);
     assert.ok(await store.findTokenByHash('just-expired'), 'kept for a day, so it still reads as expired');
     assert.ok(await store.findTokenByHash('live'));

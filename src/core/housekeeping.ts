@@ -1,6 +1,6 @@
 /**
  * Deletes what has run out: tokens, sign-in sessions, flow records (pending sign-ins,
- * codes), revocations of expired JWTs and replay markers. Without it they would only
+ * codes, mailed links), revocations of expired JWTs, replay markers, and mail sent a week ago. Without it they would only
  * ever accumulate. Every instance may sweep: the deletes are idempotent, so several
  * instances sweeping at once cost a little and break nothing.
  *
@@ -10,7 +10,10 @@
 import type { Clock } from './clock.js';
 import type { Store } from './ports/storage.js';
 
-export type SweepCounts = Record<'tokens' | 'sessions' | 'records' | 'revocations' | 'markers', number>;
+export type SweepCounts = Record<'tokens' | 'sessions' | 'records' | 'revocations' | 'markers' | 'mail', number>;
+
+/** Sent mail stays in the outbox this long (for the console), then goes. */
+const SENT_MAIL_KEPT = 7 * 86_400;
 
 export interface HousekeepingOptions {
   /** Seconds an expired token is kept. Default one day. */
@@ -19,7 +22,7 @@ export interface HousekeepingOptions {
   intervalMs?: number;
 }
 
-type ExpiringStore = Pick<Store, 'deleteExpiredTokens' | 'deleteExpiredSessions' | 'deleteExpiredRecords' | 'deleteExpiredRevocations' | 'deleteExpiredMarkers'>;
+type ExpiringStore = Pick<Store, 'deleteExpiredTokens' | 'deleteExpiredSessions' | 'deleteExpiredRecords' | 'deleteExpiredRevocations' | 'deleteExpiredMarkers' | 'outbox'>;
 
 export class Housekeeping {
   readonly #store: ExpiringStore;
@@ -67,6 +70,7 @@ export class Housekeeping {
       records: await this.#store.deleteExpiredRecords(now),
       revocations: await this.#store.deleteExpiredRevocations(now),
       markers: await this.#store.deleteExpiredMarkers(now),
+      mail: await this.#store.outbox.deleteSentMail(now - SENT_MAIL_KEPT),
     };
   }
 }

@@ -85,6 +85,8 @@ export interface User {
   roles: string[];
   /** Sessions that began before this time are void ("revoke everything"). */
   notBefore?: number;
+  /** Signed up on their own and not yet verified: verifying the email address activates the account. */
+  signUpPending?: boolean;
 }
 
 /** A non-human identity (seed 003's "SystemUser"): holds roles, never signs in interactively. */

@@ -9,6 +9,8 @@ import type { AuthorizationServer } from '../core/authorization-server.js';
 import type { AuditEvent } from '../core/audit/audit-event.js';
 import { OAuthError } from '../core/errors.js';
 import { ClientAbortedError } from './read-body.js';
+import type { MailOutbox } from '../core/mail/outbox.js';
+import type { OutboxRepository } from '../core/ports/outbox.js';
 
 const ISSUING = new Set(['token.issued', 'token.refreshed', 'token.exchanged']);
 
@@ -62,6 +64,7 @@ export class HttpMetrics {
       fallbacks = engine.attempts.fallbacks;
     } });
     this.#unsubscribe = audit.subscribe((event) => this.#count(event));
+    if (engine.mail) mailMetrics(engine.mail.outbox, engine.store.outbox, registers);
   }
 
   request(route: string, method: string, status: number, seconds: number): void {
@@ -97,6 +100,25 @@ export class HttpMetrics {
     else if (event.type === 'signin.succeeded') this.#signIns.inc({ outcome: 'success' });
     else if (event.type === 'signin.failed') this.#signIns.inc({ outcome: 'failure' });
   }
+}
+
+/** The outbox: what this process sent and failed to send, and what waits or failed for good in the store. */
+function mailMetrics(outbox: MailOutbox, repo: OutboxRepository, registers: Registry[]): void {
+  let sent = 0;
+  new Counter({ name: 'tessera_mail_sent_total', help: 'Messages this instance handed to the mail server', registers, collect() {
+    this.inc(outbox.sent - sent);
+    sent = outbox.sent;
+  } });
+  let failures = 0;
+  new Counter({ name: 'tessera_mail_send_failures_total', help: 'Attempts to send a message that failed (each is retried later, up to the limit)', registers, collect() {
+    this.inc(outbox.failures - failures);
+    failures = outbox.failures;
+  } });
+  new Gauge({ name: 'tessera_mail_outbox_messages', help: 'Messages in the outbox, by status (failed: given up, see the console)', labelNames: ['status'], registers, async collect() {
+    // An unreachable store leaves the last values (readyz reports the outage).
+    const counts = await repo.countMail().catch(() => undefined);
+    for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
+  } });
 }
 
 function cached<V>(map: Map<string, V>, key: string, make: () => V): V {

@@ -8,6 +8,7 @@ import { accountEndpoints } from '../core/account/account-endpoints.js';
 import type { AuthorizationServer, EndpointHandler } from '../core/authorization-server.js';
 import type { EngineResponse } from '../core/request.js';
 import { consoleRoutes } from './console-routes.js';
+import { mailRoutes } from '../lifecycle/mail-routes.js';
 import type { HttpMetrics } from './metrics.js';
 
 /** What the health and metrics routes need besides the engine. */
@@ -27,6 +28,8 @@ export interface Route {
   acceptsJson?: boolean;
   /** Public caching for GET responses; 0 or absent means no-store. */
   cacheSeconds?: number;
+  /** The path carries a secret (a mailed link's token): logged as the route's pattern. */
+  secretPath?: boolean;
   handler: EndpointHandler;
 }
 
@@ -76,5 +79,6 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: exact('/readyz'), methods: ['GET'], kind: 'json', cors: false, handler: ready },
     { pattern: exact('/metrics'), methods: ['GET'], kind: 'json', cors: false, handler: metrics },
     ...consoleRoutes(server),
+    ...mailRoutes(server),
   ];
 }

@@ -53,6 +53,7 @@ export const userOut = z.object({
   active: z.boolean(),
   roles: z.array(z.string()),
   hasPassword: z.boolean(),
+  signUpPending: z.boolean().optional().describe('signed up and not yet verified (inactive until then)'),
 });
 
 export const roleOut = z.object({

@@ -178,6 +178,7 @@ function passwordSection(view: AccountView, notice: Html | string, csrf: Html): 
   return html`<section id="password" aria-labelledby="password-title">
 <h2 id="password-title">Password</h2>
 ${notice}
+${view.email ? emailLine(view.email, view.base, csrf) : ''}
 ${view.hasPassword
     ? html`<form method="post" action="${view.base}/change-password">${csrf}
 <input type="text" name="username" value="${view.username}" autocomplete="username" hidden>
@@ -217,4 +218,10 @@ ${others > 0
     ? html`<form method="post" action="${view.base}/end-other-sessions">${csrf}<div class="actions left"><button type="submit" class="danger">Sign out all other sessions (${others})</button></div></form>`
     : html`<p class="empty">You are not signed in anywhere else.</p>`}
 </section>`;
+}
+
+function emailLine(email: NonNullable<AccountView['email']>, base: string, csrf: Html): Html {
+  return html`<form method="post" action="${base}/resend-verification" class="email-line">${csrf}
+<p>Email: <strong>${email.address}</strong> ${email.verified ? '(confirmed)' : html`(not confirmed)${email.resend ? html` <button type="submit" class="small secondary">Send the confirmation link again</button>` : ''}`}</p>
+</form>`;
 }

@@ -6,6 +6,7 @@ import type { ConsentView, LogoutConfirmView, SignInView } from '../core/ports/v
 import type { EngineResponse } from '../core/request.js';
 import { html } from './html.js';
 import { page } from './layout.js';
+import { signInLinks } from './sign-in-links.js';
 
 export function signInPage(view: SignInView): EngineResponse {
   return page(
@@ -19,7 +20,8 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
   <label for="password">Password</label>
   <input type="password" id="password" name="password" autocomplete="current-password" required ${view.username ? 'autofocus' : ''}>
   <div class="actions"><button type="submit" class="primary">Sign in</button></div>
-</form>`,
+</form>
+${signInLinks(view.links ?? {})}`,
     { title: 'Sign in', formActions: view.formActions, ...(view.status ? { status: view.status } : {}) },
   );
 }

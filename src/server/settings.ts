@@ -8,6 +8,7 @@ import { ConfigError } from '../core/errors.js';
 import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
 import { resolveWorkers } from './cluster/worker-count.js';
+import { resolveEmailSettings, type EmailSettings } from './email-settings.js';
 
 export interface ServerSettings {
   host: string;
@@ -37,6 +38,8 @@ export interface ServerSettings {
   redisPrefix: string;
   /** Server processes on this machine (`start --workers`): 1 is a single process. */
   workers: number;
+  /** SMTP, the sender and the mail flows (email-settings.ts). */
+  email: EmailSettings;
 }
 
 export interface SettingsInput {
@@ -97,6 +100,7 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
     database: { ...POOL_DEFAULTS },
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,
     workers: resolveWorkers({ flag: flags.workers, env, config: server?.workers }),
+    email: resolveEmailSettings(env, server?.email),
   };
   const seconds = (name: string, max: number) => numberFromEnv(env, name, (n) => Number.isFinite(n) && n >= 0 && n <= max, `a number of seconds from 0 to ${max}`);
   settings.cacheTtlSeconds = numberFromEnv(env, 'TESSERA_CACHE_TTL', (n) => n >= 0.1 && n <= 3600, 'a number of seconds from 0.1 to 3600') ?? server?.cacheTtl ?? DEFAULT_CACHE_TTL_SECONDS;

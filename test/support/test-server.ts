@@ -12,6 +12,8 @@ import type { TrustProxy } from '../../src/http/client-address.js';
 import { bootstrapManagement } from '../../src/management/bootstrap.js';
 import { pageViews } from '../../src/pages/page-views.js';
 import { createTestStore } from './test-store.js';
+import type { MailOptions } from '../../src/core/mail/mail-context.js';
+import type { Store } from '../../src/core/ports/storage.js';
 
 export interface TestServer {
   url: string;
@@ -42,9 +44,14 @@ export async function startTestServer(
     clientAssertions?: AuthorizationServerOptions['clientAssertions'];
     /** Proxies whose forwarding headers are believed (none by default, as in production). */
     trustProxy?: TrustProxy;
+    /** Mail settings; the outbox worker runs when given. */
+    mail?: MailOptions;
+    /** The store to use instead of a fresh one (kept open on close, for restart tests). */
+    store?: Store;
+    masterKey?: Buffer;
   } = {},
 ): Promise<TestServer> {
-  const { store, dispose } = await createTestStore();
+  const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
   const logs = options.logs;
   const logger = logs
     ? pino({ level: 'info' }, { write: (line: string) => void logs.push(line) })
@@ -53,14 +60,16 @@ export async function startTestServer(
     const engine = await AuthorizationServer.create({
       issuer: url,
       store,
-      masterKey: randomBytes(32),
+      masterKey: options.masterKey ?? randomBytes(32),
       views: pageViews,
+      ...(options.mail ? { mail: options.mail } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
     });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));
+    engine.mail?.outbox.start();
     return engine;
   });
   return {

@@ -11,6 +11,8 @@ import { COMMON_FLAGS, parseFlags, portFlag } from '../parse-flags.js';
 import { describeSummary } from '../../core/config/describe-summary.js';
 import { pageViews } from '../../pages/page-views.js';
 import type { Verb } from './verb.js';
+import { mailOptions } from '../../mail/mail-setup.js';
+import { mailNeeded } from '../../server/email-settings.js';
 
 export const startVerb: Verb = {
   name: 'start',
@@ -30,7 +32,9 @@ Environment: DATABASE_URL=postgres://... selects PostgreSQL; TESSERA_MASTER_KEY 
 TESSERA_AUDIT_RETENTION_DAYS (default 365); TESSERA_SHUTDOWN_TIMEOUT seconds (default 10);
 REDIS_URL=redis://... shares throttles and cache invalidation through Redis; TESSERA_TRUST_PROXY
 (addresses, CIDRs, loopback, private, or a hop count); TESSERA_CACHE_TTL seconds (default 1);
-TESSERA_DATABASE_SCHEMA, TESSERA_DB_POOL_SIZE, TESSERA_DB_CONNECT_TIMEOUT, TESSERA_DB_STATEMENT_TIMEOUT.
+TESSERA_DATABASE_SCHEMA, TESSERA_DB_POOL_SIZE, TESSERA_DB_CONNECT_TIMEOUT, TESSERA_DB_STATEMENT_TIMEOUT;
+mail (docs/email.md): TESSERA_SMTP_URL (or TESSERA_SMTP_HOST, _PORT, _SECURE, _USER, _PASSWORD),
+TESSERA_MAIL_FROM, TESSERA_SIGNUP=true, TESSERA_SIGNUP_DOMAINS=example.com,example.org.
 
 SIGTERM or SIGINT stops accepting requests, lets those in flight finish (up to the
 shutdown timeout), writes the buffered audit events and closes the store. A second
@@ -54,6 +58,8 @@ worker and restarts a worker that dies.`,
     const logger = createLogger();
     const warn = (message: string, fields?: Record<string, unknown>) => logger.warn(fields ?? {}, message);
     const shared = await openShared(data.settings, data.store, { warn, ...(role ? { primary: role.primary } : {}) });
+    const email = data.settings.email;
+    const mail = mailNeeded(email) ? await mailOptions(email, logger) : undefined;
     let running;
     try {
       const { trustProxy } = data.settings;
@@ -71,6 +77,7 @@ worker and restarts a worker that dies.`,
           changes: shared.changes,
           attempts: shared.attempts,
           audit: { warn },
+          ...(mail ? { mail } : {}),
         });
         if (!leads) return engine;
         const bootstrap = await bootstrapManagement(engine);
@@ -105,8 +112,11 @@ worker and restarts a worker that dies.`,
       io.out(`  console    ${engine.issuer}/admin/`);
       if (role) io.out(`  workers    ${role.total} processes on one port; a worker that dies is restarted`);
       io.out(`  shared     ${shared.describe}; caches re-read after ${data.settings.cacheTtlSeconds} s at most`);
+      io.out(`  mail       ${describeMail(engine.mail)}`);
+      if (engine.mail && !email.smtp) io.err('warning: no SMTP server configured: mail is written to the log, not sent (development only; see docs/email.md)');
     }
     if (runsHousekeeping(role)) {
+      engine.mail?.outbox.start((error) => logger.warn({ err: error }, 'delivering mail failed'));
       engine.audit.startPruning(data.settings.auditRetentionDays, Date.now, (error) => logger.warn({ err: error }, 'audit pruning failed'));
       engine.housekeeping.start((error) => logger.warn({ err: error }, 'deleting expired tokens and sessions failed'));
     }
@@ -175,4 +185,11 @@ function stopSignals(role: WorkerRole | undefined) {
       if (role) cluster.worker?.disconnect();
     },
   };
+}
+
+function describeMail(mail: AuthorizationServer['mail']): string {
+  if (!mail) return 'off (no flow needs it)';
+  const f = mail.features;
+  const flows = [f.passwordReset && 'password reset', f.verification && 'verification', f.invitations && 'invitations', f.signUp.enabled && `sign-up${f.signUp.domains.length ? ` (${f.signUp.domains.join(', ')})` : ''}`].filter(Boolean);
+  return `${mail.outbox.transport.describe}; ${flows.join(', ')}`;
 }

@@ -57,7 +57,7 @@ function show(io: Io, u: UserOut): void {
   ]);
 }
 
-const userInput = ({ id: _id, hasPassword: _p, ...rest }: UserOut): Record<string, unknown> => rest;
+const userInput = ({ id: _id, hasPassword: _p, signUpPending: _s, ...rest }: UserOut): Record<string, unknown> => rest;
 
 const USER_ARG = 'USER is a username or a user id.';
 
@@ -164,6 +164,23 @@ between, nothing is written and the command fails (412); run it again.`,
         await target.call('DELETE', `/users/${seg(user.id)}`);
         if (context.json) printJson(context.io, { deleted: user.id, username: user.username });
         else context.io.out(`deleted user ${user.username} (${user.id}); everything they held is revoked`);
+        return 0;
+      },
+    },
+    {
+      name: 'invite',
+      summary: 'invite a person by email: the account is created without a password, and a link to choose one is mailed',
+      synopsis: 'EMAIL [--username NAME] [--name TEXT] [--role ROLE ...]',
+      details: `  --username NAME   (default: the email address)\n  --name TEXT\n  --role ROLE       a role (repeat, or "a b")\nThe link works for 7 days. Inviting again, before a password is set, sends a new link.\nNeeds mail (docs/email.md); locally, the message waits in the outbox for a running server.`,
+      flags: { username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string', multiple: true } },
+      async run(context) {
+        const [email] = need(context, 'EMAIL');
+        const v = context.values;
+        const body = { email, roles: listFlag(v.role) ?? [], ...(v.username ? { username: v.username } : {}), ...(v.name ? { name: v.name } : {}) };
+        const target = await context.target();
+        const { body: result } = await target.call<{ user: UserOut; created: boolean; expiresAt: number }>('POST', '/invitations', { body });
+        if (context.json) printJson(context.io, result);
+        else context.io.out(`${result.created ? 'invited' : 'invited again'} ${result.user.username} <${email}>; the link works until ${new Date(result.expiresAt * 1000).toISOString()}`);
         return 0;
       },
     },

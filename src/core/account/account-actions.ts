@@ -23,6 +23,7 @@ export const DONE: Record<string, { section: AccountSection; text: string }> = {
   'password-changed-others-ended': { section: 'password', text: 'Your password was changed, and your other sessions were signed out.' },
   'session-ended': { section: 'sessions', text: 'That session was signed out.' },
   'sessions-ended': { section: 'sessions', text: 'Your other sessions were signed out.' },
+  'verification-sent': { section: 'password', text: 'We have sent a confirmation link to your email address. It works for 24 hours.' },
 };
 
 const done = (engine: AccountEngine, code: keyof typeof DONE, section: AccountSection) => redirect(`${engine.issuer}/account?done=${code}#${section}`);
@@ -155,6 +156,14 @@ function recordSessionsEnded(engine: AccountEngine, visitor: AccountVisitor, req
   });
 }
 
+const resendVerification: Action = async (engine, visitor) => {
+  const { user } = visitor;
+  if (!engine.mail?.features.verification || !user.email || user.emailVerified) return refuse(engine, visitor, 'password', 'There is no email address to confirm.');
+  const wait = await engine.mail.verification.send(user);
+  if (wait > 0) return refuse(engine, visitor, 'password', `A link was sent recently. Try again in ${Math.ceil(wait / 60)} minute(s).`);
+  return done(engine, 'verification-sent', 'password');
+};
+
 export const ACCOUNT_ACTIONS: Record<string, Action> = {
   'revoke-app': revokeApp,
   'create-pat': createPat,
@@ -164,4 +173,5 @@ export const ACCOUNT_ACTIONS: Record<string, Action> = {
   'change-password': changePassword,
   'end-session': endSession,
   'end-other-sessions': endOtherSessions,
+  'resend-verification': resendVerification,
 };

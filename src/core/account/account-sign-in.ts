@@ -18,7 +18,7 @@ const BROWSER = /^[\w-]{43}$/;
 export function accountSignIn(ctx: FlowContext) {
   const csrfFor = (browser: string) => ctx.hasher.hash(`account-sign-in:${browser}`);
   const form = (browser: string, extra: { username?: string; error?: string; status?: number } = {}) =>
-    ctx.views.signIn({ action: `${ctx.issuer}/account/sign-in`, csrf: csrfFor(browser), clientName: 'your Tessera account', formActions: [], ...extra });
+    ctx.views.signIn({ action: `${ctx.issuer}/account/sign-in`, csrf: csrfFor(browser), clientName: 'your Tessera account', formActions: [], links: ctx.signInLinks, ...extra });
 
   return async function handleAccountSignIn(request: EngineRequest): Promise<EngineResponse> {
     const existing = request.cookies?.[BROWSER_COOKIE];

@@ -19,7 +19,7 @@ const KIND_LABELS: Partial<Record<StoredTokenKind, string>> = {
 const DAY = 86400;
 const LIFETIMES = [1, 7, 30, 90, 180, 365].map((d) => d * DAY);
 
-export type AccountEngine = Pick<AuthorizationServer, 'issuer' | 'flow' | 'credentials' | 'sessions' | 'grants' | 'catalog' | 'store' | 'clock' | 'revokeConsent'>;
+export type AccountEngine = Pick<AuthorizationServer, 'issuer' | 'flow' | 'credentials' | 'sessions' | 'grants' | 'catalog' | 'store' | 'clock' | 'revokeConsent' | 'mail'>;
 
 /**
  * The apps that can act for the user: those they consented to, and those holding a
@@ -83,6 +83,7 @@ export async function renderAccount(engine: AccountEngine, visitor: AccountVisit
     expiry,
     defaultExpiry: expiry.find((e) => e.seconds === 30 * DAY)?.seconds ?? expiry.at(-1)!.seconds,
     hasPassword: user.passwordHash !== undefined,
+    ...(user.email ? { email: { address: user.email, verified: user.emailVerified === true, resend: engine.mail?.features.verification === true } } : {}),
     sessions: (await engine.sessions.list(user.id)).map((s) => ({
       id: s.id,
       current: s.id === visitor.session.sid,

@@ -135,6 +135,29 @@ export const serviceAccountSchema = z.strictObject({
   active: z.boolean().default(true),
 });
 
+/** Mail: SMTP (a URL, or its parts), the sender, and the flows that send mail (docs/email.md). */
+export const emailSchema = z.strictObject({
+  smtp: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  secure: z.boolean().optional(),
+  user: z.string().optional(),
+  password: z.string().optional(),
+  from: z.string().min(3).optional(),
+  /** A directory of template overrides: <kind>.subject, <kind>.txt, <kind>.html. */
+  templates: z.string().optional(),
+  passwordReset: z.boolean().optional(),
+  verification: z.boolean().optional(),
+  invitations: z.boolean().optional(),
+  signUp: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      domains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain such as example.com')).default([]),
+    })
+    .optional(),
+});
+
 export const serverSchema = z.strictObject({
   issuer: absoluteUri.optional(),
   port: z.number().int().min(0).max(65535).optional(),
@@ -165,6 +188,7 @@ export const serverSchema = z.strictObject({
       idleTimeout: z.number().min(1).max(3600).optional(),
     })
     .optional(),
+  email: emailSchema.optional(),
 });
 
 export const configFileSchema = z.strictObject({

@@ -12,6 +12,8 @@ export interface DerivedKeys {
   keyEncryptionKey: Buffer;
   /** HMAC-SHA256 key for hashing high-entropy secrets. */
   secretHashKey: Buffer;
+  /** AES-256-GCM key that seals mail waiting in the outbox (it carries single-use links). */
+  outboxKey: Buffer;
 }
 
 export function deriveKeys(masterKey: Buffer): DerivedKeys {
@@ -22,6 +24,7 @@ export function deriveKeys(masterKey: Buffer): DerivedKeys {
   return {
     keyEncryptionKey: derive('tessera key-encryption v1'),
     secretHashKey: derive('tessera secret-hash v1'),
+    outboxKey: derive('tessera mail-outbox v1'),
   };
 }
 

@@ -56,6 +56,7 @@ export function interactionEndpoints(ctx: FlowContext) {
         csrf: pending.csrf,
         clientName: client.name,
         formActions: clientOrigin(pending),
+        links: ctx.signInLinks,
         ...(pending.request.loginHint ? { username: pending.request.loginHint } : {}),
       });
     }
@@ -81,7 +82,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       const username = (request.params.get('username') ?? '').trim();
       const password = request.params.get('password') ?? '';
       const again = (error: string, status: number) =>
-        ctx.views.signIn({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), username, error, status });
+        ctx.views.signIn({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), links: ctx.signInLinks, username, error, status });
       const result = await passwordSignIn(ctx, request, username, password, client.clientId);
       if (!result.ok) return again(result.message, result.status);
       const { user, cookie } = result;

@@ -24,6 +24,8 @@ export interface FlowContext {
   sessions: SessionStore;
   pending: PendingAuthorizations;
   throttle: SignInThrottle;
+  /** Links the sign-in page offers besides the form, when mail makes them possible. */
+  signInLinks: { forgotPassword?: string; signUp?: string };
   accessTokens: AccessTokenIssuer;
   idTokens: IdTokenIssuer;
   refreshTokens: RefreshTokenIssuer;

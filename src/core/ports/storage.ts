@@ -5,8 +5,10 @@
  */
 import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../model.js';
 import type { AuditRepository } from './audit.js';
+import type { OutboxRepository } from './outbox.js';
 
 export type { AuditRepository } from './audit.js';
+export type { OutboxRepository } from './outbox.js';
 
 export interface ApiRepository {
   getApi(identifier: string): Promise<Api | undefined>;
@@ -25,6 +27,8 @@ export interface ClientRepository {
 export interface UserRepository {
   getUser(id: string): Promise<User | undefined>;
   getUserByUsername(username: string): Promise<User | undefined>;
+  /** Users whose email address is `email`, compared without regard to case. */
+  findUsersByEmail(email: string): Promise<User[]>;
   listUsers(): Promise<User[]>;
   /** Inserts or updates by username; returns the stored user (with its id). */
   upsertUser(user: User): Promise<User>;
@@ -148,6 +152,8 @@ export interface Store
     ServiceAccountRepository,
     AuditRepository {
   readonly kind: 'sqlite' | 'postgres';
+  /** Mail waiting to be sent (ports/outbox.ts). */
+  readonly outbox: OutboxRepository;
   /** Runs pending migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   /** Latest migration version known to the code, and the one the database is at. */

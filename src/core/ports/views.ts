@@ -15,6 +15,14 @@ export interface SignInView {
   username?: string;
   error?: string;
   status?: number;
+  /** "Forgot your password?" and "Create an account", when those flows are on. */
+  links?: SignInLinks;
+}
+
+/** Where the links under the sign-in form go; each absent when its flow is off. */
+export interface SignInLinks {
+  forgotPassword?: string;
+  signUp?: string;
 }
 
 export interface ConsentView {
@@ -59,6 +67,8 @@ export interface AccountView {
   /** Values to put back in a form after an error. */
   form?: { name?: string; endpoints?: string; scopes?: string[]; expiresIn?: number };
   hasPassword: boolean;
+  /** The email address and whether it is confirmed; `resend` when a confirmation link can be mailed. */
+  email?: { address: string; verified: boolean; resend: boolean };
   sessions: { id: string; current: boolean; createdAt: number; lastSeenAt: number; userAgent?: string; ip?: string }[];
   status?: number;
 }

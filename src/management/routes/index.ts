@@ -5,10 +5,11 @@ import { auditSummaryRoutes } from './audit-summary.js';
 import { clientRoutes } from './clients.js';
 import { devToolRoutes } from './dev-tools.js';
 import { keyRoutes } from './keys.js';
+import { mailRoutes } from './mail.js';
 import { roleRoutes } from './roles.js';
 import { serviceAccountRoutes } from './service-accounts.js';
 import { sessionRoutes } from './sessions.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 
-export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...sessionRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditSummaryRoutes, ...auditRoutes, ...devToolRoutes];
+export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...sessionRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditSummaryRoutes, ...auditRoutes, ...devToolRoutes, ...mailRoutes];

@@ -60,6 +60,7 @@ export const userRoutes = [
       await checkRoles(engine, body.roles);
       await requireAssignable(engine, principal.holdings, body.roles);
       const user = await engine.store.upsertUser(await toUser(body, undefined, 'body'));
+      await engine.mail?.verification.afterChange(undefined, user);
       const out = presentUser(user);
       return { body: out, etag: etagOf(out), change: { kind: 'user', id: user.id, action: 'created', after: out } };
     },
@@ -84,7 +85,9 @@ export const userRoutes = [
       await requireAssignable(engine, principal.holdings, body.roles, existing.roles);
       const user = await toUser(body, existing, 'body');
       if (body.username !== existing.username) await engine.store.deleteUser(existing.id);
-      const out = presentUser(await engine.store.upsertUser(user));
+      const stored = await engine.store.upsertUser(user);
+      await engine.mail?.verification.afterChange(existing, stored);
+      const out = presentUser(stored);
       return { body: out, etag: etagOf(out), change: { kind: 'user', id: out.id, action: 'updated', before: presentUser(existing), after: out } };
     },
   }),

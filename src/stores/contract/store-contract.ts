@@ -9,6 +9,7 @@ import { chainRecords, GENESIS } from '../../core/audit/record-hash.js';
 import { verifyChain } from '../../core/audit/verify-chain.js';
 import type { Api, Client, SigningKey, StoredToken, User, UserSession } from '../../core/model.js';
 import type { Store } from '../../core/ports/storage.js';
+import { outboxContract } from './outbox-contract.js';
 
 export interface StoreFactory {
   create(): Promise<Store>;
@@ -424,5 +425,6 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(await store.deleteExpiredMarkers(300), 1, 'm1 is gone, m2 is kept');
       assert.equal(await store.useOnce('m2', 600, 300), false);
     });
+    outboxContract(() => store);
   });
 }

@@ -142,4 +142,28 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
       CREATE INDEX replay_markers_expires_at ON replay_markers (expires_at);
     `,
   },
+  {
+    version: 10,
+    name: 'mail: the outbox, and users found by email address',
+    sql: `
+      ALTER TABLE users ADD COLUMN email TEXT;
+      UPDATE users SET email = lower(doc::json->>'email');
+      CREATE INDEX users_email ON users (email);
+      CREATE TABLE mail_outbox (
+        id TEXT PRIMARY KEY,
+        event_key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        last_error TEXT,
+        created_at BIGINT NOT NULL,
+        sent_at BIGINT
+      );
+      CREATE INDEX mail_outbox_due ON mail_outbox (status, next_attempt_at);
+      CREATE INDEX mail_outbox_created ON mail_outbox (created_at);
+    `,
+  },
 ];

@@ -14,6 +14,7 @@ import { POOL_DEFAULTS } from '../pool-defaults.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
 import { SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { PostgresOutbox } from './postgres-outbox.js';
 import { asUnavailable } from './unavailable.js';
 
 export interface PostgresStoreOptions {
@@ -74,6 +75,7 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
+  readonly outbox = new PostgresOutbox((sql, params) => this.#query(sql, params));
 
   constructor(options: PostgresStoreOptions) {
     this.#schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
@@ -247,6 +249,9 @@ export class PostgresStore implements Store {
   async getUserByUsername(username: string): Promise<User | undefined> {
     return this.#doc<User>('SELECT doc FROM users WHERE username = $1', username);
   }
+  async findUsersByEmail(email: string): Promise<User[]> {
+    return docs<User>((await this.#query<{ doc: string }>('SELECT doc FROM users WHERE email = $1 ORDER BY username COLLATE "C"', [email.toLowerCase()])).rows);
+  }
   async listUsers(): Promise<User[]> {
     return docs<User>((await this.#query<{ doc: string }>('SELECT doc FROM users ORDER BY username COLLATE "C"')).rows);
   }
@@ -254,8 +259,8 @@ export class PostgresStore implements Store {
     const existing = await this.getUserByUsername(user.username);
     const stored = { ...user, id: existing?.id ?? user.id };
     await this.#query(
-      'INSERT INTO users (id, username, doc) VALUES ($1, $2, $3) ON CONFLICT (username) DO UPDATE SET doc = excluded.doc',
-      [stored.id, stored.username, JSON.stringify(stored)],
+      'INSERT INTO users (id, username, email, doc) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO UPDATE SET email = excluded.email, doc = excluded.doc',
+      [stored.id, stored.username, stored.email?.toLowerCase() ?? null, JSON.stringify(stored)],
     );
     return stored;
   }

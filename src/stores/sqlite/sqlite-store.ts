@@ -11,6 +11,7 @@ import type { Store } from '../../core/ports/storage.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
 import { keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
+import { SqliteOutbox } from './sqlite-outbox.js';
 
 const parse = <T>(row: { doc: string } | undefined): T | undefined => (row ? (JSON.parse(row.doc) as T) : undefined);
 
@@ -21,6 +22,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
+  readonly outbox: SqliteOutbox;
   #pendingTokens: { token: StoredToken; resolve: () => void; reject: (error: unknown) => void }[] = [];
 
   /** `filename` is a path, or ':memory:' for tests. */
@@ -31,6 +33,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('wal_autocheckpoint = 4000'); // fewer, larger checkpoints: each one fsyncs on the request path
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
+    this.outbox = new SqliteOutbox(this.#db);
   }
 
   #sql(sql: string): Database.Statement {
@@ -123,15 +126,19 @@ export class SqliteStore implements Store {
   async getUserByUsername(username: string): Promise<User | undefined> {
     return parse<User>(this.#sql('SELECT doc FROM users WHERE username = ?').get(username) as { doc: string } | undefined);
   }
+  async findUsersByEmail(email: string): Promise<User[]> {
+    return (this.#sql('SELECT doc FROM users WHERE email = ? ORDER BY username').all(email.toLowerCase()) as { doc: string }[]).map((r) => JSON.parse(r.doc) as User);
+  }
   async listUsers(): Promise<User[]> {
     return (this.#sql('SELECT doc FROM users ORDER BY username').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as User);
   }
   async upsertUser(user: User): Promise<User> {
     const existing = await this.getUserByUsername(user.username);
     const stored = { ...user, id: existing?.id ?? user.id };
-    this.#sql('INSERT INTO users (id, username, doc) VALUES (?, ?, ?) ON CONFLICT (username) DO UPDATE SET doc = excluded.doc').run(
+    this.#sql('INSERT INTO users (id, username, email, doc) VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET email = excluded.email, doc = excluded.doc').run(
       stored.id,
       stored.username,
+      stored.email?.toLowerCase() ?? null,
       JSON.stringify(stored),
     );
     return stored;

@@ -5,6 +5,7 @@ import * as applications from './applications.js';
 import * as audit from './audit.js';
 import * as devTools from './dev-tools.js';
 import * as keys from './keys.js';
+import * as mail from './mail.js';
 import * as overview from './overview.js';
 import * as roles from './roles.js';
 import * as serviceAccounts from './service-accounts.js';
@@ -23,6 +24,7 @@ export const PAGES = [
   { name: 'service-accounts', title: 'Service accounts', render: serviceAccounts.render },
   { name: 'tokens', title: 'Tokens', render: tokens.render },
   { name: 'keys', title: 'Signing keys', render: keys.render },
+  { name: 'mail', title: 'Mail', render: mail.render },
   { name: 'audit', title: 'Audit log', render: audit.render },
   { name: 'dev-tools', title: 'Developer tools', render: devTools.render },
 ];
