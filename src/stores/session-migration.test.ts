@@ -20,7 +20,8 @@ import { SqliteStore } from './sqlite/sqlite-store.js';
 const OLD_SESSION = { userId: 'u1', authTime: 1000, sid: '5f0e8c1e-0000-4000-8000-000000000001' };
 
 async function expectMoved(store: Store): Promise<void> {
-  assert.deepEqual(await store.migrate(), [5, 6]);
+  const applied = await store.migrate();
+  assert.deepEqual(applied.slice(0, 2), [5, 6], 'the versions after 4, in order');
   assert.deepEqual(await store.findSessionByHash('cookie-hash', 2000), {
     id: OLD_SESSION.sid, hash: 'cookie-hash', userId: 'u1', createdAt: 1000, lastSeenAt: 1000, expiresAt: 44200,
   });

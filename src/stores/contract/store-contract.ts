@@ -9,6 +9,7 @@ import { chainRecords, GENESIS } from '../../core/audit/record-hash.js';
 import { verifyChain } from '../../core/audit/verify-chain.js';
 import type { Api, Client, SigningKey, StoredToken, User, UserSession } from '../../core/model.js';
 import type { Store } from '../../core/ports/storage.js';
+import { federationContract } from './federation-contract.js';
 
 export interface StoreFactory {
   create(): Promise<Store>;
@@ -319,6 +320,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(await store.isJtiRevoked('j1'), false);
       assert.equal(await store.isJtiRevoked('j2'), true);
     });
+
+    describe('upstream identities', () => federationContract(() => store));
 
     describe('audit log', () => {
       const event = (at: number, overrides: Partial<AuditEvent> = {}): AuditEvent => ({
