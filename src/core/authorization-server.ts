@@ -49,6 +49,8 @@ import type { EngineRequest, EngineResponse } from './request.js';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
 import { UserGrants } from './tokens/user-grants.js';
+import { ClaimMapper } from './tokens/claim-mapper.js';
+import { ProviderSecrets } from './federation/provider-secret.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -85,6 +87,8 @@ export class AuthorizationServer {
   readonly store: Store;
   readonly clock: Clock;
   readonly hasher: SecretHasher;
+  /** Encrypts and decrypts upstream providers' client secrets. */
+  readonly providerSecrets: ProviderSecrets;
   readonly keys: KeyRing;
   readonly catalog: Catalog;
   readonly credentials: CredentialService;
@@ -122,6 +126,7 @@ export class AuthorizationServer {
     this.clock = options.clock ?? systemClock;
     const derived = deriveKeys(options.masterKey);
     this.hasher = new SecretHasher(derived.secretHashKey);
+    this.providerSecrets = new ProviderSecrets(derived.secretEncryptionKey);
     const cacheTtl = options.cacheTtlSeconds ?? 1;
     this.catalog = new Catalog(this.store, { ttlSeconds: cacheTtl });
     this.changes = options.changes ?? new LocalChangeFeed();
@@ -148,7 +153,8 @@ export class AuthorizationServer {
       this.audit,
     );
     const jwts = new OwnJwtVerifier(this.keys);
-    const accessTokens = new AccessTokenIssuer(this.issuer, this.keys, this.store, this.hasher, this.clock);
+    const claims = new ClaimMapper(this.store);
+    const accessTokens = new AccessTokenIssuer(this.issuer, this.keys, this.store, this.hasher, this.clock, claims);
     this.usage = new UsageRecorder(this.store, options.usageFlushMs ?? 30_000);
     this.credentials = new CredentialService({
       store: this.store,
@@ -187,6 +193,7 @@ export class AuthorizationServer {
       refreshTokens,
       userinfoApi,
       audit: this.audit,
+      claims,
     };
     this.flow = flow;
     this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });
@@ -201,11 +208,12 @@ export class AuthorizationServer {
         refreshTokens,
         userinfoApi,
         audit: this.audit,
+        claims,
       }),
       introspect: introspectionEndpoint(this.issuer, clientAuth, inspector, this.audit),
       revoke: revocationEndpoint(clientAuth, inspector, this.store, this.clock, refreshTokens.policy.ttl, this.audit),
       authorize: authorizationEndpoint(flow),
-      userinfo: userinfoEndpoint(this.store, inspector),
+      userinfo: userinfoEndpoint(this.store, inspector, this.catalog, claims),
       logout: logoutEndpoint(flow),
       interaction: interactionEndpoints(flow),
       apiCalls: apiCallsEndpoint(clientAuth, this.audit, { usage: this.usage, clock: this.clock }),
@@ -230,7 +238,7 @@ export class AuthorizationServer {
 
   /** Upserts a configuration; each entity that changed is audited with a diff (never a secret). */
   async apply(config: ConfigFile, actor: AuditActor = { type: 'system', id: 'config' }): Promise<ApplySummary> {
-    const summary = await applyConfig(this.store, config, this.hasher, this.clock);
+    const summary = await applyConfig(this.store, config, this.hasher, this.clock, this.providerSecrets);
     for (const change of summary.changes) {
       this.audit.record({ type: 'management.changed', outcome: 'success', actor, details: { ...change, source: 'config' } });
     }

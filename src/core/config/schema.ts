@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { CLIENT_AUTH_METHODS, SIGNING_ALGS } from '../model.js';
 import { parseDuration } from './duration.js';
+import { attributesSchema, claimMappingSchema } from './claims-schema.js';
+import { identityProviderSchema } from './identity-provider-schema.js';
 
 const duration = z
   .union([z.number(), z.string()])
@@ -39,6 +41,7 @@ export const apiSchema = z.strictObject({
   format: z.enum(['jwt', 'reference']).default('jwt'),
   ttl: duration.default(3600),
   alg: z.enum(SIGNING_ALGS as [string, ...string[]]).default('ES256'),
+  claims: claimMappingSchema.optional().describe('extra claims in access tokens: name → user.<field> expression'),
 });
 
 const permissions = z.record(absoluteUri, z.array(scopeName));
@@ -63,6 +66,8 @@ const clientFields = z.strictObject({
   allowImplicit: z.boolean().default(false),
   requirePkce: z.boolean().default(false),
   sandbox: z.boolean().default(false),
+  claims: claimMappingSchema.optional(),
+  identityProviders: z.array(z.string()).optional(),
 });
 
 type ClientFields = Omit<z.output<typeof clientFields>, 'secrets' | 'secretHashes'>;
@@ -110,6 +115,7 @@ export const userSchema = z.strictObject({
   passwordHash: z.string().optional(),
   active: z.boolean().default(true),
   roles: z.array(z.string()).default([]),
+  attributes: attributesSchema.optional(),
 });
 
 export const roleSchema = z.strictObject({
@@ -156,6 +162,7 @@ export const configFileSchema = z.strictObject({
   users: z.array(userSchema).default([]),
   roles: z.array(roleSchema).default([]),
   serviceAccounts: z.array(serviceAccountSchema).default([]),
+  identityProviders: z.array(identityProviderSchema).default([]),
 });
 
 export type ConfigFile = z.output<typeof configFileSchema>;

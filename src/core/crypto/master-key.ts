@@ -12,6 +12,8 @@ export interface DerivedKeys {
   keyEncryptionKey: Buffer;
   /** HMAC-SHA256 key for hashing high-entropy secrets. */
   secretHashKey: Buffer;
+  /** AES-256-GCM key for secrets Tessera must use later in clear (upstream providers' client secrets). */
+  secretEncryptionKey: Buffer;
 }
 
 export function deriveKeys(masterKey: Buffer): DerivedKeys {
@@ -22,6 +24,7 @@ export function deriveKeys(masterKey: Buffer): DerivedKeys {
   return {
     keyEncryptionKey: derive('tessera key-encryption v1'),
     secretHashKey: derive('tessera secret-hash v1'),
+    secretEncryptionKey: derive('tessera secret-encryption v1'),
   };
 }
 

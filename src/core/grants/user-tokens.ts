@@ -68,6 +68,7 @@ export async function issueUserTokens(
       clientId: grant.client.clientId,
       authTime: grant.authTime,
       accessToken: access.token,
+      ...(grant.sandbox ? {} : { mappedClaims: await context.claims.forClient(grant.client, grant.user) }),
       ...(grant.sid ? { sid: grant.sid } : {}),
       ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
     });

@@ -90,6 +90,7 @@ export async function completeAuthorization(
       sid: session.sid,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
       ...(accessToken !== undefined ? { accessToken } : {}),
+      ...(request.sandbox ? {} : { mappedClaims: await ctx.claims.forClient(await ctx.catalog.client(request.clientId), user) }),
       ...(code !== undefined ? { code } : {}),
       ...(request.responseType === 'id_token' ? { claimsFromScopes: request.scopes } : {}),
     });

@@ -6,6 +6,7 @@ import type { SecretHasher } from '../crypto/secret-hasher.js';
 import type { OwnJwtVerifier } from '../keys/verify-own-jwt.js';
 import type { Api } from '../model.js';
 import type { Store } from '../ports/storage.js';
+import type { ClaimMapper } from '../tokens/claim-mapper.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';
 import type { RefreshTokenIssuer } from '../tokens/refresh-token-issuer.js';
@@ -29,4 +30,5 @@ export interface FlowContext {
   /** The audience of access tokens that only serve the userinfo endpoint. */
   userinfoApi: Api;
   audit: AuditLog;
+  claims: ClaimMapper;
 }

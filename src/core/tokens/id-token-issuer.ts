@@ -26,6 +26,8 @@ export interface IdTokenRequest {
   nonce?: string;
   accessToken?: string;
   code?: string;
+  /** The client's mapped claims (tokens/claim-mapper.ts); never override the protocol's own. */
+  mappedClaims?: Record<string, unknown>;
   /** When no access token is issued, the scope's claims go in the ID token itself. */
   claimsFromScopes?: string[];
 }
@@ -46,6 +48,7 @@ export class IdTokenIssuer {
   issue(request: IdTokenRequest): string {
     const iat = this.#clock.now();
     const claims: Record<string, unknown> = {
+      ...request.mappedClaims,
       iss: this.#issuer,
       sub: request.subject ?? request.user.id,
       aud: request.clientId,
