@@ -51,6 +51,9 @@ import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
 import { UserGrants } from './tokens/user-grants.js';
 import { ClaimMapper } from './tokens/claim-mapper.js';
 import { ProviderSecrets } from './federation/provider-secret.js';
+import { UpstreamClients } from './federation/upstream-client.js';
+import { UpstreamSignIn } from './federation/upstream-sign-in.js';
+import { upstreamEndpoints } from './endpoints/upstream.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -105,6 +108,7 @@ export class AuthorizationServer {
     userinfo: EndpointHandler;
     logout: EndpointHandler;
     interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
+    upstream: { startForAuthorization: EndpointHandler; startForAccount: EndpointHandler; startLink: EndpointHandler; callback: EndpointHandler };
     apiCalls: EndpointHandler;
   };
   /** Sign-in sessions: find, list per user, end one or all. */
@@ -194,6 +198,7 @@ export class AuthorizationServer {
       userinfoApi,
       audit: this.audit,
       claims,
+      upstream: new UpstreamSignIn({ issuer: this.issuer, store: this.store, hasher: this.hasher, clock: this.clock, clients: new UpstreamClients(this.providerSecrets) }),
     };
     this.flow = flow;
     this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });
@@ -216,6 +221,7 @@ export class AuthorizationServer {
       userinfo: userinfoEndpoint(this.store, inspector, this.catalog, claims),
       logout: logoutEndpoint(flow),
       interaction: interactionEndpoints(flow),
+      upstream: upstreamEndpoints(flow),
       apiCalls: apiCallsEndpoint(clientAuth, this.audit, { usage: this.usage, clock: this.clock }),
     };
   }

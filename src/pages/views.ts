@@ -5,6 +5,7 @@
 import type { EngineResponse } from '../core/request.js';
 import { html } from './html.js';
 import { page } from './layout.js';
+import { UPSTREAM_STYLE, upstreamButtons, type UpstreamButton } from './upstream.js';
 
 export interface SignInView {
   action: string;
@@ -15,6 +16,8 @@ export interface SignInView {
   username?: string;
   error?: string;
   status?: number;
+  /** "Sign in with …" buttons for upstream identity providers. */
+  providers?: UpstreamButton[];
 }
 
 export function signInPage(view: SignInView): EngineResponse {
@@ -29,8 +32,9 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
   <label for="password">Password</label>
   <input type="password" id="password" name="password" autocomplete="current-password" required ${view.username ? 'autofocus' : ''}>
   <div class="actions"><button type="submit" class="primary">Sign in</button></div>
-</form>`,
-    { title: 'Sign in', formActions: view.formActions, ...(view.status ? { status: view.status } : {}) },
+</form>
+${upstreamButtons(view.providers)}`,
+    { title: 'Sign in', formActions: view.formActions, ...(view.status ? { status: view.status } : {}), ...(view.providers?.length ? { style: UPSTREAM_STYLE } : {}) },
   );
 }
 

@@ -7,6 +7,7 @@ import type { OwnJwtVerifier } from '../keys/verify-own-jwt.js';
 import type { Api } from '../model.js';
 import type { Store } from '../ports/storage.js';
 import type { ClaimMapper } from '../tokens/claim-mapper.js';
+import type { UpstreamSignIn } from '../federation/upstream-sign-in.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';
 import type { RefreshTokenIssuer } from '../tokens/refresh-token-issuer.js';
@@ -31,4 +32,6 @@ export interface FlowContext {
   userinfoApi: Api;
   audit: AuditLog;
   claims: ClaimMapper;
+  /** Round trips to upstream identity providers. */
+  upstream: UpstreamSignIn;
 }
