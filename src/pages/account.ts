@@ -7,8 +7,9 @@
 import type { EngineResponse } from '../core/request.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
+import { identitiesSection, type IdentitiesView } from './account-identities.js';
 
-export type AccountSection = 'apps' | 'tokens' | 'password' | 'sessions';
+export type AccountSection = 'apps' | 'tokens' | 'password' | 'sessions' | 'identities';
 
 export interface AccountView {
   /** Where forms post: `${issuer}/account`. */
@@ -33,6 +34,8 @@ export interface AccountView {
   hasPassword: boolean;
   sessions: { id: string; current: boolean; createdAt: number; lastSeenAt: number; userAgent?: string; ip?: string }[];
   status?: number;
+  /** Linked upstream identities and providers to link (absent when no provider is set up). */
+  identities?: Pick<IdentitiesView, 'identities' | 'linkable'>;
 }
 
 const STYLE = `
@@ -99,12 +102,13 @@ export function accountPage(view: AccountView): EngineResponse {
   </form>
 </header>
 <nav class="sections" aria-label="Sections">
-  <ul><li><a href="#apps">Connected apps</a></li><li><a href="#tokens">Tokens</a></li><li><a href="#password">Password</a></li><li><a href="#sessions">Sessions</a></li></ul>
+  <ul><li><a href="#apps">Connected apps</a></li><li><a href="#tokens">Tokens</a></li><li><a href="#password">Password</a></li><li><a href="#sessions">Sessions</a></li>${view.identities ? html`<li><a href="#identities">Sign-in methods</a></li>` : ''}</ul>
 </nav>
 ${appsSection(view, notice('apps'), hidden)}
 ${tokensSection(view, notice('tokens'), hidden)}
 ${passwordSection(view, notice('password'), hidden)}
-${sessionsSection(view, notice('sessions'), hidden)}`;
+${sessionsSection(view, notice('sessions'), hidden)}
+${view.identities ? identitiesSection({ base: view.base, csrf: view.csrf, ...view.identities }, notice('identities'), hidden) : ''}`;
   return page(body, { title: 'Your account', wide: true, style: STYLE, ...(view.status ? { status: view.status } : {}) });
 }
 
