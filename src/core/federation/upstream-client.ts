@@ -2,7 +2,7 @@
  * Talks to upstream providers through openid-client (a certified relying party):
  * OpenID Connect discovery, the authorization URL with PKCE (S256), state and nonce,
  * the code exchange with ID token validation (signature, issuer, audience, expiry,
- * nonce), and userinfo. Plain OAuth 2 providers (GitHub) get the same code flow with
+ * nonce; signatures are verified against the published keys even over TLS), and userinfo. Plain OAuth 2 providers (GitHub) get the same code flow with
  * their configured endpoints, and their userinfo URL read as a protected resource.
  * Discovered configurations are cached per provider version for an hour.
  */
@@ -105,8 +105,9 @@ export class UpstreamClients {
     let config: oidc.Configuration;
     if (provider.type === 'oidc') {
       try {
+        // The issue asks for signature checks even over TLS (openid-client skips them there by default).
         config = await oidc.discovery(new URL(provider.issuer!), provider.clientId, undefined, auth, {
-          ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+          execute: insecure ? [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] : [oidc.enableNonRepudiationChecks],
           timeout: TIMEOUT_SECONDS,
         });
       } catch (error) {
