@@ -4,6 +4,7 @@ import { auditRoutes } from './audit.js';
 import { auditSummaryRoutes } from './audit-summary.js';
 import { clientRoutes } from './clients.js';
 import { devToolRoutes } from './dev-tools.js';
+import { identityProviderRoutes } from './identity-providers.js';
 import { keyRoutes } from './keys.js';
 import { roleRoutes } from './roles.js';
 import { serviceAccountRoutes } from './service-accounts.js';
@@ -11,4 +12,4 @@ import { sessionRoutes } from './sessions.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 
-export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...sessionRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditSummaryRoutes, ...auditRoutes, ...devToolRoutes];
+export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...sessionRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditSummaryRoutes, ...auditRoutes, ...devToolRoutes, ...identityProviderRoutes];
