@@ -1,6 +1,6 @@
 /** The management API's response shapes, as the CLI reads them: derived from the API's own schemas, never re-declared. */
 import type { z } from 'zod';
-import type { apiOut, clientOut, consentOut, grantOut, keyOut, roleOut, serviceAccountOut, sessionOut, userOut } from '../management/schemas.js';
+import type { apiOut, clientOut, consentOut, grantOut, identityProviderOut, keyOut, roleOut, serviceAccountOut, sessionOut, userOut } from '../management/schemas.js';
 
 export type ApiOut = z.infer<typeof apiOut>;
 export type ClientOut = z.infer<typeof clientOut>;
@@ -11,3 +11,4 @@ export type ConsentOut = z.infer<typeof consentOut>;
 export type KeyOut = z.infer<typeof keyOut>;
 export type SessionOut = z.infer<typeof sessionOut>;
 export type GrantOut = z.infer<typeof grantOut>;
+export type IdentityProviderOut = z.infer<typeof identityProviderOut>;

@@ -16,6 +16,7 @@ import { consentsVerb } from './verbs/consents.js';
 import { devVerb } from './verbs/dev.js';
 import { exportVerb } from './verbs/export.js';
 import { grantsVerb } from './verbs/grants.js';
+import { identityProvidersVerb } from './verbs/identity-providers.js';
 import { keysVerb } from './verbs/keys.js';
 import { migrateVerb } from './verbs/migrate.js';
 import { rolesVerb } from './verbs/roles.js';
@@ -28,7 +29,7 @@ import type { Io, Verb } from './verbs/verb.js';
 
 const GROUPS: [string, Verb[]][] = [
   ['server', [startVerb, migrateVerb]],
-  ['resources (local store, or a server with --server)', [apisVerb, clientsVerb, usersVerb, rolesVerb, serviceAccountsVerb, tokensVerb, consentsVerb, sessionsVerb, grantsVerb, keysVerb, auditVerb]],
+  ['resources (local store, or a server with --server)', [apisVerb, clientsVerb, usersVerb, rolesVerb, serviceAccountsVerb, tokensVerb, consentsVerb, sessionsVerb, grantsVerb, keysVerb, auditVerb, identityProvidersVerb]],
   ['developer tools', [devVerb]],
   ['configuration and setup (local store)', [applyVerb, exportVerb, adminVerb]],
 ];

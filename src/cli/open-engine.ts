@@ -50,8 +50,8 @@ function serverSection(text: string, source: string): ConfigFile['server'] {
 }
 
 export async function loadConfigAgainst(store: Store, text: string, source: string): Promise<ConfigFile> {
-  const [apis, roles] = await Promise.all([store.listApis(), store.listRoles()]);
-  return parseConfigText(text, source, { apis, roles: roles.map((r) => r.name) });
+  const [apis, roles, providers] = await Promise.all([store.listApis(), store.listRoles(), store.listIdentityProviders()]);
+  return parseConfigText(text, source, { apis, roles: roles.map((r) => r.name), identityProviders: providers.map((p) => p.id) });
 }
 
 export interface OpenedData {

@@ -53,6 +53,11 @@ import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
 import { UserGrants } from './tokens/user-grants.js';
 import { AccountMail } from './mail/account-mail.js';
 import type { MailOptions } from './mail/mail-context.js';
+import { ClaimMapper } from './tokens/claim-mapper.js';
+import { ProviderSecrets } from './federation/provider-secret.js';
+import { UpstreamClients } from './federation/upstream-client.js';
+import { UpstreamSignIn } from './federation/upstream-sign-in.js';
+import { upstreamEndpoints } from './endpoints/upstream.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -98,6 +103,8 @@ export class AuthorizationServer {
   readonly store: Store;
   readonly clock: Clock;
   readonly hasher: SecretHasher;
+  /** Encrypts and decrypts upstream providers' client secrets. */
+  readonly providerSecrets: ProviderSecrets;
   readonly keys: KeyRing;
   readonly catalog: Catalog;
   readonly credentials: CredentialService;
@@ -114,6 +121,7 @@ export class AuthorizationServer {
     userinfo: EndpointHandler;
     logout: EndpointHandler;
     interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
+    upstream: { startForAuthorization: EndpointHandler; startForAccount: EndpointHandler; startLink: EndpointHandler; callback: EndpointHandler };
     apiCalls: EndpointHandler;
   };
   /** Sign-in sessions: find, list per user, end one or all. */
@@ -137,6 +145,7 @@ export class AuthorizationServer {
     this.clock = options.clock ?? systemClock;
     const derived = deriveKeys(options.masterKey);
     this.hasher = new SecretHasher(derived.secretHashKey);
+    this.providerSecrets = new ProviderSecrets(derived.secretEncryptionKey);
     const cacheTtl = options.cacheTtlSeconds ?? 1;
     this.catalog = new Catalog(this.store, { ttlSeconds: cacheTtl });
     this.changes = options.changes ?? new LocalChangeFeed();
@@ -164,7 +173,8 @@ export class AuthorizationServer {
       new ClientAuthThrottle(this.clock, this.attempts),
     );
     const jwts = new OwnJwtVerifier(this.keys);
-    const accessTokens = new AccessTokenIssuer(this.issuer, this.keys, this.store, this.hasher, this.clock);
+    const claims = new ClaimMapper(this.store);
+    const accessTokens = new AccessTokenIssuer(this.issuer, this.keys, this.store, this.hasher, this.clock, claims);
     this.usage = new UsageRecorder(this.store, options.usageFlushMs ?? 30_000);
     this.credentials = new CredentialService({
       store: this.store,
@@ -213,6 +223,8 @@ export class AuthorizationServer {
       userinfoApi,
       audit: this.audit,
       views: options.views,
+      claims,
+      upstream: new UpstreamSignIn({ issuer: this.issuer, store: this.store, hasher: this.hasher, clock: this.clock, clients: new UpstreamClients(this.providerSecrets) }),
     };
     this.flow = flow;
     this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });
@@ -227,13 +239,15 @@ export class AuthorizationServer {
         refreshTokens,
         userinfoApi,
         audit: this.audit,
+        claims,
       }),
       introspect: introspectionEndpoint(this.issuer, clientAuth, inspector, this.audit),
       revoke: revocationEndpoint(clientAuth, inspector, this.store, this.clock, refreshTokens.policy.ttl, this.audit),
       authorize: authorizationEndpoint(flow),
-      userinfo: userinfoEndpoint(this.store, inspector),
+      userinfo: userinfoEndpoint(this.store, inspector, this.catalog, claims),
       logout: logoutEndpoint(flow),
       interaction: interactionEndpoints(flow),
+      upstream: upstreamEndpoints(flow),
       apiCalls: apiCallsEndpoint(clientAuth, this.audit, { usage: this.usage, clock: this.clock }),
     };
   }
@@ -256,7 +270,7 @@ export class AuthorizationServer {
 
   /** Upserts a configuration; each entity that changed is audited with a diff (never a secret). */
   async apply(config: ConfigFile, actor: AuditActor = { type: 'system', id: 'config' }): Promise<ApplySummary> {
-    const summary = await applyConfig(this.store, config, this.hasher, this.clock);
+    const summary = await applyConfig(this.store, config, this.hasher, this.clock, this.providerSecrets);
     for (const change of summary.changes) {
       this.audit.record({ type: 'management.changed', outcome: 'success', actor, details: { ...change, source: 'config' } });
     }

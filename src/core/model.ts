@@ -22,6 +22,8 @@ export interface Api {
   /** Access-token lifetime in seconds. */
   ttl: number;
   alg: SigningAlg;
+  /** Extra claims in this API's access tokens: claim name → expression (tokens/claim-mapping.ts). */
+  claims?: Record<string, string>;
 }
 
 export type ClientType = 'confidential' | 'public';
@@ -70,6 +72,10 @@ export interface Client {
   sandbox?: boolean;
   /** How its ID tokens are signed (OIDC Dynamic Registration's id_token_signed_response_alg); RS256 by default. */
   idTokenSignedResponseAlg?: SigningAlg;
+  /** Extra claims in this client's ID tokens and userinfo: claim name → expression (tokens/claim-mapping.ts). */
+  claims?: Record<string, string>;
+  /** The upstream identity providers its sign-in page offers (absent: every enabled one). */
+  identityProviders?: string[];
 }
 
 export interface User {
@@ -87,6 +93,8 @@ export interface User {
   notBefore?: number;
   /** Signed up on their own and not yet verified: verifying the email address activates the account. */
   signUpPending?: boolean;
+  /** Free-form JSON an administrator or an upstream provider gives the user; mapped into tokens by claim mappings. */
+  attributes?: Record<string, unknown>;
 }
 
 /** A non-human identity (seed 003's "SystemUser"): holds roles, never signs in interactively. */
@@ -182,4 +190,63 @@ export interface UserSession {
   /** As the browser sent it, truncated; for the user to recognise the device. */
   userAgent?: string;
   ip?: string;
+}
+
+export type IdentityProviderType = 'oidc' | 'oauth2';
+export type UpstreamClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** Where a user's fields come from in the upstream's claims (OIDC) or userinfo JSON (OAuth 2): dot paths. */
+export interface UpstreamUserMapping {
+  subject: string;
+  username?: string;
+  name?: string;
+  email?: string;
+  emailVerified?: string;
+}
+
+/** Users whose upstream claim `claim` equals `value` (or is a list containing it) get `roles`. */
+export interface RoleMappingRule {
+  claim: string;
+  value: string;
+  roles: string[];
+}
+
+/** An upstream identity provider users may sign in with ("Sign in with Corp"). */
+export interface IdentityProvider {
+  /** Lower-case id: in URLs (`idp=`, the redirect URI) and in linked identities. */
+  id: string;
+  name: string;
+  type: IdentityProviderType;
+  /** OIDC: the issuer, for discovery and ID token validation. */
+  issuer?: string;
+  /** OAuth 2 (no discovery): the upstream's endpoints. */
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  userinfoEndpoint?: string;
+  clientId: string;
+  /** The client secret, AES-GCM under a key derived from the master key (federation/provider-secret.ts). */
+  clientSecretEncrypted?: string;
+  clientAuthMethod: UpstreamClientAuthMethod;
+  scopes: string[];
+  /** OIDC: also read the userinfo endpoint (its claims win over the ID token's). */
+  userinfo: boolean;
+  /** Whether a verified email from this provider may link to an existing account with that email. */
+  trustEmail: boolean;
+  mapping: UpstreamUserMapping;
+  roleMappings: RoleMappingRule[];
+  /** User attribute name → upstream claim path, copied at every sign-in. */
+  attributes: Record<string, string>;
+  enabled: boolean;
+}
+
+/** A user's identity at an upstream provider: the (provider, upstream subject) pair is the key. */
+export interface FederatedIdentity {
+  providerId: string;
+  subject: string;
+  userId: string;
+  createdAt: number;
+  lastSignInAt?: number;
+  /** As the upstream last said, for the user and administrators to recognise it. */
+  email?: string;
+  username?: string;
 }

@@ -31,6 +31,8 @@ export function presentClient(client: Client): z.infer<typeof clientOut> {
   if (client.api !== undefined) out.api = client.api;
   if (client.jwks !== undefined) out.jwks = client.jwks;
   if (client.jwksUri !== undefined) out.jwksUri = client.jwksUri;
+  if (client.claims !== undefined) out.claims = client.claims;
+  if (client.identityProviders !== undefined) out.identityProviders = client.identityProviders;
   return out;
 }
 

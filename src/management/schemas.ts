@@ -14,6 +14,7 @@ export const apiOut = z.object({
   format: z.enum(['jwt', 'reference']),
   ttl: z.number().int(),
   alg: z.enum(['ES256', 'RS256', 'EdDSA']),
+  claims: z.record(z.string(), z.string()).optional().describe('extra access-token claims: name → user.<field> expression'),
 });
 
 export const clientOut = z.object({
@@ -35,6 +36,8 @@ export const clientOut = z.object({
   requirePkce: z.boolean(),
   idTokenSignedResponseAlg: z.enum(['ES256', 'RS256', 'EdDSA']).optional(),
   sandbox: z.boolean(),
+  claims: z.record(z.string(), z.string()).optional().describe('extra ID-token and userinfo claims'),
+  identityProviders: z.array(z.string()).optional().describe('upstream providers offered on its sign-in page (absent: all)'),
 });
 
 export const newSecretOut = z.object({
@@ -54,6 +57,38 @@ export const userOut = z.object({
   roles: z.array(z.string()),
   hasPassword: z.boolean(),
   signUpPending: z.boolean().optional().describe('signed up and not yet verified (inactive until then)'),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const identityProviderOut = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(['oidc', 'oauth2']),
+  issuer: z.string().optional(),
+  authorizationEndpoint: z.string().optional(),
+  tokenEndpoint: z.string().optional(),
+  userinfoEndpoint: z.string().optional(),
+  clientId: z.string(),
+  hasClientSecret: z.boolean().describe('the secret itself is never shown'),
+  clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post', 'none']),
+  scopes: z.array(z.string()),
+  userinfo: z.boolean(),
+  trustEmail: z.boolean(),
+  mapping: z.record(z.string(), z.string()),
+  roleMappings: z.array(z.object({ claim: z.string(), value: z.string(), roles: z.array(z.string()) })),
+  attributes: z.record(z.string(), z.string()),
+  enabled: z.boolean(),
+  redirectUri: z.string().describe('register this redirect URI at the provider'),
+});
+
+export const federatedIdentityOut = z.object({
+  providerId: z.string(),
+  subject: z.string(),
+  userId: z.string(),
+  createdAt: epochSeconds,
+  lastSignInAt: epochSeconds.optional(),
+  email: z.string().optional(),
+  username: z.string().optional(),
 });
 
 export const roleOut = z.object({

@@ -5,6 +5,7 @@
  */
 import type { Views } from '../core/ports/views.js';
 import { accountPage } from './account.js';
+import { upstreamErrorPage } from './upstream.js';
 import { consentPage, errorPage, formPostPage, logoutConfirmPage, signedOutPage, signInPage } from './views.js';
 
 export const pageViews: Views = {
@@ -15,4 +16,5 @@ export const pageViews: Views = {
   logoutConfirm: logoutConfirmPage,
   signedOut: signedOutPage,
   account: accountPage,
+  upstreamError: upstreamErrorPage,
 };

@@ -7,6 +7,7 @@ import type { EngineResponse } from '../core/request.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 import { signInLinks } from './sign-in-links.js';
+import { UPSTREAM_STYLE, upstreamButtons } from './upstream.js';
 
 export function signInPage(view: SignInView): EngineResponse {
   return page(
@@ -21,8 +22,9 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
   <input type="password" id="password" name="password" autocomplete="current-password" required ${view.username ? 'autofocus' : ''}>
   <div class="actions"><button type="submit" class="primary">Sign in</button></div>
 </form>
-${signInLinks(view.links ?? {})}`,
-    { title: 'Sign in', formActions: view.formActions, ...(view.status ? { status: view.status } : {}) },
+${signInLinks(view.links ?? {})}
+${upstreamButtons(view.providers)}`,
+    { title: 'Sign in', formActions: view.formActions, ...(view.status ? { status: view.status } : {}), ...(view.providers?.length ? { style: UPSTREAM_STYLE } : {}) },
   );
 }
 

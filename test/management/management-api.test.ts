@@ -290,4 +290,43 @@ describe('management API', () => {
     assert.equal(wrong.status, 405);
     assert.equal(wrong.headers.get('allow'), 'GET');
   });
+
+  it('manages identity providers: the secret is write-only, the redirect URI is shown', async () => {
+    const input = { id: 'corp', name: 'Corp', type: 'oidc', issuer: 'https://idp.corp.test', clientId: 'tessera', clientSecret: 'corp-secret-value-123' };
+    const created = await call('POST', '/identity-providers', { body: input });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.redirectUri, `${server.url}/upstream/corp/callback`);
+    assert.equal(created.body.hasClientSecret, true);
+    assert.doesNotMatch(JSON.stringify(created.body), /corp-secret-value/);
+    assert.equal((await call('POST', '/identity-providers', { body: input })).status, 409);
+    const bad = await call('POST', '/identity-providers', { body: { ...input, id: 'gh', type: 'oauth2', issuer: undefined } });
+    assert.equal(bad.status, 400);
+    const { clientSecret: _s, ...withoutSecret } = input;
+    const updated = await call('PUT', '/identity-providers/{id}', { params: { id: 'corp' }, body: { ...withoutSecret, name: 'Corp SSO' } });
+    assert.equal(updated.status, 200);
+    assert.equal(updated.body.hasClientSecret, true, 'the secret is kept');
+    assert.equal(server.engine.providerSecrets.decrypt('corp', (await server.engine.store.getIdentityProvider('corp'))!.clientSecretEncrypted!), 'corp-secret-value-123');
+    assert.equal((await call('GET', '/identity-providers', { token: reader })).body.items[0].name, 'Corp SSO');
+    const user = (await server.engine.store.getUserByUsername('alice'))!;
+    await server.engine.store.insertFederatedIdentity({ providerId: 'corp', subject: 'a-1', userId: user.id, createdAt: 1 });
+    assert.deepEqual((await call('GET', '/users/{id}/identities', { params: { id: user.id } })).body.items.map((i: { subject: string }) => i.subject), ['a-1']);
+    assert.equal((await call('DELETE', '/users/{id}/identities/{providerId}/{subject}', { params: { id: user.id, providerId: 'corp', subject: 'a-1' } })).status, 204);
+    assert.equal((await call('DELETE', '/identity-providers/{id}', { params: { id: 'corp' } })).status, 204);
+    assert.equal((await call('GET', '/identity-providers/{id}', { params: { id: 'corp' } })).status, 404);
+  });
+
+  it('takes user attributes (size-checked) and claim mappings (reserved claims refused)', async () => {
+    const user = await call('POST', '/users', { body: { username: 'attr-user', attributes: { tenant: 'acme', level: 3 } } });
+    assert.equal(user.status, 201);
+    assert.deepEqual(user.body.attributes, { tenant: 'acme', level: 3 });
+    const big = await call('POST', '/users', { body: { username: 'big-user', attributes: { blob: 'x'.repeat(9000) } } });
+    assert.equal(big.status, 400);
+    const api = { identifier: 'https://claims.test', name: 'Claims', claims: { tenant: 'user.attributes.tenant' } };
+    const created = await call('POST', '/apis', { body: api });
+    assert.equal(created.status, 201);
+    assert.deepEqual(created.body.claims, { tenant: 'user.attributes.tenant' });
+    const reserved = await call('POST', '/apis', { body: { ...api, identifier: 'https://claims2.test', claims: { sub: 'user.username' } } });
+    assert.equal(reserved.status, 400);
+    assert.match(JSON.stringify(reserved.body), /reserved/);
+  });
 });

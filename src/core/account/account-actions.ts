@@ -12,6 +12,7 @@ import type { EngineRequest, EngineResponse } from '../request.js';
 import type { AccountSection } from '../ports/views.js';
 import { connectedApps, OWN_TOKEN_KINDS, renderAccount, type AccountEngine } from './account-view.js';
 import { redirect, type AccountVisitor } from './visitor.js';
+import { unlinkIdentity } from './account-identities.js';
 
 type Action = (engine: AccountEngine, visitor: AccountVisitor, request: EngineRequest) => Promise<EngineResponse>;
 
@@ -24,6 +25,8 @@ export const DONE: Record<string, { section: AccountSection; text: string }> = {
   'session-ended': { section: 'sessions', text: 'That session was signed out.' },
   'sessions-ended': { section: 'sessions', text: 'Your other sessions were signed out.' },
   'verification-sent': { section: 'password', text: 'We have sent a confirmation link to your email address. It works for 24 hours.' },
+  'identity-linked': { section: 'identities', text: 'The identity was linked: you can sign in with it now.' },
+  'identity-unlinked': { section: 'identities', text: 'The identity was unlinked: it no longer signs you in.' },
 };
 
 const done = (engine: AccountEngine, code: keyof typeof DONE, section: AccountSection) => redirect(`${engine.issuer}/account?done=${code}#${section}`);
@@ -164,7 +167,13 @@ const resendVerification: Action = async (engine, visitor) => {
   return done(engine, 'verification-sent', 'password');
 };
 
+const unlink: Action = async (engine, visitor, request) => {
+  const refusal = await unlinkIdentity(engine.flow, visitor.user, request);
+  return refusal ? refuse(engine, visitor, 'identities', refusal) : done(engine, 'identity-unlinked', 'identities');
+};
+
 export const ACCOUNT_ACTIONS: Record<string, Action> = {
+  'unlink-identity': unlink,
   'revoke-app': revokeApp,
   'create-pat': createPat,
   'create-action-token': createActionToken,

@@ -17,8 +17,10 @@ const BROWSER = /^[\w-]{43}$/;
 
 export function accountSignIn(ctx: FlowContext) {
   const csrfFor = (browser: string) => ctx.hasher.hash(`account-sign-in:${browser}`);
-  const form = (browser: string, extra: { username?: string; error?: string; status?: number } = {}) =>
-    ctx.views.signIn({ action: `${ctx.issuer}/account/sign-in`, csrf: csrfFor(browser), clientName: 'your Tessera account', formActions: [], links: ctx.signInLinks, ...extra });
+  const form = async (browser: string, extra: { username?: string; error?: string; status?: number } = {}) => {
+    const providers = (await ctx.upstream.offered()).map((p) => ({ name: p.name, href: `${ctx.issuer}/account/upstream/${p.id}` }));
+    return ctx.views.signIn({ action: `${ctx.issuer}/account/sign-in`, csrf: csrfFor(browser), clientName: 'your Tessera account', formActions: [], links: ctx.signInLinks, providers, ...extra });
+  };
 
   return async function handleAccountSignIn(request: EngineRequest): Promise<EngineResponse> {
     const existing = request.cookies?.[BROWSER_COOKIE];
@@ -26,7 +28,7 @@ export function accountSignIn(ctx: FlowContext) {
     if (request.method === 'GET') {
       if (isVisitor(await accountVisitor(ctx, request))) return redirect(`${ctx.issuer}/account`);
       const value = browser ?? randomBytes(32).toString('base64url');
-      const response = form(value);
+      const response = await form(value);
       if (!browser) response.setCookies = [{ name: BROWSER_COOKIE, value }];
       return response;
     }

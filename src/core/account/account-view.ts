@@ -6,6 +6,7 @@ import type { StoredTokenKind } from '../model.js';
 import type { AccountView } from '../ports/views.js';
 import type { EngineResponse } from '../request.js';
 import type { AccountVisitor } from './visitor.js';
+import { identitiesView } from './account-identities.js';
 
 /** The credentials a person manages themselves (service access tokens belong to service accounts). */
 export const OWN_TOKEN_KINDS: readonly StoredTokenKind[] = ['personal_access_token', 'user_token', 'action_token'];
@@ -93,6 +94,8 @@ export async function renderAccount(engine: AccountEngine, visitor: AccountVisit
       ...(s.ip ? { ip: s.ip } : {}),
     })),
   };
+  const identities = await identitiesView(engine.flow, user, visitor.csrf);
+  if (identities) view.identities = identities;
   return engine.flow.views.account(view);
 }
 

@@ -18,6 +18,9 @@ export const AUDIT_EVENT_TYPES = [
   'key.rotated',
   'management.changed',
   'api.called',
+  'upstream.user_created',
+  'upstream.linked',
+  'upstream.unlinked',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

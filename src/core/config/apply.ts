@@ -11,6 +11,8 @@ import type { SecretHasher } from '../crypto/secret-hasher.js';
 import { ConfigError } from '../errors.js';
 import type { Api, Client, ClientAuthMethod, Role, ServiceAccount, SigningAlg, User } from '../model.js';
 import type { Store } from '../ports/storage.js';
+import type { ProviderSecrets } from '../federation/provider-secret.js';
+import { toIdentityProvider } from '../federation/to-identity-provider.js';
 import type { ApiInput, ClientInput, ConfigFile, RoleInput, UserInput } from './schema.js';
 
 export interface ApplySummary {
@@ -19,12 +21,13 @@ export interface ApplySummary {
   users: number;
   roles: number;
   serviceAccounts: number;
+  identityProviders: number;
   /** What actually changed (for the audit log); empty when the file was already applied. */
   changes: ConfigChange[];
 }
 
 export interface ConfigChange {
-  kind: 'api' | 'role' | 'client' | 'user' | 'service_account';
+  kind: 'api' | 'role' | 'client' | 'user' | 'service_account' | 'identity_provider';
   id: string;
   action: 'created' | 'updated';
   /** Changed fields only, without secrets (audit/change-diff.ts). */
@@ -32,7 +35,8 @@ export interface ConfigChange {
 }
 
 export function toApi(input: ApiInput): Api {
-  return { ...input, alg: input.alg as SigningAlg };
+  const { claims, ...rest } = input;
+  return { ...rest, alg: input.alg as SigningAlg, ...(claims && Object.keys(claims).length > 0 ? { claims } : {}) };
 }
 
 function authMethodFor(input: ClientInput): ClientAuthMethod {
@@ -74,6 +78,8 @@ export function toClient(input: ClientInput, existing: Client | undefined, hashe
   if (input.api) client.api = input.api;
   if (input.jwks) client.jwks = input.jwks;
   if (input.jwksUri) client.jwksUri = input.jwksUri;
+  if (input.claims && Object.keys(input.claims).length > 0) client.claims = input.claims;
+  if (input.identityProviders) client.identityProviders = input.identityProviders;
   return client;
 }
 
@@ -97,6 +103,9 @@ export async function toUser(input: UserInput, existing: User | undefined, where
   if (input.emailVerified !== undefined) user.emailVerified = input.emailVerified;
   if (passwordHash !== undefined) user.passwordHash = passwordHash;
   if (existing?.notBefore !== undefined) user.notBefore = existing.notBefore;
+  // Attributes left out keep what they were (an upstream provider may maintain them).
+  const attributes = input.attributes ?? existing?.attributes;
+  if (attributes !== undefined) user.attributes = attributes;
   return user;
 }
 
@@ -106,7 +115,7 @@ export function toRole(input: RoleInput): Role {
   return role;
 }
 
-export async function applyConfig(store: Store, config: ConfigFile, hasher: SecretHasher, clock: Clock): Promise<ApplySummary> {
+export async function applyConfig(store: Store, config: ConfigFile, hasher: SecretHasher, clock: Clock, secrets: ProviderSecrets): Promise<ApplySummary> {
   const now = clock.now();
   const changes: ConfigChange[] = [];
   const note = (kind: ConfigChange['kind'], id: string, before: object | undefined, after: object) => {
@@ -122,6 +131,12 @@ export async function applyConfig(store: Store, config: ConfigFile, hasher: Secr
     const role = toRole(input);
     note('role', role.name, await store.getRole(role.name), role);
     await store.upsertRole(role);
+  }
+  for (const [i, input] of config.identityProviders.entries()) {
+    const existing = await store.getIdentityProvider(input.id);
+    const provider = toIdentityProvider(input, existing, secrets, `identityProviders[${i}]`);
+    note('identity_provider', provider.id, existing, provider);
+    await store.upsertIdentityProvider(provider);
   }
   for (const [i, input] of config.clients.entries()) {
     const existing = await store.getClient(input.clientId);
@@ -146,6 +161,7 @@ export async function applyConfig(store: Store, config: ConfigFile, hasher: Secr
     users: config.users.length,
     roles: config.roles.length,
     serviceAccounts: config.serviceAccounts.length,
+    identityProviders: config.identityProviders.length,
     changes,
   };
 }

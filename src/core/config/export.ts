@@ -1,17 +1,18 @@
 /**
  * Writes the store's configuration back in the declarative format. Secrets appear
- * only as hashes (`secretHashes`, `passwordHash`); applying the result to the same
+ * only as hashes (`secretHashes`, `passwordHash`) or encrypted (`clientSecretEncrypted`); applying the result to the same
  * installation (same master key) reproduces it.
  */
 import type { Store } from '../ports/storage.js';
 
 export async function exportConfig(store: Store): Promise<Record<string, unknown>> {
-  const [apis, clients, users, roles, accounts] = await Promise.all([
+  const [apis, clients, users, roles, accounts, providers] = await Promise.all([
     store.listApis(),
     store.listClients(),
     store.listUsers(),
     store.listRoles(),
     store.listServiceAccounts(),
+    store.listIdentityProviders(),
   ]);
   return {
     apis,
@@ -22,5 +23,7 @@ export async function exportConfig(store: Store): Promise<Record<string, unknown
     })),
     users: users.map(({ id: _id, notBefore: _n, ...user }) => user),
     serviceAccounts: accounts.map(({ id: _id, createdAt: _c, ...account }) => account),
+    // Client secrets of upstream providers stay encrypted (under this installation's master key).
+    identityProviders: providers,
   };
 }

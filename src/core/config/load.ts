@@ -18,6 +18,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 export interface KnownEntities {
   apis: { identifier: string; scopes: { name: string }[] }[];
   roles: string[];
+  identityProviders?: string[];
 }
 
 export function parseConfigText(text: string, source: string, known?: KnownEntities): ConfigFile {
@@ -70,6 +71,16 @@ function checkReferences(config: ConfigFile, source: string, known?: KnownEntiti
   config.roles.forEach((role, i) => checkPermissions(`roles[${i}].permissions`, role.permissions));
   config.serviceAccounts.forEach((account, i) => {
     for (const role of account.roles) if (!roleNames.has(role)) problems.push(`serviceAccounts[${i}].roles: unknown role ${role}`);
+  });
+  const providerIds = new Set([...(known?.identityProviders ?? []), ...config.identityProviders.map((p) => p.id)]);
+  for (const id of duplicates(config.identityProviders.map((p) => p.id))) problems.push(`identityProviders: id ${id} appears twice`);
+  config.clients.forEach((client, i) => {
+    for (const id of client.identityProviders ?? []) if (!providerIds.has(id)) problems.push(`clients[${i}].identityProviders: unknown identity provider ${id}`);
+  });
+  config.identityProviders.forEach((provider, i) => {
+    for (const rule of provider.roleMappings) {
+      for (const role of rule.roles) if (!roleNames.has(role)) problems.push(`identityProviders[${i}].roleMappings: unknown role ${role}`);
+    }
   });
   config.users.forEach((user, i) => {
     for (const role of user.roles) if (!roleNames.has(role)) problems.push(`users[${i}].roles: unknown role ${role}`);

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { CLIENT_AUTH_METHODS, SIGNING_ALGS, type SigningAlg } from '../model.js';
 import { parseDuration } from './duration.js';
+import { attributesSchema, claimMappingSchema } from './claims-schema.js';
+import { identityProviderSchema } from './identity-provider-schema.js';
 
 /** A duration: seconds as a number, or a string such as "90s", "15m", "1h", "30d" (the CLI's form too). */
 export const duration = z
@@ -40,6 +42,7 @@ export const apiSchema = z.strictObject({
   format: z.enum(['jwt', 'reference']).default('jwt'),
   ttl: duration.default(3600),
   alg: z.enum(SIGNING_ALGS as [string, ...string[]]).default('ES256'),
+  claims: claimMappingSchema.optional().describe('extra claims in access tokens: name → user.<field> expression'),
 });
 
 const permissions = z.record(absoluteUri, z.array(scopeName));
@@ -66,6 +69,8 @@ const clientFields = z.strictObject({
   sandbox: z.boolean().default(false),
   /** OIDC's id_token_signed_response_alg: RS256 (the default), ES256 or EdDSA. */
   idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional(),
+  claims: claimMappingSchema.optional(),
+  identityProviders: z.array(z.string()).optional(),
 });
 
 type ClientFields = Omit<z.output<typeof clientFields>, 'secrets' | 'secretHashes'>;
@@ -120,6 +125,7 @@ export const userSchema = z.strictObject({
   passwordHash: z.string().optional(),
   active: z.boolean().default(true),
   roles: z.array(z.string()).default([]),
+  attributes: attributesSchema.optional(),
 });
 
 export const roleSchema = z.strictObject({
@@ -198,6 +204,7 @@ export const configFileSchema = z.strictObject({
   users: z.array(userSchema).default([]),
   roles: z.array(roleSchema).default([]),
   serviceAccounts: z.array(serviceAccountSchema).default([]),
+  identityProviders: z.array(identityProviderSchema).default([]),
 });
 
 export type ConfigFile = z.output<typeof configFileSchema>;

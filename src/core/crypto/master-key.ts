@@ -14,6 +14,8 @@ export interface DerivedKeys {
   secretHashKey: Buffer;
   /** AES-256-GCM key that seals mail waiting in the outbox (it carries single-use links). */
   outboxKey: Buffer;
+  /** AES-256-GCM key for secrets Tessera must use later in clear (upstream providers' client secrets). */
+  secretEncryptionKey: Buffer;
 }
 
 export function deriveKeys(masterKey: Buffer): DerivedKeys {
@@ -25,6 +27,7 @@ export function deriveKeys(masterKey: Buffer): DerivedKeys {
     keyEncryptionKey: derive('tessera key-encryption v1'),
     secretHashKey: derive('tessera secret-hash v1'),
     outboxKey: derive('tessera mail-outbox v1'),
+    secretEncryptionKey: derive('tessera secret-encryption v1'),
   };
 }
 

@@ -45,10 +45,16 @@ export function authorizationEndpoint(ctx: FlowContext) {
           ? authorizationError('login_required', 'the user is not signed in')
           : authorizationError('consent_required', 'the user has not consented to this client and scope');
       }
+      // idp=<id>: go straight to that upstream provider instead of showing the sign-in page.
+      const idp = request.params.get('idp');
+      if (idp !== undefined && interaction.next === 'login' && !(await ctx.upstream.find(idp, state.client))) {
+        throw authorizationError('invalid_request', `idp: ${idp} is not an identity provider this client offers`);
+      }
       const { pending, browser } = await ctx.pending.start(validated, request.cookies?.[BROWSER_COOKIE]);
+      const next = idp !== undefined && interaction.next === 'login' ? `/upstream/${idp}` : '';
       return {
         status: 303,
-        headers: { Location: `${ctx.issuer}/interaction/${pending.id}`, 'Cache-Control': 'no-store' },
+        headers: { Location: `${ctx.issuer}/interaction/${pending.id}${next}`, 'Cache-Control': 'no-store' },
         setCookies: [{ name: BROWSER_COOKIE, value: browser }],
       };
     } catch (error) {

@@ -45,6 +45,11 @@ export function interactionEndpoints(ctx: FlowContext) {
     });
   }
 
+  /** "Sign in with …" buttons: the providers this client offers. */
+  async function providerButtons(pending: PendingAuthorization, client: Client) {
+    return (await ctx.upstream.offered(client)).map((p) => ({ name: p.name, href: `${action(pending, 'upstream')}/${p.id}` }));
+  }
+
   /** After sign-in or on a fresh page load: consent if needed, else finish. */
   async function proceed(pending: PendingAuthorization, client: Client, request: EngineRequest, sessionCookie: string | undefined) {
     const session = await ctx.sessions.find(sessionCookie);
@@ -58,6 +63,7 @@ export function interactionEndpoints(ctx: FlowContext) {
         formActions: clientOrigin(pending),
         links: ctx.signInLinks,
         ...(pending.request.loginHint ? { username: pending.request.loginHint } : {}),
+        providers: await providerButtons(pending, client),
       });
     }
     if (interaction.next === 'consent') return showConsent(pending, client, interaction);
@@ -81,8 +87,9 @@ export function interactionEndpoints(ctx: FlowContext) {
       }
       const username = (request.params.get('username') ?? '').trim();
       const password = request.params.get('password') ?? '';
+      const providers = await providerButtons(pending, client);
       const again = (error: string, status: number) =>
-        ctx.views.signIn({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), links: ctx.signInLinks, username, error, status });
+        ctx.views.signIn({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), links: ctx.signInLinks, username, error, status, providers });
       const result = await passwordSignIn(ctx, request, username, password, client.clientId);
       if (!result.ok) return again(result.message, result.status);
       const { user, cookie } = result;

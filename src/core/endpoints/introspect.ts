@@ -70,5 +70,7 @@ export function describeActiveToken(issuer: string, active: ActiveToken): Record
   if (active.sandbox) body.sandbox = true;
   if (active.allowedEndpoints) body.allowed_endpoints = active.allowedEndpoints;
   if (active.permissions) body.permissions = active.permissions;
+  // Mapped claims come last and never replace a field the response already has.
+  for (const [name, value] of Object.entries(active.claims ?? {})) if (!Object.hasOwn(body, name)) body[name] = value;
   return body;
 }

@@ -7,6 +7,8 @@ import { OAuthError } from '../errors.js';
 import type { Store } from '../ports/storage.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
 import type { TokenInspector } from '../tokens/token-inspector.js';
+import type { Catalog } from '../catalog.js';
+import type { ClaimMapper } from '../tokens/claim-mapper.js';
 import { userClaims } from '../tokens/user-claims.js';
 
 function bearerError(status: 401 | 403 | 400, error: 'invalid_token' | 'insufficient_scope' | 'invalid_request' | undefined, description: string): OAuthError {
@@ -28,7 +30,7 @@ function presentedToken(request: EngineRequest): string | undefined {
   return fromBody;
 }
 
-export function userinfoEndpoint(store: Store, inspector: TokenInspector) {
+export function userinfoEndpoint(store: Store, inspector: TokenInspector, catalog: Catalog, mapper: ClaimMapper) {
   return async function handleUserinfo(request: EngineRequest): Promise<EngineResponse> {
     const token = presentedToken(request);
     if (token === undefined) throw bearerError(401, undefined, 'an access token is required');
@@ -40,6 +42,7 @@ export function userinfoEndpoint(store: Store, inspector: TokenInspector) {
     if (active.sandbox) return { status: 200, body: { sub: active.subject, sandbox: true } };
     const user = await store.getUser(active.subject);
     if (!user || !user.active) throw bearerError(401, 'invalid_token', 'the user is no longer active');
-    return { status: 200, body: { sub: user.id, ...userClaims(user, scopes) } };
+    const mapped = await mapper.forClient(await catalog.client(active.clientId), user);
+    return { status: 200, body: { ...mapped, ...userClaims(user, scopes), sub: user.id } };
   };
 }

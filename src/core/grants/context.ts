@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
 import type { Api } from '../model.js';
 import type { Store } from '../ports/storage.js';
+import type { ClaimMapper } from '../tokens/claim-mapper.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';
 import type { RefreshTokenIssuer } from '../tokens/refresh-token-issuer.js';
@@ -19,4 +20,5 @@ export interface TokenEndpointContext {
   refreshTokens: RefreshTokenIssuer;
   userinfoApi: Api;
   audit: AuditLog;
+  claims: ClaimMapper;
 }

@@ -73,6 +73,7 @@ export async function issueUserTokens(
       authTime: grant.authTime,
       accessToken: access.token,
       ...(grant.client.idTokenSignedResponseAlg ? { alg: grant.client.idTokenSignedResponseAlg } : {}),
+      ...(grant.sandbox ? {} : { mappedClaims: await context.claims.forClient(grant.client, grant.user) }),
       ...(grant.sid ? { sid: grant.sandbox ? sandboxSid(context.hasher, grant.sid, grant.client.clientId) : grant.sid } : {}),
       ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
     });

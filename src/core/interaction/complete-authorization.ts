@@ -95,6 +95,7 @@ export async function completeAuthorization(
       sid: request.sandbox ? sandboxSid(ctx.hasher, session.sid, request.clientId) : session.sid,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
       ...(accessToken !== undefined ? { accessToken } : {}),
+      ...(request.sandbox ? {} : { mappedClaims: await ctx.claims.forClient(await ctx.catalog.client(request.clientId), user) }),
       ...(code !== undefined ? { code } : {}),
       ...(request.responseType === 'id_token' ? { claimsFromScopes: request.scopes } : {}),
     });

@@ -7,6 +7,8 @@ import type { OwnJwtVerifier } from '../keys/verify-own-jwt.js';
 import type { Api } from '../model.js';
 import type { Store } from '../ports/storage.js';
 import type { Views } from '../ports/views.js';
+import type { ClaimMapper } from '../tokens/claim-mapper.js';
+import type { UpstreamSignIn } from '../federation/upstream-sign-in.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';
 import type { RefreshTokenIssuer } from '../tokens/refresh-token-issuer.js';
@@ -34,4 +36,7 @@ export interface FlowContext {
   audit: AuditLog;
   /** The pages shown to people (core/ports/views.ts). */
   views: Views;
+  claims: ClaimMapper;
+  /** Round trips to upstream identity providers. */
+  upstream: UpstreamSignIn;
 }

@@ -3,7 +3,7 @@
  * names only the ones it uses; a backend (src/stores/*) implements all of them and
  * proves it with the shared contract suite (src/stores/contract).
  */
-import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../model.js';
+import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../model.js';
 import type { AuditRepository } from './audit.js';
 import type { OutboxRepository } from './outbox.js';
 
@@ -32,7 +32,10 @@ export interface UserRepository {
   listUsers(): Promise<User[]>;
   /** Inserts or updates by username; returns the stored user (with its id). */
   upsertUser(user: User): Promise<User>;
+  /** Deletes the user and their linked upstream identities. */
   deleteUser(id: string): Promise<boolean>;
+  /** Users whose email is this one, compared case-insensitively. */
+  listUsersByEmail(email: string): Promise<User[]>;
 }
 
 export interface RoleRepository {
@@ -137,6 +140,26 @@ export interface ReplayRepository {
   deleteExpiredMarkers(now: number): Promise<number>;
 }
 
+export interface IdentityProviderRepository {
+  getIdentityProvider(id: string): Promise<IdentityProvider | undefined>;
+  listIdentityProviders(): Promise<IdentityProvider[]>;
+  upsertIdentityProvider(provider: IdentityProvider): Promise<void>;
+  /** Deletes the provider and every identity linked through it. */
+  deleteIdentityProvider(id: string): Promise<boolean>;
+}
+
+/** Users' identities at upstream providers, keyed by (provider, upstream subject). */
+export interface FederatedIdentityRepository {
+  findFederatedIdentity(providerId: string, subject: string): Promise<FederatedIdentity | undefined>;
+  /** Links an identity; false when that (provider, subject) is already linked (to anyone). */
+  insertFederatedIdentity(identity: FederatedIdentity): Promise<boolean>;
+  /** Records a sign-in and what the upstream said this time. */
+  updateFederatedIdentity(identity: FederatedIdentity): Promise<void>;
+  listUserIdentities(userId: string): Promise<FederatedIdentity[]>;
+  /** Unlinks one identity of one user; true if it was linked to them. */
+  deleteFederatedIdentity(userId: string, providerId: string, subject: string): Promise<boolean>;
+}
+
 export interface Store
   extends ApiRepository,
     ClientRepository,
@@ -150,6 +173,8 @@ export interface Store
     EphemeralRepository,
     SessionRepository,
     ServiceAccountRepository,
+    IdentityProviderRepository,
+    FederatedIdentityRepository,
     AuditRepository {
   readonly kind: 'sqlite' | 'postgres';
   /** Mail waiting to be sent (ports/outbox.ts). */

@@ -17,6 +17,21 @@ export interface SignInView {
   status?: number;
   /** "Forgot your password?" and "Create an account", when those flows are on. */
   links?: SignInLinks;
+  /** "Sign in with …" buttons for upstream identity providers. */
+  providers?: UpstreamButton[];
+}
+
+/** A link that starts a round trip to an upstream identity provider (or leads back). */
+export interface UpstreamButton {
+  name: string;
+  href: string;
+}
+
+/** The account page's linked upstream identities, and the providers that could be linked. */
+export interface IdentitiesView {
+  identities: { providerId: string; providerName: string; subject: string; label: string; linkedAt: number; canUnlink: boolean }[];
+  /** Providers to link, with the URL that starts it. */
+  linkable: UpstreamButton[];
 }
 
 /** Where the links under the sign-in form go; each absent when its flow is off. */
@@ -44,7 +59,7 @@ export interface LogoutConfirmView {
   formActions: string[];
 }
 
-export type AccountSection = 'apps' | 'tokens' | 'password' | 'sessions';
+export type AccountSection = 'apps' | 'tokens' | 'password' | 'sessions' | 'identities';
 
 export interface AccountView {
   /** Where forms post: `${issuer}/account`. */
@@ -69,6 +84,8 @@ export interface AccountView {
   hasPassword: boolean;
   /** The email address and whether it is confirmed; `resend` when a confirmation link can be mailed. */
   email?: { address: string; verified: boolean; resend: boolean };
+  /** Linked upstream identities and providers to link (absent when no provider is set up). */
+  identities?: IdentitiesView;
   sessions: { id: string; current: boolean; createdAt: number; lastSeenAt: number; userAgent?: string; ip?: string }[];
   status?: number;
 }
@@ -78,6 +95,8 @@ export interface Views {
   /** A page that says what went wrong and what to do; `status` is the HTTP status. */
   error(title: string, message: string, status: number): EngineResponse;
   signIn(view: SignInView): EngineResponse;
+  /** A round trip to an upstream identity provider failed or was refused; `back` leads to where it started. */
+  upstreamError(view: { title: string; message: string; status: number; back?: UpstreamButton }): EngineResponse;
   consent(view: ConsentView): EngineResponse;
   /** response_mode=form_post (OAuth 2.0 Form Post Response Mode): posts `fields` to `action`. */
   formPost(action: string, fields: Record<string, string>): EngineResponse;

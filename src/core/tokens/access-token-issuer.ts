@@ -11,6 +11,7 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { Api } from '../model.js';
 import type { TokenRepository } from '../ports/storage.js';
 import { timeOrderedId } from '../crypto/time-ordered-id.js';
+import type { ClaimMapper } from './claim-mapper.js';
 
 export interface AccessTokenRequest {
   api: Api;
@@ -38,8 +39,10 @@ export class AccessTokenIssuer {
   private readonly tokens: TokenRepository;
   private readonly hasher: SecretHasher;
   private readonly clock: Clock;
+  private readonly claims: ClaimMapper | undefined;
 
-  constructor(issuer: string, keys: KeyRing, tokens: TokenRepository, hasher: SecretHasher, clock: Clock) {
+  constructor(issuer: string, keys: KeyRing, tokens: TokenRepository, hasher: SecretHasher, clock: Clock, claims?: ClaimMapper) {
+    this.claims = claims;
     this.issuer = issuer;
     this.keys = keys;
     this.tokens = tokens;
@@ -53,8 +56,12 @@ export class AccessTokenIssuer {
     const exp = iat + api.ttl;
     const jti = timeOrderedId();
     const scope = request.scopes.join(' ');
+    // A sandboxed sign-in must not learn about the user behind it.
+    const mapped = request.sandbox || !this.claims ? {} : await this.claims.forAccessToken(api, request.subject);
+    const hasMapped = Object.keys(mapped).length > 0;
     if (api.format === 'jwt') {
       const token = this.keys.signer(api.alg).sign('at+jwt', {
+        ...mapped,
         iss: this.issuer,
         sub: request.subject,
         aud: api.identifier,
@@ -79,7 +86,7 @@ export class AccessTokenIssuer {
       issuedAt: iat,
       expiresAt: exp,
       ...(request.grantId !== undefined ? { grantId: request.grantId } : {}),
-      ...(request.sandbox ? { details: { sandbox: true } } : {}),
+      ...(request.sandbox ? { details: { sandbox: true } } : hasMapped ? { details: { claims: mapped } } : {}),
     });
     return { token, jti, expiresIn: api.ttl, expiresAt: exp, format: 'reference' };
   }

@@ -30,6 +30,8 @@ export interface IdTokenRequest {
   code?: string;
   /** The client's registered algorithm; the issuer's default otherwise. */
   alg?: SigningAlg;
+  /** The client's mapped claims (tokens/claim-mapper.ts); never override the protocol's own. */
+  mappedClaims?: Record<string, unknown>;
   /** When no access token is issued, the scope's claims go in the ID token itself. */
   claimsFromScopes?: string[];
 }
@@ -51,6 +53,7 @@ export class IdTokenIssuer {
     const iat = this.#clock.now();
     const alg = request.alg ?? this.#alg;
     const claims: Record<string, unknown> = {
+      ...request.mappedClaims,
       iss: this.#issuer,
       sub: request.subject ?? request.user.id,
       aud: request.clientId,

@@ -31,7 +31,12 @@ export type ActiveToken = Omit<StoredToken, 'hash' | 'revokedAt' | 'consumedAt' 
   /** For action tokens: the endpoints it may call. */
   allowedEndpoints?: string[];
   sandbox?: boolean;
+  /** Claims the API's mapping put in the token (tokens/claim-mapping.ts). */
+  claims?: Record<string, unknown>;
 };
+
+/** What a Tessera access token JWT carries besides mapped claims. */
+const OWN_JWT_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'client_id', 'scope', 'sandbox', 'cnf']);
 
 const STORED_PREFIXES: readonly string[] = [
   TOKEN_PREFIXES.access_token,
@@ -75,6 +80,7 @@ export class TokenInspector {
     const { revokedAt: _r, consumedAt: _c, successorHash: _s, details, lastUsedAt: _l, ...rest } = stored;
     const active: ActiveToken = { format: 'reference', ...rest };
     if (details?.sandbox === true) active.sandbox = true;
+    if (details?.claims && typeof details.claims === 'object') active.claims = details.claims as Record<string, unknown>;
     if (MANUAL_TOKEN_KINDS.includes(stored.kind)) {
       if (!(await this.#describeOwner(active, stored))) return undefined;
       this.#usage.record(hash, now);
@@ -120,6 +126,8 @@ export class TokenInspector {
       expiresAt: claims.exp,
     };
     if (claims.sandbox === true) active.sandbox = true;
+    const mapped = Object.entries(claims).filter(([name]) => !OWN_JWT_CLAIMS.has(name));
+    if (mapped.length > 0) active.claims = Object.fromEntries(mapped);
     return active;
   }
 }

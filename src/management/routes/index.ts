@@ -4,6 +4,7 @@ import { auditRoutes } from './audit.js';
 import { auditSummaryRoutes } from './audit-summary.js';
 import { clientRoutes } from './clients.js';
 import { devToolRoutes } from './dev-tools.js';
+import { identityProviderRoutes } from './identity-providers.js';
 import { keyRoutes } from './keys.js';
 import { mailRoutes } from './mail.js';
 import { roleRoutes } from './roles.js';
@@ -12,4 +13,4 @@ import { sessionRoutes } from './sessions.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 
-export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...sessionRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditSummaryRoutes, ...auditRoutes, ...devToolRoutes, ...mailRoutes];
+export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...sessionRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditSummaryRoutes, ...auditRoutes, ...devToolRoutes, ...mailRoutes, ...identityProviderRoutes];

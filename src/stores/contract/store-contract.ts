@@ -10,6 +10,7 @@ import { verifyChain } from '../../core/audit/verify-chain.js';
 import type { Api, Client, SigningKey, StoredToken, User, UserSession } from '../../core/model.js';
 import type { Store } from '../../core/ports/storage.js';
 import { outboxContract } from './outbox-contract.js';
+import { federationContract } from './federation-contract.js';
 
 export interface StoreFactory {
   create(): Promise<Store>;
@@ -329,6 +330,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(await store.isJtiRevoked('j1'), false);
       assert.equal(await store.isJtiRevoked('j2'), true);
     });
+
+    describe('upstream identities', () => federationContract(() => store));
 
     describe('audit log', () => {
       const event = (at: number, overrides: Partial<AuditEvent> = {}): AuditEvent => ({

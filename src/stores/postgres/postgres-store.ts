@@ -6,7 +6,7 @@
  * advisory lock so instances starting together never apply one twice.
  */
 import pg from 'pg';
-import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
+import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
@@ -266,7 +266,52 @@ export class PostgresStore implements Store {
   }
 
   async deleteUser(id: string): Promise<boolean> {
-    return (await this.#changed('DELETE FROM users WHERE id = $1', [id])) > 0;
+    return this.#transaction(async (client) => {
+      await client.query('DELETE FROM federated_identities WHERE user_id = $1', [id]);
+      return ((await client.query('DELETE FROM users WHERE id = $1', [id])).rowCount ?? 0) > 0;
+    });
+  }
+  async listUsersByEmail(email: string): Promise<User[]> {
+    return this.findUsersByEmail(email);
+  }
+
+  // Upstream identity providers and linked identities
+  async getIdentityProvider(id: string): Promise<IdentityProvider | undefined> {
+    return this.#doc<IdentityProvider>('SELECT doc FROM identity_providers WHERE id = $1', id);
+  }
+  async listIdentityProviders(): Promise<IdentityProvider[]> {
+    return docs<IdentityProvider>((await this.#query<{ doc: string }>('SELECT doc FROM identity_providers ORDER BY id COLLATE "C"')).rows);
+  }
+  async upsertIdentityProvider(provider: IdentityProvider): Promise<void> {
+    await this.#query('INSERT INTO identity_providers (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc', [provider.id, JSON.stringify(provider)]);
+  }
+  async deleteIdentityProvider(id: string): Promise<boolean> {
+    return this.#transaction(async (client) => {
+      await client.query('DELETE FROM federated_identities WHERE provider_id = $1', [id]);
+      return ((await client.query('DELETE FROM identity_providers WHERE id = $1', [id])).rowCount ?? 0) > 0;
+    });
+  }
+  async findFederatedIdentity(providerId: string, subject: string): Promise<FederatedIdentity | undefined> {
+    return this.#doc<FederatedIdentity>('SELECT doc FROM federated_identities WHERE provider_id = $1 AND subject = $2', providerId, subject);
+  }
+  async insertFederatedIdentity(identity: FederatedIdentity): Promise<boolean> {
+    const sql = 'INSERT INTO federated_identities (provider_id, subject, user_id, created_at, doc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING';
+    return (await this.#changed(sql, [identity.providerId, identity.subject, identity.userId, identity.createdAt, JSON.stringify(identity)])) > 0;
+  }
+  async updateFederatedIdentity(identity: FederatedIdentity): Promise<void> {
+    await this.#query('UPDATE federated_identities SET doc = $1 WHERE provider_id = $2 AND subject = $3 AND user_id = $4', [
+      JSON.stringify(identity),
+      identity.providerId,
+      identity.subject,
+      identity.userId,
+    ]);
+  }
+  async listUserIdentities(userId: string): Promise<FederatedIdentity[]> {
+    const sql = 'SELECT doc FROM federated_identities WHERE user_id = $1 ORDER BY provider_id COLLATE "C", created_at';
+    return docs<FederatedIdentity>((await this.#query<{ doc: string }>(sql, [userId])).rows);
+  }
+  async deleteFederatedIdentity(userId: string, providerId: string, subject: string): Promise<boolean> {
+    return (await this.#changed('DELETE FROM federated_identities WHERE user_id = $1 AND provider_id = $2 AND subject = $3', [userId, providerId, subject])) > 0;
   }
 
   // Roles

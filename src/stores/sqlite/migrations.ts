@@ -163,4 +163,20 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
       CREATE INDEX mail_outbox_created ON mail_outbox (created_at);
     `,
   },
+  {
+    version: 13,
+    name: 'upstream identity providers and linked identities',
+    sql: `
+      CREATE TABLE identity_providers (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE federated_identities (
+        provider_id TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        doc TEXT NOT NULL,
+        PRIMARY KEY (provider_id, subject)
+      );
+      CREATE INDEX federated_identities_user ON federated_identities (user_id);
+    `,
+  },
 ];

@@ -4,7 +4,7 @@
  * queries); the async interface is the one every backend shares.
  */
 import Database from 'better-sqlite3';
-import type { Api, Client, Consent, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
+import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
@@ -145,7 +145,54 @@ export class SqliteStore implements Store {
   }
 
   async deleteUser(id: string): Promise<boolean> {
-    return this.#sql('DELETE FROM users WHERE id = ?').run(id).changes > 0;
+    return this.#db.transaction(() => {
+      this.#sql('DELETE FROM federated_identities WHERE user_id = ?').run(id);
+      return this.#sql('DELETE FROM users WHERE id = ?').run(id).changes > 0;
+    })();
+  }
+  async listUsersByEmail(email: string): Promise<User[]> {
+    return this.findUsersByEmail(email);
+  }
+
+  // Upstream identity providers and linked identities
+  async getIdentityProvider(id: string): Promise<IdentityProvider | undefined> {
+    return parse<IdentityProvider>(this.#sql('SELECT doc FROM identity_providers WHERE id = ?').get(id) as { doc: string } | undefined);
+  }
+  async listIdentityProviders(): Promise<IdentityProvider[]> {
+    return (this.#sql('SELECT doc FROM identity_providers ORDER BY id').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as IdentityProvider);
+  }
+  async upsertIdentityProvider(provider: IdentityProvider): Promise<void> {
+    this.#sql('INSERT INTO identity_providers (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc').run(provider.id, JSON.stringify(provider));
+  }
+  async deleteIdentityProvider(id: string): Promise<boolean> {
+    return this.#db.transaction(() => {
+      this.#sql('DELETE FROM federated_identities WHERE provider_id = ?').run(id);
+      return this.#sql('DELETE FROM identity_providers WHERE id = ?').run(id).changes > 0;
+    })();
+  }
+  async findFederatedIdentity(providerId: string, subject: string): Promise<FederatedIdentity | undefined> {
+    return parse<FederatedIdentity>(
+      this.#sql('SELECT doc FROM federated_identities WHERE provider_id = ? AND subject = ?').get(providerId, subject) as { doc: string } | undefined,
+    );
+  }
+  async insertFederatedIdentity(identity: FederatedIdentity): Promise<boolean> {
+    const sql = 'INSERT INTO federated_identities (provider_id, subject, user_id, created_at, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING';
+    return this.#sql(sql).run(identity.providerId, identity.subject, identity.userId, identity.createdAt, JSON.stringify(identity)).changes > 0;
+  }
+  async updateFederatedIdentity(identity: FederatedIdentity): Promise<void> {
+    this.#sql('UPDATE federated_identities SET doc = ? WHERE provider_id = ? AND subject = ? AND user_id = ?').run(
+      JSON.stringify(identity),
+      identity.providerId,
+      identity.subject,
+      identity.userId,
+    );
+  }
+  async listUserIdentities(userId: string): Promise<FederatedIdentity[]> {
+    const rows = this.#sql('SELECT doc FROM federated_identities WHERE user_id = ? ORDER BY provider_id, created_at').all(userId) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as FederatedIdentity);
+  }
+  async deleteFederatedIdentity(userId: string, providerId: string, subject: string): Promise<boolean> {
+    return this.#sql('DELETE FROM federated_identities WHERE user_id = ? AND provider_id = ? AND subject = ?').run(userId, providerId, subject).changes > 0;
   }
 
   // Roles

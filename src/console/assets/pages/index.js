@@ -4,6 +4,7 @@ import * as apis from './apis.js';
 import * as applications from './applications.js';
 import * as audit from './audit.js';
 import * as devTools from './dev-tools.js';
+import * as identityProviders from './identity-providers.js';
 import * as keys from './keys.js';
 import * as mail from './mail.js';
 import * as overview from './overview.js';
@@ -22,6 +23,7 @@ export const PAGES = [
   { name: 'users', title: 'Users', render: users.render },
   { name: 'roles', title: 'Roles', render: roles.render },
   { name: 'service-accounts', title: 'Service accounts', render: serviceAccounts.render },
+  { name: 'identity-providers', title: 'Identity providers', render: identityProviders.render },
   { name: 'tokens', title: 'Tokens', render: tokens.render },
   { name: 'keys', title: 'Signing keys', render: keys.render },
   { name: 'mail', title: 'Mail', render: mail.render },

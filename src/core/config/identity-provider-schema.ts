@@ -1,0 +1,81 @@
+/**
+ * `identityProviders:` in the configuration file (and the management API's input):
+ * upstream OpenID Connect providers (discovered from their issuer) and plain OAuth 2
+ * ones such as GitHub (endpoints and a userinfo URL given, JSON mapped to user fields).
+ * The client secret is given in clear (encrypted on apply) or as `clientSecretEncrypted`,
+ * the form `tessera export` writes.
+ */
+import { z } from 'zod';
+
+export const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const claimPath = z.string().regex(/^[\w-]+(\.[\w-]+)*$/, 'a claim name or dot path such as "groups" or "org.id"');
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https, or http to this machine only (a provider in tests or development). */
+export const upstreamUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  } catch {
+    return false;
+  }
+}, 'expected an https URL (http only for localhost)');
+
+export function isLoopbackUrl(value: string): boolean {
+  return LOOPBACK.has(new URL(value).hostname);
+}
+
+const mappingSchema = z.strictObject({
+  subject: claimPath.optional(),
+  username: claimPath.optional(),
+  name: claimPath.optional(),
+  email: claimPath.optional(),
+  emailVerified: claimPath.optional(),
+});
+
+const fields = z.strictObject({
+  id: z.string().regex(PROVIDER_ID, 'lower-case letters, digits and "-", at most 40, starting with a letter or digit'),
+  name: z.string().min(1).max(100),
+  type: z.enum(['oidc', 'oauth2']),
+  issuer: upstreamUrl.optional(),
+  authorizationEndpoint: upstreamUrl.optional(),
+  tokenEndpoint: upstreamUrl.optional(),
+  userinfoEndpoint: upstreamUrl.optional(),
+  clientId: z.string().min(1).max(500),
+  clientSecret: z.string().min(1).max(2000).optional(),
+  clientSecretEncrypted: z.string().optional(),
+  clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic'),
+  scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).optional(),
+  userinfo: z.boolean().default(false),
+  trustEmail: z.boolean().default(false),
+  mapping: mappingSchema.default({}),
+  roleMappings: z.array(z.strictObject({ claim: claimPath, value: z.string(), roles: z.array(z.string()).min(1) })).default([]),
+  attributes: z.record(z.string().regex(/^[\w-]{1,100}$/), claimPath).default({}),
+  enabled: z.boolean().default(true),
+});
+
+type Fields = z.output<typeof fields>;
+
+function refineProvider(p: Omit<Fields, 'clientSecret' | 'clientSecretEncrypted'> & Partial<Pick<Fields, 'clientSecret' | 'clientSecretEncrypted'>>, ctx: z.RefinementCtx): void {
+  if (p.type === 'oidc' && !p.issuer) ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'an oidc provider needs its issuer' });
+  if (p.type === 'oauth2') {
+    for (const key of ['authorizationEndpoint', 'tokenEndpoint', 'userinfoEndpoint'] as const) {
+      if (!p[key]) ctx.addIssue({ code: 'custom', path: [key], message: `an oauth2 provider needs ${key}` });
+    }
+    if (!p.mapping.subject) ctx.addIssue({ code: 'custom', path: ['mapping', 'subject'], message: 'an oauth2 provider needs mapping.subject: the field of its userinfo JSON that identifies the user (GitHub: "id")' });
+  }
+  if (p.clientSecret !== undefined && p.clientSecretEncrypted !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['clientSecret'], message: 'give clientSecret or clientSecretEncrypted, not both' });
+  }
+  if (p.clientAuthMethod === 'none' && (p.clientSecret !== undefined || p.clientSecretEncrypted !== undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['clientAuthMethod'], message: 'clientAuthMethod "none" takes no client secret' });
+  }
+}
+
+export const identityProviderSchema = fields.superRefine(refineProvider);
+
+/** As the management API takes it: the secret only in clear (it is encrypted by the server). */
+export const identityProviderApiSchema = fields.omit({ clientSecretEncrypted: true }).superRefine(refineProvider);
+
+export type IdentityProviderInput = z.output<typeof identityProviderSchema>;
