@@ -8,7 +8,7 @@ import { accountEndpoints } from '../core/account/account-endpoints.js';
 import type { AuthorizationServer, EndpointHandler } from '../core/authorization-server.js';
 import type { EngineResponse } from '../core/request.js';
 import { consoleRoutes } from './console-routes.js';
-import { mailRoutes } from '../lifecycle/mail-routes.js';
+import { mailRoutes } from './mail-routes.js';
 import type { HttpMetrics } from './metrics.js';
 
 /** What the health and metrics routes need besides the engine. */

@@ -3,10 +3,10 @@
  * carry a link token are marked secret, so the request log names the route, not the token.
  */
 import type { AuthorizationServer } from '../core/authorization-server.js';
-import type { Route } from '../http/routes.js';
-import { BrowserForms } from './browser-form.js';
-import { mailFlowPages } from './mail-flow-pages.js';
-import { passwordResetPages } from './password-reset-pages.js';
+import type { Route } from './routes.js';
+import { BrowserForms } from '../lifecycle/browser-form.js';
+import { mailFlowPages } from '../lifecycle/mail-flow-pages.js';
+import { passwordResetPages } from '../lifecycle/password-reset-pages.js';
 
 const TOKEN = '(?<token>[\\w-]{43})';
 
