@@ -69,7 +69,7 @@ describe('tessera start --workers', () => {
     try {
       const url = await eventually(() => /listening\s+(\S+)/.exec(out)?.[1], `the listening line (${out})`);
       assert.match(out, /workers\s+2 processes/);
-      const first = await eventually(() => (workerPids(child.pid!).length === 2 ? workerPids(child.pid!) : undefined), 'two workers');
+      const first = await eventually(() => (workerPids(child.pid!).length === 2 ? workerPids(child.pid!) : undefined), `two workers (${out.slice(-2000)})`);
 
       const taxi = { grant_type: 'client_credentials' };
       const basic = { authorization: `Basic ${Buffer.from('taxi-finder:taxi-finder-secret-change-me').toString('base64')}` };
