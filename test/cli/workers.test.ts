@@ -32,12 +32,16 @@ function httpCall(url: string, method: string, body?: string, headers: Record<st
   });
 }
 
-/** The primary's children (ps exits 1 when there are none). */
+/**
+ * The primary's worker processes (ps exits 1 when there are none). Only node processes
+ * count: on a cold tsx cache the primary also has an esbuild child, which is not a worker.
+ */
 const workerPids = (primary: number) =>
-  spawnSync('ps', ['-o', 'pid=', '--ppid', String(primary)], { encoding: 'utf8' })
-    .stdout.split('\n')
-    .map((s) => Number(s.trim()))
-    .filter((n) => n > 0);
+  (spawnSync('ps', ['-o', 'pid=,comm=', '--ppid', String(primary)], { encoding: 'utf8' }).stdout ?? '')
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\S+)/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && m[2] === 'node')
+    .map((m) => Number(m[1]));
 
 async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
   const until = Date.now() + ms;
