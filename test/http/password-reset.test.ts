@@ -5,6 +5,7 @@
  * exists; unlimited requests.
  */
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
 import { readForm, TestBrowser, type Page } from '../support/browser.js';
@@ -161,5 +162,31 @@ describe('password reset by mail', () => {
     let status = 200;
     for (let i = 0; i < 25 && status === 200; i++) status = (await askForLink(browser, `someone-${i}`)).status;
     assert.equal(status, 429, 'an address asking for many names is stopped');
+  });
+
+  it('builds the link from the issuer, never from the Host header the request names', async () => {
+    clock.advance(2 * 3600);
+    const browser = new TestBrowser();
+    const form = readForm((await browser.get(`${server.url}/password/forgot`)).html);
+    const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const body = new URLSearchParams({ ...form.fields, identifier: 'alice' }).toString();
+    const { port } = new URL(server.url);
+    await drain();
+    const before = (await smtp.mailTo('alice@example.test')).length;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/password/forgot', method: 'POST', headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    assert.equal(status, 200);
+    await drain();
+    const mails = await smtp.mailTo('alice@example.test');
+    assert.equal(mails.length, before + 1);
+    const last = mails[mails.length - 1]!;
+    assert.doesNotMatch(last.body, /evil\.example/);
+    assert.ok(linkIn(last, `${server.url}/password/reset/`));
   });
 });
