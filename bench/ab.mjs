@@ -46,7 +46,7 @@ for (let round = 0; round < rounds; round++) {
     writeFileSync(join(dir, 'bench.yaml'), tesseraConfigYaml());
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     const child = spawn('taskset', ['-c', '0', process.execPath, join(root, 'bin/tessera.js'), 'start', '--config', join(dir, 'bench.yaml'), '--data', join(dir, 'data'), '--port', String(port)], {
-      env: { ...process.env, TESSERA_LOG_LEVEL: 'silent', NODE_ENV: 'production' },
+      env: { ...process.env, TESSERA_LOG_LEVEL: 'silent', NODE_ENV: 'production', TESSERA_WORKERS: '1' },
       stdio: 'ignore',
     });
     for (let i = 0; i < 100; i++) {

@@ -335,7 +335,8 @@ const SERVERS = {
       const masterKey = options.masterKey ?? randomBytes(32).toString('hex');
       // The embedded SQLite store unless the caller names a database: a DATABASE_URL in
       // the bench's own environment is for the store-scale scenario's PostgreSQL runs only.
-      const env = { TESSERA_LOG_LEVEL: 'silent', TESSERA_MASTER_KEY: masterKey, DATABASE_URL: '', ...options.env };
+      // One process: NODE_ENV=production would otherwise mean one worker per core (start --workers auto).
+      const env = { TESSERA_LOG_LEVEL: 'silent', TESSERA_MASTER_KEY: masterKey, DATABASE_URL: '', TESSERA_WORKERS: '1', ...options.env };
       let pat;
       let seeded;
       if (options.pat || options.seed) tesseraCli(['apply', configFile, '--data', dataDir], env);

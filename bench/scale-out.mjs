@@ -62,7 +62,7 @@ function startTessera(label, env, configFile) {
   const entry = FROM_SOURCE ? ['--import', 'tsx', join(ROOT, 'test', 'support', 'cli-entry.ts')] : [join(ROOT, 'bin', 'tessera.js')];
   const argv = [process.execPath, ...entry, 'start', '--port', '0', '--host', '127.0.0.1', ...(configFile ? ['--config', configFile] : [])];
   const [command, ...args] = pinned('0', argv);
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', TESSERA_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', TESSERA_LOG_LEVEL: 'silent', TESSERA_WORKERS: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let output = '';
