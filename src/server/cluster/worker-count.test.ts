@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../core/errors.js';
-import { resolveWorkers } from './worker-count.js';
+import { cpuQuota, resolveWorkers, usableCores } from './worker-count.js';
 
 describe('worker count', () => {
   it('takes the flag, then the environment, then the config file', () => {
@@ -25,5 +25,19 @@ describe('worker count', () => {
     assert.throws(() => resolveWorkers({ flag: '0', env: {}, cores: 2 }), (e: unknown) => e instanceof ConfigError && /--workers must be "auto" or a whole number/.test(e.message));
     assert.throws(() => resolveWorkers({ env: { TESSERA_WORKERS: 'many' }, cores: 2 }), /TESSERA_WORKERS must be/);
     assert.throws(() => resolveWorkers({ flag: '1.5', env: {}, cores: 2 }), /--workers/);
+  });
+
+  it("counts the cores a container's CPU quota allows, not the machine's", () => {
+    assert.equal(cpuQuota('max 100000\n'), undefined);
+    assert.equal(cpuQuota('200000 100000\n'), 2);
+    assert.equal(cpuQuota('150000 100000'), 1.5);
+    assert.equal(cpuQuota(undefined), undefined);
+    assert.equal(cpuQuota('garbage'), undefined);
+    assert.equal(usableCores('200000 100000', 64), 2);
+    assert.equal(usableCores('150000 100000', 64), 2, 'a fraction of a core rounds up');
+    assert.equal(usableCores('50000 100000', 64), 1);
+    assert.equal(usableCores('800000 100000', 4), 4, 'never more than the affinity allows');
+    assert.equal(usableCores('max 100000', 8), 8);
+    assert.equal(usableCores(undefined, 8), 8);
   });
 });
