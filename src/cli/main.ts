@@ -22,6 +22,7 @@ import { migrateVerb } from './verbs/migrate.js';
 import { rolesVerb } from './verbs/roles.js';
 import { serviceAccountsVerb } from './verbs/service-accounts.js';
 import { sessionsVerb } from './verbs/sessions.js';
+import { schemaVerb } from './verbs/schema.js';
 import { startVerb } from './verbs/start.js';
 import { tokensVerb } from './verbs/tokens.js';
 import { usersVerb } from './verbs/users.js';
@@ -31,7 +32,7 @@ const GROUPS: [string, Verb[]][] = [
   ['server', [startVerb, migrateVerb]],
   ['resources (local store, or a server with --server)', [apisVerb, clientsVerb, usersVerb, rolesVerb, serviceAccountsVerb, tokensVerb, consentsVerb, sessionsVerb, grantsVerb, keysVerb, auditVerb, identityProvidersVerb]],
   ['developer tools', [devVerb]],
-  ['configuration and setup (local store)', [applyVerb, exportVerb, adminVerb]],
+  ['configuration and setup (local store)', [applyVerb, exportVerb, schemaVerb, adminVerb]],
 ];
 const VERBS: Verb[] = GROUPS.flatMap(([, verbs]) => verbs);
 
