@@ -11,7 +11,7 @@ import { validateConfig } from '../../src/core/config/load.js';
 import { bounded, CHROMIUM, chromiumAvailable as available, launchChromium, skipWithoutChromium as skip, watchedPage, type LaunchedBrowser } from '../support/chromium.js';
 import { authorizeUrl, pkce } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
-import { startUpstreamOp, type UpstreamOp } from '../support/upstream-op.js';
+import { corpProvider, startUpstreamOp, type UpstreamOp } from '../support/upstream-op.js';
 
 const API = 'https://api.corp-tools.test';
 const CALLBACK = 'https://corp-app.test/callback';
@@ -40,20 +40,7 @@ describe('browser sign-in through an upstream provider (Chromium)', { timeout: 6
         {
           apis: [{ identifier: API, name: 'Corp tools', scopes: ['read'], claims: { roles: 'user.roles' } }],
           roles: [{ name: 'staff', permissions: { [API]: ['read'] } }],
-          identityProviders: [
-            {
-              id: 'corp',
-              name: 'Corp',
-              type: 'oidc',
-              issuer: op.issuer,
-              clientId: op.clientId,
-              clientSecret: op.clientSecret,
-              scopes: ['openid', 'email', 'profile', 'groups'],
-              userinfo: true,
-              trustEmail: true,
-              roleMappings: [{ claim: 'groups', value: 'staff', roles: ['staff'] }],
-            },
-          ],
+          identityProviders: [corpProvider(op, { roleMappings: [{ claim: 'groups', value: 'staff', roles: ['staff'] }] })],
           clients: [{ clientId: 'corp-app', name: 'Corp App', secrets: [SECRET], grantTypes: ['authorization_code'], redirectUris: [CALLBACK], api: API, scopes: ['read'] }],
         },
         'test',

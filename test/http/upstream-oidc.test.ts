@@ -10,7 +10,7 @@ import { callbackParams, readForm, TestBrowser } from '../support/browser.js';
 import { authorizeUrl, pkce } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 import { openAndFollow, providerLink } from '../support/upstream-flow.js';
-import { startUpstreamOp, type UpstreamOp } from '../support/upstream-op.js';
+import { corpProvider, startUpstreamOp, type UpstreamOp } from '../support/upstream-op.js';
 
 const API = 'https://api.corp-tools.test';
 const CALLBACK = 'https://app.test/callback';
@@ -30,19 +30,7 @@ describe('upstream OpenID Connect provider', () => {
       roles: [{ name: 'admin', permissions: { [API]: ['read'] } }, { name: 'local' }],
       users: [{ username: 'carol', email: 'carol@corp.test', emailVerified: true, password: 'carol-password-1', roles: ['local'] }],
       identityProviders: [
-        {
-          id: 'corp',
-          name: 'Corp',
-          type: 'oidc',
-          issuer: op.issuer,
-          clientId: op.clientId,
-          clientSecret: op.clientSecret,
-          scopes: ['openid', 'email', 'profile', 'groups'],
-          userinfo: true,
-          trustEmail: true,
-          roleMappings: [{ claim: 'groups', value: 'admins', roles: ['admin'] }],
-          attributes: { groups: 'groups' },
-        },
+        corpProvider(op, { roleMappings: [{ claim: 'groups', value: 'admins', roles: ['admin'] }], attributes: { groups: 'groups' } }),
         { id: 'down', name: 'Down', type: 'oidc', issuer: 'http://127.0.0.1:9', clientId: 'x', clientSecret: 'y' },
       ],
       clients: [

@@ -76,3 +76,19 @@ export async function startUpstreamOp(redirectUri: string): Promise<UpstreamOp> 
   op.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return op;
 }
+
+/** The configuration of `op` as Tessera's provider "corp" ("Sign in with Corp"): userinfo on, emails trusted. */
+export function corpProvider(op: UpstreamOp, extra: Record<string, unknown> = {}) {
+  return {
+    id: 'corp',
+    name: 'Corp',
+    type: 'oidc',
+    issuer: op.issuer,
+    clientId: op.clientId,
+    clientSecret: op.clientSecret,
+    scopes: ['openid', 'email', 'profile', 'groups'],
+    userinfo: true,
+    trustEmail: true,
+    ...extra,
+  };
+}
