@@ -24,7 +24,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -144,14 +144,37 @@ function pinned(cpu, argv) {
 
 /** utime and stime of the whole process (all threads), in microseconds. */
 function cpuTimes(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-    return { user: (Number(fields[11]) / CLK_TCK) * 1e6, sys: (Number(fields[12]) / CLK_TCK) * 1e6 };
-  } catch {
-    return { user: NaN, sys: NaN };
+  // The whole process tree: with `start --workers` the serving is done by the children.
+  let user = 0;
+  let sys = 0;
+  for (const one of processTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${one}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+      user += (Number(fields[11]) / CLK_TCK) * 1e6;
+      sys += (Number(fields[12]) / CLK_TCK) * 1e6;
+    } catch {
+      if (one === pid) return { user: NaN, sys: NaN };
+    }
   }
+  return { user, sys };
+}
+
+/** A process and its descendants (Linux: /proc/PID/task/TID/children), the process first. */
+function processTree(pid) {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) {
+    try {
+      for (const task of readdirSync(`/proc/${all[i]}/task`)) {
+        const children = readFileSync(`/proc/${all[i]}/task/${task}/children`, 'utf8').trim();
+        if (children) all.push(...children.split(' ').map(Number));
+      }
+    } catch {
+      // gone, or no children file on this kernel: the process alone
+    }
+  }
+  return all;
 }
 
 /**
@@ -207,8 +230,8 @@ function resetPeak(pid) {
 }
 
 /** Starts a server child and resolves once it printed `listening <url>`. */
-function startServer(label, argv, env) {
-  const [command, ...args] = pinned(SERVER_CPU, argv);
+function startServer(label, argv, env, cpu = SERVER_CPU) {
+  const [command, ...args] = pinned(cpu, argv);
   const child = track(spawn(command, args, { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
   let output = '';
   const keep = (chunk) => {
@@ -327,7 +350,8 @@ const SERVERS = {
      * options.pat: create a PAT for the bench user first (`tessera tokens create pat`);
      * options.seed({ dataDir, masterKey, env }): fill the store before the start;
      * options.env: more environment (DATABASE_URL);
-     * options.masterKey: 64 hex characters (instances sharing one database need the same).
+     * options.masterKey: 64 hex characters (instances sharing one database need the same);
+     * options.cpu: the CPUs to pin it to (taskset list, default the server core).
      */
     async start(dataDir, options = {}) {
       const configFile = join(dataDir, 'bench.yaml');
@@ -349,6 +373,7 @@ const SERVERS = {
         'Tessera',
         [process.execPath, join(ROOT, 'bin', 'tessera.js'), 'start', '--config', configFile, '--data', dataDir, '--port', '0', '--host', '127.0.0.1'],
         env,
+        options.cpu,
       );
       return { ...running, pat, seeded };
     },
@@ -717,6 +742,7 @@ async function dropSchemaQuietly(databaseUrl, schema) {
  */
 const MODULES = [
   { id: 'scale', file: 'scale-out.mjs', title: 'one vs two Tessera instances on PostgreSQL' },
+  { id: 'workers', file: 'workers.mjs', title: 'g. one vs two workers (tessera start --workers), client_credentials -> JWT' },
 ];
 
 /** What a module gets: the runner's own machinery, so its figures are measured alike. */
@@ -740,6 +766,8 @@ function harness() {
     leastDisturbed,
     measure,
     tesseraCli,
+    memoryMB,
+    processTree,
     seedSqlite,
     seedPostgres,
     resultRow,
