@@ -1,47 +1,71 @@
 /**
- * The failed-attempt counters of a worker: kept by the primary, so that guesses spread
- * over the workers of a machine meet one count. If the primary does not answer within
- * the time limit, the worker counts alone (as with Redis down) and says so in
- * `fallbacks`, never failing or stalling the sign-in.
+ * The failed-attempt counters of a worker: kept by the primary (shared-attempts.ts), so
+ * that guesses spread over the workers of a machine meet one count. Failures and clears
+ * are sent to the primary; `waitFor`, on the path of every client authentication and
+ * sign-in, is answered here from the blocks the primary announces, without a round trip.
+ * If the primary does not answer within the time limit, the worker counts alone (as
+ * with Redis down) and says so in `fallbacks`, never failing or stalling a request.
  */
 import type { AttemptCounter, ThrottlePolicy } from '../../core/ports/attempt-counter.js';
 import { MemoryAttemptCounter } from '../../core/interaction/memory-attempt-counter.js';
-import type { PrimaryChannel } from './primary-channel.js';
+import type { Question } from './messages.js';
+import type { Block } from './shared-attempts.js';
 
 const ANSWER_WITHIN_MS = 500;
+const MAX_BLOCKS = 100_000;
+
+/** What the counter needs of the line to the primary (PrimaryChannel). */
+export interface AttemptsChannel {
+  ask<T>(question: Question, timeoutMs: number): Promise<T>;
+  on(kind: 'blocked', handler: (message: { blocks: Block[] }) => void): void;
+}
 
 export class IpcAttemptCounter implements AttemptCounter {
   readonly #own = new MemoryAttemptCounter();
+  readonly #blocked = new Map<string, number>();
   #fallbacks = 0;
 
-  readonly channel: PrimaryChannel;
+  readonly channel: AttemptsChannel;
 
-  constructor(channel: PrimaryChannel) {
+  constructor(channel: AttemptsChannel) {
     this.channel = channel;
+    channel.on('blocked', ({ blocks }) => {
+      for (const { key, until } of blocks) {
+        this.#blocked.delete(key);
+        if (until === 0) continue;
+        if (this.#blocked.size >= MAX_BLOCKS) this.#blocked.delete(this.#blocked.keys().next().value as string);
+        this.#blocked.set(key, until);
+      }
+    });
   }
 
   get fallbacks(): number {
     return this.#fallbacks;
   }
 
-  waitFor(key: string, now: number): Promise<number> {
-    return this.#ask(() => this.#own.waitFor(key, now), { kind: 'waitFor', key, now });
+  async waitFor(key: string, now: number): Promise<number> {
+    const until = this.#blocked.get(key);
+    if (until !== undefined && until <= now) this.#blocked.delete(key);
+    // Failures counted here while the primary was unreachable count too.
+    return Math.max(0, (until ?? 0) - now, await this.#own.waitFor(key, now));
   }
 
   recordFailure(key: string, policy: ThrottlePolicy, now: number): Promise<void> {
     return this.#ask(() => this.#own.recordFailure(key, policy, now), { kind: 'recordFailure', key, policy, now });
   }
 
-  clear(key: string): Promise<void> {
-    return this.#ask(() => this.#own.clear(key), { kind: 'clear', key });
+  async clear(key: string): Promise<void> {
+    this.#blocked.delete(key);
+    await this.#own.clear(key);
+    await this.#ask(async () => {}, { kind: 'clear', key });
   }
 
-  async #ask<T>(fallback: () => Promise<T>, question: Parameters<PrimaryChannel['ask']>[0]): Promise<T> {
+  async #ask(fallback: () => Promise<void>, question: Question): Promise<void> {
     try {
-      return await this.channel.ask<T>(question, ANSWER_WITHIN_MS);
+      await this.channel.ask<void>(question, ANSWER_WITHIN_MS);
     } catch {
       this.#fallbacks++;
-      return fallback();
+      await fallback();
     }
   }
 }

@@ -3,10 +3,10 @@
  * channel. Everything carries `tessera` so that other IPC traffic is ignored.
  */
 import type { ThrottlePolicy } from '../../core/ports/attempt-counter.js';
+import type { Block } from './shared-attempts.js';
 
 /** Questions a worker asks the primary, answered with the same `id`. */
 export type Question =
-  | { kind: 'waitFor'; key: string; now: number }
   | { kind: 'recordFailure'; key: string; policy: ThrottlePolicy; now: number }
   | { kind: 'clear'; key: string }
   /** The metrics of every worker, merged (the primary asks each for its own). */
@@ -26,6 +26,8 @@ export type ToWorker =
   /** Drain and exit (the primary got SIGTERM or SIGINT); a second one means at once. */
   | { tessera: 'stop' }
   | { tessera: 'answer'; id: number; value?: unknown; error?: string }
+  /** Throttled keys and until when (0: no longer), for the worker to check on its own. */
+  | { tessera: 'blocked'; blocks: Block[] }
   | { tessera: 'metrics'; id: number };
 
 export function isMessage<T extends { tessera: string }>(value: unknown): value is T {

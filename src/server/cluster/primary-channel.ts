@@ -10,8 +10,8 @@ type Handler<K extends ToWorker['tessera']> = (message: Extract<ToWorker, { tess
 export class PrimaryChannel {
   readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void; timer: NodeJS.Timeout }>();
   readonly #handlers = new Map<string, (message: ToWorker) => void>();
-  /** The last message of each kind that came before its handler (a `stop` while still starting). */
-  readonly #unhandled = new Map<string, ToWorker>();
+  /** Messages that came before their kind's handler (a `stop` while still starting), in order. */
+  readonly #unhandled = new Map<string, ToWorker[]>();
   #nextId = 1;
 
   readonly process: NodeJS.Process;
@@ -24,7 +24,7 @@ export class PrimaryChannel {
       if (message.tessera === 'answer') return this.#answer(message);
       const handler = this.#handlers.get(message.tessera);
       if (handler) handler(message);
-      else this.#unhandled.set(message.tessera, message);
+      else this.#unhandled.set(message.tessera, [...(this.#unhandled.get(message.tessera) ?? []), message]);
     });
   }
 
@@ -41,11 +41,9 @@ export class PrimaryChannel {
 
   on<K extends Exclude<ToWorker['tessera'], 'answer'>>(kind: K, handler: Handler<K>): void {
     this.#handlers.set(kind, handler as (message: ToWorker) => void);
-    const early = this.#unhandled.get(kind);
-    if (early) {
-      this.#unhandled.delete(kind);
-      handler(early as Extract<ToWorker, { tessera: K }>);
-    }
+    const early = this.#unhandled.get(kind) ?? [];
+    this.#unhandled.delete(kind);
+    for (const message of early) handler(message as Extract<ToWorker, { tessera: K }>);
   }
 
   ask<T>(question: Question, timeoutMs: number): Promise<T> {

@@ -8,8 +8,8 @@
  * tells every worker to drain, then exits when all have.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { MemoryAttemptCounter } from '../../core/interaction/memory-attempt-counter.js';
 import { isMessage, type Question, type ToPrimary, type ToWorker } from './messages.js';
+import { SharedAttempts } from './shared-attempts.js';
 
 export interface PrimaryLog {
   info(fields: Record<string, unknown>, message: string): void;
@@ -28,8 +28,10 @@ const METRICS_WITHIN_MS = 2000;
 export function runPrimary(options: PrimaryOptions): Promise<number> {
   const { log } = options;
   const maxDelay = options.maxRestartDelayMs ?? 30_000;
-  const counter = new MemoryAttemptCounter();
   const live = new Map<number, Worker>();
+  const counter = new SharedAttempts((block) => {
+    for (const worker of live.values()) send(worker, { tessera: 'blocked', blocks: [block] });
+  });
   const recentDeaths: number[] = [];
   const metricsWaits = new Map<number, { parts: unknown[]; expected: number; done(): void }>();
   let nextMetricsId = 1;
@@ -51,6 +53,11 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
       if (isMessage<ToPrimary>(message)) void onMessage(worker, message);
     });
     worker.on('exit', (code, signal) => onExit(id, worker, code, signal));
+    // A worker (re)started while keys are throttled learns them once it serves.
+    worker.once('listening', () => {
+      const blocks = counter.current(Math.floor(Date.now() / 1000));
+      if (blocks.length > 0) send(worker, { tessera: 'blocked', blocks });
+    });
   };
 
   const onMessage = async (from: Worker, message: ToPrimary) => {
@@ -82,8 +89,6 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
 
   const answer = async (question: Question): Promise<unknown> => {
     switch (question.kind) {
-      case 'waitFor':
-        return counter.waitFor(question.key, question.now);
       case 'recordFailure':
         return counter.recordFailure(question.key, question.policy, question.now);
       case 'clear':
