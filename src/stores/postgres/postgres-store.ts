@@ -17,6 +17,8 @@ import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresOutbox } from './postgres-outbox.js';
 import { asUnavailable } from './unavailable.js';
 
+const INSERT_TOKEN = `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
+
 export interface PostgresStoreOptions {
   connectionString: string;
   /** Schema to keep the tables in (created by `migrate`); the server's search_path when absent. */
@@ -100,6 +102,21 @@ export class PostgresStore implements Store {
   async #query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     try {
       return await this.#pool.query<R>(sql, params);
+    } catch (error) {
+      throw asUnavailable(error);
+    }
+  }
+
+  /**
+   * A statement of the token path, prepared once per connection under `name` (parsed
+   * and planned once, then only bound and executed): less work for both sides on
+   * every token issued or looked up. Only fixed SQL texts get a name, and they name
+   * their columns: a column added by a newer instance's migration must not change
+   * the result of a statement an older instance has prepared (rolling upgrades).
+   */
+  async #prepared<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.#pool.query<R>({ name, text, values });
     } catch (error) {
       throw asUnavailable(error);
     }
@@ -359,17 +376,13 @@ export class PostgresStore implements Store {
 
   // Tokens
   async insertToken(token: StoredToken): Promise<void> {
-    await this.#query(
-      `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-      tokenValues(token),
-    );
+    await this.#prepared('tessera_insert_token', INSERT_TOKEN, tokenValues(token));
   }
   async insertTokenOnce(token: StoredToken): Promise<boolean> {
-    const sql = `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (hash) DO NOTHING`;
-    return (await this.#changed(sql, tokenValues(token))) > 0;
+    return ((await this.#prepared('tessera_insert_token_once', `${INSERT_TOKEN} ON CONFLICT (hash) DO NOTHING`, tokenValues(token))).rowCount ?? 0) > 0;
   }
   async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
-    const row = (await this.#query<TokenRow>('SELECT * FROM tokens WHERE hash = $1', [hash])).rows[0];
+    const row = (await this.#prepared<TokenRow>('tessera_find_token', `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = $1`, [hash])).rows[0];
     return row ? tokenFromRow(row) : undefined;
   }
   async revokeToken(hash: string, at: number): Promise<boolean> {
