@@ -56,8 +56,10 @@ export class AccessTokenIssuer {
     const exp = iat + api.ttl;
     const jti = timeOrderedId();
     const scope = request.scopes.join(' ');
-    // A sandboxed sign-in must not learn about the user behind it.
-    const mapped = request.sandbox || !this.claims ? {} : await this.claims.forAccessToken(api, request.subject);
+    // A sandboxed sign-in must not learn about the user behind it. A client acting for
+    // itself (client ids never equal a user's or service account's id) has nothing to
+    // map: no lookup on the client-credentials path.
+    const mapped = request.sandbox || !this.claims || request.subject === request.clientId ? {} : await this.claims.forAccessToken(api, request.subject);
     const hasMapped = Object.keys(mapped).length > 0;
     if (api.format === 'jwt') {
       const token = this.keys.signer(api.alg).sign('at+jwt', {
