@@ -5,8 +5,10 @@
  * nonce; signatures are verified against the published keys even over TLS), and userinfo. Plain OAuth 2 providers (GitHub) get the same code flow with
  * their configured endpoints, and their userinfo URL read as a protected resource.
  * Discovered configurations are cached per provider version for an hour.
+ * openid-client is loaded on the first upstream sign-in, not at start: a deployment
+ * without upstream providers never pays its memory.
  */
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import { isLoopbackUrl } from '../config/identity-provider-schema.js';
 import type { IdentityProvider } from '../model.js';
 import type { ProviderSecrets } from './provider-secret.js';
@@ -15,6 +17,10 @@ import { UpstreamError } from './upstream-error.js';
 const CACHE_MS = 3600_000;
 const TIMEOUT_SECONDS = 10;
 const MAX_USERINFO_BYTES = 64 * 1024;
+
+type OidcModule = typeof Oidc;
+let loaded: Promise<OidcModule> | undefined;
+const openidClient = (): Promise<OidcModule> => (loaded ??= import('openid-client'));
 
 export interface UpstreamStart {
   url: string;
@@ -28,13 +34,14 @@ export type CallbackParams = Record<string, string>;
 
 export class UpstreamClients {
   readonly #secrets: ProviderSecrets;
-  readonly #cache = new Map<string, { fingerprint: string; config: oidc.Configuration; until: number }>();
+  readonly #cache = new Map<string, { fingerprint: string; config: Oidc.Configuration; until: number }>();
 
   constructor(secrets: ProviderSecrets) {
     this.#secrets = secrets;
   }
 
   async begin(provider: IdentityProvider, redirectUri: string): Promise<UpstreamStart> {
+    const oidc = await openidClient();
     const config = await this.#configuration(provider);
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
@@ -54,6 +61,7 @@ export class UpstreamClients {
 
   /** Exchanges the code and returns the upstream's claims about the user (ID token, then userinfo). */
   async finish(provider: IdentityProvider, redirectUri: string, params: CallbackParams, expected: Omit<UpstreamStart, 'url'>): Promise<Record<string, unknown>> {
+    const oidc = await openidClient();
     const config = await this.#configuration(provider);
     const callback = new URL(redirectUri);
     for (const [name, value] of Object.entries(params)) callback.searchParams.set(name, value);
@@ -73,13 +81,13 @@ export class UpstreamClients {
         if (provider.userinfo) Object.assign(claims, await oidc.fetchUserInfo(config, tokens.access_token, String(claims.sub)));
         return claims;
       }
-      return await this.#oauth2Userinfo(config, provider, tokens.access_token);
+      return await this.#oauth2Userinfo(oidc, config, provider, tokens.access_token);
     } catch (error) {
-      throw classify(error);
+      throw classify(oidc, error);
     }
   }
 
-  async #oauth2Userinfo(config: oidc.Configuration, provider: IdentityProvider, accessToken: string): Promise<Record<string, unknown>> {
+  async #oauth2Userinfo(oidc: OidcModule, config: Oidc.Configuration, provider: IdentityProvider, accessToken: string): Promise<Record<string, unknown>> {
     const headers = new Headers({ accept: 'application/json' });
     const response = await oidc.fetchProtectedResource(config, accessToken, new URL(provider.userinfoEndpoint!), 'GET', undefined, headers);
     if (response.status === 401 || response.status === 403) throw new UpstreamError('misconfigured', `userinfo answered ${response.status}`);
@@ -96,13 +104,14 @@ export class UpstreamClients {
     return body as Record<string, unknown>;
   }
 
-  async #configuration(provider: IdentityProvider): Promise<oidc.Configuration> {
+  async #configuration(provider: IdentityProvider): Promise<Oidc.Configuration> {
+    const oidc = await openidClient();
     const fingerprint = JSON.stringify(provider);
     const cached = this.#cache.get(provider.id);
     if (cached && cached.fingerprint === fingerprint && cached.until > Date.now()) return cached.config;
-    const auth = this.#clientAuth(provider);
+    const auth = this.#clientAuth(oidc, provider);
     const insecure = isLoopbackUrl(provider.issuer ?? provider.authorizationEndpoint!);
-    let config: oidc.Configuration;
+    let config: Oidc.Configuration;
     if (provider.type === 'oidc') {
       try {
         // The issue asks for signature checks even over TLS (openid-client skips them there by default).
@@ -114,7 +123,7 @@ export class UpstreamClients {
         throw new UpstreamError('unreachable', `discovery at ${provider.issuer} failed: ${(error as Error).message}`);
       }
     } else {
-      const server: oidc.ServerMetadata = {
+      const server: Oidc.ServerMetadata = {
         issuer: new URL(provider.authorizationEndpoint!).origin,
         authorization_endpoint: provider.authorizationEndpoint!,
         token_endpoint: provider.tokenEndpoint!,
@@ -127,7 +136,7 @@ export class UpstreamClients {
     return config;
   }
 
-  #clientAuth(provider: IdentityProvider): oidc.ClientAuth {
+  #clientAuth(oidc: OidcModule, provider: IdentityProvider): Oidc.ClientAuth {
     if (provider.clientAuthMethod === 'none') return oidc.None();
     const secret = this.#secrets.decrypt(provider.id, provider.clientSecretEncrypted ?? '');
     return provider.clientAuthMethod === 'client_secret_post' ? oidc.ClientSecretPost(secret) : oidc.ClientSecretBasic(secret);
@@ -135,7 +144,7 @@ export class UpstreamClients {
 }
 
 /** openid-client's errors, sorted into what the user and the administrator need to know. */
-function classify(error: unknown): UpstreamError {
+function classify(oidc: OidcModule, error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
   if (error instanceof oidc.AuthorizationResponseError) {
     return new UpstreamError(error.error === 'access_denied' ? 'denied' : 'misconfigured', `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`);
