@@ -43,8 +43,6 @@ export interface ResourceSpec {
   summary: string;
   about: string;
   actions: Action[];
-  /** Old names of the command (Verb.formerly). */
-  formerly?: string[];
   /** A pointer for an unknown action, e.g. to another command. */
   hint?: (action: string) => string | undefined;
 }
@@ -79,7 +77,6 @@ export function resourceVerb(resource: ResourceSpec): Verb {
   return {
     name: resource.name,
     summary: resource.summary,
-    ...(resource.formerly ? { formerly: resource.formerly } : {}),
     get usage() {
       return resourceHelp(resource);
     },

@@ -46,7 +46,7 @@ worker and restarts a worker that dies.`,
     const flags = { ...values, port: portFlag(values.port) };
     const role = workerRole();
     if (!role && cluster.isPrimary) {
-      const { settings } = readSettings(flags);
+      const { settings } = await readSettings(flags);
       if (settings.workers > 1) {
         const { runPrimary } = await import('../../server/cluster/primary.js');
         return runPrimary({ workers: settings.workers, log: createLogger() });
