@@ -168,7 +168,7 @@ function apiTarget(server: string, token: string): Target {
         throw new Error(`cannot reach ${server}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
       }
       const text = await response.text();
-      let body: unknown = undefined;
+      let body: unknown;
       if (text) {
         if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
           throw new Error(`${method} ${url} answered ${response.status} ${response.headers.get('content-type') ?? 'without a content type'}, not JSON: is ${server} a Tessera server (its issuer URL)?`);
