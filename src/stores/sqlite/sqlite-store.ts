@@ -267,7 +267,10 @@ export class SqliteStore implements Store {
       for (const item of batch) item.reject(error);
       return;
     }
-    batch.forEach((item, i) => (failures.has(i) ? item.reject(failures.get(i)) : item.resolve()));
+    batch.forEach((item, i) => {
+      if (failures.has(i)) item.reject(failures.get(i));
+      else item.resolve();
+    });
   }
   async insertTokenOnce(token: StoredToken): Promise<boolean> {
     const insert = this.#sql(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`);
