@@ -32,6 +32,9 @@ export function consentPage(view: ConsentView): EngineResponse {
   return page(
     html`<h1>Allow access?</h1>
 <p><strong>${view.clientName}</strong> wants to act for you, <strong>${view.username}</strong>${view.apiName ? html` on <strong>${view.apiName}</strong>` : ''}. It asks to:</p>
+${view.unverified
+  ? html`<p class="error" role="note" id="unverified"><strong>Unverified app.</strong> Nobody here has checked it: "${view.clientName}" is the name it gives itself, at <code>${view.unverified.clientId}</code>. If you allow, you go back to <strong>${view.unverified.redirectHost}</strong>.</p>`
+  : ''}
 <ul class="scopes">
 ${view.scopes.map((s) => html`<li><code>${s.name}</code>${s.description ? html` — ${s.description}` : ''}</li>`)}
 </ul>

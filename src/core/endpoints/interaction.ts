@@ -42,6 +42,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       scopes: interaction.missing.map((name) => ({ name, description: describe(name) })),
       ...(api ? { apiName: api.name } : {}),
       formActions: clientOrigin(pending),
+      ...(client.metadataDocument ? { unverified: { clientId: client.clientId, redirectHost: new URL(pending.request.redirectUri).host } } : {}),
     });
   }
 

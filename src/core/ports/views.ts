@@ -49,6 +49,11 @@ export interface ConsentView {
   scopes: { name: string; description: string }[];
   apiName?: string;
   formActions: string[];
+  /**
+   * A client nobody registered (a client ID metadata document): its name is only what it
+   * declares, so the page says so and shows where it would send the user back.
+   */
+  unverified?: { clientId: string; redirectHost: string };
 }
 
 export interface LogoutConfirmView {
