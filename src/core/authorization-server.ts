@@ -57,6 +57,7 @@ import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
 import { UserGrants } from './tokens/user-grants.js';
 import { AccountMail } from './mail/account-mail.js';
 import type { MailOptions } from './mail/mail-context.js';
+import { ClientMetadataDocuments, type ClientMetadataOptions } from './client-metadata/resolver.js';
 import { ClaimMapper } from './tokens/claim-mapper.js';
 import { ProviderSecrets } from './federation/provider-secret.js';
 import { UpstreamClients } from './federation/upstream-client.js';
@@ -93,6 +94,11 @@ export interface AuthorizationServerOptions {
   mail?: MailOptions;
   /** The device flow (RFC 8628): device code lifetime and polling interval, in seconds. */
   deviceFlow?: Partial<DevicePolicy>;
+  /**
+   * Client ID metadata documents (off without it): a client_id that is an https URL is
+   * fetched through `fetcher` and treated as a third-party client (client-metadata/).
+   */
+  clientMetadataDocuments?: ClientMetadataOptions;
 }
 
 /**
@@ -157,6 +163,14 @@ export class AuthorizationServer {
     this.providerSecrets = new ProviderSecrets(derived.secretEncryptionKey);
     const cacheTtl = options.cacheTtlSeconds ?? 1;
     this.catalog = new Catalog(this.store, { ttlSeconds: cacheTtl });
+    if (options.clientMetadataDocuments) {
+      // By default such clients may ask users for any API's scopes but the management API's (<issuer>/api/v1).
+      const everyApi = async () => {
+        const apis = (await this.store.listApis()).filter((api) => api.identifier !== `${this.issuer}/api/v1`);
+        return Object.fromEntries(apis.map((api) => [api.identifier, api.scopes.map((s) => s.name)]));
+      };
+      this.catalog.useClientMetadataDocuments(new ClientMetadataDocuments(options.clientMetadataDocuments, this.clock, everyApi));
+    }
     this.changes = options.changes ?? new LocalChangeFeed();
     this.attempts = options.attempts ?? new MemoryAttemptCounter();
     // A frozen clock (tests) freezes the audit log's times too.
@@ -324,6 +338,8 @@ export class AuthorizationServer {
       void this.keys.reload().catch(() => {});
     } else {
       this.catalog.invalidate(change.topic, change.key);
+      // What metadata-document clients may ask for follows the APIs.
+      if (change.topic === 'api') this.catalog.clientMetadataDocuments?.clear();
     }
   }
 
@@ -381,6 +397,7 @@ export class AuthorizationServer {
       scopes: [...new Set([...OIDC_SCOPES, ...apis.flatMap((a) => a.scopes.map((s) => s.name))])],
       signingAlgs: [...new Set(this.keys.jwks().keys.map((k) => k.alg))],
       responseTypes: RESPONSE_TYPES,
+      clientIdMetadataDocuments: this.catalog.clientMetadataDocuments !== undefined,
     });
   }
 

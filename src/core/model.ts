@@ -76,6 +76,11 @@ export interface Client {
   claims?: Record<string, string>;
   /** The upstream identity providers its sign-in page offers (absent: every enabled one). */
   identityProviders?: string[];
+  /**
+   * Described by a client ID metadata document at its client_id URL (client-metadata/):
+   * never stored, always third-party, consent asked every time, shown as unverified.
+   */
+  metadataDocument?: boolean;
 }
 
 export interface User {

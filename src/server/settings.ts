@@ -42,6 +42,17 @@ export interface ServerSettings {
   workers: number;
   /** SMTP, the sender and the mail flows (email-settings.ts). */
   email: EmailSettings;
+  /** Client ID metadata documents; absent unless enabled. */
+  clientIdMetadataDocuments?: ClientIdMetadataDocumentSettings;
+}
+
+export interface ClientIdMetadataDocumentSettings {
+  permissions?: Record<string, string[]>;
+  allowPrivateAddresses: boolean;
+  caFile?: string;
+  maxBytes: number;
+  timeoutMs: number;
+  cache: { minSeconds: number; maxSeconds: number };
 }
 
 export interface SettingsInput {
@@ -116,6 +127,18 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
     workers: resolveWorkers({ flag: flags.workers, env, config: server?.workers }),
     email: resolveEmailSettings(env, server?.email),
   };
+  const cimd = server?.clientIdMetadataDocuments;
+  if (cimd?.enabled) {
+    if (cimd.cacheMinSeconds > cimd.cacheMaxSeconds) throw new ConfigError('server.clientIdMetadataDocuments: cacheMinSeconds must not exceed cacheMaxSeconds');
+    settings.clientIdMetadataDocuments = {
+      ...(cimd.permissions ? { permissions: cimd.permissions } : {}),
+      allowPrivateAddresses: cimd.allowPrivateAddresses,
+      ...(cimd.caFile ? { caFile: resolve(cimd.caFile) } : {}),
+      maxBytes: cimd.maxBytes,
+      timeoutMs: Math.round(cimd.timeout * 1000),
+      cache: { minSeconds: cimd.cacheMinSeconds, maxSeconds: cimd.cacheMaxSeconds },
+    };
+  }
   const seconds = (name: string, max: number) => numberFromEnv(env, name, (n) => Number.isFinite(n) && n >= 0 && n <= max, `a number of seconds from 0 to ${max}`);
   settings.cacheTtlSeconds = numberFromEnv(env, 'TESSERA_CACHE_TTL', (n) => n >= 0.1 && n <= 3600, 'a number of seconds from 0.1 to 3600') ?? server?.cacheTtl ?? DEFAULT_CACHE_TTL_SECONDS;
   const db = server?.database;

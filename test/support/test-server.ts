@@ -50,6 +50,8 @@ export async function startTestServer(
     /** The store to use instead of a fresh one (kept open on close, for restart tests). */
     store?: Store;
     masterKey?: Buffer;
+    /** Client ID metadata documents (off without it). */
+    clientMetadataDocuments?: AuthorizationServerOptions['clientMetadataDocuments'];
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
@@ -68,6 +70,7 @@ export async function startTestServer(
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
       ...(options.deviceFlow ? { deviceFlow: options.deviceFlow } : {}),
+      ...(options.clientMetadataDocuments ? { clientMetadataDocuments: options.clientMetadataDocuments } : {}),
     });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));

@@ -13,6 +13,7 @@ import { pageViews } from '../../pages/page-views.js';
 import type { Verb } from './verb.js';
 import { mailOptions } from '../../mail/mail-setup.js';
 import { mailNeeded } from '../../server/email-settings.js';
+import { clientMetadataOptions } from '../../server/client-metadata-setup.js';
 
 export const startVerb: Verb = {
   name: 'start',
@@ -79,6 +80,7 @@ worker and restarts a worker that dies.`,
           attempts: shared.attempts,
           audit: { warn },
           ...(mail ? { mail } : {}),
+          ...(data.settings.clientIdMetadataDocuments ? { clientMetadataDocuments: clientMetadataOptions(data.settings.clientIdMetadataDocuments) } : {}),
         });
         if (!leads) return engine;
         const bootstrap = await bootstrapManagement(engine);

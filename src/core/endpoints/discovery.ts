@@ -11,6 +11,8 @@ export interface DiscoveryInput {
   scopes: string[];
   signingAlgs: string[];
   responseTypes: readonly string[];
+  /** client_ids that are URLs of client ID metadata documents are accepted. */
+  clientIdMetadataDocuments?: boolean;
 }
 
 type AuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -51,5 +53,6 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     revocation_endpoint_auth_methods_supported: AUTH_METHODS,
     revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     access_token_signing_alg_values_supported: input.signingAlgs,
+    ...(input.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
   };
 }

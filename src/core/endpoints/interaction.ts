@@ -46,6 +46,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       ...(api ? { apiName: api.name } : {}),
       formActions: clientOrigin(pending),
       ...(pending.device ? { device: true } : {}),
+      ...(client.metadataDocument ? { unverified: { clientId: client.clientId, redirectHost: new URL(pending.request.redirectUri).host } } : {}),
     });
   }
 

@@ -31,6 +31,8 @@ export async function decideInteraction(
     if (forced || tooOld || otherUser) return { next: 'login' };
   }
   if (client.firstParty || request.sandbox) return { next: 'done', user };
+  // Anyone can publish a metadata document under any name: its user is asked every time.
+  if (client.metadataDocument) return { next: 'consent', user, missing: await delegableByUser(ctx.store, user, request.api, request.scopes) };
   const consent = await ctx.store.getConsent(user.id, client.clientId);
   const scopes = await delegableByUser(ctx.store, user, request.api, request.scopes);
   const missing = scopes.filter((s) => !consent?.scopes.includes(s));
