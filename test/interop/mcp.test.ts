@@ -11,7 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { validateConfig } from '../../src/core/config/load.js';
+import { readFileSync } from 'node:fs';
+import { parseConfigText, validateConfig } from '../../src/core/config/load.js';
+import { resolveSettings } from '../../src/server/settings.js';
 import { createSafeFetcher } from '../../src/server/safe-fetch.js';
 import { clientDocument, MemoryOAuthProvider } from '../../examples/mcp/client-provider.js';
 import { startNotesServer, type RunningNotesServer } from '../../examples/mcp/notes-server.js';
@@ -115,5 +117,12 @@ describe('MCP example: an MCP client signed in through Tessera', () => {
     });
     assert.equal(refused.status, 403);
     assert.match(refused.headers.get('www-authenticate') ?? '', /^ActionToken error="insufficient_scope".*resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp"$/);
+  });
+
+  it("the example's tessera.yaml is valid and turns metadata documents on for the notes server", () => {
+    const config = parseConfigText(readFileSync(new URL('../../examples/mcp/tessera.yaml', import.meta.url), 'utf8'), 'examples/mcp/tessera.yaml');
+    const settings = resolveSettings({ flags: {}, env: {}, ...(config.server ? { server: config.server } : {}) });
+    assert.deepEqual(settings.clientIdMetadataDocuments?.permissions, { 'http://127.0.0.1:3001/mcp': ['notes:read', 'notes:write'] });
+    assert.equal(config.apis[0]?.identifier, 'http://127.0.0.1:3001/mcp');
   });
 });
