@@ -117,6 +117,10 @@ describe('client ID metadata documents', () => {
     await refused('/other-redirect.json', { redirect_uris: ['http://127.0.0.1:7777/other'] }, /redirect_uri is not registered/);
     await refused('/absent.json', undefined, /could not be fetched: it answered with HTTP 404/);
     await refused('/dots/../x.json', undefined, /unknown client_id|dot path segments/);
+    await server.engine.audit.flush();
+    const { events } = await server.engine.audit.query({ type: 'client.metadata_document_fetched' });
+    assert.ok(events.some((e) => e.outcome === 'success' && e.clientId === clientId && e.details?.name === 'Calendar Agent'));
+    assert.ok(events.some((e) => e.outcome === 'failure' && e.clientId === `${docs.origin}/secret.json` && /client_secret/.test(e.reason ?? '')));
   });
 
   it('refuses private addresses unless the setting allows them', async () => {
