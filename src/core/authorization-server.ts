@@ -163,20 +163,20 @@ export class AuthorizationServer {
     this.providerSecrets = new ProviderSecrets(derived.secretEncryptionKey);
     const cacheTtl = options.cacheTtlSeconds ?? 1;
     this.catalog = new Catalog(this.store, { ttlSeconds: cacheTtl });
-    if (options.clientMetadataDocuments) {
-      // By default such clients may ask users for any API's scopes but the management API's (<issuer>/api/v1).
-      const everyApi = async () => {
-        const apis = (await this.store.listApis()).filter((api) => api.identifier !== `${this.issuer}/api/v1`);
-        return Object.fromEntries(apis.map((api) => [api.identifier, api.scopes.map((s) => s.name)]));
-      };
-      this.catalog.useClientMetadataDocuments(new ClientMetadataDocuments(options.clientMetadataDocuments, this.clock, everyApi));
-    }
     this.changes = options.changes ?? new LocalChangeFeed();
     this.attempts = options.attempts ?? new MemoryAttemptCounter();
     // A frozen clock (tests) freezes the audit log's times too.
     const clock = this.clock;
     this.audit = new AuditLog({ ...options.audit, repo: this.store, now: clock === systemClock ? Date.now : () => clock.now() * 1000 });
     this.housekeeping = new Housekeeping(this.store, this.clock);
+    if (options.clientMetadataDocuments) {
+      // By default such clients may ask users for any API's scopes but the management API's (<issuer>/api/v1).
+      const everyApi = async () => {
+        const apis = (await this.store.listApis()).filter((api) => api.identifier !== `${this.issuer}/api/v1`);
+        return Object.fromEntries(apis.map((api) => [api.identifier, api.scopes.map((s) => s.name)]));
+      };
+      this.catalog.useClientMetadataDocuments(new ClientMetadataDocuments(options.clientMetadataDocuments, this.clock, everyApi, this.audit));
+    }
     this.keys = new KeyRing({
       repo: this.store,
       keyEncryptionKey: derived.keyEncryptionKey,

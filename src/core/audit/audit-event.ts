@@ -11,6 +11,7 @@ export const AUDIT_EVENT_TYPES = [
   'token.revoked',
   'token.introspection_failed',
   'client.authentication_failed',
+  'client.metadata_document_fetched',
   'signin.succeeded',
   'signin.failed',
   'consent.granted',
