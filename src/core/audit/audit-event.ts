@@ -21,6 +21,11 @@ export const AUDIT_EVENT_TYPES = [
   'upstream.user_created',
   'upstream.linked',
   'upstream.unlinked',
+  'mfa.enrolled',
+  'mfa.removed',
+  'mfa.failed',
+  'mfa.recovery_codes_generated',
+  'mfa.recovery_code_used',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
