@@ -63,6 +63,11 @@ import { ProviderSecrets } from './federation/provider-secret.js';
 import { UpstreamClients } from './federation/upstream-client.js';
 import { UpstreamSignIn } from './federation/upstream-sign-in.js';
 import { upstreamEndpoints } from './endpoints/upstream.js';
+import { secondFactorEndpoints } from './endpoints/second-factor.js';
+import { FactorSecrets } from './mfa/factor-secrets.js';
+import { NO_MFA_POLICY, type MfaPolicy } from './mfa/mfa-policy.js';
+import { SecondFactors } from './mfa/second-factors.js';
+import { SecondSteps } from './mfa/second-step.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -99,6 +104,8 @@ export interface AuthorizationServerOptions {
    * fetched through `fetcher` and treated as a third-party client (client-metadata/).
    */
   clientMetadataDocuments?: ClientMetadataOptions;
+  /** Who must sign in with a second factor besides users who have one (mfa/mfa-policy.ts); nobody by default. */
+  mfa?: MfaPolicy;
 }
 
 /**
@@ -133,6 +140,7 @@ export class AuthorizationServer {
     userinfo: EndpointHandler;
     logout: EndpointHandler;
     interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
+    secondFactor: { show: EndpointHandler; submit: EndpointHandler };
     upstream: { startForAuthorization: EndpointHandler; startForAccount: EndpointHandler; startLink: EndpointHandler; callback: EndpointHandler };
     apiCalls: EndpointHandler;
     /** RFC 8628: the device authorization endpoint, and the verification page (GET and POST). */
@@ -141,6 +149,8 @@ export class AuthorizationServer {
   };
   /** Sign-in sessions: find, list per user, end one or all. */
   readonly sessions: SessionStore;
+  /** Users' second factors (TOTP, recovery codes) and the MFA policy. */
+  readonly mfa: SecondFactors;
   /** The grants users gave apps: list per user, revoke one. */
   readonly grants: UserGrants;
   /** What the browser pages (sign-in, consent, the account page) work with. */
@@ -222,6 +232,16 @@ export class AuthorizationServer {
     };
     this.sessions = new SessionStore(this.store, this.hasher, this.clock);
     const throttle = new SignInThrottle(this.clock, this.attempts);
+    this.mfa = new SecondFactors({
+      label: new URL(this.issuer).host,
+      store: this.store,
+      hasher: this.hasher,
+      clock: this.clock,
+      audit: this.audit,
+      throttle,
+      secrets: new FactorSecrets(derived.secretEncryptionKey),
+      policy: options.mfa ?? NO_MFA_POLICY,
+    });
     const { store, clock: engineClock, hasher, audit, sessions, attempts } = this;
     this.mail = options.mail
       ? new AccountMail({ issuer: this.issuer, store, clock: engineClock, hasher, audit, sessions, attempts, throttle, outboxKey: derived.outboxKey }, options.mail)
@@ -248,6 +268,8 @@ export class AuthorizationServer {
       views: options.views,
       claims,
       upstream: new UpstreamSignIn({ issuer: this.issuer, store: this.store, hasher: this.hasher, clock: this.clock, clients: new UpstreamClients(this.providerSecrets) }),
+      mfa: this.mfa,
+      secondSteps: new SecondSteps(this.store, this.hasher, this.clock),
     };
     this.flow = flow;
     this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });
@@ -270,6 +292,7 @@ export class AuthorizationServer {
       userinfo: userinfoEndpoint(this.store, inspector, this.catalog, claims),
       logout: logoutEndpoint(flow),
       interaction: interactionEndpoints(flow),
+      secondFactor: secondFactorEndpoints(flow),
       upstream: upstreamEndpoints(flow),
       apiCalls: apiCallsEndpoint(clientAuth, this.audit, { usage: this.usage, clock: this.clock }),
       deviceAuthorization: deviceAuthorizationEndpoint(clientAuth, {

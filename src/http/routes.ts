@@ -72,6 +72,7 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: /^\/interaction\/(?<id>[\w-]+)$/, methods: ['GET'], kind: 'page', cors: false, handler: e.interaction.show },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/login$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.login },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/consent$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.consent },
+    { pattern: /^\/mfa\/(?<id>[\w-]+)$/, methods: ['GET', 'POST'], kind: 'page', cors: false, handler: (r) => (r.method === 'POST' ? e.secondFactor.submit(r) : e.secondFactor.show(r)) },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/upstream\/(?<provider>[a-z0-9-]{1,40})$/, methods: ['GET'], kind: 'page', cors: false, handler: e.upstream.startForAuthorization },
     { pattern: /^\/upstream\/(?<provider>[a-z0-9-]{1,40})\/callback$/, methods: ['GET'], kind: 'page', cors: false, handler: e.upstream.callback },
     { pattern: /^\/account\/upstream\/(?<provider>[a-z0-9-]{1,40})$/, methods: ['GET'], kind: 'page', cors: false, handler: e.upstream.startForAccount },

@@ -24,6 +24,11 @@ export const AUDIT_EVENT_TYPES = [
   'upstream.unlinked',
   'device.code_entered',
   'device.authorized',
+  'mfa.enrolled',
+  'mfa.removed',
+  'mfa.failed',
+  'mfa.recovery_codes_generated',
+  'mfa.recovery_code_used',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -4,6 +4,7 @@
  * this server really supports.
  */
 import type { CLIENT_AUTH_METHODS } from '../model.js';
+import { ACR_VALUES } from '../../common/auth-level.js';
 
 export interface DiscoveryInput {
   issuer: string;
@@ -36,8 +37,10 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     response_modes_supported: ['query', 'fragment', 'form_post'],
     code_challenge_methods_supported: ['S256'],
     scopes_supported: input.scopes,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'at_hash', 'c_hash', 'name', 'preferred_username', 'email', 'email_verified'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'sid', 'at_hash', 'c_hash', 'name', 'preferred_username', 'email', 'email_verified'],
     subject_types_supported: ['public'],
+    // One factor, then two (common/auth-level.ts); asked for with acr_values at /authorize.
+    acr_values_supported: [...ACR_VALUES],
     // Every algorithm Tessera signs with: verifiers such as express-oauth2-jwt-bearer
     // take their allow-list for access tokens from here.
     id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
