@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { AuthorizationServer } from '../core/authorization-server.js';
 import { parseConfigText } from '../core/config/load.js';
 import { serverSchema, type ConfigFile } from '../core/config/schema.js';
+import { registrationSchema } from '../core/config/registration-schema.js';
 import { ConfigError } from '../core/errors.js';
 import { bootstrapManagement } from '../management/bootstrap.js';
 import { ADMIN_ROLE } from '../management/management-api.js';
@@ -49,6 +50,24 @@ function serverSection(text: string, source: string): ConfigFile['server'] {
   return result.data;
 }
 
+/** The `registration:` section, read at start like `server:` (validated again with the whole file). */
+function registrationSection(text: string, source: string): ConfigFile['registration'] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch {
+    return undefined;
+  }
+  const section = (raw as { registration?: unknown } | null)?.registration;
+  if (section === undefined) return undefined;
+  const result = registrationSchema.safeParse(section);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`${source}: registration${issue?.path.length ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
 export async function loadConfigAgainst(store: Store, text: string, source: string): Promise<ConfigFile> {
   const [apis, roles, providers] = await Promise.all([store.listApis(), store.listRoles(), store.listIdentityProviders()]);
   return parseConfigText(text, source, { apis, roles: roles.map((r) => r.name), identityProviders: providers.map((p) => p.id) });
@@ -66,7 +85,8 @@ export interface OpenedData {
 export function readSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): { settings: ServerSettings; configText?: string } {
   const configText = flags.config !== undefined ? readConfigText(flags.config) : undefined;
   const server = configText !== undefined ? serverSection(configText, flags.config!) : undefined;
-  const settings = resolveSettings({ flags, env, ...(server ? { server } : {}) });
+  const registration = configText !== undefined ? registrationSection(configText, flags.config!) : undefined;
+  const settings = resolveSettings({ flags, env, ...(server ? { server } : {}), ...(registration ? { registration } : {}) });
   return configText !== undefined ? { settings, configText } : { settings };
 }
 

@@ -58,6 +58,10 @@ import { ProviderSecrets } from './federation/provider-secret.js';
 import { UpstreamClients } from './federation/upstream-client.js';
 import { UpstreamSignIn } from './federation/upstream-sign-in.js';
 import { upstreamEndpoints } from './endpoints/upstream.js';
+import { InitialAccessTokens } from './registration/initial-access-tokens.js';
+import { registrationEndpoints } from './registration/registration-endpoint.js';
+import { REGISTRATION_DISABLED, type RegistrationPolicy } from './registration/registration-policy.js';
+import { RegistrationThrottle } from './registration/registration-throttle.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -87,6 +91,8 @@ export interface AuthorizationServerOptions {
   audit?: Omit<AuditLogOptions, 'repo' | 'now'>;
   /** Mail: the transport and the flows that use it (mail/mail-context.ts). Without it, no flow sends mail. */
   mail?: MailOptions;
+  /** Dynamic client registration (RFC 7591/7592): the `registration:` block; closed by default. */
+  registration?: RegistrationPolicy;
 }
 
 /**
@@ -123,6 +129,7 @@ export class AuthorizationServer {
     interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
     upstream: { startForAuthorization: EndpointHandler; startForAccount: EndpointHandler; startLink: EndpointHandler; callback: EndpointHandler };
     apiCalls: EndpointHandler;
+    registration: { register: EndpointHandler; read: EndpointHandler; update: EndpointHandler; remove: EndpointHandler };
   };
   /** Sign-in sessions: find, list per user, end one or all. */
   readonly sessions: SessionStore;
@@ -134,6 +141,10 @@ export class AuthorizationServer {
   readonly attempts: AttemptCounter;
   /** Password reset, email verification, invitations and sign-up by mail; absent without mail settings. */
   readonly mail: AccountMail | undefined;
+  /** Who may register clients, and what they may ask for (closed unless enabled). */
+  readonly registration: RegistrationPolicy;
+  /** The tokens that let their holders register clients (RFC 7591 §3). */
+  readonly initialAccessTokens: InitialAccessTokens;
   readonly #grants: Map<string, GrantHandler>;
   readonly #inspector: TokenInspector;
   readonly #unsubscribe: () => void;
@@ -227,6 +238,8 @@ export class AuthorizationServer {
       upstream: new UpstreamSignIn({ issuer: this.issuer, store: this.store, hasher: this.hasher, clock: this.clock, clients: new UpstreamClients(this.providerSecrets) }),
     };
     this.flow = flow;
+    this.registration = options.registration ?? REGISTRATION_DISABLED;
+    this.initialAccessTokens = new InitialAccessTokens(this.store, this.hasher, this.clock);
     this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });
     this.endpoints = {
       token: tokenEndpoint(this.#grants, clientAuth, {
@@ -249,6 +262,18 @@ export class AuthorizationServer {
       interaction: interactionEndpoints(flow),
       upstream: upstreamEndpoints(flow),
       apiCalls: apiCallsEndpoint(clientAuth, this.audit, { usage: this.usage, clock: this.clock }),
+      registration: registrationEndpoints({
+        issuer: this.issuer,
+        store: this.store,
+        hasher: this.hasher,
+        clock: this.clock,
+        audit: this.audit,
+        policy: this.registration,
+        throttle: new RegistrationThrottle(this.clock, this.attempts, this.registration),
+        initialAccessTokens: this.initialAccessTokens,
+        supportedGrants: () => [...this.#grants.keys()],
+        afterChange: () => this.afterChange(),
+      }),
     };
   }
 
@@ -363,6 +388,7 @@ export class AuthorizationServer {
       scopes: [...new Set([...OIDC_SCOPES, ...apis.flatMap((a) => a.scopes.map((s) => s.name))])],
       signingAlgs: [...new Set(this.keys.jwks().keys.map((k) => k.alg))],
       responseTypes: RESPONSE_TYPES,
+      registration: this.registration.enabled,
     });
   }
 

@@ -31,6 +31,7 @@ ${upstreamButtons(view.providers)}`,
 export function consentPage(view: ConsentView): EngineResponse {
   return page(
     html`<h1>Allow access?</h1>
+${view.unverified ? html`<p class="error" role="note"><strong>Unverified application.</strong> It registered itself: its name, <strong>${view.clientName}</strong>, is only what it declared. If you allow, you will be sent back to <strong>${view.unverified.redirectHost}</strong>. Allow only if you started this and recognise that address.</p>` : ''}
 <p><strong>${view.clientName}</strong> wants to act for you, <strong>${view.username}</strong>${view.apiName ? html` on <strong>${view.apiName}</strong>` : ''}. It asks to:</p>
 <ul class="scopes">
 ${view.scopes.map((s) => html`<li><code>${s.name}</code>${s.description ? html` — ${s.description}` : ''}</li>`)}

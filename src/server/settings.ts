@@ -9,6 +9,7 @@ import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
 import { resolveWorkers } from './cluster/worker-count.js';
 import { resolveEmailSettings, type EmailSettings } from './email-settings.js';
+import { REGISTRATION_DISABLED, type RegistrationPolicy } from '../core/registration/registration-policy.js';
 
 export interface ServerSettings {
   host: string;
@@ -40,6 +41,8 @@ export interface ServerSettings {
   workers: number;
   /** SMTP, the sender and the mail flows (email-settings.ts). */
   email: EmailSettings;
+  /** Dynamic client registration: the config file's `registration:` block (closed by default). */
+  registration: RegistrationPolicy;
 }
 
 export interface SettingsInput {
@@ -47,6 +50,8 @@ export interface SettingsInput {
   env: NodeJS.ProcessEnv;
   /** The `server:` section of the config file, if any. */
   server?: ConfigFile['server'];
+  /** The `registration:` section of the config file, if any. */
+  registration?: ConfigFile['registration'];
 }
 
 export const DEFAULT_PORT = 9000;
@@ -67,7 +72,7 @@ function numberFromEnv(env: NodeJS.ProcessEnv, name: string, valid: (n: number) 
   return value;
 }
 
-export function resolveSettings({ flags, env, server }: SettingsInput): ServerSettings {
+export function resolveSettings({ flags, env, server, registration }: SettingsInput): ServerSettings {
   const envPort = env.TESSERA_PORT !== undefined ? Number(env.TESSERA_PORT) : undefined;
   if (envPort !== undefined && !(Number.isInteger(envPort) && envPort >= 0 && envPort <= 65535)) {
     throw new ConfigError(`TESSERA_PORT must be a number from 0 to 65535, got ${env.TESSERA_PORT}`);
@@ -101,6 +106,7 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,
     workers: resolveWorkers({ flag: flags.workers, env, config: server?.workers }),
     email: resolveEmailSettings(env, server?.email),
+    registration: registration ?? REGISTRATION_DISABLED,
   };
   const seconds = (name: string, max: number) => numberFromEnv(env, name, (n) => Number.isFinite(n) && n >= 0 && n <= max, `a number of seconds from 0 to ${max}`);
   settings.cacheTtlSeconds = numberFromEnv(env, 'TESSERA_CACHE_TTL', (n) => n >= 0.1 && n <= 3600, 'a number of seconds from 0.1 to 3600') ?? server?.cacheTtl ?? DEFAULT_CACHE_TTL_SECONDS;

@@ -49,6 +49,8 @@ export async function startTestServer(
     /** The store to use instead of a fresh one (kept open on close, for restart tests). */
     store?: Store;
     masterKey?: Buffer;
+    /** Dynamic client registration, e.g. `registrationPolicy({ enabled: true })`. */
+    registration?: AuthorizationServerOptions['registration'];
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
@@ -63,6 +65,7 @@ export async function startTestServer(
       masterKey: options.masterKey ?? randomBytes(32),
       views: pageViews,
       ...(options.mail ? { mail: options.mail } : {}),
+      ...(options.registration ? { registration: options.registration } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),

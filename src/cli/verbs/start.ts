@@ -77,6 +77,7 @@ worker and restarts a worker that dies.`,
           changes: shared.changes,
           attempts: shared.attempts,
           audit: { warn },
+          registration: data.settings.registration,
           ...(mail ? { mail } : {}),
         });
         if (!leads) return engine;

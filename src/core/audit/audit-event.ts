@@ -21,6 +21,9 @@ export const AUDIT_EVENT_TYPES = [
   'upstream.user_created',
   'upstream.linked',
   'upstream.unlinked',
+  'client.registered',
+  'client.registration_updated',
+  'client.registration_deleted',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -30,6 +30,12 @@ export function interactionEndpoints(ctx: FlowContext) {
     return pending && client ? { pending, client } : undefined;
   }
 
+  /** Where the user will be sent: the host of a web redirect URI, the scheme of a native app's. */
+  const redirectHost = (uri: string) => {
+    const url = new URL(uri);
+    return url.host || url.protocol;
+  };
+
   async function showConsent(pending: PendingAuthorization, client: Client, interaction: Extract<Interaction, { next: 'consent' }>) {
     const api = pending.request.api ? await ctx.catalog.api(pending.request.api) : undefined;
     const describe = (name: string) =>
@@ -42,6 +48,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       scopes: interaction.missing.map((name) => ({ name, description: describe(name) })),
       ...(api ? { apiName: api.name } : {}),
       formActions: clientOrigin(pending),
+      ...(client.registration ? { unverified: { redirectHost: redirectHost(pending.request.redirectUri) } } : {}),
     });
   }
 

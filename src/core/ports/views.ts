@@ -49,6 +49,8 @@ export interface ConsentView {
   scopes: { name: string; description: string }[];
   apiName?: string;
   formActions: string[];
+  /** Set for a client that registered itself: its name is only what it declared, shown with where it sends the user. */
+  unverified?: { redirectHost: string };
 }
 
 export interface LogoutConfirmView {
