@@ -68,6 +68,10 @@ import { FactorSecrets } from './mfa/factor-secrets.js';
 import { NO_MFA_POLICY, type MfaPolicy } from './mfa/mfa-policy.js';
 import { SecondFactors } from './mfa/second-factors.js';
 import { SecondSteps } from './mfa/second-step.js';
+import { InitialAccessTokens } from './registration/initial-access-tokens.js';
+import { registrationEndpoints } from './registration/registration-endpoint.js';
+import { REGISTRATION_DISABLED, type RegistrationPolicy } from './registration/registration-policy.js';
+import { RegistrationThrottle } from './registration/registration-throttle.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -106,6 +110,8 @@ export interface AuthorizationServerOptions {
   clientMetadataDocuments?: ClientMetadataOptions;
   /** Who must sign in with a second factor besides users who have one (mfa/mfa-policy.ts); nobody by default. */
   mfa?: MfaPolicy;
+  /** Dynamic client registration (RFC 7591/7592): the `registration:` block; closed by default. */
+  registration?: RegistrationPolicy;
 }
 
 /**
@@ -146,6 +152,7 @@ export class AuthorizationServer {
     /** RFC 8628: the device authorization endpoint, and the verification page (GET and POST). */
     deviceAuthorization: EndpointHandler;
     deviceVerification: EndpointHandler;
+    registration: { register: EndpointHandler; read: EndpointHandler; update: EndpointHandler; remove: EndpointHandler };
   };
   /** Sign-in sessions: find, list per user, end one or all. */
   readonly sessions: SessionStore;
@@ -159,6 +166,10 @@ export class AuthorizationServer {
   readonly attempts: AttemptCounter;
   /** Password reset, email verification, invitations and sign-up by mail; absent without mail settings. */
   readonly mail: AccountMail | undefined;
+  /** Who may register clients, and what they may ask for (closed unless enabled). */
+  readonly registration: RegistrationPolicy;
+  /** The tokens that let their holders register clients (RFC 7591 §3). */
+  readonly initialAccessTokens: InitialAccessTokens;
   readonly #grants: Map<string, GrantHandler>;
   readonly #inspector: TokenInspector;
   readonly #unsubscribe: () => void;
@@ -272,6 +283,8 @@ export class AuthorizationServer {
       secondSteps: new SecondSteps(this.store, this.hasher, this.clock),
     };
     this.flow = flow;
+    this.registration = options.registration ?? REGISTRATION_DISABLED;
+    this.initialAccessTokens = new InitialAccessTokens(this.store, this.hasher, this.clock);
     this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });
     this.endpoints = {
       token: tokenEndpoint(this.#grants, clientAuth, {
@@ -304,6 +317,18 @@ export class AuthorizationServer {
         policy: { ...DEFAULT_DEVICE_POLICY, ...options.deviceFlow },
       }),
       deviceVerification: deviceVerificationEndpoint(flow, new UserCodeThrottle(this.clock, this.attempts)),
+      registration: registrationEndpoints({
+        issuer: this.issuer,
+        store: this.store,
+        hasher: this.hasher,
+        clock: this.clock,
+        audit: this.audit,
+        policy: this.registration,
+        throttle: new RegistrationThrottle(this.clock, this.attempts, this.registration),
+        initialAccessTokens: this.initialAccessTokens,
+        supportedGrants: () => [...this.#grants.keys()],
+        afterChange: () => this.afterChange(),
+      }),
     };
   }
 
@@ -421,6 +446,7 @@ export class AuthorizationServer {
       signingAlgs: [...new Set(this.keys.jwks().keys.map((k) => k.alg))],
       responseTypes: RESPONSE_TYPES,
       clientIdMetadataDocuments: this.catalog.clientMetadataDocuments !== undefined,
+      registration: this.registration.enabled,
     });
   }
 

@@ -29,6 +29,9 @@ export const AUDIT_EVENT_TYPES = [
   'mfa.failed',
   'mfa.recovery_codes_generated',
   'mfa.recovery_code_used',
+  'client.registered',
+  'client.registration_updated',
+  'client.registration_deleted',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -14,6 +14,8 @@ export interface DiscoveryInput {
   responseTypes: readonly string[];
   /** client_ids that are URLs of client ID metadata documents are accepted. */
   clientIdMetadataDocuments?: boolean;
+  /** Dynamic client registration is open (RFC 7591): advertise registration_endpoint. */
+  registration?: boolean;
 }
 
 type AuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -57,5 +59,6 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     access_token_signing_alg_values_supported: input.signingAlgs,
     ...(input.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
+    ...(input.registration ? { registration_endpoint: `${base}/register` } : {}),
   };
 }

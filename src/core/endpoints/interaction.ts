@@ -35,6 +35,12 @@ export function interactionEndpoints(ctx: FlowContext) {
     return pending && client ? { pending, client } : undefined;
   }
 
+  /** Where the user will be sent: the host of a web redirect URI, the scheme of a native app's. */
+  const redirectHost = (uri: string) => {
+    const url = new URL(uri);
+    return url.host || url.protocol;
+  };
+
   async function showConsent(pending: PendingAuthorization, client: Client, interaction: Extract<Interaction, { next: 'consent' }>) {
     const api = pending.request.api ? await ctx.catalog.api(pending.request.api) : undefined;
     const describe = (name: string) =>
@@ -48,7 +54,11 @@ export function interactionEndpoints(ctx: FlowContext) {
       ...(api ? { apiName: api.name } : {}),
       formActions: clientOrigin(pending),
       ...(pending.device ? { device: true } : {}),
-      ...(client.metadataDocument ? { unverified: { clientId: client.clientId, redirectHost: new URL(pending.request.redirectUri).host } } : {}),
+      ...(client.metadataDocument
+        ? { unverified: { clientId: client.clientId, redirectHost: redirectHost(pending.request.redirectUri) } }
+        : client.registration
+          ? { unverified: { redirectHost: redirectHost(pending.request.redirectUri) } }
+          : {}),
     });
   }
 

@@ -52,10 +52,11 @@ export interface ConsentView {
   /** The request came from a device through the verification page (RFC 8628): say so, against phishing. */
   device?: boolean;
   /**
-   * A client nobody registered (a client ID metadata document): its name is only what it
-   * declares, so the page says so and shows where it would send the user back.
+   * A client nobody here checked (a client ID metadata document, with its URL as clientId,
+   * or one that registered itself, RFC 7591): its name is only what it declares, so the
+   * page says so and shows where it would send the user back.
    */
-  unverified?: { clientId: string; redirectHost: string };
+  unverified?: { clientId?: string; redirectHost: string };
 }
 
 /** The verification page of the device flow (RFC 8628 §3.3): where the user types the code their device shows. */
