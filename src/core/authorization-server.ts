@@ -17,6 +17,10 @@ import { deriveKeys } from './crypto/master-key.js';
 import { SecretHasher } from './crypto/secret-hasher.js';
 import { apiCallsEndpoint } from './endpoints/api-calls.js';
 import { discoveryDocument } from './endpoints/discovery.js';
+import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.js';
+import { deviceVerificationEndpoint } from './endpoints/device-verification.js';
+import { DEFAULT_DEVICE_POLICY, type DevicePolicy } from './device/device-policy.js';
+import { UserCodeThrottle } from './device/user-code-throttle.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
@@ -88,6 +92,8 @@ export interface AuthorizationServerOptions {
   audit?: Omit<AuditLogOptions, 'repo' | 'now'>;
   /** Mail: the transport and the flows that use it (mail/mail-context.ts). Without it, no flow sends mail. */
   mail?: MailOptions;
+  /** The device flow (RFC 8628): device code lifetime and polling interval, in seconds. */
+  deviceFlow?: Partial<DevicePolicy>;
   /**
    * Client ID metadata documents (off without it): a client_id that is an https URL is
    * fetched through `fetcher` and treated as a third-party client (client-metadata/).
@@ -129,6 +135,9 @@ export class AuthorizationServer {
     interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
     upstream: { startForAuthorization: EndpointHandler; startForAccount: EndpointHandler; startLink: EndpointHandler; callback: EndpointHandler };
     apiCalls: EndpointHandler;
+    /** RFC 8628: the device authorization endpoint, and the verification page (GET and POST). */
+    deviceAuthorization: EndpointHandler;
+    deviceVerification: EndpointHandler;
   };
   /** Sign-in sessions: find, list per user, end one or all. */
   readonly sessions: SessionStore;
@@ -263,6 +272,15 @@ export class AuthorizationServer {
       interaction: interactionEndpoints(flow),
       upstream: upstreamEndpoints(flow),
       apiCalls: apiCallsEndpoint(clientAuth, this.audit, { usage: this.usage, clock: this.clock }),
+      deviceAuthorization: deviceAuthorizationEndpoint(clientAuth, {
+        issuer: this.issuer,
+        catalog: this.catalog,
+        store: this.store,
+        hasher: this.hasher,
+        clock: this.clock,
+        policy: { ...DEFAULT_DEVICE_POLICY, ...options.deviceFlow },
+      }),
+      deviceVerification: deviceVerificationEndpoint(flow, new UserCodeThrottle(this.clock, this.attempts)),
     };
   }
 

@@ -62,6 +62,8 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
   const account = accountEndpoints(server);
   return [
     { pattern: exact('/token'), methods: ['POST'], kind: 'json', cors: true, handler: e.token },
+    { pattern: exact('/device_authorization'), methods: ['POST'], kind: 'json', cors: true, handler: e.deviceAuthorization },
+    { pattern: exact('/device'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: e.deviceVerification },
     { pattern: exact('/introspect'), methods: ['POST'], kind: 'json', cors: false, handler: e.introspect },
     { pattern: exact('/revoke'), methods: ['POST'], kind: 'json', cors: true, handler: e.revoke },
     { pattern: exact('/audit/api-calls'), methods: ['POST'], kind: 'json', cors: false, acceptsJson: true, handler: e.apiCalls },

@@ -91,7 +91,7 @@ export function managementRouter(engine: AuthorizationServer, routes: readonly M
       if (!params.success) throw fromZod('path', params.error);
       const query = route.query ? route.query.safeParse(Object.fromEntries(request.query)) : { success: true as const, data: {} };
       if (!query.success) throw fromZod('query', query.error);
-      let body: unknown = undefined;
+      let body: unknown;
       if (route.body) {
         if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) throw badField('body', 'send JSON with Content-Type: application/json');
         let raw: unknown;

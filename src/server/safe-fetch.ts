@@ -52,7 +52,7 @@ function ipv6Bytes(address: string): number[] {
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {
     tail.push(...dotted[1]!.split('.').map(Number));
-    text = text.slice(0, -dotted[1]!.length) + '0:0';
+    text = `${text.slice(0, -dotted[1]!.length)}0:0`;
   }
   const [head, rest] = text.split('::') as [string, string | undefined];
   const groups = (s: string) => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));

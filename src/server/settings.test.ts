@@ -46,6 +46,12 @@ describe('protocol settings', () => {
     assert.throws(() => resolve({ TESSERA_REFRESH_TOKEN_REUSE_GRACE: '-1' }), /TESSERA_REFRESH_TOKEN_REUSE_GRACE/);
     assert.throws(() => resolve({ TESSERA_CLIENT_ASSERTION_AUDIENCE: 'any' }), /TESSERA_CLIENT_ASSERTION_AUDIENCE/);
   });
+  it('gives device codes ten minutes and a 5 s interval, unless told otherwise', () => {
+    assert.deepEqual(resolve({}).deviceFlow, { codeTtl: 600, interval: 5 });
+    assert.deepEqual(resolve({}, { deviceCodeTtl: 900, devicePollInterval: 10 }).deviceFlow, { codeTtl: 900, interval: 10 });
+    assert.deepEqual(resolve({ TESSERA_DEVICE_CODE_TTL: '300' }, { deviceCodeTtl: 900 }).deviceFlow, { codeTtl: 300, interval: 5 });
+    assert.throws(() => resolve({ TESSERA_DEVICE_POLL_INTERVAL: '0' }), /TESSERA_DEVICE_POLL_INTERVAL/);
+  });
 });
 
 describe('client ID metadata document settings', () => {

@@ -32,6 +32,8 @@ export interface ServerSettings {
   refreshTokenReuseGrace: number;
   /** private_key_jwt: longest assertion lifetime, and the audiences accepted. */
   clientAssertions: { maxLifetime: number; audience: 'issuer-or-endpoint' | 'issuer' };
+  /** The device flow (RFC 8628): device code lifetime and polling interval, in seconds. */
+  deviceFlow: { codeTtl: number; interval: number };
   /** Redis, for shared throttles and the change feed. */
   redisUrl?: string;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. */
@@ -69,6 +71,8 @@ export const DEFAULT_CACHE_TTL_SECONDS = 1;
 export const DEFAULT_REDIS_PREFIX = 'tessera:';
 export const DEFAULT_REFRESH_TOKEN_REUSE_GRACE = 10;
 export const DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME = 3600;
+export const DEFAULT_DEVICE_CODE_TTL = 600;
+export const DEFAULT_DEVICE_POLL_INTERVAL = 5;
 
 function numberFromEnv(env: NodeJS.ProcessEnv, name: string, valid: (n: number) => boolean, what: string): number | undefined {
   const text = env[name];
@@ -107,6 +111,16 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
         server?.clientAssertionMaxLifetime ??
         DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME,
       audience: assertionAudience(env.TESSERA_CLIENT_ASSERTION_AUDIENCE) ?? server?.clientAssertionAudience ?? 'issuer-or-endpoint',
+    },
+    deviceFlow: {
+      codeTtl:
+        numberFromEnv(env, 'TESSERA_DEVICE_CODE_TTL', (n) => Number.isInteger(n) && n >= 60 && n <= 3600, 'a whole number of seconds from 60 to 3600') ??
+        server?.deviceCodeTtl ??
+        DEFAULT_DEVICE_CODE_TTL,
+      interval:
+        numberFromEnv(env, 'TESSERA_DEVICE_POLL_INTERVAL', (n) => Number.isInteger(n) && n >= 1 && n <= 60, 'a whole number of seconds from 1 to 60') ??
+        server?.devicePollInterval ??
+        DEFAULT_DEVICE_POLL_INTERVAL,
     },
     database: { ...POOL_DEFAULTS },
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,

@@ -42,6 +42,7 @@ export async function startTestServer(
     logs?: string[];
     refreshTokens?: AuthorizationServerOptions['refreshTokens'];
     clientAssertions?: AuthorizationServerOptions['clientAssertions'];
+    deviceFlow?: AuthorizationServerOptions['deviceFlow'];
     /** Proxies whose forwarding headers are believed (none by default, as in production). */
     trustProxy?: TrustProxy;
     /** Mail settings; the outbox worker runs when given. */
@@ -68,6 +69,7 @@ export async function startTestServer(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
+      ...(options.deviceFlow ? { deviceFlow: options.deviceFlow } : {}),
       ...(options.clientMetadataDocuments ? { clientMetadataDocuments: options.clientMetadataDocuments } : {}),
     });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });

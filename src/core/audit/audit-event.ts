@@ -22,6 +22,8 @@ export const AUDIT_EVENT_TYPES = [
   'upstream.user_created',
   'upstream.linked',
   'upstream.unlinked',
+  'device.code_entered',
+  'device.authorized',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -196,6 +196,10 @@ export const serverSchema = z.strictObject({
   clientAssertionMaxLifetime: z.number().int().min(30).max(86400).optional(),
   /** private_key_jwt `aud`: the issuer, token endpoint or endpoint called (default), or the issuer alone (FAPI 2.0). */
   clientAssertionAudience: z.enum(['issuer-or-endpoint', 'issuer']).optional(),
+  /** Device flow (RFC 8628): seconds a device code and its user code stay valid. */
+  deviceCodeTtl: z.number().int().min(60).max(3600).optional(),
+  /** Device flow: seconds a device must wait between polls of the token endpoint. */
+  devicePollInterval: z.number().int().min(1).max(60).optional(),
   /** PostgreSQL connection pool (seconds for timeouts). */
   database: z
     .strictObject({

@@ -30,6 +30,7 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     jwks_uri: `${base}/jwks`,
     introspection_endpoint: `${base}/introspect`,
     revocation_endpoint: `${base}/revoke`,
+    device_authorization_endpoint: `${base}/device_authorization`,
     grant_types_supported: input.grantTypes,
     response_types_supported: input.responseTypes,
     response_modes_supported: ['query', 'fragment', 'form_post'],

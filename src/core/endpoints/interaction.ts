@@ -4,11 +4,14 @@
  *   POST /interaction/:id/login     username + password
  *   POST /interaction/:id/consent   decision=allow|deny
  * Every POST checks the browser binding and the form's CSRF token first.
+ * A device's request (RFC 8628, started on the verification page) always shows the
+ * consent page, first-party or not, and ends on the device, not at a redirect URI.
  */
 import { requestOrigin } from '../audit/request-origin.js';
 import { accessDenied } from '../errors.js';
 import { delegableByUser } from '../credentials/delegation.js';
 import { completeAuthorization } from '../interaction/complete-authorization.js';
+import { finishDeviceAuthorization } from '../device/finish-device-authorization.js';
 import { passwordSignIn } from '../interaction/password-sign-in.js';
 import { decideInteraction, type Interaction } from '../interaction/decide-interaction.js';
 import type { FlowContext } from '../interaction/flow-context.js';
@@ -22,7 +25,7 @@ export function interactionEndpoints(ctx: FlowContext) {
   const expired = () => ctx.views.error('This sign-in has expired', 'Go back to the application and start again.', 400);
   const action = (pending: PendingAuthorization, step: string) => `${ctx.issuer}/interaction/${pending.id}/${step}`;
   // Forms on these pages may end in a redirect to the client, which CSP form-action must allow.
-  const clientOrigin = (pending: PendingAuthorization) => [new URL(pending.request.redirectUri).origin];
+  const clientOrigin = (pending: PendingAuthorization) => (pending.device ? [] : [new URL(pending.request.redirectUri).origin]);
 
   async function load(request: EngineRequest): Promise<{ pending: PendingAuthorization; client: Client } | undefined> {
     const pending = await ctx.pending.find(request.pathParams?.id, request.cookies?.[BROWSER_COOKIE]);
@@ -42,6 +45,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       scopes: interaction.missing.map((name) => ({ name, description: describe(name) })),
       ...(api ? { apiName: api.name } : {}),
       formActions: clientOrigin(pending),
+      ...(pending.device ? { device: true } : {}),
       ...(client.metadataDocument ? { unverified: { clientId: client.clientId, redirectHost: new URL(pending.request.redirectUri).host } } : {}),
     });
   }
@@ -66,6 +70,10 @@ export function interactionEndpoints(ctx: FlowContext) {
         ...(pending.request.loginHint ? { username: pending.request.loginHint } : {}),
         providers: await providerButtons(pending, client),
       });
+    }
+    if (pending.device) {
+      const scopes = await delegableByUser(ctx.store, interaction.user, pending.request.api, pending.request.scopes);
+      return showConsent(pending, client, { next: 'consent', user: interaction.user, missing: scopes });
     }
     if (interaction.next === 'consent') return showConsent(pending, client, interaction);
     await ctx.pending.finish(pending);
@@ -126,6 +134,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       if (decision === 'deny') {
         ctx.audit.record({ ...consentEvent, outcome: 'failure', reason: 'access_denied: the user denied access' });
         await ctx.pending.finish(pending);
+        if (pending.device) return finishDeviceAuthorization(ctx, { ...pending, device: pending.device }, client, user, session, 'deny', requestOrigin(request));
         return authorizationErrorResponse(ctx, target, accessDenied('the user denied access'));
       }
       if (decision !== 'allow') return ctx.views.error('Request refused', 'Choose Allow or Deny.', 400);
@@ -140,6 +149,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       });
       ctx.audit.record({ ...consentEvent, outcome: 'success' });
       await ctx.pending.finish(pending);
+      if (pending.device) return finishDeviceAuthorization(ctx, { ...pending, device: pending.device }, client, user, session, 'allow', requestOrigin(request));
       return completeAuthorization(ctx, pending.request, user, session, requestOrigin(request));
     },
   };

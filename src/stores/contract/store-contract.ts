@@ -11,6 +11,7 @@ import type { Api, Client, SigningKey, StoredToken, User, UserSession } from '..
 import type { Store } from '../../core/ports/storage.js';
 import { outboxContract } from './outbox-contract.js';
 import { federationContract } from './federation-contract.js';
+import { deviceAuthorizationContract } from './device-authorization-contract.js';
 
 export interface StoreFactory {
   create(): Promise<Store>;
@@ -332,6 +333,8 @@ export function storeContract(name: string, factory: StoreFactory): void {
     });
 
     describe('upstream identities', () => federationContract(() => store));
+
+    describe('device authorizations', () => deviceAuthorizationContract(() => store));
 
     describe('audit log', () => {
       const event = (at: number, overrides: Partial<AuditEvent> = {}): AuditEvent => ({
