@@ -19,6 +19,7 @@ import { grantsVerb } from './verbs/grants.js';
 import { identityProvidersVerb } from './verbs/identity-providers.js';
 import { keysVerb } from './verbs/keys.js';
 import { migrateVerb } from './verbs/migrate.js';
+import { registrationVerb } from './verbs/registration.js';
 import { rolesVerb } from './verbs/roles.js';
 import { serviceAccountsVerb } from './verbs/service-accounts.js';
 import { sessionsVerb } from './verbs/sessions.js';
@@ -30,7 +31,7 @@ import type { Io, Verb } from './verbs/verb.js';
 
 const GROUPS: [string, Verb[]][] = [
   ['server', [startVerb, migrateVerb]],
-  ['resources (local store, or a server with --server)', [apisVerb, clientsVerb, usersVerb, rolesVerb, serviceAccountsVerb, tokensVerb, consentsVerb, sessionsVerb, grantsVerb, keysVerb, auditVerb, identityProvidersVerb]],
+  ['resources (local store, or a server with --server)', [apisVerb, clientsVerb, usersVerb, rolesVerb, serviceAccountsVerb, tokensVerb, consentsVerb, sessionsVerb, grantsVerb, keysVerb, auditVerb, identityProvidersVerb, registrationVerb]],
   ['developer tools', [devVerb]],
   ['configuration and setup (local store)', [applyVerb, exportVerb, schemaVerb, adminVerb]],
 ];
