@@ -19,6 +19,7 @@ export const TOKEN_PREFIXES = {
   access_token: 'tsr_at_',
   refresh_token: 'tsr_rt_',
   authorization_code: 'tsr_ac_',
+  device_code: 'tsr_dc_',
   personal_access_token: 'tsr_pat_',
   service_access_token: 'tsr_sat_',
   initial_access_token: 'tsr_iat_',

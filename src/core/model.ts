@@ -76,6 +76,13 @@ export interface Client {
   claims?: Record<string, string>;
   /** The upstream identity providers its sign-in page offers (absent: every enabled one). */
   identityProviders?: string[];
+  /**
+   * Described by a client ID metadata document at its client_id URL (client-metadata/):
+   * never stored, always third-party, consent asked every time, shown as unverified.
+   */
+  metadataDocument?: boolean;
+  /** Users signing in to this client must present a second factor (and enrol one if they have none). */
+  requireMfa?: boolean;
   /** Set on a client that registered itself (RFC 7591): third-party and unverified. */
   registration?: ClientRegistration;
 }
@@ -204,6 +211,23 @@ export interface UserSession {
   /** As the browser sent it, truncated; for the user to recognise the device. */
   userAgent?: string;
   ip?: string;
+  /** How the user authenticated (RFC 8176 values: pwd, otp, mfa); absent for sessions from before it was recorded. */
+  amr?: string[];
+}
+
+/** A second factor a user enrolled (mfa/second-factors.ts). Only TOTP for now. */
+export interface UserFactor {
+  id: string;
+  userId: string;
+  type: 'totp';
+  /** For the user to recognise it ("Authenticator app"). */
+  name: string;
+  /** The TOTP secret, AES-256-GCM under a key derived from the master key, bound to the user and factor (mfa/factor-secrets.ts). */
+  secretEncrypted: string;
+  createdAt: number;
+  lastUsedAt?: number;
+  /** The last TOTP time step accepted: codes of that step or earlier are refused (a code works once). */
+  lastUsedStep?: number;
 }
 
 export type IdentityProviderType = 'oidc' | 'oauth2';

@@ -112,10 +112,11 @@ export function createRequestHandler(
       sendError(res, error, logger.child({ reqId: requestId }), route?.kind === 'page');
     } finally {
       metrics.request((route && labels.get(route)) ?? 'unmatched', req.method ?? '', res.statusCode, seconds(started));
-      if (!logger.isLevelEnabled('info')) return;
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const loggedPath = route?.secretPath ? labels.get(route) : route?.pattern.source.includes('interaction') ? '/interaction/…' : relative.length > 200 ? `${relative.slice(0, 200)}…` : relative;
-      logger.info({ reqId: requestId, method: req.method, path: loggedPath, status: res.statusCode, ms }, 'request');
+      if (logger.isLevelEnabled('info')) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const loggedPath = route?.secretPath ? labels.get(route) : route?.pattern.source.includes('interaction') ? '/interaction/…' : relative.length > 200 ? `${relative.slice(0, 200)}…` : relative;
+        logger.info({ reqId: requestId, method: req.method, path: loggedPath, status: res.statusCode, ms }, 'request');
+      }
     }
   };
 }

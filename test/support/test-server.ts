@@ -42,6 +42,7 @@ export async function startTestServer(
     logs?: string[];
     refreshTokens?: AuthorizationServerOptions['refreshTokens'];
     clientAssertions?: AuthorizationServerOptions['clientAssertions'];
+    deviceFlow?: AuthorizationServerOptions['deviceFlow'];
     /** Proxies whose forwarding headers are believed (none by default, as in production). */
     trustProxy?: TrustProxy;
     /** Mail settings; the outbox worker runs when given. */
@@ -49,6 +50,8 @@ export async function startTestServer(
     /** The store to use instead of a fresh one (kept open on close, for restart tests). */
     store?: Store;
     masterKey?: Buffer;
+    /** Client ID metadata documents (off without it). */
+    clientMetadataDocuments?: AuthorizationServerOptions['clientMetadataDocuments'];
     /** Dynamic client registration, e.g. `registrationPolicy({ enabled: true })`. */
     registration?: AuthorizationServerOptions['registration'];
   } = {},
@@ -69,6 +72,8 @@ export async function startTestServer(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
+      ...(options.deviceFlow ? { deviceFlow: options.deviceFlow } : {}),
+      ...(options.clientMetadataDocuments ? { clientMetadataDocuments: options.clientMetadataDocuments } : {}),
     });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));
