@@ -28,6 +28,7 @@ const VERBS: Record<string, { formerly?: string[]; load(): Promise<Verb> }> = {
   'identity-providers': { load: () => import('./verbs/identity-providers.js').then((m) => m.identityProvidersVerb) },
   keys: { load: () => import('./verbs/keys.js').then((m) => m.keysVerb) },
   migrate: { load: () => import('./verbs/migrate.js').then((m) => m.migrateVerb) },
+  registration: { load: () => import('./verbs/registration.js').then((m) => m.registrationVerb) },
   roles: { load: () => import('./verbs/roles.js').then((m) => m.rolesVerb) },
   'service-accounts': { load: () => import('./verbs/service-accounts.js').then((m) => m.serviceAccountsVerb) },
   sessions: { load: () => import('./verbs/sessions.js').then((m) => m.sessionsVerb) },
@@ -39,7 +40,7 @@ const VERBS: Record<string, { formerly?: string[]; load(): Promise<Verb> }> = {
 
 const GROUPS: [string, string[]][] = [
   ['server', ['start', 'migrate']],
-  ['resources (local store, or a server with --server)', ['apis', 'clients', 'users', 'roles', 'service-accounts', 'tokens', 'consents', 'sessions', 'grants', 'keys', 'audit', 'identity-providers']],
+  ['resources (local store, or a server with --server)', ['apis', 'clients', 'users', 'roles', 'service-accounts', 'tokens', 'consents', 'sessions', 'grants', 'keys', 'audit', 'identity-providers', 'registration']],
   ['developer tools', ['dev']],
   ['configuration and setup (local store)', ['apply', 'export', 'schema', 'admin']],
 ];

@@ -128,7 +128,7 @@ export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.
     const email = data.settings.email;
     const quiet = { info: () => {}, warn: (_fields: object, message: string) => void process.stderr.write(`warning: ${message}\n`) };
     const mail = mailNeeded(email) ? await mailOptions(email, quiet) : undefined;
-    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes, ...(mail ? { mail } : {}) }).catch(async (error: unknown) => {
+    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes, registration: data.settings.registration, ...(mail ? { mail } : {}) }).catch(async (error: unknown) => {
       await changes.close();
       throw error;
     });

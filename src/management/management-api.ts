@@ -5,7 +5,7 @@
  */
 import type { Api } from '../core/model.js';
 
-export const MANAGEMENT_RESOURCES = ['apis', 'clients', 'users', 'roles', 'service_accounts', 'tokens', 'consents', 'sessions', 'grants', 'keys', 'audit', 'dev_tools', 'mail', 'identity_providers'] as const;
+export const MANAGEMENT_RESOURCES = ['apis', 'clients', 'users', 'roles', 'service_accounts', 'tokens', 'consents', 'sessions', 'grants', 'keys', 'audit', 'dev_tools', 'mail', 'identity_providers', 'registration'] as const;
 export type ManagementResource = (typeof MANAGEMENT_RESOURCES)[number];
 export type ManagementScope = `${'read' | 'write'}:${ManagementResource}`;
 
@@ -19,6 +19,8 @@ export const ADMIN_ROLE = 'tessera-admin';
 const SPECIAL_DESCRIPTIONS: Partial<Record<ManagementScope, string>> = {
   'read:dev_tools': 'Inspect any token: decode it and learn why it is valid or not',
   'write:dev_tools': 'Mint test access tokens for any API, client or user',
+  'read:registration': 'See whether dynamic client registration is open, and list initial access tokens',
+  'write:registration': 'Create and revoke initial access tokens (whoever holds one may register clients)',
 };
 
 export function managementAudience(issuer: string): string {

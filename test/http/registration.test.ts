@@ -107,6 +107,7 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     const otherHost = await browser.get(authorizeUrl(server.url, { ...params, redirect_uri: 'http://127.0.0.1:61234/callback' }));
     assert.equal(otherHost.status, 400);
 
+    await server.engine.audit.flush();
     const { events } = await server.engine.audit.query({ type: 'client.registered', clientId: registered.client_id });
     assert.ok(events.some((r) => r.clientId === registered.client_id && r.outcome === 'success'));
   });

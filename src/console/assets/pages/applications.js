@@ -144,7 +144,7 @@ export async function render({ main, rerender }) {
   };
   replace(
     main,
-    header('Applications', 'The OAuth clients: what each may ask for, and how it signs in.', button('New application', () => open(undefined, undefined), { kind: 'primary' })),
+    header('Applications', 'The OAuth clients: what each may ask for, and how it signs in. Those marked "registered itself" came through dynamic registration (RFC 7591).', button('New application', () => open(undefined, undefined), { kind: 'primary' })),
     slot,
     dataTable({
       caption: 'Applications',
@@ -156,7 +156,7 @@ export async function render({ main, rerender }) {
         { label: 'Type', value: (c) => c.type },
         { label: 'Grants', value: (c) => chips(c.grantTypes.map((/** @type {string} */ g) => g.replace('urn:ietf:params:oauth:grant-type:', ''))) },
         { label: 'API', value: (c) => (c.api ? h('code', {}, c.api) : '—') },
-        { label: 'Flags', value: (c) => chips(['firstParty', 'sandbox', 'requirePkce', 'allowImplicit'].filter((f) => c[f])) },
+        { label: 'Flags', value: (c) => chips([...(c.registration ? ['registered itself (unverified)'] : []), ...['firstParty', 'sandbox', 'requirePkce', 'allowImplicit'].filter((f) => c[f])]) },
         {
           label: 'Actions',
           value: (c) =>
