@@ -46,7 +46,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       ...(api ? { apiName: api.name } : {}),
       formActions: clientOrigin(pending),
       ...(pending.device ? { device: true } : {}),
-      ...(client.metadataDocument ? { unverified: { clientId: client.clientId, redirectHost: new URL(pending.request.redirectUri).host } } : {}),
+      ...(client.metadataDocument ? { unverified: { clientId: client.clientId, redirectHost: pending.device ? 'your device' : new URL(pending.request.redirectUri).host } } : {}),
     });
   }
 
