@@ -36,8 +36,10 @@ export function interactionEndpoints(ctx: FlowContext) {
   }
 
   /** Where the user will be sent: the host of a web redirect URI, the scheme of a native app's. */
-  const redirectHost = (uri: string) => {
-    const url = new URL(uri);
+  const redirectHost = (pending: PendingAuthorization) => {
+    // A device flow has no redirect: the user goes back to the device.
+    if (pending.device) return 'your device';
+    const url = new URL(pending.request.redirectUri);
     return url.host || url.protocol;
   };
 
@@ -55,9 +57,9 @@ export function interactionEndpoints(ctx: FlowContext) {
       formActions: clientOrigin(pending),
       ...(pending.device ? { device: true } : {}),
       ...(client.metadataDocument
-        ? { unverified: { clientId: client.clientId, redirectHost: redirectHost(pending.request.redirectUri) } }
+        ? { unverified: { clientId: client.clientId, redirectHost: redirectHost(pending) } }
         : client.registration
-          ? { unverified: { redirectHost: redirectHost(pending.request.redirectUri) } }
+          ? { unverified: { redirectHost: redirectHost(pending) } }
           : {}),
     });
   }
