@@ -27,7 +27,10 @@ export type OAuthErrorCode =
   | 'registration_not_supported'
   // Bearer token use (RFC 6750 §3.1)
   | 'invalid_token'
-  | 'insufficient_scope';
+  | 'insufficient_scope'
+  // DPoP (RFC 9449 §5, §7.1, §8)
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 export class OAuthError extends Error {
   readonly error: OAuthErrorCode;
