@@ -58,6 +58,9 @@ import { ProviderSecrets } from './federation/provider-secret.js';
 import { UpstreamClients } from './federation/upstream-client.js';
 import { UpstreamSignIn } from './federation/upstream-sign-in.js';
 import { upstreamEndpoints } from './endpoints/upstream.js';
+import { DpopService, type DpopOptions } from './dpop/dpop-service.js';
+import { DpopNonces } from './dpop/nonces.js';
+import { DPOP_ALGS } from './dpop/proof.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -87,6 +90,8 @@ export interface AuthorizationServerOptions {
   audit?: Omit<AuditLogOptions, 'repo' | 'now'>;
   /** Mail: the transport and the flows that use it (mail/mail-context.ts). Without it, no flow sends mail. */
   mail?: MailOptions;
+  /** DPoP (RFC 9449): the replay cache of proofs, their iat window, server nonces. */
+  dpop?: DpopOptions;
 }
 
 /**
@@ -134,6 +139,8 @@ export class AuthorizationServer {
   readonly attempts: AttemptCounter;
   /** Password reset, email verification, invitations and sign-up by mail; absent without mail settings. */
   readonly mail: AccountMail | undefined;
+  /** DPoP proofs and nonces, for the endpoints that take them. */
+  readonly dpop: DpopService;
   readonly #grants: Map<string, GrantHandler>;
   readonly #inspector: TokenInspector;
   readonly #unsubscribe: () => void;
@@ -173,6 +180,11 @@ export class AuthorizationServer {
       new ClientAuthThrottle(this.clock, this.attempts),
     );
     const jwts = new OwnJwtVerifier(this.keys);
+    this.dpop = new DpopService(
+      options.dpop?.replay ?? this.store,
+      options.dpop?.nonce ? new DpopNonces(this.hasher) : undefined,
+      options.dpop?.iatWindow !== undefined ? { iatWindow: options.dpop.iatWindow } : {},
+    );
     const claims = new ClaimMapper(this.store);
     const accessTokens = new AccessTokenIssuer(this.issuer, this.keys, this.store, this.hasher, this.clock, claims);
     this.usage = new UsageRecorder(this.store, options.usageFlushMs ?? 30_000);
@@ -240,7 +252,7 @@ export class AuthorizationServer {
         userinfoApi,
         audit: this.audit,
         claims,
-      }),
+      }, this.dpop),
       introspect: introspectionEndpoint(this.issuer, clientAuth, inspector, this.audit),
       revoke: revocationEndpoint(clientAuth, inspector, this.store, this.clock, refreshTokens.policy.ttl, this.audit),
       authorize: authorizationEndpoint(flow),
@@ -363,6 +375,7 @@ export class AuthorizationServer {
       scopes: [...new Set([...OIDC_SCOPES, ...apis.flatMap((a) => a.scopes.map((s) => s.name))])],
       signingAlgs: [...new Set(this.keys.jwks().keys.map((k) => k.alg))],
       responseTypes: RESPONSE_TYPES,
+      dpopAlgs: DPOP_ALGS,
     });
   }
 

@@ -32,6 +32,8 @@ export interface ServerSettings {
   refreshTokenReuseGrace: number;
   /** private_key_jwt: longest assertion lifetime, and the audiences accepted. */
   clientAssertions: { maxLifetime: number; audience: 'issuer-or-endpoint' | 'issuer' };
+  /** DPoP (RFC 9449): a proof's iat window in seconds, and whether server nonces are demanded. */
+  dpop: { iatWindow: number; nonce: boolean };
   /** Redis, for shared throttles and the change feed. */
   redisUrl?: string;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. */
@@ -58,6 +60,7 @@ export const DEFAULT_CACHE_TTL_SECONDS = 1;
 export const DEFAULT_REDIS_PREFIX = 'tessera:';
 export const DEFAULT_REFRESH_TOKEN_REUSE_GRACE = 10;
 export const DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME = 3600;
+export const DEFAULT_DPOP_IAT_WINDOW = 60;
 
 function numberFromEnv(env: NodeJS.ProcessEnv, name: string, valid: (n: number) => boolean, what: string): number | undefined {
   const text = env[name];
@@ -96,6 +99,13 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
         server?.clientAssertionMaxLifetime ??
         DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME,
       audience: assertionAudience(env.TESSERA_CLIENT_ASSERTION_AUDIENCE) ?? server?.clientAssertionAudience ?? 'issuer-or-endpoint',
+    },
+    dpop: {
+      iatWindow:
+        numberFromEnv(env, 'TESSERA_DPOP_IAT_WINDOW', (n) => Number.isInteger(n) && n >= 5 && n <= 600, 'a whole number of seconds from 5 to 600') ??
+        server?.dpopIatWindow ??
+        DEFAULT_DPOP_IAT_WINDOW,
+      nonce: env.TESSERA_DPOP_NONCE ? env.TESSERA_DPOP_NONCE === 'true' : (server?.dpopNonce ?? false),
     },
     database: { ...POOL_DEFAULTS },
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,

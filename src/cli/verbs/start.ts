@@ -76,6 +76,7 @@ worker and restarts a worker that dies.`,
           clientAssertions: data.settings.clientAssertions,
           changes: shared.changes,
           attempts: shared.attempts,
+          dpop: { iatWindow: data.settings.dpop.iatWindow, nonce: data.settings.dpop.nonce, ...(shared.replay ? { replay: shared.replay } : {}) },
           audit: { warn },
           ...(mail ? { mail } : {}),
         });

@@ -43,6 +43,7 @@ export const apiSchema = z.strictObject({
   ttl: duration.default(3600),
   alg: z.enum(SIGNING_ALGS as [string, ...string[]]).default('ES256'),
   claims: claimMappingSchema.optional().describe('extra claims in access tokens: name → user.<field> expression'),
+  requireDpop: z.boolean().optional().describe('issue only DPoP-bound access tokens for this API (RFC 9449)'),
 });
 
 const permissions = z.record(absoluteUri, z.array(scopeName));
@@ -66,6 +67,8 @@ const clientFields = z.strictObject({
   firstParty: z.boolean().default(false),
   allowImplicit: z.boolean().default(false),
   requirePkce: z.boolean().default(false),
+  /** Demand a DPoP proof (RFC 9449) at the token endpoint: every token it gets is key-bound. */
+  requireDpop: z.boolean().default(false),
   sandbox: z.boolean().default(false),
   /** OIDC's id_token_signed_response_alg: RS256 (the default), ES256 or EdDSA. */
   idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional(),
@@ -184,6 +187,10 @@ export const serverSchema = z.strictObject({
   clientAssertionMaxLifetime: z.number().int().min(30).max(86400).optional(),
   /** private_key_jwt `aud`: the issuer, token endpoint or endpoint called (default), or the issuer alone (FAPI 2.0). */
   clientAssertionAudience: z.enum(['issuer-or-endpoint', 'issuer']).optional(),
+  /** DPoP (RFC 9449): how old a proof's iat may be, in seconds (default 60; 5 s of clock skew ahead). */
+  dpopIatWindow: z.number().int().min(5).max(600).optional(),
+  /** DPoP: demand server-provided nonces (use_dpop_nonce, DPoP-Nonce header); stateless, rotating every 5 minutes. */
+  dpopNonce: z.boolean().optional(),
   /** PostgreSQL connection pool (seconds for timeouts). */
   database: z
     .strictObject({

@@ -11,6 +11,8 @@ export interface DiscoveryInput {
   scopes: string[];
   signingAlgs: string[];
   responseTypes: readonly string[];
+  /** Algorithms accepted for DPoP proofs (RFC 9449 §5.1). */
+  dpopAlgs: readonly string[];
 }
 
 type AuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -50,5 +52,6 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     revocation_endpoint_auth_methods_supported: AUTH_METHODS,
     revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     access_token_signing_alg_values_supported: input.signingAlgs,
+    dpop_signing_alg_values_supported: input.dpopAlgs,
   };
 }

@@ -12,6 +12,7 @@ import type { Api } from '../model.js';
 import type { TokenRepository } from '../ports/storage.js';
 import { timeOrderedId } from '../crypto/time-ordered-id.js';
 import type { ClaimMapper } from './claim-mapper.js';
+import { invalidDpopProof } from '../dpop/proof.js';
 
 export interface AccessTokenRequest {
   api: Api;
@@ -23,6 +24,8 @@ export interface AccessTokenRequest {
   grantId?: string;
   /** Issued to a sandboxed sign-in: resource servers keep its data apart. */
   sandbox?: boolean;
+  /** DPoP (RFC 9449): the thumbprint of the key the token is bound to (`cnf.jkt`). */
+  jkt?: string;
 }
 
 export interface IssuedAccessToken {
@@ -31,6 +34,11 @@ export interface IssuedAccessToken {
   expiresIn: number;
   expiresAt: number;
   format: Api['format'];
+}
+
+/** An issuer whose every token is bound to one DPoP key: what the token endpoint hands a grant given a proof. */
+export function boundIssuer(issuer: AccessTokenIssuer, jkt: string): AccessTokenIssuer {
+  return Object.assign(Object.create(issuer) as AccessTokenIssuer, { issue: (request: AccessTokenRequest) => issuer.issue({ ...request, jkt }) });
 }
 
 export class AccessTokenIssuer {
@@ -52,6 +60,7 @@ export class AccessTokenIssuer {
 
   async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
     const { api } = request;
+    if (api.requireDpop && request.jkt === undefined) throw invalidDpopProof(`tokens for ${api.identifier} must be bound with a DPoP proof`);
     const iat = this.clock.now();
     const exp = iat + api.ttl;
     const jti = timeOrderedId();
@@ -73,6 +82,7 @@ export class AccessTokenIssuer {
         client_id: request.clientId,
         scope,
         ...(request.sandbox ? { sandbox: true } : {}),
+        ...(request.jkt !== undefined ? { cnf: { jkt: request.jkt } } : {}),
       });
       return { token, jti, expiresIn: api.ttl, expiresAt: exp, format: 'jwt' };
     }
@@ -88,7 +98,9 @@ export class AccessTokenIssuer {
       issuedAt: iat,
       expiresAt: exp,
       ...(request.grantId !== undefined ? { grantId: request.grantId } : {}),
-      ...(request.sandbox ? { details: { sandbox: true } } : hasMapped ? { details: { claims: mapped } } : {}),
+      ...(request.sandbox || hasMapped || request.jkt !== undefined
+        ? { details: { ...(request.sandbox ? { sandbox: true } : hasMapped ? { claims: mapped } : {}), ...(request.jkt !== undefined ? { jkt: request.jkt } : {}) } }
+        : {}),
     });
     return { token, jti, expiresIn: api.ttl, expiresAt: exp, format: 'reference' };
   }

@@ -33,6 +33,8 @@ export type ActiveToken = Omit<StoredToken, 'hash' | 'revokedAt' | 'consumedAt' 
   sandbox?: boolean;
   /** Claims the API's mapping put in the token (tokens/claim-mapping.ts). */
   claims?: Record<string, unknown>;
+  /** DPoP: the thumbprint of the key the token is bound to (`cnf.jkt`). */
+  jkt?: string;
 };
 
 /** What a Tessera access token JWT carries besides mapped claims. */
@@ -81,6 +83,7 @@ export class TokenInspector {
     const active: ActiveToken = { format: 'reference', ...rest };
     if (details?.sandbox === true) active.sandbox = true;
     if (details?.claims && typeof details.claims === 'object') active.claims = details.claims as Record<string, unknown>;
+    if (typeof details?.jkt === 'string') active.jkt = details.jkt;
     if (MANUAL_TOKEN_KINDS.includes(stored.kind)) {
       if (!(await this.#describeOwner(active, stored))) return undefined;
       this.#usage.record(hash, now);
@@ -126,6 +129,8 @@ export class TokenInspector {
       expiresAt: claims.exp,
     };
     if (claims.sandbox === true) active.sandbox = true;
+    const cnf = claims.cnf as { jkt?: unknown } | undefined;
+    if (cnf && typeof cnf === 'object' && typeof cnf.jkt === 'string') active.jkt = cnf.jkt;
     const mapped = Object.entries(claims).filter(([name]) => !OWN_JWT_CLAIMS.has(name));
     if (mapped.length > 0) active.claims = Object.fromEntries(mapped);
     return active;
