@@ -126,6 +126,20 @@ describe('DPoP at the token endpoint', () => {
     assert.deepEqual(decodeJwt(refreshed.access_token).cnf, { jkt });
     const info = await server.post('/introspect', { token: refreshed.refresh_token! }, basic('introspector', SECRETS.introspector));
     assert.deepEqual(info.body.cnf, { jkt }, 'the rotated refresh token stays bound');
+
+    // userinfo: the DPoP scheme with a proof of the key (and ath); never as Bearer, never another key's proof.
+    const userinfo = await oauth.userInfoRequest(as, client, refreshed.access_token, { DPoP: dpop, ...insecure });
+    assert.equal(userinfo.status, 200);
+    assert.equal(((await userinfo.json()) as { sub: string }).sub.length > 0, true);
+    const asBearer = await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${refreshed.access_token}` } });
+    assert.equal(asBearer.status, 401);
+    assert.match(asBearer.headers.get('www-authenticate') ?? '', /^DPoP algs="[^"]*ES256[^"]*", error="invalid_token"/);
+    const withOther = await oauth.userInfoRequest(as, client, refreshed.access_token, { DPoP: other, ...insecure });
+    assert.equal(withOther.status, 401);
+    assert.match(withOther.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    const unproved = await fetch(`${server.url}/userinfo`, { headers: { authorization: `DPoP ${refreshed.access_token}` } });
+    assert.equal(unproved.status, 401);
+    assert.match(unproved.headers.get('www-authenticate') ?? '', /error="invalid_dpop_proof"/);
   });
 });
 
