@@ -37,6 +37,7 @@ describe('DPoP at the token endpoint', () => {
   let as: oauth.AuthorizationServer;
   before(async () => {
     const { config } = await makeFixture();
+    (config.clients as unknown[]).push({ clientId: 'strict-worker', secrets: ['strict-worker-secret-0123456789'], api: ORGANIZER, scopes: ['read:calendars'], requireDpop: true });
     server = await startTestServer({ config });
     as = await discover(server);
   });
@@ -70,6 +71,15 @@ describe('DPoP at the token endpoint', () => {
     assert.equal(info.body.aud, MAPPERS);
     assert.equal(info.body.token_type, 'DPoP');
     assert.deepEqual(info.body.cnf, { jkt: await calculateJwkThumbprint(key.jwk) });
+  });
+
+  it('refuses a token request without a proof from a client that requires DPoP', async () => {
+    const strict = basic('strict-worker', 'strict-worker-secret-0123456789');
+    const res = await server.post('/token', { grant_type: 'client_credentials' }, strict);
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error, 'invalid_dpop_proof');
+    const proof = await handProof(await keyPair(), { htm: 'POST', htu: `${server.url}/token` });
+    assert.equal((await server.post('/token', { grant_type: 'client_credentials' }, { ...strict, dpop: proof })).body.token_type, 'DPoP');
   });
 
   it('issues Bearer tokens without a proof, as before', async () => {
