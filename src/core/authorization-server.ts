@@ -72,6 +72,9 @@ import { InitialAccessTokens } from './registration/initial-access-tokens.js';
 import { registrationEndpoints } from './registration/registration-endpoint.js';
 import { REGISTRATION_DISABLED, type RegistrationPolicy } from './registration/registration-policy.js';
 import { RegistrationThrottle } from './registration/registration-throttle.js';
+import { DpopService, type DpopOptions } from './dpop/dpop-service.js';
+import { DpopNonces } from './dpop/nonces.js';
+import { DPOP_ALGS } from './dpop/proof.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -112,6 +115,8 @@ export interface AuthorizationServerOptions {
   mfa?: MfaPolicy;
   /** Dynamic client registration (RFC 7591/7592): the `registration:` block; closed by default. */
   registration?: RegistrationPolicy;
+  /** DPoP (RFC 9449): the replay cache of proofs, their iat window, server nonces. */
+  dpop?: DpopOptions;
 }
 
 /**
@@ -170,6 +175,8 @@ export class AuthorizationServer {
   readonly registration: RegistrationPolicy;
   /** The tokens that let their holders register clients (RFC 7591 §3). */
   readonly initialAccessTokens: InitialAccessTokens;
+  /** DPoP proofs and nonces, for the endpoints that take them. */
+  readonly dpop: DpopService;
   readonly #grants: Map<string, GrantHandler>;
   readonly #inspector: TokenInspector;
   readonly #unsubscribe: () => void;
@@ -217,6 +224,11 @@ export class AuthorizationServer {
       new ClientAuthThrottle(this.clock, this.attempts),
     );
     const jwts = new OwnJwtVerifier(this.keys);
+    this.dpop = new DpopService(
+      options.dpop?.replay ?? this.store,
+      options.dpop?.nonce ? new DpopNonces(this.hasher) : undefined,
+      options.dpop?.iatWindow !== undefined ? { iatWindow: options.dpop.iatWindow } : {},
+    );
     const claims = new ClaimMapper(this.store);
     const accessTokens = new AccessTokenIssuer(this.issuer, this.keys, this.store, this.hasher, this.clock, claims);
     this.usage = new UsageRecorder(this.store, options.usageFlushMs ?? 30_000);
@@ -298,11 +310,11 @@ export class AuthorizationServer {
         userinfoApi,
         audit: this.audit,
         claims,
-      }),
+      }, this.dpop),
       introspect: introspectionEndpoint(this.issuer, clientAuth, inspector, this.audit),
       revoke: revocationEndpoint(clientAuth, inspector, this.store, this.clock, refreshTokens.policy.ttl, this.audit),
       authorize: authorizationEndpoint(flow),
-      userinfo: userinfoEndpoint(this.store, inspector, this.catalog, claims),
+      userinfo: userinfoEndpoint(this.store, inspector, this.catalog, claims, this.dpop, this.clock),
       logout: logoutEndpoint(flow),
       interaction: interactionEndpoints(flow),
       secondFactor: secondFactorEndpoints(flow),
@@ -447,6 +459,7 @@ export class AuthorizationServer {
       responseTypes: RESPONSE_TYPES,
       clientIdMetadataDocuments: this.catalog.clientMetadataDocuments !== undefined,
       registration: this.registration.enabled,
+      dpopAlgs: DPOP_ALGS,
     });
   }
 

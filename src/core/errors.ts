@@ -35,7 +35,10 @@ export type OAuthErrorCode =
   // Dynamic client registration (RFC 7591 §3.2.2)
   | 'invalid_redirect_uri'
   | 'invalid_client_metadata'
-  | 'invalid_software_statement';
+  | 'invalid_software_statement'
+  // DPoP (RFC 9449 §5, §7.1, §8)
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 export class OAuthError extends Error {
   readonly error: OAuthErrorCode;

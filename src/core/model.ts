@@ -24,6 +24,8 @@ export interface Api {
   alg: SigningAlg;
   /** Extra claims in this API's access tokens: claim name → expression (tokens/claim-mapping.ts). */
   claims?: Record<string, string>;
+  /** Only DPoP-bound access tokens are issued for this API (RFC 9449). */
+  requireDpop?: boolean;
 }
 
 export type ClientType = 'confidential' | 'public';
@@ -68,6 +70,8 @@ export interface Client {
   allowImplicit?: boolean;
   /** Demand PKCE from this confidential client too (always demanded from public clients). */
   requirePkce?: boolean;
+  /** Demand a DPoP proof at the token endpoint: every token it gets is bound to a key (RFC 9449). */
+  requireDpop?: boolean;
   /** Silent sign-in: users are signed in without consent into a sandbox of their own (seed 001). */
   sandbox?: boolean;
   /** How its ID tokens are signed (OIDC Dynamic Registration's id_token_signed_response_alg); RS256 by default. */

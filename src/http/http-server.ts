@@ -23,6 +23,8 @@ const CORS_HEADERS = {
   'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
   'Access-Control-Allow-Headers': 'Authorization, Content-Type, DPoP',
   'Access-Control-Max-Age': '600',
+  // Browser clients read DPoP nonces and challenges (RFC 9449 §8, §7.1).
+  'Access-Control-Expose-Headers': 'DPoP-Nonce, WWW-Authenticate',
 };
 
 /**

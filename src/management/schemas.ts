@@ -15,6 +15,7 @@ export const apiOut = z.object({
   ttl: z.number().int(),
   alg: z.enum(['ES256', 'RS256', 'EdDSA']),
   claims: z.record(z.string(), z.string()).optional().describe('extra access-token claims: name → user.<field> expression'),
+  requireDpop: z.boolean().optional().describe('only DPoP-bound access tokens are issued for this API'),
 });
 
 export const clientOut = z.object({
@@ -34,6 +35,7 @@ export const clientOut = z.object({
   firstParty: z.boolean(),
   allowImplicit: z.boolean(),
   requirePkce: z.boolean(),
+  requireDpop: z.boolean(),
   idTokenSignedResponseAlg: z.enum(['ES256', 'RS256', 'EdDSA']).optional(),
   sandbox: z.boolean(),
   claims: z.record(z.string(), z.string()).optional().describe('extra ID-token and userinfo claims'),

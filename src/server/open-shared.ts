@@ -7,6 +7,7 @@
 import type { Store } from '../core/ports/storage.js';
 import type { AttemptCounter } from '../core/ports/attempt-counter.js';
 import type { ChangeFeed } from '../core/ports/change-feed.js';
+import type { ProofReplayCache } from '../core/dpop/proof.js';
 import { LocalChangeFeed } from '../core/changes/local-change-feed.js';
 import { MemoryAttemptCounter } from '../core/interaction/memory-attempt-counter.js';
 import { IpcAttemptCounter } from './cluster/ipc-attempt-counter.js';
@@ -17,6 +18,8 @@ import type { PrimaryChannel } from './cluster/primary-channel.js';
 export interface SharedServices {
   changes: ChangeFeed;
   attempts: AttemptCounter;
+  /** Where used DPoP proofs are remembered; absent: the store (shared by every instance of it). */
+  replay?: ProofReplayCache;
   /** What the feed and counters run on, for the start banner. */
   describe: string;
 }
@@ -37,17 +40,19 @@ export async function openShared(
   const warn = options.warn ?? (() => {});
   const listen = options.listen !== false;
   if (settings.redisUrl) {
-    const [{ connectRedis }, { RedisChangeFeed }, { RedisAttemptCounter }] = await Promise.all([
+    const [{ connectRedis }, { RedisChangeFeed }, { RedisAttemptCounter }, { RedisReplayCache }] = await Promise.all([
       import('../redis/redis-connection.js'),
       import('../redis/redis-change-feed.js'),
       import('../redis/redis-attempt-counter.js'),
+      import('../redis/redis-replay-cache.js'),
     ]);
     const redis = connectRedis(settings.redisUrl);
     const prefix = settings.redisPrefix;
     return {
       changes: new RedisChangeFeed({ url: settings.redisUrl, prefix, publisher: redis, listen, warn }),
       attempts: new RedisAttemptCounter({ redis, prefix, warn }),
-      describe: 'Redis (change feed, sign-in throttle)',
+      replay: new RedisReplayCache({ redis, prefix, fallback: store }),
+      describe: 'Redis (change feed, sign-in throttle, DPoP replay cache)',
     };
   }
   if (store.kind === 'postgres' && settings.databaseUrl) {

@@ -35,6 +35,8 @@ export interface ServerSettings {
   clientAssertions: { maxLifetime: number; audience: 'issuer-or-endpoint' | 'issuer' };
   /** The device flow (RFC 8628): device code lifetime and polling interval, in seconds. */
   deviceFlow: { codeTtl: number; interval: number };
+  /** DPoP (RFC 9449): a proof's iat window in seconds, and whether server nonces are demanded. */
+  dpop: { iatWindow: number; nonce: boolean };
   /** Redis, for shared throttles and the change feed. */
   redisUrl?: string;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. */
@@ -78,6 +80,7 @@ export const DEFAULT_REFRESH_TOKEN_REUSE_GRACE = 10;
 export const DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME = 3600;
 export const DEFAULT_DEVICE_CODE_TTL = 600;
 export const DEFAULT_DEVICE_POLL_INTERVAL = 5;
+export const DEFAULT_DPOP_IAT_WINDOW = 60;
 
 function numberFromEnv(env: NodeJS.ProcessEnv, name: string, valid: (n: number) => boolean, what: string): number | undefined {
   const text = env[name];
@@ -126,6 +129,13 @@ export function resolveSettings({ flags, env, server, registration }: SettingsIn
         numberFromEnv(env, 'TESSERA_DEVICE_POLL_INTERVAL', (n) => Number.isInteger(n) && n >= 1 && n <= 60, 'a whole number of seconds from 1 to 60') ??
         server?.devicePollInterval ??
         DEFAULT_DEVICE_POLL_INTERVAL,
+    },
+    dpop: {
+      iatWindow:
+        numberFromEnv(env, 'TESSERA_DPOP_IAT_WINDOW', (n) => Number.isInteger(n) && n >= 5 && n <= 600, 'a whole number of seconds from 5 to 600') ??
+        server?.dpopIatWindow ??
+        DEFAULT_DPOP_IAT_WINDOW,
+      nonce: env.TESSERA_DPOP_NONCE ? env.TESSERA_DPOP_NONCE === 'true' : (server?.dpopNonce ?? false),
     },
     database: { ...POOL_DEFAULTS },
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,

@@ -54,6 +54,8 @@ export async function startTestServer(
     clientMetadataDocuments?: AuthorizationServerOptions['clientMetadataDocuments'];
     /** Dynamic client registration, e.g. `registrationPolicy({ enabled: true })`. */
     registration?: AuthorizationServerOptions['registration'];
+    /** DPoP replay cache, iat window and nonces. */
+    dpop?: AuthorizationServerOptions['dpop'];
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
@@ -74,6 +76,7 @@ export async function startTestServer(
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
       ...(options.deviceFlow ? { deviceFlow: options.deviceFlow } : {}),
       ...(options.clientMetadataDocuments ? { clientMetadataDocuments: options.clientMetadataDocuments } : {}),
+      ...(options.dpop ? { dpop: options.dpop } : {}),
     });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));

@@ -35,8 +35,8 @@ export interface ConfigChange {
 }
 
 export function toApi(input: ApiInput): Api {
-  const { claims, ...rest } = input;
-  return { ...rest, alg: input.alg as SigningAlg, ...(claims && Object.keys(claims).length > 0 ? { claims } : {}) };
+  const { claims, requireDpop, ...rest } = input;
+  return { ...rest, alg: input.alg as SigningAlg, ...(claims && Object.keys(claims).length > 0 ? { claims } : {}), ...(requireDpop ? { requireDpop: true } : {}) };
 }
 
 function authMethodFor(input: ClientInput): ClientAuthMethod {
@@ -73,6 +73,7 @@ export function toClient(input: ClientInput, existing: Client | undefined, hashe
   if (input.firstParty) client.firstParty = true;
   if (input.allowImplicit) client.allowImplicit = true;
   if (input.requirePkce) client.requirePkce = true;
+  if (input.requireDpop) client.requireDpop = true;
   if (input.sandbox) client.sandbox = true;
   if (input.idTokenSignedResponseAlg) client.idTokenSignedResponseAlg = input.idTokenSignedResponseAlg;
   if (input.api) client.api = input.api;

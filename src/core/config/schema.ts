@@ -44,6 +44,7 @@ export const apiSchema = z.strictObject({
   ttl: duration.default(3600),
   alg: z.enum(SIGNING_ALGS as [string, ...string[]]).default('ES256'),
   claims: claimMappingSchema.optional().describe('extra claims in access tokens: name → user.<field> expression'),
+  requireDpop: z.boolean().optional().describe('issue only DPoP-bound access tokens for this API (RFC 9449)'),
 });
 
 const permissions = z.record(absoluteUri, z.array(scopeName));
@@ -67,6 +68,8 @@ const clientFields = z.strictObject({
   firstParty: z.boolean().default(false),
   allowImplicit: z.boolean().default(false),
   requirePkce: z.boolean().default(false),
+  /** Demand a DPoP proof (RFC 9449) at the token endpoint: every token it gets is key-bound. */
+  requireDpop: z.boolean().default(false),
   sandbox: z.boolean().default(false),
   /** OIDC's id_token_signed_response_alg: RS256 (the default), ES256 or EdDSA. */
   idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional(),
@@ -201,6 +204,10 @@ export const serverSchema = z.strictObject({
   deviceCodeTtl: z.number().int().min(60).max(3600).optional(),
   /** Device flow: seconds a device must wait between polls of the token endpoint. */
   devicePollInterval: z.number().int().min(1).max(60).optional(),
+  /** DPoP (RFC 9449): how old a proof's iat may be, in seconds (default 60; 5 s of clock skew ahead). */
+  dpopIatWindow: z.number().int().min(5).max(600).optional(),
+  /** DPoP: demand server-provided nonces (use_dpop_nonce, DPoP-Nonce header); stateless, rotating every 5 minutes. */
+  dpopNonce: z.boolean().optional(),
   /** PostgreSQL connection pool (seconds for timeouts). */
   database: z
     .strictObject({

@@ -16,6 +16,8 @@ export interface DiscoveryInput {
   clientIdMetadataDocuments?: boolean;
   /** Dynamic client registration is open (RFC 7591): advertise registration_endpoint. */
   registration?: boolean;
+  /** Algorithms accepted for DPoP proofs (RFC 9449 §5.1). */
+  dpopAlgs: readonly string[];
 }
 
 type AuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -60,5 +62,6 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     access_token_signing_alg_values_supported: input.signingAlgs,
     ...(input.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
     ...(input.registration ? { registration_endpoint: `${base}/register` } : {}),
+    dpop_signing_alg_values_supported: input.dpopAlgs,
   };
 }

@@ -54,7 +54,7 @@ const TOKEN_TYPE_OF_KIND: Partial<Record<ActiveToken['kind'], string>> = { user_
 export function describeActiveToken(issuer: string, active: ActiveToken): Record<string, unknown> {
   const body: Record<string, unknown> = {
     active: true,
-    token_type: TOKEN_TYPE_OF_KIND[active.kind] ?? 'Bearer',
+    token_type: TOKEN_TYPE_OF_KIND[active.kind] ?? (active.jkt !== undefined ? 'DPoP' : 'Bearer'),
     token_kind: active.kind,
     format: active.format,
     iss: issuer,
@@ -69,6 +69,7 @@ export function describeActiveToken(issuer: string, active: ActiveToken): Record
   if (active.username !== undefined) body.username = active.username;
   if (active.serviceAccount !== undefined) body.service_account = active.serviceAccount;
   if (active.sandbox) body.sandbox = true;
+  if (active.jkt !== undefined) body.cnf = { jkt: active.jkt };
   if (active.allowedEndpoints) body.allowed_endpoints = active.allowedEndpoints;
   if (active.permissions) body.permissions = active.permissions;
   if (active.authentication) Object.assign(body, authenticationClaims(active.authentication));

@@ -13,6 +13,9 @@ import type { GrantHandler, IssuedTokens } from '../grants/grant.js';
 import { TOKEN_EXCHANGE } from '../grants/token-exchange.js';
 import type { Client } from '../model.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
+import type { DpopService } from '../dpop/dpop-service.js';
+import { invalidDpopProof } from '../dpop/proof.js';
+import { boundIssuer } from '../tokens/access-token-issuer.js';
 
 /** The audit event a grant's tokens are recorded as. */
 const EVENT_OF_GRANT: Record<string, AuditEventType> = {
@@ -24,6 +27,7 @@ export function tokenEndpoint(
   grants: Map<string, GrantHandler>,
   clientAuth: ClientAuthenticator,
   context: TokenEndpointContext,
+  dpop: DpopService,
 ) {
   return async function handleTokenRequest(request: EngineRequest): Promise<EngineResponse> {
     const grantType = request.params.require('grant_type');
@@ -35,9 +39,15 @@ export function tokenEndpoint(
       if (!client.grantTypes.includes(grantType)) {
         throw unauthorizedClient(`client is not allowed to use grant_type ${grantType}`);
       }
-      const { body, issued } = await grant.handle(context, client, request);
+      // DPoP (RFC 9449 §5): with a valid proof, every access token the grant issues is bound to its key.
+      const now = context.clock.now();
+      const proof = await dpop.check(request, now);
+      if (!proof && client.requireDpop) throw invalidDpopProof(`client ${client.clientId} must send a DPoP proof`);
+      const bound = proof ? { ...context, dpop: { jkt: proof.jkt }, accessTokens: boundIssuer(context.accessTokens, proof.jkt) } : context;
+      const { body, issued } = await grant.handle(bound, client, request);
+      if (proof) body.token_type = 'DPoP';
       recordIssued(context.audit, type, grantType, client, issued, request);
-      return { status: 200, body };
+      return { status: 200, body, headers: dpop.responseHeaders(now) };
     } catch (error) {
       // A device waiting for its user polls every few seconds: that is not worth a record each time.
       if (error instanceof OAuthError && error.error !== 'authorization_pending') {

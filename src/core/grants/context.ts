@@ -21,4 +21,6 @@ export interface TokenEndpointContext {
   userinfoApi: Api;
   audit: AuditLog;
   claims: ClaimMapper;
+  /** DPoP (RFC 9449): the key this request proved possession of; its tokens are bound to it. */
+  dpop?: { jkt: string };
 }

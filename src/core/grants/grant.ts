@@ -8,7 +8,7 @@ import type { TokenEndpointContext } from './context.js';
 
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope?: string;
   [extra: string]: unknown;

@@ -41,6 +41,11 @@ export const refreshTokenGrant: GrantHandler = {
     if (stored.revokedAt !== undefined) throw invalidGrant('the refresh token has been revoked');
     if (stored.expiresAt <= now) throw invalidGrant('the refresh token has expired');
     if (await isGrantRevoked(context.store, stored.grantId)) throw invalidGrant('the refresh token has been revoked');
+    // RFC 9449 §5: a bound refresh token is used only with a proof of the same key.
+    const boundTo = (stored.details as RefreshTokenDetails | undefined)?.jkt;
+    if (boundTo !== undefined && context.dpop?.jkt !== boundTo) {
+      throw invalidGrant(context.dpop ? 'the refresh token is bound to another DPoP key' : 'the refresh token is DPoP-bound: send a DPoP proof of its key');
+    }
     // Checked before the token is used, so a refused target costs the client nothing.
     const grantedApi = (stored.details as RefreshTokenDetails | undefined)?.api ?? context.userinfoApi.identifier;
     const targets = [...request.params.getAll('resource'), ...request.params.getAll('audience')];

@@ -63,6 +63,8 @@ export async function issueUserTokens(
         ...(grant.sid ? { sid: grant.sid } : {}),
         ...(grant.api ? { api: grant.api } : {}),
         ...(grant.sandbox ? { sandbox: true } : {}),
+        // RFC 9449 §5: a public client's refresh token is bound to the key; a confidential client's is already bound to its credentials.
+        ...(context.dpop && grant.client.type === 'public' ? { jkt: context.dpop.jkt } : {}),
       },
       ...(grant.parentRefresh ? { parent: grant.parentRefresh } : {}),
     });

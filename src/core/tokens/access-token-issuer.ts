@@ -13,6 +13,7 @@ import type { TokenRepository } from '../ports/storage.js';
 import { timeOrderedId } from '../crypto/time-ordered-id.js';
 import { acrOf } from '../../common/auth-level.js';
 import type { ClaimMapper } from './claim-mapper.js';
+import { invalidDpopProof } from '../dpop/proof.js';
 
 export interface AccessTokenRequest {
   api: Api;
@@ -26,6 +27,8 @@ export interface AccessTokenRequest {
   sandbox?: boolean;
   /** How the user signed in, for tokens issued from a sign-in: auth_time, amr and acr (RFC 9068 §2.2.1). */
   authentication?: Authentication;
+  /** DPoP (RFC 9449): the thumbprint of the key the token is bound to (`cnf.jkt`). */
+  jkt?: string;
 }
 
 /** When and how a user authenticated: the session's auth_time and methods (RFC 8176). */
@@ -47,6 +50,11 @@ export interface IssuedAccessToken {
   format: Api['format'];
 }
 
+/** An issuer whose every token is bound to one DPoP key: what the token endpoint hands a grant given a proof. */
+export function boundIssuer(issuer: AccessTokenIssuer, jkt: string): AccessTokenIssuer {
+  return Object.assign(Object.create(issuer) as AccessTokenIssuer, { issue: (request: AccessTokenRequest) => issuer.issue({ ...request, jkt }) });
+}
+
 export class AccessTokenIssuer {
   private readonly issuer: string;
   private readonly keys: KeyRing;
@@ -66,6 +74,7 @@ export class AccessTokenIssuer {
 
   async issue(request: AccessTokenRequest): Promise<IssuedAccessToken> {
     const { api } = request;
+    if (api.requireDpop && request.jkt === undefined) throw invalidDpopProof(`tokens for ${api.identifier} must be bound with a DPoP proof`);
     const iat = this.clock.now();
     const exp = iat + api.ttl;
     const jti = timeOrderedId();
@@ -88,6 +97,7 @@ export class AccessTokenIssuer {
         scope,
         ...(request.authentication ? authenticationClaims(request.authentication) : {}),
         ...(request.sandbox ? { sandbox: true } : {}),
+        ...(request.jkt !== undefined ? { cnf: { jkt: request.jkt } } : {}),
       });
       return { token, jti, expiresIn: api.ttl, expiresAt: exp, format: 'jwt' };
     }
@@ -103,11 +113,12 @@ export class AccessTokenIssuer {
       issuedAt: iat,
       expiresAt: exp,
       ...(request.grantId !== undefined ? { grantId: request.grantId } : {}),
-      ...(request.sandbox || hasMapped || request.authentication
+      ...(request.sandbox || hasMapped || request.authentication || request.jkt !== undefined
         ? {
             details: {
               ...(request.sandbox ? { sandbox: true } : hasMapped ? { claims: mapped } : {}),
               ...(request.authentication ? { authentication: request.authentication } : {}),
+              ...(request.jkt !== undefined ? { jkt: request.jkt } : {}),
             },
           }
         : {}),

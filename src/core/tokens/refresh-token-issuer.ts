@@ -26,6 +26,8 @@ export interface RefreshTokenDetails extends Record<string, unknown> {
   api?: string;
   /** The family belongs to a sandboxed sign-in. */
   sandbox?: boolean;
+  /** DPoP: a public client's refresh tokens are bound to its key (RFC 9449 §5). */
+  jkt?: string;
 }
 
 export interface RefreshTokenPolicy {

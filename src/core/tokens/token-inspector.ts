@@ -36,6 +36,8 @@ export type ActiveToken = Omit<StoredToken, 'hash' | 'revokedAt' | 'consumedAt' 
   claims?: Record<string, unknown>;
   /** How the user signed in, for tokens issued from a sign-in. */
   authentication?: Authentication;
+  /** DPoP: the thumbprint of the key the token is bound to (`cnf.jkt`). */
+  jkt?: string;
 };
 
 /** What a Tessera access token JWT carries besides mapped claims. */
@@ -85,6 +87,7 @@ export class TokenInspector {
     if (details?.sandbox === true) active.sandbox = true;
     if (details?.claims && typeof details.claims === 'object') active.claims = details.claims as Record<string, unknown>;
     if (details?.authentication && typeof details.authentication === 'object') active.authentication = details.authentication as Authentication;
+    if (typeof details?.jkt === 'string') active.jkt = details.jkt;
     if (MANUAL_TOKEN_KINDS.includes(stored.kind)) {
       if (!(await this.#describeOwner(active, stored))) return undefined;
       this.#usage.record(hash, now);
@@ -133,6 +136,8 @@ export class TokenInspector {
     if (typeof claims.auth_time === 'number') {
       active.authentication = { authTime: claims.auth_time, amr: Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string') : [] };
     }
+    const cnf = claims.cnf as { jkt?: unknown } | undefined;
+    if (cnf && typeof cnf === 'object' && typeof cnf.jkt === 'string') active.jkt = cnf.jkt;
     const mapped = Object.entries(claims).filter(([name]) => !OWN_JWT_CLAIMS.has(name));
     if (mapped.length > 0) active.claims = Object.fromEntries(mapped);
     return active;
