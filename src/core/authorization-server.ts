@@ -29,6 +29,8 @@ import { SIGNING_ALGS, type Api, type SigningAlg } from './model.js';
 import { OIDC_SCOPES } from './authorize/authorization-request.js';
 import { RESPONSE_TYPES } from './authorize/check-response-type.js';
 import { authorizationEndpoint } from './endpoints/authorize.js';
+import { pushedAuthorizationEndpoint } from './endpoints/pushed-authorization.js';
+import { DEFAULT_PUSHED_REQUEST_POLICY, PushedRequests, type PushedRequestPolicy } from './authorize/pushed-requests.js';
 import { interactionEndpoints } from './endpoints/interaction.js';
 import { logoutEndpoint } from './endpoints/logout.js';
 import { userinfoEndpoint } from './endpoints/userinfo.js';
@@ -85,6 +87,8 @@ export interface AuthorizationServerOptions {
   usageFlushMs?: number;
   /** The audit queue's bounds and how it reports overflow (audit/audit-log.ts). */
   audit?: Omit<AuditLogOptions, 'repo' | 'now'>;
+  /** Pushed authorization requests (RFC 9126): request_uri lifetime, and whether every client must push. */
+  pushedRequests?: Partial<PushedRequestPolicy>;
   /** Mail: the transport and the flows that use it (mail/mail-context.ts). Without it, no flow sends mail. */
   mail?: MailOptions;
 }
@@ -118,6 +122,7 @@ export class AuthorizationServer {
     introspect: EndpointHandler;
     revoke: EndpointHandler;
     authorize: EndpointHandler;
+    pushedAuthorization: EndpointHandler;
     userinfo: EndpointHandler;
     logout: EndpointHandler;
     interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
@@ -212,6 +217,7 @@ export class AuthorizationServer {
       jwts,
       sessions: this.sessions,
       pending: new PendingAuthorizations(this.store, this.hasher, this.clock),
+      pushedRequests: new PushedRequests(this.store, this.hasher, this.clock, { ...DEFAULT_PUSHED_REQUEST_POLICY, ...options.pushedRequests }),
       throttle,
       signInLinks: {
         ...(this.mail?.features.passwordReset ? { forgotPassword: `${this.issuer}/password/forgot` } : {}),
@@ -244,6 +250,7 @@ export class AuthorizationServer {
       introspect: introspectionEndpoint(this.issuer, clientAuth, inspector, this.audit),
       revoke: revocationEndpoint(clientAuth, inspector, this.store, this.clock, refreshTokens.policy.ttl, this.audit),
       authorize: authorizationEndpoint(flow),
+      pushedAuthorization: pushedAuthorizationEndpoint(flow, clientAuth),
       userinfo: userinfoEndpoint(this.store, inspector, this.catalog, claims),
       logout: logoutEndpoint(flow),
       interaction: interactionEndpoints(flow),
@@ -363,6 +370,7 @@ export class AuthorizationServer {
       scopes: [...new Set([...OIDC_SCOPES, ...apis.flatMap((a) => a.scopes.map((s) => s.name))])],
       signingAlgs: [...new Set(this.keys.jwks().keys.map((k) => k.alg))],
       responseTypes: RESPONSE_TYPES,
+      requirePushedAuthorizationRequests: this.flow.pushedRequests.policy.required,
     });
   }
 

@@ -25,6 +25,9 @@ export type OAuthErrorCode =
   | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'registration_not_supported'
+  // Request objects and pushed requests (RFC 9101 §6.2, RFC 9126)
+  | 'invalid_request_uri'
+  | 'invalid_request_object'
   // Bearer token use (RFC 6750 §3.1)
   | 'invalid_token'
   | 'insufficient_scope';

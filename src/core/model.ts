@@ -68,6 +68,8 @@ export interface Client {
   allowImplicit?: boolean;
   /** Demand PKCE from this confidential client too (always demanded from public clients). */
   requirePkce?: boolean;
+  /** Its authorization requests must come through the pushed authorization request endpoint (RFC 9126 §6). */
+  requirePushedAuthorizationRequests?: boolean;
   /** Silent sign-in: users are signed in without consent into a sandbox of their own (seed 001). */
   sandbox?: boolean;
   /** How its ID tokens are signed (OIDC Dynamic Registration's id_token_signed_response_alg); RS256 by default. */

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { ConfigFile } from '../core/config/schema.js';
+import { DEFAULT_PUSHED_REQUEST_TTL } from '../core/authorize/pushed-requests.js';
 import { ConfigError } from '../core/errors.js';
 import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
@@ -32,6 +33,8 @@ export interface ServerSettings {
   refreshTokenReuseGrace: number;
   /** private_key_jwt: longest assertion lifetime, and the audiences accepted. */
   clientAssertions: { maxLifetime: number; audience: 'issuer-or-endpoint' | 'issuer' };
+  /** Pushed authorization requests (RFC 9126): request_uri lifetime in seconds, and whether every client must push. */
+  pushedRequests: { ttl: number; required: boolean };
   /** Redis, for shared throttles and the change feed. */
   redisUrl?: string;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. */
@@ -96,6 +99,10 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
         server?.clientAssertionMaxLifetime ??
         DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME,
       audience: assertionAudience(env.TESSERA_CLIENT_ASSERTION_AUDIENCE) ?? server?.clientAssertionAudience ?? 'issuer-or-endpoint',
+    },
+    pushedRequests: {
+      ttl: server?.pushedAuthorizationRequestTtl ?? DEFAULT_PUSHED_REQUEST_TTL,
+      required: server?.requirePushedAuthorizationRequests ?? false,
     },
     database: { ...POOL_DEFAULTS },
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,

@@ -49,6 +49,7 @@ export async function startTestServer(
     /** The store to use instead of a fresh one (kept open on close, for restart tests). */
     store?: Store;
     masterKey?: Buffer;
+    pushedRequests?: AuthorizationServerOptions['pushedRequests'];
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
@@ -66,6 +67,7 @@ export async function startTestServer(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
+      ...(options.pushedRequests ? { pushedRequests: options.pushedRequests } : {}),
     });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));

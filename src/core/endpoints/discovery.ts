@@ -11,6 +11,8 @@ export interface DiscoveryInput {
   scopes: string[];
   signingAlgs: string[];
   responseTypes: readonly string[];
+  /** Every client must use pushed authorization requests (RFC 9126 §5). */
+  requirePushedAuthorizationRequests: boolean;
 }
 
 type AuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -28,6 +30,8 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     jwks_uri: `${base}/jwks`,
     introspection_endpoint: `${base}/introspect`,
     revocation_endpoint: `${base}/revoke`,
+    pushed_authorization_request_endpoint: `${base}/par`,
+    require_pushed_authorization_requests: input.requirePushedAuthorizationRequests,
     grant_types_supported: input.grantTypes,
     response_types_supported: input.responseTypes,
     response_modes_supported: ['query', 'fragment', 'form_post'],

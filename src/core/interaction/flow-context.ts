@@ -12,6 +12,7 @@ import type { UpstreamSignIn } from '../federation/upstream-sign-in.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';
 import type { RefreshTokenIssuer } from '../tokens/refresh-token-issuer.js';
+import type { PushedRequests } from '../authorize/pushed-requests.js';
 import type { PendingAuthorizations } from './pending-authorizations.js';
 import type { SessionStore } from './sessions.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
@@ -25,6 +26,8 @@ export interface FlowContext {
   jwts: OwnJwtVerifier;
   sessions: SessionStore;
   pending: PendingAuthorizations;
+  /** Requests pushed to /par, waiting for their /authorize (RFC 9126). */
+  pushedRequests: PushedRequests;
   throttle: SignInThrottle;
   /** Links the sign-in page offers besides the form, when mail makes them possible. */
   signInLinks: { forgotPassword?: string; signUp?: string };
