@@ -30,6 +30,7 @@ import { OIDC_SCOPES } from './authorize/authorization-request.js';
 import { RESPONSE_TYPES } from './authorize/check-response-type.js';
 import { authorizationEndpoint } from './endpoints/authorize.js';
 import { pushedAuthorizationEndpoint } from './endpoints/pushed-authorization.js';
+import { RequestObjectVerifier } from './authorize/request-objects.js';
 import { DEFAULT_PUSHED_REQUEST_POLICY, PushedRequests, type PushedRequestPolicy } from './authorize/pushed-requests.js';
 import { interactionEndpoints } from './endpoints/interaction.js';
 import { logoutEndpoint } from './endpoints/logout.js';
@@ -169,10 +170,11 @@ export class AuthorizationServer {
     // The safety net for the key ring, as the TTL is for the catalog.
     this.#keyRefresh = setInterval(() => void this.keys.reload().catch(() => {}), cacheTtl * 1000);
     this.#keyRefresh.unref();
+    const clientKeys = new PrivateKeyJwtVerifier(this.store, this.issuer, { ...DEFAULT_ASSERTION_POLICY, ...options.clientAssertions });
     const clientAuth = new ClientAuthenticator(
       this.catalog,
       this.hasher,
-      new PrivateKeyJwtVerifier(this.store, this.issuer, { ...DEFAULT_ASSERTION_POLICY, ...options.clientAssertions }),
+      clientKeys,
       this.clock,
       this.audit,
       new ClientAuthThrottle(this.clock, this.attempts),
@@ -217,6 +219,7 @@ export class AuthorizationServer {
       jwts,
       sessions: this.sessions,
       pending: new PendingAuthorizations(this.store, this.hasher, this.clock),
+      requestObjects: new RequestObjectVerifier((client) => clientKeys.keysFor(client), this.issuer, this.clock),
       pushedRequests: new PushedRequests(this.store, this.hasher, this.clock, { ...DEFAULT_PUSHED_REQUEST_POLICY, ...options.pushedRequests }),
       throttle,
       signInLinks: {

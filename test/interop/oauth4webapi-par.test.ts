@@ -1,11 +1,13 @@
 /**
- * Interop: oauth4webapi pushes authorization requests (RFC 9126) to a running Tessera
- * and completes the authorization code flow through the real pages; then every
- * refusal: a request_uri reused, used by another client, expired, and clients (or the
- * whole server) that demand pushed requests.
+ * Interop: oauth4webapi pushes authorization requests (RFC 9126), signed or not (RFC
+ * 9101 request objects), to a running Tessera and completes the authorization code
+ * flow through the real pages; then every refusal: a request_uri reused, used by
+ * another client, expired; clients (or the whole server) that demand pushed requests;
+ * request objects signed by another key, unsigned, or for another audience.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { exportJWK, generateKeyPair, type CryptoKey } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { FrozenClock } from '../../src/core/clock.js';
 import { TestBrowser } from '../support/browser.js';
@@ -15,9 +17,20 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const PAR_ONLY_SECRET = 'par-only-secret-0123456789';
 
+const jarKeys = await generateKeyPair('ES256', { extractable: true });
+const strangerKeys = await generateKeyPair('ES256');
+
 async function parFixture() {
   const fixture = await makeFixture();
   const clients = fixture.config.clients as Record<string, unknown>[];
+  clients.push({
+    clientId: 'jar-app',
+    name: 'JAR app',
+    tokenEndpointAuthMethod: 'private_key_jwt',
+    jwks: { keys: [{ ...(await exportJWK(jarKeys.publicKey)), kid: 'jar-1', alg: 'ES256', use: 'sig' }] },
+    grantTypes: ['authorization_code'],
+    redirectUris: [CALLBACK],
+  });
   clients.push({
     clientId: 'par-only',
     name: 'PAR only',
@@ -137,6 +150,79 @@ describe('interop: oauth4webapi pushes authorization requests', () => {
     const { request_uri } = await oauth.processPushedAuthorizationResponse(as, parOnly, response);
     const callback = await authorize(new TestBrowser(), server.url, authorizeAt('par-only', request_uri));
     assert.ok(callback.code);
+  });
+
+  const jar: oauth.Client = { client_id: 'jar-app' };
+  const jarKey = (key: CryptoKey = jarKeys.privateKey): oauth.PrivateKey => ({ key, kid: 'jar-1' });
+  const jarAuth = oauth.PrivateKeyJwt(jarKey());
+  const jarParams = async (verifier: string) => ({
+    redirect_uri: CALLBACK,
+    response_type: 'code',
+    scope: 'openid',
+    state: 'jar-state',
+    nonce: 'jar-nonce',
+    code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+  });
+  const pageFor = (params: Record<string, string>) => new TestBrowser().get(`${server.url}/authorize?${new URLSearchParams(params)}`);
+
+  it('advertises signed request objects, and no request_uri by reference', () => {
+    assert.equal(as.request_parameter_supported, true);
+    assert.equal(as.request_uri_parameter_supported, false);
+    assert.ok((as.request_object_signing_alg_values_supported as string[]).includes('ES256'));
+    assert.ok(!(as.request_object_signing_alg_values_supported as string[]).includes('none'));
+  });
+
+  it('runs PAR + JAR (a signed request object, private_key_jwt) end to end', async () => {
+    const verifier = oauth.generateRandomCodeVerifier();
+    const request = await oauth.issueRequestObject(as, jar, await jarParams(verifier), jarKey());
+    const response = await oauth.pushedAuthorizationRequest(as, jar, jarAuth, { request }, { [oauth.allowInsecureRequests]: true });
+    assert.equal(response.status, 201, await response.clone().text());
+    const { request_uri } = await oauth.processPushedAuthorizationResponse(as, jar, response);
+    const callback = await authorize(new TestBrowser(), server.url, authorizeAt('jar-app', request_uri));
+    const params = oauth.validateAuthResponse(as, jar, new URLSearchParams(callback), 'jar-state');
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      jar,
+      await oauth.authorizationCodeGrantRequest(as, jar, jarAuth, params, CALLBACK, verifier, { [oauth.allowInsecureRequests]: true }),
+      { expectedNonce: 'jar-nonce', requireIdToken: true },
+    );
+    assert.equal(oauth.getValidatedIdTokenClaims(tokens)!.nonce, 'jar-nonce');
+  });
+
+  it('takes a request object at /authorize, whose parameters replace the outer ones', async () => {
+    const request = await oauth.issueRequestObject(as, jar, await jarParams(oauth.generateRandomCodeVerifier()), jarKey());
+    const callback = await authorize(new TestBrowser(), server.url, { client_id: 'jar-app', request, state: 'outer-state', redirect_uri: 'https://evil.test/cb' });
+    assert.equal(callback.state, 'jar-state');
+    assert.ok(callback.code);
+  });
+
+  it('refuses a request object signed by another key, at /par and at /authorize', async () => {
+    const forged = await oauth.issueRequestObject(as, jar, await jarParams('v'.repeat(43)), jarKey(strangerKeys.privateKey));
+    const pushed = await oauth.pushedAuthorizationRequest(as, jar, jarAuth, { request: forged }, { [oauth.allowInsecureRequests]: true });
+    assert.equal(pushed.status, 400);
+    assert.equal(((await pushed.json()) as { error: string }).error, 'invalid_request_object');
+    const page = await pageFor({ client_id: 'jar-app', request: forged });
+    assert.equal(page.status, 400);
+    assert.match(page.html, /invalid_request_object/);
+  });
+
+  it('refuses an unsigned (alg none) request object', async () => {
+    const now = clock.now();
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const claims = { ...(await jarParams('v'.repeat(43))), iss: 'jar-app', aud: server.url, client_id: 'jar-app', iat: now, exp: now + 60 };
+    const unsigned = `${encode({ alg: 'none', typ: 'oauth-authz-req+jwt' })}.${encode(claims)}.`;
+    const pushed = await oauth.pushedAuthorizationRequest(as, jar, jarAuth, { request: unsigned }, { [oauth.allowInsecureRequests]: true });
+    assert.equal(((await pushed.json()) as { error: string }).error, 'invalid_request_object');
+    const page = await pageFor({ client_id: 'jar-app', request: unsigned });
+    assert.equal(page.status, 400);
+  });
+
+  it('refuses a request object for another audience, or from a client without keys', async () => {
+    const elsewhere = await oauth.issueRequestObject({ ...as, issuer: 'https://other.test' }, jar, await jarParams('v'.repeat(43)), jarKey());
+    assert.match((await pageFor({ client_id: 'jar-app', request: elsewhere })).html, /invalid_request_object/);
+    const keyless = await oauth.issueRequestObject(as, calendar, await jarParams('v'.repeat(43)), jarKey());
+    assert.match((await pageFor({ client_id: 'calendar-app', request: keyless })).html, /no registered keys/);
   });
 
   // Last: it moves the clock.

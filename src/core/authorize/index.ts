@@ -17,6 +17,8 @@ import { checkSandbox } from './check-sandbox.js';
 import { checkScope } from './check-scope.js';
 import type { PushedRequests } from './pushed-requests.js';
 import { rejectUnsupportedParameters } from './reject-unsupported.js';
+import type { RequestObjectVerifier } from './request-objects.js';
+import { resolveRequestObject } from './resolve-request-object.js';
 import { resolveRequestUri } from './resolve-request-uri.js';
 
 export interface AuthorizeDependencies {
@@ -24,6 +26,7 @@ export interface AuthorizeDependencies {
   jwts: OwnJwtVerifier;
   issuer: string;
   pushed: PushedRequests;
+  requestObjects: RequestObjectVerifier;
 }
 
 type Step = (state: AuthorizeState, deps: AuthorizeDependencies) => void | Promise<void>;
@@ -32,6 +35,7 @@ export const AUTHORIZE_STEPS: readonly Step[] = [
   (state, deps) => resolveRequestUri(state, deps.pushed),
   (state, deps) => checkClient(state, deps.catalog),
   (state, deps) => checkPushedRequired(state, deps.pushed.policy.required),
+  (state, deps) => resolveRequestObject(state, deps.requestObjects),
   checkRedirectUri,
   checkResponseType,
   rejectUnsupportedParameters,

@@ -3,6 +3,7 @@
  * OpenID Connect Discovery at /.well-known/openid-configuration. It lists only what
  * this server really supports.
  */
+import { REQUEST_OBJECT_ALGS } from '../authorize/request-objects.js';
 import type { CLIENT_AUTH_METHODS } from '../model.js';
 
 export interface DiscoveryInput {
@@ -44,7 +45,9 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     claims_parameter_supported: false,
-    request_parameter_supported: false,
+    // Signed request objects (RFC 9101) by value; request_uri only as /par's URNs, never fetched from a client's URL.
+    request_parameter_supported: true,
+    request_object_signing_alg_values_supported: REQUEST_OBJECT_ALGS,
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
     token_endpoint_auth_methods_supported: AUTH_METHODS,

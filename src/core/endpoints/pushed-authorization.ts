@@ -29,5 +29,5 @@ export function pushedAuthorizationEndpoint(ctx: FlowContext, clientAuth: Client
 }
 
 export function authorizeDependencies(ctx: FlowContext) {
-  return { catalog: ctx.catalog, jwts: ctx.jwts, issuer: ctx.issuer, pushed: ctx.pushedRequests };
+  return { catalog: ctx.catalog, jwts: ctx.jwts, issuer: ctx.issuer, pushed: ctx.pushedRequests, requestObjects: ctx.requestObjects };
 }

@@ -13,6 +13,7 @@ import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';
 import type { RefreshTokenIssuer } from '../tokens/refresh-token-issuer.js';
 import type { PushedRequests } from '../authorize/pushed-requests.js';
+import type { RequestObjectVerifier } from '../authorize/request-objects.js';
 import type { PendingAuthorizations } from './pending-authorizations.js';
 import type { SessionStore } from './sessions.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
@@ -28,6 +29,8 @@ export interface FlowContext {
   pending: PendingAuthorizations;
   /** Requests pushed to /par, waiting for their /authorize (RFC 9126). */
   pushedRequests: PushedRequests;
+  /** Verifies signed request objects (RFC 9101) with the client's keys. */
+  requestObjects: RequestObjectVerifier;
   throttle: SignInThrottle;
   /** Links the sign-in page offers besides the form, when mail makes them possible. */
   signInLinks: { forgotPassword?: string; signUp?: string };
