@@ -25,6 +25,26 @@ export function managementAudience(issuer: string): string {
   return `${issuer}/api/v1`;
 }
 
+/**
+ * Where the management API's RFC 9728 protected resource metadata is served: the
+ * well-known segment before the API's path, after the issuer's (for an issuer without a
+ * path, exactly RFC 9728 §3.1's URL for the resource ${issuer}/api/v1).
+ */
+export function managementResourceMetadataUrl(issuer: string): string {
+  return `${issuer.replace(/\/$/, '')}/.well-known/oauth-protected-resource/api/v1`;
+}
+
+/** The management API's protected resource metadata (RFC 9728 §2). */
+export function managementResourceMetadata(issuer: string): Record<string, unknown> {
+  return {
+    resource: managementAudience(issuer),
+    authorization_servers: [issuer],
+    scopes_supported: MANAGEMENT_SCOPES,
+    bearer_methods_supported: ['header'],
+    resource_name: 'Tessera Management API',
+  };
+}
+
 export function managementApi(issuer: string): Api {
   return {
     identifier: managementAudience(issuer),

@@ -73,6 +73,8 @@ export interface AuthError {
 export interface ErrorStyle {
   debug: boolean;
   realm: string | undefined;
+  /** The RFC 9728 metadata URL the challenges name (`resource_metadata`, §5.1). */
+  resourceMetadata?: string | undefined;
 }
 
 /** Keeps a quoted-string parameter inside RFC 6750's allowed characters. */
@@ -90,6 +92,7 @@ export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: st
   if (style.realm !== undefined) params.push(`realm=${quoted(style.realm)}`);
   if (spec.error) params.push(`error=${quoted(spec.error)}`, `error_description=${quoted(description)}`);
   if (scope) params.push(`scope=${quoted(scope)}`);
+  if (style.resourceMetadata !== undefined) params.push(`resource_metadata=${quoted(style.resourceMetadata)}`);
   return {
     status: spec.status,
     error: spec.error,

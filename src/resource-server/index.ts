@@ -7,6 +7,9 @@
  * With `usageReporting: { enabled: true }` the adapters report each call to Tessera's audit
  * log; `await auth.close()` at shutdown sends what is queued.
  *
+ * With `protectedResource`, the adapters' `protectedResourceMetadata` serves the RFC 9728
+ * document and challenges name it (`resource_metadata`).
+ *
  * Framework adapters live beside it: tessera/resource-server/{express,fastify,hono,node-http}.
  */
 export { createAuthenticator, type Authenticator, type AuthRequest, type AuthResult } from './authenticator.js';
@@ -15,5 +18,6 @@ export { renderAuthError, type RenderedError } from './errors.js';
 export { requirePermissions, requireScopes, type Guard, type GuardRefusal } from './guards.js';
 export type { AuthenticatorOptions, Clock, JwsAlgorithm, UsageReportingOptions } from './options.js';
 export type { CredentialKind, Principal } from './principal.js';
+export { answerMetadataRequest, metadataUrlFor, type MetadataResponse, type ProtectedResourceOptions, type ResourceMetadata } from './resource-metadata.js';
 export type { ServedCall, UsageStats } from './usage-reporter.js';
 export { endpointAllowed, parseEndpointPattern, type EndpointPattern } from '../common/endpoint-patterns.js';

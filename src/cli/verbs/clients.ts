@@ -40,7 +40,8 @@ const FIELD_HELP = `  --name NAME                 display name (default: the cli
   --auth-method METHOD        client_secret_basic (default for confidential), client_secret_post,
                               private_key_jwt (with --jwks-uri) or none (public clients)
   --grant GRANT               a grant type (repeat, or "a b"): client_credentials (default),
-                              authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:token-exchange
+                              authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:token-exchange,
+                              urn:ietf:params:oauth:grant-type:device_code (device flow, RFC 8628)
   --redirect-uri URI          (repeat) needed for authorization_code
   --post-logout-redirect-uri URI  (repeat)
   --api URL                   the API the client is registered to (its default audience)

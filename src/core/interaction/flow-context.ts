@@ -14,6 +14,8 @@ import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';
 import type { RefreshTokenIssuer } from '../tokens/refresh-token-issuer.js';
 import type { PushedRequests } from '../authorize/pushed-requests.js';
 import type { RequestObjectVerifier } from '../authorize/request-objects.js';
+import type { SecondFactors } from '../mfa/second-factors.js';
+import type { SecondSteps } from '../mfa/second-step.js';
 import type { PendingAuthorizations } from './pending-authorizations.js';
 import type { SessionStore } from './sessions.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
@@ -45,4 +47,8 @@ export interface FlowContext {
   claims: ClaimMapper;
   /** Round trips to upstream identity providers. */
   upstream: UpstreamSignIn;
+  /** Users' second factors and the MFA policy. */
+  mfa: SecondFactors;
+  /** Sign-ins waiting for their second factor. */
+  secondSteps: SecondSteps;
 }

@@ -178,5 +178,47 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
       );
       CREATE INDEX federated_identities_user ON federated_identities (user_id);
     `,
+  },  {
+    version: 14,
+    name: 'second factors (TOTP), recovery codes, and how a session authenticated',
+    sql: `
+      CREATE TABLE user_factors (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_step INTEGER,
+        last_used_at INTEGER,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX user_factors_user ON user_factors (user_id, created_at);
+      CREATE TABLE recovery_codes (
+        user_id TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        used_at INTEGER,
+        PRIMARY KEY (user_id, hash)
+      );
+      ALTER TABLE sessions ADD COLUMN amr TEXT;
+    `,
+  },
+  {
+    version: 16,
+    name: 'device authorizations (RFC 8628)',
+    sql: `
+      CREATE TABLE device_authorizations (
+        device_code_hash TEXT PRIMARY KEY,
+        user_code_hash TEXT NOT NULL UNIQUE,
+        client_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'denied')),
+        user_id TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        poll_interval INTEGER NOT NULL,
+        last_polled_at INTEGER,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX device_authorizations_expires_at ON device_authorizations (expires_at);
+    `,
   },
 ];

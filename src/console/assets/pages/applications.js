@@ -9,6 +9,7 @@ const GRANTS = [
   ['authorization_code', 'Authorization code (users sign in)'],
   ['refresh_token', 'Refresh tokens'],
   ['urn:ietf:params:oauth:grant-type:token-exchange', 'Token exchange (PAT/SAT for a JWT)'],
+  ['urn:ietf:params:oauth:grant-type:device_code', 'Device code (TVs, command-line tools: the user signs in on another screen)'],
 ];
 
 /**
