@@ -33,6 +33,9 @@ import { SIGNING_ALGS, type Api, type SigningAlg } from './model.js';
 import { OIDC_SCOPES } from './authorize/authorization-request.js';
 import { RESPONSE_TYPES } from './authorize/check-response-type.js';
 import { authorizationEndpoint } from './endpoints/authorize.js';
+import { pushedAuthorizationEndpoint } from './endpoints/pushed-authorization.js';
+import { RequestObjectVerifier } from './authorize/request-objects.js';
+import { DEFAULT_PUSHED_REQUEST_POLICY, PushedRequests, type PushedRequestPolicy } from './authorize/pushed-requests.js';
 import { interactionEndpoints } from './endpoints/interaction.js';
 import { logoutEndpoint } from './endpoints/logout.js';
 import { userinfoEndpoint } from './endpoints/userinfo.js';
@@ -102,6 +105,8 @@ export interface AuthorizationServerOptions {
   usageFlushMs?: number;
   /** The audit queue's bounds and how it reports overflow (audit/audit-log.ts). */
   audit?: Omit<AuditLogOptions, 'repo' | 'now'>;
+  /** Pushed authorization requests (RFC 9126): request_uri lifetime, and whether every client must push. */
+  pushedRequests?: Partial<PushedRequestPolicy>;
   /** Mail: the transport and the flows that use it (mail/mail-context.ts). Without it, no flow sends mail. */
   mail?: MailOptions;
   /** The device flow (RFC 8628): device code lifetime and polling interval, in seconds. */
@@ -148,6 +153,7 @@ export class AuthorizationServer {
     introspect: EndpointHandler;
     revoke: EndpointHandler;
     authorize: EndpointHandler;
+    pushedAuthorization: EndpointHandler;
     userinfo: EndpointHandler;
     logout: EndpointHandler;
     interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
@@ -215,10 +221,11 @@ export class AuthorizationServer {
     // The safety net for the key ring, as the TTL is for the catalog.
     this.#keyRefresh = setInterval(() => void this.keys.reload().catch(() => {}), cacheTtl * 1000);
     this.#keyRefresh.unref();
+    const clientKeys = new PrivateKeyJwtVerifier(this.store, this.issuer, { ...DEFAULT_ASSERTION_POLICY, ...options.clientAssertions });
     const clientAuth = new ClientAuthenticator(
       this.catalog,
       this.hasher,
-      new PrivateKeyJwtVerifier(this.store, this.issuer, { ...DEFAULT_ASSERTION_POLICY, ...options.clientAssertions }),
+      clientKeys,
       this.clock,
       this.audit,
       new ClientAuthThrottle(this.clock, this.attempts),
@@ -278,6 +285,8 @@ export class AuthorizationServer {
       jwts,
       sessions: this.sessions,
       pending: new PendingAuthorizations(this.store, this.hasher, this.clock),
+      requestObjects: new RequestObjectVerifier((client) => clientKeys.keysFor(client), this.issuer, this.clock),
+      pushedRequests: new PushedRequests(this.store, this.hasher, this.clock, { ...DEFAULT_PUSHED_REQUEST_POLICY, ...options.pushedRequests }),
       throttle,
       signInLinks: {
         ...(this.mail?.features.passwordReset ? { forgotPassword: `${this.issuer}/password/forgot` } : {}),
@@ -314,6 +323,7 @@ export class AuthorizationServer {
       introspect: introspectionEndpoint(this.issuer, clientAuth, inspector, this.audit),
       revoke: revocationEndpoint(clientAuth, inspector, this.store, this.clock, refreshTokens.policy.ttl, this.audit),
       authorize: authorizationEndpoint(flow),
+      pushedAuthorization: pushedAuthorizationEndpoint(flow, clientAuth),
       userinfo: userinfoEndpoint(this.store, inspector, this.catalog, claims, this.dpop, this.clock),
       logout: logoutEndpoint(flow),
       interaction: interactionEndpoints(flow),
@@ -457,6 +467,7 @@ export class AuthorizationServer {
       scopes: [...new Set([...OIDC_SCOPES, ...apis.flatMap((a) => a.scopes.map((s) => s.name))])],
       signingAlgs: [...new Set(this.keys.jwks().keys.map((k) => k.alg))],
       responseTypes: RESPONSE_TYPES,
+      requirePushedAuthorizationRequests: this.flow.pushedRequests.policy.required,
       clientIdMetadataDocuments: this.catalog.clientMetadataDocuments !== undefined,
       registration: this.registration.enabled,
       dpopAlgs: DPOP_ALGS,

@@ -25,6 +25,9 @@ export type OAuthErrorCode =
   | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'registration_not_supported'
+  // Request objects and pushed requests (RFC 9101 §6.2, RFC 9126)
+  | 'invalid_request_uri'
+  | 'invalid_request_object'
   // Device authorization grant polling (RFC 8628 §3.5)
   | 'authorization_pending'
   | 'slow_down'

@@ -72,6 +72,8 @@ export interface Client {
   requirePkce?: boolean;
   /** Demand a DPoP proof at the token endpoint: every token it gets is bound to a key (RFC 9449). */
   requireDpop?: boolean;
+  /** Its authorization requests must come through the pushed authorization request endpoint (RFC 9126 §6). */
+  requirePushedAuthorizationRequests?: boolean;
   /** Silent sign-in: users are signed in without consent into a sandbox of their own (seed 001). */
   sandbox?: boolean;
   /** How its ID tokens are signed (OIDC Dynamic Registration's id_token_signed_response_alg); RS256 by default. */

@@ -45,6 +45,11 @@ export class Params {
   has(name: string): boolean {
     return this.get(name) !== undefined;
   }
+
+  /** Every name and value as received, repeats included (to store or re-read a request). */
+  entries(): [string, string][] {
+    return [...this.#values].flatMap(([key, values]) => values.map((value): [string, string] => [key, value]));
+  }
 }
 
 export interface EngineRequest {

@@ -70,6 +70,7 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: exact('/revoke'), methods: ['POST'], kind: 'json', cors: true, handler: e.revoke },
     { pattern: exact('/audit/api-calls'), methods: ['POST'], kind: 'json', cors: false, acceptsJson: true, handler: e.apiCalls },
     { pattern: exact('/userinfo'), methods: ['GET', 'POST'], kind: 'json', cors: true, handler: e.userinfo },
+    { pattern: exact('/par'), methods: ['POST'], kind: 'json', cors: true, handler: e.pushedAuthorization },
     { pattern: exact('/authorize'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: e.authorize },
     { pattern: /^\/interaction\/(?<id>[\w-]+)$/, methods: ['GET'], kind: 'page', cors: false, handler: e.interaction.show },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/login$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.login },

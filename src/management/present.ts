@@ -26,6 +26,7 @@ export function presentClient(client: Client): z.infer<typeof clientOut> {
     allowImplicit: client.allowImplicit ?? false,
     requirePkce: client.requirePkce ?? false,
     requireDpop: client.requireDpop ?? false,
+    requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests ?? false,
     ...(client.idTokenSignedResponseAlg ? { idTokenSignedResponseAlg: client.idTokenSignedResponseAlg } : {}),
     sandbox: client.sandbox ?? false,
   };

@@ -36,6 +36,7 @@ export const clientOut = z.object({
   allowImplicit: z.boolean(),
   requirePkce: z.boolean(),
   requireDpop: z.boolean(),
+  requirePushedAuthorizationRequests: z.boolean().describe('authorization requests only through /par (RFC 9126)'),
   idTokenSignedResponseAlg: z.enum(['ES256', 'RS256', 'EdDSA']).optional(),
   sandbox: z.boolean(),
   claims: z.record(z.string(), z.string()).optional().describe('extra ID-token and userinfo claims'),

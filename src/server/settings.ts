@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { ConfigFile } from '../core/config/schema.js';
+import { DEFAULT_PUSHED_REQUEST_TTL } from '../core/authorize/pushed-requests.js';
 import { ConfigError } from '../core/errors.js';
 import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
@@ -33,6 +34,8 @@ export interface ServerSettings {
   refreshTokenReuseGrace: number;
   /** private_key_jwt: longest assertion lifetime, and the audiences accepted. */
   clientAssertions: { maxLifetime: number; audience: 'issuer-or-endpoint' | 'issuer' };
+  /** Pushed authorization requests (RFC 9126): request_uri lifetime in seconds, and whether every client must push. */
+  pushedRequests: { ttl: number; required: boolean };
   /** The device flow (RFC 8628): device code lifetime and polling interval, in seconds. */
   deviceFlow: { codeTtl: number; interval: number };
   /** DPoP (RFC 9449): a proof's iat window in seconds, and whether server nonces are demanded. */
@@ -119,6 +122,10 @@ export function resolveSettings({ flags, env, server, registration }: SettingsIn
         server?.clientAssertionMaxLifetime ??
         DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME,
       audience: assertionAudience(env.TESSERA_CLIENT_ASSERTION_AUDIENCE) ?? server?.clientAssertionAudience ?? 'issuer-or-endpoint',
+    },
+    pushedRequests: {
+      ttl: server?.pushedAuthorizationRequestTtl ?? DEFAULT_PUSHED_REQUEST_TTL,
+      required: server?.requirePushedAuthorizationRequests ?? false,
     },
     deviceFlow: {
       codeTtl:

@@ -190,7 +190,6 @@ describe('authorization code flow', () => {
       [{ response_type: 'magic' }, 'unsupported_response_type'],
       [{ prompt: 'none login' }, 'invalid_request'],
       [{ max_age: 'soon' }, 'invalid_request'],
-      [{ request: 'eyJ.x.y' }, 'request_not_supported'],
       [{ resource: 'https://unknown.test' }, 'invalid_target'],
     ];
     for (const [extra, error] of cases) {

@@ -50,6 +50,7 @@ export async function startTestServer(
     /** The store to use instead of a fresh one (kept open on close, for restart tests). */
     store?: Store;
     masterKey?: Buffer;
+    pushedRequests?: AuthorizationServerOptions['pushedRequests'];
     /** Client ID metadata documents (off without it). */
     clientMetadataDocuments?: AuthorizationServerOptions['clientMetadataDocuments'];
     /** Dynamic client registration, e.g. `registrationPolicy({ enabled: true })`. */
@@ -74,6 +75,7 @@ export async function startTestServer(
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
+      ...(options.pushedRequests ? { pushedRequests: options.pushedRequests } : {}),
       ...(options.deviceFlow ? { deviceFlow: options.deviceFlow } : {}),
       ...(options.clientMetadataDocuments ? { clientMetadataDocuments: options.clientMetadataDocuments } : {}),
       ...(options.dpop ? { dpop: options.dpop } : {}),

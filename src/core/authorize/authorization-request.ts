@@ -41,6 +41,8 @@ export interface AuthorizeState {
   /** Known once redirect_uri and response mode are settled; from then on errors go back to the client. */
   redirectTarget?: { redirectUri: string; responseMode: ResponseMode };
   request: Partial<AuthorizationRequest>;
+  /** The parameters were pushed by the authenticated client (RFC 9126), at /par or through request_uri. */
+  pushed?: boolean;
 }
 
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;

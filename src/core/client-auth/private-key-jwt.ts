@@ -56,7 +56,8 @@ export class PrivateKeyJwtVerifier {
     return undefined;
   }
 
-  #keysFor(client: Client): JWTVerifyGetKey {
+  /** The client's registered public keys (inline, or fetched and cached from its jwksUri). */
+  keysFor(client: Client): JWTVerifyGetKey {
     if (client.jwks) return createLocalJWKSet(client.jwks as Parameters<typeof createLocalJWKSet>[0]);
     const uri = client.jwksUri!;
     let remote = this.#remote.get(uri);
@@ -70,7 +71,7 @@ export class PrivateKeyJwtVerifier {
   async verify(client: Client, assertion: string, endpointUrl: string, now: number): Promise<void> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(assertion, this.#keysFor(client), {
+      ({ payload } = await jwtVerify(assertion, this.keysFor(client), {
         issuer: client.clientId,
         subject: client.clientId,
         algorithms: ALGORITHMS,

@@ -70,6 +70,8 @@ const clientFields = z.strictObject({
   requirePkce: z.boolean().default(false),
   /** Demand a DPoP proof (RFC 9449) at the token endpoint: every token it gets is key-bound. */
   requireDpop: z.boolean().default(false),
+  /** Authorization requests only through the pushed authorization request endpoint (RFC 9126). */
+  requirePushedAuthorizationRequests: z.boolean().default(false),
   sandbox: z.boolean().default(false),
   /** OIDC's id_token_signed_response_alg: RS256 (the default), ES256 or EdDSA. */
   idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional(),
@@ -200,6 +202,10 @@ export const serverSchema = z.strictObject({
   clientAssertionMaxLifetime: z.number().int().min(30).max(86400).optional(),
   /** private_key_jwt `aud`: the issuer, token endpoint or endpoint called (default), or the issuer alone (FAPI 2.0). */
   clientAssertionAudience: z.enum(['issuer-or-endpoint', 'issuer']).optional(),
+  /** Every client must push its authorization requests to /par (RFC 9126 §5 require_pushed_authorization_requests). */
+  requirePushedAuthorizationRequests: z.boolean().optional(),
+  /** Seconds a pushed request's request_uri stays usable (default 60). */
+  pushedAuthorizationRequestTtl: z.number().int().min(5).max(600).optional(),
   /** Device flow (RFC 8628): seconds a device code and its user code stay valid. */
   deviceCodeTtl: z.number().int().min(60).max(3600).optional(),
   /** Device flow: seconds a device must wait between polls of the token endpoint. */

@@ -14,6 +14,7 @@ import type { FlowContext } from '../interaction/flow-context.js';
 import { BROWSER_COOKIE } from '../interaction/pending-authorizations.js';
 import { SESSION_COOKIE } from '../interaction/sessions.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
+import { authorizeDependencies } from './pushed-authorization.js';
 
 /** An error before the redirect URI is trusted is shown to the user, never redirected. */
 export function authorizationErrorResponse(ctx: FlowContext, state: Pick<AuthorizeState, 'redirectTarget' | 'request'>, error: unknown): EngineResponse {
@@ -36,7 +37,7 @@ export function authorizationEndpoint(ctx: FlowContext) {
   return async function handleAuthorizationRequest(request: EngineRequest): Promise<EngineResponse> {
     const state: AuthorizeState = { params: request.params, request: {} };
     try {
-      const validated = await validateAuthorizationRequest(state, { catalog: ctx.catalog, jwts: ctx.jwts, issuer: ctx.issuer });
+      const validated = await validateAuthorizationRequest(state, authorizeDependencies(ctx));
       const session = await ctx.sessions.find(request.cookies?.[SESSION_COOKIE]);
       const interaction = await decideInteraction(ctx, validated, state.client!, session, false);
       if (interaction.next === 'done') return await completeAuthorization(ctx, validated, interaction.user, session!, requestOrigin(request));
@@ -62,7 +63,7 @@ export function authorizationEndpoint(ctx: FlowContext) {
     } catch (error) {
       // `state` could be read from the request only partly; whatever was established decides where the error goes.
       if (state.request.state === undefined) {
-        const raw = request.params.getAll('state')[0];
+        const raw = state.params.getAll('state')[0];
         if (raw !== undefined) state.request.state = raw;
       }
       return authorizationErrorResponse(ctx, state, error);

@@ -3,6 +3,7 @@
  * OpenID Connect Discovery at /.well-known/openid-configuration. It lists only what
  * this server really supports.
  */
+import { REQUEST_OBJECT_ALGS } from '../authorize/request-objects.js';
 import type { CLIENT_AUTH_METHODS } from '../model.js';
 import { ACR_VALUES } from '../../common/auth-level.js';
 
@@ -12,6 +13,8 @@ export interface DiscoveryInput {
   scopes: string[];
   signingAlgs: string[];
   responseTypes: readonly string[];
+  /** Every client must use pushed authorization requests (RFC 9126 §5). */
+  requirePushedAuthorizationRequests: boolean;
   /** client_ids that are URLs of client ID metadata documents are accepted. */
   clientIdMetadataDocuments?: boolean;
   /** Dynamic client registration is open (RFC 7591): advertise registration_endpoint. */
@@ -35,6 +38,8 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     jwks_uri: `${base}/jwks`,
     introspection_endpoint: `${base}/introspect`,
     revocation_endpoint: `${base}/revoke`,
+    pushed_authorization_request_endpoint: `${base}/par`,
+    require_pushed_authorization_requests: input.requirePushedAuthorizationRequests,
     device_authorization_endpoint: `${base}/device_authorization`,
     grant_types_supported: input.grantTypes,
     response_types_supported: input.responseTypes,
@@ -50,7 +55,9 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
     prompt_values_supported: ['none', 'login', 'consent', 'select_account'],
     claims_parameter_supported: false,
-    request_parameter_supported: false,
+    // Signed request objects (RFC 9101) by value; request_uri only as /par's URNs, never fetched from a client's URL.
+    request_parameter_supported: true,
+    request_object_signing_alg_values_supported: REQUEST_OBJECT_ALGS,
     request_uri_parameter_supported: false,
     authorization_response_iss_parameter_supported: true,
     token_endpoint_auth_methods_supported: AUTH_METHODS,

@@ -12,6 +12,8 @@ import type { UpstreamSignIn } from '../federation/upstream-sign-in.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';
 import type { RefreshTokenIssuer } from '../tokens/refresh-token-issuer.js';
+import type { PushedRequests } from '../authorize/pushed-requests.js';
+import type { RequestObjectVerifier } from '../authorize/request-objects.js';
 import type { SecondFactors } from '../mfa/second-factors.js';
 import type { SecondSteps } from '../mfa/second-step.js';
 import type { PendingAuthorizations } from './pending-authorizations.js';
@@ -27,6 +29,10 @@ export interface FlowContext {
   jwts: OwnJwtVerifier;
   sessions: SessionStore;
   pending: PendingAuthorizations;
+  /** Requests pushed to /par, waiting for their /authorize (RFC 9126). */
+  pushedRequests: PushedRequests;
+  /** Verifies signed request objects (RFC 9101) with the client's keys. */
+  requestObjects: RequestObjectVerifier;
   throttle: SignInThrottle;
   /** Links the sign-in page offers besides the form, when mail makes them possible. */
   signInLinks: { forgotPassword?: string; signUp?: string };
