@@ -95,7 +95,7 @@ describe('management of dynamic registration', () => {
     assert.match(table.out, /^ID\s+NAME\s+STATUS/m);
 
     const clients = await cli('clients', 'list');
-    assert.match(clients.out, new RegExp(`^${clientId}\\s+Partner tool\\s+public\\s+none\\s+authorization_code\\s+-\\s+registered itself$`, 'm'));
+    assert.match(clients.out, new RegExp(`^${clientId}\\s+Partner tool \\[registered itself\\]\\s+public\\s+none\\s+authorization_code\\s+-$`, 'm'));
     const shown = await cli('clients', 'get', clientId);
     assert.match(shown.out, /^registered\s+itself \(RFC 7591, unverified\)/m);
     assert.equal((await cli('clients', 'delete', clientId)).code, 0);

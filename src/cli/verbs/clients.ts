@@ -154,8 +154,9 @@ export const clientsVerb = resourceVerb({
         if (context.json) return printJson(context.io, clients), 0;
         printTable(
           context.io,
-          ['client id', 'name', 'type', 'auth method', 'grants', 'api', 'origin'],
-          clients.map((c) => [c.clientId, c.name, c.type, c.tokenEndpointAuthMethod, c.grantTypes.join(' '), c.api, c.registration ? 'registered itself' : '']),
+          ['client id', 'name', 'type', 'auth method', 'grants', 'api'],
+          // A client that registered itself (RFC 7591) is marked after its declared name.
+          clients.map((c) => [c.clientId, c.registration ? `${c.name} [registered itself]` : c.name, c.type, c.tokenEndpointAuthMethod, c.grantTypes.join(' '), c.api]),
           'no clients',
         );
         return 0;
