@@ -25,6 +25,7 @@ export function presentClient(client: Client): z.infer<typeof clientOut> {
     firstParty: client.firstParty ?? false,
     allowImplicit: client.allowImplicit ?? false,
     requirePkce: client.requirePkce ?? false,
+    requireMfa: client.requireMfa ?? false,
     ...(client.idTokenSignedResponseAlg ? { idTokenSignedResponseAlg: client.idTokenSignedResponseAlg } : {}),
     sandbox: client.sandbox ?? false,
   };

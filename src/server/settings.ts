@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
+import type { MfaSetting } from '../core/mfa/mfa-policy.js';
 import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
 import { resolveWorkers } from './cluster/worker-count.js';
@@ -40,6 +41,8 @@ export interface ServerSettings {
   workers: number;
   /** SMTP, the sender and the mail flows (email-settings.ts). */
   email: EmailSettings;
+  /** Who must sign in with a second factor (core/mfa/mfa-policy.ts). */
+  mfa: MfaSetting;
 }
 
 export interface SettingsInput {
@@ -101,6 +104,7 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,
     workers: resolveWorkers({ flag: flags.workers, env, config: server?.workers }),
     email: resolveEmailSettings(env, server?.email),
+    mfa: { required: mfaRequired(env.TESSERA_MFA_REQUIRED) ?? server?.mfa?.required ?? 'none', roles: server?.mfa?.roles ?? [] },
   };
   const seconds = (name: string, max: number) => numberFromEnv(env, name, (n) => Number.isFinite(n) && n >= 0 && n <= max, `a number of seconds from 0 to ${max}`);
   settings.cacheTtlSeconds = numberFromEnv(env, 'TESSERA_CACHE_TTL', (n) => n >= 0.1 && n <= 3600, 'a number of seconds from 0.1 to 3600') ?? server?.cacheTtl ?? DEFAULT_CACHE_TTL_SECONDS;
@@ -135,6 +139,12 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
   if (env.DATABASE_URL) settings.databaseUrl = env.DATABASE_URL;
   if (flags.config !== undefined) settings.configFile = resolve(flags.config);
   return settings;
+}
+
+function mfaRequired(text: string | undefined): MfaSetting['required'] | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text !== 'none' && text !== 'admins' && text !== 'everyone') throw new ConfigError(`TESSERA_MFA_REQUIRED must be none, admins or everyone, got ${text}`);
+  return text;
 }
 
 function assertionAudience(text: string | undefined): ServerSettings['clientAssertions']['audience'] | undefined {

@@ -49,6 +49,8 @@ export async function startTestServer(
     /** The store to use instead of a fresh one (kept open on close, for restart tests). */
     store?: Store;
     masterKey?: Buffer;
+    /** Who must sign in with a second factor (none by default). */
+    mfa?: AuthorizationServerOptions['mfa'];
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
@@ -64,6 +66,7 @@ export async function startTestServer(
       views: pageViews,
       ...(options.mail ? { mail: options.mail } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.mfa ? { mfa: options.mfa } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
     });

@@ -10,11 +10,12 @@ interface NewSecret {
   secret: string;
 }
 
-const SWITCHES = ['first-party', 'allow-implicit', 'require-pkce', 'sandbox'] as const;
+const SWITCHES = ['first-party', 'allow-implicit', 'require-pkce', 'require-mfa', 'sandbox'] as const;
 const SWITCH_FIELDS: Record<(typeof SWITCHES)[number], keyof ClientOut> = {
   'first-party': 'firstParty',
   'allow-implicit': 'allowImplicit',
   'require-pkce': 'requirePkce',
+  'require-mfa': 'requireMfa',
   sandbox: 'sandbox',
 };
 
@@ -48,7 +49,7 @@ const FIELD_HELP = `  --name NAME                 display name (default: the cli
   --introspection own|any     which tokens it may introspect (any: a resource server)
   --jwks-uri URL              its public keys, for private_key_jwt
   --[no-]first-party          no consent screen for its users
-  --[no-]allow-implicit       --[no-]require-pkce  --[no-]sandbox
+  --[no-]allow-implicit       --[no-]require-pkce  --[no-]require-mfa  --[no-]sandbox
 ${BODY_HELP}`;
 
 function applyFlags(context: ActionContext, body: Record<string, unknown>, creating: boolean): void {

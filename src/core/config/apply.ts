@@ -73,6 +73,7 @@ export function toClient(input: ClientInput, existing: Client | undefined, hashe
   if (input.firstParty) client.firstParty = true;
   if (input.allowImplicit) client.allowImplicit = true;
   if (input.requirePkce) client.requirePkce = true;
+  if (input.requireMfa) client.requireMfa = true;
   if (input.sandbox) client.sandbox = true;
   if (input.idTokenSignedResponseAlg) client.idTokenSignedResponseAlg = input.idTokenSignedResponseAlg;
   if (input.api) client.api = input.api;

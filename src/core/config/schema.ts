@@ -66,6 +66,8 @@ const clientFields = z.strictObject({
   firstParty: z.boolean().default(false),
   allowImplicit: z.boolean().default(false),
   requirePkce: z.boolean().default(false),
+  /** Users signing in to this client must present a second factor (and set one up if they have none). */
+  requireMfa: z.boolean().default(false),
   sandbox: z.boolean().default(false),
   /** OIDC's id_token_signed_response_alg: RS256 (the default), ES256 or EdDSA. */
   idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional(),
@@ -195,6 +197,13 @@ export const serverSchema = z.strictObject({
     })
     .optional(),
   email: emailSchema.optional(),
+  /** Who must sign in with a second factor: nobody besides those who set one up, the administrators, or everyone; and holders of `roles`. */
+  mfa: z
+    .strictObject({
+      required: z.enum(['none', 'admins', 'everyone']).default('none'),
+      roles: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
 });
 
 export const configFileSchema = z.strictObject({
