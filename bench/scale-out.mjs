@@ -153,7 +153,9 @@ async function withSetup(kind, count, fn) {
   const configFile = join(dir, 'bench.yaml');
   writeFileSync(configFile, tesseraConfigYaml());
   const schema = `bench_${randomBytes(5).toString('hex')}`;
-  const env = { TESSERA_MASTER_KEY: randomBytes(32).toString('hex'), TESSERA_DATA_DIR: dir };
+  // DATABASE_URL is cleared for the SQLite setup: run as the `scale` module, the bench's
+  // own environment has it set, and Tessera would otherwise use PostgreSQL's public schema.
+  const env = { TESSERA_MASTER_KEY: randomBytes(32).toString('hex'), TESSERA_DATA_DIR: dir, DATABASE_URL: '' };
   if (kind === 'postgres') Object.assign(env, { DATABASE_URL, TESSERA_DATABASE_SCHEMA: schema });
   const instances = [];
   try {

@@ -252,6 +252,7 @@ export function pathSegments(url: string): string[] | undefined {
     } catch {
       return undefined;
     }
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters in a path segment are refused
     if (segment === '' || segment === '.' || segment === '..' || raw === '.' || raw === '..' || /[\u0000-\u001f\u007f]/.test(segment)) return undefined;
     segments.push(segment);
   }

@@ -1,6 +1,6 @@
 /** The management API's response shapes, as the CLI reads them: derived from the API's own schemas, never re-declared. */
 import type { z } from 'zod';
-import type { apiOut, clientOut, consentOut, grantOut, identityProviderOut, keyOut, roleOut, serviceAccountOut, sessionOut, userOut } from '../management/schemas.js';
+import type { apiOut, clientOut, consentOut, grantOut, identityProviderOut, initialAccessTokenOut, keyOut, registrationOut, roleOut, serviceAccountOut, sessionOut, userOut } from '../management/schemas.js';
 
 export type ApiOut = z.infer<typeof apiOut>;
 export type ClientOut = z.infer<typeof clientOut>;
@@ -12,3 +12,5 @@ export type KeyOut = z.infer<typeof keyOut>;
 export type SessionOut = z.infer<typeof sessionOut>;
 export type GrantOut = z.infer<typeof grantOut>;
 export type IdentityProviderOut = z.infer<typeof identityProviderOut>;
+export type InitialAccessTokenOut = z.infer<typeof initialAccessTokenOut>;
+export type RegistrationOut = z.infer<typeof registrationOut>;

@@ -5,44 +5,58 @@
  * TESSERA_DEBUG is set.
  */
 import { ConfigError, NotFoundError, OAuthError, ValidationError } from '../core/errors.js';
-import { ManagementError } from './target.js';
+import { ManagementError } from './management-error.js';
 import { UsageError } from './usage-error.js';
-import { adminVerb } from './verbs/admin.js';
-import { apisVerb } from './verbs/apis.js';
-import { applyVerb } from './verbs/apply.js';
-import { auditVerb } from './verbs/audit.js';
-import { clientsVerb } from './verbs/clients.js';
-import { consentsVerb } from './verbs/consents.js';
-import { devVerb } from './verbs/dev.js';
-import { exportVerb } from './verbs/export.js';
-import { grantsVerb } from './verbs/grants.js';
-import { identityProvidersVerb } from './verbs/identity-providers.js';
-import { keysVerb } from './verbs/keys.js';
-import { migrateVerb } from './verbs/migrate.js';
-import { rolesVerb } from './verbs/roles.js';
-import { serviceAccountsVerb } from './verbs/service-accounts.js';
-import { sessionsVerb } from './verbs/sessions.js';
-import { schemaVerb } from './verbs/schema.js';
-import { startVerb } from './verbs/start.js';
-import { tokensVerb } from './verbs/tokens.js';
-import { usersVerb } from './verbs/users.js';
 import type { Io, Verb } from './verbs/verb.js';
 
-const GROUPS: [string, Verb[]][] = [
-  ['server', [startVerb, migrateVerb]],
-  ['resources (local store, or a server with --server)', [apisVerb, clientsVerb, usersVerb, rolesVerb, serviceAccountsVerb, tokensVerb, consentsVerb, sessionsVerb, grantsVerb, keysVerb, auditVerb, identityProvidersVerb]],
-  ['developer tools', [devVerb]],
-  ['configuration and setup (local store)', [applyVerb, exportVerb, schemaVerb, adminVerb]],
-];
-const VERBS: Verb[] = GROUPS.flatMap(([, verbs]) => verbs);
+/**
+ * The verbs by name, each loaded when it runs: `tessera start` then loads the server and
+ * none of the resource commands (their schemas and YAML parser), which keeps the server
+ * process lighter. `formerly` lists old names still accepted, each with a deprecation
+ * notice on standard error.
+ */
+const VERBS: Record<string, { formerly?: string[]; load(): Promise<Verb> }> = {
+  admin: { load: () => import('./verbs/admin.js').then((m) => m.adminVerb) },
+  apis: { load: () => import('./verbs/apis.js').then((m) => m.apisVerb) },
+  apply: { load: () => import('./verbs/apply.js').then((m) => m.applyVerb) },
+  audit: { load: () => import('./verbs/audit.js').then((m) => m.auditVerb) },
+  clients: { load: () => import('./verbs/clients.js').then((m) => m.clientsVerb) },
+  consents: { load: () => import('./verbs/consents.js').then((m) => m.consentsVerb) },
+  dev: { formerly: ['token'], load: () => import('./verbs/dev.js').then((m) => m.devVerb) },
+  export: { load: () => import('./verbs/export.js').then((m) => m.exportVerb) },
+  grants: { load: () => import('./verbs/grants.js').then((m) => m.grantsVerb) },
+  'identity-providers': { load: () => import('./verbs/identity-providers.js').then((m) => m.identityProvidersVerb) },
+  keys: { load: () => import('./verbs/keys.js').then((m) => m.keysVerb) },
+  migrate: { load: () => import('./verbs/migrate.js').then((m) => m.migrateVerb) },
+  registration: { load: () => import('./verbs/registration.js').then((m) => m.registrationVerb) },
+  roles: { load: () => import('./verbs/roles.js').then((m) => m.rolesVerb) },
+  'service-accounts': { load: () => import('./verbs/service-accounts.js').then((m) => m.serviceAccountsVerb) },
+  sessions: { load: () => import('./verbs/sessions.js').then((m) => m.sessionsVerb) },
+  schema: { load: () => import('./verbs/schema.js').then((m) => m.schemaVerb) },
+  start: { load: () => import('./verbs/start.js').then((m) => m.startVerb) },
+  tokens: { load: () => import('./verbs/tokens.js').then((m) => m.tokensVerb) },
+  users: { load: () => import('./verbs/users.js').then((m) => m.usersVerb) },
+};
 
-function help(): string {
-  const width = Math.max(...VERBS.map((v) => v.name.length));
+const GROUPS: [string, string[]][] = [
+  ['server', ['start', 'migrate']],
+  ['resources (local store, or a server with --server)', ['apis', 'clients', 'users', 'roles', 'service-accounts', 'tokens', 'consents', 'sessions', 'grants', 'keys', 'audit', 'identity-providers', 'registration']],
+  ['developer tools', ['dev']],
+  ['configuration and setup (local store)', ['apply', 'export', 'schema', 'admin']],
+];
+
+async function help(): Promise<string> {
+  const width = Math.max(...Object.keys(VERBS).map((name) => name.length));
+  const summaries = new Map(await Promise.all(Object.entries(VERBS).map(async ([name, v]) => [name, (await v.load()).summary] as const)));
+  const line = (name: string) => {
+    const formerly = VERBS[name]!.formerly;
+    return `  ${name.padEnd(width)}  ${summaries.get(name)}${formerly ? ` (formerly ${formerly.map((f) => `\`${f}\``).join(', ')})` : ''}`;
+  };
   return [
     'tessera: an OAuth 2.0 / OpenID Connect authorization server and API-token platform',
     '',
     'usage: tessera <command> [action] [flags]',
-    ...GROUPS.flatMap(([title, verbs]) => ['', `${title}:`, ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}${v.formerly ? ` (formerly ${v.formerly.map((f) => `\`${f}\``).join(', ')})` : ''}`)]),
+    ...GROUPS.flatMap(([title, names]) => ['', `${title}:`, ...names.map(line)]),
     '',
     'Resource commands work on the local store (--data DIR, default ./.tessera) or, with',
     '--server URL (or TESSERA_SERVER) and a token (--token or TESSERA_TOKEN), on a running',
@@ -56,20 +70,21 @@ const consoleIo: Io = { out: (line) => console.log(line), err: (line) => console
 export async function main(argv: string[], io: Io = consoleIo): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(help());
+    io.out(await help());
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') {
     io.out('0.1.0');
     return 0;
   }
-  const verb = VERBS.find((v) => v.name === name) ?? VERBS.find((v) => v.formerly?.includes(name));
-  if (verb && verb.name !== name) io.err(`tessera ${name}: deprecated, now \`tessera ${verb.name}\` (the old name will be removed in a later release)`);
-  if (!verb) {
+  const found = Object.hasOwn(VERBS, name) ? name : Object.keys(VERBS).find((v) => VERBS[v]!.formerly?.includes(name));
+  if (found && found !== name) io.err(`tessera ${name}: deprecated, now \`tessera ${found}\` (the old name will be removed in a later release)`);
+  if (!found) {
     io.err(`tessera: unknown command "${name}"; run \`tessera --help\``);
     return 2;
   }
   try {
+    const verb = await VERBS[found]!.load();
     return await verb.run(args, io);
   } catch (error) {
     const command = (error as { command?: string } | undefined)?.command ?? name;

@@ -3,10 +3,8 @@
  * and the engine on top, plus the config file (if any) checked against the store.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { AuthorizationServer } from '../core/authorization-server.js';
-import { parseConfigText } from '../core/config/load.js';
-import { serverSchema, type ConfigFile } from '../core/config/schema.js';
+import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { bootstrapManagement } from '../management/bootstrap.js';
 import { ADMIN_ROLE } from '../management/management-api.js';
@@ -37,8 +35,12 @@ export function readConfigText(path: string): string {
   }
 }
 
-/** The `server:` section is needed before the store is open (it can name the port and issuer). */
-function serverSection(text: string, source: string): ConfigFile['server'] {
+/**
+ * The `server:` section is needed before the store is open (it can name the port and
+ * issuer). The YAML parser and the configuration schemas load only when there is a file.
+ */
+async function serverSection(text: string, source: string): Promise<ConfigFile['server']> {
+  const [{ parse: parseYaml }, { serverSchema }] = await Promise.all([import('yaml'), import('../core/config/schema.js')]);
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -50,8 +52,28 @@ function serverSection(text: string, source: string): ConfigFile['server'] {
   return result.data;
 }
 
+/** The `registration:` section, read at start like `server:` (validated again with the whole file). */
+async function registrationSection(text: string, source: string): Promise<ConfigFile['registration']> {
+  const [{ parse: parseYaml }, { registrationSchema }] = await Promise.all([import('yaml'), import('../core/config/registration-schema.js')]);
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch {
+    return undefined;
+  }
+  const section = (raw as { registration?: unknown } | null)?.registration;
+  if (section === undefined) return undefined;
+  const result = registrationSchema.safeParse(section);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`${source}: registration${issue?.path.length ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
 export async function loadConfigAgainst(store: Store, text: string, source: string): Promise<ConfigFile> {
   const [apis, roles, providers] = await Promise.all([store.listApis(), store.listRoles(), store.listIdentityProviders()]);
+  const { parseConfigText } = await import('../core/config/load.js');
   return parseConfigText(text, source, { apis, roles: roles.map((r) => r.name), identityProviders: providers.map((p) => p.id) });
 }
 
@@ -64,15 +86,16 @@ export interface OpenedData {
 }
 
 /** The settings alone, without opening anything (what a `start --workers` primary needs). */
-export function readSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): { settings: ServerSettings; configText?: string } {
+export async function readSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<{ settings: ServerSettings; configText?: string }> {
   const configText = flags.config !== undefined ? readConfigText(flags.config) : undefined;
-  const server = configText !== undefined ? serverSection(configText, flags.config!) : undefined;
-  const settings = resolveSettings({ flags, env, ...(server ? { server } : {}) });
+  const server = configText !== undefined ? await serverSection(configText, flags.config!) : undefined;
+  const registration = configText !== undefined ? await registrationSection(configText, flags.config!) : undefined;
+  const settings = resolveSettings({ flags, env, ...(server ? { server } : {}), ...(registration ? { registration } : {}) });
   return configText !== undefined ? { settings, configText } : { settings };
 }
 
 export async function openData(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<OpenedData> {
-  const { settings, configText } = readSettings(flags, env);
+  const { settings, configText } = await readSettings(flags, env);
   const { schema, ...pool } = settings.database;
   const store = await openStore(
     settings.databaseUrl ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pool, ...(schema ? { schema } : {}) } : { dataDir: settings.dataDir },
@@ -106,7 +129,7 @@ export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.
     const email = data.settings.email;
     const quiet = { info: () => {}, warn: (_fields: object, message: string) => void process.stderr.write(`warning: ${message}\n`) };
     const mail = mailNeeded(email) ? await mailOptions(email, quiet) : undefined;
-    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes, mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]), ...(mail ? { mail } : {}) }).catch(async (error: unknown) => {
+    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes, mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]), registration: data.settings.registration, ...(mail ? { mail } : {}) }).catch(async (error: unknown) => {
       await changes.close();
       throw error;
     });

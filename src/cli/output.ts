@@ -24,7 +24,9 @@ export function printRecord(io: Io, pairs: [string, Cell | Cell[]][]): void {
   const width = Math.max(...pairs.map(([label]) => label.length));
   for (const [label, value] of pairs) {
     const values = Array.isArray(value) ? (value.length > 0 ? value.map(text) : ['-']) : [text(value)];
-    values.forEach((v, i) => io.out(`${(i === 0 ? label : '').padEnd(width)}  ${v}`.trimEnd()));
+    values.forEach((v, i) => {
+      io.out(`${(i === 0 ? label : '').padEnd(width)}  ${v}`.trimEnd());
+    });
   }
 }
 

@@ -35,6 +35,7 @@ export interface Action {
   flags?: FlagSpec;
   /** Works on the local store only (no --server). */
   localOnly?: boolean;
+  // biome-ignore lint/suspicious/noConfusingVoidType: an action may end without a return (exit code 0)
   run(context: ActionContext): Promise<number | void>;
 }
 
@@ -43,8 +44,6 @@ export interface ResourceSpec {
   summary: string;
   about: string;
   actions: Action[];
-  /** Old names of the command (Verb.formerly). */
-  formerly?: string[];
   /** A pointer for an unknown action, e.g. to another command. */
   hint?: (action: string) => string | undefined;
 }
@@ -79,7 +78,6 @@ export function resourceVerb(resource: ResourceSpec): Verb {
   return {
     name: resource.name,
     summary: resource.summary,
-    ...(resource.formerly ? { formerly: resource.formerly } : {}),
     get usage() {
       return resourceHelp(resource);
     },
@@ -97,7 +95,7 @@ export function resourceVerb(resource: ResourceSpec): Verb {
       const flags: FlagSpec = action.localOnly
         ? { data: TARGET_FLAGS.data, json: TARGET_FLAGS.json, help: TARGET_FLAGS.help, ...action.flags }
         : { ...TARGET_FLAGS, ...action.flags };
-      let parsed;
+      let parsed: ReturnType<typeof parseFlags>;
       try {
         parsed = parseFlags(rest, flags, true);
       } catch (error) {

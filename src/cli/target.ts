@@ -18,10 +18,13 @@ import { MANAGEMENT_SCOPES, managementAudience } from '../management/management-
 import type { Principal } from '../management/principal.js';
 import { managementRouter } from '../management/router.js';
 import { cliActor } from './cli-actor.js';
+import { ManagementError } from './management-error.js';
 import { openEngine, type Flags } from './open-engine.js';
 import { COMMON_FLAGS, type FlagSpec } from './parse-flags.js';
 import type { ServerSettings } from '../server/settings.js';
 import { UsageError } from './usage-error.js';
+
+export { ManagementError };
 import type { Io } from './verbs/verb.js';
 
 /** Flags of every command that works in both modes. */
@@ -55,40 +58,6 @@ export interface CallResult<T = unknown> {
   status: number;
   body: T;
   etag?: string;
-}
-
-interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-const WHAT: Record<number, string> = {
-  400: 'invalid input',
-  401: 'not authenticated',
-  403: 'forbidden',
-  404: 'not found',
-  405: 'not allowed',
-  409: 'conflict',
-  412: 'changed meanwhile',
-};
-
-/** A management API error (from the server, or from the same routes in-process): one line, exit 1. */
-export class ManagementError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly details: FieldProblem[];
-
-  constructor(status: number, body: unknown, hint?: string) {
-    const problem = (body ?? {}) as { error?: string; error_description?: string; details?: FieldProblem[] };
-    const details = Array.isArray(problem.details) ? problem.details : [];
-    const description = details.length > 0 ? details.map((d) => `${d.field}: ${d.message}`).join('; ') : (problem.error_description ?? problem.error ?? 'no details');
-    const what = WHAT[status] ?? (status >= 500 ? 'server error' : 'refused');
-    super(`${status === 404 && /not found$/.test(description) ? `${description} (404)` : `${what} (${status}): ${description}`}${hint ? ` ${hint}` : ''}`);
-    this.name = 'ManagementError';
-    this.status = status;
-    this.code = problem.error ?? '';
-    this.details = details;
-  }
 }
 
 export interface Target {
@@ -199,7 +168,7 @@ function apiTarget(server: string, token: string): Target {
         throw new Error(`cannot reach ${server}: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
       }
       const text = await response.text();
-      let body: unknown = undefined;
+      let body: unknown;
       if (text) {
         if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
           throw new Error(`${method} ${url} answered ${response.status} ${response.headers.get('content-type') ?? 'without a content type'}, not JSON: is ${server} a Tessera server (its issuer URL)?`);

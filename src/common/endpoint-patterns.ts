@@ -66,6 +66,7 @@ function splitSegments(path: string): string[] | undefined {
 const RAW_PATH_CHARS = /^\/[\x21-\x7e]*$/;
 const ENCODED_SEPARATOR = /%(2f|5c)/i;
 const BAD_ESCAPE = /%(?![0-9a-fA-F]{2})/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point (they are refused)
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

@@ -17,6 +17,10 @@ import { deriveKeys } from './crypto/master-key.js';
 import { SecretHasher } from './crypto/secret-hasher.js';
 import { apiCallsEndpoint } from './endpoints/api-calls.js';
 import { discoveryDocument } from './endpoints/discovery.js';
+import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.js';
+import { deviceVerificationEndpoint } from './endpoints/device-verification.js';
+import { DEFAULT_DEVICE_POLICY, type DevicePolicy } from './device/device-policy.js';
+import { UserCodeThrottle } from './device/user-code-throttle.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
@@ -53,6 +57,7 @@ import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
 import { UserGrants } from './tokens/user-grants.js';
 import { AccountMail } from './mail/account-mail.js';
 import type { MailOptions } from './mail/mail-context.js';
+import { ClientMetadataDocuments, type ClientMetadataOptions } from './client-metadata/resolver.js';
 import { ClaimMapper } from './tokens/claim-mapper.js';
 import { ProviderSecrets } from './federation/provider-secret.js';
 import { UpstreamClients } from './federation/upstream-client.js';
@@ -63,6 +68,10 @@ import { FactorSecrets } from './mfa/factor-secrets.js';
 import { NO_MFA_POLICY, type MfaPolicy } from './mfa/mfa-policy.js';
 import { SecondFactors } from './mfa/second-factors.js';
 import { SecondSteps } from './mfa/second-step.js';
+import { InitialAccessTokens } from './registration/initial-access-tokens.js';
+import { registrationEndpoints } from './registration/registration-endpoint.js';
+import { REGISTRATION_DISABLED, type RegistrationPolicy } from './registration/registration-policy.js';
+import { RegistrationThrottle } from './registration/registration-throttle.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -92,8 +101,17 @@ export interface AuthorizationServerOptions {
   audit?: Omit<AuditLogOptions, 'repo' | 'now'>;
   /** Mail: the transport and the flows that use it (mail/mail-context.ts). Without it, no flow sends mail. */
   mail?: MailOptions;
+  /** The device flow (RFC 8628): device code lifetime and polling interval, in seconds. */
+  deviceFlow?: Partial<DevicePolicy>;
+  /**
+   * Client ID metadata documents (off without it): a client_id that is an https URL is
+   * fetched through `fetcher` and treated as a third-party client (client-metadata/).
+   */
+  clientMetadataDocuments?: ClientMetadataOptions;
   /** Who must sign in with a second factor besides users who have one (mfa/mfa-policy.ts); nobody by default. */
   mfa?: MfaPolicy;
+  /** Dynamic client registration (RFC 7591/7592): the `registration:` block; closed by default. */
+  registration?: RegistrationPolicy;
 }
 
 /**
@@ -131,6 +149,10 @@ export class AuthorizationServer {
     secondFactor: { show: EndpointHandler; submit: EndpointHandler };
     upstream: { startForAuthorization: EndpointHandler; startForAccount: EndpointHandler; startLink: EndpointHandler; callback: EndpointHandler };
     apiCalls: EndpointHandler;
+    /** RFC 8628: the device authorization endpoint, and the verification page (GET and POST). */
+    deviceAuthorization: EndpointHandler;
+    deviceVerification: EndpointHandler;
+    registration: { register: EndpointHandler; read: EndpointHandler; update: EndpointHandler; remove: EndpointHandler };
   };
   /** Sign-in sessions: find, list per user, end one or all. */
   readonly sessions: SessionStore;
@@ -144,6 +166,10 @@ export class AuthorizationServer {
   readonly attempts: AttemptCounter;
   /** Password reset, email verification, invitations and sign-up by mail; absent without mail settings. */
   readonly mail: AccountMail | undefined;
+  /** Who may register clients, and what they may ask for (closed unless enabled). */
+  readonly registration: RegistrationPolicy;
+  /** The tokens that let their holders register clients (RFC 7591 §3). */
+  readonly initialAccessTokens: InitialAccessTokens;
   readonly #grants: Map<string, GrantHandler>;
   readonly #inspector: TokenInspector;
   readonly #unsubscribe: () => void;
@@ -164,6 +190,14 @@ export class AuthorizationServer {
     const clock = this.clock;
     this.audit = new AuditLog({ ...options.audit, repo: this.store, now: clock === systemClock ? Date.now : () => clock.now() * 1000 });
     this.housekeeping = new Housekeeping(this.store, this.clock);
+    if (options.clientMetadataDocuments) {
+      // By default such clients may ask users for any API's scopes but the management API's (<issuer>/api/v1).
+      const everyApi = async () => {
+        const apis = (await this.store.listApis()).filter((api) => api.identifier !== `${this.issuer}/api/v1`);
+        return Object.fromEntries(apis.map((api) => [api.identifier, api.scopes.map((s) => s.name)]));
+      };
+      this.catalog.useClientMetadataDocuments(new ClientMetadataDocuments(options.clientMetadataDocuments, this.clock, everyApi, this.audit));
+    }
     this.keys = new KeyRing({
       repo: this.store,
       keyEncryptionKey: derived.keyEncryptionKey,
@@ -249,6 +283,8 @@ export class AuthorizationServer {
       secondSteps: new SecondSteps(this.store, this.hasher, this.clock),
     };
     this.flow = flow;
+    this.registration = options.registration ?? REGISTRATION_DISABLED;
+    this.initialAccessTokens = new InitialAccessTokens(this.store, this.hasher, this.clock);
     this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });
     this.endpoints = {
       token: tokenEndpoint(this.#grants, clientAuth, {
@@ -272,6 +308,27 @@ export class AuthorizationServer {
       secondFactor: secondFactorEndpoints(flow),
       upstream: upstreamEndpoints(flow),
       apiCalls: apiCallsEndpoint(clientAuth, this.audit, { usage: this.usage, clock: this.clock }),
+      deviceAuthorization: deviceAuthorizationEndpoint(clientAuth, {
+        issuer: this.issuer,
+        catalog: this.catalog,
+        store: this.store,
+        hasher: this.hasher,
+        clock: this.clock,
+        policy: { ...DEFAULT_DEVICE_POLICY, ...options.deviceFlow },
+      }),
+      deviceVerification: deviceVerificationEndpoint(flow, new UserCodeThrottle(this.clock, this.attempts)),
+      registration: registrationEndpoints({
+        issuer: this.issuer,
+        store: this.store,
+        hasher: this.hasher,
+        clock: this.clock,
+        audit: this.audit,
+        policy: this.registration,
+        throttle: new RegistrationThrottle(this.clock, this.attempts, this.registration),
+        initialAccessTokens: this.initialAccessTokens,
+        supportedGrants: () => [...this.#grants.keys()],
+        afterChange: () => this.afterChange(),
+      }),
     };
   }
 
@@ -329,6 +386,8 @@ export class AuthorizationServer {
       void this.keys.reload().catch(() => {});
     } else {
       this.catalog.invalidate(change.topic, change.key);
+      // What metadata-document clients may ask for follows the APIs.
+      if (change.topic === 'api') this.catalog.clientMetadataDocuments?.clear();
     }
   }
 
@@ -386,6 +445,8 @@ export class AuthorizationServer {
       scopes: [...new Set([...OIDC_SCOPES, ...apis.flatMap((a) => a.scopes.map((s) => s.name))])],
       signingAlgs: [...new Set(this.keys.jwks().keys.map((k) => k.alg))],
       responseTypes: RESPONSE_TYPES,
+      clientIdMetadataDocuments: this.catalog.clientMetadataDocuments !== undefined,
+      registration: this.registration.enabled,
     });
   }
 

@@ -5,6 +5,8 @@
  * Misses are cached too, so a flood of unknown client ids does not reach the database
  * each time.
  */
+import { looksLikeClientIdUrl } from './client-metadata/client-id-url.js';
+import type { ClientMetadataDocuments, Resolution } from './client-metadata/resolver.js';
 import type { Api, Client } from './model.js';
 import type { ApiRepository, ClientRepository } from './ports/storage.js';
 
@@ -48,6 +50,8 @@ class TtlCache<V> {
 export class Catalog {
   readonly #apis: TtlCache<Api>;
   readonly #clients: TtlCache<Client>;
+  /** Client ID metadata documents, when enabled: a client_id that is an https URL no stored client has. */
+  #documents: ClientMetadataDocuments | undefined;
 
   constructor(repo: ApiRepository & ClientRepository, options: { ttlSeconds: number }) {
     const ttlMs = options.ttlSeconds * 1000;
@@ -59,8 +63,25 @@ export class Catalog {
     return this.#apis.get(identifier);
   }
 
-  client(clientId: string): Promise<Client | undefined> {
-    return this.#clients.get(clientId);
+  async client(clientId: string): Promise<Client | undefined> {
+    const resolution = await this.resolveClient(clientId);
+    return 'client' in resolution ? resolution.client : undefined;
+  }
+
+  /** The client, or why there is none: a stored client first, then a metadata document at a URL client_id. */
+  async resolveClient(clientId: string): Promise<Resolution> {
+    const stored = await this.#clients.get(clientId);
+    if (stored) return { client: stored };
+    if (this.#documents && looksLikeClientIdUrl(clientId)) return this.#documents.resolve(clientId);
+    return { error: 'unknown client_id' };
+  }
+
+  useClientMetadataDocuments(documents: ClientMetadataDocuments): void {
+    this.#documents = documents;
+  }
+
+  get clientMetadataDocuments(): ClientMetadataDocuments | undefined {
+    return this.#documents;
   }
 
   /** Entries held (APIs and clients, misses included): for metrics. */

@@ -25,9 +25,17 @@ export type OAuthErrorCode =
   | 'request_not_supported'
   | 'request_uri_not_supported'
   | 'registration_not_supported'
+  // Device authorization grant polling (RFC 8628 §3.5)
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token'
   // Bearer token use (RFC 6750 §3.1)
   | 'invalid_token'
-  | 'insufficient_scope';
+  | 'insufficient_scope'
+  // Dynamic client registration (RFC 7591 §3.2.2)
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'invalid_software_statement';
 
 export class OAuthError extends Error {
   readonly error: OAuthErrorCode;
@@ -82,6 +90,11 @@ export const tooManyAttempts = (seconds: number) =>
   new OAuthError('temporarily_unavailable', 429, `too many failed client authentications; retry after ${seconds} seconds`, {
     'Retry-After': String(seconds),
   });
+
+/** RFC 8628 §3.5: the device polls again later; slow_down asks it to wait `interval` seconds longer. */
+export const authorizationPending = () => new OAuthError('authorization_pending', 400, 'the user has not yet approved or denied the request');
+export const slowDown = (interval: number) => new OAuthError('slow_down', 400, `polling too fast; wait at least ${interval} seconds between requests`);
+export const expiredToken = () => new OAuthError('expired_token', 400, 'the device code has expired; start again');
 
 export const accessDenied = (description: string) => new OAuthError('access_denied', 400, description);
 export const authorizationError = (error: OAuthErrorCode, description: string) => new OAuthError(error, 400, description);

@@ -29,6 +29,9 @@ async function seeded() {
   const mail = { kind: 'invitation', recipient: 'r@example.test', payload: 'sealed', status: 'sent' as const, attempts: 1, nextAttemptAt: T0, createdAt: T0 - 8 * 86_400 };
   await store.outbox.enqueueMail({ ...mail, id: 'sent-long-ago', eventKey: 'e1', sentAt: T0 - 8 * 86_400 });
   await store.outbox.enqueueMail({ ...mail, id: 'sent-lately', eventKey: 'e2', sentAt: T0 - 86_400 });
+  const device = { clientId: 'c', scopes: [], status: 'pending' as const, createdAt: T0 - 7200, interval: 5 };
+  await store.deviceAuthorizations.insertDeviceAuthorization({ ...device, deviceCodeHash: 'd-old', userCodeHash: 'u-old', expiresAt: T0 - 3601 });
+  await store.deviceAuthorizations.insertDeviceAuthorization({ ...device, deviceCodeHash: 'd-late', userCodeHash: 'u-late', expiresAt: T0 - 60 });
   return { store, clock };
 }
 
@@ -36,8 +39,9 @@ describe('housekeeping', () => {
   it('deletes what has expired and keeps the rest, expired tokens for a grace period', async () => {
     const { store, clock } = await seeded();
     const sweeper = new Housekeeping(store, clock);
-    assert.deepEqual(await sweeper.sweep(), { tokens: 1, sessions: 1, records: 1, revocations: 1, markers: 1, mail: 1 });
+    assert.deepEqual(await sweeper.sweep(), { tokens: 1, sessions: 1, records: 1, revocations: 1, markers: 1, mail: 1, deviceAuthorizations: 1 });
     assert.ok(await store.outbox.getMail('sent-lately'));
+    assert.ok(await store.deviceAuthorizations.pollDeviceAuthorization('d-late', T0, 5), 'kept an hour, so a late poll hears expired_token');
     assert.equal(await store.findTokenByHash('long-expired'), undefined);
     assert.ok(await store.findTokenByHash('just-expired'), 'kept for a day, so it still reads as expired');
     assert.ok(await store.findTokenByHash('live'));

@@ -76,8 +76,26 @@ export interface Client {
   claims?: Record<string, string>;
   /** The upstream identity providers its sign-in page offers (absent: every enabled one). */
   identityProviders?: string[];
+  /**
+   * Described by a client ID metadata document at its client_id URL (client-metadata/):
+   * never stored, always third-party, consent asked every time, shown as unverified.
+   */
+  metadataDocument?: boolean;
   /** Users signing in to this client must present a second factor (and enrol one if they have none). */
   requireMfa?: boolean;
+  /** Set on a client that registered itself (RFC 7591): third-party and unverified. */
+  registration?: ClientRegistration;
+}
+
+/** How a client registered itself, and what lets it manage its registration (RFC 7592). */
+export interface ClientRegistration {
+  registeredAt: number;
+  /** Keyed hash of the registration access token; the token itself is never stored. */
+  accessTokenHash: string;
+  /** The metadata as registered, in RFC 7591's names, echoed back on every read. */
+  metadata: Record<string, unknown>;
+  /** The id of the initial access token it registered with, if any. */
+  initialAccessTokenId?: string;
 }
 
 export interface User {
@@ -136,7 +154,8 @@ export type StoredTokenKind =
   | 'personal_access_token'
   | 'service_access_token'
   | 'user_token'
-  | 'action_token';
+  | 'action_token'
+  | 'initial_access_token';
 
 /** Kinds created by hand, long-lived, listed and revoked by their owners. */
 export const MANUAL_TOKEN_KINDS: readonly StoredTokenKind[] = ['personal_access_token', 'service_access_token', 'user_token', 'action_token'];

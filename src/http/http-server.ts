@@ -20,7 +20,7 @@ import { clientAddressResolver, type TrustProxy } from './client-address.js';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, POST',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
   'Access-Control-Allow-Headers': 'Authorization, Content-Type, DPoP',
   'Access-Control-Max-Age': '600',
 };
@@ -86,15 +86,15 @@ export function createRequestHandler(
         return;
       }
       const method = req.method === 'HEAD' ? 'GET' : req.method;
-      if (!route.methods.includes(method as 'GET' | 'POST')) {
+      if (!route.methods.includes(method as Route['methods'][number])) {
         throw methodNotAllowed(route.methods.includes('GET') ? [...route.methods, 'HEAD'] : [...route.methods]);
       }
       refuseRepeatedAuthorization(req);
-      const json = method === 'POST' && route.acceptsJson && isJsonContentType(req.headers['content-type']) ? await readJsonBody(req) : undefined;
+      const json = (method === 'POST' || method === 'PUT') && route.acceptsJson && isJsonContentType(req.headers['content-type']) ? await readJsonBody(req) : undefined;
       const params = json !== undefined ? new Params([]) : method === 'POST' ? Params.fromUrlEncoded(await readFormBody(req)) : Params.fromUrlEncoded(query);
       const response = await route.handler({
         ...(json !== undefined ? { json } : {}),
-        method: method as 'GET' | 'POST',
+        method: method as Route['methods'][number],
         headers: req.headers as Record<string, string | undefined>,
         params,
         endpointUrl: `${server.issuer}${relative}`,
@@ -112,10 +112,11 @@ export function createRequestHandler(
       sendError(res, error, logger.child({ reqId: requestId }), route?.kind === 'page');
     } finally {
       metrics.request((route && labels.get(route)) ?? 'unmatched', req.method ?? '', res.statusCode, seconds(started));
-      if (!logger.isLevelEnabled('info')) return;
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      const loggedPath = route?.secretPath ? labels.get(route) : route?.pattern.source.includes('interaction') ? '/interaction/…' : relative.length > 200 ? `${relative.slice(0, 200)}…` : relative;
-      logger.info({ reqId: requestId, method: req.method, path: loggedPath, status: res.statusCode, ms }, 'request');
+      if (logger.isLevelEnabled('info')) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const loggedPath = route?.secretPath ? labels.get(route) : route?.pattern.source.includes('interaction') ? '/interaction/…' : relative.length > 200 ? `${relative.slice(0, 200)}…` : relative;
+        logger.info({ reqId: requestId, method: req.method, path: loggedPath, status: res.statusCode, ms }, 'request');
+      }
     }
   };
 }

@@ -7,6 +7,7 @@
 import { accountEndpoints } from '../core/account/account-endpoints.js';
 import type { AuthorizationServer, EndpointHandler } from '../core/authorization-server.js';
 import type { EngineResponse } from '../core/request.js';
+import { managementResourceMetadata } from '../management/management-api.js';
 import { consoleRoutes } from './console-routes.js';
 import { mailRoutes } from './mail-routes.js';
 import type { HttpMetrics } from './metrics.js';
@@ -20,7 +21,7 @@ export interface ServerState {
 
 export interface Route {
   pattern: RegExp;
-  methods: readonly ('GET' | 'POST')[];
+  methods: readonly ('GET' | 'POST' | 'PUT' | 'DELETE')[];
   kind: 'json' | 'page';
   /** Callable from browser scripts of other origins (token, userinfo, discovery...). */
   cors: boolean;
@@ -37,6 +38,7 @@ const exact = (path: string) => new RegExp(`^${path.replace(/[.]/g, '\\.')}$`);
 
 export function routeTable(server: AuthorizationServer, state: ServerState): Route[] {
   const discovery: EndpointHandler = async () => ({ status: 200, body: await server.discovery() });
+  const managementMetadata: EndpointHandler = async () => ({ status: 200, body: managementResourceMetadata(server.issuer) });
   const jwks: EndpointHandler = async () => ({ status: 200, headers: { 'Content-Type': 'application/jwk-set+json' }, body: server.keys.jwks() });
   const health: EndpointHandler = async () => ({ status: 200, body: { status: 'ok' } });
   const ready: EndpointHandler = async (): Promise<EngineResponse> => {
@@ -57,9 +59,13 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     return { status: 200, headers: { 'Content-Type': contentType }, text: body };
   };
   const e = server.endpoints;
+  const registrationManagement: EndpointHandler = (request) =>
+    request.method === 'GET' ? e.registration.read(request) : request.method === 'PUT' ? e.registration.update(request) : e.registration.remove(request);
   const account = accountEndpoints(server);
   return [
     { pattern: exact('/token'), methods: ['POST'], kind: 'json', cors: true, handler: e.token },
+    { pattern: exact('/device_authorization'), methods: ['POST'], kind: 'json', cors: true, handler: e.deviceAuthorization },
+    { pattern: exact('/device'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: e.deviceVerification },
     { pattern: exact('/introspect'), methods: ['POST'], kind: 'json', cors: false, handler: e.introspect },
     { pattern: exact('/revoke'), methods: ['POST'], kind: 'json', cors: true, handler: e.revoke },
     { pattern: exact('/audit/api-calls'), methods: ['POST'], kind: 'json', cors: false, acceptsJson: true, handler: e.apiCalls },
@@ -76,9 +82,13 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: exact('/account'), methods: ['GET'], kind: 'page', cors: false, handler: account.show },
     { pattern: exact('/account/sign-in'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: account.signIn },
     { pattern: /^\/account\/(?<action>[a-z-]{1,40})$/, methods: ['POST'], kind: 'page', cors: false, handler: account.act },
+    { pattern: exact('/register'), methods: ['POST'], kind: 'json', cors: true, acceptsJson: true, handler: e.registration.register },
+    { pattern: /^\/register\/(?<clientId>[\w-]{1,128})$/, methods: ['GET', 'PUT', 'DELETE'], kind: 'json', cors: true, acceptsJson: true, handler: registrationManagement },
     { pattern: exact('/logout'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: e.logout },
     { pattern: exact('/.well-known/openid-configuration'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 300, handler: discovery },
     { pattern: exact('/.well-known/oauth-authorization-server'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 300, handler: discovery },
+    // RFC 9728 for the management API (resource <issuer>/api/v1); its 401s name this URL.
+    { pattern: exact('/.well-known/oauth-protected-resource/api/v1'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 300, handler: managementMetadata },
     { pattern: exact('/jwks'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 60, handler: jwks },
     { pattern: exact('/healthz'), methods: ['GET'], kind: 'json', cors: false, handler: health },
     { pattern: exact('/readyz'), methods: ['GET'], kind: 'json', cors: false, handler: ready },

@@ -34,6 +34,10 @@ export function presentClient(client: Client): z.infer<typeof clientOut> {
   if (client.jwksUri !== undefined) out.jwksUri = client.jwksUri;
   if (client.claims !== undefined) out.claims = client.claims;
   if (client.identityProviders !== undefined) out.identityProviders = client.identityProviders;
+  if (client.registration !== undefined) {
+    const { registeredAt, initialAccessTokenId, metadata } = client.registration;
+    out.registration = { registeredAt, metadata, ...(initialAccessTokenId ? { initialAccessTokenId } : {}) };
+  }
   return out;
 }
 

@@ -7,7 +7,7 @@
 import type { AuthorizationServer } from '../core/authorization-server.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import type { EngineResponse } from '../core/request.js';
-import { managementAudience } from './management-api.js';
+import { managementAudience, managementResourceMetadataUrl } from './management-api.js';
 import { openApiDocument } from './openapi.js';
 import { actorOf, authenticatePrincipal, insufficientScope, type Principal } from './principal.js';
 import { changeDiff } from '../core/audit/change-diff.js';
@@ -50,8 +50,11 @@ function decodeSegment(value: string): string {
   }
 }
 
-function render(problem: ManagementProblem): EngineResponse {
-  return { status: problem.status, headers: problem.headers, body: problem.toJSON() };
+/** Renders a problem; a Bearer challenge names the API's protected resource metadata (RFC 9728 §5.1). */
+function render(problem: ManagementProblem, metadataUrl: string): EngineResponse {
+  const challenge = problem.headers['WWW-Authenticate'];
+  const headers = challenge?.startsWith('Bearer') ? { ...problem.headers, 'WWW-Authenticate': `${challenge}${challenge === 'Bearer' ? ' ' : ', '}resource_metadata="${metadataUrl}"` } : problem.headers;
+  return { status: problem.status, headers, body: problem.toJSON() };
 }
 
 export interface ManagementRouterOptions {
@@ -67,6 +70,7 @@ export function managementRouter(engine: AuthorizationServer, routes: readonly M
   const compiled = routes.map(compile);
   const authenticate = options.authenticate ?? ((request: ManagementRequest) => authenticatePrincipal(engine, request.headers.authorization));
   const document = openApiDocument(routes, managementAudience(engine.issuer));
+  const metadataUrl = managementResourceMetadataUrl(engine.issuer);
 
   return async function handleManagementRequest(request: ManagementRequest): Promise<EngineResponse> {
     if (request.path === '/openapi.json' && request.method === 'GET') return { status: 200, body: document };
@@ -87,7 +91,7 @@ export function managementRouter(engine: AuthorizationServer, routes: readonly M
       if (!params.success) throw fromZod('path', params.error);
       const query = route.query ? route.query.safeParse(Object.fromEntries(request.query)) : { success: true as const, data: {} };
       if (!query.success) throw fromZod('query', query.error);
-      let body: unknown = undefined;
+      let body: unknown;
       if (route.body) {
         if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) throw badField('body', 'send JSON with Content-Type: application/json');
         let raw: unknown;
@@ -122,9 +126,9 @@ export function managementRouter(engine: AuthorizationServer, routes: readonly M
       const headers: Record<string, string> = result.etag ? { ETag: result.etag } : {};
       return status === 204 || result.body === undefined ? { status, headers } : { status, headers, body: result.body };
     } catch (error) {
-      if (error instanceof ManagementProblem) return render(error);
-      if (error instanceof ValidationError) return render(badField(`body.${error.field}`, error.message.replace(/^[^:]+: /, '')));
-      if (error instanceof NotFoundError) return render(new ManagementProblem(404, 'not_found', error.message));
+      if (error instanceof ManagementProblem) return render(error, metadataUrl);
+      if (error instanceof ValidationError) return render(badField(`body.${error.field}`, error.message.replace(/^[^:]+: /, '')), metadataUrl);
+      if (error instanceof NotFoundError) return render(new ManagementProblem(404, 'not_found', error.message), metadataUrl);
       throw error;
     }
   };

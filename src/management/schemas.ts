@@ -39,6 +39,45 @@ export const clientOut = z.object({
   sandbox: z.boolean(),
   claims: z.record(z.string(), z.string()).optional().describe('extra ID-token and userinfo claims'),
   identityProviders: z.array(z.string()).optional().describe('upstream providers offered on its sign-in page (absent: all)'),
+  registration: z
+    .object({
+      registeredAt: epochSeconds,
+      initialAccessTokenId: z.string().optional().describe('the initial access token it registered with'),
+      metadata: z.record(z.string(), z.unknown()).describe('its RFC 7591 metadata as registered'),
+    })
+    .optional()
+    .describe('set when the client registered itself (RFC 7591): unverified, third-party, always asks consent'),
+});
+
+export const initialAccessTokenOut = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  createdAt: epochSeconds,
+  expiresAt: epochSeconds.optional(),
+  singleUse: z.boolean(),
+  usedAt: epochSeconds.optional(),
+  revokedAt: epochSeconds.optional(),
+  createdBy: z.string().optional(),
+  status: z.enum(['usable', 'expired', 'used', 'revoked']),
+});
+
+export const initialAccessTokenCreatedOut = z.object({
+  token: z.string().describe('shown only in this response: send it as "Authorization: Bearer" to the registration endpoint'),
+  initialAccessToken: initialAccessTokenOut,
+});
+
+export const registrationOut = z.object({
+  enabled: z.boolean(),
+  registrationEndpoint: z.string().optional(),
+  initialAccessToken: z.enum(['required', 'optional']),
+  grantTypes: z.array(z.string()),
+  tokenEndpointAuthMethods: z.array(z.string()),
+  apis: z.array(z.string()).optional().describe('absent: every API but the management API'),
+  scopes: z.array(z.string()).optional().describe('absent: every scope of those APIs'),
+  redirectUriSchemes: z.array(z.string()),
+  maxPerAddress: z.number().int(),
+  throttleWindow: z.number().int(),
+  secretLifetime: z.number().int().optional(),
 });
 
 export const newSecretOut = z.object({

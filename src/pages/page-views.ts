@@ -5,6 +5,7 @@
  */
 import type { Views } from '../core/ports/views.js';
 import { accountPage } from './account.js';
+import { deviceCodePage, deviceDonePage } from './device.js';
 import { secondFactorPage, signInNoticePage } from './second-factor.js';
 import { upstreamErrorPage } from './upstream.js';
 import { consentPage, errorPage, formPostPage, logoutConfirmPage, signedOutPage, signInPage } from './views.js';
@@ -18,6 +19,8 @@ export const pageViews: Views = {
   signedOut: signedOutPage,
   account: accountPage,
   upstreamError: upstreamErrorPage,
+  deviceCode: deviceCodePage,
+  deviceDone: deviceDonePage,
   secondFactor: secondFactorPage,
   signInNotice: signInNoticePage,
 };

@@ -4,7 +4,7 @@
  * that ends an upstream sign-in that did not work, with a way back.
  */
 import type { EngineResponse } from '../core/request.js';
-import { html, Html } from './html.js';
+import { html, type Html } from './html.js';
 import { page } from './layout.js';
 
 import type { UpstreamButton } from '../core/ports/views.js';

@@ -22,6 +22,7 @@ import { IntrospectionClient } from './introspection-client.js';
 import { JwksCache } from './jwks.js';
 import { JwtVerifier } from './jwt-verifier.js';
 import { resolveOptions, systemClock, type AuthenticatorOptions } from './options.js';
+import type { ResourceMetadata } from './resource-metadata.js';
 import { principalFromIntrospection, type CredentialKind, type Principal } from './principal.js';
 import { USAGE_REPORTING_OFF, UsageReporter, type ServedCall, type UsageStats } from './usage-reporter.js';
 
@@ -41,6 +42,8 @@ export interface Authenticator {
   authorize(principal: Principal | undefined, guards: readonly Guard[]): AuthResult;
   /** Counters, for tests and metrics. */
   readonly stats: { readonly jwksFetches: number; readonly introspections: number };
+  /** The RFC 9728 document and where it is served (option `protectedResource`); undefined without it. */
+  readonly resourceMetadata: ResourceMetadata | undefined;
   /**
    * Reports one call served with an authenticated credential (the adapters call it once
    * the response is done). Synchronous, never throws; a no-op unless `usageReporting` is on.
@@ -70,7 +73,7 @@ function schemeOf(principal: Principal): ChallengeScheme {
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const o = resolveOptions(options);
-  const style: ErrorStyle = { debug: o.debug, realm: o.realm };
+  const style: ErrorStyle = { debug: o.debug, realm: o.realm, resourceMetadata: o.resourceMetadata?.challenge ? o.resourceMetadata.url : undefined };
   const metadata = new IssuerMetadata({
     issuer: o.issuer,
     fetch: o.fetch,
@@ -137,6 +140,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }
 
   return {
+    resourceMetadata: o.resourceMetadata,
     async authenticate(request) {
       // A Bearer JWT verified before: answered from the cache without parsing the header
       // again. The cache holds only tokens that passed every check below, so the answer

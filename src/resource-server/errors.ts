@@ -85,6 +85,8 @@ export interface StepUp {
 export interface ErrorStyle {
   debug: boolean;
   realm: string | undefined;
+  /** The RFC 9728 metadata URL the challenges name (`resource_metadata`, §5.1). */
+  resourceMetadata?: string | undefined;
 }
 
 /** Keeps a quoted-string parameter inside RFC 6750's allowed characters. */
@@ -104,6 +106,7 @@ export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: st
   if (scope) params.push(`scope=${quoted(scope)}`);
   if (stepUp.acrValues !== undefined) params.push(`acr_values=${quoted(stepUp.acrValues)}`);
   if (stepUp.maxAge !== undefined) params.push(`max_age=${stepUp.maxAge}`);
+  if (style.resourceMetadata !== undefined) params.push(`resource_metadata=${quoted(style.resourceMetadata)}`);
   return {
     status: spec.status,
     error: spec.error,

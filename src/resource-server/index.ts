@@ -7,6 +7,9 @@
  * With `usageReporting: { enabled: true }` the adapters report each call to Tessera's audit
  * log; `await auth.close()` at shutdown sends what is queued.
  *
+ * With `protectedResource`, the adapters' `protectedResourceMetadata` serves the RFC 9728
+ * document and challenges name it (`resource_metadata`).
+ *
  * Framework adapters live beside it: tessera/resource-server/{express,fastify,hono,node-http}.
  */
 export { createAuthenticator, type Authenticator, type AuthRequest, type AuthResult } from './authenticator.js';
@@ -16,5 +19,6 @@ export { requireAuthLevel, requirePermissions, requireScopes, type AuthLevel, ty
 export { ACR_MULTI_FACTOR, ACR_ONE_FACTOR } from '../common/auth-level.js';
 export type { AuthenticatorOptions, Clock, JwsAlgorithm, UsageReportingOptions } from './options.js';
 export type { Authentication, CredentialKind, Principal } from './principal.js';
+export { answerMetadataRequest, metadataUrlFor, type MetadataResponse, type ProtectedResourceOptions, type ResourceMetadata } from './resource-metadata.js';
 export type { ServedCall, UsageStats } from './usage-reporter.js';
 export { endpointAllowed, parseEndpointPattern, type EndpointPattern } from '../common/endpoint-patterns.js';

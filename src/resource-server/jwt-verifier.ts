@@ -7,7 +7,7 @@
  * node:crypto's synchronous `verify`, and the claims are checked here with jose's
  * rules. jose 6 verifies through WebCrypto, whose every call is a promise and a trip
  * through the thread pool: about 2.4 times the CPU of `crypto.verify` for ES256
- * (BENCHMARKS.md, "SDK verification").
+ * (bench/results/2026-11-23-analysis.md, "SDK: what was fixed, and what bounds it now").
  */
 import { constants, createHash, KeyObject, verify as cryptoVerify } from 'node:crypto';
 import { errors } from 'jose';

@@ -3,6 +3,7 @@
  * at creation. A mistake is a TypeError that says what to fix.
  */
 import type { FetchLike } from './fetch-json.js';
+import { resolveResourceMetadata, type ProtectedResourceOptions, type ResourceMetadata } from './resource-metadata.js';
 
 /** Time in seconds since the epoch; injectable so tests freeze it. */
 export interface Clock {
@@ -54,6 +55,11 @@ export interface AuthenticatorOptions {
    * batches, off the request path. Needs `introspection` (the same client reports).
    */
   usageReporting?: UsageReportingOptions;
+  /**
+   * Publish RFC 9728 protected resource metadata (the adapters' `protectedResourceMetadata`
+   * serves it) and name its URL in every challenge (`resource_metadata="…"`).
+   */
+  protectedResource?: ProtectedResourceOptions;
   clock?: Clock;
   fetch?: FetchLike;
 }
@@ -94,6 +100,8 @@ export interface ResolvedOptions {
   realm: string | undefined;
   /** Undefined: usage reporting is off. */
   usageReporting: ResolvedUsageReporting | undefined;
+  /** Undefined: no protected resource metadata. */
+  resourceMetadata: ResourceMetadata | undefined;
   clock: Clock;
   fetch: FetchLike;
 }
@@ -102,7 +110,7 @@ export const systemClock: Clock = { now: () => Math.floor(Date.now() / 1000) };
 
 const KNOWN = new Set([
   'issuer', 'audience', 'algorithms', 'clockTolerance', 'introspection', 'jwks', 'jwksUri', 'introspectionEndpoint',
-  'cacheSize', 'maxHeaderLength', 'timeoutMs', 'debug', 'realm', 'usageReporting', 'clock', 'fetch',
+  'cacheSize', 'maxHeaderLength', 'timeoutMs', 'debug', 'realm', 'usageReporting', 'protectedResource', 'clock', 'fetch',
 ]);
 const USAGE_KNOWN = new Set(['enabled', 'flushIntervalMs', 'maxBatch', 'maxQueue', 'endpoint']);
 
@@ -151,9 +159,10 @@ export function resolveOptions(options: AuthenticatorOptions): ResolvedOptions {
     fail('realm must be a string of printable ASCII without quotes or backslashes');
   }
   const issuer = httpUrl(options.issuer, 'issuer');
+  const audience = nonEmpty(options.audience, 'audience');
   return {
     issuer,
-    audience: nonEmpty(options.audience, 'audience'),
+    audience,
     algorithms: [...algorithms],
     clockTolerance: number(options.clockTolerance, 'clockTolerance', 5, 0, 300),
     introspection: introspection && {
@@ -173,6 +182,7 @@ export function resolveOptions(options: AuthenticatorOptions): ResolvedOptions {
     debug: options.debug ?? false,
     realm: options.realm,
     usageReporting: resolveUsageReporting(options.usageReporting, issuer, introspection !== undefined),
+    resourceMetadata: resolveResourceMetadata(options.protectedResource, issuer, audience),
     clock,
     fetch: fetchImpl,
   };

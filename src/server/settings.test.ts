@@ -46,4 +46,24 @@ describe('protocol settings', () => {
     assert.throws(() => resolve({ TESSERA_REFRESH_TOKEN_REUSE_GRACE: '-1' }), /TESSERA_REFRESH_TOKEN_REUSE_GRACE/);
     assert.throws(() => resolve({ TESSERA_CLIENT_ASSERTION_AUDIENCE: 'any' }), /TESSERA_CLIENT_ASSERTION_AUDIENCE/);
   });
+  it('gives device codes ten minutes and a 5 s interval, unless told otherwise', () => {
+    assert.deepEqual(resolve({}).deviceFlow, { codeTtl: 600, interval: 5 });
+    assert.deepEqual(resolve({}, { deviceCodeTtl: 900, devicePollInterval: 10 }).deviceFlow, { codeTtl: 900, interval: 10 });
+    assert.deepEqual(resolve({ TESSERA_DEVICE_CODE_TTL: '300' }, { deviceCodeTtl: 900 }).deviceFlow, { codeTtl: 300, interval: 5 });
+    assert.throws(() => resolve({ TESSERA_DEVICE_POLL_INTERVAL: '0' }), /TESSERA_DEVICE_POLL_INTERVAL/);
+  });
+});
+
+describe('client ID metadata document settings', () => {
+  it('are absent unless enabled, and resolve with safe defaults', async () => {
+    const { serverSchema } = await import('../core/config/schema.js');
+    assert.equal(resolve({}, serverSchema.parse({ clientIdMetadataDocuments: { allowPrivateAddresses: true } })).clientIdMetadataDocuments, undefined);
+    const settings = resolve({}, serverSchema.parse({ clientIdMetadataDocuments: { enabled: true } }));
+    assert.deepEqual(settings.clientIdMetadataDocuments, { allowPrivateAddresses: false, maxBytes: 5120, timeoutMs: 5000, cache: { minSeconds: 60, maxSeconds: 86_400 } });
+    const custom = resolve({}, serverSchema.parse({ clientIdMetadataDocuments: { enabled: true, caFile: 'ca.pem', timeout: 2, permissions: { 'https://api.test': ['read'] } } }));
+    assert.match(custom.clientIdMetadataDocuments?.caFile ?? '', /\/ca\.pem$/);
+    assert.equal(custom.clientIdMetadataDocuments?.timeoutMs, 2000);
+    assert.deepEqual(custom.clientIdMetadataDocuments?.permissions, { 'https://api.test': ['read'] });
+    assert.throws(() => resolve({}, serverSchema.parse({ clientIdMetadataDocuments: { enabled: true, cacheMinSeconds: 600, cacheMaxSeconds: 60 } })), /cacheMinSeconds/);
+  });
 });

@@ -10,6 +10,7 @@ import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
 import { resolveWorkers } from './cluster/worker-count.js';
 import { resolveEmailSettings, type EmailSettings } from './email-settings.js';
+import { REGISTRATION_DISABLED, type RegistrationPolicy } from '../core/registration/registration-policy.js';
 
 export interface ServerSettings {
   host: string;
@@ -33,6 +34,8 @@ export interface ServerSettings {
   refreshTokenReuseGrace: number;
   /** private_key_jwt: longest assertion lifetime, and the audiences accepted. */
   clientAssertions: { maxLifetime: number; audience: 'issuer-or-endpoint' | 'issuer' };
+  /** The device flow (RFC 8628): device code lifetime and polling interval, in seconds. */
+  deviceFlow: { codeTtl: number; interval: number };
   /** Redis, for shared throttles and the change feed. */
   redisUrl?: string;
   /** Prefix of every Redis key and channel, so deployments can share a Redis. */
@@ -43,6 +46,19 @@ export interface ServerSettings {
   email: EmailSettings;
   /** Who must sign in with a second factor (core/mfa/mfa-policy.ts). */
   mfa: MfaSetting;
+  /** Client ID metadata documents; absent unless enabled. */
+  clientIdMetadataDocuments?: ClientIdMetadataDocumentSettings;
+  /** Dynamic client registration: the config file's `registration:` block (closed by default). */
+  registration: RegistrationPolicy;
+}
+
+export interface ClientIdMetadataDocumentSettings {
+  permissions?: Record<string, string[]>;
+  allowPrivateAddresses: boolean;
+  caFile?: string;
+  maxBytes: number;
+  timeoutMs: number;
+  cache: { minSeconds: number; maxSeconds: number };
 }
 
 export interface SettingsInput {
@@ -50,6 +66,8 @@ export interface SettingsInput {
   env: NodeJS.ProcessEnv;
   /** The `server:` section of the config file, if any. */
   server?: ConfigFile['server'];
+  /** The `registration:` section of the config file, if any. */
+  registration?: ConfigFile['registration'];
 }
 
 export const DEFAULT_PORT = 9000;
@@ -61,6 +79,8 @@ export const DEFAULT_CACHE_TTL_SECONDS = 1;
 export const DEFAULT_REDIS_PREFIX = 'tessera:';
 export const DEFAULT_REFRESH_TOKEN_REUSE_GRACE = 10;
 export const DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME = 3600;
+export const DEFAULT_DEVICE_CODE_TTL = 600;
+export const DEFAULT_DEVICE_POLL_INTERVAL = 5;
 
 function numberFromEnv(env: NodeJS.ProcessEnv, name: string, valid: (n: number) => boolean, what: string): number | undefined {
   const text = env[name];
@@ -70,7 +90,7 @@ function numberFromEnv(env: NodeJS.ProcessEnv, name: string, valid: (n: number) 
   return value;
 }
 
-export function resolveSettings({ flags, env, server }: SettingsInput): ServerSettings {
+export function resolveSettings({ flags, env, server, registration }: SettingsInput): ServerSettings {
   const envPort = env.TESSERA_PORT !== undefined ? Number(env.TESSERA_PORT) : undefined;
   if (envPort !== undefined && !(Number.isInteger(envPort) && envPort >= 0 && envPort <= 65535)) {
     throw new ConfigError(`TESSERA_PORT must be a number from 0 to 65535, got ${env.TESSERA_PORT}`);
@@ -100,12 +120,35 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
         DEFAULT_CLIENT_ASSERTION_MAX_LIFETIME,
       audience: assertionAudience(env.TESSERA_CLIENT_ASSERTION_AUDIENCE) ?? server?.clientAssertionAudience ?? 'issuer-or-endpoint',
     },
+    deviceFlow: {
+      codeTtl:
+        numberFromEnv(env, 'TESSERA_DEVICE_CODE_TTL', (n) => Number.isInteger(n) && n >= 60 && n <= 3600, 'a whole number of seconds from 60 to 3600') ??
+        server?.deviceCodeTtl ??
+        DEFAULT_DEVICE_CODE_TTL,
+      interval:
+        numberFromEnv(env, 'TESSERA_DEVICE_POLL_INTERVAL', (n) => Number.isInteger(n) && n >= 1 && n <= 60, 'a whole number of seconds from 1 to 60') ??
+        server?.devicePollInterval ??
+        DEFAULT_DEVICE_POLL_INTERVAL,
+    },
     database: { ...POOL_DEFAULTS },
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,
     workers: resolveWorkers({ flag: flags.workers, env, config: server?.workers }),
     email: resolveEmailSettings(env, server?.email),
     mfa: { required: mfaRequired(env.TESSERA_MFA_REQUIRED) ?? server?.mfa?.required ?? 'none', roles: server?.mfa?.roles ?? [] },
+    registration: registration ?? REGISTRATION_DISABLED,
   };
+  const cimd = server?.clientIdMetadataDocuments;
+  if (cimd?.enabled) {
+    if (cimd.cacheMinSeconds > cimd.cacheMaxSeconds) throw new ConfigError('server.clientIdMetadataDocuments: cacheMinSeconds must not exceed cacheMaxSeconds');
+    settings.clientIdMetadataDocuments = {
+      ...(cimd.permissions ? { permissions: cimd.permissions } : {}),
+      allowPrivateAddresses: cimd.allowPrivateAddresses,
+      ...(cimd.caFile ? { caFile: resolve(cimd.caFile) } : {}),
+      maxBytes: cimd.maxBytes,
+      timeoutMs: Math.round(cimd.timeout * 1000),
+      cache: { minSeconds: cimd.cacheMinSeconds, maxSeconds: cimd.cacheMaxSeconds },
+    };
+  }
   const seconds = (name: string, max: number) => numberFromEnv(env, name, (n) => Number.isFinite(n) && n >= 0 && n <= max, `a number of seconds from 0 to ${max}`);
   settings.cacheTtlSeconds = numberFromEnv(env, 'TESSERA_CACHE_TTL', (n) => n >= 0.1 && n <= 3600, 'a number of seconds from 0.1 to 3600') ?? server?.cacheTtl ?? DEFAULT_CACHE_TTL_SECONDS;
   const db = server?.database;

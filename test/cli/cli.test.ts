@@ -90,8 +90,13 @@ describe('tessera CLI', () => {
       { env: { ...process.env, TESSERA_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
+    // Generous: on a loaded 2-core machine tsx compiling the server can take 15 s or more.
+    // On failure the child is killed, or it would keep this test file alive.
     const discovery = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no discovery line: ${out}`)), 20_000);
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`no discovery line: ${out}`));
+      }, 60_000);
       child.stdout.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         const match = /discovery\s+(\S+)/.exec(out);

@@ -253,7 +253,7 @@ describe('tessera resource commands on the local store', () => {
     assert.match(inspected.out, /^verdict\s+VALID$/m);
     assert.match(inspected.err, /deprecated, now `tessera dev`/);
     const help = await inProcess('token', '--help');
-    assert.match(help.out, /^  tessera dev mint\s/m);
+    assert.match(help.out, /^ {2}tessera dev mint\s/m);
     assert.equal((await local('dev', 'inspect', json<{ token: string }>(minted).token)).err.includes('deprecated'), false, 'the new name says nothing of it');
   });
 });

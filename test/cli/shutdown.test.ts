@@ -28,7 +28,11 @@ describe('graceful shutdown', () => {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 20_000);
+      // Generous for a loaded 2-core machine; on failure the child is killed so the file can end.
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`no listening line: ${out}`));
+      }, 60_000);
       child.stdout.on('data', () => {
         const match = /listening\s+(\S+)/.exec(out);
         if (match) {

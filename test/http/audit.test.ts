@@ -238,7 +238,7 @@ describe('audit log', () => {
     const user = events.find((e) => e.details?.kind === 'user');
     assert.equal(client?.details?.id, 'basic-client');
     assert.equal(client?.details?.action, 'updated');
-    const secretsDiff = (client?.details?.diff as Record<string, { before: unknown[]; after: unknown[] }>).secrets!;
+    const secretsDiff = (client!.details!.diff as Record<string, { before: unknown[]; after: unknown[] }>).secrets!;
     assert.equal(secretsDiff.before.length, 1);
     assert.equal(secretsDiff.after.length, 2);
     const userDiff = user?.details?.diff as Record<string, unknown>;

@@ -19,7 +19,14 @@ describe('discovery and JWKS', () => {
       assert.equal(doc.issuer, server.url);
       assert.equal(doc.token_endpoint, `${server.url}/token`);
       assert.equal(doc.jwks_uri, `${server.url}/jwks`);
-      assert.deepEqual(doc.grant_types_supported, ['authorization_code', 'client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+      assert.deepEqual(doc.grant_types_supported, [
+        'authorization_code',
+        'client_credentials',
+        'refresh_token',
+        'urn:ietf:params:oauth:grant-type:device_code',
+        'urn:ietf:params:oauth:grant-type:token-exchange',
+      ]);
+      assert.equal(doc.device_authorization_endpoint, `${server.url}/device_authorization`);
       assert.equal(doc.authorization_endpoint, `${server.url}/authorize`);
       assert.equal(doc.userinfo_endpoint, `${server.url}/userinfo`);
       assert.equal(doc.end_session_endpoint, `${server.url}/logout`);

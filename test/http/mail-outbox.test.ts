@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { AuthorizationServer } from '../../src/core/authorization-server.js';
+import type { AuthorizationServer } from '../../src/core/authorization-server.js';
 import { FrozenClock } from '../../src/core/clock.js';
 import type { Store } from '../../src/core/ports/storage.js';
 import { makeFixture } from '../support/fixture.js';

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { discoverOAuthProtectedResourceMetadata, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
 import { validateConfig } from '../../src/core/config/load.js';
 import { MANAGEMENT_SCOPES, managementAudience } from '../../src/management/management-api.js';
 import { makeFixture, ORGANIZER, SECRETS } from '../support/fixture.js';
@@ -67,11 +68,26 @@ describe('management API', () => {
     }
   });
 
+  it('publishes its protected resource metadata (RFC 9728), found by a real client from its 401', async () => {
+    const refused = await fetch(`${server.url}/api/v1/clients`);
+    const { resourceMetadataUrl } = extractWWWAuthenticateParams(refused);
+    const metadata = await discoverOAuthProtectedResourceMetadata(`${server.url}/api/v1`, { resourceMetadataUrl: resourceMetadataUrl! });
+    assert.equal(metadata.resource, `${server.url}/api/v1`);
+    assert.deepEqual(metadata.authorization_servers, [server.url]);
+    assert.ok(metadata.scopes_supported?.includes('read:clients'));
+    assert.deepEqual(metadata.bearer_methods_supported, ['header']);
+    const direct = await fetch(`${server.url}/.well-known/oauth-protected-resource/api/v1`);
+    assert.equal(direct.headers.get('access-control-allow-origin'), '*');
+    assert.match(direct.headers.get('cache-control') ?? '', /max-age=300/);
+    const insufficient = await call('POST', '/apis', { token: reader, body: { identifier: 'https://x.test', name: 'X' } });
+    assert.match(insufficient.headers.get('www-authenticate') ?? '', /resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/api\/v1"$/);
+  });
+
   describe('access control', () => {
     it('answers 401 without a token, with a bad one, and with a token for another API', async () => {
       const none = await fetch(`${server.url}/api/v1/clients`);
       assert.equal(none.status, 401);
-      assert.equal(none.headers.get('www-authenticate'), 'Bearer realm="tessera"');
+      assert.equal(none.headers.get('www-authenticate'), `Bearer realm="tessera", resource_metadata="${server.url}/.well-known/oauth-protected-resource/api/v1"`);
       assert.equal((await call('GET', '/clients', { token: 'tsr_pat_bogus' })).status, 401);
       const other = await server.post('/token', { grant_type: 'client_credentials' }, basic('basic-client', SECRETS.basic));
       const wrongAudience = await call('GET', '/clients', { token: other.body.access_token as string });

@@ -83,6 +83,7 @@ describe('resource-server adapters', () => {
       before(async () => {
         const auth = createAuthenticator({ issuer: issuer.url, audience: AUDIENCE, clock, introspection: { ...INTROSPECTOR } });
         const counting: Authenticator = {
+          resourceMetadata: undefined,
           authenticate: (request) => {
             authentications++;
             return auth.authenticate(request);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { PASSWORDS } from './fixture.js';
-import { callbackParams, readForm, TestBrowser, type Page } from './browser.js';
+import { callbackParams, readForm, type TestBrowser, type Page } from './browser.js';
 
 export function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');

@@ -42,6 +42,7 @@ export async function startTestServer(
     logs?: string[];
     refreshTokens?: AuthorizationServerOptions['refreshTokens'];
     clientAssertions?: AuthorizationServerOptions['clientAssertions'];
+    deviceFlow?: AuthorizationServerOptions['deviceFlow'];
     /** Proxies whose forwarding headers are believed (none by default, as in production). */
     trustProxy?: TrustProxy;
     /** Mail settings; the outbox worker runs when given. */
@@ -51,6 +52,10 @@ export async function startTestServer(
     masterKey?: Buffer;
     /** Who must sign in with a second factor (none by default). */
     mfa?: AuthorizationServerOptions['mfa'];
+    /** Client ID metadata documents (off without it). */
+    clientMetadataDocuments?: AuthorizationServerOptions['clientMetadataDocuments'];
+    /** Dynamic client registration, e.g. `registrationPolicy({ enabled: true })`. */
+    registration?: AuthorizationServerOptions['registration'];
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
@@ -65,10 +70,13 @@ export async function startTestServer(
       masterKey: options.masterKey ?? randomBytes(32),
       views: pageViews,
       ...(options.mail ? { mail: options.mail } : {}),
+      ...(options.registration ? { registration: options.registration } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.mfa ? { mfa: options.mfa } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
+      ...(options.deviceFlow ? { deviceFlow: options.deviceFlow } : {}),
+      ...(options.clientMetadataDocuments ? { clientMetadataDocuments: options.clientMetadataDocuments } : {}),
     });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));

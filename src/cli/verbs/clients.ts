@@ -40,7 +40,8 @@ const FIELD_HELP = `  --name NAME                 display name (default: the cli
   --auth-method METHOD        client_secret_basic (default for confidential), client_secret_post,
                               private_key_jwt (with --jwks-uri) or none (public clients)
   --grant GRANT               a grant type (repeat, or "a b"): client_credentials (default),
-                              authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:token-exchange
+                              authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:token-exchange,
+                              urn:ietf:params:oauth:grant-type:device_code (device flow, RFC 8628)
   --redirect-uri URI          (repeat) needed for authorization_code
   --post-logout-redirect-uri URI  (repeat)
   --api URL                   the API the client is registered to (its default audience)
@@ -102,11 +103,14 @@ function show(io: Io, c: ClientOut): void {
     ['options', flags.join(' ')],
     ...(c.jwksUri ? ([['jwks uri', c.jwksUri]] as [string, string][]) : []),
     ...(c.jwks ? ([['jwks', `${c.jwks.keys.length} key(s)`]] as [string, string][]) : []),
+    ...(c.registration
+      ? ([['registered', `itself (RFC 7591, unverified) ${when(c.registration.registeredAt)}${c.registration.initialAccessTokenId ? ` with initial access token ${c.registration.initialAccessTokenId}` : ''}`]] as [string, string][])
+      : []),
     ['secrets', c.secrets.map((s) => `${s.id}  created ${when(s.createdAt)}${s.expiresAt !== undefined ? `  expires ${when(s.expiresAt)}` : ''}`)],
   ]);
 }
 
-const clientInput = ({ secrets: _secrets, ...rest }: ClientOut): Record<string, unknown> => rest;
+const clientInput = ({ secrets: _secrets, registration: _registration, ...rest }: ClientOut): Record<string, unknown> => rest;
 
 export const clientsVerb = resourceVerb({
   name: 'clients',
@@ -148,8 +152,8 @@ export const clientsVerb = resourceVerb({
         if (context.json) return printJson(context.io, clients), 0;
         printTable(
           context.io,
-          ['client id', 'name', 'type', 'auth method', 'grants', 'api'],
-          clients.map((c) => [c.clientId, c.name, c.type, c.tokenEndpointAuthMethod, c.grantTypes.join(' '), c.api]),
+          ['client id', 'name', 'type', 'auth method', 'grants', 'api', 'origin'],
+          clients.map((c) => [c.clientId, c.name, c.type, c.tokenEndpointAuthMethod, c.grantTypes.join(' '), c.api, c.registration ? 'registered itself' : '']),
           'no clients',
         );
         return 0;

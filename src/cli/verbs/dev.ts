@@ -65,7 +65,6 @@ function printInspection(io: Io, i: Inspection): void {
 
 export const devVerb = resourceVerb({
   name: 'dev',
-  formerly: ['token'],
   summary: 'developer tools: mint a test token, inspect any token',
   about: 'developer tools: mint test tokens, and explain why a token is or is not valid',
   hint: (action) => (['create', 'list', 'get', 'revoke', 'revoke-all'].includes(action) ? `did you mean \`tessera tokens ${action}\`?` : undefined),

@@ -15,6 +15,7 @@ import { pageViews } from '../../pages/page-views.js';
 import type { Verb } from './verb.js';
 import { mailOptions } from '../../mail/mail-setup.js';
 import { mailNeeded } from '../../server/email-settings.js';
+import { clientMetadataOptions } from '../../server/client-metadata-setup.js';
 
 export const startVerb: Verb = {
   name: 'start',
@@ -48,7 +49,7 @@ worker and restarts a worker that dies.`,
     const flags = { ...values, port: portFlag(values.port) };
     const role = workerRole();
     if (!role && cluster.isPrimary) {
-      const { settings } = readSettings(flags);
+      const { settings } = await readSettings(flags);
       if (settings.workers > 1) {
         const { runPrimary } = await import('../../server/cluster/primary.js');
         return runPrimary({ workers: settings.workers, log: createLogger() });
@@ -62,7 +63,7 @@ worker and restarts a worker that dies.`,
     const shared = await openShared(data.settings, data.store, { warn, ...(role ? { primary: role.primary } : {}) });
     const email = data.settings.email;
     const mail = mailNeeded(email) ? await mailOptions(email, logger) : undefined;
-    let running;
+    let running: Awaited<ReturnType<typeof listen>>;
     try {
       const { trustProxy } = data.settings;
       const knownUrl = role && !role.leader ? role.url : undefined;
@@ -77,10 +78,13 @@ worker and restarts a worker that dies.`,
           refreshTokens: { reuseGrace: data.settings.refreshTokenReuseGrace },
           clientAssertions: data.settings.clientAssertions,
           mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]),
+          deviceFlow: data.settings.deviceFlow,
           changes: shared.changes,
           attempts: shared.attempts,
           audit: { warn },
+          registration: data.settings.registration,
           ...(mail ? { mail } : {}),
+          ...(data.settings.clientIdMetadataDocuments ? { clientMetadataDocuments: clientMetadataOptions(data.settings.clientIdMetadataDocuments) } : {}),
         });
         if (!leads) return engine;
         const bootstrap = await bootstrapManagement(engine);

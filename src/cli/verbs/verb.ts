@@ -8,8 +8,6 @@ export interface Verb {
   name: string;
   summary: string;
   usage: string;
-  /** Old names still accepted, each with a deprecation notice on standard error. */
-  formerly?: string[];
   /** Returns the process exit code. */
   run(args: string[], io: Io): Promise<number>;
 }

@@ -10,7 +10,7 @@
  * could be replayed there or here: the 2025 audience-injection advisory). In `issuer`
  * mode (FAPI 2.0) only the issuer itself, as a single value, is accepted.
  */
-import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { invalidClient } from '../errors.js';
 import type { Client } from '../model.js';
 import type { ReplayRepository } from '../ports/storage.js';
@@ -68,7 +68,7 @@ export class PrivateKeyJwtVerifier {
   }
 
   async verify(client: Client, assertion: string, endpointUrl: string, now: number): Promise<void> {
-    let payload;
+    let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(assertion, this.#keysFor(client), {
         issuer: client.clientId,

@@ -1,6 +1,7 @@
 /** The schemas of claim mappings and user attributes, shared by the configuration file and the management API. */
 import { z } from 'zod';
 import { claimMappingProblem } from '../tokens/claim-mapping.js';
+import { attributesProblem } from './attributes-limit.js';
 
 /** `claims: { roles: user.roles, tenant: user.attributes.tenant }`: checked name by name. */
 export const claimMappingSchema = z.record(z.string(), z.string()).superRefine((mapping, ctx) => {
@@ -10,14 +11,7 @@ export const claimMappingSchema = z.record(z.string(), z.string()).superRefine((
   }
 });
 
-export const MAX_ATTRIBUTES_BYTES = 8192;
-
-export function attributesProblem(attributes: Record<string, unknown>): string | undefined {
-  const size = Buffer.byteLength(JSON.stringify(attributes), 'utf8');
-  return size > MAX_ATTRIBUTES_BYTES ? `attributes are ${size} bytes of JSON; at most ${MAX_ATTRIBUTES_BYTES} are allowed` : undefined;
-}
-
-/** A user's attributes: a JSON object of at most MAX_ATTRIBUTES_BYTES. */
+/** A user's attributes: a JSON object of at most MAX_ATTRIBUTES_BYTES (attributes-limit.ts). */
 export const attributesSchema = z.record(z.string(), z.unknown()).superRefine((attributes, ctx) => {
   const problem = attributesProblem(attributes);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });

@@ -17,7 +17,8 @@ export async function exportConfig(store: Store): Promise<Record<string, unknown
   return {
     apis,
     roles,
-    clients: clients.map(({ secrets, ...client }) => ({
+    // Clients that registered themselves (RFC 7591) are data, like tokens, not configuration: left out.
+    clients: clients.filter((c) => c.registration === undefined).map(({ secrets, ...client }) => ({
       ...client,
       ...(secrets.length > 0 ? { secretHashes: secrets.map((s) => s.hash) } : {}),
     })),

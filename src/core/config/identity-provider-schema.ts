@@ -6,25 +6,21 @@
  * the form `tessera export` writes.
  */
 import { z } from 'zod';
+import { LOOPBACK_HOSTS } from './loopback-url.js';
 
 export const PROVIDER_ID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const claimPath = z.string().regex(/^[\w-]+(\.[\w-]+)*$/, 'a claim name or dot path such as "groups" or "org.id"');
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** https, or http to this machine only (a provider in tests or development). */
 export const upstreamUrl = z.string().refine((value) => {
   try {
     const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
   } catch {
     return false;
   }
 }, 'expected an https URL (http only for localhost)');
-
-export function isLoopbackUrl(value: string): boolean {
-  return LOOPBACK.has(new URL(value).hostname);
-}
 
 const mappingSchema = z.strictObject({
   subject: claimPath.optional(),

@@ -68,7 +68,9 @@ function checkReferences(config: ConfigFile, source: string, known?: KnownEntiti
     if (client.api) checkPermissions(`clients[${i}].scopes`, { [client.api]: client.scopes });
     checkPermissions(`clients[${i}].permissions`, client.permissions);
   });
-  config.roles.forEach((role, i) => checkPermissions(`roles[${i}].permissions`, role.permissions));
+  config.roles.forEach((role, i) => {
+    checkPermissions(`roles[${i}].permissions`, role.permissions);
+  });
   config.serviceAccounts.forEach((account, i) => {
     for (const role of account.roles) if (!roleNames.has(role)) problems.push(`serviceAccounts[${i}].roles: unknown role ${role}`);
   });

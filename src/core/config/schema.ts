@@ -9,6 +9,7 @@ import { CLIENT_AUTH_METHODS, SIGNING_ALGS, type SigningAlg } from '../model.js'
 import { parseDuration } from './duration.js';
 import { attributesSchema, claimMappingSchema } from './claims-schema.js';
 import { identityProviderSchema } from './identity-provider-schema.js';
+import { registrationSchema } from './registration-schema.js';
 
 /** A duration: seconds as a number, or a string such as "90s", "15m", "1h", "30d" (the CLI's form too). */
 export const duration = z
@@ -166,6 +167,18 @@ export const emailSchema = z.strictObject({
     .optional(),
 });
 
+/** Client ID metadata documents (docs/agents.md): client_ids that are https URLs of a document describing the client. */
+export const clientIdMetadataDocumentsSchema = z.strictObject({
+  enabled: z.boolean().default(false).describe('accept client_ids that are https URLs of client ID metadata documents'),
+  permissions: permissions.optional().describe("what such clients may ask users for, per API (default: every API's scopes but the management API's)"),
+  allowPrivateAddresses: z.boolean().default(false).describe('fetch documents from loopback, private and link-local addresses too (tests, closed networks)'),
+  caFile: z.string().min(1).optional().describe('a PEM file of extra certificate authorities trusted when fetching (besides NODE_EXTRA_CA_CERTS)'),
+  maxBytes: z.number().int().min(512).max(65536).default(5120).describe('largest document accepted, in bytes'),
+  timeout: z.number().min(0.1).max(30).default(5).describe('seconds a fetch may take, all in'),
+  cacheMinSeconds: z.number().int().min(0).max(86400).default(60).describe("shortest time a document is kept, whatever its Cache-Control says"),
+  cacheMaxSeconds: z.number().int().min(1).max(604800).default(86400).describe('longest time a document is kept'),
+});
+
 export const serverSchema = z.strictObject({
   issuer: absoluteUri.optional(),
   port: z.number().int().min(0).max(65535).optional(),
@@ -186,6 +199,10 @@ export const serverSchema = z.strictObject({
   clientAssertionMaxLifetime: z.number().int().min(30).max(86400).optional(),
   /** private_key_jwt `aud`: the issuer, token endpoint or endpoint called (default), or the issuer alone (FAPI 2.0). */
   clientAssertionAudience: z.enum(['issuer-or-endpoint', 'issuer']).optional(),
+  /** Device flow (RFC 8628): seconds a device code and its user code stay valid. */
+  deviceCodeTtl: z.number().int().min(60).max(3600).optional(),
+  /** Device flow: seconds a device must wait between polls of the token endpoint. */
+  devicePollInterval: z.number().int().min(1).max(60).optional(),
   /** PostgreSQL connection pool (seconds for timeouts). */
   database: z
     .strictObject({
@@ -204,6 +221,7 @@ export const serverSchema = z.strictObject({
       roles: z.array(z.string().min(1)).default([]),
     })
     .optional(),
+  clientIdMetadataDocuments: clientIdMetadataDocumentsSchema.optional(),
 });
 
 export const configFileSchema = z.strictObject({
@@ -214,6 +232,8 @@ export const configFileSchema = z.strictObject({
   roles: z.array(roleSchema).default([]),
   serviceAccounts: z.array(serviceAccountSchema).default([]),
   identityProviders: z.array(identityProviderSchema).default([]),
+  /** Dynamic client registration (RFC 7591/7592), read at start like `server:` (docs/registration.md). */
+  registration: registrationSchema.optional(),
 });
 
 export type ConfigFile = z.output<typeof configFileSchema>;

@@ -14,7 +14,6 @@
  *
  * The SDK sends these reports with `usageReporting` (src/resource-server/usage-reporter.ts).
  */
-import { z } from 'zod';
 import type { AuditLog } from '../audit/audit-log.js';
 import { requestOrigin } from '../audit/request-origin.js';
 import type { ClientAuthenticator } from '../client-auth/authenticate-client.js';
@@ -23,22 +22,9 @@ import type { UsageRecorder } from '../credentials/usage-recorder.js';
 import { invalidRequest, unauthorizedClient } from '../errors.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
 
-export const MAX_REPORTED_CALLS = 100;
-
-const id = z.string().min(1).max(200);
-const callSchema = z.strictObject({
-  method: z.string().regex(/^[A-Z]{1,16}$/),
-  path: z.string().min(1).max(2000),
-  status: z.number().int().min(100).max(599),
-  tokenId: id.optional(),
-  subject: id.optional(),
-  clientId: id.optional(),
-  api: id.optional(),
-  scopes: z.union([z.string().max(2000), z.array(z.string().max(200)).max(100)]).optional(),
-  durationMs: z.number().min(0).max(3_600_000).optional(),
-  calledAt: z.number().int().optional(),
-});
-const reportSchema = z.array(callSchema).min(1).max(MAX_REPORTED_CALLS);
+// The report's zod schema loads on the first report, not with the server (most never get one).
+let reportSchema: Promise<typeof import('./api-call-report-schema.js')['reportSchema']> | undefined;
+const loadReportSchema = () => (reportSchema ??= import('./api-call-report-schema.js').then((m) => m.reportSchema));
 
 /** Where last uses go; without it, reports only reach the audit log. */
 export interface LastUse {
@@ -63,7 +49,7 @@ export function apiCallsEndpoint(clientAuth: ClientAuthenticator, audit: AuditLo
   return async function handleApiCallReport(request: EngineRequest): Promise<EngineResponse> {
     const client = await clientAuth.authenticate(request);
     if (client.introspection !== 'any') throw unauthorizedClient('only a resource server (introspection: any) may report API calls');
-    const result = reportSchema.safeParse(reportedCalls(request));
+    const result = (await loadReportSchema()).safeParse(reportedCalls(request));
     if (!result.success) {
       const issue = result.error.issues[0];
       throw invalidRequest(`calls${issue?.path.map((p) => `[${String(p)}]`).join('') ?? ''}: ${issue?.message ?? 'invalid'}`);

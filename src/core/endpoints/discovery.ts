@@ -12,6 +12,10 @@ export interface DiscoveryInput {
   scopes: string[];
   signingAlgs: string[];
   responseTypes: readonly string[];
+  /** client_ids that are URLs of client ID metadata documents are accepted. */
+  clientIdMetadataDocuments?: boolean;
+  /** Dynamic client registration is open (RFC 7591): advertise registration_endpoint. */
+  registration?: boolean;
 }
 
 type AuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -29,6 +33,7 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     jwks_uri: `${base}/jwks`,
     introspection_endpoint: `${base}/introspect`,
     revocation_endpoint: `${base}/revoke`,
+    device_authorization_endpoint: `${base}/device_authorization`,
     grant_types_supported: input.grantTypes,
     response_types_supported: input.responseTypes,
     response_modes_supported: ['query', 'fragment', 'form_post'],
@@ -53,5 +58,7 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     revocation_endpoint_auth_methods_supported: AUTH_METHODS,
     revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     access_token_signing_alg_values_supported: input.signingAlgs,
+    ...(input.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
+    ...(input.registration ? { registration_endpoint: `${base}/register` } : {}),
   };
 }

@@ -4,11 +4,14 @@
  *   POST /interaction/:id/login     username + password
  *   POST /interaction/:id/consent   decision=allow|deny
  * Every POST checks the browser binding and the form's CSRF token first.
+ * A device's request (RFC 8628, started on the verification page) always shows the
+ * consent page, first-party or not, and ends on the device, not at a redirect URI.
  */
 import { requestOrigin } from '../audit/request-origin.js';
 import { accessDenied } from '../errors.js';
 import { delegableByUser } from '../credentials/delegation.js';
 import { completeAuthorization } from '../interaction/complete-authorization.js';
+import { finishDeviceAuthorization } from '../device/finish-device-authorization.js';
 import { passwordSignIn } from '../interaction/password-sign-in.js';
 import { startSecondStep } from '../mfa/after-first-factor.js';
 import { wantsMfa } from '../mfa/mfa-policy.js';
@@ -24,13 +27,19 @@ export function interactionEndpoints(ctx: FlowContext) {
   const expired = () => ctx.views.error('This sign-in has expired', 'Go back to the application and start again.', 400);
   const action = (pending: PendingAuthorization, step: string) => `${ctx.issuer}/interaction/${pending.id}/${step}`;
   // Forms on these pages may end in a redirect to the client, which CSP form-action must allow.
-  const clientOrigin = (pending: PendingAuthorization) => [new URL(pending.request.redirectUri).origin];
+  const clientOrigin = (pending: PendingAuthorization) => (pending.device ? [] : [new URL(pending.request.redirectUri).origin]);
 
   async function load(request: EngineRequest): Promise<{ pending: PendingAuthorization; client: Client } | undefined> {
     const pending = await ctx.pending.find(request.pathParams?.id, request.cookies?.[BROWSER_COOKIE]);
     const client = pending ? await ctx.catalog.client(pending.request.clientId) : undefined;
     return pending && client ? { pending, client } : undefined;
   }
+
+  /** Where the user will be sent: the host of a web redirect URI, the scheme of a native app's. */
+  const redirectHost = (uri: string) => {
+    const url = new URL(uri);
+    return url.host || url.protocol;
+  };
 
   async function showConsent(pending: PendingAuthorization, client: Client, interaction: Extract<Interaction, { next: 'consent' }>) {
     const api = pending.request.api ? await ctx.catalog.api(pending.request.api) : undefined;
@@ -44,6 +53,12 @@ export function interactionEndpoints(ctx: FlowContext) {
       scopes: interaction.missing.map((name) => ({ name, description: describe(name) })),
       ...(api ? { apiName: api.name } : {}),
       formActions: clientOrigin(pending),
+      ...(pending.device ? { device: true } : {}),
+      ...(client.metadataDocument
+        ? { unverified: { clientId: client.clientId, redirectHost: redirectHost(pending.request.redirectUri) } }
+        : client.registration
+          ? { unverified: { redirectHost: redirectHost(pending.request.redirectUri) } }
+          : {}),
     });
   }
 
@@ -81,6 +96,10 @@ export function interactionEndpoints(ctx: FlowContext) {
         wantMfa: wantsMfa(pending.request),
       });
       return { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } };
+    }
+    if (pending.device) {
+      const scopes = await delegableByUser(ctx.store, interaction.user, pending.request.api, pending.request.scopes);
+      return showConsent(pending, client, { next: 'consent', user: interaction.user, missing: scopes });
     }
     if (interaction.next === 'consent') return showConsent(pending, client, interaction);
     await ctx.pending.finish(pending);
@@ -148,6 +167,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       if (decision === 'deny') {
         ctx.audit.record({ ...consentEvent, outcome: 'failure', reason: 'access_denied: the user denied access' });
         await ctx.pending.finish(pending);
+        if (pending.device) return finishDeviceAuthorization(ctx, { ...pending, device: pending.device }, client, user, session, 'deny', requestOrigin(request));
         return authorizationErrorResponse(ctx, target, accessDenied('the user denied access'));
       }
       if (decision !== 'allow') return ctx.views.error('Request refused', 'Choose Allow or Deny.', 400);
@@ -162,6 +182,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       });
       ctx.audit.record({ ...consentEvent, outcome: 'success' });
       await ctx.pending.finish(pending);
+      if (pending.device) return finishDeviceAuthorization(ctx, { ...pending, device: pending.device }, client, user, session, 'allow', requestOrigin(request));
       return completeAuthorization(ctx, pending.request, user, session, requestOrigin(request));
     },
   };

@@ -39,7 +39,8 @@ export function tokenEndpoint(
       recordIssued(context.audit, type, grantType, client, issued, request);
       return { status: 200, body };
     } catch (error) {
-      if (error instanceof OAuthError) {
+      // A device waiting for its user polls every few seconds: that is not worth a record each time.
+      if (error instanceof OAuthError && error.error !== 'authorization_pending') {
         context.audit.record({
           type,
           outcome: 'failure',

@@ -125,7 +125,7 @@ export function upstreamEndpoints(ctx: FlowContext) {
     const purpose = error.purpose;
     const pending = purpose?.kind === 'authorize' ? await ctx.pending.find(purpose.pendingId, request.cookies?.[BROWSER_COOKIE]) : undefined;
     failed(request, provider, error, pending?.request.clientId);
-    if (pending && error.failure === 'denied') {
+    if (pending && error.failure === 'denied' && !pending.device) {
       await ctx.pending.finish(pending);
       const target = { redirectTarget: { redirectUri: pending.request.redirectUri, responseMode: pending.request.responseMode }, request: pending.request };
       return authorizationErrorResponse(ctx, target, accessDenied(`the user denied the sign-in at ${provider.name}`));

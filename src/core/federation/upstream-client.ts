@@ -9,7 +9,7 @@
  * without upstream providers never pays its memory.
  */
 import type * as Oidc from 'openid-client';
-import { isLoopbackUrl } from '../config/identity-provider-schema.js';
+import { isLoopbackUrl } from '../config/loopback-url.js';
 import type { IdentityProvider } from '../model.js';
 import type { ProviderSecrets } from './provider-secret.js';
 import { UpstreamError } from './upstream-error.js';

@@ -3,7 +3,7 @@
  * provider's mapping), the roles its rules grant, and the attributes it maintains.
  * Pure functions: the account logic (federated-accounts.ts) decides what to store.
  */
-import { attributesProblem } from '../config/claims-schema.js';
+import { attributesProblem } from '../config/attributes-limit.js';
 import type { IdentityProvider } from '../model.js';
 import { readPath } from '../tokens/claim-mapping.js';
 import { UpstreamError } from './upstream-error.js';

@@ -21,6 +21,8 @@ export interface PendingAuthorization {
   browserHash: string;
   /** Set once the user has signed in during this flow. */
   userId?: string;
+  /** A device's request (RFC 8628) entered on the verification page: it ends by approving the device, not by a redirect. */
+  device?: { userCodeHash: string };
   createdAt: number;
 }
 
@@ -36,7 +38,11 @@ export class PendingAuthorizations {
   }
 
   /** Starts one; returns it and the browser cookie value to set (a new one if the browser had none). */
-  async start(request: AuthorizationRequest, browserCookie: string | undefined): Promise<{ pending: PendingAuthorization; browser: string }> {
+  async start(
+    request: AuthorizationRequest,
+    browserCookie: string | undefined,
+    device?: PendingAuthorization['device'],
+  ): Promise<{ pending: PendingAuthorization; browser: string }> {
     const browser = browserCookie && /^[\w-]{43}$/.test(browserCookie) ? browserCookie : randomBytes(32).toString('base64url');
     const now = this.#clock.now();
     const pending: PendingAuthorization = {
@@ -45,6 +51,7 @@ export class PendingAuthorizations {
       csrf: randomBytes(24).toString('base64url'),
       browserHash: this.#hasher.hash(browser),
       createdAt: now,
+      ...(device ? { device } : {}),
     };
     await this.#records.putRecord('interaction', pending.id, pending, now + TTL);
     return { pending, browser };

@@ -6,9 +6,11 @@
 import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserFactor, UserSession } from '../model.js';
 import type { AuditRepository } from './audit.js';
 import type { OutboxRepository } from './outbox.js';
+import type { DeviceAuthorizationRepository } from './device-authorizations.js';
 
 export type { AuditRepository } from './audit.js';
 export type { OutboxRepository } from './outbox.js';
+export type { DeviceAuthorizationRepository } from './device-authorizations.js';
 
 export interface ApiRepository {
   getApi(identifier: string): Promise<Api | undefined>;
@@ -199,6 +201,8 @@ export interface Store
   readonly kind: 'sqlite' | 'postgres';
   /** Mail waiting to be sent (ports/outbox.ts). */
   readonly outbox: OutboxRepository;
+  /** Device authorization requests waiting for their user (ports/device-authorizations.ts). */
+  readonly deviceAuthorizations: DeviceAuthorizationRepository;
   /** Runs pending migrations; returns the versions applied. */
   migrate(): Promise<number[]>;
   /** Latest migration version known to the code, and the one the database is at. */

@@ -49,6 +49,30 @@ export interface ConsentView {
   scopes: { name: string; description: string }[];
   apiName?: string;
   formActions: string[];
+  /** The request came from a device through the verification page (RFC 8628): say so, against phishing. */
+  device?: boolean;
+  /**
+   * A client nobody here checked (a client ID metadata document, with its URL as clientId,
+   * or one that registered itself, RFC 7591): its name is only what it declares, so the
+   * page says so and shows where it would send the user back.
+   */
+  unverified?: { clientId?: string; redirectHost: string };
+}
+
+/** The verification page of the device flow (RFC 8628 §3.3): where the user types the code their device shows. */
+export interface DeviceCodeView {
+  action: string;
+  csrf: string;
+  /** Pre-filled from verification_uri_complete, or what was typed before an error. */
+  userCode?: string;
+  error?: string;
+  status?: number;
+}
+
+/** The end of a device flow in the browser: the user goes back to the device. */
+export interface DeviceDoneView {
+  clientName: string;
+  approved: boolean;
 }
 
 export interface LogoutConfirmView {
@@ -138,6 +162,8 @@ export interface Views {
   logoutConfirm(view: LogoutConfirmView): EngineResponse;
   signedOut(): EngineResponse;
   account(view: AccountView): EngineResponse;
+  deviceCode(view: DeviceCodeView): EngineResponse;
+  deviceDone(view: DeviceDoneView): EngineResponse;
   secondFactor(view: SecondFactorView): EngineResponse;
   signInNotice(view: SignInNoticeView): EngineResponse;
 }

@@ -91,7 +91,8 @@ export const clientRoutes = [
       const existing = await load(engine, params.clientId);
       if (body.clientId !== params.clientId) throw badField('body.clientId', 'must equal the client id in the path');
       checkIfMatch(presentClient(existing), ifMatch);
-      const client = build(engine, body, existing, []);
+      // A self-registered client stays one (unverified, managed with its registration access token too).
+      const client: Client = { ...build(engine, body, existing, []), ...(existing.registration ? { registration: existing.registration } : {}) };
       // New permissions must be held; a new way to authenticate (or to receive codes) must hold all of them.
       const checked = takesOver(existing, client) ? client.permissions : addedPermissions(existing.permissions, client.permissions);
       requireHeld(principal.holdings, checked, `client ${client.clientId}`);

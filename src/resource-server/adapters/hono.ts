@@ -2,10 +2,12 @@
  * Hono: `app.use('/api/*', requireAuth(auth))`, or per route
  * `app.get('/calendars', requireAuth(auth, requireScopes('read:calendars')), handler)`.
  * The principal is `c.get('auth')`; refusals are answered with the RFC 6750 challenge.
+ * `app.use(protectedResourceMetadata(auth))` serves the RFC 9728 document.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Authenticator } from '../authenticator.js';
 import { renderAuthError, type AuthError } from '../errors.js';
+import { answerMetadataRequest } from '../resource-metadata.js';
 import type { Guard } from '../guards.js';
 import type { Principal } from '../principal.js';
 import { authorizeRequest } from './authorize-request.js';
@@ -26,6 +28,16 @@ export function authErrorResponse(error: AuthError): Response {
 function requestTarget(href: string): string {
   const url = new URL(href);
   return href.slice(url.origin.length) || '/';
+}
+
+/** Answers GET /.well-known/oauth-protected-resource[/path] (RFC 9728); passes every other request on. */
+export function protectedResourceMetadata(authenticator: Authenticator): MiddlewareHandler {
+  if (!authenticator.resourceMetadata) throw new TypeError('protectedResourceMetadata: create the authenticator with a protectedResource option');
+  return async function tesseraProtectedResourceMetadata(c, next) {
+    const answer = answerMetadataRequest(authenticator.resourceMetadata, c.req.method, new URL(c.req.url).pathname);
+    if (!answer) return next();
+    return new Response(answer.status === 204 || c.req.method === 'HEAD' ? null : answer.body, { status: answer.status, headers: answer.headers });
+  };
 }
 
 export function requireAuth(authenticator: Authenticator, ...guards: Guard[]): MiddlewareHandler {

@@ -7,10 +7,14 @@
  *     ...
  *   });
  * The principal is also left on `req.auth`.
+ *
+ * RFC 9728 metadata: `if (serveMetadata(req, res)) return;` with
+ * `const serveMetadata = protectedResourceMetadata(auth)`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator } from '../authenticator.js';
 import { renderAuthError, type AuthError } from '../errors.js';
+import { answerMetadataRequest } from '../resource-metadata.js';
 import type { Guard } from '../guards.js';
 import type { Principal } from '../principal.js';
 import { authorizeRequest, reportWhenDone, requestHeaders } from './authorize-request.js';
@@ -20,6 +24,17 @@ export type AuthenticatedMessage = IncomingMessage & { auth?: Principal };
 export function sendAuthError(res: ServerResponse, error: AuthError): void {
   const rendered = renderAuthError(error);
   res.writeHead(rendered.status, rendered.headers).end(rendered.body);
+}
+
+/** Answers a request for the RFC 9728 document and returns true; false for any other request (untouched). */
+export function protectedResourceMetadata(authenticator: Authenticator): (req: IncomingMessage, res: ServerResponse) => boolean {
+  if (!authenticator.resourceMetadata) throw new TypeError('protectedResourceMetadata: create the authenticator with a protectedResource option');
+  return function tesseraProtectedResourceMetadata(req, res) {
+    const answer = answerMetadataRequest(authenticator.resourceMetadata, req.method ?? 'GET', (req.url ?? '/').split('?')[0]!);
+    if (!answer) return false;
+    res.writeHead(answer.status, answer.headers).end(req.method === 'HEAD' ? undefined : answer.body);
+    return true;
+  };
 }
 
 export function requireAuth(authenticator: Authenticator, ...guards: Guard[]) {

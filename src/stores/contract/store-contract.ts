@@ -12,6 +12,7 @@ import type { Store } from '../../core/ports/storage.js';
 import { outboxContract } from './outbox-contract.js';
 import { factorContract } from './factor-contract.js';
 import { federationContract } from './federation-contract.js';
+import { deviceAuthorizationContract } from './device-authorization-contract.js';
 
 export interface StoreFactory {
   create(): Promise<Store>;
@@ -334,6 +335,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     describe('upstream identities', () => federationContract(() => store));
 
+    describe('device authorizations', () => deviceAuthorizationContract(() => store));
     describe('second factors', () => factorContract(() => store));
 
     describe('audit log', () => {

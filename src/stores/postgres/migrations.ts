@@ -205,4 +205,23 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
       ALTER TABLE sessions ADD COLUMN amr TEXT;
     `,
   },
+  {
+    version: 16,
+    name: 'device authorizations (RFC 8628)',
+    sql: `
+      CREATE TABLE device_authorizations (
+        device_code_hash TEXT PRIMARY KEY,
+        user_code_hash TEXT NOT NULL UNIQUE,
+        client_id TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'denied')),
+        user_id TEXT,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        poll_interval INTEGER NOT NULL,
+        last_polled_at BIGINT,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX device_authorizations_expires_at ON device_authorizations (expires_at);
+    `,
+  },
 ];

@@ -15,6 +15,7 @@ import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditV
 import { factorDoc, factorFromRow, type FactorRow, SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresOutbox } from './postgres-outbox.js';
+import { PostgresDeviceAuthorizations } from './postgres-device-authorizations.js';
 import { asUnavailable } from './unavailable.js';
 
 const INSERT_TOKEN = `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
@@ -78,6 +79,7 @@ export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   readonly outbox = new PostgresOutbox((sql, params) => this.#query(sql, params));
+  readonly deviceAuthorizations = new PostgresDeviceAuthorizations((sql, params) => this.#query(sql, params));
 
   constructor(options: PostgresStoreOptions) {
     this.#schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);

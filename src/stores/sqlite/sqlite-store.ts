@@ -12,6 +12,7 @@ import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditV
 import { factorDoc, factorFromRow, type FactorRow, keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
+import { SqliteDeviceAuthorizations } from './sqlite-device-authorizations.js';
 
 const parse = <T>(row: { doc: string } | undefined): T | undefined => (row ? (JSON.parse(row.doc) as T) : undefined);
 
@@ -23,6 +24,7 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
   readonly outbox: SqliteOutbox;
+  readonly deviceAuthorizations: SqliteDeviceAuthorizations;
   #pendingTokens: { token: StoredToken; resolve: () => void; reject: (error: unknown) => void }[] = [];
 
   /** `filename` is a path, or ':memory:' for tests. */
@@ -34,6 +36,7 @@ export class SqliteStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
     this.outbox = new SqliteOutbox(this.#db);
+    this.deviceAuthorizations = new SqliteDeviceAuthorizations(this.#db);
   }
 
   #sql(sql: string): Database.Statement {
@@ -309,7 +312,10 @@ export class SqliteStore implements Store {
       for (const item of batch) item.reject(error);
       return;
     }
-    batch.forEach((item, i) => (failures.has(i) ? item.reject(failures.get(i)) : item.resolve()));
+    batch.forEach((item, i) => {
+      if (failures.has(i)) item.reject(failures.get(i));
+      else item.resolve();
+    });
   }
   async insertTokenOnce(token: StoredToken): Promise<boolean> {
     const insert = this.#sql(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING`);

@@ -4,7 +4,8 @@
  *   GET /calendars/:id/events   any credential
  *   GET /admin                  requirePermissions('admin:all')
  *   GET /layered/x              authenticated by an outer middleware, then guarded by the route
- * Each answers the principal's kind and subject as JSON.
+ * Each answers the principal's kind and subject as JSON. With the authenticator's
+ * `protectedResource` option, each also serves the RFC 9728 document.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +13,10 @@ import { serve as serveHono } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
-import { requireAuth as expressAuth } from '../../../src/resource-server/adapters/express.js';
-import { requireAuth as fastifyAuth } from '../../../src/resource-server/adapters/fastify.js';
-import { requireAuth as honoAuth } from '../../../src/resource-server/adapters/hono.js';
-import { requireAuth as nodeAuth } from '../../../src/resource-server/adapters/node-http.js';
+import { requireAuth as expressAuth, protectedResourceMetadata as expressMetadata } from '../../../src/resource-server/adapters/express.js';
+import { requireAuth as fastifyAuth, protectedResourceMetadata as fastifyMetadata } from '../../../src/resource-server/adapters/fastify.js';
+import { requireAuth as honoAuth, protectedResourceMetadata as honoMetadata } from '../../../src/resource-server/adapters/hono.js';
+import { requireAuth as nodeAuth, protectedResourceMetadata as nodeMetadata } from '../../../src/resource-server/adapters/node-http.js';
 import { requirePermissions, requireScopes, type Authenticator, type Principal } from '../../../src/resource-server/index.js';
 
 export interface RunningApp {
@@ -48,6 +49,7 @@ function listening(server: Server): Promise<RunningApp> {
 export const serveWith: Record<AdapterName, (auth: Authenticator) => Promise<RunningApp>> = {
   async express(auth) {
     const app = express();
+    if (auth.resourceMetadata) app.use(expressMetadata(auth));
     app.get('/calendars', expressAuth(auth, calendars), (req, res) => void res.json(summary(req.auth)));
     app.get('/calendars/:id/events', expressAuth(auth), (req, res) => void res.json(summary(req.auth)));
     app.get('/admin', expressAuth(auth, admin), (req, res) => void res.json(summary(req.auth)));
@@ -61,6 +63,7 @@ export const serveWith: Record<AdapterName, (auth: Authenticator) => Promise<Run
 
   async fastify(auth) {
     const app = Fastify();
+    if (auth.resourceMetadata) await app.register(fastifyMetadata(auth));
     app.get('/calendars', { preHandler: fastifyAuth(auth, calendars) }, async (request) => summary(request.auth));
     app.get('/calendars/:id/events', { preHandler: fastifyAuth(auth) }, async (request) => summary(request.auth));
     app.get('/admin', { preHandler: fastifyAuth(auth, admin) }, async (request) => summary(request.auth));
@@ -74,6 +77,7 @@ export const serveWith: Record<AdapterName, (auth: Authenticator) => Promise<Run
 
   async hono(auth) {
     const app = new Hono();
+    if (auth.resourceMetadata) app.use(honoMetadata(auth));
     app.get('/calendars', honoAuth(auth, calendars), (c) => c.json(summary(c.get('auth'))));
     app.get('/calendars/:id/events', honoAuth(auth), (c) => c.json(summary(c.get('auth'))));
     app.get('/admin', honoAuth(auth, admin), (c) => c.json(summary(c.get('auth'))));
@@ -89,7 +93,9 @@ export const serveWith: Record<AdapterName, (auth: Authenticator) => Promise<Run
       [/^\/admin$/, [nodeAuth(auth, admin)]],
       [/^\/layered\/x$/, [nodeAuth(auth), nodeAuth(auth, calendars)]],
     ];
+    const metadata = auth.resourceMetadata ? nodeMetadata(auth) : () => false;
     const server = createServer(async (req, res) => {
+      if (metadata(req, res)) return;
       const path = (req.url ?? '/').split('?')[0]!;
       const route = routes.find(([pattern]) => pattern.test(path));
       if (!route) return void res.writeHead(404).end();

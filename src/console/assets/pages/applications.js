@@ -9,6 +9,7 @@ const GRANTS = [
   ['authorization_code', 'Authorization code (users sign in)'],
   ['refresh_token', 'Refresh tokens'],
   ['urn:ietf:params:oauth:grant-type:token-exchange', 'Token exchange (PAT/SAT for a JWT)'],
+  ['urn:ietf:params:oauth:grant-type:device_code', 'Device code (TVs, command-line tools: the user signs in on another screen)'],
 ];
 
 /**
@@ -145,7 +146,7 @@ export async function render({ main, rerender }) {
   };
   replace(
     main,
-    header('Applications', 'The OAuth clients: what each may ask for, and how it signs in.', button('New application', () => open(undefined, undefined), { kind: 'primary' })),
+    header('Applications', 'The OAuth clients: what each may ask for, and how it signs in. Those marked "registered itself" came through dynamic registration (RFC 7591).', button('New application', () => open(undefined, undefined), { kind: 'primary' })),
     slot,
     dataTable({
       caption: 'Applications',
@@ -157,7 +158,7 @@ export async function render({ main, rerender }) {
         { label: 'Type', value: (c) => c.type },
         { label: 'Grants', value: (c) => chips(c.grantTypes.map((/** @type {string} */ g) => g.replace('urn:ietf:params:oauth:grant-type:', ''))) },
         { label: 'API', value: (c) => (c.api ? h('code', {}, c.api) : '—') },
-        { label: 'Flags', value: (c) => chips(['firstParty', 'sandbox', 'requirePkce', 'requireMfa', 'allowImplicit'].filter((f) => c[f])) },
+        { label: 'Flags', value: (c) => chips([...(c.registration ? ['registered itself (unverified)'] : []), ...['firstParty', 'sandbox', 'requirePkce', 'requireMfa', 'allowImplicit'].filter((f) => c[f])]) },
         {
           label: 'Actions',
           value: (c) =>
