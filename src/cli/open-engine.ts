@@ -51,6 +51,25 @@ async function serverSection(text: string, source: string): Promise<ConfigFile['
   return result.data;
 }
 
+/** The `registration:` section, read at start like `server:` (validated again with the whole file). */
+async function registrationSection(text: string, source: string): Promise<ConfigFile['registration']> {
+  const [{ parse: parseYaml }, { registrationSchema }] = await Promise.all([import('yaml'), import('../core/config/registration-schema.js')]);
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch {
+    return undefined;
+  }
+  const section = (raw as { registration?: unknown } | null)?.registration;
+  if (section === undefined) return undefined;
+  const result = registrationSchema.safeParse(section);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`${source}: registration${issue?.path.length ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
 export async function loadConfigAgainst(store: Store, text: string, source: string): Promise<ConfigFile> {
   const [apis, roles, providers] = await Promise.all([store.listApis(), store.listRoles(), store.listIdentityProviders()]);
   const { parseConfigText } = await import('../core/config/load.js');
@@ -69,7 +88,8 @@ export interface OpenedData {
 export async function readSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<{ settings: ServerSettings; configText?: string }> {
   const configText = flags.config !== undefined ? readConfigText(flags.config) : undefined;
   const server = configText !== undefined ? await serverSection(configText, flags.config!) : undefined;
-  const settings = resolveSettings({ flags, env, ...(server ? { server } : {}) });
+  const registration = configText !== undefined ? await registrationSection(configText, flags.config!) : undefined;
+  const settings = resolveSettings({ flags, env, ...(server ? { server } : {}), ...(registration ? { registration } : {}) });
   return configText !== undefined ? { settings, configText } : { settings };
 }
 

@@ -22,6 +22,8 @@ export const TOKEN_PREFIXES = {
   device_code: 'tsr_dc_',
   personal_access_token: 'tsr_pat_',
   service_access_token: 'tsr_sat_',
+  initial_access_token: 'tsr_iat_',
+  registration_access_token: 'tsr_rat_',
 } as const;
 export type TokenStringKind = keyof typeof TOKEN_PREFIXES;
 export type TokenPrefix = (typeof TOKEN_PREFIXES)[TokenStringKind];

@@ -63,6 +63,15 @@ import { ProviderSecrets } from './federation/provider-secret.js';
 import { UpstreamClients } from './federation/upstream-client.js';
 import { UpstreamSignIn } from './federation/upstream-sign-in.js';
 import { upstreamEndpoints } from './endpoints/upstream.js';
+import { secondFactorEndpoints } from './endpoints/second-factor.js';
+import { FactorSecrets } from './mfa/factor-secrets.js';
+import { NO_MFA_POLICY, type MfaPolicy } from './mfa/mfa-policy.js';
+import { SecondFactors } from './mfa/second-factors.js';
+import { SecondSteps } from './mfa/second-step.js';
+import { InitialAccessTokens } from './registration/initial-access-tokens.js';
+import { registrationEndpoints } from './registration/registration-endpoint.js';
+import { REGISTRATION_DISABLED, type RegistrationPolicy } from './registration/registration-policy.js';
+import { RegistrationThrottle } from './registration/registration-throttle.js';
 
 export interface AuthorizationServerOptions {
   issuer: string;
@@ -99,6 +108,10 @@ export interface AuthorizationServerOptions {
    * fetched through `fetcher` and treated as a third-party client (client-metadata/).
    */
   clientMetadataDocuments?: ClientMetadataOptions;
+  /** Who must sign in with a second factor besides users who have one (mfa/mfa-policy.ts); nobody by default. */
+  mfa?: MfaPolicy;
+  /** Dynamic client registration (RFC 7591/7592): the `registration:` block; closed by default. */
+  registration?: RegistrationPolicy;
 }
 
 /**
@@ -133,14 +146,18 @@ export class AuthorizationServer {
     userinfo: EndpointHandler;
     logout: EndpointHandler;
     interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
+    secondFactor: { show: EndpointHandler; submit: EndpointHandler };
     upstream: { startForAuthorization: EndpointHandler; startForAccount: EndpointHandler; startLink: EndpointHandler; callback: EndpointHandler };
     apiCalls: EndpointHandler;
     /** RFC 8628: the device authorization endpoint, and the verification page (GET and POST). */
     deviceAuthorization: EndpointHandler;
     deviceVerification: EndpointHandler;
+    registration: { register: EndpointHandler; read: EndpointHandler; update: EndpointHandler; remove: EndpointHandler };
   };
   /** Sign-in sessions: find, list per user, end one or all. */
   readonly sessions: SessionStore;
+  /** Users' second factors (TOTP, recovery codes) and the MFA policy. */
+  readonly mfa: SecondFactors;
   /** The grants users gave apps: list per user, revoke one. */
   readonly grants: UserGrants;
   /** What the browser pages (sign-in, consent, the account page) work with. */
@@ -149,6 +166,10 @@ export class AuthorizationServer {
   readonly attempts: AttemptCounter;
   /** Password reset, email verification, invitations and sign-up by mail; absent without mail settings. */
   readonly mail: AccountMail | undefined;
+  /** Who may register clients, and what they may ask for (closed unless enabled). */
+  readonly registration: RegistrationPolicy;
+  /** The tokens that let their holders register clients (RFC 7591 §3). */
+  readonly initialAccessTokens: InitialAccessTokens;
   readonly #grants: Map<string, GrantHandler>;
   readonly #inspector: TokenInspector;
   readonly #unsubscribe: () => void;
@@ -163,20 +184,20 @@ export class AuthorizationServer {
     this.providerSecrets = new ProviderSecrets(derived.secretEncryptionKey);
     const cacheTtl = options.cacheTtlSeconds ?? 1;
     this.catalog = new Catalog(this.store, { ttlSeconds: cacheTtl });
-    if (options.clientMetadataDocuments) {
-      // By default such clients may ask users for any API's scopes but the management API's (<issuer>/api/v1).
-      const everyApi = async () => {
-        const apis = (await this.store.listApis()).filter((api) => api.identifier !== `${this.issuer}/api/v1`);
-        return Object.fromEntries(apis.map((api) => [api.identifier, api.scopes.map((s) => s.name)]));
-      };
-      this.catalog.useClientMetadataDocuments(new ClientMetadataDocuments(options.clientMetadataDocuments, this.clock, everyApi));
-    }
     this.changes = options.changes ?? new LocalChangeFeed();
     this.attempts = options.attempts ?? new MemoryAttemptCounter();
     // A frozen clock (tests) freezes the audit log's times too.
     const clock = this.clock;
     this.audit = new AuditLog({ ...options.audit, repo: this.store, now: clock === systemClock ? Date.now : () => clock.now() * 1000 });
     this.housekeeping = new Housekeeping(this.store, this.clock);
+    if (options.clientMetadataDocuments) {
+      // By default such clients may ask users for any API's scopes but the management API's (<issuer>/api/v1).
+      const everyApi = async () => {
+        const apis = (await this.store.listApis()).filter((api) => api.identifier !== `${this.issuer}/api/v1`);
+        return Object.fromEntries(apis.map((api) => [api.identifier, api.scopes.map((s) => s.name)]));
+      };
+      this.catalog.useClientMetadataDocuments(new ClientMetadataDocuments(options.clientMetadataDocuments, this.clock, everyApi, this.audit));
+    }
     this.keys = new KeyRing({
       repo: this.store,
       keyEncryptionKey: derived.keyEncryptionKey,
@@ -222,6 +243,16 @@ export class AuthorizationServer {
     };
     this.sessions = new SessionStore(this.store, this.hasher, this.clock);
     const throttle = new SignInThrottle(this.clock, this.attempts);
+    this.mfa = new SecondFactors({
+      label: new URL(this.issuer).host,
+      store: this.store,
+      hasher: this.hasher,
+      clock: this.clock,
+      audit: this.audit,
+      throttle,
+      secrets: new FactorSecrets(derived.secretEncryptionKey),
+      policy: options.mfa ?? NO_MFA_POLICY,
+    });
     const { store, clock: engineClock, hasher, audit, sessions, attempts } = this;
     this.mail = options.mail
       ? new AccountMail({ issuer: this.issuer, store, clock: engineClock, hasher, audit, sessions, attempts, throttle, outboxKey: derived.outboxKey }, options.mail)
@@ -248,8 +279,12 @@ export class AuthorizationServer {
       views: options.views,
       claims,
       upstream: new UpstreamSignIn({ issuer: this.issuer, store: this.store, hasher: this.hasher, clock: this.clock, clients: new UpstreamClients(this.providerSecrets) }),
+      mfa: this.mfa,
+      secondSteps: new SecondSteps(this.store, this.hasher, this.clock),
     };
     this.flow = flow;
+    this.registration = options.registration ?? REGISTRATION_DISABLED;
+    this.initialAccessTokens = new InitialAccessTokens(this.store, this.hasher, this.clock);
     this.grants = new UserGrants({ store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => refreshTokens.policy.ttl });
     this.endpoints = {
       token: tokenEndpoint(this.#grants, clientAuth, {
@@ -270,6 +305,7 @@ export class AuthorizationServer {
       userinfo: userinfoEndpoint(this.store, inspector, this.catalog, claims),
       logout: logoutEndpoint(flow),
       interaction: interactionEndpoints(flow),
+      secondFactor: secondFactorEndpoints(flow),
       upstream: upstreamEndpoints(flow),
       apiCalls: apiCallsEndpoint(clientAuth, this.audit, { usage: this.usage, clock: this.clock }),
       deviceAuthorization: deviceAuthorizationEndpoint(clientAuth, {
@@ -281,6 +317,18 @@ export class AuthorizationServer {
         policy: { ...DEFAULT_DEVICE_POLICY, ...options.deviceFlow },
       }),
       deviceVerification: deviceVerificationEndpoint(flow, new UserCodeThrottle(this.clock, this.attempts)),
+      registration: registrationEndpoints({
+        issuer: this.issuer,
+        store: this.store,
+        hasher: this.hasher,
+        clock: this.clock,
+        audit: this.audit,
+        policy: this.registration,
+        throttle: new RegistrationThrottle(this.clock, this.attempts, this.registration),
+        initialAccessTokens: this.initialAccessTokens,
+        supportedGrants: () => [...this.#grants.keys()],
+        afterChange: () => this.afterChange(),
+      }),
     };
   }
 
@@ -398,6 +446,7 @@ export class AuthorizationServer {
       signingAlgs: [...new Set(this.keys.jwks().keys.map((k) => k.alg))],
       responseTypes: RESPONSE_TYPES,
       clientIdMetadataDocuments: this.catalog.clientMetadataDocuments !== undefined,
+      registration: this.registration.enabled,
     });
   }
 

@@ -31,7 +31,11 @@ export type OAuthErrorCode =
   | 'expired_token'
   // Bearer token use (RFC 6750 §3.1)
   | 'invalid_token'
-  | 'insufficient_scope';
+  | 'insufficient_scope'
+  // Dynamic client registration (RFC 7591 §3.2.2)
+  | 'invalid_redirect_uri'
+  | 'invalid_client_metadata'
+  | 'invalid_software_statement';
 
 export class OAuthError extends Error {
   readonly error: OAuthErrorCode;

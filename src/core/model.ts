@@ -81,6 +81,21 @@ export interface Client {
    * never stored, always third-party, consent asked every time, shown as unverified.
    */
   metadataDocument?: boolean;
+  /** Users signing in to this client must present a second factor (and enrol one if they have none). */
+  requireMfa?: boolean;
+  /** Set on a client that registered itself (RFC 7591): third-party and unverified. */
+  registration?: ClientRegistration;
+}
+
+/** How a client registered itself, and what lets it manage its registration (RFC 7592). */
+export interface ClientRegistration {
+  registeredAt: number;
+  /** Keyed hash of the registration access token; the token itself is never stored. */
+  accessTokenHash: string;
+  /** The metadata as registered, in RFC 7591's names, echoed back on every read. */
+  metadata: Record<string, unknown>;
+  /** The id of the initial access token it registered with, if any. */
+  initialAccessTokenId?: string;
 }
 
 export interface User {
@@ -139,7 +154,8 @@ export type StoredTokenKind =
   | 'personal_access_token'
   | 'service_access_token'
   | 'user_token'
-  | 'action_token';
+  | 'action_token'
+  | 'initial_access_token';
 
 /** Kinds created by hand, long-lived, listed and revoked by their owners. */
 export const MANUAL_TOKEN_KINDS: readonly StoredTokenKind[] = ['personal_access_token', 'service_access_token', 'user_token', 'action_token'];
@@ -195,6 +211,23 @@ export interface UserSession {
   /** As the browser sent it, truncated; for the user to recognise the device. */
   userAgent?: string;
   ip?: string;
+  /** How the user authenticated (RFC 8176 values: pwd, otp, mfa); absent for sessions from before it was recorded. */
+  amr?: string[];
+}
+
+/** A second factor a user enrolled (mfa/second-factors.ts). Only TOTP for now. */
+export interface UserFactor {
+  id: string;
+  userId: string;
+  type: 'totp';
+  /** For the user to recognise it ("Authenticator app"). */
+  name: string;
+  /** The TOTP secret, AES-256-GCM under a key derived from the master key, bound to the user and factor (mfa/factor-secrets.ts). */
+  secretEncrypted: string;
+  createdAt: number;
+  lastUsedAt?: number;
+  /** The last TOTP time step accepted: codes of that step or earlier are refused (a code works once). */
+  lastUsedStep?: number;
 }
 
 export type IdentityProviderType = 'oidc' | 'oauth2';

@@ -20,7 +20,7 @@ import { clientAddressResolver, type TrustProxy } from './client-address.js';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, POST',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE',
   'Access-Control-Allow-Headers': 'Authorization, Content-Type, DPoP',
   'Access-Control-Max-Age': '600',
 };
@@ -86,15 +86,15 @@ export function createRequestHandler(
         return;
       }
       const method = req.method === 'HEAD' ? 'GET' : req.method;
-      if (!route.methods.includes(method as 'GET' | 'POST')) {
+      if (!route.methods.includes(method as Route['methods'][number])) {
         throw methodNotAllowed(route.methods.includes('GET') ? [...route.methods, 'HEAD'] : [...route.methods]);
       }
       refuseRepeatedAuthorization(req);
-      const json = method === 'POST' && route.acceptsJson && isJsonContentType(req.headers['content-type']) ? await readJsonBody(req) : undefined;
+      const json = (method === 'POST' || method === 'PUT') && route.acceptsJson && isJsonContentType(req.headers['content-type']) ? await readJsonBody(req) : undefined;
       const params = json !== undefined ? new Params([]) : method === 'POST' ? Params.fromUrlEncoded(await readFormBody(req)) : Params.fromUrlEncoded(query);
       const response = await route.handler({
         ...(json !== undefined ? { json } : {}),
-        method: method as 'GET' | 'POST',
+        method: method as Route['methods'][number],
         headers: req.headers as Record<string, string | undefined>,
         params,
         endpointUrl: `${server.issuer}${relative}`,

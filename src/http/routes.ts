@@ -21,7 +21,7 @@ export interface ServerState {
 
 export interface Route {
   pattern: RegExp;
-  methods: readonly ('GET' | 'POST')[];
+  methods: readonly ('GET' | 'POST' | 'PUT' | 'DELETE')[];
   kind: 'json' | 'page';
   /** Callable from browser scripts of other origins (token, userinfo, discovery...). */
   cors: boolean;
@@ -59,6 +59,8 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     return { status: 200, headers: { 'Content-Type': contentType }, text: body };
   };
   const e = server.endpoints;
+  const registrationManagement: EndpointHandler = (request) =>
+    request.method === 'GET' ? e.registration.read(request) : request.method === 'PUT' ? e.registration.update(request) : e.registration.remove(request);
   const account = accountEndpoints(server);
   return [
     { pattern: exact('/token'), methods: ['POST'], kind: 'json', cors: true, handler: e.token },
@@ -72,6 +74,7 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: /^\/interaction\/(?<id>[\w-]+)$/, methods: ['GET'], kind: 'page', cors: false, handler: e.interaction.show },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/login$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.login },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/consent$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.consent },
+    { pattern: /^\/mfa\/(?<id>[\w-]+)$/, methods: ['GET', 'POST'], kind: 'page', cors: false, handler: (r) => (r.method === 'POST' ? e.secondFactor.submit(r) : e.secondFactor.show(r)) },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/upstream\/(?<provider>[a-z0-9-]{1,40})$/, methods: ['GET'], kind: 'page', cors: false, handler: e.upstream.startForAuthorization },
     { pattern: /^\/upstream\/(?<provider>[a-z0-9-]{1,40})\/callback$/, methods: ['GET'], kind: 'page', cors: false, handler: e.upstream.callback },
     { pattern: /^\/account\/upstream\/(?<provider>[a-z0-9-]{1,40})$/, methods: ['GET'], kind: 'page', cors: false, handler: e.upstream.startForAccount },
@@ -79,6 +82,8 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: exact('/account'), methods: ['GET'], kind: 'page', cors: false, handler: account.show },
     { pattern: exact('/account/sign-in'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: account.signIn },
     { pattern: /^\/account\/(?<action>[a-z-]{1,40})$/, methods: ['POST'], kind: 'page', cors: false, handler: account.act },
+    { pattern: exact('/register'), methods: ['POST'], kind: 'json', cors: true, acceptsJson: true, handler: e.registration.register },
+    { pattern: /^\/register\/(?<clientId>[\w-]{1,128})$/, methods: ['GET', 'PUT', 'DELETE'], kind: 'json', cors: true, acceptsJson: true, handler: registrationManagement },
     { pattern: exact('/logout'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: e.logout },
     { pattern: exact('/.well-known/openid-configuration'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 300, handler: discovery },
     { pattern: exact('/.well-known/oauth-authorization-server'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 300, handler: discovery },

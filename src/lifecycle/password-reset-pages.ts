@@ -37,7 +37,8 @@ export function choosePassword(
     const csrf = forms.check(request, flow.purpose);
     if (!csrf) return refused();
     const result = await complete(token, request.params.get('password') ?? '', request.params.get('confirm_password'), request);
-    if (result.ok) return signedInAt(`${engine.issuer}/account`, result.cookie);
+    // A user with a second factor signs in with it: the new password alone starts no session.
+    if (result.ok) return result.cookie ? signedInAt(`${engine.issuer}/account`, result.cookie) : { status: 303, headers: { Location: `${engine.issuer}/account/sign-in`, 'Cache-Control': 'no-store' } };
     if (result.problem === 'invalid') return invalidLink();
     return view(csrf, (await check(token))?.username ?? '', `The password is not accepted: ${result.message}.`);
   };

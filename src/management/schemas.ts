@@ -142,6 +142,7 @@ export const sessionOut = z.object({
   expiresAt: epochSeconds,
   userAgent: z.string().optional(),
   ip: z.string().optional(),
+  amr: z.array(z.string()).optional().describe('how the user signed in (RFC 8176: pwd, otp, mfa); absent when not recorded'),
 });
 
 export const grantOut = z.object({

@@ -9,6 +9,8 @@ import type { EngineResponse } from '../core/request.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
 import { identitiesSection } from './account-identities.js';
+import { securitySection } from './account-security.js';
+import { QR_STYLE } from './second-factor.js';
 
 const STYLE = `
 body { place-items: start center; grid-template-columns: minmax(0, 1fr); }
@@ -74,14 +76,15 @@ export function accountPage(view: AccountView): EngineResponse {
   </form>
 </header>
 <nav class="sections" aria-label="Sections">
-  <ul><li><a href="#apps">Connected apps</a></li><li><a href="#tokens">Tokens</a></li><li><a href="#password">Password</a></li><li><a href="#sessions">Sessions</a></li>${view.identities ? html`<li><a href="#identities">Sign-in methods</a></li>` : ''}</ul>
+  <ul><li><a href="#apps">Connected apps</a></li><li><a href="#tokens">Tokens</a></li><li><a href="#password">Password</a></li><li><a href="#security">Second factor</a></li><li><a href="#sessions">Sessions</a></li>${view.identities ? html`<li><a href="#identities">Sign-in methods</a></li>` : ''}</ul>
 </nav>
 ${appsSection(view, notice('apps'), hidden)}
 ${tokensSection(view, notice('tokens'), hidden)}
 ${passwordSection(view, notice('password'), hidden)}
+${securitySection(view, notice('security'), hidden)}
 ${sessionsSection(view, notice('sessions'), hidden)}
 ${view.identities ? identitiesSection({ base: view.base, ...view.identities }, notice('identities'), hidden) : ''}`;
-  return page(body, { title: 'Your account', wide: true, style: STYLE, ...(view.status ? { status: view.status } : {}) });
+  return page(body, { title: 'Your account', wide: true, style: STYLE + QR_STYLE, ...(view.status ? { status: view.status } : {}) });
 }
 
 function appsSection(view: AccountView, notice: Html | string, csrf: Html): Html {

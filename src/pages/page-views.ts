@@ -6,6 +6,7 @@
 import type { Views } from '../core/ports/views.js';
 import { accountPage } from './account.js';
 import { deviceCodePage, deviceDonePage } from './device.js';
+import { secondFactorPage, signInNoticePage } from './second-factor.js';
 import { upstreamErrorPage } from './upstream.js';
 import { consentPage, errorPage, formPostPage, logoutConfirmPage, signedOutPage, signInPage } from './views.js';
 
@@ -20,4 +21,6 @@ export const pageViews: Views = {
   upstreamError: upstreamErrorPage,
   deviceCode: deviceCodePage,
   deviceDone: deviceDonePage,
+  secondFactor: secondFactorPage,
+  signInNotice: signInNoticePage,
 };

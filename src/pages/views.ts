@@ -34,7 +34,7 @@ export function consentPage(view: ConsentView): EngineResponse {
 ${view.device ? html`<p class="error" role="alert">A device is asking to connect to your account. Allow it only if you started this yourself and the device in front of you shows the code you typed; if someone sent you here, choose Deny.</p>` : ''}
 <p><strong>${view.clientName}</strong> wants to act for you, <strong>${view.username}</strong>${view.apiName ? html` on <strong>${view.apiName}</strong>` : ''}. It asks to:</p>
 ${view.unverified
-  ? html`<p class="error" role="note" id="unverified"><strong>Unverified app.</strong> Nobody here has checked it: "${view.clientName}" is the name it gives itself, at <code>${view.unverified.clientId}</code>. If you allow, you go back to <strong>${view.unverified.redirectHost}</strong>.</p>`
+  ? html`<p class="error" role="note" id="unverified"><strong>Unverified application.</strong> Nobody here has checked it: "${view.clientName}" is only the name it gives itself${view.unverified.clientId ? html`, at <code>${view.unverified.clientId}</code>` : ''}. If you allow, you go back to <strong>${view.unverified.redirectHost}</strong>. Allow only if you started this and recognise that address.</p>`
   : ''}
 <ul class="scopes">
 ${view.scopes.map((s) => html`<li><code>${s.name}</code>${s.description ? html` — ${s.description}` : ''}</li>`)}

@@ -13,6 +13,7 @@
  * NODE_EXTRA_CA_CERTS is honoured as everywhere in Node.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { readFileSync } from 'node:fs';
 import { request, type RequestOptions } from 'node:https';
 import { BlockList, isIP, isIPv4 } from 'node:net';
 import { rootCertificates } from 'node:tls';
@@ -83,12 +84,23 @@ export function isNonPublicAddress(address: string): boolean {
   return blocked.check(address, 'ipv6');
 }
 
+function extraCaCertificates(): string[] {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  try {
+    return [readFileSync(file, 'utf8')];
+  } catch {
+    return []; // Node itself warns about an unreadable file at start
+  }
+}
+
 const systemLookup = async (hostname: string) => dnsLookup(hostname, { all: true, verbatim: true });
 
 export function createSafeFetcher(options: SafeFetchOptions = {}): ClientMetadataFetcher {
   const maxBytes = options.maxBytes ?? 5120;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const ca = options.ca ? [...rootCertificates, options.ca] : undefined;
+  // A `ca` list replaces Node's default store, NODE_EXTRA_CA_CERTS included: keep both.
+  const ca = options.ca ? [...rootCertificates, ...extraCaCertificates(), options.ca] : undefined;
   const resolveName = options.lookup ?? systemLookup;
 
   async function vettedAddress(url: URL): Promise<{ address: string; family: number }> {

@@ -9,6 +9,7 @@ import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
 import { resolveWorkers } from './cluster/worker-count.js';
 import { resolveEmailSettings, type EmailSettings } from './email-settings.js';
+import { REGISTRATION_DISABLED, type RegistrationPolicy } from '../core/registration/registration-policy.js';
 
 export interface ServerSettings {
   host: string;
@@ -44,6 +45,8 @@ export interface ServerSettings {
   email: EmailSettings;
   /** Client ID metadata documents; absent unless enabled. */
   clientIdMetadataDocuments?: ClientIdMetadataDocumentSettings;
+  /** Dynamic client registration: the config file's `registration:` block (closed by default). */
+  registration: RegistrationPolicy;
 }
 
 export interface ClientIdMetadataDocumentSettings {
@@ -60,6 +63,8 @@ export interface SettingsInput {
   env: NodeJS.ProcessEnv;
   /** The `server:` section of the config file, if any. */
   server?: ConfigFile['server'];
+  /** The `registration:` section of the config file, if any. */
+  registration?: ConfigFile['registration'];
 }
 
 export const DEFAULT_PORT = 9000;
@@ -82,7 +87,7 @@ function numberFromEnv(env: NodeJS.ProcessEnv, name: string, valid: (n: number) 
   return value;
 }
 
-export function resolveSettings({ flags, env, server }: SettingsInput): ServerSettings {
+export function resolveSettings({ flags, env, server, registration }: SettingsInput): ServerSettings {
   const envPort = env.TESSERA_PORT !== undefined ? Number(env.TESSERA_PORT) : undefined;
   if (envPort !== undefined && !(Number.isInteger(envPort) && envPort >= 0 && envPort <= 65535)) {
     throw new ConfigError(`TESSERA_PORT must be a number from 0 to 65535, got ${env.TESSERA_PORT}`);
@@ -126,6 +131,7 @@ export function resolveSettings({ flags, env, server }: SettingsInput): ServerSe
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,
     workers: resolveWorkers({ flag: flags.workers, env, config: server?.workers }),
     email: resolveEmailSettings(env, server?.email),
+    registration: registration ?? REGISTRATION_DISABLED,
   };
   const cimd = server?.clientIdMetadataDocuments;
   if (cimd?.enabled) {

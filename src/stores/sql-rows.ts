@@ -2,7 +2,7 @@
  * Row shapes of the tables both SQL stores share, and their mapping to the model:
  * the two backends differ in drivers and dialect, not in what a row means.
  */
-import type { SigningKey, StoredToken, UserSession } from '../core/model.js';
+import type { SigningKey, StoredToken, UserFactor, UserSession } from '../core/model.js';
 
 export interface TokenRow {
   hash: string;
@@ -99,12 +99,13 @@ export interface SessionRow {
   expires_at: number;
   user_agent: string | null;
   ip: string | null;
+  amr: string | null;
 }
 
-export const SESSION_COLUMNS = 'hash, id, user_id, created_at, last_seen_at, expires_at, user_agent, ip';
+export const SESSION_COLUMNS = 'hash, id, user_id, created_at, last_seen_at, expires_at, user_agent, ip, amr';
 
 export function sessionValues(s: UserSession): unknown[] {
-  return [s.hash, s.id, s.userId, s.createdAt, s.lastSeenAt, s.expiresAt, s.userAgent ?? null, s.ip ?? null];
+  return [s.hash, s.id, s.userId, s.createdAt, s.lastSeenAt, s.expiresAt, s.userAgent ?? null, s.ip ?? null, s.amr ? s.amr.join(' ') : null];
 }
 
 export function sessionFromRow(row: SessionRow): UserSession {
@@ -118,5 +119,26 @@ export function sessionFromRow(row: SessionRow): UserSession {
   };
   if (row.user_agent !== null) session.userAgent = row.user_agent;
   if (row.ip !== null) session.ip = row.ip;
+  if (row.amr !== null) session.amr = row.amr.split(' ').filter(Boolean);
   return session;
+}
+
+export interface FactorRow {
+  doc: string;
+  last_used_step: number | string | null;
+  last_used_at: number | string | null;
+}
+
+/** The factor's document, with the use columns (updated in place, atomically) laid over it. */
+export function factorFromRow(row: FactorRow): UserFactor {
+  const factor = JSON.parse(row.doc) as UserFactor;
+  if (row.last_used_step !== null) factor.lastUsedStep = Number(row.last_used_step);
+  if (row.last_used_at !== null) factor.lastUsedAt = Number(row.last_used_at);
+  return factor;
+}
+
+/** The document part of a factor: everything but the use columns. */
+export function factorDoc(factor: UserFactor): string {
+  const { lastUsedStep: _s, lastUsedAt: _a, ...doc } = factor;
+  return JSON.stringify(doc);
 }

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { FrozenClock } from '../../src/core/clock.js';
 import { createSafeFetcher } from '../../src/server/safe-fetch.js';
 import { TestBrowser, callbackParams, readForm } from '../support/browser.js';
@@ -98,6 +99,31 @@ describe('client ID metadata documents', () => {
     assert.equal(docs.hits.get('/agent/client.json'), before + 1);
   });
 
+  it('takes private_key_jwt with keys from its jwks_uri (fetched the same safe way), and refreshes', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const id = `${docs.origin}/signed/client.json`;
+    docs.documents.set('/signed/jwks.json', { body: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] } });
+    docs.documents.set('/signed/client.json', { body: { ...document(), client_id: id, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${docs.origin}/signed/jwks.json` } });
+    const browser = new TestBrowser();
+    const { verifier, challenge } = pkce();
+    let page = await browser.follow(await browser.get(authorizeUrl(server.url, params(id, challenge))), server.url);
+    page = await browser.follow(await submitSignIn(browser, page, 'alice'), server.url);
+    const form = readForm(page.html);
+    page = await browser.post(form.action, { ...form.fields, decision: 'allow' });
+    const { code } = callbackParams(page.location!);
+    const assertion = (jti: string) =>
+      new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(id).setSubject(id).setAudience(server.url).setJti(jti).setIssuedAt(clock.now()).setExpirationTime(clock.now() + 60).sign(privateKey);
+    const jwtBearer = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+    const withoutAssertion = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, client_id: id, code_verifier: verifier });
+    assert.equal(withoutAssertion.status, 401);
+    assert.equal(withoutAssertion.body.error, 'invalid_client');
+    // The failed attempt above does not spend the code: only authenticated clients get that far.
+    const token = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier, client_assertion_type: jwtBearer, client_assertion: await assertion('a1') });
+    assert.equal(token.status, 200, JSON.stringify(token.body));
+    const refreshed = await server.post('/token', { grant_type: 'refresh_token', refresh_token: String(token.body.refresh_token), client_assertion_type: jwtBearer, client_assertion: await assertion('a2') });
+    assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+  });
+
   async function refused(path: string, body: Record<string, unknown> | undefined, message: RegExp, extra: Record<string, string> = {}): Promise<void> {
     const id = `${docs.origin}${path}`;
     if (body) docs.documents.set(path, { body: { ...document(), client_id: id, ...body } });
@@ -116,7 +142,11 @@ describe('client ID metadata documents', () => {
     await refused('/js.json', { redirect_uris: ['javascript:alert(1)'] }, /redirect URIs may not use javascript:/);
     await refused('/other-redirect.json', { redirect_uris: ['http://127.0.0.1:7777/other'] }, /redirect_uri is not registered/);
     await refused('/absent.json', undefined, /could not be fetched: it answered with HTTP 404/);
-    await refused('/dots/../x.json', undefined, /unknown client_id|dot path segments/);
+    await refused('/dots/../x.json', undefined, /must not contain dot path segments/);
+    await server.engine.audit.flush();
+    const { events } = await server.engine.audit.query({ type: 'client.metadata_document_fetched' });
+    assert.ok(events.some((e) => e.outcome === 'success' && e.clientId === clientId && e.details?.name === 'Calendar Agent'));
+    assert.ok(events.some((e) => e.outcome === 'failure' && e.clientId === `${docs.origin}/secret.json` && /client_secret/.test(e.reason ?? '')));
   });
 
   it('refuses private addresses unless the setting allows them', async () => {

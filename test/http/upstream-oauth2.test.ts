@@ -119,7 +119,8 @@ describe('upstream OAuth 2 provider (GitHub-shaped) and claims in tokens', () =>
     const body = (await server.post('/introspect', { token: jwt }, basic('tasks-app', SECRET))).body;
     assert.equal(body.tenant, 'acme');
     const plain = claimsOf((await signIn(PLAIN_API)).access_token!);
-    assert.deepEqual(Object.keys(plain).sort(), ['aud', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub']);
+    // The same as before but for RFC 9068's authentication claims (acr, auth_time), which every user token now carries.
+    assert.deepEqual(Object.keys(plain).sort(), ['acr', 'aud', 'auth_time', 'client_id', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub']);
   });
 
   it('refuses a mapping of reserved claims at configuration time', () => {

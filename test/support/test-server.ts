@@ -52,6 +52,8 @@ export async function startTestServer(
     masterKey?: Buffer;
     /** Client ID metadata documents (off without it). */
     clientMetadataDocuments?: AuthorizationServerOptions['clientMetadataDocuments'];
+    /** Dynamic client registration, e.g. `registrationPolicy({ enabled: true })`. */
+    registration?: AuthorizationServerOptions['registration'];
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
@@ -66,6 +68,7 @@ export async function startTestServer(
       masterKey: options.masterKey ?? randomBytes(32),
       views: pageViews,
       ...(options.mail ? { mail: options.mail } : {}),
+      ...(options.registration ? { registration: options.registration } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),

@@ -79,6 +79,7 @@ worker and restarts a worker that dies.`,
           changes: shared.changes,
           attempts: shared.attempts,
           audit: { warn },
+          registration: data.settings.registration,
           ...(mail ? { mail } : {}),
           ...(data.settings.clientIdMetadataDocuments ? { clientMetadataDocuments: clientMetadataOptions(data.settings.clientIdMetadataDocuments) } : {}),
         });

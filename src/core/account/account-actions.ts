@@ -13,6 +13,7 @@ import type { AccountSection } from '../ports/views.js';
 import { connectedApps, OWN_TOKEN_KINDS, renderAccount, type AccountEngine } from './account-view.js';
 import { redirect, type AccountVisitor } from './visitor.js';
 import { unlinkIdentity } from './account-identities.js';
+import { SECURITY_ACTIONS } from './account-security.js';
 
 type Action = (engine: AccountEngine, visitor: AccountVisitor, request: EngineRequest) => Promise<EngineResponse>;
 
@@ -27,6 +28,7 @@ export const DONE: Record<string, { section: AccountSection; text: string }> = {
   'verification-sent': { section: 'password', text: 'We have sent a confirmation link to your email address. It works for 24 hours.' },
   'identity-linked': { section: 'identities', text: 'The identity was linked: you can sign in with it now.' },
   'identity-unlinked': { section: 'identities', text: 'The identity was unlinked: it no longer signs you in.' },
+  'factor-removed': { section: 'security', text: 'The authenticator app was removed, and with it your recovery codes.' },
 };
 
 const done = (engine: AccountEngine, code: keyof typeof DONE, section: AccountSection) => redirect(`${engine.issuer}/account?done=${code}#${section}`);
@@ -183,4 +185,5 @@ export const ACCOUNT_ACTIONS: Record<string, Action> = {
   'end-session': endSession,
   'end-other-sessions': endOtherSessions,
   'resend-verification': resendVerification,
+  ...SECURITY_ACTIONS,
 };

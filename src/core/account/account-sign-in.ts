@@ -36,8 +36,9 @@ export function accountSignIn(ctx: FlowContext) {
       return ctx.views.error('Request refused', 'The form was not sent from this sign-in page (CSRF check failed). Open your account page and try again.', 403);
     }
     const username = (request.params.get('username') ?? '').trim();
-    const result = await passwordSignIn(ctx, request, username, request.params.get('password') ?? '');
+    const result = await passwordSignIn(ctx, request, username, request.params.get('password') ?? '', { next: `${ctx.issuer}/account`, browser });
     if (!result.ok) return form(browser, { username, error: result.message, status: result.status });
+    if ('secondStep' in result) return redirect(result.secondStep);
     // The cookie this browser had (a session ended or of someone else) is replaced: end its session too.
     await ctx.sessions.destroy(request.cookies?.[SESSION_COOKIE]);
     const response = redirect(`${ctx.issuer}/account`);

@@ -11,6 +11,7 @@ export const AUDIT_EVENT_TYPES = [
   'token.revoked',
   'token.introspection_failed',
   'client.authentication_failed',
+  'client.metadata_document_fetched',
   'signin.succeeded',
   'signin.failed',
   'consent.granted',
@@ -23,6 +24,14 @@ export const AUDIT_EVENT_TYPES = [
   'upstream.unlinked',
   'device.code_entered',
   'device.authorized',
+  'mfa.enrolled',
+  'mfa.removed',
+  'mfa.failed',
+  'mfa.recovery_codes_generated',
+  'mfa.recovery_code_used',
+  'client.registered',
+  'client.registration_updated',
+  'client.registration_deleted',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -24,6 +24,8 @@ export interface AuthorizationRequest {
   codeChallenge?: string;
   prompt: string[];
   maxAge?: number;
+  /** acr_values Tessera knows, in the client's order of preference (common/auth-level.ts). */
+  acrValues?: string[];
   loginHint?: string;
   /** The subject named by a valid id_token_hint. */
   hintSubject?: string;

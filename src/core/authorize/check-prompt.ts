@@ -1,7 +1,9 @@
 /**
- * prompt, max_age, login_hint and id_token_hint (OpenID Connect Core §3.1.2.1).
+ * prompt, max_age, acr_values, login_hint and id_token_hint (OpenID Connect Core §3.1.2.1).
+ * acr_values are voluntary: values Tessera does not know are ignored.
  * An id_token_hint must be an ID token we issued (it may have expired).
  */
+import { ACR_VALUES } from '../../common/auth-level.js';
 import { invalidRequest } from '../errors.js';
 import type { OwnJwtVerifier } from '../keys/verify-own-jwt.js';
 import type { AuthorizeState } from './authorization-request.js';
@@ -21,6 +23,8 @@ export function checkPrompt(state: AuthorizeState, jwts: OwnJwtVerifier, issuer:
     if (!/^\d{1,10}$/.test(maxAge)) throw invalidRequest('max_age must be a non-negative integer');
     state.request.maxAge = Number(maxAge);
   }
+  const acrValues = (params.get('acr_values') ?? '').split(' ').filter((v) => ACR_VALUES.includes(v));
+  if (acrValues.length > 0) state.request.acrValues = [...new Set(acrValues)];
   const loginHint = params.get('login_hint');
   if (loginHint !== undefined) state.request.loginHint = loginHint.slice(0, 200);
 

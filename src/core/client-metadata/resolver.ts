@@ -6,6 +6,7 @@
  * are kept briefly too, so a bad client_id does not make Tessera fetch on every request.
  * Nothing is stored: the document is the registration.
  */
+import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Client } from '../model.js';
 import { parseClientIdUrl } from './client-id-url.js';
@@ -23,6 +24,8 @@ export interface ClientMetadataOptions {
 export type Resolution = { client: Client } | { error: string };
 
 const MAX_ENTRIES = 1000;
+/** Fetches in flight at once: beyond it a new client_id is refused for now, so a flood of URLs cannot make Tessera a crawler. */
+const MAX_IN_FLIGHT = 16;
 /** How long a refusal is remembered. */
 const FAILURE_SECONDS = 10;
 
@@ -42,12 +45,14 @@ export class ClientMetadataDocuments {
   readonly #clock: Clock;
   readonly #policy: () => Promise<DocumentPolicy>;
   readonly #bounds: { min: number; max: number; fallback: number };
+  readonly #audit: AuditLog | undefined;
   readonly #entries = new Map<string, { resolution: Resolution; until: number }>();
   readonly #pending = new Map<string, Promise<Resolution>>();
   /** Fetches made, for tests and metrics. */
   fetches = 0;
 
-  constructor(options: ClientMetadataOptions, clock: Clock, defaultPermissions: () => Promise<Record<string, string[]>>) {
+  constructor(options: ClientMetadataOptions, clock: Clock, defaultPermissions: () => Promise<Record<string, string[]>>, audit?: AuditLog) {
+    this.#audit = audit;
     this.#fetcher = options.fetcher;
     this.#clock = clock;
     const configured = options.permissions;
@@ -63,6 +68,7 @@ export class ClientMetadataDocuments {
     if (hit && hit.until > now) return hit.resolution;
     const pending = this.#pending.get(clientId);
     if (pending) return pending;
+    if (this.#pending.size >= MAX_IN_FLIGHT) return { error: 'too many client metadata documents are being fetched; try again shortly' };
     const loading = this.#load(clientId).finally(() => this.#pending.delete(clientId));
     this.#pending.set(clientId, loading);
     return loading;
@@ -85,6 +91,11 @@ export class ClientMetadataDocuments {
       else if (error instanceof InvalidClientDocument) resolution = { error: error.message };
       else throw error;
     }
+    this.#audit?.record(
+      'client' in resolution
+        ? { type: 'client.metadata_document_fetched', outcome: 'success', clientId, details: { name: resolution.client.name, cacheSeconds: seconds } }
+        : { type: 'client.metadata_document_fetched', outcome: 'failure', clientId, reason: resolution.error.slice(0, 300) },
+    );
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value as string);
     this.#entries.set(clientId, { resolution, until: this.#clock.now() + seconds });
     return resolution;

@@ -9,6 +9,7 @@ import { CLIENT_AUTH_METHODS, SIGNING_ALGS, type SigningAlg } from '../model.js'
 import { parseDuration } from './duration.js';
 import { attributesSchema, claimMappingSchema } from './claims-schema.js';
 import { identityProviderSchema } from './identity-provider-schema.js';
+import { registrationSchema } from './registration-schema.js';
 
 /** A duration: seconds as a number, or a string such as "90s", "15m", "1h", "30d" (the CLI's form too). */
 export const duration = z
@@ -222,6 +223,8 @@ export const configFileSchema = z.strictObject({
   roles: z.array(roleSchema).default([]),
   serviceAccounts: z.array(serviceAccountSchema).default([]),
   identityProviders: z.array(identityProviderSchema).default([]),
+  /** Dynamic client registration (RFC 7591/7592), read at start like `server:` (docs/registration.md). */
+  registration: registrationSchema.optional(),
 });
 
 export type ConfigFile = z.output<typeof configFileSchema>;

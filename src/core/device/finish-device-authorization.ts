@@ -29,7 +29,7 @@ export async function finishDeviceAuthorization(
   const decided = await ctx.store.deviceAuthorizations.decideDeviceAuthorization(
     pending.device.userCodeHash,
     decision === 'allow'
-      ? { status: 'approved', approval: { userId: user.id, scopes, authTime: session.authTime, sid: session.sid, grantId: randomUUID() } }
+      ? { status: 'approved', approval: { userId: user.id, scopes, authTime: session.authTime, amr: session.amr, sid: session.sid, grantId: randomUUID() } }
       : { status: 'denied' },
     now,
   );

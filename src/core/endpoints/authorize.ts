@@ -43,7 +43,9 @@ export function authorizationEndpoint(ctx: FlowContext) {
       if (validated.prompt.includes('none')) {
         throw interaction.next === 'login'
           ? authorizationError('login_required', 'the user is not signed in')
-          : authorizationError('consent_required', 'the user has not consented to this client and scope');
+          : interaction.next === 'second_factor'
+            ? authorizationError('interaction_required', 'the user must present a second factor')
+            : authorizationError('consent_required', 'the user has not consented to this client and scope');
       }
       // idp=<id>: go straight to that upstream provider instead of showing the sign-in page.
       const idp = request.params.get('idp');

@@ -4,6 +4,7 @@
  * this server really supports.
  */
 import type { CLIENT_AUTH_METHODS } from '../model.js';
+import { ACR_VALUES } from '../../common/auth-level.js';
 
 export interface DiscoveryInput {
   issuer: string;
@@ -13,6 +14,8 @@ export interface DiscoveryInput {
   responseTypes: readonly string[];
   /** client_ids that are URLs of client ID metadata documents are accepted. */
   clientIdMetadataDocuments?: boolean;
+  /** Dynamic client registration is open (RFC 7591): advertise registration_endpoint. */
+  registration?: boolean;
 }
 
 type AuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -36,8 +39,10 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     response_modes_supported: ['query', 'fragment', 'form_post'],
     code_challenge_methods_supported: ['S256'],
     scopes_supported: input.scopes,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'at_hash', 'c_hash', 'name', 'preferred_username', 'email', 'email_verified'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'sid', 'at_hash', 'c_hash', 'name', 'preferred_username', 'email', 'email_verified'],
     subject_types_supported: ['public'],
+    // One factor, then two (common/auth-level.ts); asked for with acr_values at /authorize.
+    acr_values_supported: [...ACR_VALUES],
     // Every algorithm Tessera signs with: verifiers such as express-oauth2-jwt-bearer
     // take their allow-list for access tokens from here.
     id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
@@ -54,5 +59,6 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     revocation_endpoint_auth_signing_alg_values_supported: ASSERTION_ALGS,
     access_token_signing_alg_values_supported: input.signingAlgs,
     ...(input.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
+    ...(input.registration ? { registration_endpoint: `${base}/register` } : {}),
   };
 }

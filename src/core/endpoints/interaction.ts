@@ -13,6 +13,8 @@ import { delegableByUser } from '../credentials/delegation.js';
 import { completeAuthorization } from '../interaction/complete-authorization.js';
 import { finishDeviceAuthorization } from '../device/finish-device-authorization.js';
 import { passwordSignIn } from '../interaction/password-sign-in.js';
+import { startSecondStep } from '../mfa/after-first-factor.js';
+import { wantsMfa } from '../mfa/mfa-policy.js';
 import { decideInteraction, type Interaction } from '../interaction/decide-interaction.js';
 import type { FlowContext } from '../interaction/flow-context.js';
 import { BROWSER_COOKIE, type PendingAuthorization } from '../interaction/pending-authorizations.js';
@@ -33,6 +35,14 @@ export function interactionEndpoints(ctx: FlowContext) {
     return pending && client ? { pending, client } : undefined;
   }
 
+  /** Where the user will be sent: the host of a web redirect URI, the scheme of a native app's. */
+  const redirectHost = (uri: string) => {
+    const url = new URL(uri);
+    return url.host || url.protocol;
+  };
+  /** A device flow has no redirect: the user goes back to the device. */
+  const returnsTo = (pending: PendingAuthorization) => (pending.device ? 'your device' : redirectHost(pending.request.redirectUri));
+
   async function showConsent(pending: PendingAuthorization, client: Client, interaction: Extract<Interaction, { next: 'consent' }>) {
     const api = pending.request.api ? await ctx.catalog.api(pending.request.api) : undefined;
     const describe = (name: string) =>
@@ -46,7 +56,11 @@ export function interactionEndpoints(ctx: FlowContext) {
       ...(api ? { apiName: api.name } : {}),
       formActions: clientOrigin(pending),
       ...(pending.device ? { device: true } : {}),
-      ...(client.metadataDocument ? { unverified: { clientId: client.clientId, redirectHost: pending.device ? 'your device' : new URL(pending.request.redirectUri).host } } : {}),
+      ...(client.metadataDocument
+        ? { unverified: { clientId: client.clientId, redirectHost: returnsTo(pending) } }
+        : client.registration
+          ? { unverified: { redirectHost: returnsTo(pending) } }
+          : {}),
     });
   }
 
@@ -70,6 +84,20 @@ export function interactionEndpoints(ctx: FlowContext) {
         ...(pending.request.loginHint ? { username: pending.request.loginHint } : {}),
         providers: await providerButtons(pending, client),
       });
+    }
+    if (interaction.next === 'second_factor') {
+      // Step-up over the live session: its methods carry over, a second factor is added.
+      pending.userId = interaction.user.id;
+      await ctx.pending.save(pending);
+      const location = await startSecondStep(ctx, interaction.user, {
+        amr: session!.amr,
+        next: `${ctx.issuer}/interaction/${pending.id}`,
+        browser: request.cookies![BROWSER_COOKIE]!,
+        client,
+        formActions: clientOrigin(pending),
+        wantMfa: wantsMfa(pending.request),
+      });
+      return { status: 303, headers: { Location: location, 'Cache-Control': 'no-store' } };
     }
     if (pending.device) {
       const scopes = await delegableByUser(ctx.store, interaction.user, pending.request.api, pending.request.scopes);
@@ -99,11 +127,18 @@ export function interactionEndpoints(ctx: FlowContext) {
       const providers = await providerButtons(pending, client);
       const again = (error: string, status: number) =>
         ctx.views.signIn({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), links: ctx.signInLinks, username, error, status, providers });
-      const result = await passwordSignIn(ctx, request, username, password, client.clientId);
+      const result = await passwordSignIn(ctx, request, username, password, {
+        next: `${ctx.issuer}/interaction/${pending.id}`,
+        browser: request.cookies![BROWSER_COOKIE]!,
+        client,
+        formActions: clientOrigin(pending),
+        wantMfa: wantsMfa(pending.request),
+      });
       if (!result.ok) return again(result.message, result.status);
-      const { user, cookie } = result;
-      pending.userId = user.id;
+      pending.userId = result.user.id;
       await ctx.pending.save(pending);
+      if ('secondStep' in result) return { status: 303, headers: { Location: result.secondStep, 'Cache-Control': 'no-store' } };
+      const { cookie } = result;
       const response = await proceed(pending, client, request, cookie);
       response.setCookies = [...(response.setCookies ?? []), { name: SESSION_COOKIE, value: cookie, maxAge: SESSION_TTL }];
       return response;

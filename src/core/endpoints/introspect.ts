@@ -4,6 +4,7 @@
  * sees every token. Anything else is simply `{ "active": false }`.
  */
 import type { AuditLog } from '../audit/audit-log.js';
+import { authenticationClaims } from '../tokens/access-token-issuer.js';
 import { requestOrigin } from '../audit/request-origin.js';
 import { presentedClientId, type ClientAuthenticator } from '../client-auth/authenticate-client.js';
 import { invalidClient, OAuthError } from '../errors.js';
@@ -70,6 +71,7 @@ export function describeActiveToken(issuer: string, active: ActiveToken): Record
   if (active.sandbox) body.sandbox = true;
   if (active.allowedEndpoints) body.allowed_endpoints = active.allowedEndpoints;
   if (active.permissions) body.permissions = active.permissions;
+  if (active.authentication) Object.assign(body, authenticationClaims(active.authentication));
   // Mapped claims come last and never replace a field the response already has.
   for (const [name, value] of Object.entries(active.claims ?? {})) if (!Object.hasOwn(body, name)) body[name] = value;
   return body;

@@ -12,6 +12,8 @@ import { accessDenied } from '../errors.js';
 import { resolveUpstreamUser, linkIdentity } from '../federation/federated-accounts.js';
 import { UpstreamError } from '../federation/upstream-error.js';
 import type { CompletedUpstream } from '../federation/upstream-sign-in.js';
+import { afterFirstFactor } from '../mfa/after-first-factor.js';
+import { wantsMfa } from '../mfa/mfa-policy.js';
 import type { FlowContext } from '../interaction/flow-context.js';
 import { BROWSER_COOKIE } from '../interaction/pending-authorizations.js';
 import { SESSION_COOKIE, SESSION_TTL } from '../interaction/sessions.js';
@@ -144,19 +146,30 @@ export function upstreamEndpoints(ctx: FlowContext) {
       ctx.audit.record({ type: 'signin.failed', outcome: 'failure', reason: 'inactive_user', subject: user.id, ...signIn });
       return ctx.views.upstreamError({ title: 'Account inactive', message: 'This account is inactive. Contact your administrator.', status: 403 });
     }
-    ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...signIn });
-    const userAgent = request.headers['user-agent'];
-    const { cookie } = await ctx.sessions.create(user.id, { ...(userAgent ? { userAgent } : {}), ...(request.ip ? { ip: request.ip } : {}) });
-    let response: EngineResponse;
+    const client = pending ? await ctx.catalog.client(pending.request.clientId) : undefined;
+    const outcome = await afterFirstFactor(ctx, request, user, {
+      amr: [],
+      next: pending ? `${ctx.issuer}/interaction/${pending.id}` : `${ctx.issuer}/account`,
+      browser: browser ?? '',
+      ...(client ? { client } : {}),
+      formActions: pending ? [new URL(pending.request.redirectUri).origin] : [],
+      wantMfa: pending ? wantsMfa(pending.request) : false,
+    });
     if (pending) {
       pending.userId = user.id;
       await ctx.pending.save(pending);
+    }
+    // A user with a second factor (or who must have one) presents it before any session starts.
+    if ('secondStep' in outcome) return redirect(outcome.secondStep);
+    ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...signIn });
+    let response: EngineResponse;
+    if (pending) {
       response = redirect(`${ctx.issuer}/interaction/${pending.id}`);
     } else {
       await ctx.sessions.destroy(request.cookies?.[SESSION_COOKIE]);
       response = redirect(`${ctx.issuer}/account`);
     }
-    response.setCookies = [{ name: SESSION_COOKIE, value: cookie, maxAge: SESSION_TTL }];
+    response.setCookies = [{ name: SESSION_COOKIE, value: outcome.cookie, maxAge: SESSION_TTL }];
     return response;
   }
 

@@ -66,6 +66,7 @@ export const authorizationCodeGrant: GrantHandler = {
       scopes: record.scopes,
       grantId: record.grantId,
       authTime: record.authTime,
+      amr: record.amr ?? [],
       sid: record.sid,
       ...(record.api !== undefined ? { api: record.api } : {}),
       ...(record.nonce !== undefined ? { nonce: record.nonce } : {}),

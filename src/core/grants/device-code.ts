@@ -39,6 +39,7 @@ export const deviceCodeGrant: GrantHandler = {
       scopes: approval.scopes,
       grantId: approval.grantId,
       authTime: approval.authTime,
+      amr: approval.amr ?? [],
       sid: approval.sid,
       ...(authorization.api !== undefined ? { api: authorization.api } : {}),
     });

@@ -84,6 +84,7 @@ export const refreshTokenGrant: GrantHandler = {
       scopes,
       grantId: stored.grantId ?? stored.jti,
       authTime: details.authTime ?? stored.issuedAt,
+      amr: details.amr ?? [],
       ...(details.sid !== undefined ? { sid: details.sid } : {}),
       ...(details.api !== undefined ? { api: details.api } : {}),
       parentRefresh: { token, hash },

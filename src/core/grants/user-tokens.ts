@@ -18,6 +18,8 @@ export interface UserGrant {
   api?: string;
   grantId: string;
   authTime: number;
+  /** How the user signed in (RFC 8176 values). */
+  amr: string[];
   sid?: string;
   nonce?: string;
   /** The refresh token this response replaces (its successor is derived from it). */
@@ -39,6 +41,7 @@ export async function issueUserTokens(
     subject,
     scopes,
     grantId: grant.grantId,
+    authentication: { authTime: grant.authTime, amr: grant.amr },
     ...(grant.sandbox ? { sandbox: true } : {}),
   });
   const body: TokenResponse = {
@@ -56,6 +59,7 @@ export async function issueUserTokens(
       grantId: grant.grantId,
       details: {
         authTime: grant.authTime,
+        ...(grant.amr.length > 0 ? { amr: grant.amr } : {}),
         ...(grant.sid ? { sid: grant.sid } : {}),
         ...(grant.api ? { api: grant.api } : {}),
         ...(grant.sandbox ? { sandbox: true } : {}),
@@ -71,6 +75,7 @@ export async function issueUserTokens(
       subject,
       clientId: grant.client.clientId,
       authTime: grant.authTime,
+      amr: grant.amr,
       accessToken: access.token,
       ...(grant.client.idTokenSignedResponseAlg ? { alg: grant.client.idTokenSignedResponseAlg } : {}),
       ...(grant.sandbox ? {} : { mappedClaims: await context.claims.forClient(grant.client, grant.user) }),

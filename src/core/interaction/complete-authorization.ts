@@ -29,6 +29,8 @@ export interface AuthorizationCode {
   nonce?: string;
   codeChallenge?: string;
   authTime: number;
+  /** How the user signed in (the session's amr). */
+  amr?: string[];
   sid: string;
   grantId: string;
   sandbox?: boolean;
@@ -61,6 +63,7 @@ export async function completeAuthorization(
       sid: session.sid,
       grantId,
     };
+    if (session.amr.length > 0) record.amr = session.amr;
     if (request.api !== undefined) record.api = request.api;
     if (request.nonce !== undefined) record.nonce = request.nonce;
     if (request.codeChallenge !== undefined) record.codeChallenge = request.codeChallenge;
@@ -77,6 +80,7 @@ export async function completeAuthorization(
       subject,
       scopes: request.scopes,
       grantId,
+      authentication: { authTime: session.authTime, amr: session.amr },
       ...(request.sandbox ? { sandbox: true } : {}),
     });
     accessToken = issued.token;
@@ -92,6 +96,7 @@ export async function completeAuthorization(
       clientId: request.clientId,
       ...(alg ? { alg } : {}),
       authTime: session.authTime,
+      amr: session.amr,
       sid: request.sandbox ? sandboxSid(ctx.hasher, session.sid, request.clientId) : session.sid,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
       ...(accessToken !== undefined ? { accessToken } : {}),

@@ -2,15 +2,20 @@
  * What the user must still do for a request: sign in, consent, or nothing.
  * OpenID Connect Core §3.1.2.1: prompt=login and an exceeded max_age force a fresh
  * sign-in; an id_token_hint naming someone else does too; prompt=consent asks again.
- * Consent is asked only for what the user may delegate (credentials/delegation.ts).
+ * Consent is asked only for what the user may delegate (credentials/delegation.ts), and
+ * always for clients that registered themselves (RFC 7591), which are unverified.
+ * A live session of one factor steps up (a second factor, over the same session) when
+ * the request asks for the multi-factor level first in acr_values, or when policy or
+ * the client's requireMfa demands it.
  */
 import type { AuthorizationRequest } from '../authorize/authorization-request.js';
 import { delegableByUser } from '../credentials/delegation.js';
 import type { Client, User } from '../model.js';
+import { wantsMfa } from '../mfa/mfa-policy.js';
 import type { FlowContext } from './flow-context.js';
 import type { Session } from './sessions.js';
 
-export type Interaction = { next: 'login' } | { next: 'consent'; user: User; missing: string[] } | { next: 'done'; user: User };
+export type Interaction = { next: 'login' } | { next: 'second_factor'; user: User } | { next: 'consent'; user: User; missing: string[] } | { next: 'done'; user: User };
 
 export async function decideInteraction(
   ctx: FlowContext,
@@ -30,6 +35,7 @@ export async function decideInteraction(
     const otherUser = request.hintSubject !== undefined && request.hintSubject !== user.id;
     if (forced || tooOld || otherUser) return { next: 'login' };
   }
+  if (!session.amr.includes('mfa') && (wantsMfa(request) || ctx.mfa.required(user, client))) return { next: 'second_factor', user };
   if (client.firstParty || request.sandbox) return { next: 'done', user };
   // Anyone can publish a metadata document under any name: its user is asked every time.
   if (client.metadataDocument) return { next: 'consent', user, missing: await delegableByUser(ctx.store, user, request.api, request.scopes) };
@@ -37,6 +43,7 @@ export async function decideInteraction(
   const scopes = await delegableByUser(ctx.store, user, request.api, request.scopes);
   const missing = scopes.filter((s) => !consent?.scopes.includes(s));
   if (!consent || missing.length > 0) return { next: 'consent', user, missing };
-  if (request.prompt.includes('consent')) return { next: 'consent', user, missing: scopes };
+  // A client that registered itself is only what it claims to be: its users confirm every time.
+  if (request.prompt.includes('consent') || client.registration !== undefined) return { next: 'consent', user, missing: scopes };
   return { next: 'done', user };
 }

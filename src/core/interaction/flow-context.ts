@@ -12,6 +12,8 @@ import type { UpstreamSignIn } from '../federation/upstream-sign-in.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';
 import type { RefreshTokenIssuer } from '../tokens/refresh-token-issuer.js';
+import type { SecondFactors } from '../mfa/second-factors.js';
+import type { SecondSteps } from '../mfa/second-step.js';
 import type { PendingAuthorizations } from './pending-authorizations.js';
 import type { SessionStore } from './sessions.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
@@ -39,4 +41,8 @@ export interface FlowContext {
   claims: ClaimMapper;
   /** Round trips to upstream identity providers. */
   upstream: UpstreamSignIn;
+  /** Users' second factors and the MFA policy. */
+  mfa: SecondFactors;
+  /** Sign-ins waiting for their second factor. */
+  secondSteps: SecondSteps;
 }

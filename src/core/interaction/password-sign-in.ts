@@ -2,10 +2,12 @@
  * Checking a username and password, for every page that signs people in (an
  * authorization's sign-in step, the account page): throttled per account and
  * address, timed the same whether or not the user exists, and audited either way
- * (the username as typed, bounded; the password never). On success a session starts.
+ * (the username as typed, bounded; the password never). On success a session starts,
+ * or the second step when the user has a factor or must set one up (mfa/after-first-factor.ts).
  */
 import { requestOrigin } from '../audit/request-origin.js';
 import { verifyPassword } from '../crypto/password.js';
+import { afterFirstFactor, type Continuation } from '../mfa/after-first-factor.js';
 import type { User } from '../model.js';
 import type { EngineRequest } from '../request.js';
 import type { FlowContext } from './flow-context.js';
@@ -15,15 +17,17 @@ export const DECOY_PASSWORD_HASH = 'scrypt$N=32768,r=8,p=1$AAAAAAAAAAAAAAAAAAAAA
 
 export type PasswordSignIn =
   | { ok: true; user: User; cookie: string }
+  | { ok: true; user: User; secondStep: string }
   | { ok: false; message: string; status: number };
 
 export async function passwordSignIn(
-  ctx: Pick<FlowContext, 'store' | 'throttle' | 'audit' | 'sessions'>,
+  ctx: FlowContext,
   request: EngineRequest,
   username: string,
   password: string,
-  clientId?: string,
+  then: Omit<Continuation, 'amr'>,
 ): Promise<PasswordSignIn> {
+  const clientId = then.client?.clientId;
   if (!username || !password) return { ok: false, message: 'Enter your username and password.', status: 400 };
   const ip = request.ip ?? 'unknown';
   const signIn = { ...(clientId !== undefined ? { clientId } : {}), ...requestOrigin(request), details: { username: username.slice(0, 200) } };
@@ -46,8 +50,8 @@ export async function passwordSignIn(
     return { ok: false, message: 'This account is inactive. Contact your administrator.', status: 403 };
   }
   await ctx.throttle.recordSuccess(username);
-  ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...signIn });
-  const userAgent = request.headers['user-agent'];
-  const { cookie } = await ctx.sessions.create(user.id, { ...(userAgent ? { userAgent } : {}), ...(request.ip ? { ip: request.ip } : {}) });
-  return { ok: true, user, cookie };
+  const outcome = await afterFirstFactor(ctx, request, user, { ...then, amr: ['pwd'] });
+  if ('secondStep' in outcome) return { ok: true, user, secondStep: outcome.secondStep };
+  ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...signIn, details: { ...signIn.details, amr: ['pwd'] } });
+  return { ok: true, user, cookie: outcome.cookie };
 }

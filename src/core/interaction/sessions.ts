@@ -22,6 +22,8 @@ export interface Session {
   authTime: number;
   /** Session id for the ID token `sid` claim and for lists (not the cookie value). */
   sid: string;
+  /** How the user authenticated (RFC 8176): ['pwd'], ['pwd', 'otp', 'mfa'], or empty when not recorded (upstream, mail links). */
+  amr: string[];
 }
 
 /** Where a sign-in came from, shown to the user to recognise their devices. */
@@ -43,11 +45,12 @@ export class SessionStore {
     this.#clock = clock;
   }
 
-  async create(userId: string, origin: SessionOrigin = {}): Promise<{ cookie: string; session: Session }> {
+  async create(userId: string, origin: SessionOrigin = {}, amr: string[] = []): Promise<{ cookie: string; session: Session }> {
     const cookie = randomBytes(32).toString('base64url');
     const now = this.#clock.now();
-    const session: Session = { userId, authTime: now, sid: randomUUID() };
+    const session: Session = { userId, authTime: now, sid: randomUUID(), amr };
     const stored: UserSession = { id: session.sid, hash: this.#hasher.hash(cookie), userId, createdAt: now, lastSeenAt: now, expiresAt: now + SESSION_TTL };
+    if (amr.length > 0) stored.amr = amr;
     if (origin.userAgent) stored.userAgent = origin.userAgent.slice(0, MAX_USER_AGENT);
     if (origin.ip) stored.ip = origin.ip;
     await this.#records.insertSession(stored);
@@ -60,7 +63,7 @@ export class SessionStore {
     const stored = await this.#records.findSessionByHash(this.#hasher.hash(cookie), now);
     if (!stored) return undefined;
     if (now - stored.lastSeenAt >= TOUCH_INTERVAL) await this.#records.touchSession(stored.hash, now);
-    return { userId: stored.userId, authTime: stored.createdAt, sid: stored.id };
+    return { userId: stored.userId, authTime: stored.createdAt, sid: stored.id, amr: stored.amr ?? [] };
   }
 
   async destroy(cookie: string | undefined): Promise<void> {

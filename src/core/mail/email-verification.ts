@@ -50,6 +50,7 @@ export class EmailVerification {
     const actor = { type: 'user', id: user.id } as const;
     this.#ctx.audit.record({ type: 'management.changed', outcome: 'success', actor, subject: user.id, ...requestOrigin(request), details: { kind: 'user', id: user.id, action: 'email_verified', activated: activating } });
     if (!activating) return { ok: true, user: verified };
-    return { ok: true, user: verified, cookie: await signInByMail(this.#ctx, verified, request, 'sign_up') };
+    const cookie = await signInByMail(this.#ctx, verified, request, 'sign_up');
+    return { ok: true, user: verified, ...(cookie ? { cookie } : {}) };
   }
 }

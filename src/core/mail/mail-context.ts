@@ -84,8 +84,12 @@ export async function rateLimit(ctx: Pick<MailContext, 'attempts' | 'clock'>, ke
   return 0;
 }
 
-/** Starts a session for a person who just proved they hold the mailbox; audited as a sign-in by `method`. */
-export async function signInByMail(ctx: MailContext, user: User, request: EngineRequest, method: string): Promise<string> {
+/**
+ * Starts a session for a person who just proved they hold the mailbox; audited as a sign-in by `method`.
+ * Not for a user with a second factor: a mailbox is not that factor, so they sign in with it (undefined).
+ */
+export async function signInByMail(ctx: MailContext, user: User, request: EngineRequest, method: string): Promise<string | undefined> {
+  if ((await ctx.store.listUserFactors(user.id)).length > 0) return undefined;
   const { cookie } = await ctx.sessions.create(user.id, sessionOrigin(request));
   ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...requestOrigin(request), details: { username: user.username, method } });
   return cookie;

@@ -11,7 +11,7 @@ import type { User } from '../model.js';
 import type { EngineRequest } from '../request.js';
 import { hasEmail, LINK_TTL, PER_ACCOUNT, PER_ADDRESS, rateLimit, sendLink, signInByMail, type MailContext } from './mail-context.js';
 
-export type ResetResult = { ok: true; user: User; cookie: string } | { ok: false; problem: 'invalid' } | { ok: false; problem: 'password'; message: string };
+export type ResetResult = { ok: true; user: User; cookie?: string } | { ok: false; problem: 'invalid' } | { ok: false; problem: 'password'; message: string };
 
 export class PasswordReset {
   readonly #ctx: MailContext;
@@ -73,7 +73,8 @@ export async function completeWithPassword(
   if (problem) return { ok: false, problem: 'password', message: problem };
   const user = await ctx.links.consume(purpose, token, load);
   if (!user || !user.active) return { ok: false, problem: 'invalid' };
-  return { ok: true, user, cookie: await setPasswordAndSignIn(ctx, user, form.password, request, purpose.replace('-', '_')) };
+  const cookie = await setPasswordAndSignIn(ctx, user, form.password, request, purpose.replace('-', '_'));
+  return { ok: true, user, ...(cookie ? { cookie } : {}) };
 }
 
 /**
@@ -81,7 +82,7 @@ export async function completeWithPassword(
  * link: the address is thereby proven, every other session ends, the change is
  * audited, and this browser is signed in.
  */
-export async function setPasswordAndSignIn(ctx: MailContext, user: User, password: string, request: EngineRequest, source: string): Promise<string> {
+export async function setPasswordAndSignIn(ctx: MailContext, user: User, password: string, request: EngineRequest, source: string): Promise<string | undefined> {
   const updated: User = { ...user, passwordHash: await hashPassword(password), emailVerified: true };
   await ctx.store.upsertUser(updated);
   const ended = await ctx.sessions.endAll(user.id);

@@ -13,6 +13,8 @@ export interface DeviceApproval {
   /** The scopes approved (narrowed to what the user may delegate). */
   scopes: string[];
   authTime: number;
+  /** How the user signed in on the verification page (RFC 8176 values), for the tokens' amr/acr. */
+  amr?: string[];
   sid: string;
   grantId: string;
 }

@@ -3,7 +3,7 @@
  * names only the ones it uses; a backend (src/stores/*) implements all of them and
  * proves it with the shared contract suite (src/stores/contract).
  */
-import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../model.js';
+import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserFactor, UserSession } from '../model.js';
 import type { AuditRepository } from './audit.js';
 import type { OutboxRepository } from './outbox.js';
 import type { DeviceAuthorizationRepository } from './device-authorizations.js';
@@ -162,6 +162,25 @@ export interface FederatedIdentityRepository {
   deleteFederatedIdentity(userId: string, providerId: string, subject: string): Promise<boolean>;
 }
 
+/** Users' second factors and recovery codes (mfa/). Uses are single, atomically: for one caller, however many race. */
+export interface FactorRepository {
+  /** A user's factors, oldest first. */
+  listUserFactors(userId: string): Promise<UserFactor[]>;
+  insertUserFactor(factor: UserFactor): Promise<void>;
+  /** Removes one factor of one user; true if it was theirs. */
+  deleteUserFactor(userId: string, id: string): Promise<boolean>;
+  /** Removes every factor and recovery code of a user; returns how many factors. */
+  deleteUserFactors(userId: string): Promise<number>;
+  /** Records that a TOTP step was used: true only when `step` is later than the factor's last one. */
+  useTotpStep(userId: string, id: string, step: number, at: number): Promise<boolean>;
+  /** Replaces a user's recovery codes (keyed hashes) with these, all unused. */
+  replaceRecoveryCodes(userId: string, hashes: string[], at: number): Promise<void>;
+  /** Marks an unused recovery code used: true for exactly one caller. */
+  useRecoveryCode(userId: string, hash: string, at: number): Promise<boolean>;
+  /** How many recovery codes a user has, and how many are still unused. */
+  countRecoveryCodes(userId: string): Promise<{ total: number; remaining: number }>;
+}
+
 export interface Store
   extends ApiRepository,
     ClientRepository,
@@ -177,6 +196,7 @@ export interface Store
     ServiceAccountRepository,
     IdentityProviderRepository,
     FederatedIdentityRepository,
+    FactorRepository,
     AuditRepository {
   readonly kind: 'sqlite' | 'postgres';
   /** Mail waiting to be sent (ports/outbox.ts). */

@@ -52,10 +52,11 @@ export interface ConsentView {
   /** The request came from a device through the verification page (RFC 8628): say so, against phishing. */
   device?: boolean;
   /**
-   * A client nobody registered (a client ID metadata document): its name is only what it
-   * declares, so the page says so and shows where it would send the user back.
+   * A client nobody here checked (a client ID metadata document, with its URL as clientId,
+   * or one that registered itself, RFC 7591): its name is only what it declares, so the
+   * page says so and shows where it would send the user back.
    */
-  unverified?: { clientId: string; redirectHost: string };
+  unverified?: { clientId?: string; redirectHost: string };
 }
 
 /** The verification page of the device flow (RFC 8628 §3.3): where the user types the code their device shows. */
@@ -82,7 +83,7 @@ export interface LogoutConfirmView {
   formActions: string[];
 }
 
-export type AccountSection = 'apps' | 'tokens' | 'password' | 'sessions' | 'identities';
+export type AccountSection = 'apps' | 'tokens' | 'password' | 'security' | 'sessions' | 'identities';
 
 export interface AccountView {
   /** Where forms post: `${issuer}/account`. */
@@ -109,8 +110,43 @@ export interface AccountView {
   email?: { address: string; verified: boolean; resend: boolean };
   /** Linked upstream identities and providers to link (absent when no provider is set up). */
   identities?: IdentitiesView;
+  /** Second factors and recovery codes. */
+  security: {
+    factors: { id: string; name: string; createdAt: number; lastUsedAt?: number }[];
+    recoveryCodes: { total: number; remaining: number };
+    /** Setting up an authenticator app: the sealed secret the confirm form carries back, the URI (QR code) and the secret as text. */
+    enrolment?: { sealed: string; uri: string; secret: string };
+    /** New recovery codes, shown this once. */
+    newRecoveryCodes?: string[];
+    /** Whether policy requires this user to keep a second factor. */
+    required: boolean;
+  };
   sessions: { id: string; current: boolean; createdAt: number; lastSeenAt: number; userAgent?: string; ip?: string }[];
   status?: number;
+}
+
+/** The second step of a sign-in: a one-time code, or setting up an authenticator app first (`enrolment`). */
+export interface SecondFactorView {
+  action: string;
+  csrf: string;
+  username: string;
+  /** The user has no factor yet: the otpauth:// URI (the page draws its QR code) and the secret as text. */
+  enrolment?: { uri: string; secret: string };
+  /** Why a second factor is asked for, when the user is made to set one up. */
+  reason?: string;
+  formActions: string[];
+  error?: string;
+  status?: number;
+}
+
+/** A page between signing in and going on: recovery codes to save, or how many remain. */
+export interface SignInNoticeView {
+  title: string;
+  message: string;
+  /** New recovery codes, shown this once. */
+  codes?: string[];
+  next: string;
+  formActions: string[];
 }
 
 /** Every page the engine can answer with. Each returns a complete response (status, headers, HTML). */
@@ -128,4 +164,6 @@ export interface Views {
   account(view: AccountView): EngineResponse;
   deviceCode(view: DeviceCodeView): EngineResponse;
   deviceDone(view: DeviceDoneView): EngineResponse;
+  secondFactor(view: SecondFactorView): EngineResponse;
+  signInNotice(view: SignInNoticeView): EngineResponse;
 }

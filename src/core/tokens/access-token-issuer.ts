@@ -11,6 +11,7 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { Api } from '../model.js';
 import type { TokenRepository } from '../ports/storage.js';
 import { timeOrderedId } from '../crypto/time-ordered-id.js';
+import { acrOf } from '../../common/auth-level.js';
 import type { ClaimMapper } from './claim-mapper.js';
 
 export interface AccessTokenRequest {
@@ -23,6 +24,19 @@ export interface AccessTokenRequest {
   grantId?: string;
   /** Issued to a sandboxed sign-in: resource servers keep its data apart. */
   sandbox?: boolean;
+  /** How the user signed in, for tokens issued from a sign-in: auth_time, amr and acr (RFC 9068 §2.2.1). */
+  authentication?: Authentication;
+}
+
+/** When and how a user authenticated: the session's auth_time and methods (RFC 8176). */
+export interface Authentication {
+  authTime: number;
+  amr: string[];
+}
+
+/** The claims that say how the user signed in: auth_time, acr, and amr when known. */
+export function authenticationClaims(auth: Authentication): { auth_time: number; acr: string; amr?: string[] } {
+  return { auth_time: auth.authTime, acr: acrOf(auth.amr), ...(auth.amr.length > 0 ? { amr: auth.amr } : {}) };
 }
 
 export interface IssuedAccessToken {
@@ -72,6 +86,7 @@ export class AccessTokenIssuer {
         jti,
         client_id: request.clientId,
         scope,
+        ...(request.authentication ? authenticationClaims(request.authentication) : {}),
         ...(request.sandbox ? { sandbox: true } : {}),
       });
       return { token, jti, expiresIn: api.ttl, expiresAt: exp, format: 'jwt' };
@@ -88,7 +103,14 @@ export class AccessTokenIssuer {
       issuedAt: iat,
       expiresAt: exp,
       ...(request.grantId !== undefined ? { grantId: request.grantId } : {}),
-      ...(request.sandbox ? { details: { sandbox: true } } : hasMapped ? { details: { claims: mapped } } : {}),
+      ...(request.sandbox || hasMapped || request.authentication
+        ? {
+            details: {
+              ...(request.sandbox ? { sandbox: true } : hasMapped ? { claims: mapped } : {}),
+              ...(request.authentication ? { authentication: request.authentication } : {}),
+            },
+          }
+        : {}),
     });
     return { token, jti, expiresIn: api.ttl, expiresAt: exp, format: 'reference' };
   }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { SigningAlg, User } from '../model.js';
+import { authenticationClaims } from './access-token-issuer.js';
 import { userClaims } from './user-claims.js';
 
 export const ID_TOKEN_TTL = 3600;
@@ -24,6 +25,8 @@ export interface IdTokenRequest {
   subject?: string;
   clientId: string;
   authTime: number;
+  /** How the user signed in (RFC 8176); with it, acr. */
+  amr?: string[];
   sid?: string;
   nonce?: string;
   accessToken?: string;
@@ -59,7 +62,7 @@ export class IdTokenIssuer {
       aud: request.clientId,
       exp: iat + ID_TOKEN_TTL,
       iat,
-      auth_time: request.authTime,
+      ...authenticationClaims({ authTime: request.authTime, amr: request.amr ?? [] }),
     };
     if (request.nonce !== undefined) claims.nonce = request.nonce;
     if (request.sid !== undefined) claims.sid = request.sid;

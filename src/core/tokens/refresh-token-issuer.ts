@@ -19,6 +19,8 @@ import { timeOrderedId } from '../crypto/time-ordered-id.js';
 
 export interface RefreshTokenDetails extends Record<string, unknown> {
   authTime: number;
+  /** How the user signed in: carried to every token of the family. */
+  amr?: string[];
   sid?: string;
   /** The API the family's access tokens are for, if any. */
   api?: string;

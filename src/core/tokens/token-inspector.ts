@@ -9,6 +9,7 @@
  * expired and revoked tokens all come back undefined: the caller learns only "not active".
  */
 import type { Clock } from '../clock.js';
+import type { Authentication } from './access-token-issuer.js';
 import { narrowToRoles, permissionsOf, type Permissions } from '../credentials/permissions.js';
 import type { UsageRecorder } from '../credentials/usage-recorder.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
@@ -33,10 +34,12 @@ export type ActiveToken = Omit<StoredToken, 'hash' | 'revokedAt' | 'consumedAt' 
   sandbox?: boolean;
   /** Claims the API's mapping put in the token (tokens/claim-mapping.ts). */
   claims?: Record<string, unknown>;
+  /** How the user signed in, for tokens issued from a sign-in. */
+  authentication?: Authentication;
 };
 
 /** What a Tessera access token JWT carries besides mapped claims. */
-const OWN_JWT_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'client_id', 'scope', 'sandbox', 'cnf']);
+const OWN_JWT_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'client_id', 'scope', 'sandbox', 'cnf', 'auth_time', 'acr', 'amr']);
 
 const STORED_PREFIXES: readonly string[] = [
   TOKEN_PREFIXES.access_token,
@@ -81,6 +84,7 @@ export class TokenInspector {
     const active: ActiveToken = { format: 'reference', ...rest };
     if (details?.sandbox === true) active.sandbox = true;
     if (details?.claims && typeof details.claims === 'object') active.claims = details.claims as Record<string, unknown>;
+    if (details?.authentication && typeof details.authentication === 'object') active.authentication = details.authentication as Authentication;
     if (MANUAL_TOKEN_KINDS.includes(stored.kind)) {
       if (!(await this.#describeOwner(active, stored))) return undefined;
       this.#usage.record(hash, now);
@@ -126,6 +130,9 @@ export class TokenInspector {
       expiresAt: claims.exp,
     };
     if (claims.sandbox === true) active.sandbox = true;
+    if (typeof claims.auth_time === 'number') {
+      active.authentication = { authTime: claims.auth_time, amr: Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string') : [] };
+    }
     const mapped = Object.entries(claims).filter(([name]) => !OWN_JWT_CLAIMS.has(name));
     if (mapped.length > 0) active.claims = Object.fromEntries(mapped);
     return active;

@@ -10,6 +10,7 @@ import { verifyChain } from '../../core/audit/verify-chain.js';
 import type { Api, Client, SigningKey, StoredToken, User, UserSession } from '../../core/model.js';
 import type { Store } from '../../core/ports/storage.js';
 import { outboxContract } from './outbox-contract.js';
+import { factorContract } from './factor-contract.js';
 import { federationContract } from './federation-contract.js';
 import { deviceAuthorizationContract } from './device-authorization-contract.js';
 
@@ -335,6 +336,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
     describe('upstream identities', () => federationContract(() => store));
 
     describe('device authorizations', () => deviceAuthorizationContract(() => store));
+    describe('second factors', () => factorContract(() => store));
 
     describe('audit log', () => {
       const event = (at: number, overrides: Partial<AuditEvent> = {}): AuditEvent => ({

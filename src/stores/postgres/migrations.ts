@@ -181,6 +181,29 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
       );
       CREATE INDEX federated_identities_user ON federated_identities (user_id);
     `,
+  },  {
+    version: 14,
+    name: 'second factors (TOTP), recovery codes, and how a session authenticated',
+    sql: `
+      CREATE TABLE user_factors (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        last_used_step BIGINT,
+        last_used_at BIGINT,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX user_factors_user ON user_factors (user_id, created_at);
+      CREATE TABLE recovery_codes (
+        user_id TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        used_at BIGINT,
+        PRIMARY KEY (user_id, hash)
+      );
+      ALTER TABLE sessions ADD COLUMN amr TEXT;
+    `,
   },
   {
     version: 16,

@@ -6,13 +6,13 @@
  * advisory lock so instances starting together never apply one twice.
  */
 import pg from 'pg';
-import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
+import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserFactor, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
 import { POOL_DEFAULTS } from '../pool-defaults.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
-import { SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
+import { factorDoc, factorFromRow, type FactorRow, SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresOutbox } from './postgres-outbox.js';
 import { PostgresDeviceAuthorizations } from './postgres-device-authorizations.js';
@@ -287,8 +287,56 @@ export class PostgresStore implements Store {
   async deleteUser(id: string): Promise<boolean> {
     return this.#transaction(async (client) => {
       await client.query('DELETE FROM federated_identities WHERE user_id = $1', [id]);
+      await client.query('DELETE FROM user_factors WHERE user_id = $1', [id]);
+      await client.query('DELETE FROM recovery_codes WHERE user_id = $1', [id]);
       return ((await client.query('DELETE FROM users WHERE id = $1', [id])).rowCount ?? 0) > 0;
     });
+  }
+
+  // Second factors and recovery codes
+  async listUserFactors(userId: string): Promise<UserFactor[]> {
+    const sql = 'SELECT doc, last_used_step, last_used_at FROM user_factors WHERE user_id = $1 ORDER BY created_at, id COLLATE "C"';
+    return (await this.#query<FactorRow>(sql, [userId])).rows.map(factorFromRow);
+  }
+  async insertUserFactor(factor: UserFactor): Promise<void> {
+    await this.#query('INSERT INTO user_factors (id, user_id, type, created_at, last_used_step, last_used_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+      factor.id,
+      factor.userId,
+      factor.type,
+      factor.createdAt,
+      factor.lastUsedStep ?? null,
+      factor.lastUsedAt ?? null,
+      factorDoc(factor),
+    ]);
+  }
+  async deleteUserFactor(userId: string, id: string): Promise<boolean> {
+    return (await this.#changed('DELETE FROM user_factors WHERE user_id = $1 AND id = $2', [userId, id])) > 0;
+  }
+  async deleteUserFactors(userId: string): Promise<number> {
+    return this.#transaction(async (client) => {
+      await client.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+      return (await client.query('DELETE FROM user_factors WHERE user_id = $1', [userId])).rowCount ?? 0;
+    });
+  }
+  async useTotpStep(userId: string, id: string, step: number, at: number): Promise<boolean> {
+    const sql = 'UPDATE user_factors SET last_used_step = $1, last_used_at = $2 WHERE user_id = $3 AND id = $4 AND (last_used_step IS NULL OR last_used_step < $1)';
+    return (await this.#changed(sql, [step, at, userId, id])) > 0;
+  }
+  async replaceRecoveryCodes(userId: string, hashes: string[], at: number): Promise<void> {
+    await this.#transaction(async (client) => {
+      await client.query('DELETE FROM recovery_codes WHERE user_id = $1', [userId]);
+      if (hashes.length > 0) {
+        await client.query('INSERT INTO recovery_codes (user_id, hash, created_at) SELECT $1, unnest($2::text[]), $3', [userId, hashes, at]);
+      }
+    });
+  }
+  async useRecoveryCode(userId: string, hash: string, at: number): Promise<boolean> {
+    return (await this.#changed('UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND hash = $3 AND used_at IS NULL', [at, userId, hash])) > 0;
+  }
+  async countRecoveryCodes(userId: string): Promise<{ total: number; remaining: number }> {
+    const sql = 'SELECT COUNT(*)::int AS total, (COUNT(*) - COUNT(used_at))::int AS remaining FROM recovery_codes WHERE user_id = $1';
+    const row = (await this.#query<{ total: number; remaining: number }>(sql, [userId])).rows[0]!;
+    return { total: row.total, remaining: row.remaining };
   }
   async listUsersByEmail(email: string): Promise<User[]> {
     return this.findUsersByEmail(email);
@@ -510,7 +558,7 @@ export class PostgresStore implements Store {
 
   // Sign-in sessions
   async insertSession(session: UserSession): Promise<void> {
-    await this.#query(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, sessionValues(session));
+    await this.#query(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, sessionValues(session));
   }
   async findSessionByHash(hash: string, now: number): Promise<UserSession | undefined> {
     const row = (await this.#query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE hash = $1 AND expires_at > $2`, [hash, now])).rows[0];

@@ -178,6 +178,29 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
       );
       CREATE INDEX federated_identities_user ON federated_identities (user_id);
     `,
+  },  {
+    version: 14,
+    name: 'second factors (TOTP), recovery codes, and how a session authenticated',
+    sql: `
+      CREATE TABLE user_factors (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_used_step INTEGER,
+        last_used_at INTEGER,
+        doc TEXT NOT NULL
+      );
+      CREATE INDEX user_factors_user ON user_factors (user_id, created_at);
+      CREATE TABLE recovery_codes (
+        user_id TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        used_at INTEGER,
+        PRIMARY KEY (user_id, hash)
+      );
+      ALTER TABLE sessions ADD COLUMN amr TEXT;
+    `,
   },
   {
     version: 16,

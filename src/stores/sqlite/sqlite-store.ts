@@ -4,12 +4,12 @@
  * queries); the async interface is the one every backend shares.
  */
 import Database from 'better-sqlite3';
-import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserSession } from '../../core/model.js';
+import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserFactor, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
-import { keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
+import { factorDoc, factorFromRow, type FactorRow, keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteDeviceAuthorizations } from './sqlite-device-authorizations.js';
@@ -150,8 +150,53 @@ export class SqliteStore implements Store {
   async deleteUser(id: string): Promise<boolean> {
     return this.#db.transaction(() => {
       this.#sql('DELETE FROM federated_identities WHERE user_id = ?').run(id);
+      this.#sql('DELETE FROM user_factors WHERE user_id = ?').run(id);
+      this.#sql('DELETE FROM recovery_codes WHERE user_id = ?').run(id);
       return this.#sql('DELETE FROM users WHERE id = ?').run(id).changes > 0;
     })();
+  }
+
+  // Second factors and recovery codes
+  async listUserFactors(userId: string): Promise<UserFactor[]> {
+    const rows = this.#sql('SELECT doc, last_used_step, last_used_at FROM user_factors WHERE user_id = ? ORDER BY created_at, id').all(userId) as FactorRow[];
+    return rows.map(factorFromRow);
+  }
+  async insertUserFactor(factor: UserFactor): Promise<void> {
+    this.#sql('INSERT INTO user_factors (id, user_id, type, created_at, last_used_step, last_used_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      factor.id,
+      factor.userId,
+      factor.type,
+      factor.createdAt,
+      factor.lastUsedStep ?? null,
+      factor.lastUsedAt ?? null,
+      factorDoc(factor),
+    );
+  }
+  async deleteUserFactor(userId: string, id: string): Promise<boolean> {
+    return this.#sql('DELETE FROM user_factors WHERE user_id = ? AND id = ?').run(userId, id).changes > 0;
+  }
+  async deleteUserFactors(userId: string): Promise<number> {
+    return this.#db.transaction(() => {
+      this.#sql('DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
+      return this.#sql('DELETE FROM user_factors WHERE user_id = ?').run(userId).changes;
+    })();
+  }
+  async useTotpStep(userId: string, id: string, step: number, at: number): Promise<boolean> {
+    const sql = 'UPDATE user_factors SET last_used_step = ?, last_used_at = ? WHERE user_id = ? AND id = ? AND (last_used_step IS NULL OR last_used_step < ?)';
+    return this.#sql(sql).run(step, at, userId, id, step).changes > 0;
+  }
+  async replaceRecoveryCodes(userId: string, hashes: string[], at: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#sql('DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
+      for (const hash of hashes) this.#sql('INSERT INTO recovery_codes (user_id, hash, created_at) VALUES (?, ?, ?)').run(userId, hash, at);
+    })();
+  }
+  async useRecoveryCode(userId: string, hash: string, at: number): Promise<boolean> {
+    return this.#sql('UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND hash = ? AND used_at IS NULL').run(at, userId, hash).changes > 0;
+  }
+  async countRecoveryCodes(userId: string): Promise<{ total: number; remaining: number }> {
+    const row = this.#sql('SELECT COUNT(*) AS total, COUNT(*) - COUNT(used_at) AS remaining FROM recovery_codes WHERE user_id = ?').get(userId) as { total: number; remaining: number };
+    return { total: row.total, remaining: row.remaining };
   }
   async listUsersByEmail(email: string): Promise<User[]> {
     return this.findUsersByEmail(email);
@@ -407,7 +452,7 @@ export class SqliteStore implements Store {
 
   // Sign-in sessions
   async insertSession(session: UserSession): Promise<void> {
-    this.#sql(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(...sessionValues(session));
+    this.#sql(`INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(...sessionValues(session));
   }
   async findSessionByHash(hash: string, now: number): Promise<UserSession | undefined> {
     const row = this.#sql(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE hash = ? AND expires_at > ?`).get(hash, now) as SessionRow | undefined;

@@ -1,0 +1,265 @@
+/**
+ * Dynamic client registration (RFC 7591) and its management (RFC 7592), black-box:
+ * oauth4webapi registers a native app and signs alice in with it through the real
+ * pages (authorization code + PKCE, a loopback redirect on another port), then the
+ * registration is read, replaced and deleted; and every refusal the issue lists.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import * as oauth from 'oauth4webapi';
+import { registrationPolicy } from '../../src/core/registration/registration-policy.js';
+import { TestBrowser } from '../support/browser.js';
+import { makeFixture, ORGANIZER } from '../support/fixture.js';
+import { authorize, authorizeUrl, submitSignIn } from '../support/sign-in.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+
+const insecure = { [oauth.allowInsecureRequests]: true } as const;
+const NATIVE_REDIRECT = 'http://[::1]/callback';
+
+interface Json {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+
+async function call(url: string, method: string, body?: unknown, token?: string): Promise<Json> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+describe('dynamic client registration (RFC 7591/7592)', () => {
+  let server: TestServer;
+  let as: oauth.AuthorizationServer;
+  before(async () => {
+    server = await startTestServer({ config: (await makeFixture()).config, registration: registrationPolicy({ enabled: true, maxPerAddress: 1000 }) });
+    const issuer = new URL(server.url);
+    as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+  });
+  after(() => server.close());
+  const register = (metadata: Record<string, unknown>, token?: string) => call(`${server.url}/register`, 'POST', metadata, token);
+
+  it('advertises registration_endpoint in both metadata documents', async () => {
+    assert.equal(as.registration_endpoint, `${server.url}/register`);
+    const oidc = (await call(`${server.url}/.well-known/openid-configuration`, 'GET')).body;
+    assert.equal(oidc.registration_endpoint, `${server.url}/register`);
+  });
+
+  it('registers a public native app with oauth4webapi and signs a user in with it (code + PKCE, loopback on any port)', async () => {
+    const registered = await oauth.processDynamicClientRegistrationResponse(
+      await oauth.dynamicClientRegistrationRequest(
+        as,
+        { client_name: 'Notes CLI', redirect_uris: [NATIVE_REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], scope: 'openid read:calendars' },
+        insecure,
+      ),
+    );
+    assert.match(registered.client_id, /^reg_/);
+    assert.equal(registered.client_secret, undefined);
+    assert.equal(registered.token_endpoint_auth_method, 'none');
+    assert.deepEqual(registered.redirect_uris, [NATIVE_REDIRECT]);
+    assert.equal(registered.scope, 'openid read:calendars');
+    assert.equal(typeof registered.client_id_issued_at, 'number');
+    assert.match(registered.registration_access_token as string, /^tsr_rat_/);
+    assert.equal(registered.registration_client_uri, `${server.url}/register/${registered.client_id}`);
+
+    const client: oauth.Client = { client_id: registered.client_id };
+    const verifier = oauth.generateRandomCodeVerifier();
+    const redirectUri = 'http://[::1]:61234/callback';
+    const state = oauth.generateRandomState();
+    const browser = new TestBrowser();
+    const params = {
+      client_id: client.client_id,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope: 'openid read:calendars',
+      resource: ORGANIZER,
+      state,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    };
+    // The consent page says the app is unverified, with its declared name and where it sends the user.
+    const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
+    const consent = await browser.follow(await submitSignIn(browser, signIn, 'alice'), server.url);
+    assert.match(consent.html, /Unverified application/);
+    assert.match(consent.html, /Notes CLI/);
+    assert.match(consent.html, /\[::1\]:61234/);
+    const callback = await authorize(browser, server.url, params);
+    const validated = oauth.validateAuthResponse(as, client, new URL(`${redirectUri}?${new URLSearchParams(callback)}`), state);
+    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), validated, redirectUri, verifier, insecure);
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
+    assert.equal(tokens.token_type, 'bearer');
+    assert.equal(tokens.scope, 'openid read:calendars');
+    assert.ok(tokens.refresh_token);
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    assert.equal(claims.aud, ORGANIZER);
+    assert.equal(claims.client_id, registered.client_id);
+
+    // Consent is asked again next time: a registered client is never remembered as trusted.
+    const again = await browser.follow(await browser.get(authorizeUrl(server.url, { ...params, state: 'two' })), server.url);
+    assert.match(again.html, /Allow access\?/);
+    // Another port works; another path or host does not.
+    const otherPath = await browser.get(authorizeUrl(server.url, { ...params, redirect_uri: 'http://[::1]:61234/other' }));
+    assert.equal(otherPath.status, 400);
+    const otherHost = await browser.get(authorizeUrl(server.url, { ...params, redirect_uri: 'http://127.0.0.1:61234/callback' }));
+    assert.equal(otherHost.status, 400);
+
+    const { events } = await server.engine.audit.query({ type: 'client.registered', clientId: registered.client_id });
+    assert.ok(events.some((r) => r.clientId === registered.client_id && r.outcome === 'success'));
+  });
+
+  it('registers a confidential web app: a secret shown once, stored only as a hash', async () => {
+    const res = await register({ client_name: 'Web', redirect_uris: ['https://web.example/cb'], token_endpoint_auth_method: 'client_secret_post' });
+    assert.equal(res.status, 201);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    const secret = res.body.client_secret as string;
+    assert.ok(secret.length >= 43);
+    assert.equal(res.body.client_secret_expires_at, 0);
+    assert.equal(res.body.token_endpoint_auth_method, 'client_secret_post');
+    assert.deepEqual(res.body.grant_types, ['authorization_code']);
+    assert.deepEqual(res.body.response_types, ['code']);
+    const stored = JSON.stringify(await server.engine.store.getClient(res.body.client_id as string));
+    assert.ok(!stored.includes(secret) && !stored.includes(res.body.registration_access_token as string));
+  });
+
+  it('reads, replaces and deletes a registration with its registration access token (RFC 7592)', async () => {
+    const created = (await register({ client_name: 'Old name', redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'none' })).body;
+    const uri = created.registration_client_uri as string;
+    const token = created.registration_access_token as string;
+
+    const read = await call(uri, 'GET', undefined, token);
+    assert.equal(read.status, 200);
+    assert.equal(read.body.client_name, 'Old name');
+    assert.equal(read.body.registration_access_token, undefined, 'never shown again');
+
+    const replaced = await call(uri, 'PUT', { client_id: created.client_id, client_name: 'New name', redirect_uris: ['https://app.example/cb2'], token_endpoint_auth_method: 'none' }, token);
+    assert.equal(replaced.status, 200);
+    assert.equal(replaced.body.client_name, 'New name');
+    assert.deepEqual(replaced.body.redirect_uris, ['https://app.example/cb2']);
+    assert.equal((await server.engine.store.getClient(created.client_id as string))!.name, 'New name');
+
+    // The same validation as at registration.
+    const bad = await call(uri, 'PUT', { client_id: created.client_id, redirect_uris: ['javascript:alert(1)'], token_endpoint_auth_method: 'none' }, token);
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.error, 'invalid_redirect_uri');
+    const serverField = await call(uri, 'PUT', { client_id: created.client_id, redirect_uris: ['https://a.example/cb'], registration_access_token: token }, token);
+    assert.equal(serverField.status, 400);
+
+    // Wrong or missing tokens: 401 with an RFC 6750 challenge.
+    const wrong = await call(uri, 'GET', undefined, 'tsr_rat_0000000000000000000000000000000000000000000000000');
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.body.error, 'invalid_token');
+    assert.match(wrong.headers.get('www-authenticate') ?? '', /^Bearer realm="tessera", error="invalid_token"/);
+    const missing = await call(uri, 'GET');
+    assert.equal(missing.status, 401);
+    assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="tessera"');
+
+    const deleted = await call(uri, 'DELETE', undefined, token);
+    assert.equal(deleted.status, 204);
+    assert.equal(await server.engine.store.getClient(created.client_id as string), undefined);
+    assert.equal((await call(uri, 'GET', undefined, token)).status, 401, 'an unknown client answers as a bad token (RFC 7592 §2.1)');
+  });
+
+  it('refuses bad metadata with RFC 7591 errors', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['data:text/html,hi'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['http://evil.example/cb'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['https://a.example/cb#frag'] }, 'invalid_redirect_uri'],
+      [{ grant_types: ['authorization_code'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['https://a.example/cb'], grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
+      [{ redirect_uris: ['https://a.example/cb'], response_types: ['token'] }, 'invalid_client_metadata'],
+      [{ redirect_uris: ['https://a.example/cb'], scope: 'read:calendars delete:everything' }, 'invalid_client_metadata'],
+      [{ redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata'],
+      [{ redirect_uris: ['https://a.example/cb'], logo_uri: 'javascript:alert(1)' }, 'invalid_client_metadata'],
+      [{ redirect_uris: 'https://a.example/cb' }, 'invalid_redirect_uri'],
+    ];
+    for (const [metadata, error] of cases) {
+      const res = await register(metadata);
+      assert.equal(res.status, 400, JSON.stringify(metadata));
+      assert.equal(res.body.error, error, JSON.stringify(metadata));
+      assert.equal(typeof res.body.error_description, 'string');
+    }
+    // Never the management API, whatever the scope asked.
+    const admin = await register({ redirect_uris: ['https://a.example/cb'], scope: 'write:users' });
+    assert.equal(admin.body.error, 'invalid_client_metadata');
+    const notJson = await fetch(`${server.url}/register`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_name=x' });
+    assert.equal(notJson.status, 400);
+  });
+
+  it('ignores metadata it does not know, and grants every allowed scope when none is asked', async () => {
+    const res = await register({ redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'none', frobnicate: true });
+    assert.equal(res.status, 201);
+    assert.equal(res.body.frobnicate, undefined);
+    const scopes = (res.body.scope as string).split(' ');
+    assert.ok(scopes.includes('openid') && scopes.includes('read:calendars') && scopes.includes('geocode'));
+    assert.ok(!scopes.some((s) => s.startsWith('write:users')));
+  });
+});
+
+describe('dynamic client registration: closed, tokens and throttle', () => {
+  it('answers 404 when registration is not enabled, and advertises nothing', async () => {
+    const server = await startTestServer();
+    try {
+      const res = await call(`${server.url}/register`, 'POST', { redirect_uris: ['https://a.example/cb'] });
+      assert.equal(res.status, 404);
+      assert.equal((await call(`${server.url}/register/reg_x`, 'GET', undefined, 'x')).status, 404);
+      const metadata = (await call(`${server.url}/.well-known/oauth-authorization-server`, 'GET')).body;
+      assert.equal(metadata.registration_endpoint, undefined);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('requires a valid initial access token when configured so; single-use tokens work once', async () => {
+    const server = await startTestServer({ registration: registrationPolicy({ enabled: true, initialAccessToken: 'required' }) });
+    try {
+      const metadata = { redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'none' };
+      const missing = await call(`${server.url}/register`, 'POST', metadata);
+      assert.equal(missing.status, 401);
+      assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="tessera"');
+      const invalid = await call(`${server.url}/register`, 'POST', metadata, 'tsr_iat_nonsense');
+      assert.equal(invalid.status, 401);
+      assert.equal(invalid.body.error, 'invalid_token');
+      assert.match(invalid.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+
+      const { token, info } = await server.engine.initialAccessTokens.create({ name: 'partner', singleUse: true });
+      assert.match(token, /^tsr_iat_/);
+      const first = await call(`${server.url}/register`, 'POST', metadata, token);
+      assert.equal(first.status, 201);
+      const client = await server.engine.store.getClient(first.body.client_id as string);
+      assert.equal(client?.registration?.initialAccessTokenId, info.id);
+      const second = await call(`${server.url}/register`, 'POST', metadata, token);
+      assert.equal(second.status, 401);
+      assert.equal((await server.engine.initialAccessTokens.list())[0]?.status, 'used');
+
+      // oauth4webapi's initialAccessToken option, with a reusable token that is then revoked.
+      const reusable = await server.engine.initialAccessTokens.create({ name: 'reusable' });
+      const issuer = new URL(server.url);
+      const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
+      const ok = await oauth.processDynamicClientRegistrationResponse(await oauth.dynamicClientRegistrationRequest(as, metadata, { ...insecure, initialAccessToken: reusable.token }));
+      assert.ok(ok.client_id);
+      assert.equal(await server.engine.initialAccessTokens.revoke(reusable.info.id), true);
+      assert.equal((await call(`${server.url}/register`, 'POST', metadata, reusable.token)).status, 401);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('throttles registrations per address with 429 and Retry-After', async () => {
+    const server = await startTestServer({ registration: registrationPolicy({ enabled: true, maxPerAddress: 3 }) });
+    try {
+      const metadata = { redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'none' };
+      for (let i = 0; i < 3; i++) assert.equal((await call(`${server.url}/register`, 'POST', metadata)).status, 201);
+      const refused = await call(`${server.url}/register`, 'POST', metadata);
+      assert.equal(refused.status, 429);
+      assert.equal(refused.body.error, 'temporarily_unavailable');
+      assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    } finally {
+      await server.close();
+    }
+  });
+});
