@@ -27,6 +27,8 @@ export function presentClient(client: Client): z.infer<typeof clientOut> {
     requirePkce: client.requirePkce ?? false,
     requireDpop: client.requireDpop ?? false,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests ?? false,
+    ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
+    backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired ?? false,
     ...(client.idTokenSignedResponseAlg ? { idTokenSignedResponseAlg: client.idTokenSignedResponseAlg } : {}),
     sandbox: client.sandbox ?? false,
   };

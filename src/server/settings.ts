@@ -52,6 +52,8 @@ export interface ServerSettings {
   clientIdMetadataDocuments?: ClientIdMetadataDocumentSettings;
   /** Dynamic client registration: the config file's `registration:` block (closed by default). */
   registration: RegistrationPolicy;
+  /** OIDC Back-Channel Logout deliveries; absent when disabled. */
+  backchannelLogout?: { allowPrivateAddresses: boolean; timeoutMs: number; retries: number };
 }
 
 export interface ClientIdMetadataDocumentSettings {
@@ -150,6 +152,14 @@ export function resolveSettings({ flags, env, server, registration }: SettingsIn
     email: resolveEmailSettings(env, server?.email),
     registration: registration ?? REGISTRATION_DISABLED,
   };
+  const bcl = server?.backchannelLogout;
+  if (bcl?.enabled !== false) {
+    settings.backchannelLogout = {
+      allowPrivateAddresses: bcl?.allowPrivateAddresses ?? false,
+      timeoutMs: Math.round((bcl?.timeout ?? 5) * 1000),
+      retries: bcl?.retries ?? 3,
+    };
+  }
   const cimd = server?.clientIdMetadataDocuments;
   if (cimd?.enabled) {
     if (cimd.cacheMinSeconds > cimd.cacheMaxSeconds) throw new ConfigError('server.clientIdMetadataDocuments: cacheMinSeconds must not exceed cacheMaxSeconds');
