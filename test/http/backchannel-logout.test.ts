@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import type { AuditEvent } from '../../src/core/audit/audit-event.js';
 import { BACKCHANNEL_LOGOUT_EVENT } from '../../src/core/logout/backchannel-logout.js';
+import { registrationPolicy } from '../../src/core/registration/registration-policy.js';
 import { MANAGEMENT_SCOPES, managementAudience } from '../../src/management/management-api.js';
 import { createSafePoster } from '../../src/server/safe-fetch.js';
 import { TestBrowser } from '../support/browser.js';
@@ -162,5 +163,36 @@ describe('back-channel logout', () => {
     await browser.get(`${server.url}/logout?${new URLSearchParams({ id_token_hint: idToken })}`);
     await server.engine.backchannelLogout!.idle();
     assert.equal(deliveries.length - before, 3);
+  });
+});
+
+describe('back-channel logout in dynamic client registration (RFC 7591)', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ config: (await makeFixture()).config, registration: registrationPolicy({ enabled: true, maxPerAddress: 1000 }) });
+  });
+  after(() => server.close());
+  const register = async (metadata: Record<string, unknown>) => {
+    const res = await fetch(`${server.url}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(metadata) });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const base = { client_name: 'Calendar', redirect_uris: ['https://cal.example/cb'], token_endpoint_auth_method: 'client_secret_basic' };
+
+  it('registers backchannel_logout_uri and backchannel_logout_session_required, echoed and stored', async () => {
+    const res = await register({ ...base, backchannel_logout_uri: 'https://cal.example/bcl', backchannel_logout_session_required: true });
+    assert.equal(res.status, 201);
+    assert.equal(res.body.backchannel_logout_uri, 'https://cal.example/bcl');
+    assert.equal(res.body.backchannel_logout_session_required, true);
+    const client = await server.engine.store.getClient(res.body.client_id as string);
+    assert.equal(client?.backchannelLogoutUri, 'https://cal.example/bcl');
+    assert.equal(client?.backchannelLogoutSessionRequired, true);
+  });
+
+  it('refuses a non-https URI, a fragment, and a session_required that is not a boolean', async () => {
+    for (const bad of [{ backchannel_logout_uri: 'http://cal.example/bcl' }, { backchannel_logout_uri: 'https://cal.example/bcl#x' }, { backchannel_logout_uri: 'https://cal.example/bcl', backchannel_logout_session_required: 'yes' }]) {
+      const res = await register({ ...base, ...bad });
+      assert.equal(res.status, 400, JSON.stringify(bad));
+      assert.equal(res.body.error, 'invalid_client_metadata');
+    }
   });
 });
