@@ -16,6 +16,7 @@ import { BACKCHANNEL_LOGOUT_EVENT } from '../../src/core/logout/backchannel-logo
 import { registrationPolicy } from '../../src/core/registration/registration-policy.js';
 import { MANAGEMENT_SCOPES, managementAudience } from '../../src/management/management-api.js';
 import { createSafePoster } from '../../src/server/safe-fetch.js';
+import { inProcess, json } from '../cli/run-cli.js';
 import { TestBrowser } from '../support/browser.js';
 import { CALLBACK, makeFixture, SECRETS } from '../support/fixture.js';
 import { authorize } from '../support/sign-in.js';
@@ -146,6 +147,20 @@ describe('back-channel logout', () => {
     await server.engine.backchannelLogout!.idle();
     const delivered = audit.find((e) => e.type === 'logout.backchannel_delivered' && e.details?.sid === sid);
     assert.equal(delivered?.details?.attempts, 2, 'the 503 was retried');
+  });
+
+  it('is set and removed with tessera clients update --backchannel-logout-uri, and shown by the management API', async () => {
+    const cli = (...argv: string[]) => inProcess(...argv, '--server', server.url, '--token', admin);
+    const set = await cli('clients', 'update', 'todo-spa', '--backchannel-logout-uri', 'https://todos.test/bcl', '--json');
+    assert.equal(set.code, 0, set.err);
+    assert.equal(json<{ backchannelLogoutUri?: string }>(set).backchannelLogoutUri, 'https://todos.test/bcl');
+    const shown = await fetch(`${server.url}/api/v1/clients/todo-spa`, { headers: { authorization: `Bearer ${admin}` } });
+    const body = (await shown.json()) as Record<string, unknown>;
+    assert.equal(body.backchannelLogoutUri, 'https://todos.test/bcl');
+    assert.equal(body.backchannelLogoutSessionRequired, false);
+    const removed = await cli('clients', 'update', 'todo-spa', '--backchannel-logout-uri', '', '--json');
+    assert.equal(removed.code, 0, removed.err);
+    assert.equal(json<{ backchannelLogoutUri?: string }>(removed).backchannelLogoutUri, undefined);
   });
 
   it('audits a client that never accepts the token, and tells each session only once', async () => {
