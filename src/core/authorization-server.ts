@@ -42,6 +42,7 @@ import { userinfoEndpoint } from './endpoints/userinfo.js';
 import type { FlowContext } from './interaction/flow-context.js';
 import { PendingAuthorizations } from './interaction/pending-authorizations.js';
 import { SessionStore } from './interaction/sessions.js';
+import { BackchannelLogout, type BackchannelLogoutOptions } from './logout/backchannel-logout.js';
 import { Housekeeping } from './housekeeping.js';
 import { SignInThrottle } from './interaction/sign-in-throttle.js';
 import { MemoryAttemptCounter } from './interaction/memory-attempt-counter.js';
@@ -122,6 +123,8 @@ export interface AuthorizationServerOptions {
   registration?: RegistrationPolicy;
   /** DPoP (RFC 9449): the replay cache of proofs, their iat window, server nonces. */
   dpop?: DpopOptions;
+  /** OIDC Back-Channel Logout (off without it): how logout tokens reach clients (logout/backchannel-logout.ts). */
+  backchannelLogout?: BackchannelLogoutOptions;
 }
 
 /**
@@ -167,6 +170,8 @@ export class AuthorizationServer {
   };
   /** Sign-in sessions: find, list per user, end one or all. */
   readonly sessions: SessionStore;
+  /** OIDC Back-Channel Logout, when a transport was given: logout tokens to the clients a session signed into. */
+  readonly backchannelLogout: BackchannelLogout | undefined;
   /** Users' second factors (TOTP, recovery codes) and the MFA policy. */
   readonly mfa: SecondFactors;
   /** The grants users gave apps: list per user, revoke one. */
@@ -261,6 +266,11 @@ export class AuthorizationServer {
       alg: 'ES256',
     };
     this.sessions = new SessionStore(this.store, this.hasher, this.clock);
+    this.backchannelLogout = options.backchannelLogout
+      ? new BackchannelLogout({ issuer: this.issuer, records: this.store, catalog: this.catalog, keys: this.keys, clock: this.clock, audit: this.audit }, options.backchannelLogout)
+      : undefined;
+    const backchannel = this.backchannelLogout;
+    if (backchannel) this.sessions.onEnded((ended) => backchannel.sessionsEnded(ended));
     const throttle = new SignInThrottle(this.clock, this.attempts);
     this.mfa = new SecondFactors({
       label: new URL(this.issuer).host,
@@ -302,6 +312,7 @@ export class AuthorizationServer {
       upstream: new UpstreamSignIn({ issuer: this.issuer, store: this.store, hasher: this.hasher, clock: this.clock, clients: new UpstreamClients(this.providerSecrets) }),
       mfa: this.mfa,
       secondSteps: new SecondSteps(this.store, this.hasher, this.clock),
+      ...(this.backchannelLogout ? { backchannelLogout: this.backchannelLogout } : {}),
     };
     this.flow = flow;
     this.registration = options.registration ?? REGISTRATION_DISABLED;
@@ -423,6 +434,7 @@ export class AuthorizationServer {
     clearInterval(this.#keyRefresh);
     this.#unsubscribe();
     this.housekeeping.stop();
+    this.backchannelLogout?.close();
     await this.mail?.close();
     await Promise.all([this.usage.close(), this.audit.close()]);
     await this.changes.close();
@@ -471,6 +483,7 @@ export class AuthorizationServer {
       clientIdMetadataDocuments: this.catalog.clientMetadataDocuments !== undefined,
       registration: this.registration.enabled,
       dpopAlgs: DPOP_ALGS,
+      backchannelLogout: this.backchannelLogout !== undefined,
     });
   }
 

@@ -74,6 +74,10 @@ export interface Client {
   requireDpop?: boolean;
   /** Its authorization requests must come through the pushed authorization request endpoint (RFC 9126 §6). */
   requirePushedAuthorizationRequests?: boolean;
+  /** Where the server POSTs a logout token when a session the client signed into ends (OIDC Back-Channel Logout 1.0). */
+  backchannelLogoutUri?: string;
+  /** The logout token always carries `sid` (backchannel_logout_session_required; Tessera always sends it). */
+  backchannelLogoutSessionRequired?: boolean;
   /** Silent sign-in: users are signed in without consent into a sandbox of their own (seed 001). */
   sandbox?: boolean;
   /** How its ID tokens are signed (OIDC Dynamic Registration's id_token_signed_response_alg); RS256 by default. */

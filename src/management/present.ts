@@ -28,6 +28,8 @@ export function presentClient(client: Client): z.infer<typeof clientOut> {
     requireDpop: client.requireDpop ?? false,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests ?? false,
     requireMfa: client.requireMfa ?? false,
+    ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
+    backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired ?? false,
     ...(client.idTokenSignedResponseAlg ? { idTokenSignedResponseAlg: client.idTokenSignedResponseAlg } : {}),
     sandbox: client.sandbox ?? false,
   };

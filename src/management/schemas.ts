@@ -38,6 +38,8 @@ export const clientOut = z.object({
   requireDpop: z.boolean(),
   requirePushedAuthorizationRequests: z.boolean().describe('authorization requests only through /par (RFC 9126)'),
   requireMfa: z.boolean().describe('users signing in to it must present a second factor'),
+  backchannelLogoutUri: z.string().optional().describe('where logout tokens are POSTed when a session it signed into ends (OIDC Back-Channel Logout)'),
+  backchannelLogoutSessionRequired: z.boolean(),
   idTokenSignedResponseAlg: z.enum(['ES256', 'RS256', 'EdDSA']).optional(),
   sandbox: z.boolean(),
   claims: z.record(z.string(), z.string()).optional().describe('extra ID-token and userinfo claims'),

@@ -14,10 +14,12 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { request, type RequestOptions } from 'node:https';
 import { BlockList, isIP, isIPv4 } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { MetadataFetchError, type ClientMetadataFetcher, type FetchedDocument } from '../core/client-metadata/fetcher.js';
+import type { BackchannelLogoutTransport } from '../core/logout/backchannel-logout.js';
 
 export interface SafeFetchOptions {
   /** Allow loopback, private and other non-public addresses. Default false. */
@@ -96,6 +98,28 @@ function extraCaCertificates(): string[] {
 
 const systemLookup = async (hostname: string) => dnsLookup(hostname, { all: true, verbatim: true });
 
+type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
+
+/** The address to connect to: resolved once, every answer public unless private ones are allowed. */
+async function vetAddress(url: URL, resolveName: Resolver, allowPrivateAddresses: boolean): Promise<{ address: string; family: number }> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  let addresses: { address: string; family: number }[];
+  if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
+  else {
+    try {
+      addresses = await resolveName(host);
+    } catch {
+      throw new MetadataFetchError('dns_failed', `${host} could not be resolved`);
+    }
+    if (addresses.length === 0) throw new MetadataFetchError('dns_failed', `${host} has no address`);
+  }
+  // Every address must be public: one private answer among public ones is a rebinding attempt.
+  if (!allowPrivateAddresses && addresses.some((a) => isNonPublicAddress(a.address))) {
+    throw new MetadataFetchError('private_address', `${host} resolves to a private or reserved address`);
+  }
+  return addresses[0]!;
+}
+
 export function createSafeFetcher(options: SafeFetchOptions = {}): ClientMetadataFetcher {
   const maxBytes = options.maxBytes ?? 5120;
   const timeoutMs = options.timeoutMs ?? 5000;
@@ -104,24 +128,7 @@ export function createSafeFetcher(options: SafeFetchOptions = {}): ClientMetadat
   const secureContext = options.ca ? createSecureContext({ ca: [...rootCertificates, ...extraCaCertificates(), options.ca] }) : undefined;
   const resolveName = options.lookup ?? systemLookup;
 
-  async function vettedAddress(url: URL): Promise<{ address: string; family: number }> {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    let addresses: { address: string; family: number }[];
-    if (isIP(host)) addresses = [{ address: host, family: isIP(host) }];
-    else {
-      try {
-        addresses = await resolveName(host);
-      } catch {
-        throw new MetadataFetchError('dns_failed', `${host} could not be resolved`);
-      }
-      if (addresses.length === 0) throw new MetadataFetchError('dns_failed', `${host} has no address`);
-    }
-    // Every address must be public: one private answer among public ones is a rebinding attempt.
-    if (!options.allowPrivateAddresses && addresses.some((a) => isNonPublicAddress(a.address))) {
-      throw new MetadataFetchError('private_address', `${host} resolves to a private or reserved address`);
-    }
-    return addresses[0]!;
-  }
+  const vettedAddress = (url: URL) => vetAddress(url, resolveName, options.allowPrivateAddresses ?? false);
 
   return {
     async fetch(url: URL): Promise<FetchedDocument> {
@@ -185,6 +192,58 @@ export function createSafeFetcher(options: SafeFetchOptions = {}): ClientMetadat
           else reject(new MetadataFetchError('connect_failed', `the connection failed (${(error as NodeJS.ErrnoException).code ?? error.message})`));
         });
         req.end();
+      });
+    },
+  };
+}
+
+/**
+ * The same rules for POSTing a form to a URL a client registered (back-channel logout
+ * URIs): resolved once, public addresses only, no redirects followed (a 3xx is just a
+ * status), a timeout for the whole exchange, the answer's body discarded. http: only
+ * with `allowPrivateAddresses` (tests, closed networks); otherwise https.
+ */
+export function createSafePoster(options: Omit<SafeFetchOptions, 'maxBytes'> = {}): BackchannelLogoutTransport {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const secureContext = options.ca ? createSecureContext({ ca: [...rootCertificates, ...extraCaCertificates(), options.ca] }) : undefined;
+  const resolveName = options.lookup ?? systemLookup;
+  const allowPrivate = options.allowPrivateAddresses ?? false;
+  return {
+    async post(url: URL, form: string): Promise<number> {
+      const plain = url.protocol === 'http:';
+      if (!(url.protocol === 'https:' || (plain && allowPrivate))) throw new MetadataFetchError('not_https', 'only https URLs are called');
+      const deadline = AbortSignal.timeout(timeoutMs);
+      const target = await Promise.race([
+        vetAddress(url, resolveName, allowPrivate),
+        new Promise<never>((_, reject) => deadline.addEventListener('abort', () => reject(new MetadataFetchError('timeout', `no answer within ${timeoutMs} ms`)), { once: true })),
+      ]);
+      const body = Buffer.from(form, 'utf8');
+      const requestOptions: RequestOptions = {
+        method: 'POST',
+        hostname: url.hostname.replace(/^\[|\]$/g, ''),
+        port: url.port || (plain ? 80 : 443),
+        path: `${url.pathname}${url.search}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length), 'user-agent': 'Tessera (back-channel logout)', 'cache-control': 'no-store' },
+        agent: false,
+        signal: deadline,
+        lookup: ((_hostname: string, lookupOptions: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+          if (lookupOptions?.all) callback(null, [{ address: target.address, family: target.family }]);
+          else callback(null, target.address, target.family);
+        }) as RequestOptions['lookup'],
+        ...(secureContext && !plain ? { secureContext } : {}),
+      };
+      return new Promise<number>((resolve, reject) => {
+        const req = (plain ? httpRequest : request)(requestOptions, (res) => {
+          const status = res.statusCode ?? 0;
+          res.resume();
+          res.on('end', () => resolve(status));
+          res.on('error', () => resolve(status));
+        });
+        req.on('error', (error) => {
+          if (deadline.aborted) reject(new MetadataFetchError('timeout', `no answer within ${timeoutMs} ms`));
+          else reject(new MetadataFetchError('connect_failed', `the connection failed (${(error as NodeJS.ErrnoException).code ?? error.message})`));
+        });
+        req.end(body);
       });
     },
   };

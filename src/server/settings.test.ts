@@ -67,3 +67,16 @@ describe('client ID metadata document settings', () => {
     assert.throws(() => resolve({}, serverSchema.parse({ clientIdMetadataDocuments: { enabled: true, cacheMinSeconds: 600, cacheMaxSeconds: 60 } })), /cacheMinSeconds/);
   });
 });
+
+describe('back-channel logout settings', () => {
+  it('are on by default with public https targets only, and can be turned off or opened for tests', async () => {
+    const { serverSchema } = await import('../core/config/schema.js');
+    assert.deepEqual(resolve({}).backchannelLogout, { allowPrivateAddresses: false, timeoutMs: 5000, retries: 3 });
+    assert.equal(resolve({}, serverSchema.parse({ backchannelLogout: { enabled: false } })).backchannelLogout, undefined);
+    assert.deepEqual(resolve({}, serverSchema.parse({ backchannelLogout: { allowPrivateAddresses: true, timeout: 1.5, retries: 0 } })).backchannelLogout, {
+      allowPrivateAddresses: true,
+      timeoutMs: 1500,
+      retries: 0,
+    });
+  });
+});

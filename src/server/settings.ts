@@ -55,6 +55,8 @@ export interface ServerSettings {
   clientIdMetadataDocuments?: ClientIdMetadataDocumentSettings;
   /** Dynamic client registration: the config file's `registration:` block (closed by default). */
   registration: RegistrationPolicy;
+  /** OIDC Back-Channel Logout deliveries; absent when disabled. */
+  backchannelLogout?: { allowPrivateAddresses: boolean; timeoutMs: number; retries: number };
 }
 
 export interface ClientIdMetadataDocumentSettings {
@@ -154,6 +156,14 @@ export function resolveSettings({ flags, env, server, registration }: SettingsIn
     mfa: { required: mfaRequired(env.TESSERA_MFA_REQUIRED) ?? server?.mfa?.required ?? 'none', roles: server?.mfa?.roles ?? [] },
     registration: registration ?? REGISTRATION_DISABLED,
   };
+  const bcl = server?.backchannelLogout;
+  if (bcl?.enabled !== false) {
+    settings.backchannelLogout = {
+      allowPrivateAddresses: bcl?.allowPrivateAddresses ?? false,
+      timeoutMs: Math.round((bcl?.timeout ?? 5) * 1000),
+      retries: bcl?.retries ?? 3,
+    };
+  }
   const cimd = server?.clientIdMetadataDocuments;
   if (cimd?.enabled) {
     if (cimd.cacheMinSeconds > cimd.cacheMaxSeconds) throw new ConfigError('server.clientIdMetadataDocuments: cacheMinSeconds must not exceed cacheMaxSeconds');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MetadataFetchError } from '../../src/core/client-metadata/fetcher.js';
 import { startHttpsDocuments, TEST_CA, type HttpsDocuments } from '../support/https-documents.js';
-import { createSafeFetcher, isNonPublicAddress } from '../../src/server/safe-fetch.js';
+import { createSafeFetcher, createSafePoster, isNonPublicAddress } from '../../src/server/safe-fetch.js';
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
   try {
@@ -84,6 +84,35 @@ describe('safe fetch (client metadata documents)', () => {
       const started = Date.now();
       assert.equal(await refusal(allowed(300).fetch(new URL(`${docs.origin}/hang.json`))), 'timeout');
       assert.ok(Date.now() - started < 3000);
+    });
+  });
+
+  describe('posting (back-channel logout tokens)', () => {
+    let docs: HttpsDocuments;
+    before(async () => {
+      docs = await startHttpsDocuments();
+      docs.documents.set('/logout', { body: '' });
+      docs.documents.set('/moved', { status: 302, headers: { location: '/logout' }, body: '' });
+      docs.documents.set('/hang', { hang: true, body: '' });
+    });
+    after(() => docs.close());
+
+    it('refuses loopback, private answers and plain http by default, before connecting', async () => {
+      const poster = createSafePoster({ ca: TEST_CA });
+      assert.equal(await refusal(poster.post(new URL(`${docs.origin}/logout`), 'logout_token=x')), 'private_address');
+      assert.equal(await refusal(poster.post(new URL(`http://127.0.0.1:${docs.port}/logout`), 'logout_token=x')), 'not_https');
+      const rebinding = createSafePoster({ lookup: async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.1', family: 4 }] });
+      assert.equal(await refusal(rebinding.post(new URL('https://rp.example/logout'), 'logout_token=x')), 'private_address');
+      assert.equal(docs.hits.get('/logout') ?? 0, 0);
+    });
+
+    it('posts with the setting, answers the status, follows no redirect and gives up on a slow server', async () => {
+      const poster = createSafePoster({ allowPrivateAddresses: true, ca: TEST_CA, timeoutMs: 300 });
+      assert.equal(await poster.post(new URL(`${docs.origin}/logout`), 'logout_token=x'), 200);
+      assert.equal(docs.hits.get('/logout'), 1);
+      assert.equal(await poster.post(new URL(`${docs.origin}/moved`), 'logout_token=x'), 302);
+      assert.equal(docs.hits.get('/logout'), 1, 'the redirect was not followed');
+      assert.equal(await refusal(poster.post(new URL(`${docs.origin}/hang`), 'logout_token=x')), 'timeout');
     });
   });
 });

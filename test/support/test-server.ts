@@ -59,6 +59,8 @@ export async function startTestServer(
     registration?: AuthorizationServerOptions['registration'];
     /** DPoP replay cache, iat window and nonces. */
     dpop?: AuthorizationServerOptions['dpop'];
+    /** OIDC Back-Channel Logout: the transport that POSTs logout tokens (off without it). */
+    backchannelLogout?: AuthorizationServerOptions['backchannelLogout'];
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
@@ -82,6 +84,7 @@ export async function startTestServer(
       ...(options.deviceFlow ? { deviceFlow: options.deviceFlow } : {}),
       ...(options.clientMetadataDocuments ? { clientMetadataDocuments: options.clientMetadataDocuments } : {}),
       ...(options.dpop ? { dpop: options.dpop } : {}),
+      ...(options.backchannelLogout ? { backchannelLogout: options.backchannelLogout } : {}),
     });
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));

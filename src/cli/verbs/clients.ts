@@ -33,6 +33,7 @@ const FIELD_FLAGS = {
   permission: { type: 'string', multiple: true },
   introspection: { type: 'string' },
   'jwks-uri': { type: 'string' },
+  'backchannel-logout-uri': { type: 'string' },
   ...switchFlags(...SWITCHES),
   ...BODY_FLAGS,
 } as const;
@@ -51,6 +52,7 @@ const FIELD_HELP = `  --name NAME                 display name (default: the cli
   --permission "API=a b"      scopes granted on another API (repeat; "API=" removes it)
   --introspection own|any     which tokens it may introspect (any: a resource server)
   --jwks-uri URL              its public keys, for private_key_jwt
+  --backchannel-logout-uri URL  where logout tokens are POSTed when a session ends ("" removes it)
   --[no-]first-party          no consent screen for its users
   --[no-]allow-implicit       --[no-]require-pkce  --[no-]require-dpop  --[no-]require-mfa  --[no-]sandbox
   --[no-]require-par          authorization requests only through /par (RFC 9126)
@@ -68,6 +70,7 @@ function applyFlags(context: ActionContext, body: Record<string, unknown>, creat
   if (v.api !== undefined) body.api = v.api;
   if (v.introspection !== undefined) body.introspection = v.introspection;
   if (v['jwks-uri'] !== undefined) body.jwksUri = v['jwks-uri'];
+  if (v['backchannel-logout-uri'] !== undefined) body.backchannelLogoutUri = v['backchannel-logout-uri'] === '' ? undefined : v['backchannel-logout-uri'];
   for (const name of SWITCHES) {
     const on = switchFlag(context, name);
     if (on !== undefined) body[SWITCH_FIELDS[name]] = on;
@@ -105,6 +108,7 @@ function show(io: Io, c: ClientOut): void {
     ['introspection', c.introspection],
     ['options', flags.join(' ')],
     ...(c.jwksUri ? ([['jwks uri', c.jwksUri]] as [string, string][]) : []),
+    ...(c.backchannelLogoutUri ? ([['back-channel logout', c.backchannelLogoutUri]] as [string, string][]) : []),
     ...(c.jwks ? ([['jwks', `${c.jwks.keys.length} key(s)`]] as [string, string][]) : []),
     ...(c.registration
       ? ([['registered', `itself (RFC 7591, unverified) ${when(c.registration.registeredAt)}${c.registration.initialAccessTokenId ? ` with initial access token ${c.registration.initialAccessTokenId}` : ''}`]] as [string, string][])

@@ -15,7 +15,7 @@ import { pageViews } from '../../pages/page-views.js';
 import type { Verb } from './verb.js';
 import { mailOptions } from '../../mail/mail-setup.js';
 import { mailNeeded } from '../../server/email-settings.js';
-import { clientMetadataOptions } from '../../server/client-metadata-setup.js';
+import { backchannelLogoutOptions, clientMetadataOptions } from '../../server/client-metadata-setup.js';
 
 export const startVerb: Verb = {
   name: 'start',
@@ -87,6 +87,7 @@ worker and restarts a worker that dies.`,
           registration: data.settings.registration,
           ...(mail ? { mail } : {}),
           ...(data.settings.clientIdMetadataDocuments ? { clientMetadataDocuments: clientMetadataOptions(data.settings.clientIdMetadataDocuments) } : {}),
+          ...(data.settings.backchannelLogout ? { backchannelLogout: backchannelLogoutOptions(data.settings.backchannelLogout) } : {}),
         });
         if (!leads) return engine;
         const bootstrap = await bootstrapManagement(engine);

@@ -32,6 +32,8 @@ export const AUDIT_EVENT_TYPES = [
   'client.registered',
   'client.registration_updated',
   'client.registration_deleted',
+  'logout.backchannel_delivered',
+  'logout.backchannel_failed',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -74,6 +74,10 @@ const clientFields = z.strictObject({
   requirePushedAuthorizationRequests: z.boolean().default(false),
   /** Users signing in to this client must present a second factor (and set one up if they have none). */
   requireMfa: z.boolean().default(false),
+  /** OIDC Back-Channel Logout: where a logout token is POSTed when a session the client signed into ends. */
+  backchannelLogoutUri: absoluteUri.optional(),
+  /** backchannel_logout_session_required: the logout token carries `sid` (Tessera always includes it). */
+  backchannelLogoutSessionRequired: z.boolean().default(false),
   sandbox: z.boolean().default(false),
   /** OIDC's id_token_signed_response_alg: RS256 (the default), ES256 or EdDSA. */
   idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional(),
@@ -103,6 +107,9 @@ function refineClient(client: ClientFields, ctx: z.RefinementCtx): void {
   }
   if (client.allowImplicit && client.redirectUris.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['redirectUris'], message: 'allowImplicit needs at least one redirect URI' });
+  }
+  if (client.backchannelLogoutUri?.includes('#')) {
+    ctx.addIssue({ code: 'custom', path: ['backchannelLogoutUri'], message: 'a back-channel logout URI must not contain a fragment' });
   }
   for (const [i, uri] of client.redirectUris.entries()) {
     if (uri.includes('#')) ctx.addIssue({ code: 'custom', path: ['redirectUris', i], message: 'a redirect URI must not contain a fragment' });
@@ -184,6 +191,14 @@ export const clientIdMetadataDocumentsSchema = z.strictObject({
   cacheMaxSeconds: z.number().int().min(1).max(604800).default(86400).describe('longest time a document is kept'),
 });
 
+/** OIDC Back-Channel Logout (docs/backchannel-logout.md): how logout tokens are delivered to clients' backchannelLogoutUri. */
+export const backchannelLogoutSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('POST logout tokens to the clients a session signed into when it ends'),
+  allowPrivateAddresses: z.boolean().default(false).describe('deliver to loopback and private addresses too, and over plain http (tests, closed networks)'),
+  timeout: z.number().min(0.1).max(30).default(5).describe('seconds one delivery attempt may take, all in'),
+  retries: z.number().int().min(0).max(5).default(3).describe('attempts after the first when a client does not answer 2xx (1 s, 5 s, 25 s... apart)'),
+});
+
 export const serverSchema = z.strictObject({
   issuer: absoluteUri.optional(),
   port: z.number().int().min(0).max(65535).optional(),
@@ -235,6 +250,7 @@ export const serverSchema = z.strictObject({
     })
     .optional(),
   clientIdMetadataDocuments: clientIdMetadataDocumentsSchema.optional(),
+  backchannelLogout: backchannelLogoutSchema.optional(),
 });
 
 export const configFileSchema = z.strictObject({

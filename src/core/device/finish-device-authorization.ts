@@ -9,7 +9,7 @@ import type { RequestOrigin } from '../audit/request-origin.js';
 import { delegableByUser } from '../credentials/delegation.js';
 import type { FlowContext } from '../interaction/flow-context.js';
 import type { PendingAuthorization } from '../interaction/pending-authorizations.js';
-import type { Session } from '../interaction/sessions.js';
+import { SESSION_TTL, type Session } from '../interaction/sessions.js';
 import type { Client, User } from '../model.js';
 import type { EngineResponse } from '../request.js';
 
@@ -39,5 +39,7 @@ export async function finishDeviceAuthorization(
     return ctx.views.error('This code has expired', 'The code was used already or has run out. Start again on your device to get a new one.', 400);
   }
   ctx.audit.record(decision === 'allow' ? { ...event, outcome: 'success' } : { ...event, outcome: 'failure', reason: 'access_denied: the user denied the device' });
+  // The device's ID tokens carry this session's sid: tell the device's client when the session ends (back-channel logout).
+  if (decision === 'allow') await ctx.backchannelLogout?.signedInto(session.sid, session.authTime + SESSION_TTL, { clientId: client.clientId, sub: user.id, sid: session.sid });
   return ctx.views.deviceDone({ clientName: client.name, approved: decision === 'allow' });
 }

@@ -21,6 +21,8 @@ export interface DiscoveryInput {
   registration?: boolean;
   /** Algorithms accepted for DPoP proofs (RFC 9449 §5.1). */
   dpopAlgs: readonly string[];
+  /** Logout tokens are POSTed to clients' back-channel logout URIs (OIDC Back-Channel Logout 1.0 §2.1). */
+  backchannelLogout?: boolean;
 }
 
 type AuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
@@ -70,5 +72,6 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     ...(input.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
     ...(input.registration ? { registration_endpoint: `${base}/register` } : {}),
     dpop_signing_alg_values_supported: input.dpopAlgs,
+    ...(input.backchannelLogout ? { backchannel_logout_supported: true, backchannel_logout_session_supported: true } : {}),
   };
 }

@@ -15,7 +15,7 @@ import type { EngineResponse } from '../request.js';
 import { delegableByUser } from '../credentials/delegation.js';
 import { sandboxSid, sandboxSubject } from '../credentials/sandbox.js';
 import type { FlowContext } from './flow-context.js';
-import type { Session } from './sessions.js';
+import { SESSION_TTL, type Session } from './sessions.js';
 
 export const CODE_TTL = 60;
 
@@ -104,6 +104,10 @@ export async function completeAuthorization(
       ...(code !== undefined ? { code } : {}),
       ...(request.responseType === 'id_token' ? { claimsFromScopes: request.scopes } : {}),
     });
+  }
+  if (ctx.backchannelLogout) {
+    const sid = request.sandbox ? sandboxSid(ctx.hasher, session.sid, request.clientId) : session.sid;
+    await ctx.backchannelLogout.signedInto(session.sid, session.authTime + SESSION_TTL, { clientId: request.clientId, sub: subject, sid });
   }
   return deliverAuthorizationResponse(request.redirectUri, request.responseMode, response, ctx.issuer, ctx.views);
 }

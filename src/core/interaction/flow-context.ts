@@ -19,6 +19,7 @@ import type { SecondSteps } from '../mfa/second-step.js';
 import type { PendingAuthorizations } from './pending-authorizations.js';
 import type { SessionStore } from './sessions.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
+import type { BackchannelLogout } from '../logout/backchannel-logout.js';
 
 export interface FlowContext {
   issuer: string;
@@ -51,4 +52,6 @@ export interface FlowContext {
   mfa: SecondFactors;
   /** Sign-ins waiting for their second factor. */
   secondSteps: SecondSteps;
+  /** OIDC Back-Channel Logout, when configured: notes which clients a session signed into. */
+  backchannelLogout?: BackchannelLogout;
 }

@@ -38,6 +38,7 @@ export class SessionStore {
   readonly #records: SessionRepository;
   readonly #hasher: SecretHasher;
   readonly #clock: Clock;
+  #ended?: (sessions: { sid: string; userId: string }[]) => void;
 
   constructor(records: SessionRepository, hasher: SecretHasher, clock: Clock) {
     this.#records = records;
@@ -67,7 +68,16 @@ export class SessionStore {
   }
 
   async destroy(cookie: string | undefined): Promise<void> {
-    if (cookie !== undefined && cookie.length <= 100) await this.#records.deleteSessionByHash(this.#hasher.hash(cookie));
+    if (cookie === undefined || cookie.length > 100) return;
+    const hash = this.#hasher.hash(cookie);
+    const stored = this.#ended ? await this.#records.findSessionByHash(hash, this.#clock.now()) : undefined;
+    await this.#records.deleteSessionByHash(hash);
+    if (stored) this.#ended?.([{ sid: stored.id, userId: stored.userId }]);
+  }
+
+  /** Told of every session that ends here (back-channel logout); never awaited. */
+  onEnded(listener: (sessions: { sid: string; userId: string }[]) => void): void {
+    this.#ended = listener;
   }
 
   /** A user's live sessions, newest first, without the cookie hashes. */
@@ -76,13 +86,18 @@ export class SessionStore {
   }
 
   /** Ends one session of the user; false when there is no such live session. */
-  end(userId: string, id: string): Promise<boolean> {
-    return this.#records.deleteUserSession(userId, id);
+  async end(userId: string, id: string): Promise<boolean> {
+    const ended = await this.#records.deleteUserSession(userId, id);
+    if (ended) this.#ended?.([{ sid: id, userId }]);
+    return ended;
   }
 
   /** Ends every session of the user, except `keepId` (the caller's own) if given; returns how many. */
-  endAll(userId: string, keepId?: string): Promise<number> {
-    return this.#records.deleteUserSessions(userId, keepId);
+  async endAll(userId: string, keepId?: string): Promise<number> {
+    const live = this.#ended ? await this.#records.listUserSessions(userId, this.#clock.now()) : [];
+    const ended = await this.#records.deleteUserSessions(userId, keepId);
+    if (ended > 0) this.#ended?.(live.filter((s) => s.id !== keepId).map((s) => ({ sid: s.id, userId })));
+    return ended;
   }
 
   /** A token for forms that act on the session (logout, the account page): derived from the cookie, so a third site cannot know it. */

@@ -27,7 +27,7 @@ export interface MetadataContext {
 }
 
 export type RegisteredFields = Pick<Client, 'name' | 'type' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'grantTypes' | 'permissions'> &
-  Partial<Pick<Client, 'jwks' | 'jwksUri' | 'postLogoutRedirectUris' | 'idTokenSignedResponseAlg'>>;
+  Partial<Pick<Client, 'jwks' | 'jwksUri' | 'postLogoutRedirectUris' | 'idTokenSignedResponseAlg' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>>;
 
 export interface ParsedMetadata {
   /** The metadata as registered (defaults filled in), in RFC 7591's names. */
@@ -146,6 +146,12 @@ export function parseClientMetadata(input: unknown, ctx: MetadataContext): Parse
   const contacts = stringList(body, 'contacts');
   if (contacts?.some((c) => c.length > 200 || CONTROL.test(c))) throw invalidMetadata('contacts must be short strings without control characters');
 
+  // OIDC Back-Channel Logout §2.2: https, called through the SSRF-safe poster; no fragment.
+  const backchannelLogoutUri = webUri(body, 'backchannel_logout_uri');
+  if (backchannelLogoutUri?.includes('#')) throw invalidMetadata('backchannel_logout_uri must not contain a fragment');
+  const sessionRequired = body.backchannel_logout_session_required;
+  if (sessionRequired !== undefined && sessionRequired !== null && typeof sessionRequired !== 'boolean') throw invalidMetadata('backchannel_logout_session_required must be a boolean');
+
   const clientName = optionalString(body, 'client_name', 200);
   const metadata: Record<string, unknown> = {
     redirect_uris: redirectUris,
@@ -168,6 +174,8 @@ export function parseClientMetadata(input: unknown, ctx: MetadataContext): Parse
     post_logout_redirect_uris: postLogout,
     jwks_uri: jwksUri,
     jwks,
+    backchannel_logout_uri: backchannelLogoutUri,
+    backchannel_logout_session_required: backchannelLogoutUri !== undefined ? sessionRequired === true : undefined,
   };
   for (const [name, value] of Object.entries(optional)) if (value !== undefined) metadata[name] = value;
 
@@ -183,5 +191,7 @@ export function parseClientMetadata(input: unknown, ctx: MetadataContext): Parse
   if (jwksUri) fields.jwksUri = jwksUri;
   if (postLogout && postLogout.length > 0) fields.postLogoutRedirectUris = postLogout;
   if (idTokenAlg) fields.idTokenSignedResponseAlg = idTokenAlg as SigningAlg;
+  if (backchannelLogoutUri) fields.backchannelLogoutUri = backchannelLogoutUri;
+  if (backchannelLogoutUri && sessionRequired === true) fields.backchannelLogoutSessionRequired = true;
   return { metadata, fields };
 }

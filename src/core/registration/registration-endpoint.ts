@@ -188,7 +188,7 @@ export function registrationEndpoints(deps: RegistrationDependencies) {
       const needsSecret = parsed.fields.tokenEndpointAuthMethod === 'client_secret_basic' || parsed.fields.tokenEndpointAuthMethod === 'client_secret_post';
       // A client that starts using a secret gets one now; one that stops has its secrets removed.
       const secret = needsSecret && !usedSecret ? newSecret(now) : undefined;
-      const { jwks: _j, jwksUri: _u, postLogoutRedirectUris: _p, idTokenSignedResponseAlg: _a, ...kept } = client;
+      const { jwks: _j, jwksUri: _u, postLogoutRedirectUris: _p, idTokenSignedResponseAlg: _a, backchannelLogoutUri: _b, backchannelLogoutSessionRequired: _s, ...kept } = client;
       const updated: Client = {
         ...kept,
         ...parsed.fields,
