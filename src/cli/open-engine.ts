@@ -8,6 +8,7 @@ import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { bootstrapManagement } from '../management/bootstrap.js';
 import { ADMIN_ROLE } from '../management/management-api.js';
+import { mfaPolicyFrom } from '../core/mfa/mfa-policy.js';
 import type { Store } from '../core/ports/storage.js';
 import { pageViews } from '../pages/page-views.js';
 import { loadMasterKey } from '../server/master-key-source.js';
@@ -128,7 +129,7 @@ export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.
     const email = data.settings.email;
     const quiet = { info: () => {}, warn: (_fields: object, message: string) => void process.stderr.write(`warning: ${message}\n`) };
     const mail = mailNeeded(email) ? await mailOptions(email, quiet) : undefined;
-    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes, registration: data.settings.registration, ...(mail ? { mail } : {}) }).catch(async (error: unknown) => {
+    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes, mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]), registration: data.settings.registration, ...(mail ? { mail } : {}) }).catch(async (error: unknown) => {
       await changes.close();
       throw error;
     });

@@ -27,6 +27,7 @@ export function presentClient(client: Client): z.infer<typeof clientOut> {
     requirePkce: client.requirePkce ?? false,
     requireDpop: client.requireDpop ?? false,
     requirePushedAuthorizationRequests: client.requirePushedAuthorizationRequests ?? false,
+    requireMfa: client.requireMfa ?? false,
     ...(client.idTokenSignedResponseAlg ? { idTokenSignedResponseAlg: client.idTokenSignedResponseAlg } : {}),
     sandbox: client.sandbox ?? false,
   };

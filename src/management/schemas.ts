@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-const epochSeconds = z.number().int().describe('seconds since 1970-01-01T00:00:00Z');
+export const epochSeconds = z.number().int().describe('seconds since 1970-01-01T00:00:00Z');
 
 export const apiOut = z.object({
   identifier: z.string(),
@@ -37,6 +37,7 @@ export const clientOut = z.object({
   requirePkce: z.boolean(),
   requireDpop: z.boolean(),
   requirePushedAuthorizationRequests: z.boolean().describe('authorization requests only through /par (RFC 9126)'),
+  requireMfa: z.boolean().describe('users signing in to it must present a second factor'),
   idTokenSignedResponseAlg: z.enum(['ES256', 'RS256', 'EdDSA']).optional(),
   sandbox: z.boolean(),
   claims: z.record(z.string(), z.string()).optional().describe('extra ID-token and userinfo claims'),

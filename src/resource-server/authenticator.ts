@@ -15,7 +15,7 @@ import { endpointAllowed } from '../common/endpoint-patterns.js';
 import { inspectTokenString, type TokenStringKind } from '../common/token-string-check.js';
 import { presentedScheme, readCredential, type PresentedCredential, type RequestHeaders } from './authorization-header.js';
 import { IssuerMetadata } from './discovery.js';
-import { authError, type AuthError, type AuthErrorReason, type ChallengeScheme, type ErrorStyle } from './errors.js';
+import { authError, type AuthError, type AuthErrorReason, type ChallengeScheme, type ErrorStyle, type StepUp } from './errors.js';
 import { UpstreamError } from './fetch-json.js';
 import type { Guard } from './guards.js';
 import { IntrospectionClient } from './introspection-client.js';
@@ -106,9 +106,9 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     now: o.clock === systemClock ? Date.now : () => o.clock.now() * 1000,
   });
 
-  const refuse = (reason: AuthErrorReason, scheme?: ChallengeScheme, scope?: string): AuthResult => ({
+  const refuse = (reason: AuthErrorReason, scheme?: ChallengeScheme, scope?: string, stepUp?: StepUp): AuthResult => ({
     ok: false,
-    error: authError(reason, style, scope, scheme),
+    error: authError(reason, style, scope, scheme, stepUp),
   });
 
   async function principalFor(credential: PresentedCredential): Promise<Principal | AuthErrorReason> {
@@ -162,7 +162,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     authorize(principal, guards) {
       if (!principal) return refuse('not_authenticated');
       for (const guard of guards) {
-        const refusal = guard.check(principal);
+        const refusal = guard.check(principal, o.clock.now());
+        if (refusal?.reason === 'insufficient_user_authentication') {
+          return refuse(refusal.reason, schemeOf(principal), undefined, { ...(refusal.acrValues !== undefined ? { acrValues: refusal.acrValues } : {}), ...(refusal.maxAge !== undefined ? { maxAge: refusal.maxAge } : {}) });
+        }
         if (refusal) return refuse(refusal.reason, schemeOf(principal), refusal.scope);
       }
       return { ok: true, principal };

@@ -5,7 +5,7 @@
  */
 
 /** RFC 6750 §3.1 codes, plus a 503 for when Tessera itself cannot be asked. */
-export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'temporarily_unavailable';
+export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'insufficient_user_authentication' | 'temporarily_unavailable';
 
 interface ReasonSpec {
   status: 400 | 401 | 403 | 503;
@@ -41,6 +41,7 @@ const REASONS = {
   endpoint_not_allowed: { status: 403, error: 'insufficient_scope', message: 'the action token does not allow this endpoint' },
   insufficient_scope: { status: 403, error: 'insufficient_scope', message: 'the token lacks a required scope' },
   insufficient_permissions: { status: 403, error: 'insufficient_scope', message: 'the token lacks a required permission' },
+  insufficient_user_authentication: { status: 401, error: 'insufficient_user_authentication', message: 'the user must sign in more strongly or more recently' },
   not_authenticated: { status: 401, error: undefined, message: 'the route requires authentication' },
   jwks_unavailable: { status: 503, error: 'temporarily_unavailable', message: 'the issuer keys could not be fetched' },
   introspection_unavailable: { status: 503, error: 'temporarily_unavailable', message: 'the introspection endpoint could not be reached' },
@@ -54,6 +55,7 @@ const GENERIC: Record<AuthErrorCode | 'none', string> = {
   invalid_request: 'The Authorization header is malformed',
   invalid_token: 'The access token is invalid',
   insufficient_scope: 'The access token does not allow this request',
+  insufficient_user_authentication: 'A more recent or stronger sign-in is required',
   temporarily_unavailable: 'Token validation is temporarily unavailable',
 };
 
@@ -68,6 +70,16 @@ export interface AuthError {
   readonly debug: AuthErrorReason;
   /** The scopes the request needs (insufficient_scope from a guard). */
   readonly scope?: string;
+  /** RFC 9470: the acr the request needs (insufficient_user_authentication). */
+  readonly acrValues?: string;
+  /** RFC 9470: how recent the sign-in must be, in seconds. */
+  readonly maxAge?: number;
+}
+
+/** RFC 9470 §3's challenge parameters. */
+export interface StepUp {
+  acrValues?: string;
+  maxAge?: number;
 }
 
 export interface ErrorStyle {
@@ -85,13 +97,15 @@ function quoted(value: string): string {
 /** The challenge names the scheme the request used (RFC 9110 §11.6.1): Bearer unless a Token or ActionToken was refused. */
 export type ChallengeScheme = 'Bearer' | 'Token' | 'ActionToken';
 
-export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: string, scheme: ChallengeScheme = 'Bearer'): AuthError {
+export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: string, scheme: ChallengeScheme = 'Bearer', stepUp: StepUp = {}): AuthError {
   const spec: ReasonSpec = REASONS[reason];
   const description = style.debug ? `${spec.message} (${reason})` : GENERIC[spec.error ?? 'none'];
   const params: string[] = [];
   if (style.realm !== undefined) params.push(`realm=${quoted(style.realm)}`);
   if (spec.error) params.push(`error=${quoted(spec.error)}`, `error_description=${quoted(description)}`);
   if (scope) params.push(`scope=${quoted(scope)}`);
+  if (stepUp.acrValues !== undefined) params.push(`acr_values=${quoted(stepUp.acrValues)}`);
+  if (stepUp.maxAge !== undefined) params.push(`max_age=${stepUp.maxAge}`);
   if (style.resourceMetadata !== undefined) params.push(`resource_metadata=${quoted(style.resourceMetadata)}`);
   return {
     status: spec.status,
@@ -100,6 +114,8 @@ export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: st
     wwwAuthenticate: spec.status === 503 ? undefined : params.length ? `${scheme} ${params.join(', ')}` : scheme,
     debug: reason,
     ...(scope ? { scope } : {}),
+    ...(stepUp.acrValues !== undefined ? { acrValues: stepUp.acrValues } : {}),
+    ...(stepUp.maxAge !== undefined ? { maxAge: stepUp.maxAge } : {}),
   };
 }
 

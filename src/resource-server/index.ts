@@ -15,9 +15,10 @@
 export { createAuthenticator, type Authenticator, type AuthRequest, type AuthResult } from './authenticator.js';
 export type { AuthError, AuthErrorCode, AuthErrorReason } from './errors.js';
 export { renderAuthError, type RenderedError } from './errors.js';
-export { requirePermissions, requireScopes, type Guard, type GuardRefusal } from './guards.js';
+export { requireAuthLevel, requirePermissions, requireScopes, type AuthLevel, type Guard, type GuardRefusal } from './guards.js';
+export { ACR_MULTI_FACTOR, ACR_ONE_FACTOR } from '../common/auth-level.js';
 export type { AuthenticatorOptions, Clock, JwsAlgorithm, UsageReportingOptions } from './options.js';
-export type { CredentialKind, Principal } from './principal.js';
+export type { Authentication, CredentialKind, Principal } from './principal.js';
 export { answerMetadataRequest, metadataUrlFor, type MetadataResponse, type ProtectedResourceOptions, type ResourceMetadata } from './resource-metadata.js';
 export type { ServedCall, UsageStats } from './usage-reporter.js';
 export { endpointAllowed, parseEndpointPattern, type EndpointPattern } from '../common/endpoint-patterns.js';

@@ -31,6 +31,10 @@ export interface ActiveIntrospection {
   sandbox?: boolean;
   allowed_endpoints?: string[];
   permissions?: Record<string, string[]>;
+  /** How the user signed in, for tokens from a sign-in. */
+  auth_time?: number;
+  acr?: string;
+  amr?: string[];
 }
 
 /** client_secret_basic: both parts form-urlencoded before base64 (RFC 6749 §2.3.1). */
@@ -141,6 +145,9 @@ function parseAnswer(answer: unknown, endpoint: string): ActiveIntrospection | u
     ['service_account', optional.string(a.service_account)],
     ['sandbox', optional.boolean(a.sandbox)],
     ['allowed_endpoints', optional.strings(a.allowed_endpoints)],
+    ['auth_time', optional.number(a.auth_time)],
+    ['acr', optional.string(a.acr)],
+    ['amr', optional.strings(a.amr)],
     ['permissions', a.permissions === undefined || (isObject(a.permissions) && Object.values(a.permissions).every((v) => optional.strings(v) && v !== undefined))],
   ];
   const wrong = shapes.find(([, ok]) => !ok);

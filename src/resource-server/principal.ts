@@ -34,6 +34,21 @@ export interface Principal {
   readonly audience: string;
   /** Action tokens only: the endpoints it may call. */
   readonly allowedEndpoints?: readonly string[];
+  /** For tokens from a sign-in: when and how the user authenticated (auth_time, acr, amr). */
+  readonly authentication?: Authentication;
+}
+
+export interface Authentication {
+  /** Seconds since the epoch. */
+  readonly authTime: number;
+  readonly acr: string | undefined;
+  readonly amr: readonly string[];
+}
+
+function authenticationOf(source: { auth_time?: unknown; acr?: unknown; amr?: unknown }): { authentication?: Authentication } {
+  if (typeof source.auth_time !== 'number') return {};
+  const amr = isStringArray(source.amr) ? [...source.amr] : [];
+  return { authentication: Object.freeze({ authTime: source.auth_time, acr: typeof source.acr === 'string' ? source.acr : undefined, amr: Object.freeze(amr) }) };
 }
 
 function freeze(principal: Principal): Principal {
@@ -77,6 +92,7 @@ export function principalFromJwt(claims: Record<string, unknown>, audience: stri
     tokenId: jti,
     expiresAt: exp,
     audience,
+    ...authenticationOf(claims),
   });
 }
 
@@ -125,5 +141,6 @@ export function principalFromIntrospection(answer: ActiveIntrospection, context:
     expiresAt: answer.exp,
     audience,
     ...(kind === 'action_token' ? { allowedEndpoints: [...(answer.allowed_endpoints ?? [])] } : {}),
+    ...authenticationOf(answer),
   });
 }

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { ConfigFile } from '../core/config/schema.js';
 import { DEFAULT_PUSHED_REQUEST_TTL } from '../core/authorize/pushed-requests.js';
 import { ConfigError } from '../core/errors.js';
+import type { MfaSetting } from '../core/mfa/mfa-policy.js';
 import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
 import { resolveWorkers } from './cluster/worker-count.js';
@@ -48,6 +49,8 @@ export interface ServerSettings {
   workers: number;
   /** SMTP, the sender and the mail flows (email-settings.ts). */
   email: EmailSettings;
+  /** Who must sign in with a second factor (core/mfa/mfa-policy.ts). */
+  mfa: MfaSetting;
   /** Client ID metadata documents; absent unless enabled. */
   clientIdMetadataDocuments?: ClientIdMetadataDocumentSettings;
   /** Dynamic client registration: the config file's `registration:` block (closed by default). */
@@ -148,6 +151,7 @@ export function resolveSettings({ flags, env, server, registration }: SettingsIn
     redisPrefix: env.TESSERA_REDIS_PREFIX || DEFAULT_REDIS_PREFIX,
     workers: resolveWorkers({ flag: flags.workers, env, config: server?.workers }),
     email: resolveEmailSettings(env, server?.email),
+    mfa: { required: mfaRequired(env.TESSERA_MFA_REQUIRED) ?? server?.mfa?.required ?? 'none', roles: server?.mfa?.roles ?? [] },
     registration: registration ?? REGISTRATION_DISABLED,
   };
   const cimd = server?.clientIdMetadataDocuments;
@@ -195,6 +199,12 @@ export function resolveSettings({ flags, env, server, registration }: SettingsIn
   if (env.DATABASE_URL) settings.databaseUrl = env.DATABASE_URL;
   if (flags.config !== undefined) settings.configFile = resolve(flags.config);
   return settings;
+}
+
+function mfaRequired(text: string | undefined): MfaSetting['required'] | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text !== 'none' && text !== 'admins' && text !== 'everyone') throw new ConfigError(`TESSERA_MFA_REQUIRED must be none, admins or everyone, got ${text}`);
+  return text;
 }
 
 function assertionAudience(text: string | undefined): ServerSettings['clientAssertions']['audience'] | undefined {

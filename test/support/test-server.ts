@@ -51,6 +51,8 @@ export async function startTestServer(
     store?: Store;
     masterKey?: Buffer;
     pushedRequests?: AuthorizationServerOptions['pushedRequests'];
+    /** Who must sign in with a second factor (none by default). */
+    mfa?: AuthorizationServerOptions['mfa'];
     /** Client ID metadata documents (off without it). */
     clientMetadataDocuments?: AuthorizationServerOptions['clientMetadataDocuments'];
     /** Dynamic client registration, e.g. `registrationPolicy({ enabled: true })`. */
@@ -73,6 +75,7 @@ export async function startTestServer(
       ...(options.mail ? { mail: options.mail } : {}),
       ...(options.registration ? { registration: options.registration } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.mfa ? { mfa: options.mfa } : {}),
       ...(options.refreshTokens ? { refreshTokens: options.refreshTokens } : {}),
       ...(options.clientAssertions ? { clientAssertions: options.clientAssertions } : {}),
       ...(options.pushedRequests ? { pushedRequests: options.pushedRequests } : {}),

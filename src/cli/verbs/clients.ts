@@ -10,13 +10,14 @@ interface NewSecret {
   secret: string;
 }
 
-const SWITCHES = ['first-party', 'allow-implicit', 'require-pkce', 'require-dpop', 'require-par', 'sandbox'] as const;
+const SWITCHES = ['first-party', 'allow-implicit', 'require-pkce', 'require-dpop', 'require-par', 'require-mfa', 'sandbox'] as const;
 const SWITCH_FIELDS: Record<(typeof SWITCHES)[number], keyof ClientOut> = {
   'first-party': 'firstParty',
   'allow-implicit': 'allowImplicit',
   'require-pkce': 'requirePkce',
   'require-dpop': 'requireDpop',
   'require-par': 'requirePushedAuthorizationRequests',
+  'require-mfa': 'requireMfa',
   sandbox: 'sandbox',
 };
 
@@ -51,7 +52,7 @@ const FIELD_HELP = `  --name NAME                 display name (default: the cli
   --introspection own|any     which tokens it may introspect (any: a resource server)
   --jwks-uri URL              its public keys, for private_key_jwt
   --[no-]first-party          no consent screen for its users
-  --[no-]allow-implicit       --[no-]require-pkce  --[no-]require-dpop  --[no-]sandbox
+  --[no-]allow-implicit       --[no-]require-pkce  --[no-]require-dpop  --[no-]require-mfa  --[no-]sandbox
   --[no-]require-par          authorization requests only through /par (RFC 9126)
 ${BODY_HELP}`;
 

@@ -2,6 +2,8 @@
 import cluster from 'node:cluster';
 import { AuthorizationServer } from '../../core/authorization-server.js';
 import { bootstrapManagement } from '../../management/bootstrap.js';
+import { ADMIN_ROLE } from '../../management/management-api.js';
+import { mfaPolicyFrom } from '../../core/mfa/mfa-policy.js';
 import { listen } from '../../http/http-server.js';
 import { createLogger } from '../../http/logger.js';
 import { loadConfigAgainst, openData, readSettings } from '../open-engine.js';
@@ -76,6 +78,7 @@ worker and restarts a worker that dies.`,
           refreshTokens: { reuseGrace: data.settings.refreshTokenReuseGrace },
           clientAssertions: data.settings.clientAssertions,
           pushedRequests: data.settings.pushedRequests,
+          mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]),
           deviceFlow: data.settings.deviceFlow,
           changes: shared.changes,
           attempts: shared.attempts,

@@ -113,6 +113,34 @@ export const usersVerb = resourceVerb({
       },
     },
     {
+      name: 'mfa',
+      summary: "list a user's second factors (never their secrets), or reset them",
+      synopsis: 'list|reset USER',
+      details: `${USER_ARG}
+  list    the authenticator apps and how many recovery codes remain
+  reset   remove every factor and recovery code: the user signs in with their password
+          (and sets a factor up again where policy requires one); audited`,
+      async run(context) {
+        const [what, ref] = need(context, 'list|reset', 'USER');
+        if (what !== 'list' && what !== 'reset') throw context.usage(`unknown mfa action ${what}: list or reset`);
+        const target = await context.target();
+        const user = await findUser(target, ref!);
+        const path = `/users/${seg(user.id)}/mfa`;
+        if (what === 'reset') {
+          const { removed } = (await target.call<{ removed: number }>('DELETE', path)).body;
+          if (context.json) return printJson(context.io, { removed }), 0;
+          context.io.err(`removed ${removed} factor${removed === 1 ? '' : 's'} and the recovery codes of ${user.username}`);
+          return 0;
+        }
+        const mfa = (await target.call<{ required: boolean; factors: { id: string; type: string; name: string; createdAt: number; lastUsedAt?: number }[]; recoveryCodes: { total: number; remaining: number } }>('GET', path)).body;
+        if (context.json) return printJson(context.io, mfa), 0;
+        const day = (t: number | undefined) => (t === undefined ? 'never' : new Date(t * 1000).toISOString().slice(0, 10));
+        printTable(context.io, ['type', 'name', 'added', 'last used', 'id'], mfa.factors.map((f) => [f.type, f.name, day(f.createdAt), day(f.lastUsedAt), f.id]), 'no second factor');
+        context.io.out(`recovery codes: ${mfa.recoveryCodes.remaining} of ${mfa.recoveryCodes.total} left; required by policy: ${mfa.required ? 'yes' : 'no'}`);
+        return 0;
+      },
+    },
+    {
       name: 'get',
       summary: 'show a user',
       synopsis: 'USER',

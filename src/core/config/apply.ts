@@ -75,6 +75,7 @@ export function toClient(input: ClientInput, existing: Client | undefined, hashe
   if (input.requirePkce) client.requirePkce = true;
   if (input.requireDpop) client.requireDpop = true;
   if (input.requirePushedAuthorizationRequests) client.requirePushedAuthorizationRequests = true;
+  if (input.requireMfa) client.requireMfa = true;
   if (input.sandbox) client.sandbox = true;
   if (input.idTokenSignedResponseAlg) client.idTokenSignedResponseAlg = input.idTokenSignedResponseAlg;
   if (input.api) client.api = input.api;

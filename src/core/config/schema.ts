@@ -72,6 +72,8 @@ const clientFields = z.strictObject({
   requireDpop: z.boolean().default(false),
   /** Authorization requests only through the pushed authorization request endpoint (RFC 9126). */
   requirePushedAuthorizationRequests: z.boolean().default(false),
+  /** Users signing in to this client must present a second factor (and set one up if they have none). */
+  requireMfa: z.boolean().default(false),
   sandbox: z.boolean().default(false),
   /** OIDC's id_token_signed_response_alg: RS256 (the default), ES256 or EdDSA. */
   idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional(),
@@ -225,6 +227,13 @@ export const serverSchema = z.strictObject({
     })
     .optional(),
   email: emailSchema.optional(),
+  /** Who must sign in with a second factor: nobody besides those who set one up, the administrators, or everyone; and holders of `roles`. */
+  mfa: z
+    .strictObject({
+      required: z.enum(['none', 'admins', 'everyone']).default('none'),
+      roles: z.array(z.string().min(1)).default([]),
+    })
+    .optional(),
   clientIdMetadataDocuments: clientIdMetadataDocumentsSchema.optional(),
 });
 

@@ -16,6 +16,17 @@ export interface MfaPolicy {
 
 export const NO_MFA_POLICY: MfaPolicy = { everyone: false, roles: [] };
 
+/** The `mfa` server setting: who must, by name. */
+export interface MfaSetting {
+  required: 'none' | 'admins' | 'everyone';
+  roles: string[];
+}
+
+/** The policy a setting means; `admins` are the holders of `adminRoles` (the management API's administrator role). */
+export function mfaPolicyFrom(setting: MfaSetting, adminRoles: string[]): MfaPolicy {
+  return { everyone: setting.required === 'everyone', roles: [...new Set([...(setting.required === 'admins' ? adminRoles : []), ...setting.roles])] };
+}
+
 export function mfaRequired(policy: MfaPolicy, user: User, client?: Pick<Client, 'requireMfa'>): boolean {
   return policy.everyone || client?.requireMfa === true || user.roles.some((role) => policy.roles.includes(role));
 }

@@ -39,6 +39,7 @@ function editor(client, etag, apis, done) {
       { name: 'firstParty', label: 'First party (users are not asked to consent)', type: 'checkbox', value: client?.firstParty ?? false },
       { name: 'sandbox', label: 'Sandbox (silent sign-in into a sandbox subject)', type: 'checkbox', value: client?.sandbox ?? false },
       { name: 'requirePkce', label: 'Require PKCE (always required from public clients)', type: 'checkbox', value: client?.requirePkce ?? false },
+      { name: 'requireMfa', label: 'Require a second factor from users signing in', type: 'checkbox', value: client?.requireMfa ?? false },
       { name: 'allowImplicit', label: 'Allow implicit and hybrid (legacy)', type: 'checkbox', value: client?.allowImplicit ?? false },
     ],
     async onSubmit(v) {
@@ -56,6 +57,7 @@ function editor(client, etag, apis, done) {
         firstParty: v.firstParty,
         sandbox: v.sandbox,
         requirePkce: v.requirePkce,
+        requireMfa: v.requireMfa,
         allowImplicit: v.allowImplicit,
         ...(client?.tokenEndpointAuthMethod && client.type === v.type ? { tokenEndpointAuthMethod: client.tokenEndpointAuthMethod } : {}),
         ...(client?.jwks ? { jwks: client.jwks } : {}),
@@ -156,7 +158,7 @@ export async function render({ main, rerender }) {
         { label: 'Type', value: (c) => c.type },
         { label: 'Grants', value: (c) => chips(c.grantTypes.map((/** @type {string} */ g) => g.replace('urn:ietf:params:oauth:grant-type:', ''))) },
         { label: 'API', value: (c) => (c.api ? h('code', {}, c.api) : '—') },
-        { label: 'Flags', value: (c) => chips([...(c.registration ? ['registered itself (unverified)'] : []), ...['firstParty', 'sandbox', 'requirePkce', 'allowImplicit'].filter((f) => c[f])]) },
+        { label: 'Flags', value: (c) => chips([...(c.registration ? ['registered itself (unverified)'] : []), ...['firstParty', 'sandbox', 'requirePkce', 'requireMfa', 'allowImplicit'].filter((f) => c[f])]) },
         {
           label: 'Actions',
           value: (c) =>

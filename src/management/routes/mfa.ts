@@ -1,0 +1,42 @@
+/** /users/{id}/mfa: a user's second factors (never their secrets) and recovery codes, and resetting them. */
+import { z } from 'zod';
+import { actorOf } from '../principal.js';
+import { route } from '../route.js';
+import { epochSeconds } from '../schemas.js';
+import { loadUser } from './users.js';
+
+const byId = z.object({ id: z.string() });
+
+export const mfaOut = z.object({
+  required: z.boolean().describe('whether policy requires this user to sign in with a second factor (besides clients that require one)'),
+  factors: z.array(
+    z.object({
+      id: z.string(),
+      type: z.literal('totp').describe('an authenticator app (RFC 6238 one-time codes)'),
+      name: z.string(),
+      createdAt: epochSeconds,
+      lastUsedAt: epochSeconds.optional(),
+    }),
+  ).describe('never the secrets'),
+  recoveryCodes: z.object({ total: z.number().int(), remaining: z.number().int() }),
+});
+
+export const mfaRoutes = [
+  route({
+    method: 'GET', path: '/users/{id}/mfa', tag: 'Users', summary: "A user's second factors (never their secrets) and how many recovery codes remain", scope: 'read:users', status: 200,
+    params: byId, response: mfaOut,
+    async handler(engine, { params }) {
+      const user = await loadUser(engine, params.id);
+      const factors = (await engine.mfa.list(user.id)).map((f) => ({ id: f.id, type: f.type, name: f.name, createdAt: f.createdAt, ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}) }));
+      return { body: { required: engine.mfa.required(user), factors, recoveryCodes: await engine.mfa.recoveryCodes(user.id) } };
+    },
+  }),
+  route({
+    method: 'DELETE', path: '/users/{id}/mfa', tag: 'Users', summary: "Reset a user's second factors and recovery codes: they sign in with their password, and set a factor up again where policy requires one", scope: 'write:users', status: 200,
+    params: byId, response: z.object({ removed: z.number().int().describe('how many factors were removed') }),
+    async handler(engine, { params, principal }) {
+      const user = await loadUser(engine, params.id);
+      return { body: { removed: await engine.mfa.reset(user.id, actorOf(principal)) } };
+    },
+  }),
+];
