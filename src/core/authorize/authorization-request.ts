@@ -22,6 +22,8 @@ export interface AuthorizationRequest {
   /** The API the access token is for, if any. */
   api?: string;
   codeChallenge?: string;
+  /** RFC 9449 §10: the thumbprint of the DPoP key the code must be redeemed with. */
+  dpopJkt?: string;
   prompt: string[];
   maxAge?: number;
   /** acr_values Tessera knows, in the client's order of preference (common/auth-level.ts). */

@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog.js';
 import type { OwnJwtVerifier } from '../keys/verify-own-jwt.js';
 import type { AuthorizationRequest, AuthorizeState } from './authorization-request.js';
 import { checkClient } from './check-client.js';
+import { checkDpopJkt } from './check-dpop-jkt.js';
 import { checkPkce } from './check-pkce.js';
 import { checkPushedRequired } from './check-pushed-required.js';
 import { checkPrompt } from './check-prompt.js';
@@ -40,6 +41,7 @@ export const AUTHORIZE_STEPS: readonly Step[] = [
   checkResponseType,
   rejectUnsupportedParameters,
   checkPkce,
+  checkDpopJkt,
   (state, deps) => checkScope(state, deps.catalog),
   (state, deps) => checkPrompt(state, deps.jwts, deps.issuer),
   checkSandbox,

@@ -58,6 +58,10 @@ export const authorizationCodeGrant: GrantHandler = {
     } else if (verifier !== undefined) {
       throw invalidGrant('code_verifier sent, but the authorization request had no code_challenge');
     }
+    // dpop_jkt at /authorize (RFC 9449 §10): the code goes only with a proof from that key.
+    if (record.dpopJkt !== undefined && context.dpop?.jkt !== record.dpopJkt) {
+      throw invalidGrant('the authorization request bound this code to another DPoP key (dpop_jkt)');
+    }
     const user = await context.store.getUser(record.userId);
     if (!user || !user.active) throw invalidGrant('the user is no longer active');
     const issued = await issueUserTokens(context, {

@@ -28,6 +28,8 @@ export interface AuthorizationCode {
   api?: string;
   nonce?: string;
   codeChallenge?: string;
+  /** The DPoP key the code must be redeemed with (dpop_jkt at /authorize). */
+  dpopJkt?: string;
   authTime: number;
   /** How the user signed in (the session's amr). */
   amr?: string[];
@@ -67,6 +69,7 @@ export async function completeAuthorization(
     if (request.api !== undefined) record.api = request.api;
     if (request.nonce !== undefined) record.nonce = request.nonce;
     if (request.codeChallenge !== undefined) record.codeChallenge = request.codeChallenge;
+    if (request.dpopJkt !== undefined) record.dpopJkt = request.dpopJkt;
     if (request.sandbox) record.sandbox = true;
     await ctx.store.putRecord('code', ctx.hasher.hash(code), record, ctx.clock.now() + CODE_TTL);
     response.code = code;
