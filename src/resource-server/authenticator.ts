@@ -15,6 +15,7 @@ import { endpointAllowed } from '../common/endpoint-patterns.js';
 import { inspectTokenString, type TokenStringKind } from '../common/token-string-check.js';
 import { presentedScheme, readCredential, type PresentedCredential, type RequestHeaders } from './authorization-header.js';
 import { IssuerMetadata } from './discovery.js';
+import { MemoryReplayCache, verifyProof, type DpopSettings } from './dpop.js';
 import { authError, type AuthError, type AuthErrorReason, type ChallengeScheme, type ErrorStyle, type StepUp } from './errors.js';
 import { UpstreamError } from './fetch-json.js';
 import type { Guard } from './guards.js';
@@ -66,14 +67,26 @@ const BEARER_KINDS: Partial<Record<TokenStringKind, CredentialKind>> = {
   service_access_token: 'service_access_token',
 };
 
+function headerOf(headers: RequestHeaders, name: string): string | string[] | undefined {
+  if (headers[name] !== undefined) return headers[name];
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
 /** The scheme a principal's credential is sent under. */
 function schemeOf(principal: Principal): ChallengeScheme {
-  return principal.kind === 'user_token' ? 'Token' : principal.kind === 'action_token' ? 'ActionToken' : 'Bearer';
+  return principal.kind === 'user_token' ? 'Token' : principal.kind === 'action_token' ? 'ActionToken' : principal.jkt !== undefined ? 'DPoP' : 'Bearer';
 }
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const o = resolveOptions(options);
-  const style: ErrorStyle = { debug: o.debug, realm: o.realm, resourceMetadata: o.resourceMetadata?.challenge ? o.resourceMetadata.url : undefined };
+  const style: ErrorStyle = { debug: o.debug, realm: o.realm, resourceMetadata: o.resourceMetadata?.challenge ? o.resourceMetadata.url : undefined, dpopAlgorithms: o.dpop?.algorithms };
+  const dpop: DpopSettings | undefined = o.dpop && {
+    origin: o.dpop.origin,
+    algorithms: o.dpop.algorithms,
+    replayCache: o.dpop.replayCache ?? new MemoryReplayCache(o.dpop.replayCacheSize, o.clock),
+    clock: o.clock,
+  };
   const metadata = new IssuerMetadata({
     issuer: o.issuer,
     fetch: o.fetch,
@@ -148,12 +161,21 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const header = request.headers?.authorization;
       if (typeof header === 'string' && header.startsWith('Bearer ')) {
         const principal = jwts.cached(header.slice(7));
-        if (principal) return { ok: true, principal };
+        if (principal) return principal.jkt === undefined ? { ok: true, principal } : refuse('dpop_bound_as_bearer', 'Bearer');
       }
       const credential = readCredential(request.headers ?? {}, o.maxHeaderLength);
       if (typeof credential === 'string') return refuse(credential, presentedScheme(request.headers ?? {}));
-      const principal = await principalFor(credential);
+      if (credential.scheme === 'DPoP' && !dpop) return refuse('dpop_unsupported', 'Bearer');
+      const principal = await principalFor(credential.scheme === 'DPoP' ? { scheme: 'Bearer', token: credential.token } : credential);
       if (typeof principal === 'string') return refuse(principal, credential.scheme);
+      // RFC 9449 §7.2: a bound token is never accepted as a bearer token; §7.1: a DPoP one needs its key's proof.
+      if (credential.scheme === 'Bearer' && principal.jkt !== undefined) return refuse('dpop_bound_as_bearer', 'Bearer');
+      if (credential.scheme === 'DPoP') {
+        if (principal.jkt === undefined) return refuse('dpop_not_bound', 'DPoP');
+        const proof = await verifyProof(headerOf(request.headers ?? {}, 'dpop'), request, credential.token, dpop!);
+        if (typeof proof === 'string') return refuse(proof, 'DPoP');
+        if (proof.jkt !== principal.jkt) return refuse('dpop_key_mismatch', 'DPoP');
+      }
       if (principal.kind === 'action_token' && !endpointAllowed(principal.allowedEndpoints ?? [], request.method, request.url)) {
         return refuse('endpoint_not_allowed', credential.scheme);
       }

@@ -10,12 +10,13 @@ import type { AuthErrorReason } from './errors.js';
 
 export type PresentedCredential =
   | { scheme: 'Bearer'; token: string }
+  | { scheme: 'DPoP'; token: string }
   | { scheme: 'Token'; token: string }
   | { scheme: 'ActionToken'; token: string };
 
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 
-const SCHEMES: Record<string, PresentedCredential['scheme']> = { bearer: 'Bearer', token: 'Token', actiontoken: 'ActionToken' };
+const SCHEMES: Record<string, PresentedCredential['scheme']> = { bearer: 'Bearer', dpop: 'DPoP', token: 'Token', actiontoken: 'ActionToken' };
 const CREDENTIALS = /^([^\s]+)(?: +(.*))?$/s;
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
@@ -48,6 +49,6 @@ export function readCredential(headers: RequestHeaders, maxLength: number): Pres
   if (!scheme) return 'unsupported_scheme';
   const token = match[2];
   if (!token || /\s/.test(token)) return 'malformed_header';
-  if (scheme === 'Bearer') return B64TOKEN.test(token) ? { scheme, token } : 'malformed_header';
+  if (scheme === 'Bearer' || scheme === 'DPoP') return B64TOKEN.test(token) ? { scheme, token } : 'malformed_header';
   return isHexKey(token) ? { scheme, token } : 'malformed_token';
 }

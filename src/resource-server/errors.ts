@@ -5,7 +5,7 @@
  */
 
 /** RFC 6750 §3.1 codes, plus a 503 for when Tessera itself cannot be asked. */
-export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope' | 'insufficient_user_authentication' | 'temporarily_unavailable';
+export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'invalid_dpop_proof' | 'insufficient_scope' | 'insufficient_user_authentication' | 'temporarily_unavailable';
 
 interface ReasonSpec {
   status: 400 | 401 | 403 | 503;
@@ -44,6 +44,12 @@ const REASONS = {
   insufficient_user_authentication: { status: 401, error: 'insufficient_user_authentication', message: 'the user must sign in more strongly or more recently' },
   not_authenticated: { status: 401, error: undefined, message: 'the route requires authentication' },
   jwks_unavailable: { status: 503, error: 'temporarily_unavailable', message: 'the issuer keys could not be fetched' },
+  dpop_proof_invalid: { status: 401, error: 'invalid_dpop_proof', message: 'the DPoP proof is missing or invalid' },
+  dpop_replayed: { status: 401, error: 'invalid_dpop_proof', message: 'the DPoP proof was used before' },
+  dpop_key_mismatch: { status: 401, error: 'invalid_token', message: 'the token is bound to another key than the DPoP proof' },
+  dpop_not_bound: { status: 401, error: 'invalid_token', message: 'the token is not bound to a key (send it as Bearer)' },
+  dpop_bound_as_bearer: { status: 401, error: 'invalid_token', message: 'the token is bound to a key: send it with the DPoP scheme and a proof' },
+  dpop_unsupported: { status: 401, error: undefined, message: 'this API is not configured for DPoP' },
   introspection_unavailable: { status: 503, error: 'temporarily_unavailable', message: 'the introspection endpoint could not be reached' },
 } as const satisfies Record<string, ReasonSpec>;
 
@@ -54,6 +60,7 @@ const GENERIC: Record<AuthErrorCode | 'none', string> = {
   none: 'Authentication is required',
   invalid_request: 'The Authorization header is malformed',
   invalid_token: 'The access token is invalid',
+  invalid_dpop_proof: 'The DPoP proof is invalid',
   insufficient_scope: 'The access token does not allow this request',
   insufficient_user_authentication: 'A more recent or stronger sign-in is required',
   temporarily_unavailable: 'Token validation is temporarily unavailable',
@@ -87,6 +94,8 @@ export interface ErrorStyle {
   realm: string | undefined;
   /** The RFC 9728 metadata URL the challenges name (`resource_metadata`, §5.1). */
   resourceMetadata?: string | undefined;
+  /** DPoP challenges name the proof algorithms accepted (RFC 9449 §7.1). */
+  dpopAlgorithms?: readonly string[] | undefined;
 }
 
 /** Keeps a quoted-string parameter inside RFC 6750's allowed characters. */
@@ -95,7 +104,7 @@ function quoted(value: string): string {
 }
 
 /** The challenge names the scheme the request used (RFC 9110 §11.6.1): Bearer unless a Token or ActionToken was refused. */
-export type ChallengeScheme = 'Bearer' | 'Token' | 'ActionToken';
+export type ChallengeScheme = 'Bearer' | 'DPoP' | 'Token' | 'ActionToken';
 
 export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: string, scheme: ChallengeScheme = 'Bearer', stepUp: StepUp = {}): AuthError {
   const spec: ReasonSpec = REASONS[reason];
@@ -106,6 +115,7 @@ export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: st
   if (scope) params.push(`scope=${quoted(scope)}`);
   if (stepUp.acrValues !== undefined) params.push(`acr_values=${quoted(stepUp.acrValues)}`);
   if (stepUp.maxAge !== undefined) params.push(`max_age=${stepUp.maxAge}`);
+  if (scheme === 'DPoP' && style.dpopAlgorithms?.length) params.push(`algs=${quoted(style.dpopAlgorithms.join(' '))}`);
   if (style.resourceMetadata !== undefined) params.push(`resource_metadata=${quoted(style.resourceMetadata)}`);
   return {
     status: spec.status,

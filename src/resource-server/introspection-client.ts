@@ -35,6 +35,8 @@ export interface ActiveIntrospection {
   auth_time?: number;
   acr?: string;
   amr?: string[];
+  /** RFC 9449: a DPoP-bound token's key thumbprint. */
+  cnf?: { jkt?: string };
 }
 
 /** client_secret_basic: both parts form-urlencoded before base64 (RFC 6749 §2.3.1). */

@@ -2,6 +2,7 @@
  * The authenticator's options: typed, documented, with safe defaults, validated once
  * at creation. A mistake is a TypeError that says what to fix.
  */
+import type { DpopReplayCache } from './dpop.js';
 import type { FetchLike } from './fetch-json.js';
 import { resolveResourceMetadata, type ProtectedResourceOptions, type ResourceMetadata } from './resource-metadata.js';
 
@@ -60,8 +61,30 @@ export interface AuthenticatorOptions {
    * serves it) and name its URL in every challenge (`resource_metadata="…"`).
    */
   protectedResource?: ProtectedResourceOptions;
+  /**
+   * Accept DPoP-bound tokens (RFC 9449) sent as `DPoP <token>` with a `DPoP` proof.
+   * `origin`: this API's public origin as clients call it (htu is built from it and the path).
+   */
+  dpop?: DpopOptions;
   clock?: Clock;
   fetch?: FetchLike;
+}
+
+export interface DpopOptions {
+  origin: string;
+  /** Proof algorithms accepted. Default ES256, ES384, EdDSA, RS256, PS256. */
+  algorithms?: readonly JwsAlgorithm[];
+  /** Where proof jtis are remembered; default: in memory, `replayCacheSize` entries. */
+  replayCache?: DpopReplayCache;
+  /** Default 10,000. */
+  replayCacheSize?: number;
+}
+
+export interface ResolvedDpop {
+  origin: string;
+  algorithms: JwsAlgorithm[];
+  replayCache: DpopReplayCache | undefined;
+  replayCacheSize: number;
 }
 
 export interface UsageReportingOptions {
@@ -102,6 +125,8 @@ export interface ResolvedOptions {
   usageReporting: ResolvedUsageReporting | undefined;
   /** Undefined: no protected resource metadata. */
   resourceMetadata: ResourceMetadata | undefined;
+  /** Undefined: DPoP is not accepted. */
+  dpop: ResolvedDpop | undefined;
   clock: Clock;
   fetch: FetchLike;
 }
@@ -110,7 +135,7 @@ export const systemClock: Clock = { now: () => Math.floor(Date.now() / 1000) };
 
 const KNOWN = new Set([
   'issuer', 'audience', 'algorithms', 'clockTolerance', 'introspection', 'jwks', 'jwksUri', 'introspectionEndpoint',
-  'cacheSize', 'maxHeaderLength', 'timeoutMs', 'debug', 'realm', 'usageReporting', 'protectedResource', 'clock', 'fetch',
+  'cacheSize', 'maxHeaderLength', 'timeoutMs', 'debug', 'realm', 'usageReporting', 'protectedResource', 'dpop', 'clock', 'fetch',
 ]);
 const USAGE_KNOWN = new Set(['enabled', 'flushIntervalMs', 'maxBatch', 'maxQueue', 'endpoint']);
 
@@ -183,6 +208,7 @@ export function resolveOptions(options: AuthenticatorOptions): ResolvedOptions {
     realm: options.realm,
     usageReporting: resolveUsageReporting(options.usageReporting, issuer, introspection !== undefined),
     resourceMetadata: resolveResourceMetadata(options.protectedResource, issuer, audience),
+    dpop: resolveDpop(options.dpop),
     clock,
     fetch: fetchImpl,
   };
@@ -203,4 +229,22 @@ function resolveUsageReporting(value: unknown, issuer: string, hasCredentials: b
   if (u.enabled === false) return undefined;
   if (!hasCredentials) fail('usageReporting needs introspection: { clientId, clientSecret } (a client with introspection: any reports the calls)');
   return resolved;
+}
+
+function resolveDpop(value: unknown): ResolvedDpop | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null) fail('dpop must be an object');
+  const d = value as DpopOptions;
+  for (const key of Object.keys(d)) if (!['origin', 'algorithms', 'replayCache', 'replayCacheSize'].includes(key)) fail(`unknown option "dpop.${key}"`);
+  const origin = httpUrl(d.origin, 'dpop.origin');
+  const algorithms = d.algorithms ?? ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'];
+  if (!Array.isArray(algorithms) || algorithms.length === 0) fail('dpop.algorithms must be a non-empty list');
+  for (const alg of algorithms) if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg)) fail(`dpop algorithm "${String(alg)}" is not allowed (asymmetric algorithms only)`);
+  if (d.replayCache !== undefined && typeof d.replayCache?.firstUse !== 'function') fail('dpop.replayCache must have a firstUse(jti, expiresAt) method');
+  return {
+    origin: new URL(origin).origin,
+    algorithms: [...algorithms],
+    replayCache: d.replayCache,
+    replayCacheSize: Math.floor(number(d.replayCacheSize, 'dpop.replayCacheSize', 10_000, 1, 10_000_000)),
+  };
 }

@@ -36,6 +36,8 @@ export interface Principal {
   readonly allowedEndpoints?: readonly string[];
   /** For tokens from a sign-in: when and how the user authenticated (auth_time, acr, amr). */
   readonly authentication?: Authentication;
+  /** RFC 9449: the thumbprint of the key the token is bound to (`cnf.jkt`); such a token needs a DPoP proof. */
+  readonly jkt?: string;
 }
 
 export interface Authentication {
@@ -49,6 +51,11 @@ function authenticationOf(source: { auth_time?: unknown; acr?: unknown; amr?: un
   if (typeof source.auth_time !== 'number') return {};
   const amr = isStringArray(source.amr) ? [...source.amr] : [];
   return { authentication: Object.freeze({ authTime: source.auth_time, acr: typeof source.acr === 'string' ? source.acr : undefined, amr: Object.freeze(amr) }) };
+}
+
+function jktOf(source: { cnf?: unknown }): { jkt?: string } {
+  const cnf = source.cnf as { jkt?: unknown } | undefined;
+  return typeof cnf === 'object' && cnf !== null && typeof cnf.jkt === 'string' ? { jkt: cnf.jkt } : {};
 }
 
 function freeze(principal: Principal): Principal {
@@ -93,6 +100,7 @@ export function principalFromJwt(claims: Record<string, unknown>, audience: stri
     expiresAt: exp,
     audience,
     ...authenticationOf(claims),
+    ...jktOf(claims),
   });
 }
 
@@ -142,5 +150,6 @@ export function principalFromIntrospection(answer: ActiveIntrospection, context:
     audience,
     ...(kind === 'action_token' ? { allowedEndpoints: [...(answer.allowed_endpoints ?? [])] } : {}),
     ...authenticationOf(answer),
+    ...jktOf(answer),
   });
 }
