@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { requireAuth } from '../../src/resource-server/adapters/node-http.js';
-import { createAuthenticator, type Authenticator } from '../../src/resource-server/index.js';
+import { createAuthenticator, MemoryReplayCache, type Authenticator } from '../../src/resource-server/index.js';
 import { makeFixture, MAPPERS, ORGANIZER, SECRETS } from '../support/fixture.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -164,5 +164,26 @@ describe('resource-server: DPoP-bound tokens', () => {
     assert.equal((await call(mappers, token, pair, post)).status, 200);
     assert.equal((await fetch(`${mappers.url}/calendars`, { headers: { authorization: `Bearer ${token}` } })).status, 401);
     assert.equal((await refusal(call(mappers, token, await oauth.generateKeyPair('ES256'), post))).parameters.error, 'invalid_token');
+  });
+});
+
+describe('resource-server: DPoP replay cache and options', () => {
+  it('remembers a jti until it expires, and stays bounded', () => {
+    let now = 1000;
+    const cache = new MemoryReplayCache(2, { now: () => now });
+    assert.equal(cache.firstUse('a', 1065), true);
+    assert.equal(cache.firstUse('a', 1065), false);
+    now = 1066;
+    assert.equal(cache.firstUse('a', 1131), true);
+    cache.firstUse('b', 1131);
+    cache.firstUse('c', 1131); // drops a, the oldest
+    assert.equal(cache.firstUse('a', 1131), true);
+  });
+
+  it('refuses bad dpop options at creation', () => {
+    const base = { issuer: 'https://auth.test', audience: 'https://api.test' };
+    assert.throws(() => createAuthenticator({ ...base, dpop: { origin: 'api.test' } }), TypeError);
+    assert.throws(() => createAuthenticator({ ...base, dpop: { origin: 'https://api.test', algorithms: ['HS256' as 'ES256'] } }), TypeError);
+    assert.throws(() => createAuthenticator({ ...base, dpop: { origin: 'https://api.test', replayCache: {} as never } }), TypeError);
   });
 });
