@@ -43,7 +43,7 @@ export function protectedResourceMetadata(authenticator: Authenticator): Middlew
 export function requireAuth(authenticator: Authenticator, ...guards: Guard[]): MiddlewareHandler {
   return async function tesseraRequireAuth(c, next) {
     const startedAt = performance.now();
-    const headers = { authorization: c.req.header('authorization') };
+    const headers = { authorization: c.req.header('authorization'), dpop: c.req.header('dpop') };
     const already = c.get('auth') as Principal | undefined;
     const method = c.req.method;
     const url = requestTarget(c.req.url);
