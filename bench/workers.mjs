@@ -5,14 +5,17 @@
  *
  * Two figures, because a 2-core machine has no core to spare for the load generator:
  *
- * - Throughput with both on the server cores: `BENCH_WORKER_CPUS` (a taskset list,
- *   default every core but the load generator's) holds the server; with one spare
- *   core, both rows share it and req/s shows only what the primary costs.
+ * - Measured throughput. With `wrk` installed (lib/wrk-load.mjs), the load generator is
+ *   light enough to share the cores, and the server gets every core; without it,
+ *   autocannon drives the load and the server gets every core but the load generator's
+ *   (on 2 cores: one, so req/s shows only what the primary costs). `BENCH_WORKER_CPUS`
+ *   (a taskset list) overrides either.
  * - Capacity from CPU per request: a worker is a whole process with its own event loop,
  *   so N workers on N free cores serve N x 10^6 / (CPU µs per request) requests a
  *   second at most; the 2-worker row's CPU µs/req (summed over the processes) against
  *   the 1-worker row's says how much of that the coordination costs.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +25,9 @@ export async function run(h) {
   const cores = availableParallelism();
   const loaderCpu = Number(h.settings.loaderCpu);
   const spare = [...Array(cores).keys()].filter((c) => c !== loaderCpu);
-  const cpu = process.env.BENCH_WORKER_CPUS || (spare.length > 0 ? spare.join(',') : h.settings.serverCpu);
+  // With wrk the load generator is light enough to share the cores: the server gets them all.
+  const wrk = spawnSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' }).status === 0;
+  const cpu = process.env.BENCH_WORKER_CPUS || (wrk ? `0-${cores - 1}` : spare.length > 0 ? spare.join(',') : h.settings.serverCpu);
   const serverCores = cpu.split(',').flatMap((part) => {
     const [a, b] = part.split('-').map(Number);
     return b === undefined ? [a] : Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -43,7 +48,20 @@ export async function run(h) {
         const rssIdleMB = tree.reduce((sum, pid) => sum + h.memoryMB(pid, 'VmRSS'), 0);
         const endpoints = await h.discover(running.url);
         const prepared = await jwt.prepare(running.url, endpoints, running);
-        const measured = await h.load(running, prepared);
+        const driven = wrk
+          ? {
+              ...prepared,
+              driver: 'wrk-load.mjs',
+              spec: {
+                url: `${running.url}${prepared.path}`,
+                method: 'POST',
+                headers: { authorization: h.fixtures.BASIC, 'content-type': 'application/x-www-form-urlencoded' },
+                body: prepared.body,
+                connections: h.settings.connections,
+              },
+            }
+          : prepared;
+        const measured = await h.load(running, driven);
         return { ...measured, workers, processes: tree.length, rssIdleMB };
       } finally {
         if (running) await h.stopServer(running);
@@ -70,9 +88,10 @@ export async function run(h) {
       ]),
     ),
     '',
-    `two workers / one, measured req/s: ${h.fmt.x(two.reqPerSec / one.reqPerSec)} (server on CPU ${cpu}: ${serverCores} core${serverCores > 1 ? 's' : ''}; load generator on CPU ${h.settings.loaderCpu})`,
+    `two workers / one, measured req/s: ${h.fmt.x(two.reqPerSec / one.reqPerSec)} (server on CPU ${cpu}: ${serverCores} core${serverCores > 1 ? 's' : ''}; load generator ${wrk ? 'wrk' : 'autocannon'} on CPU ${h.settings.loaderCpu}, ${h.fmt.int(two.loaderCpuPercent)}% of a core with two workers)`,
     `two workers / one, from CPU per request (each worker on a core of its own): ${h.fmt.x(capacity(two, 2) / capacity(one, 1))}`,
   ];
+  if (!wrk) lines.push('wrk is not installed (apt-get install wrk): autocannon drove the load and takes a core the workers could use');
   if (serverCores < 2) lines.push('the server had one core here: the measured ratio shows what the primary and IPC cost, not added capacity (set BENCH_WORKER_CPUS, or run on a machine with 3+ cores)');
   if (!h.settings.pinned) lines.push('taskset is missing: nothing was pinned, the load generator competes with the workers');
   return { lines, results: rows };
