@@ -6,6 +6,7 @@
 import type { AuditActor } from './audit/audit-event.js';
 import { AuditLog, type AuditLogOptions } from './audit/audit-log.js';
 import { Catalog } from './catalog.js';
+import { CatalogWriter } from './catalog-writer.js';
 import { NotFoundError } from './errors.js';
 import { ClientAuthenticator } from './client-auth/authenticate-client.js';
 import { ClientAuthThrottle } from './client-auth/client-auth-throttle.js';
@@ -145,6 +146,8 @@ export class AuthorizationServer {
   readonly providerSecrets: ProviderSecrets;
   readonly keys: KeyRing;
   readonly catalog: Catalog;
+  /** Writes APIs and clients, and tells every instance's catalog: the only way they change at run time. */
+  readonly catalogWriter: CatalogWriter;
   readonly credentials: CredentialService;
   readonly usage: UsageRecorder;
   /** The audit log: `record` events, `query`, `verify`, `exportJsonLines`, `prune`. */
@@ -204,6 +207,7 @@ export class AuthorizationServer {
     this.catalog = new Catalog(this.store, { ttlSeconds: cacheTtl });
     this.changes = options.changes ?? new LocalChangeFeed();
     this.attempts = options.attempts ?? new MemoryAttemptCounter();
+    this.catalogWriter = new CatalogWriter({ store: this.store, catalog: this.catalog, changes: this.changes, ensureKeys: () => this.ensureKeys() });
     // A frozen clock (tests) freezes the audit log's times too.
     const clock = this.clock;
     this.audit = new AuditLog({ ...options.audit, repo: this.store, now: clock === systemClock ? Date.now : () => clock.now() * 1000 });
@@ -360,7 +364,7 @@ export class AuthorizationServer {
         throttle: new RegistrationThrottle(this.clock, this.attempts, this.registration),
         initialAccessTokens: this.initialAccessTokens,
         supportedGrants: () => [...this.#grants.keys()],
-        afterChange: () => this.afterChange(),
+        clients: this.catalogWriter,
       }),
     };
   }
@@ -387,7 +391,7 @@ export class AuthorizationServer {
     for (const change of summary.changes) {
       this.audit.record({ type: 'management.changed', outcome: 'success', actor, details: { ...change, source: 'config' } });
     }
-    await this.afterChange();
+    await this.catalogWriter.changed();
     return summary;
   }
 
@@ -402,13 +406,11 @@ export class AuthorizationServer {
   }
 
   /**
-   * After APIs or clients change: drop cached copies here and on every instance, and
-   * create keys for any new algorithm.
+   * After APIs or clients were written straight to the store (tests, tools): what
+   * `catalogWriter` does after each of its writes. Write through `catalogWriter` instead.
    */
-  async afterChange(): Promise<void> {
-    this.catalog.invalidate();
-    await Promise.all([this.changes.publish('api'), this.changes.publish('client')]);
-    await this.ensureKeys();
+  afterChange(): Promise<void> {
+    return this.catalogWriter.changed();
   }
 
   #onChange(change: Change): void {

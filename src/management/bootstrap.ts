@@ -19,14 +19,13 @@ export interface BootstrapResult {
 }
 
 export async function bootstrapManagement(engine: AuthorizationServer, env: NodeJS.ProcessEnv = process.env): Promise<BootstrapResult> {
-  await engine.store.upsertApi(managementApi(engine.issuer));
+  await engine.catalogWriter.saveApi(managementApi(engine.issuer));
   await engine.store.upsertRole({
     name: ADMIN_ROLE,
     description: 'Every management scope',
     permissions: { [managementAudience(engine.issuer)]: [...MANAGEMENT_SCOPES] },
   });
-  await engine.store.upsertClient(consoleClient(engine.issuer));
-  await engine.afterChange();
+  await engine.catalogWriter.saveClient(consoleClient(engine.issuer));
   const users = await engine.store.listUsers();
   if (users.some((u) => u.roles.includes(ADMIN_ROLE))) return {};
   const username = env.TESSERA_ADMIN_USERNAME ?? 'admin';

@@ -17,10 +17,13 @@ import type { SecretHasher } from '../crypto/secret-hasher.js';
 import { mintHexKey, mintTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { MANUAL_TOKEN_KINDS, NEVER, type ServiceAccount, type StoredToken, type StoredTokenKind } from '../model.js';
-import type { Store } from '../ports/storage.js';
+import type { RoleRepository, ServiceAccountRepository, TokenRepository, UserRepository } from '../ports/storage.js';
 import { allowedScopes } from './permissions.js';
 import { summarize, type TokenSummary } from './token-summary.js';
 import { timeOrderedId } from '../crypto/time-ordered-id.js';
+
+/** The repositories personal and service credentials live in. */
+export type CredentialStorage = TokenRepository & ServiceAccountRepository & Pick<UserRepository, 'getUser'> & Pick<RoleRepository, 'getRole'>;
 
 export interface CredentialPolicy {
   /** Longest lifetime of a PAT or SAT, in seconds; also the default when none is asked for. */
@@ -44,14 +47,14 @@ interface ScopedTokenInput {
 }
 
 export class CredentialService {
-  readonly #store: Store;
+  readonly #store: CredentialStorage;
   readonly #hasher: SecretHasher;
   readonly #clock: Clock;
   readonly #catalog: Catalog;
   readonly #audit: AuditLog;
   readonly policy: CredentialPolicy;
 
-  constructor(deps: { store: Store; hasher: SecretHasher; clock: Clock; catalog: Catalog; policy: CredentialPolicy; audit: AuditLog }) {
+  constructor(deps: { store: CredentialStorage; hasher: SecretHasher; clock: Clock; catalog: Catalog; policy: CredentialPolicy; audit: AuditLog }) {
     this.#store = deps.store;
     this.#hasher = deps.hasher;
     this.#clock = deps.clock;

@@ -9,7 +9,7 @@ import type { DpopService } from '../dpop/dpop-service.js';
 import { DPOP_ALGS } from '../dpop/proof.js';
 import type { Clock } from '../clock.js';
 import { OAuthError } from '../errors.js';
-import type { Store } from '../ports/storage.js';
+import type { RoleRepository, UserRepository } from '../ports/storage.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
 import type { TokenInspector } from '../tokens/token-inspector.js';
 import type { Catalog } from '../catalog.js';
@@ -55,7 +55,7 @@ async function checkProof(dpop: DpopService, request: EngineRequest, token: stri
   if (proof.jkt !== jkt) throw dpopError('invalid_token', 'the DPoP proof is not signed by the key the token is bound to');
 }
 
-export function userinfoEndpoint(store: Store, inspector: TokenInspector, catalog: Catalog, mapper: ClaimMapper, dpop: DpopService, clock: Clock) {
+export function userinfoEndpoint(store: Pick<UserRepository, 'getUser'> & Pick<RoleRepository, 'getRole'>, inspector: TokenInspector, catalog: Catalog, mapper: ClaimMapper, dpop: DpopService, clock: Clock) {
   return async function handleUserinfo(request: EngineRequest): Promise<EngineResponse> {
     const presented = presentedToken(request);
     if (presented === undefined) throw bearerError(401, undefined, 'an access token is required');

@@ -5,7 +5,16 @@ import type { Clock } from '../clock.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
 import type { OwnJwtVerifier } from '../keys/verify-own-jwt.js';
 import type { Api } from '../model.js';
-import type { Store } from '../ports/storage.js';
+import type {
+  ConsentRepository,
+  DeviceAuthorizationRepository,
+  EphemeralRepository,
+  FactorRepository,
+  FederatedIdentityRepository,
+  IdentityProviderRepository,
+  RoleRepository,
+  UserRepository,
+} from '../ports/storage.js';
 import type { Views } from '../ports/views.js';
 import type { ClaimMapper } from '../tokens/claim-mapper.js';
 import type { UpstreamSignIn } from '../federation/upstream-sign-in.js';
@@ -21,9 +30,25 @@ import type { SessionStore } from './sessions.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
 import type { BackchannelLogout } from '../logout/backchannel-logout.js';
 
+/**
+ * The storage the browser flow reads and writes directly (the rest goes through the
+ * services below: sessions, pending requests, second factors). A page that needs
+ * another repository adds it here; the engine passes the whole store, which has them all.
+ */
+export type FlowStorage = UserRepository &
+  RoleRepository &
+  ConsentRepository &
+  EphemeralRepository &
+  IdentityProviderRepository &
+  FederatedIdentityRepository &
+  FactorRepository & {
+    /** The device flow's requests (RFC 8628), approved at the end of consent. */
+    readonly deviceAuthorizations: DeviceAuthorizationRepository;
+  };
+
 export interface FlowContext {
   issuer: string;
-  store: Store;
+  store: FlowStorage;
   catalog: Catalog;
   clock: Clock;
   hasher: SecretHasher;

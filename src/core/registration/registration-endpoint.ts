@@ -15,7 +15,8 @@ import { mintTokenString, TOKEN_PREFIXES, checkTokenString } from '../crypto/tok
 import type { SecretHasher } from '../crypto/secret-hasher.js';
 import { invalidRequest, notFound, OAuthError } from '../errors.js';
 import type { Client, ClientSecret } from '../model.js';
-import type { Store } from '../ports/storage.js';
+import type { ApiRepository, ClientRepository } from '../ports/storage.js';
+import type { CatalogWriter } from '../catalog-writer.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
 import { parseClientMetadata, type ParsedMetadata } from './client-metadata.js';
 import type { InitialAccessTokens } from './initial-access-tokens.js';
@@ -24,7 +25,7 @@ import type { RegistrationThrottle } from './registration-throttle.js';
 
 export interface RegistrationDependencies {
   issuer: string;
-  store: Store;
+  store: Pick<ApiRepository, 'listApis'> & Pick<ClientRepository, 'getClient'>;
   hasher: SecretHasher;
   clock: Clock;
   audit: AuditLog;
@@ -32,8 +33,8 @@ export interface RegistrationDependencies {
   throttle: RegistrationThrottle;
   initialAccessTokens: InitialAccessTokens;
   supportedGrants: () => readonly string[];
-  /** Drops cached clients here and on every instance. */
-  afterChange: () => Promise<void>;
+  /** Writes clients and drops cached copies here and on every instance. */
+  clients: Pick<CatalogWriter, 'saveClient' | 'deleteClient'>;
 }
 
 /** Fields a client may not set in a PUT (RFC 7592 §2.2): the server's own. */
@@ -141,8 +142,7 @@ export function registrationEndpoints(deps: RegistrationDependencies) {
           ...(initialAccessTokenId ? { initialAccessTokenId } : {}),
         },
       };
-      await store.upsertClient(client);
-      await deps.afterChange();
+      await deps.clients.saveClient(client);
       audit.record({
         type: 'client.registered',
         outcome: 'success',
@@ -195,8 +195,7 @@ export function registrationEndpoints(deps: RegistrationDependencies) {
         secrets: needsSecret ? (secret ? [secret.stored] : client.secrets) : [],
         registration: { ...client.registration!, metadata: parsed.metadata },
       };
-      await store.upsertClient(updated);
-      await deps.afterChange();
+      await deps.clients.saveClient(updated);
       audit.record({ type: 'client.registration_updated', outcome: 'success', clientId: client.clientId, ...origin(request), details: { name: updated.name, redirectUris: updated.redirectUris, grantTypes: updated.grantTypes } });
       return { status: 200, body: describe(updated, secret ? { secret: secret.secret } : {}) };
     },
@@ -204,8 +203,7 @@ export function registrationEndpoints(deps: RegistrationDependencies) {
     /** DELETE /register/{client_id} (RFC 7592 §2.3): the client, its secret and this token stop working. */
     async remove(request: EngineRequest): Promise<EngineResponse> {
       const client = await authorizedClient(request);
-      await store.deleteClient(client.clientId);
-      await deps.afterChange();
+      await deps.clients.deleteClient(client.clientId);
       audit.record({ type: 'client.registration_deleted', outcome: 'success', clientId: client.clientId, ...origin(request), details: { name: client.name } });
       return { status: 204 };
     },

@@ -16,8 +16,15 @@ import type { SecretHasher } from '../crypto/secret-hasher.js';
 import { checkTokenString, isHexKey, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import type { OwnJwtVerifier } from '../keys/verify-own-jwt.js';
 import { MANUAL_TOKEN_KINDS, type StoredToken } from '../model.js';
-import type { Store } from '../ports/storage.js';
+import type { RevocationRepository, RoleRepository, ServiceAccountRepository, TokenRepository, UserRepository } from '../ports/storage.js';
 import { isGrantRevoked } from './grant-revocation.js';
+
+/** What inspecting a token reads: the token, revocations, and its owner with their roles. */
+export type InspectorStorage = Pick<TokenRepository, 'findTokenByHash'> &
+  RevocationRepository &
+  Pick<UserRepository, 'getUser'> &
+  Pick<ServiceAccountRepository, 'getServiceAccount'> &
+  Pick<RoleRepository, 'getRole'>;
 
 /** What an active token means, whichever its format. */
 export type ActiveToken = Omit<StoredToken, 'hash' | 'revokedAt' | 'consumedAt' | 'successorHash' | 'details' | 'lastUsedAt'> & {
@@ -53,12 +60,12 @@ const STORED_PREFIXES: readonly string[] = [
 export class TokenInspector {
   readonly #issuer: string;
   readonly #jwts: OwnJwtVerifier;
-  readonly #store: Store;
+  readonly #store: InspectorStorage;
   readonly #hasher: SecretHasher;
   readonly #clock: Clock;
   readonly #usage: UsageRecorder;
 
-  constructor(deps: { issuer: string; jwts: OwnJwtVerifier; store: Store; hasher: SecretHasher; clock: Clock; usage: UsageRecorder }) {
+  constructor(deps: { issuer: string; jwts: OwnJwtVerifier; store: InspectorStorage; hasher: SecretHasher; clock: Clock; usage: UsageRecorder }) {
     this.#issuer = deps.issuer;
     this.#jwts = deps.jwts;
     this.#store = deps.store;

@@ -25,8 +25,7 @@ export const apiRoutes = [
     async handler(engine, { body }) {
       if (await engine.store.getApi(body.identifier)) throw conflict(`API ${body.identifier} exists`);
       const api = toApi(body);
-      await engine.store.upsertApi(api);
-      await engine.afterChange();
+      await engine.catalogWriter.saveApi(api);
       return { body: api, etag: etagOf(api), change: { kind: 'api', id: api.identifier, action: 'created', after: api } };
     },
   }),
@@ -48,8 +47,7 @@ export const apiRoutes = [
       if (body.identifier !== params.identifier) throw badField('body.identifier', 'must equal the identifier in the path');
       checkIfMatch(current, ifMatch);
       const api = toApi(body);
-      await engine.store.upsertApi(api);
-      await engine.afterChange();
+      await engine.catalogWriter.saveApi(api);
       return { body: api, etag: etagOf(api), change: { kind: 'api', id: api.identifier, action: 'updated', before: current, after: api } };
     },
   }),
@@ -59,8 +57,7 @@ export const apiRoutes = [
     async handler(engine, { params }) {
       if (params.identifier === managementAudience(engine.issuer)) throw conflict('the management API cannot be deleted');
       const before = await engine.store.getApi(params.identifier);
-      if (!before || !(await engine.store.deleteApi(params.identifier))) throw notFound(`API ${params.identifier}`);
-      await engine.afterChange();
+      if (!before || !(await engine.catalogWriter.deleteApi(params.identifier))) throw notFound(`API ${params.identifier}`);
       return { change: { kind: 'api', id: params.identifier, action: 'deleted', before } };
     },
   }),

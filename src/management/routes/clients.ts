@@ -66,8 +66,7 @@ export const clientRoutes = [
       requireHeld(principal.holdings, probe.permissions, `client ${body.clientId}`);
       const secret = usesSecrets(probe) ? newSecret() : undefined;
       const client = build(engine, body, undefined, secret ? [secret] : []);
-      await engine.store.upsertClient(client);
-      await engine.afterChange();
+      await engine.catalogWriter.saveClient(client);
       const out = presentClient(client);
       return {
         body: { client: out, ...(secret ? { secret: { id: secretId(client.secrets[0]!.hash), secret } } : {}) },
@@ -96,8 +95,7 @@ export const clientRoutes = [
       // New permissions must be held; a new way to authenticate (or to receive codes) must hold all of them.
       const checked = takesOver(existing, client) ? client.permissions : addedPermissions(existing.permissions, client.permissions);
       requireHeld(principal.holdings, checked, `client ${client.clientId}`);
-      await engine.store.upsertClient(client);
-      await engine.afterChange();
+      await engine.catalogWriter.saveClient(client);
       const out = presentClient(client);
       return { body: out, etag: etagOf(out), change: { kind: 'client', id: client.clientId, action: 'updated', before: presentClient(existing), after: out } };
     },
@@ -108,8 +106,7 @@ export const clientRoutes = [
     async handler(engine, { params }) {
       const before = await load(engine, params.clientId);
       if (params.clientId === CONSOLE_CLIENT_ID) throw conflict('the admin console\'s client cannot be deleted');
-      await engine.store.deleteClient(params.clientId);
-      await engine.afterChange();
+      await engine.catalogWriter.deleteClient(params.clientId);
       return { change: { kind: 'client', id: params.clientId, action: 'deleted', before: presentClient(before) } };
     },
   }),
@@ -122,8 +119,7 @@ export const clientRoutes = [
       if (!usesSecrets(client)) throw conflict(`client ${client.clientId} authenticates with ${client.tokenEndpointAuthMethod}, not a secret`);
       const secret = newSecret();
       const hash = engine.hasher.hash(secret);
-      await engine.store.upsertClient({ ...client, secrets: [...client.secrets, { hash, createdAt: engine.clock.now() }] });
-      await engine.afterChange();
+      await engine.catalogWriter.saveClient({ ...client, secrets: [...client.secrets, { hash, createdAt: engine.clock.now() }] });
       return { body: { id: secretId(hash), secret }, change: { kind: 'client', id: client.clientId, action: 'secret_added', after: { secretId: secretId(hash) } } };
     },
   }),
@@ -135,8 +131,7 @@ export const clientRoutes = [
       const remaining = client.secrets.filter((s) => secretId(s.hash) !== params.secretId);
       if (remaining.length === client.secrets.length) throw notFound(`secret ${params.secretId}`);
       if (remaining.length === 0) throw conflict('a client that authenticates with a secret keeps at least one: add the new one first');
-      await engine.store.upsertClient({ ...client, secrets: remaining });
-      await engine.afterChange();
+      await engine.catalogWriter.saveClient({ ...client, secrets: remaining });
       return { change: { kind: 'client', id: client.clientId, action: 'secret_deleted', before: { secretId: params.secretId } } };
     },
   }),

@@ -1,0 +1,62 @@
+/**
+ * The one way APIs and clients are written while the server runs (the management API,
+ * dynamic registration, the first-start bootstrap, a configuration file). A write is
+ * only half done at the store: every instance caches these entities (catalog.ts), so
+ * each write is followed by dropping the cached copies here, publishing the change to
+ * the other instances, and creating signing keys for any algorithm a new API asks for.
+ * Writing through the store alone would leave stale copies until the cache TTL.
+ */
+import type { Catalog } from './catalog.js';
+import type { Api, Client } from './model.js';
+import type { ChangeFeed } from './ports/change-feed.js';
+import type { ApiRepository, ClientRepository } from './ports/storage.js';
+
+export interface CatalogWriterDependencies {
+  store: ApiRepository & ClientRepository;
+  catalog: Catalog;
+  changes: ChangeFeed;
+  /** Creates keys for the algorithms the APIs use now (the key ring's, via the engine). */
+  ensureKeys: () => Promise<unknown>;
+}
+
+export class CatalogWriter {
+  readonly #deps: CatalogWriterDependencies;
+
+  constructor(deps: CatalogWriterDependencies) {
+    this.#deps = deps;
+  }
+
+  async saveApi(api: Api): Promise<void> {
+    await this.#deps.store.upsertApi(api);
+    await this.changed();
+  }
+
+  /** False when there was no such API (nothing changed, nothing published). */
+  async deleteApi(identifier: string): Promise<boolean> {
+    const deleted = await this.#deps.store.deleteApi(identifier);
+    if (deleted) await this.changed();
+    return deleted;
+  }
+
+  async saveClient(client: Client): Promise<void> {
+    await this.#deps.store.upsertClient(client);
+    await this.changed();
+  }
+
+  /** False when there was no such client (nothing changed, nothing published). */
+  async deleteClient(clientId: string): Promise<boolean> {
+    const deleted = await this.#deps.store.deleteClient(clientId);
+    if (deleted) await this.changed();
+    return deleted;
+  }
+
+  /**
+   * After APIs or clients changed in bulk (a configuration applied in one go): drop
+   * cached copies here and on every instance, and create keys for any new algorithm.
+   */
+  async changed(): Promise<void> {
+    this.#deps.catalog.invalidate();
+    await Promise.all([this.#deps.changes.publish('api'), this.#deps.changes.publish('client')]);
+    await this.#deps.ensureKeys();
+  }
+}
