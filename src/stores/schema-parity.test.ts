@@ -1,9 +1,12 @@
 /**
  * The two SQL stores are kept in step by hand (each has its own migrations.ts): this
- * checks that they are. Both lists have the same versions, and after migrating, a
- * SQLite file and a PostgreSQL schema have the same tables, columns (and which may be
- * null), primary keys, unique constraints and indexes. Column types differ by dialect
- * and are not compared. PostgreSQL at TESSERA_TEST_DATABASE_URL; skipped without it.
+ * checks that they are. Both lists have the same versions, in order, and after
+ * migrating, a SQLite file and a PostgreSQL schema have the same tables, columns (which
+ * may be null, and their type family: text or integer, as BIGINT and INTEGER are both
+ * integers), primary keys, unique constraints and indexes. And every document table
+ * declared in ../document-tables.ts matches the migrated schema: the store kit writes
+ * exactly the columns the table has. PostgreSQL at TESSERA_TEST_DATABASE_URL; the
+ * comparison with it is skipped without it.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -13,6 +16,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { DOCUMENT_TABLES } from './document-tables.js';
 import { POSTGRES_MIGRATIONS } from './postgres/migrations.js';
 import { dropSchema, PostgresStore } from './postgres/postgres-store.js';
 import { SQLITE_MIGRATIONS } from './sqlite/migrations.js';
@@ -21,6 +25,8 @@ import { SqliteStore } from './sqlite/sqlite-store.js';
 /** One table, dialect-free: columns as `name` or `name?` (nullable), keys as column lists. */
 interface TableShape {
   columns: string[];
+  /** Each column's type family: `text`, `integer`, or the type's own name for any other. */
+  types: Record<string, string>;
   primaryKey: string[];
   unique: string[];
   /** Indexes created by name (not those behind a key), as `name(unique)` or `name`. */
@@ -30,18 +36,24 @@ type Schema = Record<string, TableShape>;
 
 const sorted = (list: string[]) => [...list].sort();
 
+/** SQLite's INTEGER and PostgreSQL's BIGINT, INTEGER and SMALLINT hold the same values here. */
+const INTEGERS = new Set(['integer', 'bigint', 'smallint']);
+const family = (type: string) => (INTEGERS.has(type.toLowerCase()) ? 'integer' : type.toLowerCase());
+const byName = (types: [string, string][]) => Object.fromEntries(types.sort(([a], [b]) => (a < b ? -1 : 1)));
+
 function sqliteSchema(file: string): Schema {
   const db = new Database(file, { readonly: true });
   try {
     const schema: Schema = {};
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
     for (const { name } of tables) {
-      const columns = db.prepare(`PRAGMA table_info(${name})`).all() as { name: string; notnull: number; pk: number }[];
+      const columns = db.prepare(`PRAGMA table_info(${name})`).all() as { name: string; type: string; notnull: number; pk: number }[];
       const indexes = db.prepare(`PRAGMA index_list(${name})`).all() as { name: string; unique: number; origin: string }[];
       const indexColumns = (index: string) => (db.prepare(`PRAGMA index_info(${index})`).all() as { name: string }[]).map((c) => c.name).join(',');
       schema[name] = {
         // A primary key column is never null, though SQLite would allow it.
         columns: sorted(columns.map((c) => (c.notnull || c.pk ? c.name : `${c.name}?`))),
+        types: byName(columns.map((c) => [c.name, family(c.type)])),
         primaryKey: columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
         unique: sorted(indexes.filter((i) => i.origin === 'u').map((i) => indexColumns(i.name))),
         indexes: sorted(indexes.filter((i) => i.origin === 'c').map((i) => (i.unique ? `${i.name}(unique)` : i.name))),
@@ -58,12 +70,15 @@ async function postgresSchema(url: string, name: string): Promise<Schema> {
   await client.connect();
   try {
     const schema: Schema = {};
-    const shape = (table: string) => (schema[table] ??= { columns: [], primaryKey: [], unique: [], indexes: [] });
-    const columns = await client.query<{ table_name: string; column_name: string; is_nullable: string }>(
-      'SELECT table_name, column_name, is_nullable FROM information_schema.columns WHERE table_schema = $1',
+    const shape = (table: string) => (schema[table] ??= { columns: [], types: {}, primaryKey: [], unique: [], indexes: [] });
+    const columns = await client.query<{ table_name: string; column_name: string; is_nullable: string; data_type: string }>(
+      'SELECT table_name, column_name, is_nullable, data_type FROM information_schema.columns WHERE table_schema = $1',
       [name],
     );
-    for (const c of columns.rows) shape(c.table_name).columns.push(c.is_nullable === 'YES' ? `${c.column_name}?` : c.column_name);
+    for (const c of columns.rows) {
+      shape(c.table_name).columns.push(c.is_nullable === 'YES' ? `${c.column_name}?` : c.column_name);
+      shape(c.table_name).types[c.column_name] = family(c.data_type);
+    }
     const constraints = await client.query<{ table: string; type: string; columns: string[] }>(
       `SELECT t.relname AS table, c.contype AS type,
               array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.n ORDER BY k.i) AS columns
@@ -83,6 +98,7 @@ async function postgresSchema(url: string, name: string): Promise<Schema> {
     );
     for (const i of indexes.rows) shape(i.table).indexes.push(i.unique ? `${i.index}(unique)` : i.index);
     for (const table of Object.values(schema)) {
+      table.types = byName(Object.entries(table.types));
       table.columns.sort();
       table.unique.sort();
       table.indexes.sort();
@@ -93,9 +109,39 @@ async function postgresSchema(url: string, name: string): Promise<Schema> {
   }
 }
 
-test('both stores have the same migration versions and names', () => {
+test('both stores have the same migration versions and names, each version once', () => {
   const list = (migrations: { version: number; name: string }[]) => migrations.map((m) => `${m.version} ${m.name}`);
   assert.deepEqual(list(POSTGRES_MIGRATIONS), list(SQLITE_MIGRATIONS));
+  const versions = SQLITE_MIGRATIONS.map((m) => m.version);
+  assert.equal(new Set(versions).size, versions.length, `no version twice: ${versions.join(', ')}`);
+  assert.ok(versions.every((v) => Number.isInteger(v) && v > 0), 'versions are positive integers');
+});
+
+test('every document table of the store kit matches the migrated schema', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-parity-'));
+  try {
+    const file = join(dir, 'tessera.db');
+    const store = new SqliteStore(file);
+    await store.migrate();
+    await store.close();
+    const schema = sqliteSchema(file);
+    for (const table of DOCUMENT_TABLES) {
+      const actual = schema[table.table];
+      assert.ok(actual, `table ${table.table} exists`);
+      const declared = Object.entries(table.columns);
+      // Exactly the table's columns: an insert from the kit leaves none out.
+      assert.deepEqual(actual.columns, sorted([...declared.map(([name, c]) => (c.nullable ? `${name}?` : name)), 'doc']), `${table.table}: the columns, and which may be null`);
+      assert.deepEqual(actual.types, byName([...declared.map(([name, c]): [string, string] => [name, c.type]), ['doc', 'text']]), `${table.table}: the column types`);
+      assert.deepEqual(actual.primaryKey, [...table.key], `${table.table}: the key is the primary key`);
+      if (table.upsertOn) assert.ok(actual.unique.includes(table.upsertOn.join(',')), `${table.table}: ${table.upsertOn.join(', ')} is unique, so an upsert can match by it`);
+      for (const column of [...table.order, ...(table.owner ? [table.owner] : [])]) assert.ok(column in table.columns, `${table.table}: ${column} is a declared column`);
+      for (const dependent of table.dependents ?? []) {
+        assert.ok(schema[dependent.table]?.types[dependent.column], `${table.table}: its dependents' table ${dependent.table} has ${dependent.column}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const url = process.env.TESSERA_TEST_DATABASE_URL;

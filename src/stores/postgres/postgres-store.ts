@@ -6,10 +6,12 @@
  * advisory lock so instances starting together never apply one twice.
  */
 import pg from 'pg';
-import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserFactor, UserSession } from '../../core/model.js';
+import type { SigningKey, StoredToken, StoredTokenKind, UserFactor, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
+import { POSTGRES_DIALECT } from '../document-collection.js';
+import { DocumentStore } from '../document-store.js';
 import { POOL_DEFAULTS } from '../pool-defaults.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
 import { factorDoc, factorFromRow, type FactorRow, SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
@@ -72,9 +74,7 @@ export async function dropSchema(connectionString: string, schema: string): Prom
 
 
 
-const docs = <T>(rows: { doc: string }[]): T[] => rows.map((r) => JSON.parse(r.doc) as T);
-
-export class PostgresStore implements Store {
+export class PostgresStore extends DocumentStore implements Store {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
@@ -82,6 +82,7 @@ export class PostgresStore implements Store {
   readonly deviceAuthorizations = new PostgresDeviceAuthorizations((sql, params) => this.#query(sql, params));
 
   constructor(options: PostgresStoreOptions) {
+    super(POSTGRES_DIALECT);
     this.#schema = options.schema === undefined ? undefined : checkSchemaName(options.schema);
     const statementTimeout = options.statementTimeoutMs ?? POOL_DEFAULTS.statementTimeoutMs;
     this.#pool = new pg.Pool({
@@ -227,69 +228,18 @@ export class PostgresStore implements Store {
     await this.#pool.end();
   }
 
-  // APIs (ORDER BY ... COLLATE "C": byte order, as SQLite sorts, whatever the database locale)
-  async getApi(identifier: string): Promise<Api | undefined> {
-    return this.#doc<Api>('SELECT doc FROM apis WHERE identifier = $1', identifier);
+  // The document entities' statements (../document-store.ts)
+  protected async runDocs(sql: string, params: unknown[]): Promise<string[]> {
+    return (await this.#query<{ doc: string }>(sql, params)).rows.map((row) => row.doc);
   }
-  async listApis(): Promise<Api[]> {
-    return docs<Api>((await this.#query<{ doc: string }>('SELECT doc FROM apis ORDER BY identifier COLLATE "C"')).rows);
+  protected runChanges(sql: string, params: unknown[]): Promise<number> {
+    return this.#changed(sql, params);
   }
-  async upsertApi(api: Api): Promise<void> {
-    await this.#query(
-      'INSERT INTO apis (identifier, doc) VALUES ($1, $2) ON CONFLICT (identifier) DO UPDATE SET doc = excluded.doc',
-      [api.identifier, JSON.stringify(api)],
-    );
-  }
-  async deleteApi(identifier: string): Promise<boolean> {
-    return (await this.#changed('DELETE FROM apis WHERE identifier = $1', [identifier])) > 0;
-  }
-
-  // Clients
-  async getClient(clientId: string): Promise<Client | undefined> {
-    return this.#doc<Client>('SELECT doc FROM clients WHERE client_id = $1', clientId);
-  }
-  async listClients(): Promise<Client[]> {
-    return docs<Client>((await this.#query<{ doc: string }>('SELECT doc FROM clients ORDER BY client_id COLLATE "C"')).rows);
-  }
-  async upsertClient(client: Client): Promise<void> {
-    await this.#query(
-      'INSERT INTO clients (client_id, doc) VALUES ($1, $2) ON CONFLICT (client_id) DO UPDATE SET doc = excluded.doc',
-      [client.clientId, JSON.stringify(client)],
-    );
-  }
-  async deleteClient(clientId: string): Promise<boolean> {
-    return (await this.#changed('DELETE FROM clients WHERE client_id = $1', [clientId])) > 0;
-  }
-
-  // Users
-  async getUser(id: string): Promise<User | undefined> {
-    return this.#doc<User>('SELECT doc FROM users WHERE id = $1', id);
-  }
-  async getUserByUsername(username: string): Promise<User | undefined> {
-    return this.#doc<User>('SELECT doc FROM users WHERE username = $1', username);
-  }
-  async findUsersByEmail(email: string): Promise<User[]> {
-    return docs<User>((await this.#query<{ doc: string }>('SELECT doc FROM users WHERE email = $1 ORDER BY username COLLATE "C"', [email.toLowerCase()])).rows);
-  }
-  async listUsers(): Promise<User[]> {
-    return docs<User>((await this.#query<{ doc: string }>('SELECT doc FROM users ORDER BY username COLLATE "C"')).rows);
-  }
-  async upsertUser(user: User): Promise<User> {
-    const existing = await this.getUserByUsername(user.username);
-    const stored = { ...user, id: existing?.id ?? user.id };
-    await this.#query(
-      'INSERT INTO users (id, username, email, doc) VALUES ($1, $2, $3, $4) ON CONFLICT (username) DO UPDATE SET email = excluded.email, doc = excluded.doc',
-      [stored.id, stored.username, stored.email?.toLowerCase() ?? null, JSON.stringify(stored)],
-    );
-    return stored;
-  }
-
-  async deleteUser(id: string): Promise<boolean> {
+  protected runInTransaction(statements: readonly (readonly [sql: string, params: unknown[]])[]): Promise<number> {
     return this.#transaction(async (client) => {
-      await client.query('DELETE FROM federated_identities WHERE user_id = $1', [id]);
-      await client.query('DELETE FROM user_factors WHERE user_id = $1', [id]);
-      await client.query('DELETE FROM recovery_codes WHERE user_id = $1', [id]);
-      return ((await client.query('DELETE FROM users WHERE id = $1', [id])).rowCount ?? 0) > 0;
+      let changes = 0;
+      for (const [sql, params] of statements) changes = (await client.query(sql, params)).rowCount ?? 0;
+      return changes;
     });
   }
 
@@ -338,67 +288,6 @@ export class PostgresStore implements Store {
     const row = (await this.#query<{ total: number; remaining: number }>(sql, [userId])).rows[0]!;
     return { total: row.total, remaining: row.remaining };
   }
-  async listUsersByEmail(email: string): Promise<User[]> {
-    return this.findUsersByEmail(email);
-  }
-
-  // Upstream identity providers and linked identities
-  async getIdentityProvider(id: string): Promise<IdentityProvider | undefined> {
-    return this.#doc<IdentityProvider>('SELECT doc FROM identity_providers WHERE id = $1', id);
-  }
-  async listIdentityProviders(): Promise<IdentityProvider[]> {
-    return docs<IdentityProvider>((await this.#query<{ doc: string }>('SELECT doc FROM identity_providers ORDER BY id COLLATE "C"')).rows);
-  }
-  async upsertIdentityProvider(provider: IdentityProvider): Promise<void> {
-    await this.#query('INSERT INTO identity_providers (id, doc) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc', [provider.id, JSON.stringify(provider)]);
-  }
-  async deleteIdentityProvider(id: string): Promise<boolean> {
-    return this.#transaction(async (client) => {
-      await client.query('DELETE FROM federated_identities WHERE provider_id = $1', [id]);
-      return ((await client.query('DELETE FROM identity_providers WHERE id = $1', [id])).rowCount ?? 0) > 0;
-    });
-  }
-  async findFederatedIdentity(providerId: string, subject: string): Promise<FederatedIdentity | undefined> {
-    return this.#doc<FederatedIdentity>('SELECT doc FROM federated_identities WHERE provider_id = $1 AND subject = $2', providerId, subject);
-  }
-  async insertFederatedIdentity(identity: FederatedIdentity): Promise<boolean> {
-    const sql = 'INSERT INTO federated_identities (provider_id, subject, user_id, created_at, doc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING';
-    return (await this.#changed(sql, [identity.providerId, identity.subject, identity.userId, identity.createdAt, JSON.stringify(identity)])) > 0;
-  }
-  async updateFederatedIdentity(identity: FederatedIdentity): Promise<void> {
-    await this.#query('UPDATE federated_identities SET doc = $1 WHERE provider_id = $2 AND subject = $3 AND user_id = $4', [
-      JSON.stringify(identity),
-      identity.providerId,
-      identity.subject,
-      identity.userId,
-    ]);
-  }
-  async listUserIdentities(userId: string): Promise<FederatedIdentity[]> {
-    const sql = 'SELECT doc FROM federated_identities WHERE user_id = $1 ORDER BY provider_id COLLATE "C", created_at';
-    return docs<FederatedIdentity>((await this.#query<{ doc: string }>(sql, [userId])).rows);
-  }
-  async deleteFederatedIdentity(userId: string, providerId: string, subject: string): Promise<boolean> {
-    return (await this.#changed('DELETE FROM federated_identities WHERE user_id = $1 AND provider_id = $2 AND subject = $3', [userId, providerId, subject])) > 0;
-  }
-
-  // Roles
-  async getRole(name: string): Promise<Role | undefined> {
-    return this.#doc<Role>('SELECT doc FROM roles WHERE name = $1', name);
-  }
-  async listRoles(): Promise<Role[]> {
-    return docs<Role>((await this.#query<{ doc: string }>('SELECT doc FROM roles ORDER BY name COLLATE "C"')).rows);
-  }
-  async upsertRole(role: Role): Promise<void> {
-    await this.#query('INSERT INTO roles (name, doc) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc', [
-      role.name,
-      JSON.stringify(role),
-    ]);
-  }
-
-  async deleteRole(name: string): Promise<boolean> {
-    return (await this.#changed('DELETE FROM roles WHERE name = $1', [name])) > 0;
-  }
-
   // Signing keys
   async listKeys(): Promise<SigningKey[]> {
     return (await this.#query<KeyRow>('SELECT * FROM signing_keys ORDER BY created_at, kid COLLATE "C"')).rows.map(keyFromRow);
@@ -483,48 +372,6 @@ export class PostgresStore implements Store {
       `UPDATE tokens SET last_used_at = u.at FROM unnest($1::text[], $2::bigint[]) AS u(hash, at)
        WHERE tokens.hash = u.hash AND (tokens.last_used_at IS NULL OR tokens.last_used_at < u.at)`,
       [uses.map((u) => u.hash), uses.map((u) => u.at)],
-    );
-  }
-
-  // Service accounts
-  async getServiceAccount(id: string): Promise<ServiceAccount | undefined> {
-    return this.#doc<ServiceAccount>('SELECT doc FROM service_accounts WHERE id = $1', id);
-  }
-  async getServiceAccountByName(name: string): Promise<ServiceAccount | undefined> {
-    return this.#doc<ServiceAccount>('SELECT doc FROM service_accounts WHERE name = $1', name);
-  }
-  async listServiceAccounts(): Promise<ServiceAccount[]> {
-    return docs<ServiceAccount>((await this.#query<{ doc: string }>('SELECT doc FROM service_accounts ORDER BY name COLLATE "C"')).rows);
-  }
-  async upsertServiceAccount(account: ServiceAccount): Promise<ServiceAccount> {
-    const existing = await this.getServiceAccountByName(account.name);
-    const stored = { ...account, id: existing?.id ?? account.id, createdAt: existing?.createdAt ?? account.createdAt };
-    await this.#query(
-      'INSERT INTO service_accounts (id, name, doc) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc',
-      [stored.id, stored.name, JSON.stringify(stored)],
-    );
-    return stored;
-  }
-  async deleteServiceAccount(id: string): Promise<boolean> {
-    return (await this.#changed('DELETE FROM service_accounts WHERE id = $1', [id])) > 0;
-  }
-
-  // Consents
-  async getConsent(userId: string, clientId: string): Promise<Consent | undefined> {
-    return this.#doc<Consent>('SELECT doc FROM consents WHERE user_id = $1 AND client_id = $2', userId, clientId);
-  }
-  async upsertConsent(consent: Consent): Promise<void> {
-    await this.#query(
-      'INSERT INTO consents (user_id, client_id, doc) VALUES ($1, $2, $3) ON CONFLICT (user_id, client_id) DO UPDATE SET doc = excluded.doc',
-      [consent.userId, consent.clientId, JSON.stringify(consent)],
-    );
-  }
-  async deleteConsent(userId: string, clientId: string): Promise<boolean> {
-    return (await this.#changed('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId])) > 0;
-  }
-  async listConsents(userId: string): Promise<Consent[]> {
-    return docs<Consent>(
-      (await this.#query<{ doc: string }>('SELECT doc FROM consents WHERE user_id = $1 ORDER BY client_id COLLATE "C"', [userId])).rows,
     );
   }
 

@@ -1,13 +1,16 @@
 /**
  * The embedded store: SQLite through better-sqlite3, in WAL mode so readers never
  * wait for the writer. Calls are synchronous underneath (microseconds for these
- * queries); the async interface is the one every backend shares.
+ * queries); the async interface is the one every backend shares. The document
+ * entities (APIs, clients, users...) come from the shared kit (../document-store.ts).
  */
 import Database from 'better-sqlite3';
-import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserFactor, UserSession } from '../../core/model.js';
+import type { SigningKey, StoredToken, StoredTokenKind, UserFactor, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
+import { SQLITE_DIALECT } from '../document-collection.js';
+import { DocumentStore } from '../document-store.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
 import { factorDoc, factorFromRow, type FactorRow, keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
@@ -19,7 +22,7 @@ const parse = <T>(row: { doc: string } | undefined): T | undefined => (row ? (JS
 /** Rows deleted per statement by the expiry sweep (a few milliseconds of work each). */
 const DELETE_CHUNK = 5000;
 
-export class SqliteStore implements Store {
+export class SqliteStore extends DocumentStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
@@ -29,6 +32,7 @@ export class SqliteStore implements Store {
 
   /** `filename` is a path, or ':memory:' for tests. */
   constructor(filename: string) {
+    super(SQLITE_DIALECT);
     this.#db = new Database(filename);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma('synchronous = NORMAL'); // durable across process crashes; WAL fsyncs at checkpoints
@@ -86,74 +90,15 @@ export class SqliteStore implements Store {
     this.#db.close();
   }
 
-  // APIs
-  async getApi(identifier: string): Promise<Api | undefined> {
-    return parse<Api>(this.#sql('SELECT doc FROM apis WHERE identifier = ?').get(identifier) as { doc: string } | undefined);
+  // The document entities' statements (../document-store.ts)
+  protected async runDocs(sql: string, params: unknown[]): Promise<string[]> {
+    return (this.#sql(sql).all(...params) as { doc: string }[]).map((row) => row.doc);
   }
-  async listApis(): Promise<Api[]> {
-    return (this.#sql('SELECT doc FROM apis ORDER BY identifier').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Api);
+  protected async runChanges(sql: string, params: unknown[]): Promise<number> {
+    return this.#sql(sql).run(...params).changes;
   }
-  async upsertApi(api: Api): Promise<void> {
-    this.#sql('INSERT INTO apis (identifier, doc) VALUES (?, ?) ON CONFLICT (identifier) DO UPDATE SET doc = excluded.doc').run(
-      api.identifier,
-      JSON.stringify(api),
-    );
-  }
-  async deleteApi(identifier: string): Promise<boolean> {
-    return this.#sql('DELETE FROM apis WHERE identifier = ?').run(identifier).changes > 0;
-  }
-
-  // Clients
-  async getClient(clientId: string): Promise<Client | undefined> {
-    return parse<Client>(this.#sql('SELECT doc FROM clients WHERE client_id = ?').get(clientId) as { doc: string } | undefined);
-  }
-  async listClients(): Promise<Client[]> {
-    return (this.#sql('SELECT doc FROM clients ORDER BY client_id').all() as { doc: string }[]).map(
-      (r) => JSON.parse(r.doc) as Client,
-    );
-  }
-  async upsertClient(client: Client): Promise<void> {
-    this.#sql('INSERT INTO clients (client_id, doc) VALUES (?, ?) ON CONFLICT (client_id) DO UPDATE SET doc = excluded.doc').run(
-      client.clientId,
-      JSON.stringify(client),
-    );
-  }
-  async deleteClient(clientId: string): Promise<boolean> {
-    return this.#sql('DELETE FROM clients WHERE client_id = ?').run(clientId).changes > 0;
-  }
-
-  // Users
-  async getUser(id: string): Promise<User | undefined> {
-    return parse<User>(this.#sql('SELECT doc FROM users WHERE id = ?').get(id) as { doc: string } | undefined);
-  }
-  async getUserByUsername(username: string): Promise<User | undefined> {
-    return parse<User>(this.#sql('SELECT doc FROM users WHERE username = ?').get(username) as { doc: string } | undefined);
-  }
-  async findUsersByEmail(email: string): Promise<User[]> {
-    return (this.#sql('SELECT doc FROM users WHERE email = ? ORDER BY username').all(email.toLowerCase()) as { doc: string }[]).map((r) => JSON.parse(r.doc) as User);
-  }
-  async listUsers(): Promise<User[]> {
-    return (this.#sql('SELECT doc FROM users ORDER BY username').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as User);
-  }
-  async upsertUser(user: User): Promise<User> {
-    const existing = await this.getUserByUsername(user.username);
-    const stored = { ...user, id: existing?.id ?? user.id };
-    this.#sql('INSERT INTO users (id, username, email, doc) VALUES (?, ?, ?, ?) ON CONFLICT (username) DO UPDATE SET email = excluded.email, doc = excluded.doc').run(
-      stored.id,
-      stored.username,
-      stored.email?.toLowerCase() ?? null,
-      JSON.stringify(stored),
-    );
-    return stored;
-  }
-
-  async deleteUser(id: string): Promise<boolean> {
-    return this.#db.transaction(() => {
-      this.#sql('DELETE FROM federated_identities WHERE user_id = ?').run(id);
-      this.#sql('DELETE FROM user_factors WHERE user_id = ?').run(id);
-      this.#sql('DELETE FROM recovery_codes WHERE user_id = ?').run(id);
-      return this.#sql('DELETE FROM users WHERE id = ?').run(id).changes > 0;
-    })();
+  protected async runInTransaction(statements: readonly (readonly [sql: string, params: unknown[]])[]): Promise<number> {
+    return this.#db.transaction(() => statements.reduce((_, [sql, params]) => this.#sql(sql).run(...params).changes, 0))();
   }
 
   // Second factors and recovery codes
@@ -198,69 +143,6 @@ export class SqliteStore implements Store {
     const row = this.#sql('SELECT COUNT(*) AS total, COUNT(*) - COUNT(used_at) AS remaining FROM recovery_codes WHERE user_id = ?').get(userId) as { total: number; remaining: number };
     return { total: row.total, remaining: row.remaining };
   }
-  async listUsersByEmail(email: string): Promise<User[]> {
-    return this.findUsersByEmail(email);
-  }
-
-  // Upstream identity providers and linked identities
-  async getIdentityProvider(id: string): Promise<IdentityProvider | undefined> {
-    return parse<IdentityProvider>(this.#sql('SELECT doc FROM identity_providers WHERE id = ?').get(id) as { doc: string } | undefined);
-  }
-  async listIdentityProviders(): Promise<IdentityProvider[]> {
-    return (this.#sql('SELECT doc FROM identity_providers ORDER BY id').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as IdentityProvider);
-  }
-  async upsertIdentityProvider(provider: IdentityProvider): Promise<void> {
-    this.#sql('INSERT INTO identity_providers (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc').run(provider.id, JSON.stringify(provider));
-  }
-  async deleteIdentityProvider(id: string): Promise<boolean> {
-    return this.#db.transaction(() => {
-      this.#sql('DELETE FROM federated_identities WHERE provider_id = ?').run(id);
-      return this.#sql('DELETE FROM identity_providers WHERE id = ?').run(id).changes > 0;
-    })();
-  }
-  async findFederatedIdentity(providerId: string, subject: string): Promise<FederatedIdentity | undefined> {
-    return parse<FederatedIdentity>(
-      this.#sql('SELECT doc FROM federated_identities WHERE provider_id = ? AND subject = ?').get(providerId, subject) as { doc: string } | undefined,
-    );
-  }
-  async insertFederatedIdentity(identity: FederatedIdentity): Promise<boolean> {
-    const sql = 'INSERT INTO federated_identities (provider_id, subject, user_id, created_at, doc) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING';
-    return this.#sql(sql).run(identity.providerId, identity.subject, identity.userId, identity.createdAt, JSON.stringify(identity)).changes > 0;
-  }
-  async updateFederatedIdentity(identity: FederatedIdentity): Promise<void> {
-    this.#sql('UPDATE federated_identities SET doc = ? WHERE provider_id = ? AND subject = ? AND user_id = ?').run(
-      JSON.stringify(identity),
-      identity.providerId,
-      identity.subject,
-      identity.userId,
-    );
-  }
-  async listUserIdentities(userId: string): Promise<FederatedIdentity[]> {
-    const rows = this.#sql('SELECT doc FROM federated_identities WHERE user_id = ? ORDER BY provider_id, created_at').all(userId) as { doc: string }[];
-    return rows.map((r) => JSON.parse(r.doc) as FederatedIdentity);
-  }
-  async deleteFederatedIdentity(userId: string, providerId: string, subject: string): Promise<boolean> {
-    return this.#sql('DELETE FROM federated_identities WHERE user_id = ? AND provider_id = ? AND subject = ?').run(userId, providerId, subject).changes > 0;
-  }
-
-  // Roles
-  async getRole(name: string): Promise<Role | undefined> {
-    return parse<Role>(this.#sql('SELECT doc FROM roles WHERE name = ?').get(name) as { doc: string } | undefined);
-  }
-  async listRoles(): Promise<Role[]> {
-    return (this.#sql('SELECT doc FROM roles ORDER BY name').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Role);
-  }
-  async upsertRole(role: Role): Promise<void> {
-    this.#sql('INSERT INTO roles (name, doc) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc').run(
-      role.name,
-      JSON.stringify(role),
-    );
-  }
-
-  async deleteRole(name: string): Promise<boolean> {
-    return this.#sql('DELETE FROM roles WHERE name = ?').run(name).changes > 0;
-  }
-
   // Signing keys
   async listKeys(): Promise<SigningKey[]> {
     return (this.#sql('SELECT * FROM signing_keys ORDER BY created_at, kid').all() as KeyRow[]).map(keyFromRow);
@@ -375,50 +257,6 @@ export class SqliteStore implements Store {
     this.#db.transaction(() => {
       for (const use of uses) update.run(use.at, use.hash, use.at);
     })();
-  }
-
-  // Service accounts
-  async getServiceAccount(id: string): Promise<ServiceAccount | undefined> {
-    return parse<ServiceAccount>(this.#sql('SELECT doc FROM service_accounts WHERE id = ?').get(id) as { doc: string } | undefined);
-  }
-  async getServiceAccountByName(name: string): Promise<ServiceAccount | undefined> {
-    return parse<ServiceAccount>(this.#sql('SELECT doc FROM service_accounts WHERE name = ?').get(name) as { doc: string } | undefined);
-  }
-  async listServiceAccounts(): Promise<ServiceAccount[]> {
-    return (this.#sql('SELECT doc FROM service_accounts ORDER BY name').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as ServiceAccount);
-  }
-  async upsertServiceAccount(account: ServiceAccount): Promise<ServiceAccount> {
-    const existing = await this.getServiceAccountByName(account.name);
-    const stored = { ...account, id: existing?.id ?? account.id, createdAt: existing?.createdAt ?? account.createdAt };
-    this.#sql('INSERT INTO service_accounts (id, name, doc) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc').run(
-      stored.id,
-      stored.name,
-      JSON.stringify(stored),
-    );
-    return stored;
-  }
-  async deleteServiceAccount(id: string): Promise<boolean> {
-    return this.#sql('DELETE FROM service_accounts WHERE id = ?').run(id).changes > 0;
-  }
-
-  // Consents
-  async getConsent(userId: string, clientId: string): Promise<Consent | undefined> {
-    return parse<Consent>(
-      this.#sql('SELECT doc FROM consents WHERE user_id = ? AND client_id = ?').get(userId, clientId) as { doc: string } | undefined,
-    );
-  }
-  async upsertConsent(consent: Consent): Promise<void> {
-    this.#sql(
-      'INSERT INTO consents (user_id, client_id, doc) VALUES (?, ?, ?) ON CONFLICT (user_id, client_id) DO UPDATE SET doc = excluded.doc',
-    ).run(consent.userId, consent.clientId, JSON.stringify(consent));
-  }
-  async deleteConsent(userId: string, clientId: string): Promise<boolean> {
-    return this.#sql('DELETE FROM consents WHERE user_id = ? AND client_id = ?').run(userId, clientId).changes > 0;
-  }
-  async listConsents(userId: string): Promise<Consent[]> {
-    return (this.#sql('SELECT doc FROM consents WHERE user_id = ? ORDER BY client_id').all(userId) as { doc: string }[]).map(
-      (r) => JSON.parse(r.doc) as Consent,
-    );
   }
 
   // Ephemeral records
