@@ -14,7 +14,7 @@
  * credentials (--client and its secret), and answers only "active" or "not active".
  */
 import { createPublicKey, verify as cryptoVerify, type JsonWebKey } from 'node:crypto';
-import { inspectTokenString, isHexKey, TOKEN_CHECKSUM_CHARS, TOKEN_PAYLOAD_CHARS, TOKEN_PREFIXES } from '../common/token-string-check.js';
+import { inspectTokenString, isHexKey, TOKEN_CHECKSUM_CHARS, TOKEN_PAYLOAD_CHARS, TOKEN_PREFIXES } from '@tessera/resource-server/shared';
 import type { AuthorizationServer } from '../core/authorization-server.js';
 import { UsageRecorder } from '../core/credentials/usage-recorder.js';
 import { describeActiveToken } from '../core/endpoints/introspect.js';

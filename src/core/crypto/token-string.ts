@@ -14,9 +14,9 @@ import {
   toBase62,
   tokenChecksum,
   type TokenPrefix,
-} from '../../common/token-string-check.js';
+} from '@tessera/resource-server/shared';
 
-export { checkTokenString, isHexKey } from '../../common/token-string-check.js';
+export { checkTokenString, isHexKey } from '@tessera/resource-server/shared';
 export { TOKEN_PREFIXES, type TokenPrefix };
 
 export function mintTokenString(prefix: TokenPrefix): string {

@@ -5,7 +5,7 @@
  */
 import { REQUEST_OBJECT_ALGS } from '../authorize/request-objects.js';
 import type { CLIENT_AUTH_METHODS } from '../model.js';
-import { ACR_VALUES } from '../../common/auth-level.js';
+import { ACR_VALUES } from '@tessera/resource-server/shared';
 
 export interface DiscoveryInput {
   issuer: string;
