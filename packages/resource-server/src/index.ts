@@ -10,7 +10,7 @@
  * With `protectedResource`, the adapters' `protectedResourceMetadata` serves the RFC 9728
  * document and challenges name it (`resource_metadata`).
  *
- * Framework adapters live beside it: tessera/resource-server/{express,fastify,hono,node-http}.
+ * Framework adapters live beside it: @tessera/resource-server/{express,fastify,hono,node-http}.
  */
 export { createAuthenticator, type Authenticator, type AuthRequest, type AuthResult } from './authenticator.js';
 export type { AuthError, AuthErrorCode, AuthErrorReason } from './errors.js';
