@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 
 const spec = JSON.parse(process.argv[2]);
 const seconds = spec.seconds;
-const { createAuthenticator } = await import(pathToFileURL(join(spec.root, 'dist', 'resource-server', 'index.js')).href);
+const { createAuthenticator } = await import(pathToFileURL(join(spec.root, 'packages', 'resource-server', 'dist', 'index.js')).href);
 const { mintTokenString, TOKEN_PREFIXES } = await import(pathToFileURL(join(spec.root, 'dist', 'core', 'crypto', 'token-string.js')).href);
 
 const ISSUER = 'https://issuer.bench.example';

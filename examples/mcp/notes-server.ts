@@ -18,8 +18,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { protectedResourceMetadata, sendAuthError } from '../../src/resource-server/adapters/express.js';
-import { createAuthenticator, requireScopes, type Authenticator, type Principal } from '../../src/resource-server/index.js';
+import { protectedResourceMetadata, sendAuthError } from '@tessera/resource-server/express';
+import { createAuthenticator, requireScopes, type Authenticator, type Principal } from '@tessera/resource-server';
 
 /** Each tool and the scope it needs. */
 export const TOOL_SCOPES = { list_notes: 'notes:read', add_note: 'notes:write', delete_note: 'notes:write' } as const;

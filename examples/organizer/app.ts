@@ -22,8 +22,8 @@
  * the caller's own data space (data.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { requireAuth } from '../../src/resource-server/adapters/node-http.js';
-import { createAuthenticator, requireScopes, type Authenticator, type AuthenticatorOptions, type Principal } from '../../src/resource-server/index.js';
+import { requireAuth } from '@tessera/resource-server/node-http';
+import { createAuthenticator, requireScopes, type Authenticator, type AuthenticatorOptions, type Principal } from '@tessera/resource-server';
 import { dataSpaceOf, LimitReached, OrganizerData, type DataSpace, type SpaceKind } from './data.js';
 
 export const ORGANIZER_AUDIENCE = 'https://api.organizer.example';

@@ -13,7 +13,7 @@
  * id would still never see that user's data.
  */
 import { randomBytes } from 'node:crypto';
-import type { Principal } from '../../src/resource-server/index.js';
+import type { Principal } from '@tessera/resource-server';
 
 export type SpaceKind = 'user' | 'sandbox' | 'service' | 'client';
 

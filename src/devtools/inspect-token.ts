@@ -3,7 +3,7 @@
  *
  * Decoding needs nothing: the format (JWT, `tsr_` opaque token, 40-hex user or action
  * token), a JWT's header and claims, an opaque token's prefix and checksum, which is
- * checked exactly as servers and the SDK check it (src/common/token-string-check.ts).
+ * checked exactly as servers and the SDK check it (packages/resource-server/src/shared/token-string-check.ts).
  *
  * The verdict comes from the engine's TokenInspector when the store is local (the
  * check introspection runs, minus the last-use write), with the reasons read from the
@@ -14,7 +14,7 @@
  * credentials (--client and its secret), and answers only "active" or "not active".
  */
 import { createPublicKey, verify as cryptoVerify, type JsonWebKey } from 'node:crypto';
-import { inspectTokenString, isHexKey, TOKEN_CHECKSUM_CHARS, TOKEN_PAYLOAD_CHARS, TOKEN_PREFIXES } from '../common/token-string-check.js';
+import { inspectTokenString, isHexKey, TOKEN_CHECKSUM_CHARS, TOKEN_PAYLOAD_CHARS, TOKEN_PREFIXES } from '@tessera/resource-server/shared';
 import type { AuthorizationServer } from '../core/authorization-server.js';
 import { UsageRecorder } from '../core/credentials/usage-recorder.js';
 import { describeActiveToken } from '../core/endpoints/introspect.js';

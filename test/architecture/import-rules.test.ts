@@ -11,8 +11,9 @@ import { checkImportRules } from './import-rules.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('import rules', () => {
-  it('hold for every file under src/', () => {
-    const edges = readImports(ROOT);
+  it('hold for every file under src/ and the SDK package', () => {
+    const edges = [...readImports(ROOT), ...readImports(ROOT, 'packages/resource-server/src')];
+    assert.ok(edges.some((e) => e.from.startsWith('packages/resource-server/src/adapters/')), 'the SDK package is read');
     assert.ok(edges.length > 500, `read only ${edges.length} imports: is the parser finding them?`);
     const problems = checkImportRules(edges);
     assert.deepEqual(problems, [], `\n${problems.join('\n')}\n`);
@@ -59,7 +60,11 @@ const k = await import(name);`,
       [edge('src/server/a.ts', '../redis/redis-connection.js'), /only src\/server\/ loads it, by import\(\)/],
       [edge('src/cli/a.ts', '../stores/postgres/postgres-store.js', 'dynamic'), /only src\/server\/ loads it/],
       [edge('src/stores/a.ts', '../../test/support/x.js'), /no file in src\/ imports from test\//],
-      [edge('src/resource-server/a.ts', '../core/x.js'), /the resource-server SDK imports only/],
+      [edge('packages/resource-server/src/a.ts', '../../../src/core/x.js'), /the resource-server SDK imports only files in packages\/resource-server\//],
+      [edge('packages/resource-server/src/a.ts', 'zod'), /the resource-server SDK loads only jose and node built-ins/],
+      [edge('packages/resource-server/src/adapters/a.ts', 'express'), /the resource-server SDK loads only jose/],
+      [edge('src/core/a.ts', '@tessera/resource-server'), /the server uses only @tessera\/resource-server\/shared/],
+      [edge('src/core/a.ts', '../../packages/resource-server/src/shared/index.js'), /files in src\/ import only files in src\/ and packages/],
       [importsOf('src/server/a.ts', 'await import(name);')[0]!, /must name its module with a string literal/],
     ];
     for (const [e, message] of cases) {
@@ -77,6 +82,10 @@ const k = await import(name);`,
       importsOf('src/stores/both.test.ts', "import pg from 'pg'; import Database from 'better-sqlite3';"),
       importsOf('src/core/a.test.ts', "import { SqliteStore } from '../stores/sqlite/sqlite-store.js';"),
       importsOf('src/core/a.ts', "import { z } from 'zod'; import { c } from '../common/c.js'; import { createHash } from 'node:crypto';"),
+      importsOf('src/core/a.ts', "import { ACR_VALUES } from '@tessera/resource-server/shared';"),
+      importsOf('src/compat/resource-server/index.ts', "export * from '@tessera/resource-server';"),
+      importsOf('packages/resource-server/src/adapters/a.ts', "import type { RequestHandler } from 'express'; import { jwtVerify } from 'jose'; import { b } from '../b.js';"),
+      importsOf('packages/resource-server/src/a.test.ts', "import express from 'express';"),
     ].flat();
     assert.deepEqual(checkImportRules(allowed), []);
   });

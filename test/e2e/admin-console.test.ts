@@ -13,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { createAuthenticator } from '../../src/resource-server/index.js';
+import { createAuthenticator } from '../../packages/resource-server/src/index.js';
 import { chromiumAvailable, CHROMIUM, launchChromium, skipWithoutChromium, watchedPage, type LaunchedBrowser } from '../support/chromium.js';
 import { makeFixture, PASSWORDS } from '../support/fixture.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';

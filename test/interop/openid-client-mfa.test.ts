@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
-import { ACR_MULTI_FACTOR, ACR_ONE_FACTOR } from '../../src/common/auth-level.js';
+import { ACR_MULTI_FACTOR, ACR_ONE_FACTOR } from '@tessera/resource-server/shared';
 import { FrozenClock } from '../../src/core/clock.js';
 import { readForm, TestBrowser, type Page } from '../support/browser.js';
 import { CALLBACK, makeFixture, PASSWORDS, SECRETS } from '../support/fixture.js';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
-import { createAuthenticator, type Authenticator } from '../../src/resource-server/index.js';
+import { createAuthenticator, type Authenticator } from '../../packages/resource-server/src/index.js';
 import { rawGet, serveWith, type AdapterName, type RunningApp } from './support/apps.js';
 import { AUDIENCE, INTROSPECTOR, startFakeIssuer, type FakeIssuer } from './support/fake-issuer.js';
 

@@ -1,7 +1,7 @@
 /** The SDK's bounded cache: second-chance eviction, exact contents, across many evictions. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BoundedCache } from '../../src/resource-server/bounded-cache.js';
+import { BoundedCache } from '../../packages/resource-server/src/bounded-cache.js';
 
 describe('resource-server: bounded cache', () => {
   it('evicts the oldest entry not used since it was last passed over', () => {

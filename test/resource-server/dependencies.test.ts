@@ -1,6 +1,6 @@
 /**
  * The SDK is installed by API authors: it must never pull in the server. Its runtime
- * imports are jose, node built-ins and its own files (src/resource-server, src/common);
+ * imports are jose, node built-ins and its own files (packages/resource-server/src);
  * adapters may import their framework's types, which vanish at run time.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const SDK_DIRS = ['src/resource-server', 'src/common'];
+const SDK_DIRS = ['packages/resource-server/src'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -43,6 +43,6 @@ describe('resource-server: dependencies', () => {
         }
       }
     }
-    for (const expected of ['jose', 'node:crypto', '../common/endpoint-patterns.js', 'express']) assert.ok(seen.has(expected), `the scan sees ${expected}`);
+    for (const expected of ['jose', 'node:crypto', './shared/endpoint-patterns.js', 'express']) assert.ok(seen.has(expected), `the scan sees ${expected}`);
   });
 });

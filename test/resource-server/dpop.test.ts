@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
-import { requireAuth } from '../../src/resource-server/adapters/node-http.js';
-import { createAuthenticator, MemoryReplayCache, type Authenticator } from '../../src/resource-server/index.js';
+import { requireAuth } from '../../packages/resource-server/src/adapters/node-http.js';
+import { createAuthenticator, MemoryReplayCache, type Authenticator } from '../../packages/resource-server/src/index.js';
 import { makeFixture, MAPPERS, ORGANIZER, SECRETS } from '../support/fixture.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 

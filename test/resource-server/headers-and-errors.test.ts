@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createAuthenticator, renderAuthError, type AuthenticatorOptions, type AuthResult } from '../../src/resource-server/index.js';
-import { TOKEN_PREFIXES, tokenChecksum } from '../../src/common/token-string-check.js';
+import { createAuthenticator, renderAuthError, type AuthenticatorOptions, type AuthResult } from '../../packages/resource-server/src/index.js';
+import { TOKEN_PREFIXES, tokenChecksum } from '@tessera/resource-server/shared';
 
 const noNetwork: AuthenticatorOptions['fetch'] = () => assert.fail('no request may reach the issuer');
 

@@ -13,8 +13,8 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import express, { type RequestHandler } from 'express';
-import { requireAuth } from '../../src/resource-server/adapters/express.js';
-import { createAuthenticator } from '../../src/resource-server/index.js';
+import { requireAuth } from '../../packages/resource-server/src/adapters/express.js';
+import { createAuthenticator } from '../../packages/resource-server/src/index.js';
 import { makeFixture, ORGANIZER, SECRETS } from '../support/fixture.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
-import { createAuthenticator, type AuthenticatorOptions, type AuthResult, type Principal } from '../../src/resource-server/index.js';
+import { createAuthenticator, type AuthenticatorOptions, type AuthResult, type Principal } from '../../packages/resource-server/src/index.js';
 import { AUDIENCE, INTROSPECTOR, startFakeIssuer, type FakeIssuer } from './support/fake-issuer.js';
 
 describe('resource-server: introspected credentials', () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
-import { createAuthenticator, type AuthenticatorOptions, type AuthResult, type Principal } from '../../src/resource-server/index.js';
+import { createAuthenticator, type AuthenticatorOptions, type AuthResult, type Principal } from '../../packages/resource-server/src/index.js';
 import { AUDIENCE, startFakeIssuer, type FakeIssuer } from './support/fake-issuer.js';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,7 +1,7 @@
 /** Options are checked once, at creation: a mistake is a TypeError naming the fix. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createAuthenticator, requirePermissions, requireScopes, type AuthenticatorOptions } from '../../src/resource-server/index.js';
+import { createAuthenticator, requirePermissions, requireScopes, type AuthenticatorOptions } from '../../packages/resource-server/src/index.js';
 
 const base: AuthenticatorOptions = { issuer: 'https://auth.example.test', audience: 'https://api.example.test' };
 

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { discoverOAuthProtectedResourceMetadata, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js';
 import { FrozenClock } from '../../src/core/clock.js';
-import { protectedResourceMetadata, requireAuth } from '../../src/resource-server/adapters/node-http.js';
-import { createAuthenticator, metadataUrlFor, requireScopes } from '../../src/resource-server/index.js';
+import { protectedResourceMetadata, requireAuth } from '../../packages/resource-server/src/adapters/node-http.js';
+import { createAuthenticator, metadataUrlFor, requireScopes } from '../../packages/resource-server/src/index.js';
 import { rawGet, serveWith, type AdapterName, type RunningApp } from './support/apps.js';
 import { AUDIENCE, INTROSPECTOR, startFakeIssuer, type FakeIssuer } from './support/fake-issuer.js';
 

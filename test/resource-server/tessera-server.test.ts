@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
-import { createAuthenticator, type AuthenticatorOptions, type AuthResult, type Principal } from '../../src/resource-server/index.js';
+import { createAuthenticator, type AuthenticatorOptions, type AuthResult, type Principal } from '../../packages/resource-server/src/index.js';
 import { makeFixture, MAPPERS, ORGANIZER, SECRETS } from '../support/fixture.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 

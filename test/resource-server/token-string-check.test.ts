@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mintTokenString, TOKEN_PREFIXES as CORE_PREFIXES } from '../../src/core/crypto/token-string.js';
-import { checkTokenString, inspectTokenString, isHexKey, TOKEN_PREFIXES } from '../../src/common/token-string-check.js';
+import { checkTokenString, inspectTokenString, isHexKey, TOKEN_PREFIXES } from '@tessera/resource-server/shared';
 
 describe('token string check (common)', () => {
   it('accepts every token the server mints, naming its kind', () => {

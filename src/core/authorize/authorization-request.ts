@@ -26,7 +26,7 @@ export interface AuthorizationRequest {
   dpopJkt?: string;
   prompt: string[];
   maxAge?: number;
-  /** acr_values Tessera knows, in the client's order of preference (common/auth-level.ts). */
+  /** acr_values Tessera knows, in the client's order of preference (packages/resource-server/src/shared/auth-level.ts). */
   acrValues?: string[];
   loginHint?: string;
   /** The subject named by a valid id_token_hint. */

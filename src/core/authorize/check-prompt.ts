@@ -3,7 +3,7 @@
  * acr_values are voluntary: values Tessera does not know are ignored.
  * An id_token_hint must be an ID token we issued (it may have expired).
  */
-import { ACR_VALUES } from '../../common/auth-level.js';
+import { ACR_VALUES } from '@tessera/resource-server/shared';
 import { invalidRequest } from '../errors.js';
 import type { OwnJwtVerifier } from '../keys/verify-own-jwt.js';
 import type { AuthorizeState } from './authorization-request.js';

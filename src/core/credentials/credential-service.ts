@@ -7,7 +7,7 @@
  * Only keyed hashes are stored. Listing shows everything but the secret.
  */
 import { randomUUID } from 'node:crypto';
-import { parseEndpointPattern } from '../../common/endpoint-patterns.js';
+import { parseEndpointPattern } from '@tessera/resource-server/shared';
 import type { AuditActor } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { changeDiff } from '../audit/change-diff.js';

@@ -4,8 +4,9 @@
  *   payload  32 random bytes in base62 (43 characters);
  *   checksum CRC32 of prefix+payload in base62 (6 characters), so a mistyped or truncated
  *            token is refused without a storage lookup.
- * The format and its check live in src/common/token-string-check.ts, shared with the
- * resource-server SDK; this file adds what only the server does: minting.
+ * The format and its check live in the resource-server SDK's package
+ * (packages/resource-server/src/shared/token-string-check.ts), which the server imports as
+ * @tessera/resource-server/shared; this file adds what only the server does: minting.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -14,9 +15,9 @@ import {
   toBase62,
   tokenChecksum,
   type TokenPrefix,
-} from '../../common/token-string-check.js';
+} from '@tessera/resource-server/shared';
 
-export { checkTokenString, isHexKey } from '../../common/token-string-check.js';
+export { checkTokenString, isHexKey } from '@tessera/resource-server/shared';
 export { TOKEN_PREFIXES, type TokenPrefix };
 
 export function mintTokenString(prefix: TokenPrefix): string {

@@ -12,7 +12,7 @@
  * The batch may also come as an application/json body: the array itself, or
  * `{ "calls": [...] }` (the client then authenticates with HTTP Basic).
  *
- * The SDK sends these reports with `usageReporting` (src/resource-server/usage-reporter.ts).
+ * The SDK sends these reports with `usageReporting` (packages/resource-server/src/usage-reporter.ts).
  */
 import type { AuditLog } from '../audit/audit-log.js';
 import { requestOrigin } from '../audit/request-origin.js';

@@ -5,7 +5,7 @@
  */
 import { REQUEST_OBJECT_ALGS } from '../authorize/request-objects.js';
 import type { CLIENT_AUTH_METHODS } from '../model.js';
-import { ACR_VALUES } from '../../common/auth-level.js';
+import { ACR_VALUES } from '@tessera/resource-server/shared';
 
 export interface DiscoveryInput {
   issuer: string;
@@ -50,7 +50,7 @@ export function discoveryDocument(input: DiscoveryInput): Record<string, unknown
     scopes_supported: input.scopes,
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'amr', 'nonce', 'sid', 'at_hash', 'c_hash', 'name', 'preferred_username', 'email', 'email_verified'],
     subject_types_supported: ['public'],
-    // One factor, then two (common/auth-level.ts); asked for with acr_values at /authorize.
+    // One factor, then two (@tessera/resource-server/shared, auth-level.ts); asked for with acr_values at /authorize.
     acr_values_supported: [...ACR_VALUES],
     // Every algorithm Tessera signs with: verifiers such as express-oauth2-jwt-bearer
     // take their allow-list for access tokens from here.

@@ -4,7 +4,7 @@
  * anyone signing in to a client with `requireMfa`. A user who must and has no factor
  * is taken through enrolment right after the password.
  */
-import { ACR_MULTI_FACTOR } from '../../common/auth-level.js';
+import { ACR_MULTI_FACTOR } from '@tessera/resource-server/shared';
 import type { AuthorizationRequest } from '../authorize/authorization-request.js';
 import type { Client, User } from '../model.js';
 

@@ -11,7 +11,7 @@ import type { KeyRing } from '../keys/key-ring.js';
 import type { Api } from '../model.js';
 import type { TokenRepository } from '../ports/storage.js';
 import { timeOrderedId } from '../crypto/time-ordered-id.js';
-import { acrOf } from '../../common/auth-level.js';
+import { acrOf } from '@tessera/resource-server/shared';
 import type { ClaimMapper } from './claim-mapper.js';
 import { invalidDpopProof } from '../dpop/proof.js';
 

@@ -13,11 +13,11 @@ import { serve as serveHono } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
-import { requireAuth as expressAuth, protectedResourceMetadata as expressMetadata } from '../../../src/resource-server/adapters/express.js';
-import { requireAuth as fastifyAuth, protectedResourceMetadata as fastifyMetadata } from '../../../src/resource-server/adapters/fastify.js';
-import { requireAuth as honoAuth, protectedResourceMetadata as honoMetadata } from '../../../src/resource-server/adapters/hono.js';
-import { requireAuth as nodeAuth, protectedResourceMetadata as nodeMetadata } from '../../../src/resource-server/adapters/node-http.js';
-import { requirePermissions, requireScopes, type Authenticator, type Principal } from '../../../src/resource-server/index.js';
+import { requireAuth as expressAuth, protectedResourceMetadata as expressMetadata } from '../../../packages/resource-server/src/adapters/express.js';
+import { requireAuth as fastifyAuth, protectedResourceMetadata as fastifyMetadata } from '../../../packages/resource-server/src/adapters/fastify.js';
+import { requireAuth as honoAuth, protectedResourceMetadata as honoMetadata } from '../../../packages/resource-server/src/adapters/hono.js';
+import { requireAuth as nodeAuth, protectedResourceMetadata as nodeMetadata } from '../../../packages/resource-server/src/adapters/node-http.js';
+import { requirePermissions, requireScopes, type Authenticator, type Principal } from '../../../packages/resource-server/src/index.js';
 
 export interface RunningApp {
   url: string;

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import { tokenChecksum, toBase62, TOKEN_PREFIXES, type TokenStringKind } from '../../../src/common/token-string-check.js';
+import { tokenChecksum, toBase62, TOKEN_PREFIXES, type TokenStringKind } from '@tessera/resource-server/shared';
 
 export const AUDIENCE = 'https://api.organizer.test';
 export const INTROSPECTOR = { clientId: 'organizer-api', clientSecret: 'organizer-api-secret-0123456789' };

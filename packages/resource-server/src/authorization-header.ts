@@ -5,7 +5,7 @@
  *   ActionToken <40 hex>   an action token
  * Scheme names are case-insensitive (RFC 9110 §11.1). Nothing is looked up here.
  */
-import { isHexKey } from '../common/token-string-check.js';
+import { isHexKey } from './shared/token-string-check.js';
 import type { AuthErrorReason } from './errors.js';
 
 export type PresentedCredential =

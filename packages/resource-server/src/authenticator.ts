@@ -11,8 +11,8 @@
  * (usage-reporter); `close()` sends what is left at shutdown.
  */
 import { createHash } from 'node:crypto';
-import { endpointAllowed } from '../common/endpoint-patterns.js';
-import { inspectTokenString, type TokenStringKind } from '../common/token-string-check.js';
+import { endpointAllowed } from './shared/endpoint-patterns.js';
+import { inspectTokenString, type TokenStringKind } from './shared/token-string-check.js';
 import { presentedScheme, readCredential, type PresentedCredential, type RequestHeaders } from './authorization-header.js';
 import { IssuerMetadata } from './discovery.js';
 import { MemoryReplayCache, verifyProof, type DpopSettings } from './dpop.js';

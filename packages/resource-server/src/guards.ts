@@ -2,7 +2,7 @@
  * Route guards: what a principal must hold. Pure values, checked by the authenticator
  * and usable in every adapter: `requireScopes('read:calendars')`.
  */
-import { acrSatisfies, ACR_VALUES } from '../common/auth-level.js';
+import { acrSatisfies, ACR_VALUES } from './shared/auth-level.js';
 import type { Principal } from './principal.js';
 
 export type GuardRefusal =
