@@ -122,7 +122,7 @@ export function describeLocal(settings: { dataDir: string; databaseUrl?: string 
       try {
         return new URL(settings.databaseUrl).host;
       } catch {
-        return 'DATABASE_URL';
+        return 'TESSERA_DATABASE_URL';
       }
     })();
     return `using the local store: PostgreSQL at ${host} (no server)`;
