@@ -133,7 +133,7 @@ const childEnv = (): NodeJS.ProcessEnv => {
     TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
   };
   // The demo always runs on its own embedded SQLite store, whatever this shell points at.
-  for (const name of ['DATABASE_URL', 'TESSERA_DATA_DIR', 'TESSERA_MASTER_KEY', 'TESSERA_MASTER_KEY_FILE', 'TESSERA_ISSUER', 'TESSERA_PORT', 'TESSERA_HOST']) delete env[name];
+  for (const name of ['DATABASE_URL', 'TESSERA_DATABASE_URL', 'TESSERA_DATA_DIR', 'TESSERA_MASTER_KEY', 'TESSERA_MASTER_KEY_FILE', 'TESSERA_ISSUER', 'TESSERA_PORT', 'TESSERA_HOST']) delete env[name];
   return env;
 };
 const ADMIN_PASSWORD = randomBytes(12).toString('base64url');

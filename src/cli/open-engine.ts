@@ -101,7 +101,8 @@ export async function openData(flags: Flags, env: NodeJS.ProcessEnv = process.en
     settings.databaseUrl ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pool, ...(schema ? { schema } : {}) } : { dataDir: settings.dataDir },
   );
   const master = loadMasterKey({ env, dataDir: settings.dataDir, shared: store.kind === 'postgres' });
-  const opened: OpenedData = { settings, store, masterKey: master.key, warnings: master.warning ? [master.warning] : [] };
+  const warnings = [...(settings.warnings ?? []), ...(master.warning ? [master.warning] : [])];
+  const opened: OpenedData = { settings, store, masterKey: master.key, warnings };
   if (configText !== undefined) opened.configText = configText;
   return opened;
 }

@@ -122,7 +122,7 @@ export function describeLocal(settings: { dataDir: string; databaseUrl?: string 
       try {
         return new URL(settings.databaseUrl).host;
       } catch {
-        return 'DATABASE_URL';
+        return 'TESSERA_DATABASE_URL';
       }
     })();
     return `using the local store: PostgreSQL at ${host} (no server)`;
@@ -141,9 +141,11 @@ export async function openTarget(values: TargetValues, io: Io, env: NodeJS.Proce
   }
   const opened = await openEngine({ ...(values.data !== undefined ? { data: values.data } : {}), ...(values.issuer !== undefined ? { issuer: values.issuer } : {}) }, env);
   io.err(describeLocal(opened.settings));
-  // A newly generated master key must be backed up: say so. (The standing warning about a
-  // key file kept next to the data is for `start` and `apply`; on every command it is noise.)
-  for (const warning of opened.warnings) if (warning.startsWith('generated')) io.err(`warning: ${warning}`);
+  // A newly generated master key must be backed up, and a deprecated variable renamed: say so.
+  // (The standing warning about a key file kept next to the data is for `start` and `apply`;
+  // on every command it is noise.)
+  const deprecated = opened.settings.warnings ?? [];
+  for (const warning of opened.warnings) if (warning.startsWith('generated') || deprecated.includes(warning)) io.err(`warning: ${warning}`);
   return localTarget(opened.engine, opened.settings, async () => {
     await opened.engine.close();
     await opened.store.close();

@@ -1,5 +1,5 @@
 /**
- * The change feed over Redis pub/sub, chosen when REDIS_URL is set. A subscriber
+ * The change feed over Redis pub/sub, chosen when TESSERA_REDIS_URL is set. A subscriber
  * connection listens; a command connection publishes. When the subscriber comes back
  * after a disconnection (ioredis subscribes again by itself), subscribers get
  * `resync`, since messages published meanwhile are lost.

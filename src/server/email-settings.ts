@@ -7,6 +7,8 @@
 import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { MailFeatures } from '../core/mail/mail-context.js';
+import { SERVER_SETTINGS, type SettingName } from './setting-declarations.js';
+import { readSetting, type SettingSources } from './setting-reader.js';
 
 type EmailConfig = NonNullable<NonNullable<ConfigFile['server']>['email']>;
 
@@ -29,43 +31,40 @@ export interface EmailSettings {
 
 const DEV_FROM = 'Tessera <tessera@localhost>';
 
-function flag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
-  const text = env[name]?.trim().toLowerCase();
-  if (text === undefined || text === '') return undefined;
-  if (['true', '1', 'yes', 'on'].includes(text)) return true;
-  if (['false', '0', 'no', 'off'].includes(text)) return false;
-  throw new ConfigError(`${name} must be true or false, got ${env[name]}`);
+/** One mail setting from the environment or the config file's `email:` (setting-declarations.ts). */
+function reader(env: NodeJS.ProcessEnv, email: EmailConfig | undefined) {
+  const sources: SettingSources = { env, server: { email } };
+  return <T>(name: SettingName) => readSetting<T>(SERVER_SETTINGS[name], sources);
 }
 
-function smtpFrom(env: NodeJS.ProcessEnv, email: EmailConfig | undefined): SmtpSettings | undefined {
-  const url = env.TESSERA_SMTP_URL || email?.smtp;
-  if (url !== undefined && !/^smtps?:\/\/[^/]/.test(url)) throw new ConfigError('TESSERA_SMTP_URL / email.smtp must be an smtp:// or smtps:// URL');
-  const port = env.TESSERA_SMTP_PORT ? Number(env.TESSERA_SMTP_PORT) : email?.port;
-  if (port !== undefined && !(Number.isInteger(port) && port >= 1 && port <= 65535)) throw new ConfigError(`TESSERA_SMTP_PORT must be a port number, got ${env.TESSERA_SMTP_PORT}`);
-  const host = env.TESSERA_SMTP_HOST || email?.host;
+function smtpFrom(read: ReturnType<typeof reader>): SmtpSettings | undefined {
+  const url = read<string>('smtpUrl');
+  const port = read<number>('smtpPort');
+  const host = read<string>('smtpHost');
   if (!url && !host) return undefined;
   const smtp: SmtpSettings = url ? { url } : { host: host! };
   if (port !== undefined) smtp.port = port;
-  const secure = flag(env, 'TESSERA_SMTP_SECURE') ?? email?.secure;
+  const secure = read<boolean>('smtpSecure');
   if (secure !== undefined) smtp.secure = secure;
-  const user = env.TESSERA_SMTP_USER || email?.user;
-  const password = env.TESSERA_SMTP_PASSWORD || email?.password;
+  const user = read<string>('smtpUser');
+  const password = read<string>('smtpPassword');
   if (user) smtp.user = user;
   if (password) smtp.password = password;
   return smtp;
 }
 
 export function resolveEmailSettings(env: NodeJS.ProcessEnv, email: EmailConfig | undefined): EmailSettings {
-  const smtp = smtpFrom(env, email);
+  const read = reader(env, email);
+  const smtp = smtpFrom(read);
   const production = env.NODE_ENV === 'production';
-  const from = env.TESSERA_MAIL_FROM || email?.from;
+  const from = read<string>('mailFrom');
   if (smtp && !from) throw new ConfigError('email.from (or TESSERA_MAIL_FROM) is required with SMTP: the sender address, e.g. "Tessera <no-reply@example.com>"');
-  const domains = env.TESSERA_SIGNUP_DOMAINS ? env.TESSERA_SIGNUP_DOMAINS.split(',').map((d) => d.trim().toLowerCase()).filter(Boolean) : (email?.signUp?.domains ?? []).map((d) => d.toLowerCase());
+  const domains = (read<string[]>('signUpDomains') ?? []).map((d) => d.toLowerCase());
   const explicit = {
     passwordReset: email?.passwordReset,
     verification: email?.verification,
     invitations: email?.invitations,
-    signUp: flag(env, 'TESSERA_SIGNUP') ?? email?.signUp?.enabled,
+    signUp: read<boolean>('signUp'),
   };
   if (production && !smtp) {
     const on = Object.entries(explicit).filter(([, value]) => value === true).map(([name]) => name);

@@ -21,7 +21,7 @@ const drivers = ${JSON.stringify(DRIVERS)}.filter((d) => loaded.some((path) => p
 process.stdout.write(JSON.stringify(drivers));`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script + report], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '' },
+    env: { ...process.env, TESSERA_DATABASE_URL: '', TESSERA_REDIS_URL: '', DATABASE_URL: '', REDIS_URL: '' },
     encoding: 'utf8',
   });
   return JSON.parse(out) as string[];

@@ -1,6 +1,6 @@
 /**
  * What instances share besides the store: the change feed that keeps their caches
- * coherent, and the failed-attempt counters. With REDIS_URL, both live in Redis;
+ * coherent, and the failed-attempt counters. With TESSERA_REDIS_URL, both live in Redis;
  * otherwise the feed is PostgreSQL LISTEN/NOTIFY on a shared PostgreSQL store, and
  * in-process on the embedded one, and the counters are in process.
  */

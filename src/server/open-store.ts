@@ -18,7 +18,7 @@ export async function openStore(options: { databaseUrl?: string; dataDir: string
     const { PostgresStore } = await import('../stores/postgres/postgres-store.js');
     return new PostgresStore(config);
   }
-  if (url) throw new TypeError(`DATABASE_URL must start with postgres:// or postgresql://, got ${url.split(':')[0]}:`);
+  if (url) throw new TypeError(`TESSERA_DATABASE_URL must start with postgres:// or postgresql://, got ${url.split(':')[0]}:`);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const { SqliteStore } = await import('../stores/sqlite/sqlite-store.js');
   return new SqliteStore(join(options.dataDir, 'tessera.db'));

@@ -80,3 +80,58 @@ describe('back-channel logout settings', () => {
     });
   });
 });
+
+describe('settings declared once', () => {
+  it('takes a flag over the environment over the config file over the default', () => {
+    const from = (flags: Parameters<typeof resolveSettings>[0]['flags'], env: NodeJS.ProcessEnv, server?: { port?: number; host?: string }) => resolveSettings({ flags, env, ...(server ? { server } : {}) });
+    assert.equal(from({ port: 1 }, { TESSERA_PORT: '2' }, { port: 3 }).port, 1);
+    assert.equal(from({}, { TESSERA_PORT: '2' }, { port: 3 }).port, 2);
+    assert.equal(from({}, {}, { port: 3 }).port, 3);
+    assert.equal(from({}, {}).port, 9000);
+    assert.equal(from({}, { TESSERA_HOST: '' }, { host: '0.0.0.0' }).host, '0.0.0.0', 'an empty variable is unset');
+  });
+  it('reads the new names, and the old ones with a warning, the new name winning', () => {
+    const renamed = resolve({ TESSERA_DATABASE_POOL_SIZE: '4', TESSERA_DATABASE_URL: 'postgres://db/t', TESSERA_REDIS_URL: 'redis://cache' });
+    assert.equal(renamed.database.poolSize, 4);
+    assert.equal(renamed.databaseUrl, 'postgres://db/t');
+    assert.equal(renamed.redisUrl, 'redis://cache');
+    assert.equal(renamed.warnings, undefined);
+    const old = resolve({ DATABASE_URL: 'postgres://db/t', TESSERA_DB_STATEMENT_TIMEOUT: '0', REDIS_URL: 'redis://cache' });
+    assert.equal(old.databaseUrl, 'postgres://db/t');
+    assert.equal(old.database.statementTimeoutMs, 0);
+    assert.deepEqual(old.warnings, [
+      'TESSERA_DB_STATEMENT_TIMEOUT is deprecated: rename it TESSERA_DATABASE_STATEMENT_TIMEOUT',
+      'REDIS_URL is deprecated: rename it TESSERA_REDIS_URL',
+      'DATABASE_URL is deprecated: rename it TESSERA_DATABASE_URL',
+    ]);
+    const both = resolve({ TESSERA_DATABASE_POOL_SIZE: '4', TESSERA_DB_POOL_SIZE: '8' });
+    assert.equal(both.database.poolSize, 4);
+    assert.deepEqual(both.warnings, ['TESSERA_DB_POOL_SIZE is ignored: TESSERA_DATABASE_POOL_SIZE is set (TESSERA_DB_POOL_SIZE is its deprecated name)']);
+  });
+  it('names the source and what it accepts in an error, without repeating a secret', () => {
+    const message = (env: NodeJS.ProcessEnv, flags = {}) => {
+      try {
+        resolveSettings({ flags, env });
+      } catch (error) {
+        assert.ok(error instanceof ConfigError);
+        return error.message;
+      }
+      assert.fail('accepted');
+    };
+    assert.equal(message({ TESSERA_CACHE_TTL: 'soon' }), 'TESSERA_CACHE_TTL must be a number of seconds from 0.1 to 3600, got soon');
+    assert.equal(message({ TESSERA_PORT: '0x10' }), 'TESSERA_PORT must be a whole number from 0 to 65535, got 0x10');
+    assert.equal(message({ TESSERA_AUDIT_RETENTION_DAYS: '0' }), 'TESSERA_AUDIT_RETENTION_DAYS must be a whole number of days, at least 1, got 0');
+    assert.equal(message({ TESSERA_MFA_REQUIRED: 'some' }), 'TESSERA_MFA_REQUIRED must be none, admins or everyone, got some');
+    assert.equal(message({ TESSERA_DPOP_NONCE: 'maybe' }), 'TESSERA_DPOP_NONCE must be true or false, got maybe');
+    assert.equal(message({}, { workers: 'many' }), '--workers must be a whole number from 1 to 256 or "auto", got many');
+    assert.equal(message({ TESSERA_ISSUER: 'auth.example.com' }), 'TESSERA_ISSUER must be an absolute URL, got auth.example.com');
+    assert.equal(message({ REDIS_URL: 'http://user:hunter2@cache' }), 'REDIS_URL must be a redis:// or rediss:// URL');
+    assert.equal(message({ TESSERA_DATABASE_URL: 'mysql://root:hunter2@db' }), 'TESSERA_DATABASE_URL must be a postgres:// or postgresql:// URL');
+  });
+  it('reads booleans and lists from their text', () => {
+    assert.equal(resolve({ TESSERA_DPOP_NONCE: 'true' }).dpop.nonce, true);
+    assert.equal(resolve({ TESSERA_DPOP_NONCE: 'off' }, { dpopNonce: true }).dpop.nonce, false);
+    assert.equal(resolve({ TESSERA_WORKERS: '3' }).workers, 3);
+    assert.equal(resolve({ TESSERA_DATABASE_IDLE_TIMEOUT: '5' }).database.idleTimeoutMs, 5000);
+  });
+});

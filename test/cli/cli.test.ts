@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { main } from '../../src/cli/main.js';
+import { tessera } from './run-cli.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -29,6 +30,19 @@ describe('tessera CLI', () => {
     const startHelp = await run('start', '--help');
     assert.match(startHelp.out, /--port/);
     assert.match(startHelp.out, /--issuer/);
+    assert.match(startHelp.out, /^ {2}TESSERA_DATABASE_URL +PostgreSQL/m);
+    assert.match(startHelp.out, /TESSERA_DATABASE_POOL_SIZE +PostgreSQL connections pooled per server process \(default\s+10; server\.database\.poolSize\)/);
+    assert.match(startHelp.out.replace(/\s+/g, ' '), /Deprecated names, still read with a warning: DATABASE_URL \(now TESSERA_DATABASE_URL\)/);
+    assert.match(startHelp.out, /^SIGTERM or SIGINT stops accepting requests/m);
+  });
+
+  it('reads a deprecated variable with a warning, and refuses a bad value naming it', async () => {
+    const old = await tessera(['apply', 'example.yaml', '--data', join(dir, 'renamed')], { env: { TESSERA_DB_POOL_SIZE: '4' } });
+    assert.equal(old.code, 0, old.err);
+    assert.match(old.err, /^warning: TESSERA_DB_POOL_SIZE is deprecated: rename it TESSERA_DATABASE_POOL_SIZE$/m);
+    const bad = await tessera(['apply', 'example.yaml', '--data', join(dir, 'renamed')], { env: { TESSERA_CACHE_TTL: 'soon' } });
+    assert.equal(bad.code, 1);
+    assert.equal(bad.err, 'tessera apply: TESSERA_CACHE_TTL must be a number of seconds from 0.1 to 3600, got soon');
   });
 
   it('answers usage mistakes with one line and exit code 2', async () => {

@@ -17,7 +17,9 @@ export interface CliResult {
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, TESSERA_LOG_LEVEL: 'silent' };
   for (const name of Object.keys(env)) if (name.startsWith('TESSERA_') && name !== 'TESSERA_LOG_LEVEL') delete env[name];
+  // The deprecated names of TESSERA_DATABASE_URL and TESSERA_REDIS_URL.
   delete env.DATABASE_URL;
+  delete env.REDIS_URL;
   return { ...env, ...extra };
 }
 

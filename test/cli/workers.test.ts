@@ -60,8 +60,7 @@ describe('tessera start --workers', () => {
   it('serves from two workers on one store, relays changes, restarts a dead worker and stops on SIGTERM', async () => {
     const data = join(dir, 'data');
     const env: NodeJS.ProcessEnv = { ...process.env, TESSERA_LOG_LEVEL: 'warn', TESSERA_CACHE_TTL: '3600', TESSERA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64url') };
-    delete env.DATABASE_URL;
-    delete env.REDIS_URL;
+    for (const name of ['DATABASE_URL', 'REDIS_URL', 'TESSERA_DATABASE_URL', 'TESSERA_REDIS_URL']) delete env[name];
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/cli-entry.ts', 'start', '--port', '0', '--data', data, '--config', 'example.yaml', '--workers', '2'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -79,14 +79,14 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
     );
     await prepareDeployment({ databaseUrl: DB!, schema, issuer: ISSUER, masterKey, config });
     const env = {
-      DATABASE_URL: proxy.through(DB!),
+      TESSERA_DATABASE_URL: proxy.through(DB!),
       TESSERA_DATABASE_SCHEMA: schema,
       TESSERA_MASTER_KEY: masterKey.toString('hex'),
       TESSERA_ISSUER: ISSUER,
       TESSERA_CACHE_TTL: '60',
-      TESSERA_DB_CONNECT_TIMEOUT: '1',
-      TESSERA_DB_STATEMENT_TIMEOUT: '2',
-      REDIS_URL: REDIS!,
+      TESSERA_DATABASE_CONNECT_TIMEOUT: '1',
+      TESSERA_DATABASE_STATEMENT_TIMEOUT: '2',
+      TESSERA_REDIS_URL: REDIS!,
       TESSERA_REDIS_PREFIX: redisPrefix,
     };
     [a, b, c] = (await Promise.all(['A', 'B', 'C'].map((name) => startInstance(name, env)))) as [Instance, Instance, Instance];

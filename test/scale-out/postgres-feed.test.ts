@@ -43,12 +43,13 @@ describe('two instances kept coherent by PostgreSQL LISTEN/NOTIFY (no Redis)', {
     const masterKey = randomBytes(32);
     await prepareDeployment({ databaseUrl: DB!, schema, issuer: ISSUER, masterKey, config });
     const env = {
-      DATABASE_URL: proxy.through(DB!),
+      TESSERA_DATABASE_URL: proxy.through(DB!),
       TESSERA_DATABASE_SCHEMA: schema,
       TESSERA_MASTER_KEY: masterKey.toString('hex'),
       TESSERA_ISSUER: ISSUER,
       TESSERA_CACHE_TTL: '60',
-      TESSERA_DB_CONNECT_TIMEOUT: '1',
+      TESSERA_DATABASE_CONNECT_TIMEOUT: '1',
+      TESSERA_REDIS_URL: '',
       REDIS_URL: '',
     };
     [a, b] = (await Promise.all(['A', 'B'].map((name) => startInstance(name, env)))) as [Instance, Instance];

@@ -16,33 +16,20 @@ import type { Verb } from './verb.js';
 import { mailOptions } from '../../mail/mail-setup.js';
 import { mailNeeded } from '../../server/email-settings.js';
 import { backchannelLogoutOptions, clientMetadataOptions } from '../../server/client-metadata-setup.js';
+import { startHelp } from '../../server/settings-reference.js';
 
 export const startVerb: Verb = {
   name: 'start',
   summary: 'run the authorization server',
-  usage: `tessera start [--port 9000] [--host 127.0.0.1] [--data DIR] [--config FILE] [--issuer URL] [--workers N|auto]
-
-Runs Tessera. The first start creates the store and the signing keys.
-  --port N        port to listen on (default 9000; env TESSERA_PORT)
-  --host ADDR     address to bind (default 127.0.0.1; env TESSERA_HOST)
-  --data DIR      data directory for the embedded store and master key (default ./.tessera)
-  --config FILE   YAML or JSON configuration to apply before serving (docs/configuration.md)
-  --issuer URL    public issuer URL (default http://HOST:PORT; env TESSERA_ISSUER)
-  --workers N     server processes on this machine, sharing the port and the store; "auto" is
-                  one per core (env TESSERA_WORKERS, config server.workers; default 1, or auto
-                  when NODE_ENV=production on a machine with several cores)
-Environment: DATABASE_URL=postgres://... selects PostgreSQL; TESSERA_MASTER_KEY sets the master key;
-TESSERA_AUDIT_RETENTION_DAYS (default 365); TESSERA_SHUTDOWN_TIMEOUT seconds (default 10);
-REDIS_URL=redis://... shares throttles and cache invalidation through Redis; TESSERA_TRUST_PROXY
-(addresses, CIDRs, loopback, private, or a hop count); TESSERA_CACHE_TTL seconds (default 1);
-TESSERA_DATABASE_SCHEMA, TESSERA_DB_POOL_SIZE, TESSERA_DB_CONNECT_TIMEOUT, TESSERA_DB_STATEMENT_TIMEOUT;
-mail (docs/email.md): TESSERA_SMTP_URL (or TESSERA_SMTP_HOST, _PORT, _SECURE, _USER, _PASSWORD),
-TESSERA_MAIL_FROM, TESSERA_SIGNUP=true, TESSERA_SIGNUP_DOMAINS=example.com,example.org.
+  // The settings part is generated from their declarations (server/setting-declarations.ts).
+  get usage() {
+    return `${startHelp()}
 
 SIGTERM or SIGINT stops accepting requests, lets those in flight finish (up to the
 shutdown timeout), writes the buffered audit events and closes the store. A second
 signal exits at once. With --workers, the primary process passes the signal on to every
-worker and restarts a worker that dies.`,
+worker and restarts a worker that dies.`;
+  },
   async run(args, io) {
     const { values } = parseFlags(args, { ...COMMON_FLAGS, port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' } });
     if (values.help) return io.out(this.usage), 0;

@@ -14,7 +14,7 @@ describe('configuration JSON Schema', () => {
     assert.deepEqual(
       JSON.parse(readFileSync(COMMITTED, 'utf8')),
       configJsonSchema(),
-      'docs/tessera-config.schema.json is stale: node --import tsx test/support/cli-entry.ts schema > docs/tessera-config.schema.json',
+      'docs/tessera-config.schema.json is stale: run npm run docs',
     );
   });
 

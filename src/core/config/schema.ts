@@ -35,54 +35,49 @@ const absoluteUri = z.string().refine((value) => {
 
 export const apiSchema = z.strictObject({
   identifier: absoluteUri.describe('the audience (aud) of tokens for this API'),
-  name: z.string().min(1),
+  name: z.string().min(1).describe('a name for people'),
   scopes: z
     .array(z.union([scopeName, z.strictObject({ name: scopeName, description: z.string().default('') })]))
     .default([])
+    .describe('the scopes it defines: a name, or { name, description }')
     .transform((list) => list.map((s) => (typeof s === 'string' ? { name: s, description: '' } : s))),
-  format: z.enum(['jwt', 'reference']).default('jwt'),
-  ttl: duration.default(3600),
-  alg: z.enum(SIGNING_ALGS as [string, ...string[]]).default('ES256'),
+  format: z.enum(['jwt', 'reference']).default('jwt').describe('access tokens as signed JWTs, or opaque references checked by introspection'),
+  ttl: duration.default(3600).describe('access-token lifetime: seconds, or 90s / 15m / 1h / 30d'),
+  alg: z.enum(SIGNING_ALGS as [string, ...string[]]).default('ES256').describe('the signing algorithm of its JWT access tokens'),
   claims: claimMappingSchema.optional().describe('extra claims in access tokens: name → user.<field> expression'),
   requireDpop: z.boolean().optional().describe('issue only DPoP-bound access tokens for this API (RFC 9449)'),
 });
 
-const permissions = z.record(absoluteUri, z.array(scopeName));
+const permissions = z.record(absoluteUri, z.array(scopeName)).describe('scopes per API identifier');
 
 const clientFields = z.strictObject({
-  clientId: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'printable ASCII without spaces, at most 128 characters'),
-  name: z.string().min(1).optional(),
-  type: z.enum(['confidential', 'public']).default('confidential'),
-  tokenEndpointAuthMethod: z.enum(CLIENT_AUTH_METHODS as [string, ...string[]]).optional(),
-  secrets: z.array(z.string().min(16, 'a client secret must be at least 16 characters')).default([]),
-  secretHashes: z.array(z.string()).default([]),
-  redirectUris: z.array(absoluteUri).default([]),
-  grantTypes: z.array(z.string()).default(['client_credentials']),
-  api: absoluteUri.optional(),
-  scopes: z.array(scopeName).default([]),
-  permissions: permissions.default({}),
-  jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) }).optional(),
-  jwksUri: absoluteUri.optional(),
-  introspection: z.enum(['own', 'any']).default('own'),
-  postLogoutRedirectUris: z.array(absoluteUri).default([]),
-  firstParty: z.boolean().default(false),
-  allowImplicit: z.boolean().default(false),
-  requirePkce: z.boolean().default(false),
-  /** Demand a DPoP proof (RFC 9449) at the token endpoint: every token it gets is key-bound. */
-  requireDpop: z.boolean().default(false),
-  /** Authorization requests only through the pushed authorization request endpoint (RFC 9126). */
-  requirePushedAuthorizationRequests: z.boolean().default(false),
-  /** Users signing in to this client must present a second factor (and set one up if they have none). */
-  requireMfa: z.boolean().default(false),
-  /** OIDC Back-Channel Logout: where a logout token is POSTed when a session the client signed into ends. */
-  backchannelLogoutUri: absoluteUri.optional(),
-  /** backchannel_logout_session_required: the logout token carries `sid` (Tessera always includes it). */
-  backchannelLogoutSessionRequired: z.boolean().default(false),
-  sandbox: z.boolean().default(false),
-  /** OIDC's id_token_signed_response_alg: RS256 (the default), ES256 or EdDSA. */
-  idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional(),
-  claims: claimMappingSchema.optional(),
-  identityProviders: z.array(z.string()).optional(),
+  clientId: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'printable ASCII without spaces, at most 128 characters').describe('printable ASCII, at most 128 characters'),
+  name: z.string().min(1).optional().describe('a name shown to users on the consent page'),
+  type: z.enum(['confidential', 'public']).default('confidential').describe('confidential clients keep a secret or a key; public ones (browser, native apps) cannot'),
+  tokenEndpointAuthMethod: z.enum(CLIENT_AUTH_METHODS as [string, ...string[]]).optional().describe('how it authenticates at the token endpoint (default: client_secret_basic, or none for a public client)'),
+  secrets: z.array(z.string().min(16, 'a client secret must be at least 16 characters')).default([]).describe('secrets in clear (at least 16 characters), hashed on apply; several allow rotation'),
+  secretHashes: z.array(z.string()).default([]).describe('or secret hashes, as `tessera export` writes them'),
+  redirectUris: z.array(absoluteUri).default([]).describe('exact-match redirect URIs (authorization code and implicit)'),
+  grantTypes: z.array(z.string()).default(['client_credentials']).describe('client_credentials, authorization_code, refresh_token, implicit, the device grant...'),
+  api: absoluteUri.optional().describe('the default audience of its tokens'),
+  scopes: z.array(scopeName).default([]).describe('what it is granted on `api`'),
+  permissions: permissions.default({}).describe('what it is granted on other APIs: scopes per API identifier'),
+  jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) }).optional().describe('its public keys, for private_key_jwt'),
+  jwksUri: absoluteUri.optional().describe('or where its public keys are published'),
+  introspection: z.enum(['own', 'any']).default('own').describe('own: it may introspect its own tokens; any: a resource server that introspects every token'),
+  postLogoutRedirectUris: z.array(absoluteUri).default([]).describe('where RP-initiated logout may return (exact match)'),
+  firstParty: z.boolean().default(false).describe('users are not asked to consent'),
+  allowImplicit: z.boolean().default(false).describe('the legacy implicit and hybrid response types'),
+  requirePkce: z.boolean().default(false).describe('demand PKCE (always demanded of public clients)'),
+  requireDpop: z.boolean().default(false).describe('the token endpoint demands a DPoP proof (RFC 9449): every token it gets is key-bound (docs/dpop.md)'),
+  requirePushedAuthorizationRequests: z.boolean().default(false).describe('authorization requests only through the pushed authorization request endpoint, RFC 9126 (docs/par-and-jar.md)'),
+  requireMfa: z.boolean().default(false).describe('users signing in to it must present a second factor, and set one up if they have none (docs/mfa.md)'),
+  backchannelLogoutUri: absoluteUri.optional().describe('OIDC Back-Channel Logout: where a logout token is POSTed when a session it signed into ends'),
+  backchannelLogoutSessionRequired: z.boolean().default(false).describe('the logout token carries `sid` (Tessera always includes it)'),
+  sandbox: z.boolean().default(false).describe('silent sign-in into a per-user sandbox (docs/credentials.md)'),
+  idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional().describe('the ID token signing algorithm (default RS256)'),
+  claims: claimMappingSchema.optional().describe('extra claims in its ID tokens and access tokens: name → user.<field> expression'),
+  identityProviders: z.array(z.string()).optional().describe('the upstream identity providers offered on its sign-in page (default: every enabled one)'),
 });
 
 type ClientFields = Omit<z.output<typeof clientFields>, 'secrets' | 'secretHashes'>;
@@ -132,51 +127,50 @@ const username = z
   .regex(/^[^\p{Cc}\u2028\u2029]+$/u, 'a username must not contain control characters');
 
 export const userSchema = z.strictObject({
-  username,
-  name: z.string().optional(),
-  email: z.string().email().optional(),
+  username: username.describe('unique; no control characters'),
+  name: z.string().optional().describe('released with the profile scope'),
+  email: z.string().email().optional().describe('released with the email scope'),
   emailVerified: z.boolean().optional(),
-  password: z.string().min(8, 'a password must be at least 8 characters').optional(),
-  passwordHash: z.string().optional(),
-  active: z.boolean().default(true),
-  roles: z.array(z.string()).default([]),
-  attributes: attributesSchema.optional(),
+  password: z.string().min(8, 'a password must be at least 8 characters').optional().describe('in clear (at least 8 characters), hashed with scrypt on apply'),
+  passwordHash: z.string().optional().describe('or the hash, as `tessera export` writes it'),
+  active: z.boolean().default(true).describe('false: the user cannot sign in'),
+  roles: z.array(z.string()).default([]).describe('names of roles held'),
+  attributes: attributesSchema.optional().describe('a JSON object of custom attributes, for claim mappings'),
 });
 
 export const roleSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
-  permissions: permissions.default({}),
+  permissions: permissions.default({}).describe('scopes the role grants, per API identifier'),
 });
 
 export const serviceAccountSchema = z.strictObject({
-  name: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, ".", "_" and "-", at most 100'),
+  name: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, ".", "_" and "-", at most 100').describe('letters, digits, ".", "_" and "-", at most 100'),
   description: z.string().optional(),
-  roles: z.array(z.string()).default([]),
-  active: z.boolean().default(true),
+  roles: z.array(z.string()).default([]).describe('names of roles held'),
+  active: z.boolean().default(true).describe('false: its tokens are refused'),
 });
 
 /** Mail: SMTP (a URL, or its parts), the sender, and the flows that send mail (docs/email.md). */
 export const emailSchema = z.strictObject({
-  smtp: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional(),
-  host: z.string().min(1).optional(),
-  port: z.number().int().min(1).max(65535).optional(),
-  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
-  secure: z.boolean().optional(),
-  user: z.string().optional(),
-  password: z.string().optional(),
-  from: z.string().min(3).optional(),
-  /** A directory of template overrides: <kind>.subject, <kind>.txt, <kind>.html. */
-  templates: z.string().optional(),
-  passwordReset: z.boolean().optional(),
-  verification: z.boolean().optional(),
-  invitations: z.boolean().optional(),
+  smtp: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional().describe('the SMTP server as an smtp:// or smtps:// URL (or give host, port...)'),
+  host: z.string().min(1).optional().describe('SMTP server host'),
+  port: z.number().int().min(1).max(65535).optional().describe('SMTP server port'),
+  secure: z.boolean().optional().describe('TLS from the start (port 465); otherwise STARTTLS when the server offers it'),
+  user: z.string().optional().describe('SMTP user name'),
+  password: z.string().optional().describe('SMTP password'),
+  from: z.string().min(3).optional().describe('the sender, e.g. "Tessera <no-reply@example.com>"; required with SMTP'),
+  templates: z.string().optional().describe('a directory of template overrides: <kind>.subject, <kind>.txt, <kind>.html'),
+  passwordReset: z.boolean().optional().describe('"forgot password" mail (default: on with SMTP or outside production)'),
+  verification: z.boolean().optional().describe('email address verification mail (same default)'),
+  invitations: z.boolean().optional().describe('invitation mail (same default)'),
   signUp: z
     .strictObject({
-      enabled: z.boolean().default(false),
-      domains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain such as example.com')).default([]),
+      enabled: z.boolean().default(false).describe('people may create their own account, verified by mail'),
+      domains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain such as example.com')).default([]).describe('only addresses at these domains may sign up; empty for any'),
     })
-    .optional(),
+    .optional()
+    .describe('self-service sign-up (docs/email.md)'),
 });
 
 /** Client ID metadata documents (docs/agents.md): client_ids that are https URLs of a document describing the client. */
@@ -200,69 +194,63 @@ export const backchannelLogoutSchema = z.strictObject({
 });
 
 export const serverSchema = z.strictObject({
-  issuer: absoluteUri.optional(),
-  port: z.number().int().min(0).max(65535).optional(),
-  host: z.string().optional(),
-  /** Days audit records are kept; older ones are pruned daily. */
-  auditRetentionDays: z.number().int().min(1).optional(),
-  /** Server processes on this machine: a number, or "auto" for one per core (`start --workers`). */
-  workers: z.union([z.number().int().min(1).max(256), z.literal('auto')]).optional(),
-  /** Seconds in-flight requests get to finish on SIGTERM/SIGINT. */
-  shutdownTimeout: z.number().min(0).max(3600).optional(),
-  /** Proxies whose X-Forwarded-For / Forwarded headers are believed: addresses, CIDR ranges, "loopback", "private", or a hop count. */
-  trustProxy: z.union([z.array(z.string()), z.number().int().min(0)]).optional(),
-  /** Seconds APIs, clients and keys stay cached when no change message arrives (the safety net of the change feed). */
-  cacheTtl: z.number().min(0.1).max(3600).optional(),
-  /** Seconds a rotated refresh token may be retried, answered with the same successor; 0 for none. */
-  refreshTokenReuseGrace: z.number().int().min(0).max(300).optional(),
-  /** Longest private_key_jwt assertion lifetime accepted, in seconds. */
-  clientAssertionMaxLifetime: z.number().int().min(30).max(86400).optional(),
-  /** private_key_jwt `aud`: the issuer, token endpoint or endpoint called (default), or the issuer alone (FAPI 2.0). */
-  clientAssertionAudience: z.enum(['issuer-or-endpoint', 'issuer']).optional(),
-  /** Every client must push its authorization requests to /par (RFC 9126 §5 require_pushed_authorization_requests). */
-  requirePushedAuthorizationRequests: z.boolean().optional(),
-  /** Seconds a pushed request's request_uri stays usable (default 60). */
-  pushedAuthorizationRequestTtl: z.number().int().min(5).max(600).optional(),
-  /** Device flow (RFC 8628): seconds a device code and its user code stay valid. */
-  deviceCodeTtl: z.number().int().min(60).max(3600).optional(),
-  /** Device flow: seconds a device must wait between polls of the token endpoint. */
-  devicePollInterval: z.number().int().min(1).max(60).optional(),
-  /** DPoP (RFC 9449): how old a proof's iat may be, in seconds (default 60; 5 s of clock skew ahead). */
-  dpopIatWindow: z.number().int().min(5).max(600).optional(),
-  /** DPoP: demand server-provided nonces (use_dpop_nonce, DPoP-Nonce header); stateless, rotating every 5 minutes. */
-  dpopNonce: z.boolean().optional(),
-  /** PostgreSQL connection pool (seconds for timeouts). */
+  issuer: absoluteUri.optional().describe('the public issuer URL, the base of every URL Tessera builds'),
+  port: z.number().int().min(0).max(65535).optional().describe('port to listen on'),
+  host: z.string().optional().describe('address to bind'),
+  auditRetentionDays: z.number().int().min(1).optional().describe('days audit records are kept; older ones are pruned daily'),
+  workers: z
+    .union([z.number().int().min(1).max(256), z.literal('auto')])
+    .optional()
+    .describe('server processes on this machine, sharing the port and the store: a number, or "auto" for one per core'),
+  shutdownTimeout: z.number().min(0).max(3600).optional().describe('seconds requests in flight get to finish on SIGTERM or SIGINT'),
+  trustProxy: z
+    .union([z.array(z.string()), z.number().int().min(0)])
+    .optional()
+    .describe('proxies whose X-Forwarded-For / Forwarded headers are believed: addresses, CIDR ranges, "loopback", "private", or a hop count'),
+  cacheTtl: z.number().min(0.1).max(3600).optional().describe('seconds APIs, clients and keys stay cached when no change message arrives (the safety net of the change feed)'),
+  refreshTokenReuseGrace: z.number().int().min(0).max(300).optional().describe('seconds a rotated refresh token may be retried, answered with the same successor; 0 for none'),
+  clientAssertionMaxLifetime: z.number().int().min(30).max(86400).optional().describe('longest private_key_jwt assertion lifetime accepted, in seconds'),
+  clientAssertionAudience: z
+    .enum(['issuer-or-endpoint', 'issuer'])
+    .optional()
+    .describe('private_key_jwt `aud`: the issuer, token endpoint or endpoint called, or the issuer alone (FAPI 2.0)'),
+  requirePushedAuthorizationRequests: z.boolean().optional().describe('every client must push its authorization requests to /par (RFC 9126 require_pushed_authorization_requests)'),
+  pushedAuthorizationRequestTtl: z.number().int().min(5).max(600).optional().describe("seconds a pushed request's request_uri stays usable"),
+  deviceCodeTtl: z.number().int().min(60).max(3600).optional().describe('device flow (RFC 8628): seconds a device code and its user code stay valid'),
+  devicePollInterval: z.number().int().min(1).max(60).optional().describe('device flow: seconds a device must wait between polls of the token endpoint'),
+  dpopIatWindow: z.number().int().min(5).max(600).optional().describe("DPoP (RFC 9449): how old a proof's iat may be, in seconds (5 s of clock skew ahead)"),
+  dpopNonce: z.boolean().optional().describe('DPoP: demand server-provided nonces (use_dpop_nonce, DPoP-Nonce header); stateless, rotating every 5 minutes'),
   database: z
     .strictObject({
-      schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier').optional(),
-      poolSize: z.number().int().min(1).max(1000).optional(),
-      connectTimeout: z.number().min(0.1).max(600).optional(),
-      statementTimeout: z.number().min(0).max(3600).optional(),
-      idleTimeout: z.number().min(1).max(3600).optional(),
+      schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier').optional().describe("PostgreSQL schema of Tessera's tables"),
+      poolSize: z.number().int().min(1).max(1000).optional().describe('PostgreSQL connections pooled per server process'),
+      connectTimeout: z.number().min(0.1).max(600).optional().describe('seconds to wait for a PostgreSQL connection'),
+      statementTimeout: z.number().min(0).max(3600).optional().describe('seconds a PostgreSQL statement may run (enforced by the server); 0 for none'),
+      idleTimeout: z.number().min(1).max(3600).optional().describe('seconds an idle PostgreSQL connection stays open'),
     })
-    .optional(),
-  email: emailSchema.optional(),
-  /** Who must sign in with a second factor: nobody besides those who set one up, the administrators, or everyone; and holders of `roles`. */
+    .optional()
+    .describe('the PostgreSQL connection pool (timeouts in seconds)'),
+  email: emailSchema.optional().describe('mail: SMTP, the sender and the flows that send mail (docs/email.md)'),
   mfa: z
     .strictObject({
-      required: z.enum(['none', 'admins', 'everyone']).default('none'),
-      roles: z.array(z.string().min(1)).default([]),
+      required: z.enum(['none', 'admins', 'everyone']).default('none').describe('who must sign in with a second factor besides those who set one up: nobody, the administrators, or everyone'),
+      roles: z.array(z.string().min(1)).default([]).describe('holders of these roles must sign in with a second factor too'),
     })
-    .optional(),
-  clientIdMetadataDocuments: clientIdMetadataDocumentsSchema.optional(),
-  backchannelLogout: backchannelLogoutSchema.optional(),
+    .optional()
+    .describe('second factors (docs/mfa.md)'),
+  clientIdMetadataDocuments: clientIdMetadataDocumentsSchema.optional().describe('client_ids that are https URLs of a client ID metadata document (docs/agents.md); off by default'),
+  backchannelLogout: backchannelLogoutSchema.optional().describe('OIDC Back-Channel Logout deliveries (docs/backchannel-logout.md)'),
 });
 
 export const configFileSchema = z.strictObject({
-  server: serverSchema.optional(),
-  apis: z.array(apiSchema).default([]),
-  clients: z.array(clientSchema).default([]),
-  users: z.array(userSchema).default([]),
-  roles: z.array(roleSchema).default([]),
-  serviceAccounts: z.array(serviceAccountSchema).default([]),
-  identityProviders: z.array(identityProviderSchema).default([]),
-  /** Dynamic client registration (RFC 7591/7592), read at start like `server:` (docs/registration.md). */
-  registration: registrationSchema.optional(),
+  server: serverSchema.optional().describe('server settings, read at start; flags and the environment win over them'),
+  apis: z.array(apiSchema).default([]).describe('the APIs (resource servers) tokens are for'),
+  clients: z.array(clientSchema).default([]).describe('the applications that ask for tokens'),
+  users: z.array(userSchema).default([]).describe('people who sign in'),
+  roles: z.array(roleSchema).default([]).describe('named bundles of permissions on APIs'),
+  serviceAccounts: z.array(serviceAccountSchema).default([]).describe('non-human identities for service access tokens'),
+  identityProviders: z.array(identityProviderSchema).default([]).describe('upstream sign-in providers (docs/identity-providers.md)'),
+  registration: registrationSchema.optional().describe('dynamic client registration (RFC 7591/7592), read at start like `server:` (docs/registration.md)'),
 });
 
 export type ConfigFile = z.output<typeof configFileSchema>;
