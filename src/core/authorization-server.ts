@@ -59,6 +59,7 @@ import type { EngineRequest, EngineResponse } from './request.js';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
 import { UserGrants } from './tokens/user-grants.js';
+import { removeClient, type ClientRemoval, type RemovalOrigin } from './tokens/client-revocation.js';
 import { AccountMail } from './mail/account-mail.js';
 import type { MailOptions } from './mail/mail-context.js';
 import { ClientMetadataDocuments, type ClientMetadataOptions } from './client-metadata/resolver.js';
@@ -361,6 +362,7 @@ export class AuthorizationServer {
         initialAccessTokens: this.initialAccessTokens,
         supportedGrants: () => [...this.#grants.keys()],
         afterChange: () => this.afterChange(),
+        removeClient: (clientId, origin) => this.removeClient(clientId, { ...origin, via: 'registration' }),
       }),
     };
   }
@@ -459,6 +461,18 @@ export class AuthorizationServer {
     await this.sessions.endAll(user.id);
     this.audit.record({ type: 'token.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: user.id, details: { everything: true, tokens, sessions: 'ended' } });
     return { tokens, consents: consents.length };
+  }
+
+  /**
+   * Deletes a client and revokes what it was given: its tokens, every user's consent
+   * for it, and (for introspection) its JWT access tokens. Audited as `token.revoked`.
+   */
+  removeClient(clientId: string, origin: RemovalOrigin): Promise<ClientRemoval> {
+    return removeClient(
+      { store: this.store, clock: this.clock, audit: this.audit, longestLifetime: () => this.#longestTokenLifetime(), afterChange: () => this.afterChange() },
+      clientId,
+      origin,
+    );
   }
 
   /** Withdraws a user's consent for a client, and with it every token the client holds for the user. */

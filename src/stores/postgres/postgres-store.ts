@@ -452,6 +452,9 @@ export class PostgresStore implements Store {
   async revokeGrant(grantId: string, at: number): Promise<number> {
     return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL', [at, grantId]);
   }
+  async revokeClientTokens(clientId: string, at: number): Promise<number> {
+    return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL', [at, clientId]);
+  }
   async revokeSubjectTokens(subject: string, clientId: string | undefined, at: number): Promise<number> {
     if (clientId === undefined) {
       return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE subject = $2 AND revoked_at IS NULL', [at, subject]);
@@ -521,6 +524,9 @@ export class PostgresStore implements Store {
   }
   async deleteConsent(userId: string, clientId: string): Promise<boolean> {
     return (await this.#changed('DELETE FROM consents WHERE user_id = $1 AND client_id = $2', [userId, clientId])) > 0;
+  }
+  async deleteClientConsents(clientId: string): Promise<number> {
+    return this.#changed('DELETE FROM consents WHERE client_id = $1', [clientId]);
   }
   async listConsents(userId: string): Promise<Consent[]> {
     return docs<Consent>(

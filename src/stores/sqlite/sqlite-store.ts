@@ -350,6 +350,9 @@ export class SqliteStore implements Store {
   async revokeGrant(grantId: string, at: number): Promise<number> {
     return this.#sql('UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL').run(at, grantId).changes;
   }
+  async revokeClientTokens(clientId: string, at: number): Promise<number> {
+    return this.#sql('UPDATE tokens SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL').run(at, clientId).changes;
+  }
   async revokeSubjectTokens(subject: string, clientId: string | undefined, at: number): Promise<number> {
     if (clientId === undefined) {
       return this.#sql('UPDATE tokens SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL').run(at, subject).changes;
@@ -414,6 +417,9 @@ export class SqliteStore implements Store {
   }
   async deleteConsent(userId: string, clientId: string): Promise<boolean> {
     return this.#sql('DELETE FROM consents WHERE user_id = ? AND client_id = ?').run(userId, clientId).changes > 0;
+  }
+  async deleteClientConsents(clientId: string): Promise<number> {
+    return this.#sql('DELETE FROM consents WHERE client_id = ?').run(clientId).changes;
   }
   async listConsents(userId: string): Promise<Consent[]> {
     return (this.#sql('SELECT doc FROM consents WHERE user_id = ? ORDER BY client_id').all(userId) as { doc: string }[]).map(
