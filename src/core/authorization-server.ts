@@ -21,6 +21,7 @@ import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.js
 import { deviceVerificationEndpoint } from './endpoints/device-verification.js';
 import { DEFAULT_DEVICE_POLICY, type DevicePolicy } from './device/device-policy.js';
 import { UserCodeThrottle } from './device/user-code-throttle.js';
+import { DeviceAuthorizationThrottle } from './device/device-authorization-throttle.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
@@ -349,6 +350,7 @@ export class AuthorizationServer {
         hasher: this.hasher,
         clock: this.clock,
         policy: { ...DEFAULT_DEVICE_POLICY, ...options.deviceFlow },
+        throttle: new DeviceAuthorizationThrottle(this.clock, this.attempts),
       }),
       deviceVerification: deviceVerificationEndpoint(flow, new UserCodeThrottle(this.clock, this.attempts)),
       registration: registrationEndpoints({
