@@ -1,8 +1,9 @@
 /**
  * What an MCP client keeps for its OAuth sign-in, in memory: the MCP SDK's
- * OAuthClientProvider, identifying the client by the URL of its client ID metadata
- * document (`clientMetadataUrl`) rather than by registering. The SDK does the rest:
- * RFC 9728 discovery from the server's 401, PKCE, the token request with `resource`.
+ * OAuthClientProvider. Given a `clientId` URL, the client is known by its client ID
+ * metadata document (`clientMetadataUrl`); without one, the SDK registers it (RFC
+ * 7591) and keeps the client_id it gets. The SDK does the rest: RFC 9728 discovery
+ * from the server's 401, PKCE, the token request with `resource`.
  */
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
@@ -29,15 +30,16 @@ export function clientDocument(clientId: string, redirectUri: string, name = 'No
 }
 
 export class MemoryOAuthProvider implements OAuthClientProvider {
-  readonly clientMetadataUrl: string;
+  /** Absent: the SDK registers the client (RFC 7591) instead. */
+  readonly clientMetadataUrl?: string;
   readonly #redirectUri: string;
   readonly #onRedirect: (url: URL) => void | Promise<void>;
   #client: OAuthClientInformationMixed | undefined;
   #tokens: OAuthTokens | undefined;
   #verifier = '';
 
-  constructor(options: { clientId: string; redirectUri: string; onRedirect: (url: URL) => void | Promise<void> }) {
-    this.clientMetadataUrl = options.clientId;
+  constructor(options: { clientId?: string; redirectUri: string; onRedirect: (url: URL) => void | Promise<void> }) {
+    if (options.clientId !== undefined) this.clientMetadataUrl = options.clientId;
     this.#redirectUri = options.redirectUri;
     this.#onRedirect = options.onRedirect;
   }
@@ -47,7 +49,7 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   }
 
   get clientMetadata(): OAuthClientMetadata {
-    const { client_id: _id, ...metadata } = clientDocument(this.clientMetadataUrl, this.#redirectUri);
+    const { client_id: _id, ...metadata } = clientDocument(this.clientMetadataUrl ?? '', this.#redirectUri);
     return metadata;
   }
 

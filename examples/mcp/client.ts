@@ -4,7 +4,9 @@
  *
  * It identifies itself by a client ID metadata document, which it serves itself at
  * https://localhost:3443/notes-agent/client.json (a demo certificate that tessera.yaml
- * trusts), and receives the authorization code on http://127.0.0.1:33418/callback.
+ * trusts); or, with `--register` (`npm run client -- --register`), it registers itself
+ * with Tessera (RFC 7591), as most MCP clients do. Either way it receives the
+ * authorization code on http://127.0.0.1:33418/callback.
  */
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
@@ -15,15 +17,18 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { clientDocument, MemoryOAuthProvider } from './client-provider.js';
 
 const MCP_SERVER = new URL(process.env.MCP_SERVER ?? 'http://127.0.0.1:3001/mcp');
+const REGISTER = process.argv.includes('--register');
 const CLIENT_ID = 'https://localhost:3443/notes-agent/client.json';
 const CALLBACK = 'http://127.0.0.1:33418/callback';
 const tls = (name: string) => readFileSync(new URL(`./tls/${name}`, import.meta.url));
 
-// 1. Publish the client ID metadata document.
-const documentServer = createHttpsServer({ cert: tls('localhost.pem'), key: tls('localhost-key.pem') }, (req, res) => {
-  if (req.url !== '/notes-agent/client.json') return void res.writeHead(404).end();
-  res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' }).end(JSON.stringify(clientDocument(CLIENT_ID, CALLBACK)));
-}).listen(3443, '127.0.0.1');
+// 1. Publish the client ID metadata document (unless registering instead).
+const documentServer = REGISTER
+  ? undefined
+  : createHttpsServer({ cert: tls('localhost.pem'), key: tls('localhost-key.pem') }, (req, res) => {
+      if (req.url !== '/notes-agent/client.json') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'max-age=300' }).end(JSON.stringify(clientDocument(CLIENT_ID, CALLBACK)));
+    }).listen(3443, '127.0.0.1');
 
 // 2. Wait for the browser to come back with the code.
 let resolveCode: (code: string) => void;
@@ -36,7 +41,7 @@ const callbackServer = createHttpServer((req, res) => {
 }).listen(33418, '127.0.0.1');
 
 const provider = new MemoryOAuthProvider({
-  clientId: CLIENT_ID,
+  ...(REGISTER ? {} : { clientId: CLIENT_ID }),
   redirectUri: CALLBACK,
   onRedirect: (url) => console.log(`\nOpen this in your browser and sign in as alice / alice-password-change-me:\n\n  ${url.href}\n`),
 });
@@ -49,6 +54,7 @@ try {
   if (!(error instanceof UnauthorizedError)) throw error;
   const transport = new StreamableHTTPClientTransport(MCP_SERVER, { authProvider: provider });
   await transport.finishAuth(await codeArrives);
+  if (REGISTER) console.log(`Registered as ${provider.clientInformation()?.client_id}.`);
   await client.connect(transport);
 }
 
@@ -60,5 +66,5 @@ console.log(text(await client.callTool({ name: 'add_note', arguments: { text: `a
 console.log(text(await client.callTool({ name: 'list_notes', arguments: {} })));
 
 await client.close();
-documentServer.close();
+documentServer?.close();
 callbackServer.close();

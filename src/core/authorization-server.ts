@@ -22,6 +22,7 @@ import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.js
 import { deviceVerificationEndpoint } from './endpoints/device-verification.js';
 import { DEFAULT_DEVICE_POLICY, type DevicePolicy } from './device/device-policy.js';
 import { UserCodeThrottle } from './device/user-code-throttle.js';
+import { DeviceAuthorizationThrottle } from './device/device-authorization-throttle.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
@@ -60,6 +61,7 @@ import type { EngineRequest, EngineResponse } from './request.js';
 import { AccessTokenIssuer } from './tokens/access-token-issuer.js';
 import { TokenInspector, type ActiveToken } from './tokens/token-inspector.js';
 import { UserGrants } from './tokens/user-grants.js';
+import { removeClient, type ClientRemoval, type RemovalOrigin } from './tokens/client-revocation.js';
 import { AccountMail } from './mail/account-mail.js';
 import type { MailOptions } from './mail/mail-context.js';
 import { ClientMetadataDocuments, type ClientMetadataOptions } from './client-metadata/resolver.js';
@@ -352,6 +354,7 @@ export class AuthorizationServer {
         hasher: this.hasher,
         clock: this.clock,
         policy: { ...DEFAULT_DEVICE_POLICY, ...options.deviceFlow },
+        throttle: new DeviceAuthorizationThrottle(this.clock, this.attempts),
       }),
       deviceVerification: deviceVerificationEndpoint(flow, new UserCodeThrottle(this.clock, this.attempts)),
       registration: registrationEndpoints({
@@ -365,6 +368,7 @@ export class AuthorizationServer {
         initialAccessTokens: this.initialAccessTokens,
         supportedGrants: () => [...this.#grants.keys()],
         clients: this.catalogWriter,
+        removeClient: (clientId, origin) => this.removeClient(clientId, { ...origin, via: 'registration' }),
       }),
     };
   }
@@ -461,6 +465,18 @@ export class AuthorizationServer {
     await this.sessions.endAll(user.id);
     this.audit.record({ type: 'token.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: user.id, details: { everything: true, tokens, sessions: 'ended' } });
     return { tokens, consents: consents.length };
+  }
+
+  /**
+   * Deletes a client and revokes what it was given: its tokens, every user's consent
+   * for it, and (for introspection) its JWT access tokens. Audited as `token.revoked`.
+   */
+  removeClient(clientId: string, origin: RemovalOrigin): Promise<ClientRemoval> {
+    return removeClient(
+      { store: this.store, clients: this.catalogWriter, clock: this.clock, audit: this.audit, longestLifetime: () => this.#longestTokenLifetime() },
+      clientId,
+      origin,
+    );
   }
 
   /** Withdraws a user's consent for a client, and with it every token the client holds for the user. */

@@ -43,6 +43,8 @@ interface Statements {
   insertOnce: string;
   update: string;
   delete: string;
+  /** DELETE by one column (no dependents); one per column. */
+  deleteBy: Record<string, string>;
   deleteDependents: string[];
 }
 
@@ -66,6 +68,7 @@ function compile<T>(table: DocumentTable<T>, dialect: SqlDialect): Statements {
     insertOnce: `${insert} ON CONFLICT DO NOTHING`,
     update: `UPDATE ${table.table} SET doc = ${dialect.placeholder(1)} WHERE ${where(one, 2)}`,
     delete: `DELETE FROM ${table.table} WHERE ${where(one)}`,
+    deleteBy: Object.fromEntries(names.map((c) => [c, `DELETE FROM ${table.table} WHERE ${where([c])}`])),
     deleteDependents: (table.dependents ?? []).map((d) => `DELETE FROM ${d.table} WHERE ${d.column} = ${dialect.placeholder(1)}`),
   };
 }
@@ -142,6 +145,14 @@ export class DocumentCollection<T> {
     if (this.#sql.deleteDependents.length === 0) return (await this.#run.changes(this.#sql.delete, key)) > 0;
     const statements = [...this.#sql.deleteDependents.map((sql) => [sql, key] as const), [this.#sql.delete, key] as const];
     return (await this.#run.changesInTransaction(statements)) > 0;
+  }
+
+  /** Deletes every row whose `column` is `value` (tables without dependents); how many. */
+  async deleteBy(column: string, value: string): Promise<number> {
+    if (this.#sql.deleteDependents.length > 0) throw new TypeError(`${this.#table.table}: deleteBy would leave dependents behind`);
+    const sql = this.#sql.deleteBy[column];
+    if (sql === undefined) throw new TypeError(`${this.#table.table} has no column ${column}`);
+    return this.#run.changes(sql, [value]);
   }
 
   /** The columns' values and the document, in insert order. */

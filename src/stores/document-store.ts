@@ -161,6 +161,9 @@ export abstract class DocumentStore
   deleteConsent(userId: string, clientId: string): Promise<boolean> {
     return this.#consents.delete(userId, clientId);
   }
+  deleteClientConsents(clientId: string): Promise<number> {
+    return this.#consents.deleteBy('client_id', clientId);
+  }
   listConsents(userId: string): Promise<Consent[]> {
     return this.#consents.listBy('user_id', userId);
   }

@@ -56,7 +56,7 @@ describe('tessera CLI', () => {
   it('applies a config idempotently and exports it with hashes only', async () => {
     const first = await run('apply', 'example.yaml', '--data', data);
     assert.equal(first.code, 0, first.err);
-    assert.match(first.out, /2 APIs, 5 clients, 1 users, 1 roles, 0 service accounts/);
+    assert.match(first.out, /2 APIs, 6 clients, 1 users, 1 roles, 0 service accounts/);
     assert.match(first.err, /generated a new master key/);
     const exported = await run('export', '--data', data);
     assert.equal((await run('apply', 'example.yaml', '--data', data)).code, 0);

@@ -11,7 +11,7 @@ import { FrozenClock } from '../../src/core/clock.js';
 import { readForm, TestBrowser, type Page } from '../support/browser.js';
 import { makeFixture, ORGANIZER } from '../support/fixture.js';
 import { decide, submitSignIn } from '../support/sign-in.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
 const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 const CLI_SECRET = 'organizer-cli-secret-0123456789';
@@ -32,6 +32,7 @@ describe('device authorization grant (RFC 8628)', () => {
     const { config } = await makeFixture();
     (config.clients as unknown[]).push(
       { clientId: 'tv-app', name: 'Living Room TV', type: 'public', grantTypes: [DEVICE_CODE, 'refresh_token'], api: ORGANIZER },
+      { clientId: 'flood-cli', name: 'Flooded CLI', type: 'public', grantTypes: [DEVICE_CODE], api: ORGANIZER },
       { clientId: 'organizer-cli', name: 'Organizer CLI', secrets: [CLI_SECRET], grantTypes: [DEVICE_CODE], api: ORGANIZER, firstParty: true },
     );
     server = await startTestServer({ config, clock, deviceFlow: { codeTtl: 300, interval: 5 } });
@@ -217,5 +218,21 @@ describe('device authorization grant (RFC 8628)', () => {
     assert.ok(events.some((e) => e.reason === 'unknown_code'));
     assert.ok(events.some((e) => e.reason === 'throttled'));
     clock.advance(3600);
+  });
+
+  it('throttles device authorization requests of a public client per client and address: 429 slow_down with Retry-After', async () => {
+    const ask = (clientId: string) => server.post('/device_authorization', { client_id: clientId, scope: 'read:calendars' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await ask('flood-cli')).status);
+    assert.deepEqual(statuses, Array(10).fill(200), 'a person asks for a few codes; ten pass');
+    const refused = await ask('flood-cli');
+    assert.equal(refused.status, 429);
+    assert.equal(refused.body.error, 'slow_down');
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    assert.equal((await ask('tv-app')).status, 200, 'another client from the same address is not affected');
+    const confidential = await server.post('/device_authorization', { scope: 'read:calendars' }, basic('organizer-cli', CLI_SECRET));
+    assert.equal(confidential.status, 200, 'confidential clients authenticate and are not counted');
+    clock.advance(3600);
+    assert.equal((await ask('flood-cli')).status, 200, 'the count is forgotten after the window');
   });
 });

@@ -9,9 +9,10 @@ import { after, before, describe, it } from 'node:test';
 import * as oauth from 'oauth4webapi';
 import { registrationPolicy } from '../../src/core/registration/registration-policy.js';
 import { TestBrowser } from '../support/browser.js';
-import { makeFixture, ORGANIZER } from '../support/fixture.js';
+import { makeFixture, ORGANIZER, SECRETS } from '../support/fixture.js';
+import { managementAudience } from '../../src/management/management-api.js';
 import { authorize, authorizeUrl, submitSignIn } from '../support/sign-in.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 const NATIVE_REDIRECT = 'http://[::1]/callback';
@@ -162,6 +163,70 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     assert.equal(deleted.status, 204);
     assert.equal(await server.engine.store.getClient(created.client_id as string), undefined);
     assert.equal((await call(uri, 'GET', undefined, token)).status, 401, 'an unknown client answers as a bad token (RFC 7592 §2.1)');
+  });
+
+  /** Registers a native app and signs alice in with it: its registration, and the tokens it got. */
+  async function registeredAndSignedIn(name: string) {
+    const registered = (
+      await register({ client_name: name, redirect_uris: [NATIVE_REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], scope: 'openid read:calendars' })
+    ).body;
+    const client: oauth.Client = { client_id: registered.client_id as string };
+    const verifier = oauth.generateRandomCodeVerifier();
+    const params = {
+      client_id: client.client_id,
+      response_type: 'code',
+      redirect_uri: NATIVE_REDIRECT,
+      scope: 'openid read:calendars',
+      resource: ORGANIZER,
+      state: 's',
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    };
+    const browser = new TestBrowser();
+    await browser.follow(await submitSignIn(browser, await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url), 'alice'), server.url);
+    const callback = await authorize(browser, server.url, params);
+    const validated = oauth.validateAuthResponse(as, client, new URL(`${NATIVE_REDIRECT}?${new URLSearchParams(callback)}`), 's');
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), validated, NATIVE_REDIRECT, verifier, insecure));
+    return { registered, client, tokens: { access: tokens.access_token, refresh: tokens.refresh_token! } };
+  }
+  const introspect = async (token: string) => (await server.post('/introspect', { token }, basic('introspector', SECRETS.introspector))).body.active;
+  const aliceConsents = async () => (await server.engine.store.listConsents((await server.engine.store.getUserByUsername('alice'))!.id)).map((c) => c.clientId);
+
+  it("deleting a registration (RFC 7592) revokes the client's access and refresh tokens and users' grants, audited", async () => {
+    const { registered, client, tokens } = await registeredAndSignedIn('Doomed CLI');
+    assert.equal(await introspect(tokens.access), true);
+    assert.equal(await introspect(tokens.refresh), true);
+    assert.ok((await aliceConsents()).includes(client.client_id));
+
+    const deleted = await call(registered.registration_client_uri as string, 'DELETE', undefined, registered.registration_access_token as string);
+    assert.equal(deleted.status, 204);
+    assert.equal(await introspect(tokens.access), false, 'the JWT access token is inactive at introspection');
+    assert.equal(await introspect(tokens.refresh), false);
+    const refreshed = await server.post('/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh, client_id: client.client_id });
+    assert.equal(refreshed.status === 400 || refreshed.status === 401, true);
+    assert.ok(!(await aliceConsents()).includes(client.client_id), "alice's grant to it is gone");
+
+    await server.engine.audit.flush();
+    const revoked = (await server.engine.audit.query({ type: 'token.revoked', clientId: client.client_id })).events;
+    assert.equal(revoked.length, 1);
+    assert.deepEqual(revoked[0]!.details, { clientDeleted: true, via: 'registration', tokens: 1, consents: 1 }, 'the refresh token (the JWT is not stored) and the consent');
+    const deletion = (await server.engine.audit.query({ type: 'client.registration_deleted', clientId: client.client_id })).events[0];
+    assert.equal(deletion?.details?.tokens, 1);
+  });
+
+  it('an administrator deleting a self-registered client revokes its tokens and grants too', async () => {
+    const { client, tokens } = await registeredAndSignedIn('Admin-deleted CLI');
+    const root = (await server.engine.store.getUserByUsername('root'))!;
+    const { token: admin } = await server.engine.credentials.createPersonalAccessToken(root.id, { name: 'delete clients', api: managementAudience(server.url), scopes: ['write:clients', 'read:clients'] });
+    const res = await fetch(`${server.url}/api/v1/clients/${client.client_id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    assert.equal(res.status, 204);
+    assert.equal(await introspect(tokens.access), false);
+    assert.equal(await introspect(tokens.refresh), false);
+    assert.ok(!(await aliceConsents()).includes(client.client_id));
+    await server.engine.audit.flush();
+    const revoked = (await server.engine.audit.query({ type: 'token.revoked', clientId: client.client_id })).events;
+    assert.equal(revoked[0]?.details?.via, 'management');
+    assert.match(revoked[0]?.actor?.id ?? '', new RegExp(`^${root.id}`));
   });
 
   it('refuses bad metadata with RFC 7591 errors', async () => {

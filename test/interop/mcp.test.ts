@@ -4,7 +4,8 @@
  * 9728 discovery to Tessera; the client is known by the URL of its client ID metadata
  * document, served over https by this test; alice signs in and consents on the real
  * pages over HTTP; the tools then run as alice. An action token limits an agent to the
- * tools its endpoint list names.
+ * tools its endpoint list names. And the same with nothing configured but
+ * `registration: { enabled: true }`: the SDK registers its client (RFC 7591).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +14,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { readFileSync } from 'node:fs';
 import { parseConfigText, validateConfig } from '../../src/core/config/load.js';
+import { registrationPolicy } from '../../src/core/registration/registration-policy.js';
 import { resolveSettings } from '../../src/server/settings.js';
 import { createSafeFetcher } from '../../src/server/safe-fetch.js';
 import { clientDocument, MemoryOAuthProvider } from '../../examples/mcp/client-provider.js';
@@ -27,6 +29,38 @@ const INTROSPECTOR = { clientId: 'notes-mcp', clientSecret: 'notes-mcp-introspec
 
 const textOf = (result: unknown) => ((result as { content: { text: string }[] }).content[0]?.text ?? '');
 
+/** The notes API, alice and the introspecting client, as examples/mcp/tessera.yaml has them. */
+async function applyNotesConfig(tessera: TestServer, resource: string): Promise<void> {
+  const engine = tessera.engine;
+  await engine.apply(
+    validateConfig(
+      {
+        apis: [{ identifier: resource, name: 'Notes', scopes: [{ name: 'notes:read', description: 'Read your notes' }, { name: 'notes:write', description: 'Add and delete your notes' }] }],
+        roles: [{ name: 'notes-user', permissions: { [resource]: ['notes:read', 'notes:write'] } }],
+        users: [{ username: 'alice', password: 'alice-password-123', roles: ['notes-user'] }],
+        clients: [{ clientId: INTROSPECTOR.clientId, secrets: [INTROSPECTOR.clientSecret], introspection: 'any' }],
+      },
+      'mcp test',
+      { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) },
+    ),
+  );
+}
+
+/** alice, in a browser: sign in, read the consent page, allow; the code the client receives. */
+async function aliceAllows(tessera: TestServer, authorizationUrl: URL, clientName: RegExp): Promise<string> {
+  const browser = new TestBrowser();
+  let page = await browser.follow(await browser.get(authorizationUrl.href), tessera.url);
+  page = await browser.follow(await submitSignIn(browser, page, 'alice', 'alice-password-123'), tessera.url);
+  assert.match(page.html, /Unverified app/);
+  assert.match(page.html, clientName);
+  assert.match(page.html, /notes:write/);
+  const form = readForm(page.html);
+  page = await browser.post(form.action, { ...form.fields, decision: 'allow' });
+  const { code } = callbackParams(page.location!);
+  assert.ok(code);
+  return code;
+}
+
 describe('MCP example: an MCP client signed in through Tessera', () => {
   let docs: HttpsDocuments;
   let tessera: TestServer;
@@ -39,19 +73,7 @@ describe('MCP example: an MCP client signed in through Tessera', () => {
     docs.documents.set('/notes-agent/client.json', { body: { ...clientDocument(clientId, CALLBACK) } });
     tessera = await startTestServer({ clientMetadataDocuments: { fetcher: createSafeFetcher({ allowPrivateAddresses: true, ca: TEST_CA }) } });
     notes = await startNotesServer({ issuer: tessera.url, port: 0, introspection: INTROSPECTOR });
-    const engine = tessera.engine;
-    await engine.apply(
-      validateConfig(
-        {
-          apis: [{ identifier: notes.resource, name: 'Notes', scopes: [{ name: 'notes:read', description: 'Read your notes' }, { name: 'notes:write', description: 'Add and delete your notes' }] }],
-          roles: [{ name: 'notes-user', permissions: { [notes.resource]: ['notes:read', 'notes:write'] } }],
-          users: [{ username: 'alice', password: 'alice-password-123', roles: ['notes-user'] }],
-          clients: [{ clientId: INTROSPECTOR.clientId, secrets: [INTROSPECTOR.clientSecret], introspection: 'any' }],
-        },
-        'mcp test',
-        { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) },
-      ),
-    );
+    await applyNotesConfig(tessera, notes.resource);
   });
   after(async () => {
     await notes.close();
@@ -71,17 +93,7 @@ describe('MCP example: an MCP client signed in through Tessera', () => {
     assert.equal(authorizationUrl.searchParams.get('resource'), notes.resource);
     assert.equal(authorizationUrl.searchParams.get('code_challenge_method'), 'S256');
 
-    // alice, in a browser: sign in, read the consent page, allow.
-    const browser = new TestBrowser();
-    let page = await browser.follow(await browser.get(authorizationUrl.href), tessera.url);
-    page = await browser.follow(await submitSignIn(browser, page, 'alice', 'alice-password-123'), tessera.url);
-    assert.match(page.html, /Unverified app/);
-    assert.match(page.html, /Notes agent \(MCP example\)/);
-    assert.match(page.html, /notes:write/);
-    const form = readForm(page.html);
-    page = await browser.post(form.action, { ...form.fields, decision: 'allow' });
-    const { code } = callbackParams(page.location!);
-    assert.ok(code);
+    const code = await aliceAllows(tessera, authorizationUrl, /Notes agent \(MCP example\)/);
 
     const transport = new StreamableHTTPClientTransport(new URL(notes.resource), { authProvider: provider });
     await transport.finishAuth(code);
@@ -119,10 +131,65 @@ describe('MCP example: an MCP client signed in through Tessera', () => {
     assert.match(refused.headers.get('www-authenticate') ?? '', /^ActionToken error="insufficient_scope".*resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp"$/);
   });
 
-  it("the example's tessera.yaml is valid and turns metadata documents on for the notes server", () => {
+  it("the example's tessera.yaml is valid, turns registration on and metadata documents on for the notes server", () => {
     const config = parseConfigText(readFileSync(new URL('../../examples/mcp/tessera.yaml', import.meta.url), 'utf8'), 'examples/mcp/tessera.yaml');
-    const settings = resolveSettings({ flags: {}, env: {}, ...(config.server ? { server: config.server } : {}) });
+    const settings = resolveSettings({
+      flags: {},
+      env: {},
+      ...(config.server ? { server: config.server } : {}),
+      ...(config.registration ? { registration: config.registration } : {}),
+    });
     assert.deepEqual(settings.clientIdMetadataDocuments?.permissions, { 'http://127.0.0.1:3001/mcp': ['notes:read', 'notes:write'] });
+    assert.equal(settings.registration.enabled, true);
     assert.equal(config.apis[0]?.identifier, 'http://127.0.0.1:3001/mcp');
+  });
+});
+
+describe('MCP example: an MCP client that registers itself, with only `registration: { enabled: true }`', () => {
+  let tessera: TestServer;
+  let notes: RunningNotesServer;
+
+  before(async () => {
+    // The default registration policy, nothing else: no metadata documents, no client configured for the agent.
+    tessera = await startTestServer({ registration: registrationPolicy({ enabled: true }) });
+    notes = await startNotesServer({ issuer: tessera.url, port: 0, introspection: INTROSPECTOR });
+    await applyNotesConfig(tessera, notes.resource);
+  });
+  after(async () => {
+    await notes.close();
+    await tessera.close();
+  });
+
+  it('discovers Tessera (RFC 9728), registers (RFC 7591), signs alice in through the real pages, and calls a tool as alice', async () => {
+    let authorizationUrl: URL | undefined;
+    const provider = new MemoryOAuthProvider({ redirectUri: CALLBACK, onRedirect: (url) => void (authorizationUrl = url) });
+
+    const first = new Client({ name: 'notes-agent', version: '1.0.0' });
+    await assert.rejects(first.connect(new StreamableHTTPClientTransport(new URL(notes.resource), { authProvider: provider })), UnauthorizedError);
+    const clientId = provider.clientInformation()?.client_id;
+    assert.match(clientId ?? '', /^reg_/, 'the SDK registered itself at registration_endpoint');
+    const registered = await tessera.engine.store.getClient(clientId!);
+    assert.equal(registered?.type, 'public');
+    assert.equal(registered?.tokenEndpointAuthMethod, 'none');
+    assert.ok(registered?.registration, 'kept as a self-registered (unverified) client');
+    assert.ok(authorizationUrl);
+    assert.equal(authorizationUrl.origin + authorizationUrl.pathname, `${tessera.url}/authorize`);
+    assert.equal(authorizationUrl.searchParams.get('client_id'), clientId);
+    assert.equal(authorizationUrl.searchParams.get('resource'), notes.resource);
+
+    const code = await aliceAllows(tessera, authorizationUrl, /Notes agent \(MCP example\)/);
+    const transport = new StreamableHTTPClientTransport(new URL(notes.resource), { authProvider: provider });
+    await transport.finishAuth(code);
+    const tokens = provider.tokens()!;
+    const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    assert.equal(claims.aud, notes.resource);
+    assert.equal(claims.client_id, clientId);
+    assert.ok(tokens.refresh_token, 'refresh tokens are allowed by default');
+
+    const client = new Client({ name: 'notes-agent', version: '1.0.0' });
+    await client.connect(transport);
+    assert.equal(textOf(await client.callTool({ name: 'add_note', arguments: { text: 'registered' } })), 'added note 1');
+    assert.equal(textOf(await client.callTool({ name: 'list_notes', arguments: {} })), '1. registered');
+    await client.close();
   });
 });

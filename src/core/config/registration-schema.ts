@@ -1,8 +1,9 @@
 /**
  * The `registration:` block of the configuration file: dynamic client registration
  * (RFC 7591/7592), off unless `enabled: true`. Everything else narrows what a client
- * that registers itself may ask for; the defaults suit public native and web apps that
- * sign users in (authorization code + PKCE, refresh tokens) and nothing more.
+ * that registers itself may ask for; the defaults suit public native and web apps and
+ * MCP clients that sign users in (authorization code + PKCE, loopback redirects on any
+ * port, refresh tokens) and command-line tools (the device grant), and nothing more.
  */
 import { z } from 'zod';
 import { CLIENT_AUTH_METHODS } from '../model.js';
@@ -31,8 +32,12 @@ export const registrationSchema = z.strictObject({
   enabled: z.boolean().default(false),
   /** "required": only callers holding an initial access token may register; "optional": anyone may, a token presented is still checked. */
   initialAccessToken: z.enum(['required', 'optional']).default('optional'),
-  /** Grant types a client may register (of authorization_code, refresh_token and the device grant). */
-  grantTypes: z.array(z.enum(REGISTRABLE_GRANT_TYPES)).min(1).default(['authorization_code', 'refresh_token']),
+  /**
+   * Grant types a client may register: by default all three, so that MCP clients and
+   * other native apps (code + PKCE on a loopback redirect, refresh tokens) and
+   * command-line tools (the device grant) need nothing configured. Never client_credentials.
+   */
+  grantTypes: z.array(z.enum(REGISTRABLE_GRANT_TYPES)).min(1).default([...REGISTRABLE_GRANT_TYPES]),
   /** How a registered client may authenticate at the token endpoint. */
   tokenEndpointAuthMethods: z
     .array(z.enum(CLIENT_AUTH_METHODS as [string, ...string[]]))

@@ -4,6 +4,7 @@
  * client_id) and must be allowed the device_code grant; scope and resource are
  * checked as at the authorization endpoint. The answer is a device code for the
  * device to poll with, and a user code for the person to type at verification_uri.
+ * Public clients are throttled per client and address (device/device-authorization-throttle.ts).
  */
 import type { AuthorizeState } from '../authorize/authorization-request.js';
 import { checkScope } from '../authorize/check-scope.js';
@@ -12,6 +13,7 @@ import type { ClientAuthenticator } from '../client-auth/authenticate-client.js'
 import type { Clock } from '../clock.js';
 import { mintTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
+import type { DeviceAuthorizationThrottle } from '../device/device-authorization-throttle.js';
 import { DEVICE_CODE_GRANT, type DevicePolicy } from '../device/device-policy.js';
 import { mintUserCode, normalizeUserCode } from '../device/user-code.js';
 import { serverError, unauthorizedClient } from '../errors.js';
@@ -26,6 +28,7 @@ export interface DeviceAuthorizationContext {
   hasher: SecretHasher;
   clock: Clock;
   policy: DevicePolicy;
+  throttle: DeviceAuthorizationThrottle;
 }
 
 /** Draws that may meet a user code already in use before giving up (each is a 1 in 2.5e10 chance per live code). */
@@ -39,6 +42,7 @@ export function deviceAuthorizationEndpoint(clientAuth: ClientAuthenticator, ctx
     if (!client.grantTypes.includes(DEVICE_CODE_GRANT)) throw unauthorizedClient(`client is not allowed to use grant_type ${DEVICE_CODE_GRANT}`);
     const state: AuthorizeState = { params: request.params, client, request: { clientId: client.clientId, responseType: 'none' } };
     await checkScope(state, ctx.catalog);
+    if (client.type === 'public') await ctx.throttle.admit(client.clientId, request.ip);
     const now = ctx.clock.now();
     const deviceCode = mintTokenString(TOKEN_PREFIXES.device_code);
     for (let draw = 0; draw < USER_CODE_DRAWS; draw++) {

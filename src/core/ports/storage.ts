@@ -71,6 +71,8 @@ export interface TokenRepository {
   revokeGrant(grantId: string, at: number): Promise<number>;
   /** Revokes every live token of a subject, or only those of one client; returns how many. */
   revokeSubjectTokens(subject: string, clientId: string | undefined, at: number): Promise<number>;
+  /** Revokes every live token issued to one client, whoever its subject (the client is being deleted); returns how many. */
+  revokeClientTokens(clientId: string, at: number): Promise<number>;
   /** The tokens of a subject, of the given kinds, newest first (revoked ones included). */
   listSubjectTokens(subject: string, kinds: readonly StoredTokenKind[]): Promise<StoredToken[]>;
   findTokenById(jti: string): Promise<StoredToken | undefined>;
@@ -92,6 +94,8 @@ export interface ConsentRepository {
   upsertConsent(consent: Consent): Promise<void>;
   deleteConsent(userId: string, clientId: string): Promise<boolean>;
   listConsents(userId: string): Promise<Consent[]>;
+  /** Deletes every user's consent for one client (the client is being deleted); returns how many. */
+  deleteClientConsents(clientId: string): Promise<number>;
 }
 
 /**

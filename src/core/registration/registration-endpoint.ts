@@ -34,7 +34,9 @@ export interface RegistrationDependencies {
   initialAccessTokens: InitialAccessTokens;
   supportedGrants: () => readonly string[];
   /** Writes clients and drops cached copies here and on every instance. */
-  clients: Pick<CatalogWriter, 'saveClient' | 'deleteClient'>;
+  clients: Pick<CatalogWriter, 'saveClient'>;
+  /** Deletes the client and revokes its tokens and grants (tokens/client-revocation.ts). */
+  removeClient: (clientId: string, origin: { ip?: string; requestId?: string }) => Promise<{ tokens: number; consents: number }>;
 }
 
 /** Fields a client may not set in a PUT (RFC 7592 §2.2): the server's own. */
@@ -200,11 +202,15 @@ export function registrationEndpoints(deps: RegistrationDependencies) {
       return { status: 200, body: describe(updated, secret ? { secret: secret.secret } : {}) };
     },
 
-    /** DELETE /register/{client_id} (RFC 7592 §2.3): the client, its secret and this token stop working. */
+    /**
+     * DELETE /register/{client_id} (RFC 7592 §2.3): the client, its secret and this
+     * token stop working, and so do the tokens and grants it was given (§2.3: the
+     * server "SHOULD" invalidate them; Tessera always does).
+     */
     async remove(request: EngineRequest): Promise<EngineResponse> {
       const client = await authorizedClient(request);
-      await deps.clients.deleteClient(client.clientId);
-      audit.record({ type: 'client.registration_deleted', outcome: 'success', clientId: client.clientId, ...origin(request), details: { name: client.name } });
+      const { tokens, consents } = await deps.removeClient(client.clientId, origin(request));
+      audit.record({ type: 'client.registration_deleted', outcome: 'success', clientId: client.clientId, ...origin(request), details: { name: client.name, tokens, consents } });
       return { status: 204 };
     },
   };

@@ -2,7 +2,8 @@
  * Answers "what is this token?" for introspection, revocation and userinfo, for every
  * kind Tessera issues. Opaque tokens are checked locally first (prefix and checksum,
  * or the 40-hex shape of user and action tokens), then looked up by keyed hash; JWTs
- * are verified against our own published keys and the revocation list. A credential
+ * are verified against our own published keys and the revocation list (and are
+ * inactive once their client is deleted, tokens/client-revocation.ts). A credential
  * of a user or service account is active only while its owner is, and a PAT or SAT
  * carries only the scopes its owner's roles still allow (a role taken away takes
  * effect at its next use: introspection, exchange, the SDK). Unknown, malformed,
@@ -16,12 +17,14 @@ import type { SecretHasher } from '../crypto/secret-hasher.js';
 import { checkTokenString, isHexKey, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import type { OwnJwtVerifier } from '../keys/verify-own-jwt.js';
 import { MANUAL_TOKEN_KINDS, type StoredToken } from '../model.js';
-import type { RevocationRepository, RoleRepository, ServiceAccountRepository, TokenRepository, UserRepository } from '../ports/storage.js';
+import type { EphemeralRepository, RevocationRepository, RoleRepository, ServiceAccountRepository, TokenRepository, UserRepository } from '../ports/storage.js';
+import { isRevokedWithClient } from './client-revocation.js';
 import { isGrantRevoked } from './grant-revocation.js';
 
 /** What inspecting a token reads: the token, revocations, and its owner with their roles. */
 export type InspectorStorage = Pick<TokenRepository, 'findTokenByHash'> &
   RevocationRepository &
+  Pick<EphemeralRepository, 'getRecord'> &
   Pick<UserRepository, 'getUser'> &
   Pick<ServiceAccountRepository, 'getServiceAccount'> &
   Pick<RoleRepository, 'getRole'>;
@@ -128,6 +131,8 @@ export class TokenInspector {
     const now = this.#clock.now();
     if (!claims || typeof claims.exp !== 'number' || claims.exp <= now || claims.iss !== this.#issuer) return undefined;
     if (typeof claims.jti !== 'string' || (await this.#store.isJtiRevoked(claims.jti))) return undefined;
+    // A JWT cannot be marked revoked in a row: its client's deletion is looked up instead.
+    if (await isRevokedWithClient(this.#store, String(claims.client_id ?? ''), Number(claims.iat ?? 0), now)) return undefined;
     const active: ActiveToken = {
       format: 'jwt',
       kind: 'access_token',

@@ -16,6 +16,7 @@ import { presentClient, secretId } from '../present.js';
 import { addedPermissions, requireHeld } from '../least-privilege.js';
 import { badField, conflict, notFound } from '../problem.js';
 import { route } from '../route.js';
+import { actorOf } from '../principal.js';
 import { clientCreatedOut, clientOut, newSecretOut } from '../schemas.js';
 import type { AuthorizationServer } from '../../core/authorization-server.js';
 
@@ -101,12 +102,13 @@ export const clientRoutes = [
     },
   }),
   route({
-    method: 'DELETE', path: '/clients/{clientId}', tag: 'Clients', summary: 'Delete a client', scope: 'write:clients', status: 204,
+    method: 'DELETE', path: '/clients/{clientId}', tag: 'Clients', summary: 'Delete a client, revoking its tokens and grants', scope: 'write:clients', status: 204,
     params: byId,
-    async handler(engine, { params }) {
+    async handler(engine, { params, principal }) {
       const before = await load(engine, params.clientId);
       if (params.clientId === CONSOLE_CLIENT_ID) throw conflict('the admin console\'s client cannot be deleted');
-      await engine.catalogWriter.deleteClient(params.clientId);
+      // Its tokens and users' grants go with it (audited as token.revoked).
+      await engine.removeClient(params.clientId, { via: 'management', actor: actorOf(principal) });
       return { change: { kind: 'client', id: params.clientId, action: 'deleted', before: presentClient(before) } };
     },
   }),

@@ -216,6 +216,19 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal((await store.findTokenByHash('g-c'))?.revokedAt, 1500);
     });
 
+    it("revokes every live token of one client, whoever's they are", async () => {
+      await store.insertToken(token('c-a', { subject: 'u1', clientId: 'doomed-app', jti: 'c-a' }));
+      await store.insertToken(token('c-b', { subject: 'u2', clientId: 'doomed-app', jti: 'c-b', kind: 'refresh_token' }));
+      await store.insertToken(token('c-c', { subject: 'u1', clientId: 'doomed-app', jti: 'c-c', revokedAt: 50 }));
+      await store.insertToken(token('c-d', { subject: 'u1', clientId: 'other-app', jti: 'c-d' }));
+      assert.equal(await store.revokeClientTokens('doomed-app', 900), 2);
+      assert.equal((await store.findTokenByHash('c-a'))?.revokedAt, 900);
+      assert.equal((await store.findTokenByHash('c-b'))?.revokedAt, 900);
+      assert.equal((await store.findTokenByHash('c-c'))?.revokedAt, 50, 'an earlier revocation stays');
+      assert.equal((await store.findTokenByHash('c-d'))?.revokedAt, undefined);
+      assert.equal(await store.revokeClientTokens('doomed-app', 950), 0);
+    });
+
     it('lists a subject tokens by kind, finds them by id, and records last use in a batch', async () => {
       await store.insertToken(token('p1', { kind: 'personal_access_token', subject: 'u5', jti: 'pat-1', issuedAt: 10 }));
       await store.insertToken(token('p2', { kind: 'personal_access_token', subject: 'u5', jti: 'pat-2', issuedAt: 20 }));
@@ -265,6 +278,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(await store.deleteConsent('u1', 'todo-app'), false);
       assert.equal(await store.getConsent('u1', 'todo-app'), undefined);
       assert.deepEqual(await store.listConsents('nobody'), []);
+      await store.upsertConsent({ ...consent, userId: 'u2' });
+      assert.equal(await store.deleteClientConsents('calendar-app'), 2, "every user's consent for the client");
+      assert.equal(await store.getConsent('u2', 'calendar-app'), undefined);
+      assert.equal(await store.deleteClientConsents('calendar-app'), 0);
     });
 
     it('keeps ephemeral records until they expire', async () => {

@@ -224,4 +224,12 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
       CREATE INDEX device_authorizations_expires_at ON device_authorizations (expires_at);
     `,
   },
+  {
+    version: 19,
+    name: 'tokens and consents by client (deleting a client revokes them)',
+    sql: `
+      CREATE INDEX tokens_client ON tokens (client_id);
+      CREATE INDEX consents_client ON consents (client_id);
+    `,
+  },
 ];

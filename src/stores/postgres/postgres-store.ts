@@ -341,6 +341,9 @@ export class PostgresStore extends DocumentStore implements Store {
   async revokeGrant(grantId: string, at: number): Promise<number> {
     return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL', [at, grantId]);
   }
+  async revokeClientTokens(clientId: string, at: number): Promise<number> {
+    return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL', [at, clientId]);
+  }
   async revokeSubjectTokens(subject: string, clientId: string | undefined, at: number): Promise<number> {
     if (clientId === undefined) {
       return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE subject = $2 AND revoked_at IS NULL', [at, subject]);

@@ -232,6 +232,9 @@ export class SqliteStore extends DocumentStore implements Store {
   async revokeGrant(grantId: string, at: number): Promise<number> {
     return this.#sql('UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL').run(at, grantId).changes;
   }
+  async revokeClientTokens(clientId: string, at: number): Promise<number> {
+    return this.#sql('UPDATE tokens SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL').run(at, clientId).changes;
+  }
   async revokeSubjectTokens(subject: string, clientId: string | undefined, at: number): Promise<number> {
     if (clientId === undefined) {
       return this.#sql('UPDATE tokens SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL').run(at, subject).changes;
