@@ -7,6 +7,7 @@
  *   POST /calendars              write:calendars   {"name"}
  *   GET  /calendars/:id          read:calendars
  *   GET  /calendars/:id/events   read:calendars
+ *   DELETE /calendars/:id        write:calendars, and a two-factor sign-in in the last 5 minutes
  *   POST /calendars/:id/events   write:calendars   {"title","start","end"?,"attendees"?}
  *   GET  /contacts               read:contacts
  *   POST /contacts               write:contacts    {"name","email"?}
@@ -18,12 +19,13 @@
  * Order of checks per request: the path is parsed strictly (anything two servers could
  * read differently, such as dot segments or encoded slashes, is a 400), then routed
  * (404, 405), then the SDK authenticates and applies the route's scope guard (401,
- * 403; an action token is also held to its endpoint list), then the handler runs on
+ * 403; an action token is also held to its endpoint list; a sensitive route also asks
+ * for a recent two-factor sign-in, RFC 9470 step-up), then the handler runs on
  * the caller's own data space (data.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { requireAuth } from '@tessera/resource-server/node-http';
-import { createAuthenticator, requireScopes, type Authenticator, type AuthenticatorOptions, type Principal } from '@tessera/resource-server';
+import { ACR_MULTI_FACTOR, createAuthenticator, requireAuthLevel, requireScopes, type Authenticator, type Guard, type AuthenticatorOptions, type Principal } from '@tessera/resource-server';
 import { dataSpaceOf, LimitReached, OrganizerData, type DataSpace, type SpaceKind } from './data.js';
 
 export const ORGANIZER_AUDIENCE = 'https://api.organizer.example';
@@ -57,10 +59,12 @@ interface Reply {
 }
 
 interface Route {
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Literal segments, and `:name` for a parameter. */
   pattern: string[];
   scope: string;
+  /** More the caller must show besides the scope (here: how recently and strongly the user signed in). */
+  guards?: Guard[];
   handle(context: Context): Reply;
 }
 
@@ -115,6 +119,15 @@ function dateTime(fields: Fields, name: string, required: boolean): string | und
 
 const created = (body: unknown, location: string): Reply => ({ status: 201, body, headers: { location } });
 
+/**
+ * Deleting a calendar cannot be undone: the user must have signed in with two factors
+ * in the last five minutes. Otherwise the SDK answers 401 insufficient_user_authentication
+ * with acr_values and max_age (RFC 9470), and the app sends the user back to Tessera with
+ * them: Tessera asks for a one-time code over the live session, and the new token passes.
+ * A PAT, a user token or a client's own token has no sign-in behind it and never passes.
+ */
+export const RECENT_TWO_FACTOR = { acr: ACR_MULTI_FACTOR, maxAge: 300 };
+
 const ROUTES: Route[] = [
   {
     method: 'GET',
@@ -140,6 +153,16 @@ const ROUTES: Route[] = [
       const calendar = space.calendars.get(params.id!);
       if (!calendar) throw notFound('calendar');
       return { status: 200, body: { ...calendar, events: space.events.get(calendar.id)?.length ?? 0 } };
+    },
+  },
+  {
+    method: 'DELETE',
+    pattern: ['calendars', ':id'],
+    scope: 'write:calendars',
+    guards: [requireAuthLevel(RECENT_TWO_FACTOR)],
+    handle: ({ space, params }) => {
+      if (!space.deleteCalendar(params.id!)) throw notFound('calendar');
+      return { status: 204, body: undefined };
     },
   },
   {
@@ -273,6 +296,11 @@ function match(pattern: string[], segments: string[]): Record<string, string> | 
 // HTTP plumbing.
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (status === 204) {
+    res.writeHead(204, { 'cache-control': 'no-store', ...headers });
+    res.end();
+    return;
+  }
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
 }
@@ -304,8 +332,8 @@ export function createOrganizerApp(options: OrganizerAppOptions): OrganizerApp {
   const authenticator = 'authenticate' in options.auth ? options.auth : createAuthenticator(options.auth);
   const data = options.data ?? new OrganizerData();
   const log = options.log;
-  // One guard per route, built once: authenticate (the SDK), then the route's scope.
-  const routes = ROUTES.map((route) => ({ ...route, guard: requireAuth(authenticator, requireScopes(route.scope)) }));
+  // One guard per route, built once: authenticate (the SDK), then the route's scope and any other guard.
+  const routes = ROUTES.map((route) => ({ ...route, guard: requireAuth(authenticator, requireScopes(route.scope), ...(route.guards ?? [])) }));
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<{ space?: string; kind?: string }> {
     const method = req.method ?? 'GET';
@@ -331,7 +359,7 @@ export function createOrganizerApp(options: OrganizerAppOptions): OrganizerApp {
     const principal = await found.route.guard(req, res);
     if (!principal) return {}; // the SDK has sent 401, 403, 400 or 503
     const { kind, key } = dataSpaceOf(principal);
-    const body = method === 'GET' ? undefined : await readJson(req);
+    const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);
     const reply = found.route.handle({ principal, space: data.space(key), spaceKind: kind, params: found.params!, body });
     send(res, reply.status, reply.body, reply.headers);
     return { space: kind, kind: principal.kind };

@@ -92,6 +92,12 @@ export class DataSpace {
     return calendar;
   }
 
+  /** Removes a calendar and its events; false if there was none. */
+  deleteCalendar(id: string): boolean {
+    this.events.delete(id);
+    return this.calendars.delete(id);
+  }
+
   addEvent(calendarId: string, input: { title: string; start: string; end?: string; attendees: string[] }): CalendarEvent | undefined {
     const events = this.events.get(calendarId);
     if (!events) return undefined;

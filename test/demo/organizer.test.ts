@@ -3,7 +3,8 @@
  * examples/organizer/tessera.yaml: every credential kind is accepted where it should be
  * and refused where it should not, path tricks are refused, and each caller's data
  * stays in its own space (a sandboxed app never sees the user's data, nor the user the
- * sandbox's). Black-box: tokens come from Tessera's endpoints or its credential service,
+ * sandbox's), and deleting a calendar takes a step-up to a recent two-factor sign-in
+ * (RFC 9470), its one-time code computed by the test. Black-box: tokens come from Tessera's endpoints or its credential service,
  * and everything is checked through the API's HTTP responses.
  */
 import assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ import { createOrganizerApp, ORGANIZER_AUDIENCE, type OrganizerApp } from '../..
 import { parseConfigText } from '../../src/core/config/load.js';
 import { TestBrowser } from '../support/browser.js';
 import { authorize, authorizeUrl, pkce, submitSignIn } from '../support/sign-in.js';
+import { submitCode, totpAt } from '../support/totp.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -375,6 +377,62 @@ describe('demo: the Organizer API on a real Tessera', () => {
     assert.equal(real.body.space, 'user');
     assert.ok(ids(real.body.calendars).includes(aliceCalendar.id));
     assert.ok(!ids(real.body.calendars).includes(trial.id));
+  });
+
+  // -- step-up (RFC 9470) ------------------------------------------------------------------
+
+  it('deleting a calendar asks for a recent two-factor sign-in: challenge, re-authorization with acr_values, a one-time code, then the new token passes', async () => {
+    const alice = (await server.engine.store.getUserByUsername('alice'))!;
+    const browser = await aliceBrowser();
+    const calendar = (await call(await pat(['write:calendars']), 'POST', '/calendars', { name: 'To delete' })).body;
+    const calendarApp = async (extra: Record<string, string> = {}): Promise<string> => {
+      const { code } = await authorize(browser, server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: redirectOf('calendar-app'), scope: 'openid write:calendars', state: 'd', ...extra });
+      assert.ok(code, 'a code came back');
+      const res = await server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: redirectOf('calendar-app') }, basic('calendar-app', secretOf('calendar-app')));
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body.access_token as string;
+    };
+    try {
+      // A PAT has no sign-in behind it: never enough, whatever its scopes.
+      expectRefused(await call(await pat(['write:calendars']), 'DELETE', `/calendars/${calendar.id}`), 401, 'insufficient_user_authentication');
+
+      // A token from a password sign-in: the API answers with an RFC 9470 challenge.
+      const weak = await calendarApp();
+      assert.equal(claimsOf(weak).acr, 'urn:tessera:loa:1fa');
+      const refused = await call(`Bearer ${weak}`, 'DELETE', `/calendars/${calendar.id}`);
+      expectRefused(refused, 401, 'insufficient_user_authentication');
+      const challenge = refused.headers.get('www-authenticate') ?? '';
+      assert.match(challenge, /^Bearer error="insufficient_user_authentication"/);
+      const acrValues = /acr_values="([^"]+)"/.exec(challenge)?.[1];
+      const maxAge = /max_age=(\d+)/.exec(challenge)?.[1];
+      assert.equal(acrValues, 'urn:tessera:loa:2fa');
+      assert.equal(maxAge, '300');
+
+      // alice sets up an authenticator app (as on /account); the app sends her back with the challenge's values.
+      const enrolment = server.engine.mfa.startTotp(alice);
+      const now = () => Math.floor(Date.now() / 1000);
+      const enrolled = await server.engine.mfa.confirmTotp(alice, enrolment.sealed, totpAt(enrolment.secret, now()), {}, { type: 'user', id: alice.id }, '127.0.0.1');
+      assert.ok(enrolled.ok);
+      const codePage = await browser.follow(await browser.get(authorizeUrl(server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: redirectOf('calendar-app'), scope: 'openid write:calendars', state: 'e', acr_values: acrValues!, max_age: maxAge! })), server.url);
+      assert.match(codePage.html, /Enter your code/, 'the live password session is asked for a code, not the password');
+      assert.doesNotMatch(codePage.html, /name="password"/);
+      // The code of the next 30-second step: within the drift Tessera allows, and after the one used to enrol.
+      const back = await browser.follow(await submitCode(browser, codePage, totpAt(enrolment.secret, now(), 1)), server.url);
+      assert.ok(back.location?.startsWith(redirectOf('calendar-app')), `back to the app: ${back.status} ${back.html.slice(0, 300)}`);
+      const code = new URL(back.location!).searchParams.get('code')!;
+      const res = await server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: redirectOf('calendar-app') }, basic('calendar-app', secretOf('calendar-app')));
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const strong = res.body.access_token as string;
+      assert.equal(claimsOf(strong).acr, 'urn:tessera:loa:2fa');
+      assert.deepEqual(claimsOf(strong).amr, ['pwd', 'otp', 'mfa']);
+
+      const deleted = await fetch(`${api}/calendars/${calendar.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${strong}` } });
+      assert.equal(deleted.status, 204);
+      assert.equal((await call(`Bearer ${strong}`, 'DELETE', `/calendars/${calendar.id}`)).status, 404, 'gone');
+      assert.equal((await call(await pat(['read:calendars']), 'GET', `/calendars/${calendar.id}`)).status, 404);
+    } finally {
+      await server.engine.mfa.reset(alice.id, { type: 'user', id: alice.id });
+    }
   });
 
   // -- input handling -----------------------------------------------------------------------

@@ -106,4 +106,15 @@ describe('MFA policy', () => {
     assert.match(events[0]?.actor?.id ?? "", new RegExp(`^${root.id}`));
     assert.equal(events[0]?.details?.reset, true);
   });
+
+  it('shows the policy, read-only, to whoever may read users', async () => {
+    const root = (await server.engine.store.getUserByUsername('root'))!;
+    const token = (await server.engine.credentials.createPersonalAccessToken(root.id, { name: 'p', api: managementAudience(server.url), scopes: ['read:users'] })).token;
+    const call = await managementCaller(server);
+    const policy = await call(token, 'GET', '/mfa-policy');
+    assert.equal(policy.status, 200);
+    assert.deepEqual(policy.body, { everyone: false, roles: [ADMIN_ROLE], source: 'configuration' });
+    const none = (await server.engine.credentials.createPersonalAccessToken(root.id, { name: 'q', api: managementAudience(server.url), scopes: ['read:clients'] })).token;
+    assert.equal((await call(none, 'GET', '/mfa-policy')).status, 403);
+  });
 });

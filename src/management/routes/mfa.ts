@@ -1,4 +1,8 @@
-/** /users/{id}/mfa: a user's second factors (never their secrets) and recovery codes, and resetting them. */
+/**
+ * /users/{id}/mfa: a user's second factors (never their secrets) and recovery codes, and
+ * resetting them; /mfa-policy: who must sign in with a second factor (read-only: it is
+ * the configuration file's server.mfa, read at start).
+ */
 import { z } from 'zod';
 import { actorOf } from '../principal.js';
 import { route } from '../route.js';
@@ -21,7 +25,21 @@ export const mfaOut = z.object({
   recoveryCodes: z.object({ total: z.number().int(), remaining: z.number().int() }),
 });
 
+export const mfaPolicyOut = z.object({
+  everyone: z.boolean().describe('every user must sign in with a second factor'),
+  roles: z.array(z.string()).describe('holders of these roles must (server.mfa.required: admins puts the administrator role here)'),
+  source: z.literal('configuration').describe('set in the configuration file (server.mfa, or TESSERA_MFA_REQUIRED) and read at start; not changeable here'),
+});
+
 export const mfaRoutes = [
+  route({
+    method: 'GET', path: '/mfa-policy', tag: 'Users', summary: 'Who must sign in with a second factor (besides clients with requireMfa and users who set one up): the server.mfa setting, read-only', scope: 'read:users', status: 200,
+    response: mfaPolicyOut,
+    async handler(engine) {
+      const { everyone, roles } = engine.mfa.policy;
+      return { body: { everyone, roles: [...roles], source: 'configuration' as const } };
+    },
+  }),
   route({
     method: 'GET', path: '/users/{id}/mfa', tag: 'Users', summary: "A user's second factors (never their secrets) and how many recovery codes remain", scope: 'read:users', status: 200,
     params: byId, response: mfaOut,

@@ -1,8 +1,9 @@
 // @ts-check
-/** Users: create, edit, activate/deactivate, roles, password, revoke everything, consents, sessions and grants. */
+/** Users: create, edit, activate/deactivate, roles, password, second factors, revoke everything, consents, sessions and grants. */
 import { call, listAll, seg } from '../api.js';
 import { button, chips, confirmed, dataTable, h, header, problem, replace, time } from '../dom.js';
 import { formView } from '../forms.js';
+import { factorsPanel, policySummary } from './user-factors.js';
 
 /** The fields PUT /users/{id} takes, from what GET returns. @param {any} u */
 const editable = (u) => ({
@@ -168,7 +169,7 @@ async function grantsPanel(user, slot) {
 export async function render({ main, params, rerender, go }) {
   const q = params.get('q') ?? '';
   const active = params.get('active') ?? '';
-  const [users, roles] = await Promise.all([listAll('/users', { ...(q ? { q } : {}), ...(active ? { active } : {}) }), listAll('/roles')]);
+  const [users, roles, policy] = await Promise.all([listAll('/users', { ...(q ? { q } : {}), ...(active ? { active } : {}) }), listAll('/roles'), call('GET', '/mfa-policy')]);
   const roleNames = roles.map((r) => r.name);
   const slot = h('div', { class: 'editor' });
   const open = (/** @type {any} */ user, /** @type {string | undefined} */ etag) => {
@@ -224,6 +225,7 @@ export async function render({ main, params, rerender, go }) {
                 rerender();
               })),
               button('Password', () => replace(slot, passwordForm(u, () => replace(slot)))),
+              button('Second factors', () => attempt(() => factorsPanel(u, slot))),
               button('Consents', () => attempt(() => consentsPanel(u, slot))),
               button('Sessions', () => attempt(() => sessionsPanel(u, slot))),
               button('Grants', () => attempt(() => grantsPanel(u, slot))),
@@ -242,5 +244,6 @@ export async function render({ main, params, rerender, go }) {
         },
       ],
     }),
+    policySummary(policy.body),
   );
 }
