@@ -340,7 +340,7 @@ export class AuthorizationServer {
       introspect: introspectionEndpoint(this.issuer, clientAuth, inspector, this.audit),
       revoke: revocationEndpoint(clientAuth, inspector, this.store, this.clock, refreshTokens.policy.ttl, this.audit),
       authorize: authorizationEndpoint(flow),
-      pushedAuthorization: pushedAuthorizationEndpoint(flow, clientAuth),
+      pushedAuthorization: pushedAuthorizationEndpoint(flow, clientAuth, this.dpop),
       userinfo: userinfoEndpoint(this.store, inspector, this.catalog, claims, this.dpop, this.clock),
       logout: logoutEndpoint(flow),
       interaction: interactionEndpoints(flow),

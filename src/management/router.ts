@@ -68,7 +68,7 @@ export interface ManagementRouterOptions {
 
 export function managementRouter(engine: AuthorizationServer, routes: readonly ManagementRoute[] = MANAGEMENT_ROUTES, options: ManagementRouterOptions = {}) {
   const compiled = routes.map(compile);
-  const authenticate = options.authenticate ?? ((request: ManagementRequest) => authenticatePrincipal(engine, request.headers.authorization));
+  const authenticate = options.authenticate ?? ((request: ManagementRequest) => authenticatePrincipal(engine, request));
   const document = openApiDocument(routes, managementAudience(engine.issuer));
   const metadataUrl = managementResourceMetadataUrl(engine.issuer);
 

@@ -159,6 +159,7 @@ export const tokenSummaryOut = z.object({
   api: z.string().optional(),
   scopes: z.array(z.string()),
   endpoints: z.array(z.string()).optional(),
+  dpopJkt: z.string().optional().describe('RFC 9449: the thumbprint of the DPoP key the token is bound to'),
   createdAt: epochSeconds,
   expiresAt: epochSeconds.optional(),
   lastUsedAt: epochSeconds.optional(),

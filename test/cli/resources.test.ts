@@ -146,6 +146,17 @@ describe('tessera resource commands on the local store', () => {
     assert.deepEqual(tokens.map((t) => [t.kind, t.name]), [['service_access_token', 'backup']]);
     assert.match((await local('tokens', 'get', tokens[0]!.id)).out, /^state\s+active$/m);
 
+    // RFC 9449: a SAT bound to a DPoP key; a malformed thumbprint is a field error.
+    const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+    const bound = await local('tokens', 'create', 'sat', '--service-account', 'nightly', '--api', ORGANIZER, '--scope', 'read:calendars', '--name', 'bound', '--dpop-jkt', jkt, '--json');
+    assert.equal(bound.code, 0, bound.err);
+    assert.equal(json<{ summary: { id: string; dpopJkt: string } }>(bound).summary.dpopJkt, jkt);
+    assert.match((await local('tokens', 'get', json<{ summary: { id: string } }>(bound).summary.id)).out, new RegExp(`^DPoP key \\(jkt\\)\\s+${jkt}$`, 'm'));
+    const malformed = await local('tokens', 'create', 'sat', '--service-account', 'nightly', '--api', ORGANIZER, '--scope', 'read:calendars', '--name', 'x', '--dpop-jkt', 'short');
+    assert.equal(malformed.code, 1);
+    assert.match(malformed.err, /dpopJkt/);
+    assert.equal((await local('tokens', 'revoke', json<{ summary: { id: string } }>(bound).summary.id)).code, 0);
+
     const updated = await local('service-accounts', 'update', 'nightly', '--inactive', '--description', 'Nightly sync', '--json');
     assert.equal(updated.code, 0, updated.err);
     assert.equal(json(updated).active, false);

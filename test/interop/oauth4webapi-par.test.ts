@@ -225,6 +225,55 @@ describe('interop: oauth4webapi pushes authorization requests', () => {
     assert.match((await pageFor({ client_id: 'calendar-app', request: keyless })).html, /no registered keys/);
   });
 
+  /** A DPoP handle whose proofs follow the server's frozen clock. */
+  const dpopOf = (keys: Awaited<ReturnType<typeof oauth.generateKeyPair>>) => oauth.DPoP({ ...calendar, [oauth.clockSkew]: clock.now() - Math.floor(Date.now() / 1000) }, keys);
+  /** Pushes with `options` (a DPoP handle), signs in, and answers the callback parameters and the PKCE verifier. */
+  async function pushAndSignIn(extra: Record<string, string>, options: oauth.PushedAuthorizationRequestOptions = {}) {
+    const verifier = oauth.generateRandomCodeVerifier();
+    const params = { redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', state: 'dpop-state', code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra };
+    const response = await oauth.pushedAuthorizationRequest(as, calendar, calendarAuth, params, { [oauth.allowInsecureRequests]: true, ...options });
+    const { request_uri } = await oauth.processPushedAuthorizationResponse(as, calendar, response);
+    const callback = await authorize(new TestBrowser(), server.url, authorizeAt('calendar-app', request_uri));
+    return { verifier, params: oauth.validateAuthResponse(as, calendar, new URLSearchParams(callback), 'dpop-state') };
+  }
+  const redeem = (params: URLSearchParams, verifier: string, dpop?: oauth.DPoPHandle) =>
+    oauth.authorizationCodeGrantRequest(as, calendar, calendarAuth, params, CALLBACK, verifier, { [oauth.allowInsecureRequests]: true, ...(dpop ? { DPoP: dpop } : {}) });
+
+  it('binds the code to the key of a DPoP proof sent with the push (RFC 9449 §10.1)', async () => {
+    const keys = await oauth.generateKeyPair('ES256');
+    const { verifier, params } = await pushAndSignIn({}, { DPoP: dpopOf(keys) });
+    const unproven = await redeem(params, verifier);
+    assert.equal(unproven.status, 400);
+    assert.equal(((await unproven.json()) as { error: string }).error, 'invalid_grant');
+
+    const again = await pushAndSignIn({}, { DPoP: dpopOf(keys) });
+    const otherKey = await redeem(again.params, again.verifier, dpopOf(await oauth.generateKeyPair('ES256')));
+    assert.equal(((await otherKey.json()) as { error: string }).error, 'invalid_grant');
+
+    const third = await pushAndSignIn({}, { DPoP: dpopOf(keys) });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, calendar, await redeem(third.params, third.verifier, dpopOf(keys)));
+    assert.equal(tokens.token_type, 'dpop');
+  });
+
+  it('takes dpop_jkt in a pushed request, and refuses one that names another key than the proof', async () => {
+    const keys = await oauth.generateKeyPair('ES256');
+    const dpop = dpopOf(keys);
+    const { verifier, params } = await pushAndSignIn({ dpop_jkt: await dpop.calculateThumbprint() });
+    assert.equal((await redeem(params, verifier)).status, 400, 'the pushed dpop_jkt binds the code');
+    const second = await pushAndSignIn({ dpop_jkt: await dpop.calculateThumbprint() });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, calendar, await redeem(second.params, second.verifier, dpop));
+    assert.equal(tokens.token_type, 'dpop');
+
+    const other = await dpopOf(await oauth.generateKeyPair('ES256')).calculateThumbprint();
+    const mismatch = await oauth.pushedAuthorizationRequest(
+      as, calendar, calendarAuth,
+      { redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', code_challenge: 'c'.repeat(43), code_challenge_method: 'S256', dpop_jkt: other },
+      { [oauth.allowInsecureRequests]: true, DPoP: dpopOf(keys) },
+    );
+    assert.equal(mismatch.status, 400);
+    assert.equal(((await mismatch.json()) as { error: string }).error, 'invalid_dpop_proof');
+  });
+
   // Last: it moves the clock.
   it('refuses an expired request_uri', async () => {
     const { response } = await push(calendar, calendarAuth);

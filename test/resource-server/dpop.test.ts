@@ -98,7 +98,7 @@ describe('resource-server: DPoP-bound tokens', () => {
     const asBearer = await fetch(`${organizer.url}/calendars`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(asBearer.status, 401);
     const challenge = asBearer.headers.get('www-authenticate')!;
-    assert.match(challenge, /^Bearer /);
+    assert.match(challenge, /^DPoP /, 'RFC 9449 §7.1: the API tells the client to use DPoP');
     assert.match(challenge, /error="invalid_token"/);
   });
 
@@ -121,7 +121,7 @@ describe('resource-server: DPoP-bound tokens', () => {
     const challenge = replay.headers.get('www-authenticate')!;
     assert.match(challenge, /^DPoP /);
     assert.match(challenge, /error="invalid_dpop_proof"/);
-    assert.match(challenge, /algs="ES256 ES384 EdDSA RS256 PS256"/);
+    assert.match(challenge, /algs="ES256 ES384 EdDSA Ed25519 RS256 PS256"/);
   });
 
   it('refuses a proof from another key, and one for another URL', async () => {

@@ -15,7 +15,7 @@ import { endpointAllowed } from './shared/endpoint-patterns.js';
 import { inspectTokenString, type TokenStringKind } from './shared/token-string-check.js';
 import { presentedScheme, readCredential, type PresentedCredential, type RequestHeaders } from './authorization-header.js';
 import { IssuerMetadata } from './discovery.js';
-import { MemoryReplayCache, verifyProof, type DpopSettings } from './dpop.js';
+import { DpopNonces, MemoryReplayCache, verifyProof, type DpopSettings } from './dpop.js';
 import { authError, type AuthError, type AuthErrorReason, type ChallengeScheme, type ErrorStyle, type StepUp } from './errors.js';
 import { UpstreamError } from './fetch-json.js';
 import type { Guard } from './guards.js';
@@ -86,7 +86,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     algorithms: o.dpop.algorithms,
     replayCache: o.dpop.replayCache ?? new MemoryReplayCache(o.dpop.replayCacheSize, o.clock),
     clock: o.clock,
+    nonces: o.dpop.nonce && new DpopNonces(o.dpop.nonce.secret, o.dpop.nonce.windowSeconds),
   };
+  // RFC 9449 §7.1: a bound token sent as Bearer is told to use DPoP, when this API takes it.
+  const boundAsBearer: ChallengeScheme = dpop ? 'DPoP' : 'Bearer';
   const metadata = new IssuerMetadata({
     issuer: o.issuer,
     fetch: o.fetch,
@@ -121,7 +124,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
 
   const refuse = (reason: AuthErrorReason, scheme?: ChallengeScheme, scope?: string, stepUp?: StepUp): AuthResult => ({
     ok: false,
-    error: authError(reason, style, scope, scheme, stepUp),
+    // §9: the nonce to retry with rides on use_dpop_nonce.
+    error: authError(reason, style, scope, scheme, stepUp, reason === 'dpop_nonce_required' ? dpop?.nonces?.current(o.clock.now()) : undefined),
   });
 
   async function principalFor(credential: PresentedCredential): Promise<Principal | AuthErrorReason> {
@@ -161,7 +165,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const header = request.headers?.authorization;
       if (typeof header === 'string' && header.startsWith('Bearer ')) {
         const principal = jwts.cached(header.slice(7));
-        if (principal) return principal.jkt === undefined ? { ok: true, principal } : refuse('dpop_bound_as_bearer', 'Bearer');
+        if (principal) return principal.jkt === undefined ? { ok: true, principal } : refuse('dpop_bound_as_bearer', boundAsBearer);
       }
       const credential = readCredential(request.headers ?? {}, o.maxHeaderLength);
       if (typeof credential === 'string') return refuse(credential, presentedScheme(request.headers ?? {}));
@@ -169,7 +173,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const principal = await principalFor(credential.scheme === 'DPoP' ? { scheme: 'Bearer', token: credential.token } : credential);
       if (typeof principal === 'string') return refuse(principal, credential.scheme);
       // RFC 9449 §7.2: a bound token is never accepted as a bearer token; §7.1: a DPoP one needs its key's proof.
-      if (credential.scheme === 'Bearer' && principal.jkt !== undefined) return refuse('dpop_bound_as_bearer', 'Bearer');
+      if (credential.scheme === 'Bearer' && principal.jkt !== undefined) return refuse('dpop_bound_as_bearer', boundAsBearer);
       if (credential.scheme === 'DPoP') {
         if (principal.jkt === undefined) return refuse('dpop_not_bound', 'DPoP');
         const proof = await verifyProof(headerOf(request.headers ?? {}, 'dpop'), request, credential.token, dpop!);

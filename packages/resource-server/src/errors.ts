@@ -5,7 +5,7 @@
  */
 
 /** RFC 6750 §3.1 codes, plus a 503 for when Tessera itself cannot be asked. */
-export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'invalid_dpop_proof' | 'insufficient_scope' | 'insufficient_user_authentication' | 'temporarily_unavailable';
+export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce' | 'insufficient_scope' | 'insufficient_user_authentication' | 'temporarily_unavailable';
 
 interface ReasonSpec {
   status: 400 | 401 | 403 | 503;
@@ -46,6 +46,7 @@ const REASONS = {
   jwks_unavailable: { status: 503, error: 'temporarily_unavailable', message: 'the issuer keys could not be fetched' },
   dpop_proof_invalid: { status: 401, error: 'invalid_dpop_proof', message: 'the DPoP proof is missing or invalid' },
   dpop_replayed: { status: 401, error: 'invalid_dpop_proof', message: 'the DPoP proof was used before' },
+  dpop_nonce_required: { status: 401, error: 'use_dpop_nonce', message: 'the DPoP proof must carry the nonce in the DPoP-Nonce header' },
   dpop_key_mismatch: { status: 401, error: 'invalid_token', message: 'the token is bound to another key than the DPoP proof' },
   dpop_not_bound: { status: 401, error: 'invalid_token', message: 'the token is not bound to a key (send it as Bearer)' },
   dpop_bound_as_bearer: { status: 401, error: 'invalid_token', message: 'the token is bound to a key: send it with the DPoP scheme and a proof' },
@@ -61,6 +62,7 @@ const GENERIC: Record<AuthErrorCode | 'none', string> = {
   invalid_request: 'The Authorization header is malformed',
   invalid_token: 'The access token is invalid',
   invalid_dpop_proof: 'The DPoP proof is invalid',
+  use_dpop_nonce: 'Resend the DPoP proof with the nonce in the DPoP-Nonce header',
   insufficient_scope: 'The access token does not allow this request',
   insufficient_user_authentication: 'A more recent or stronger sign-in is required',
   temporarily_unavailable: 'Token validation is temporarily unavailable',
@@ -81,6 +83,8 @@ export interface AuthError {
   readonly acrValues?: string;
   /** RFC 9470: how recent the sign-in must be, in seconds. */
   readonly maxAge?: number;
+  /** RFC 9449 §9: the nonce the client must put in its next proof (sent as `DPoP-Nonce`). */
+  readonly dpopNonce?: string;
 }
 
 /** RFC 9470 §3's challenge parameters. */
@@ -106,7 +110,7 @@ function quoted(value: string): string {
 /** The challenge names the scheme the request used (RFC 9110 §11.6.1): Bearer unless a Token or ActionToken was refused. */
 export type ChallengeScheme = 'Bearer' | 'DPoP' | 'Token' | 'ActionToken';
 
-export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: string, scheme: ChallengeScheme = 'Bearer', stepUp: StepUp = {}): AuthError {
+export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: string, scheme: ChallengeScheme = 'Bearer', stepUp: StepUp = {}, dpopNonce?: string): AuthError {
   const spec: ReasonSpec = REASONS[reason];
   const description = style.debug ? `${spec.message} (${reason})` : GENERIC[spec.error ?? 'none'];
   const params: string[] = [];
@@ -126,6 +130,7 @@ export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: st
     ...(scope ? { scope } : {}),
     ...(stepUp.acrValues !== undefined ? { acrValues: stepUp.acrValues } : {}),
     ...(stepUp.maxAge !== undefined ? { maxAge: stepUp.maxAge } : {}),
+    ...(dpopNonce !== undefined ? { dpopNonce } : {}),
   };
 }
 
@@ -139,6 +144,7 @@ export interface RenderedError {
 export function renderAuthError(error: AuthError): RenderedError {
   const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
   if (error.wwwAuthenticate) headers['www-authenticate'] = error.wwwAuthenticate;
+  if (error.dpopNonce !== undefined) headers['dpop-nonce'] = error.dpopNonce;
   const body = { ...(error.error ? { error: error.error } : {}), error_description: error.description, ...(error.scope ? { scope: error.scope } : {}) };
   return { status: error.status, headers, body: JSON.stringify(body) };
 }

@@ -72,12 +72,19 @@ export interface AuthenticatorOptions {
 
 export interface DpopOptions {
   origin: string;
-  /** Proof algorithms accepted. Default ES256, ES384, EdDSA, RS256, PS256. */
+  /** Proof algorithms accepted. Default ES256, ES384, EdDSA (also as Ed25519), RS256, PS256. */
   algorithms?: readonly JwsAlgorithm[];
   /** Where proof jtis are remembered; default: in memory, `replayCacheSize` entries. */
   replayCache?: DpopReplayCache;
   /** Default 10,000. */
   replayCacheSize?: number;
+  /**
+   * RFC 9449 §9: require proofs to carry a nonce this API issued. A proof without one is
+   * refused with `use_dpop_nonce` and the nonce in a `DPoP-Nonce` header (oauth4webapi
+   * retries with it). `true`: a random secret, for one instance; `{ secret }`: instances
+   * sharing it accept each other's nonces. A nonce lasts one to two windows (default 300 s).
+   */
+  nonce?: boolean | { secret?: string; windowSeconds?: number };
 }
 
 export interface ResolvedDpop {
@@ -85,6 +92,8 @@ export interface ResolvedDpop {
   algorithms: JwsAlgorithm[];
   replayCache: DpopReplayCache | undefined;
   replayCacheSize: number;
+  /** Undefined: no nonces. */
+  nonce: { secret: string | undefined; windowSeconds: number } | undefined;
 }
 
 export interface UsageReportingOptions {
@@ -235,9 +244,9 @@ function resolveDpop(value: unknown): ResolvedDpop | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) fail('dpop must be an object');
   const d = value as DpopOptions;
-  for (const key of Object.keys(d)) if (!['origin', 'algorithms', 'replayCache', 'replayCacheSize'].includes(key)) fail(`unknown option "dpop.${key}"`);
+  for (const key of Object.keys(d)) if (!['origin', 'algorithms', 'replayCache', 'replayCacheSize', 'nonce'].includes(key)) fail(`unknown option "dpop.${key}"`);
   const origin = httpUrl(d.origin, 'dpop.origin');
-  const algorithms = d.algorithms ?? ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'];
+  const algorithms = d.algorithms ?? ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'RS256', 'PS256'];
   if (!Array.isArray(algorithms) || algorithms.length === 0) fail('dpop.algorithms must be a non-empty list');
   for (const alg of algorithms) if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg)) fail(`dpop algorithm "${String(alg)}" is not allowed (asymmetric algorithms only)`);
   if (d.replayCache !== undefined && typeof d.replayCache?.firstUse !== 'function') fail('dpop.replayCache must have a firstUse(jti, expiresAt) method');
@@ -246,5 +255,16 @@ function resolveDpop(value: unknown): ResolvedDpop | undefined {
     algorithms: [...algorithms],
     replayCache: d.replayCache,
     replayCacheSize: Math.floor(number(d.replayCacheSize, 'dpop.replayCacheSize', 10_000, 1, 10_000_000)),
+    nonce: resolveNonce(d.nonce),
   };
+}
+
+function resolveNonce(value: unknown): ResolvedDpop['nonce'] {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return { secret: undefined, windowSeconds: 300 };
+  if (typeof value !== 'object' || value === null) fail('dpop.nonce must be true or { secret, windowSeconds }');
+  const n = value as { secret?: unknown; windowSeconds?: unknown };
+  for (const key of Object.keys(n)) if (!['secret', 'windowSeconds'].includes(key)) fail(`unknown option "dpop.nonce.${key}"`);
+  if (n.secret !== undefined && (typeof n.secret !== 'string' || n.secret.length < 32)) fail('dpop.nonce.secret must be a string of at least 32 characters');
+  return { secret: n.secret as string | undefined, windowSeconds: number(n.windowSeconds, 'dpop.nonce.windowSeconds', 300, 10, 86_400) };
 }

@@ -27,6 +27,7 @@ function show(io: Io, t: TokenSummary): void {
     ['api', t.api],
     ['scopes', t.scopes.join(' ')],
     ...(t.endpoints ? ([['endpoints', t.endpoints]] as [string, string[]][]) : []),
+    ...(t.dpopJkt ? ([['DPoP key (jkt)', t.dpopJkt]] as [string, string][]) : []),
     ['created', when(t.createdAt)],
     ['expires', t.expiresAt === undefined ? 'never' : when(t.expiresAt)],
     ['last used', when(t.lastUsedAt)],
@@ -53,20 +54,23 @@ export const tokensVerb = resourceVerb({
     {
       name: 'create',
       summary: 'create a token; it is printed once (only its hash is stored)',
-      synopsis: `pat --user USER --api URL --scope "a b" --name LABEL [--expires-in 90d]
-tessera tokens create sat --service-account NAME --api URL --scope "a b" --name LABEL [--expires-in 90d]
+      synopsis: `pat --user USER --api URL --scope "a b" --name LABEL [--expires-in 90d] [--dpop-jkt THUMBPRINT]
+tessera tokens create sat --service-account NAME --api URL --scope "a b" --name LABEL [--expires-in 90d] [--dpop-jkt THUMBPRINT]
 tessera tokens create user-token --user USER
 tessera tokens create action-token --user USER --name LABEL --endpoint "GET /calendars/*/events" [--endpoint ...]`,
       details: `PAT and SAT scopes must lie within the owner's roles on the API. A user token
 (Authorization: Token <hex>) is the user's own key, one per user: creating a new one
 revokes the old. An action token (Authorization: ActionToken <hex>) works only on the
-endpoints listed. The token alone goes to standard output.`,
+endpoints listed. With --dpop-jkt (the RFC 7638 SHA-256 thumbprint of a public key), a
+PAT or SAT is bound to that key (RFC 9449): it works only as \`Authorization: DPoP <token>\`
+with a DPoP proof signed by the key. The token alone goes to standard output.`,
       flags: {
         ...subjectFlags,
         api: { type: 'string' },
         scope: { type: 'string', multiple: true },
         name: { type: 'string' },
         'expires-in': { type: 'string' },
+        'dpop-jkt': { type: 'string' },
         endpoint: { type: 'string', multiple: true },
       },
       async run(context) {
@@ -84,7 +88,8 @@ endpoints listed. The token alone goes to standard output.`,
         const scoped = () => {
           const scopes = listFlag(v.scope);
           if (v.api === undefined || !scopes || v.name === undefined) throw context.usage('--api, --scope and --name are required');
-          return { name: v.name as string, api: v.api as string, scopes, ...(expiresIn !== undefined ? { expiresIn } : {}) };
+          const jkt = v['dpop-jkt'] as string | undefined;
+          return { name: v.name as string, api: v.api as string, scopes, ...(expiresIn !== undefined ? { expiresIn } : {}), ...(jkt !== undefined ? { dpopJkt: jkt } : {}) };
         };
         let body: Record<string, unknown>;
         if (kind === 'personal_access_token') body = { kind, ...scoped(), userId: await userId(await context.target(), needUser()) };

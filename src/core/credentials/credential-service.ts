@@ -44,7 +44,15 @@ interface ScopedTokenInput {
   scopes: string[];
   /** Seconds; defaults to the policy's maximum. */
   expiresIn?: number;
+  /**
+   * RFC 9449: bind the token to a DPoP key, by its RFC 7638 SHA-256 thumbprint. It then
+   * works only as `Authorization: DPoP <token>` with a proof from that key.
+   */
+  dpopJkt?: string;
 }
+
+/** A base64url-encoded SHA-256 JWK thumbprint (RFC 7638): 43 characters. */
+const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 
 export class CredentialService {
   readonly #store: CredentialStorage;
@@ -169,10 +177,15 @@ export class CredentialService {
     if (input.expiresIn !== undefined && (!Number.isInteger(input.expiresIn) || input.expiresIn <= 0 || input.expiresIn > this.policy.maxLifetime)) {
       throw new ValidationError('expiresIn', `must be a whole number of seconds from 1 to ${this.policy.maxLifetime}`);
     }
+    if (input.dpopJkt !== undefined && !THUMBPRINT.test(input.dpopJkt)) {
+      throw new ValidationError('dpopJkt', 'must be the base64url SHA-256 JWK thumbprint (RFC 7638) of the DPoP public key: 43 characters');
+    }
   }
 
   #mint(kind: StoredTokenKind, token: string, subject: string, input: ScopedTokenInput, actor: AuditActor | undefined): Promise<CreatedCredential> {
-    return this.#save(token, kind, subject, input, this.#clock.now() + (input.expiresIn ?? this.policy.maxLifetime), {}, actor);
+    // The binding lives in the details, as for DPoP-bound reference access tokens: the inspector reads it as `jkt`.
+    const bound = input.dpopJkt !== undefined ? { jkt: input.dpopJkt } : {};
+    return this.#save(token, kind, subject, input, this.#clock.now() + (input.expiresIn ?? this.policy.maxLifetime), bound, actor);
   }
 
   #revoked(token: StoredToken, actor: AuditActor | undefined, reason?: string): void {

@@ -9,6 +9,8 @@ export interface TokenSummary {
   api?: string;
   scopes: string[];
   endpoints?: string[];
+  /** RFC 9449: the thumbprint of the DPoP key the token is bound to. */
+  dpopJkt?: string;
   createdAt: number;
   expiresAt?: number;
   lastUsedAt?: number;
@@ -27,6 +29,7 @@ export function summarize(token: StoredToken): TokenSummary {
   if (typeof details.name === 'string') summary.name = details.name;
   if (token.audience) summary.api = token.audience;
   if (Array.isArray(details.endpoints)) summary.endpoints = details.endpoints as string[];
+  if (typeof details.jkt === 'string') summary.dpopJkt = details.jkt;
   if (token.expiresAt !== NEVER) summary.expiresAt = token.expiresAt;
   if (token.lastUsedAt !== undefined) summary.lastUsedAt = token.lastUsedAt;
   if (token.revokedAt !== undefined) summary.revokedAt = token.revokedAt;

@@ -32,7 +32,7 @@ export class DpopService {
   }
 
   /** The request's proof, verified; undefined when it sent none. */
-  async check(request: EngineRequest, now: number, accessToken?: string): Promise<VerifiedProof | undefined> {
+  async check(request: Pick<EngineRequest, 'method' | 'headers' | 'endpointUrl'>, now: number, accessToken?: string): Promise<VerifiedProof | undefined> {
     const proof = presentedProof(request.headers);
     if (proof === undefined) return undefined;
     const nonces = this.#nonces;

@@ -6,6 +6,7 @@
  * the owner's roles still allow (the inspector narrows them). Policy (RFC 8693 §5):
  * the exchanging client must itself be allowed on the target API (registered to it,
  * or given permissions there), and receives only scopes it could ask a user for there.
+ * A DPoP-bound subject token is exchanged only with a proof of its key (RFC 9449).
  */
 import { delegableScopes } from '../authorize/check-scope.js';
 import { invalidGrant, invalidRequest, invalidScope, invalidTarget } from '../errors.js';
@@ -33,6 +34,11 @@ export function tokenExchangeGrant(inspector: TokenInspector): GrantHandler {
       const subject = await inspector.inspect(subjectToken);
       if (!subject || (subject.kind !== 'personal_access_token' && subject.kind !== 'service_access_token')) {
         throw invalidGrant('subject_token must be an active personal or service access token');
+      }
+      // RFC 9449: a PAT or SAT bound to a key is exchanged only with a proof of that key,
+      // and the token issued is bound to it too (the token endpoint binds it to the proof).
+      if (subject.jkt !== undefined && context.dpop?.jkt !== subject.jkt) {
+        throw invalidGrant(context.dpop ? 'the subject token is bound to another DPoP key' : 'the subject token is DPoP-bound: send a DPoP proof of its key');
       }
       const targets = [...new Set([...params.getAll('resource'), ...params.getAll('audience')])];
       if (targets.length > 1 || (targets[0] !== undefined && targets[0] !== subject.audience)) {

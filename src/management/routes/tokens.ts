@@ -18,6 +18,11 @@ const scoped = {
   api: z.string().describe('the API identifier the token is for'),
   scopes: z.array(z.string()).min(1),
   expiresIn: z.number().int().positive().optional().describe('seconds; at most the configured maximum (default 365 days)'),
+  dpopJkt: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'the base64url SHA-256 JWK thumbprint (RFC 7638) of a public key: 43 characters')
+    .optional()
+    .describe('RFC 9449: bind the token to this DPoP key; it then works only as `Authorization: DPoP <token>` with proofs from that key'),
 };
 
 const createToken = z.discriminatedUnion('kind', [
