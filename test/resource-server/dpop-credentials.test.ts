@@ -12,9 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { MANAGEMENT_SCOPES, managementAudience } from '../../src/management/management-api.js';
-import { requireAuth } from '../../src/resource-server/adapters/node-http.js';
-import { DpopNonces } from '../../src/resource-server/dpop.js';
-import { createAuthenticator, type Authenticator } from '../../src/resource-server/index.js';
+import { requireAuth } from '../../packages/resource-server/src/adapters/node-http.js';
+import { DpopNonces } from '../../packages/resource-server/src/dpop.js';
+import { createAuthenticator, type Authenticator } from '../../packages/resource-server/src/index.js';
 import { makeFixture, ORGANIZER, SECRETS } from '../support/fixture.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
