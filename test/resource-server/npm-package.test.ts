@@ -27,7 +27,7 @@ import { basic, startTestServer, type TestServer } from '../support/test-server.
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PACKAGE = join(ROOT, 'packages/resource-server');
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const NPM = 'npm';
 
 /** The environment of an API team's shell: none of this repository's npm or Node settings. */
 function cleanEnv(cache: string): NodeJS.ProcessEnv {
