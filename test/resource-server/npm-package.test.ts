@@ -68,10 +68,14 @@ console.log(JSON.stringify({
 
 describe('resource-server: the npm package installs alone', () => {
   let dir: string;
+  let started: Promise<TestServer> | undefined;
   let server: TestServer;
   let packed: string[];
 
   before(async () => {
+    // The test Tessera starts while the package is built, packed and installed.
+    started = makeFixture().then(({ config }) => startTestServer({ config }));
+    started.catch(() => {}); // awaited below; a failure is reported there, not as unhandled
     dir = await mkdtemp(join(tmpdir(), 'tessera-sdk-package-'));
     const env = cleanEnv(join(dir, 'npm-cache'));
     const pkg = join(dir, 'package');
@@ -92,12 +96,10 @@ describe('resource-server: the npm package installs alone', () => {
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'an-api', version: '1.0.0', private: true, type: 'module' }));
     await writeFile(join(app, 'check.mjs'), CHECK);
     await run(NPM, ['install', '--offline', '--no-audit', '--no-fund', '--foreground-scripts', join(dir, joseTarball), join(dir, sdk.filename)], { cwd: app, env });
-
-    const { config } = await makeFixture();
-    server = await startTestServer({ config });
+    server = await started;
   });
   after(async () => {
-    await server?.close();
+    await started?.then((s) => s.close()).catch(() => {});
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
