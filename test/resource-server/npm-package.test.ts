@@ -27,7 +27,7 @@ import { basic, startTestServer, type TestServer } from '../support/test-server.
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const PACKAGE = join(ROOT, 'packages/resource-server');
-const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const NPM = 'npm';
 
 /** The environment of an API team's shell: none of this repository's npm or Node settings. */
 function cleanEnv(cache: string): NodeJS.ProcessEnv {
@@ -68,10 +68,14 @@ console.log(JSON.stringify({
 
 describe('resource-server: the npm package installs alone', () => {
   let dir: string;
+  let started: Promise<TestServer> | undefined;
   let server: TestServer;
   let packed: string[];
 
   before(async () => {
+    // The test Tessera starts while the package is built, packed and installed.
+    started = makeFixture().then(({ config }) => startTestServer({ config }));
+    started.catch(() => {}); // awaited below; a failure is reported there, not as unhandled
     dir = await mkdtemp(join(tmpdir(), 'tessera-sdk-package-'));
     const env = cleanEnv(join(dir, 'npm-cache'));
     const pkg = join(dir, 'package');
@@ -92,12 +96,10 @@ describe('resource-server: the npm package installs alone', () => {
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'an-api', version: '1.0.0', private: true, type: 'module' }));
     await writeFile(join(app, 'check.mjs'), CHECK);
     await run(NPM, ['install', '--offline', '--no-audit', '--no-fund', '--foreground-scripts', join(dir, joseTarball), join(dir, sdk.filename)], { cwd: app, env });
-
-    const { config } = await makeFixture();
-    server = await startTestServer({ config });
+    server = await started;
   });
   after(async () => {
-    await server?.close();
+    await started?.then((s) => s.close()).catch(() => {});
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
