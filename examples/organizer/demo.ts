@@ -379,6 +379,9 @@ async function walkthrough(): Promise<void> {
   });
   await call('and reads her contacts, to invite them', calToken, 'GET', '/contacts');
   await call('but not her tasks (not consented)', calToken, 'GET', '/tasks', { expect: 403, note: 'refused: insufficient_scope' });
+  await call('nor delete a calendar: that takes a two-factor sign-in in the last 5 minutes', calToken, 'DELETE', `/calendars/${workId}`, { expect: 401, note: 'refused: insufficient_user_authentication, RFC 9470' });
+  out(dim(`    The challenge names acr_values and max_age: the app sends alice back to ${ISSUER}/authorize with them, and Tessera`));
+  out(dim('    asks her for a one-time code (set an authenticator app up on /account first). test/demo/organizer.test.ts does the round trip.'));
 
   const myTodos = client('mytodos');
   const todoPkce = pkce();

@@ -138,14 +138,18 @@ describe('upstream OpenID Connect provider', () => {
     assert.equal(callbackParams(page.location!).error, 'access_denied');
   });
 
-  it('refuses a callback with a wrong state, a replayed one, and one from another browser, with a page', async () => {
+  it('refuses a callback with a wrong state, a replayed one, and one from another browser, with a page (a callback with no browser cookie: upstream-mfa.test.ts)', async () => {
     op.next = { user: { sub: 'dave-upstream' } };
     const { query } = params();
     const browser = new TestBrowser();
     const signIn = await openAndFollow(browser, authorizeUrl(server.url, query), CALLBACK);
     const callback = await openAndFollow(browser, providerLink(signIn, 'Corp'), `${server.url}/upstream/`);
     const url = new URL(callback.location!);
-    const otherBrowser = await new TestBrowser().get(url.href);
+    // Another browser (one that has been to Tessera, so it has a browser cookie of its own) is refused, and does not use the sign-in up.
+    const other = new TestBrowser();
+    await other.get(`${server.url}/account/sign-in`);
+    assert.ok(other.cookies.has('tsr_browser'));
+    const otherBrowser = await other.get(url.href);
     assert.equal(otherBrowser.status, 400);
     const wrongState = new URL(url);
     wrongState.searchParams.set('state', 'not-the-state');

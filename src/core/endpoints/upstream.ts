@@ -6,7 +6,15 @@
  *   GET /upstream/:provider/callback          the redirect URI registered at the provider
  * Whatever goes wrong upstream ends on a page that says what happened and offers a way
  * back, or, when the user said no upstream, as access_denied to the client.
+ *
+ * A provider's answer that arrives without the browser cookie (opened in another browser
+ * or app) cannot be tied to the browser that started the sign-in. It goes on only to the
+ * second step of an account that already has a second factor, in a browser cookie of its
+ * own: the code proves the person at this browser holds the account, so another site
+ * cannot sign a visitor in to an account of its choosing (login CSRF). Anyone else is
+ * asked to start again, and nothing is created or linked for them.
  */
+import { randomBytes } from 'node:crypto';
 import { requestOrigin } from '../audit/request-origin.js';
 import { accessDenied } from '../errors.js';
 import { resolveUpstreamUser, linkIdentity } from '../federation/federated-accounts.js';
@@ -115,8 +123,8 @@ export function upstreamEndpoints(ctx: FlowContext) {
       ctx.audit.record({ type: 'signin.failed', outcome: 'failure', reason: 'upstream_state_mismatch', ...requestOrigin(request), details: { provider: providerId } });
       return expired();
     }
-    if (completed.purpose.kind === 'link') return finishLink(request, completed);
-    return finishSignIn(request, completed);
+    if (completed.purpose.kind === 'link') return completed.sameBrowser ? finishLink(request, completed) : expired(completed.purpose);
+    return completed.sameBrowser ? finishSignIn(request, completed) : finishElsewhere(request, completed);
   }
 
   /** The state was good but the upstream said no or failed: tell the user, or the client if the user refused. */
@@ -134,7 +142,8 @@ export function upstreamEndpoints(ctx: FlowContext) {
     return ctx.views.upstreamError({ title: `Sign-in with ${provider.name} did not work`, message: MESSAGES[error.failure](provider.name), status, ...(purpose ? { back: back(purpose) } : {}) });
   }
 
-  async function finishSignIn(request: EngineRequest, { provider, purpose, profile }: CompletedUpstream): Promise<EngineResponse> {
+  /** `secondFactor`: a second factor is asked for whatever the policy (an answer that came without the browser cookie). */
+  async function finishSignIn(request: EngineRequest, { provider, purpose, profile }: CompletedUpstream, secondFactor = false): Promise<EngineResponse> {
     const browser = request.cookies?.[BROWSER_COOKIE];
     const pending = purpose.kind === 'authorize' ? await ctx.pending.find(purpose.pendingId, browser) : undefined;
     if (purpose.kind === 'authorize' && !pending) return expired();
@@ -153,7 +162,7 @@ export function upstreamEndpoints(ctx: FlowContext) {
       browser: browser ?? '',
       ...(client ? { client } : {}),
       formActions: pending ? [new URL(pending.request.redirectUri).origin] : [],
-      wantMfa: pending ? wantsMfa(pending.request) : false,
+      wantMfa: secondFactor || (pending ? wantsMfa(pending.request) : false),
     });
     if (pending) {
       pending.userId = user.id;
@@ -170,6 +179,22 @@ export function upstreamEndpoints(ctx: FlowContext) {
       response = redirect(`${ctx.issuer}/account`);
     }
     response.setCookies = [{ name: SESSION_COOKIE, value: outcome.cookie, maxAge: SESSION_TTL }];
+    return response;
+  }
+
+  /** The answer came without the browser cookie: on to the second step if the account has a factor, else start again. */
+  async function finishElsewhere(request: EngineRequest, completed: CompletedUpstream): Promise<EngineResponse> {
+    const { provider, purpose, profile } = completed;
+    const known = await ctx.store.findFederatedIdentity(provider.id, profile.subject);
+    const user = known ? await ctx.store.getUser(known.userId) : undefined;
+    if (!user?.active || !(await ctx.mfa.has(user.id))) {
+      ctx.audit.record({ type: 'signin.failed', outcome: 'failure', reason: 'upstream_other_browser', ...(user ? { subject: user.id } : {}), ...requestOrigin(request), details: { provider: provider.id, upstreamSubject: profile.subject } });
+      return expired(purpose);
+    }
+    const browser = randomBytes(32).toString('base64url');
+    if (purpose.kind === 'authorize' && !(await ctx.pending.rebind(purpose.pendingId, browser))) return expired();
+    const response = await finishSignIn({ ...request, cookies: { ...request.cookies, [BROWSER_COOKIE]: browser } }, completed, true);
+    response.setCookies = [...(response.setCookies ?? []), { name: BROWSER_COOKIE, value: browser }];
     return response;
   }
 

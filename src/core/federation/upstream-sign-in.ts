@@ -4,6 +4,9 @@
  * browser leaves, the PKCE verifier, nonce and purpose are kept in the store under
  * the `state` value, bound to the browser's cookie, for ten minutes and for one use:
  * a callback with another state, from another browser, or a second time, is refused.
+ * A callback that carries no browser cookie at all (the answer opened in another
+ * browser or app) completes, marked `sameBrowser: false`: the caller lets it go on only
+ * to a second factor that the account already has (endpoints/upstream.ts).
  */
 import type { Clock } from '../clock.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
@@ -31,6 +34,8 @@ export interface CompletedUpstream {
   provider: IdentityProvider;
   purpose: UpstreamPurpose;
   profile: UpstreamProfile;
+  /** Whether the callback came with the cookie of the browser that started it (false: with no browser cookie at all). */
+  sameBrowser: boolean;
 }
 
 export class UpstreamSignIn {
@@ -74,15 +79,20 @@ export class UpstreamSignIn {
 
   /**
    * Checks the callback against what began it, then exchanges the code. Undefined when
-   * the state is unknown, expired, used, of another provider or of another browser.
+   * the state is unknown, expired, used, of another provider or of another browser;
+   * `sameBrowser: false` when the callback carries no browser cookie.
    */
   async complete(providerId: string, params: CallbackParams, browser: string | undefined): Promise<CompletedUpstream | undefined> {
     const stateValue = params.state;
-    if (!stateValue || stateValue.length > 200 || !browser) return undefined;
-    const record = await this.#store.consumeRecord<UpstreamState>(KIND, this.#hasher.hash(stateValue), this.#clock.now());
+    if (!stateValue || stateValue.length > 200) return undefined;
+    const key = this.#hasher.hash(stateValue);
+    // Looked at first, so that another browser's request does not use up the sign-in of the one that started it.
+    const seen = await this.#store.getRecord<UpstreamState>(KIND, key, this.#clock.now());
+    const sameBrowser = browser !== undefined && seen !== undefined && this.#hasher.matches(browser, seen.browserHash);
+    if (!seen || seen.providerId !== providerId || (browser !== undefined && !sameBrowser)) return undefined;
+    const record = await this.#store.consumeRecord<UpstreamState>(KIND, key, this.#clock.now());
     if (!record || !record.firstUse) return undefined;
     const state = record.doc;
-    if (state.providerId !== providerId || !this.#hasher.matches(browser, state.browserHash)) return undefined;
     try {
       const provider = await this.#store.getIdentityProvider(providerId);
       if (!provider || !provider.enabled) throw new UpstreamError('misconfigured', `provider ${providerId} is no longer enabled`);
@@ -91,7 +101,7 @@ export class UpstreamSignIn {
         verifier: state.verifier,
         ...(state.nonce !== undefined ? { nonce: state.nonce } : {}),
       });
-      return { provider, purpose: state.purpose, profile: toProfile(provider, claims) };
+      return { provider, purpose: state.purpose, profile: toProfile(provider, claims), sameBrowser };
     } catch (error) {
       if (error instanceof UpstreamError) error.purpose = state.purpose;
       throw error;

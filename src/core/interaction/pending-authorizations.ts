@@ -65,6 +65,21 @@ export class PendingAuthorizations {
     return pending;
   }
 
+  /**
+   * Moves a pending authorization to another browser. Only for a sign-in that came back
+   * from an upstream provider without the browser cookie, once it is known to go on to
+   * a second factor the account has: the authorization is of no use to this browser
+   * until that factor is presented in it.
+   */
+  async rebind(id: string, browserCookie: string): Promise<PendingAuthorization | undefined> {
+    if (!/^[\w-]{32}$/.test(id)) return undefined;
+    const pending = await this.#records.getRecord<PendingAuthorization>('interaction', id, this.#clock.now());
+    if (!pending) return undefined;
+    pending.browserHash = this.#hasher.hash(browserCookie);
+    await this.save(pending);
+    return pending;
+  }
+
   checkCsrf(pending: PendingAuthorization, presented: string | undefined): boolean {
     return constantTimeEqual(presented, pending.csrf);
   }
