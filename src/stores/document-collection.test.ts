@@ -13,6 +13,10 @@ import { FEDERATED_IDENTITY_TABLE, USER_TABLE } from './document-tables.js';
 function recorder(rows: string[] = []) {
   const calls: { kind: string; sql: string; params: unknown[] }[] = [];
   const runner: DocumentRunner = {
+    async doc(sql, params) {
+      calls.push({ kind: 'docs', sql, params });
+      return rows[0];
+    },
     async docs(sql, params) {
       calls.push({ kind: 'docs', sql, params });
       return rows;

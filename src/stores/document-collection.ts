@@ -26,6 +26,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
 
 /** A store's way to run a statement; each store runs them through its own driver. */
 export interface DocumentRunner {
+  /** The `doc` column of the first row the statement returns. */
+  doc(sql: string, params: unknown[]): Promise<string | undefined>;
   /** The `doc` column of the rows the statement returns. */
   docs(sql: string, params: unknown[]): Promise<string[]>;
   /** How many rows the statement changed. */
@@ -87,13 +89,13 @@ export class DocumentCollection<T> {
 
   /** The document whose key is `key` (the key columns' values, in order). */
   async get(...key: string[]): Promise<T | undefined> {
-    const [doc] = await this.#run.docs(this.#sql.get, key);
+    const doc = await this.#run.doc(this.#sql.get, key);
     return doc === undefined ? undefined : parse<T>(doc);
   }
 
   /** The first document whose `column` is `value` (unique columns: the one). */
   async find(column: string, value: string): Promise<T | undefined> {
-    const [doc] = await this.#run.docs(this.#statementBy(column), [value]);
+    const doc = await this.#run.doc(this.#statementBy(column), [value]);
     return doc === undefined ? undefined : parse<T>(doc);
   }
 
