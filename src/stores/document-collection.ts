@@ -46,6 +46,8 @@ interface Statements {
   update: string;
   delete: string;
   deleteDependents: string[];
+  /** DELETE by one column; one per column. */
+  deleteBy: Record<string, string>;
 }
 
 function compile<T>(table: DocumentTable<T>, dialect: SqlDialect): Statements {
@@ -68,6 +70,7 @@ function compile<T>(table: DocumentTable<T>, dialect: SqlDialect): Statements {
     insertOnce: `${insert} ON CONFLICT DO NOTHING`,
     update: `UPDATE ${table.table} SET doc = ${dialect.placeholder(1)} WHERE ${where(one, 2)}`,
     delete: `DELETE FROM ${table.table} WHERE ${where(one)}`,
+    deleteBy: Object.fromEntries(names.map((c) => [c, `DELETE FROM ${table.table} WHERE ${where([c])}`])),
     deleteDependents: (table.dependents ?? []).map((d) => `DELETE FROM ${d.table} WHERE ${d.column} = ${dialect.placeholder(1)}`),
   };
 }
@@ -144,6 +147,17 @@ export class DocumentCollection<T> {
     if (this.#sql.deleteDependents.length === 0) return (await this.#run.changes(this.#sql.delete, key)) > 0;
     const statements = [...this.#sql.deleteDependents.map((sql) => [sql, key] as const), [this.#sql.delete, key] as const];
     return (await this.#run.changesInTransaction(statements)) > 0;
+  }
+
+  /**
+   * Deletes every row whose `column` is `value` (a client's consents, say); how many.
+   * Rows of tables with dependents go one by one through `delete`, not this way.
+   */
+  deleteBy(column: string, value: string): Promise<number> {
+    const sql = this.#sql.deleteBy[column];
+    if (sql === undefined) throw new TypeError(`${this.#table.table} has no column ${column}`);
+    if (this.#sql.deleteDependents.length > 0) throw new TypeError(`${this.#table.table}: rows with dependents are deleted by key`);
+    return this.#run.changes(sql, [value]);
   }
 
   /** The columns' values and the document, in insert order. */
