@@ -2,7 +2,8 @@
  * One document table's CRUD, from its definition (./document-tables.ts), for either
  * SQL store. The SQL is written once per table and dialect, when the store is made;
  * a call then only binds values and runs a fixed statement through the store's own
- * driver (the `DocumentRunner`), so the kit adds no work per call beyond a property read.
+ * driver (the `DocumentRunner`): no SQL is built per call, and the text is the same
+ * every time, so the drivers' statement caches keep working.
  */
 import type { DocumentTable } from './document-tables.js';
 
