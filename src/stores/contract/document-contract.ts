@@ -1,8 +1,9 @@
 /**
  * The store contract's part for what every document entity shares (src/stores/
  * document-tables.ts): lists in byte order whatever the database's locale, searched
- * columns that follow the document on every upsert, and changes to a row that belongs
- * to someone made only by them. Removes what it adds, so the other parts' counts hold.
+ * columns that follow the document on every upsert, documents read back byte for byte
+ * (management ETags are hashes of them), and changes to a row that belongs to someone
+ * made only by them. Removes what it adds, so the other parts' counts hold.
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
@@ -65,6 +66,17 @@ export function documentContract(store: () => Store): void {
     await s.upsertUser({ ...user, email: undefined });
     assert.deepEqual(await s.findUsersByEmail('new@kit.test'), [], 'nor does an address removed');
     assert.equal(await s.deleteUser('kit-u1'), true);
+  });
+
+  it('reads a document back exactly as written, so an ETag taken from it holds', async () => {
+    const s = store();
+    // Keys out of alphabetical order, non-ASCII text and an empty object: what JSONB or a
+    // re-encoding would change.
+    const role = { permissions: { 'https://z.test': ['b', 'a'], 'https://a.test': [] }, name: 'kit-exact', description: 'Lesen – ändern ✓', extra: {} };
+    await s.upsertRole(role);
+    assert.equal(JSON.stringify(await s.getRole('kit-exact')), JSON.stringify(role));
+    assert.equal(JSON.stringify((await s.listRoles()).find((r) => r.name === 'kit-exact')), JSON.stringify(role));
+    assert.equal(await s.deleteRole('kit-exact'), true);
   });
 
   it('changes a linked identity only for the user it is linked to', async () => {
