@@ -7,12 +7,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { User } from '../core/model.js';
 import { DocumentCollection, type DocumentRunner, POSTGRES_DIALECT, type SqlDialect, SQLITE_DIALECT } from './document-collection.js';
-import { FEDERATED_IDENTITY_TABLE, USER_TABLE } from './document-tables.js';
+import { CONSENT_TABLE, FEDERATED_IDENTITY_TABLE, USER_TABLE } from './document-tables.js';
 
 /** Records every statement; answers `docs` with `rows`. */
 function recorder(rows: string[] = []) {
   const calls: { kind: string; sql: string; params: unknown[] }[] = [];
   const runner: DocumentRunner = {
+    async doc(sql, params) {
+      calls.push({ kind: 'docs', sql, params });
+      return rows[0];
+    },
     async docs(sql, params) {
       calls.push({ kind: 'docs', sql, params });
       return rows;
@@ -74,6 +78,13 @@ for (const [name, dialect, mark, collate] of [
     assert.deepEqual(calls[2]!.params, [JSON.stringify(identity), 'acme', 's1', 'u1']);
   });
 }
+
+test('deletes by one column, where no dependents are left behind', async () => {
+  const { calls, runner } = recorder();
+  assert.equal(await new DocumentCollection(CONSENT_TABLE, POSTGRES_DIALECT, runner).deleteBy('client_id', 'c1'), 1);
+  assert.deepEqual(calls.map((c) => [c.sql, c.params]), [['DELETE FROM consents WHERE client_id = $1', ['c1']]]);
+  assert.throws(() => new DocumentCollection(USER_TABLE, POSTGRES_DIALECT, runner).deleteBy('email', 'a@b.test'), TypeError);
+});
 
 test('a definition the kit cannot serve fails when the store is made', async () => {
   const { runner } = recorder();

@@ -2,7 +2,8 @@
  * One document table's CRUD, from its definition (./document-tables.ts), for either
  * SQL store. The SQL is written once per table and dialect, when the store is made;
  * a call then only binds values and runs a fixed statement through the store's own
- * driver (the `DocumentRunner`), so the kit adds no work per call beyond a property read.
+ * driver (the `DocumentRunner`): no SQL is built per call, and the text is the same
+ * every time, so the drivers' statement caches keep working.
  */
 import type { DocumentTable } from './document-tables.js';
 
@@ -26,6 +27,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
 
 /** A store's way to run a statement; each store runs them through its own driver. */
 export interface DocumentRunner {
+  /** The `doc` column of the first row the statement returns. */
+  doc(sql: string, params: unknown[]): Promise<string | undefined>;
   /** The `doc` column of the rows the statement returns. */
   docs(sql: string, params: unknown[]): Promise<string[]>;
   /** How many rows the statement changed. */
@@ -43,9 +46,9 @@ interface Statements {
   insertOnce: string;
   update: string;
   delete: string;
-  /** DELETE by one column (no dependents); one per column. */
-  deleteBy: Record<string, string>;
   deleteDependents: string[];
+  /** DELETE by one column; one per column. */
+  deleteBy: Record<string, string>;
 }
 
 function compile<T>(table: DocumentTable<T>, dialect: SqlDialect): Statements {
@@ -90,13 +93,13 @@ export class DocumentCollection<T> {
 
   /** The document whose key is `key` (the key columns' values, in order). */
   async get(...key: string[]): Promise<T | undefined> {
-    const [doc] = await this.#run.docs(this.#sql.get, key);
+    const doc = await this.#run.doc(this.#sql.get, key);
     return doc === undefined ? undefined : parse<T>(doc);
   }
 
   /** The first document whose `column` is `value` (unique columns: the one). */
   async find(column: string, value: string): Promise<T | undefined> {
-    const [doc] = await this.#run.docs(this.#statementBy(column), [value]);
+    const doc = await this.#run.doc(this.#statementBy(column), [value]);
     return doc === undefined ? undefined : parse<T>(doc);
   }
 
@@ -147,11 +150,14 @@ export class DocumentCollection<T> {
     return (await this.#run.changesInTransaction(statements)) > 0;
   }
 
-  /** Deletes every row whose `column` is `value` (tables without dependents); how many. */
-  async deleteBy(column: string, value: string): Promise<number> {
-    if (this.#sql.deleteDependents.length > 0) throw new TypeError(`${this.#table.table}: deleteBy would leave dependents behind`);
+  /**
+   * Deletes every row whose `column` is `value` (a client's consents, say); how many.
+   * Rows of tables with dependents go one by one through `delete`, not this way.
+   */
+  deleteBy(column: string, value: string): Promise<number> {
     const sql = this.#sql.deleteBy[column];
     if (sql === undefined) throw new TypeError(`${this.#table.table} has no column ${column}`);
+    if (this.#sql.deleteDependents.length > 0) throw new TypeError(`${this.#table.table}: rows with dependents are deleted by key`);
     return this.#run.changes(sql, [value]);
   }
 

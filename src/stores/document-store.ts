@@ -50,6 +50,7 @@ export abstract class DocumentStore
 
   protected constructor(dialect: SqlDialect) {
     const runner: DocumentRunner = {
+      doc: (sql, params) => this.runDoc(sql, params),
       docs: (sql, params) => this.runDocs(sql, params),
       changes: (sql, params) => this.runChanges(sql, params),
       changesInTransaction: (statements) => this.runInTransaction(statements),
@@ -65,6 +66,7 @@ export abstract class DocumentStore
   }
 
   /** The store's driver runs the kit's statements (see `DocumentRunner`). */
+  protected abstract runDoc(sql: string, params: unknown[]): Promise<string | undefined>;
   protected abstract runDocs(sql: string, params: unknown[]): Promise<string[]>;
   protected abstract runChanges(sql: string, params: unknown[]): Promise<number>;
   protected abstract runInTransaction(statements: readonly (readonly [sql: string, params: unknown[]])[]): Promise<number>;

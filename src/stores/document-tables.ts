@@ -44,26 +44,17 @@ export interface DocumentTable<T> {
 
 const text = <T>(value: (doc: T) => string): DocumentColumn<T> => ({ type: 'text', value });
 
-export const API_TABLE: DocumentTable<Api> = {
-  table: 'apis',
-  columns: { identifier: text((a) => a.identifier) },
-  key: ['identifier'],
-  order: ['identifier'],
-};
+/** The common case: a document keyed, and listed, by one text field. */
+const keyedBy = <T>(table: string, key: string, value: (doc: T) => string): DocumentTable<T> => ({
+  table,
+  columns: { [key]: text(value) },
+  key: [key],
+  order: [key],
+});
 
-export const CLIENT_TABLE: DocumentTable<Client> = {
-  table: 'clients',
-  columns: { client_id: text((c) => c.clientId) },
-  key: ['client_id'],
-  order: ['client_id'],
-};
-
-export const ROLE_TABLE: DocumentTable<Role> = {
-  table: 'roles',
-  columns: { name: text((r) => r.name) },
-  key: ['name'],
-  order: ['name'],
-};
+export const API_TABLE = keyedBy<Api>('apis', 'identifier', (a) => a.identifier);
+export const CLIENT_TABLE = keyedBy<Client>('clients', 'client_id', (c) => c.clientId);
+export const ROLE_TABLE = keyedBy<Role>('roles', 'name', (r) => r.name);
 
 export const USER_TABLE: DocumentTable<User> = {
   table: 'users',
@@ -101,10 +92,7 @@ export const CONSENT_TABLE: DocumentTable<Consent> = {
 };
 
 export const IDENTITY_PROVIDER_TABLE: DocumentTable<IdentityProvider> = {
-  table: 'identity_providers',
-  columns: { id: text((p) => p.id) },
-  key: ['id'],
-  order: ['id'],
+  ...keyedBy<IdentityProvider>('identity_providers', 'id', (p) => p.id),
   dependents: [{ table: 'federated_identities', column: 'provider_id' }],
 };
 

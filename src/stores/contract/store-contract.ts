@@ -12,6 +12,7 @@ import type { Store } from '../../core/ports/storage.js';
 import { outboxContract } from './outbox-contract.js';
 import { factorContract } from './factor-contract.js';
 import { federationContract } from './federation-contract.js';
+import { documentContract } from './document-contract.js';
 import { deviceAuthorizationContract } from './device-authorization-contract.js';
 
 export interface StoreFactory {
@@ -350,6 +351,7 @@ export function storeContract(name: string, factory: StoreFactory): void {
       assert.equal(await store.isJtiRevoked('j2'), true);
     });
 
+    describe('document entities', () => documentContract(() => store));
     describe('upstream identities', () => federationContract(() => store));
 
     describe('device authorizations', () => deviceAuthorizationContract(() => store));

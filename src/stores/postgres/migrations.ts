@@ -3,7 +3,8 @@
  * released: a change is a new version. Keep in step with ../sqlite/migrations.ts:
  * the same tables, columns and versions, in PostgreSQL types (../schema-parity.test.ts
  * checks). Epoch seconds are BIGINT; documents are TEXT holding JSON, so they read
- * back exactly as written (JSONB would reorder keys and drop duplicates).
+ * back exactly as written (JSONB would reorder keys and drop duplicates). A document
+ * table's columns match its definition in ../document-tables.ts (the test checks that too).
  */
 export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   {

@@ -229,6 +229,9 @@ export class PostgresStore extends DocumentStore implements Store {
   }
 
   // The document entities' statements (../document-store.ts)
+  protected async runDoc(sql: string, params: unknown[]): Promise<string | undefined> {
+    return (await this.#query<{ doc: string }>(sql, params)).rows[0]?.doc;
+  }
   protected async runDocs(sql: string, params: unknown[]): Promise<string[]> {
     return (await this.#query<{ doc: string }>(sql, params)).rows.map((row) => row.doc);
   }

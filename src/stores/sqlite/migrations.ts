@@ -2,8 +2,9 @@
  * SQLite schema, one entry per version, applied in order and never edited once
  * released: a change is a new version. Keep in step with ../postgres/migrations.ts
  * (../schema-parity.test.ts checks).
- * Configuration entities are JSON documents keyed by their natural id; what the
- * engine queries or updates atomically (tokens, keys, replay markers) has columns.
+ * Configuration entities are JSON documents keyed by their natural id, each declared
+ * in ../document-tables.ts; what the engine queries or updates atomically (tokens,
+ * keys, replay markers) has columns.
  */
 export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[] = [
   {

@@ -91,6 +91,9 @@ export class SqliteStore extends DocumentStore implements Store {
   }
 
   // The document entities' statements (../document-store.ts)
+  protected async runDoc(sql: string, params: unknown[]): Promise<string | undefined> {
+    return (this.#sql(sql).get(...params) as { doc: string } | undefined)?.doc;
+  }
   protected async runDocs(sql: string, params: unknown[]): Promise<string[]> {
     return (this.#sql(sql).all(...params) as { doc: string }[]).map((row) => row.doc);
   }
