@@ -29,7 +29,15 @@ describe('removeClient', () => {
     await store.upsertConsent({ userId: 'alice', clientId: 'doomed', scopes: ['openid'], createdAt: 1, updatedAt: 1 });
     await store.upsertConsent({ userId: 'alice', clientId: 'kept', scopes: ['openid'], createdAt: 1, updatedAt: 1 });
 
-    const deps = { store, clock, audit, longestLifetime: async () => 3600, afterChange: async () => void (changes += 1) };
+    // Both ways the client's deletion reaches the caches (directly, or through a catalog writer) count as one change.
+    const deps = {
+      store,
+      clock,
+      audit,
+      longestLifetime: async () => 3600,
+      afterChange: async () => void (changes += 1),
+      clients: { deleteClient: async (id: string) => ((changes += 1), store.deleteClient(id)) },
+    } as unknown as Parameters<typeof removeClient>[0];
     const removed = await removeClient(deps, 'doomed', { via: 'management', actor: { type: 'user', id: 'root' } });
     assert.deepEqual(removed, { deleted: true, tokens: 2, consents: 1 });
     assert.equal(await store.getClient('doomed'), undefined);
