@@ -204,7 +204,7 @@ between, nothing is written and the command fails (412); run it again.`,
     },
     {
       name: 'delete',
-      summary: 'delete a client',
+      summary: 'delete a client, revoking its tokens and the grants users gave it',
       synopsis: 'CLIENT_ID',
       async run(context) {
         const [id] = need(context, 'CLIENT_ID');

@@ -1,8 +1,13 @@
 // @ts-check
-/** Applications (OAuth clients): create, edit, secrets (shown once), delete. */
+/**
+ * Applications (OAuth clients): create, edit, secrets (shown once), delete; clients
+ * that registered themselves or are known by a metadata document, and the initial
+ * access tokens that restrict registration (registration-panels.js).
+ */
 import { call, listAll, seg } from '../api.js';
 import { button, chips, confirmed, dataTable, h, header, problem, replace, secretOnce, time } from '../dom.js';
 import { formView, parsePermissions, permissionLines, words } from '../forms.js';
+import { initialAccessTokensPanel, metadataDocumentClients, originFlags, registrationPanel } from './registration-panels.js';
 
 const GRANTS = [
   ['client_credentials', 'Client credentials (machine to machine)'],
@@ -22,7 +27,7 @@ function editor(client, etag, apis, done) {
   const own = client?.api ? client.permissions?.[client.api] ?? [] : [];
   const others = Object.fromEntries(Object.entries(client?.permissions ?? {}).filter(([api]) => api !== client?.api));
   return formView({
-    title: client ? `Edit ${client.clientId}` : 'New application',
+    title: client ? `Edit ${client.clientId}${client.registration ? ' (registered itself: unverified)' : ''}` : 'New application',
     submit: client ? 'Save' : 'Create application',
     cancel: () => done(),
     fields: [
@@ -134,6 +139,8 @@ let notice;
 /** @param {import('../main.js').Context} context */
 export async function render({ main, rerender }) {
   const [clients, apis] = await Promise.all([listAll('/clients'), listAll('/apis')]);
+  // Sections an administrator without the registration or audit scopes does not see.
+  const [tokensPanel, documentClients] = await Promise.all([initialAccessTokensPanel(rerender).catch(() => null), metadataDocumentClients()]);
   const slot = h('div', { class: 'editor' }, notice ?? null);
   notice = undefined;
   const done = (/** @type {Node | undefined} */ shown) => {
@@ -158,7 +165,7 @@ export async function render({ main, rerender }) {
         { label: 'Type', value: (c) => c.type },
         { label: 'Grants', value: (c) => chips(c.grantTypes.map((/** @type {string} */ g) => g.replace('urn:ietf:params:oauth:grant-type:', ''))) },
         { label: 'API', value: (c) => (c.api ? h('code', {}, c.api) : '—') },
-        { label: 'Flags', value: (c) => chips([...(c.registration ? ['registered itself (unverified)'] : []), ...['firstParty', 'sandbox', 'requirePkce', 'requireMfa', 'allowImplicit'].filter((f) => c[f])]) },
+        { label: 'Flags', value: (c) => chips([...originFlags(c), ...['firstParty', 'sandbox', 'requirePkce', 'requireMfa', 'allowImplicit'].filter((f) => c[f])]) },
         {
           label: 'Actions',
           value: (c) =>
@@ -169,9 +176,10 @@ export async function render({ main, rerender }) {
                 const got = await call('GET', `/clients/${seg(c.clientId)}`);
                 open(got.body, got.etag);
               }),
+              c.registration ? button('Registration', () => replace(slot, registrationPanel(c, slot))) : null,
               button('Secrets', () => replace(slot, secretsPanel(c, slot, rerender))),
               button('Delete', async () => {
-                if (!confirmed(`Delete the application ${c.clientId}? Its tokens stop working.`)) return;
+                if (!confirmed(`Delete the application ${c.clientId}? Its tokens are revoked and the grants users gave it withdrawn.`)) return;
                 try {
                   await call('DELETE', `/clients/${seg(c.clientId)}`);
                   rerender();
@@ -183,5 +191,7 @@ export async function render({ main, rerender }) {
         },
       ],
     }),
+    documentClients,
+    tokensPanel,
   );
 }
