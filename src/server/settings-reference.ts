@@ -68,7 +68,8 @@ export function startHelp(): string {
   ].join('\n');
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|');
+/** Table-cell text: a `|` would end the cell and a `<name>` would read as an HTML tag. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;');
 const code = (text: string | undefined) => (text ? `\`${cell(text)}\`` : '');
 
 /** The settings table of docs/configuration.md, with the deprecated names below it. */

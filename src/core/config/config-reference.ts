@@ -32,7 +32,8 @@ export interface ReferenceOptions {
   defaultOf?: (path: string) => string | undefined;
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Table-cell text: a `|` would end the cell and a `<name>` would read as an HTML tag. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
 
 const isObject = (s: JsonSchema) => s.properties !== undefined;
 
