@@ -64,6 +64,7 @@ export const SERVER_SETTINGS = {
     flag: { name: 'data', value: 'DIR' },
     env: 'TESSERA_DATA_DIR',
     schema: z.string().min(1),
+    expect: 'a directory',
     description: 'data directory: the embedded SQLite store and the generated master key',
     default: '.tessera',
     defaultText: './.tessera',
@@ -71,6 +72,7 @@ export const SERVER_SETTINGS = {
   configFile: {
     flag: { name: 'config', value: 'FILE' },
     schema: z.string().min(1),
+    expect: 'a file',
     description: 'YAML or JSON configuration file, applied before serving (docs/configuration.md)',
   },
   workers: {
