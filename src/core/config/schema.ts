@@ -153,7 +153,7 @@ export const serviceAccountSchema = z.strictObject({
 
 /** Mail: SMTP (a URL, or its parts), the sender, and the flows that send mail (docs/email.md). */
 export const emailSchema = z.strictObject({
-  smtp: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional().describe('the SMTP server as an smtp:// or smtps:// URL (or give host, port...)'),
+  smtp: z.string().regex(/^smtps?:\/\/[^/]/, 'an smtp:// or smtps:// URL').optional().describe('the SMTP server as an smtp:// or smtps:// URL (or give host, port...)'),
   host: z.string().min(1).optional().describe('SMTP server host'),
   port: z.number().int().min(1).max(65535).optional().describe('SMTP server port'),
   secure: z.boolean().optional().describe('TLS from the start (port 465); otherwise STARTTLS when the server offers it'),
