@@ -10,6 +10,8 @@ describe('configuration file reference', () => {
     assert.equal(typeText({ anyOf: [{ type: 'integer', minimum: 1, maximum: 256 }, { type: 'string', const: 'auto' }] }), 'integer 1–256 or `"auto"`');
     assert.equal(typeText({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } }), 'map of list of string');
     assert.equal(typeText({ type: 'string', minLength: 1 }), 'string, not empty');
+    assert.equal(typeText({ type: 'array', items: { type: 'string' }, minItems: 1 }), 'list of string, not empty');
+    assert.equal(typeText({ title: 'duration', type: ['number', 'string'] }), 'duration: seconds, or "90s", "15m", "1h", "30d"');
   });
 
   it('has a row for every key, nested ones dotted, with defaults and descriptions', () => {

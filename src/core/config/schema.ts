@@ -14,6 +14,7 @@ import { registrationSchema } from './registration-schema.js';
 /** A duration: seconds as a number, or a string such as "90s", "15m", "1h", "30d" (the CLI's form too). */
 export const duration = z
   .union([z.number(), z.string()])
+  .meta({ title: 'duration' })
   .transform((value, ctx) => {
     const seconds = parseDuration(value);
     if (seconds === undefined) {
@@ -42,7 +43,7 @@ export const apiSchema = z.strictObject({
     .describe('the scopes it defines: a name, or { name, description }')
     .transform((list) => list.map((s) => (typeof s === 'string' ? { name: s, description: '' } : s))),
   format: z.enum(['jwt', 'reference']).default('jwt').describe('access tokens as signed JWTs, or opaque references checked by introspection'),
-  ttl: duration.default(3600).describe('access-token lifetime: seconds, or 90s / 15m / 1h / 30d'),
+  ttl: duration.default(3600).describe('access-token lifetime (default 1h)'),
   alg: z.enum(SIGNING_ALGS as [string, ...string[]]).default('ES256').describe('the signing algorithm of its JWT access tokens'),
   claims: claimMappingSchema.optional().describe('extra claims in access tokens: name → user.<field> expression'),
   requireDpop: z.boolean().optional().describe('issue only DPoP-bound access tokens for this API (RFC 9449)'),
