@@ -154,9 +154,10 @@ async function withSetup(kind, count, fn) {
   writeFileSync(configFile, tesseraConfigYaml());
   const schema = `bench_${randomBytes(5).toString('hex')}`;
   // DATABASE_URL is cleared for the SQLite setup: run as the `scale` module, the bench's
-  // own environment has it set, and Tessera would otherwise use PostgreSQL's public schema.
-  const env = { TESSERA_MASTER_KEY: randomBytes(32).toString('hex'), TESSERA_DATA_DIR: dir, DATABASE_URL: '' };
-  if (kind === 'postgres') Object.assign(env, { DATABASE_URL, TESSERA_DATABASE_SCHEMA: schema });
+  // own environment has it set, and Tessera (which still reads it, as the deprecated name
+  // of TESSERA_DATABASE_URL) would otherwise use PostgreSQL's public schema.
+  const env = { TESSERA_MASTER_KEY: randomBytes(32).toString('hex'), TESSERA_DATA_DIR: dir, DATABASE_URL: '', TESSERA_DATABASE_URL: '' };
+  if (kind === 'postgres') Object.assign(env, { TESSERA_DATABASE_URL: DATABASE_URL, TESSERA_DATABASE_SCHEMA: schema });
   const instances = [];
   try {
     instances.push(await startTessera(`${kind} #1`, env, configFile));

@@ -36,10 +36,11 @@ export const SERVERS = {
       const configFile = join(dataDir, 'bench.yaml');
       writeFileSync(configFile, tesseraConfigYaml());
       const masterKey = options.masterKey ?? randomBytes(32).toString('hex');
-      // The embedded SQLite store unless the caller names a database: a DATABASE_URL in
-      // the bench's own environment is for the store-scale scenario's PostgreSQL runs only.
+      // The embedded SQLite store unless the caller names a database (TESSERA_DATABASE_URL):
+      // a DATABASE_URL in the bench's own environment is for the store-scale scenario's
+      // PostgreSQL runs only (and Tessera still reads it, as the deprecated name of its own).
       // One process: NODE_ENV=production would otherwise mean one worker per core (start --workers auto).
-      const env = { TESSERA_LOG_LEVEL: 'silent', TESSERA_MASTER_KEY: masterKey, DATABASE_URL: '', TESSERA_WORKERS: '1', ...options.env };
+      const env = { TESSERA_LOG_LEVEL: 'silent', TESSERA_MASTER_KEY: masterKey, DATABASE_URL: '', TESSERA_DATABASE_URL: '', TESSERA_WORKERS: '1', ...options.env };
       let pat;
       let seeded;
       if (options.pat || options.seed) tesseraCli(['apply', configFile, '--data', dataDir], env);

@@ -60,7 +60,7 @@ async function storeRun(backend, size) {
       await createSchema(process.env.DATABASE_URL, schema);
       const url = new URL(process.env.DATABASE_URL);
       url.searchParams.set('options', `-c search_path=${schema}`);
-      env.DATABASE_URL = url.href;
+      env.TESSERA_DATABASE_URL = url.href;
     }
     let seedSeconds;
     running = await SERVERS.tessera.start(dataDir, {

@@ -14,6 +14,9 @@
  * for a setting of the config file, its key (server.database.poolSize →
  * TESSERA_DATABASE_POOL_SIZE). The mail settings keep the SMTP names of docs/email.md.
  * Names that broke the rule are `formerly`: still read, with a deprecation warning.
+ *
+ * A `server:` key that has an environment variable or a flag belongs here; after a change,
+ * `npm run docs` regenerates the docs (a test fails until it is run).
  */
 import { z } from 'zod';
 import { DEFAULT_PUSHED_REQUEST_TTL } from '../core/authorize/pushed-requests.js';
@@ -61,6 +64,7 @@ export const SERVER_SETTINGS = {
     flag: { name: 'data', value: 'DIR' },
     env: 'TESSERA_DATA_DIR',
     schema: z.string().min(1),
+    expect: 'a directory',
     description: 'data directory: the embedded SQLite store and the generated master key',
     default: '.tessera',
     defaultText: './.tessera',
@@ -68,6 +72,7 @@ export const SERVER_SETTINGS = {
   configFile: {
     flag: { name: 'config', value: 'FILE' },
     schema: z.string().min(1),
+    expect: 'a file',
     description: 'YAML or JSON configuration file, applied before serving (docs/configuration.md)',
   },
   workers: {
@@ -169,7 +174,7 @@ export const SERVER_SETTINGS = {
   smtpPassword: { env: 'TESSERA_SMTP_PASSWORD', config: 'email.password', secret: true },
   mailFrom: { env: 'TESSERA_MAIL_FROM', config: 'email.from' },
   signUp: { env: 'TESSERA_SIGNUP', config: 'email.signUp.enabled', default: false },
-  signUpDomains: { env: 'TESSERA_SIGNUP_DOMAINS', config: 'email.signUp.domains', fromText: commaList, defaultText: 'any' },
+  signUpDomains: { env: 'TESSERA_SIGNUP_DOMAINS', config: 'email.signUp.domains', fromText: commaList, expect: 'a comma-separated list of domains', defaultText: 'any' },
 } as const satisfies Record<string, SettingDeclaration>;
 
 export type SettingName = keyof typeof SERVER_SETTINGS;

@@ -17,6 +17,12 @@ export function settingDefault(declaration: SettingDeclaration): string {
   return String(value);
 }
 
+/** The default in a docs table: a value in code style, words as they are. */
+function defaultCell(declaration: SettingDeclaration): string {
+  const text = settingDefault(declaration);
+  return declaration.defaultText === undefined && declaration.default !== undefined && text !== 'none' ? code(text) : cell(text);
+}
+
 /** Every old environment variable name still read, with the name that replaced it. */
 export function deprecatedNames(): { old: string; current: string }[] {
   return DECLARATIONS.flatMap((d) => (d.formerly ?? []).map((old) => ({ old, current: d.env! })));
@@ -68,7 +74,8 @@ export function startHelp(): string {
   ].join('\n');
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|');
+/** Table-cell text: a `|` would end the cell and a `<name>` would read as an HTML tag. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;');
 const code = (text: string | undefined) => (text ? `\`${cell(text)}\`` : '');
 
 /** The settings table of docs/configuration.md, with the deprecated names below it. */
@@ -78,7 +85,7 @@ export function settingsTable(): string {
     const flag = d.flag ? code(`--${d.flag.name}`) : '';
     const key = d.config !== undefined ? code(`server.${d.config}`) : '';
     const value = d.readIn ? '' : settingExpectation(d);
-    return `| ${cell(settingDescription(d))} | ${flag} | ${env} | ${key} | ${cell(value)} | ${cell(settingDefault(d))} |`;
+    return `| ${cell(settingDescription(d))} | ${flag} | ${env} | ${key} | ${cell(value)} | ${defaultCell(d)} |`;
   });
   const deprecated = deprecatedNames().map(({ old, current }) => `\`${old}\` → \`${current}\``);
   return [

@@ -132,6 +132,17 @@ describe('settings declared once', () => {
     assert.equal(resolve({ TESSERA_DPOP_NONCE: 'true' }).dpop.nonce, true);
     assert.equal(resolve({ TESSERA_DPOP_NONCE: 'off' }, { dpopNonce: true }).dpop.nonce, false);
     assert.equal(resolve({ TESSERA_WORKERS: '3' }).workers, 3);
+  });
+  it('takes the workers flag, then the environment, then the config file, and refuses anything else', () => {
+    const workers = (flags: { workers?: string }, env: NodeJS.ProcessEnv, server?: { workers?: number | 'auto' }) =>
+      resolveSettings({ flags, env, ...(server ? { server } : {}) }).workers;
+    assert.equal(workers({ workers: '3' }, { TESSERA_WORKERS: '2' }, { workers: 4 }), 3);
+    assert.equal(workers({}, { TESSERA_WORKERS: '2' }, { workers: 4 }), 2);
+    assert.equal(workers({}, {}, { workers: 4 }), 4);
+    assert.ok(workers({ workers: 'auto' }, {}) >= 1);
+    assert.throws(() => workers({ workers: '0' }, {}), (e: unknown) => e instanceof ConfigError && /^--workers must be a whole number from 1 to 256 or "auto", got 0$/.test(e.message));
+    assert.throws(() => workers({}, { TESSERA_WORKERS: 'many' }), /TESSERA_WORKERS must be/);
+    assert.throws(() => workers({ workers: '1.5' }, {}), /--workers/);
     assert.equal(resolve({ TESSERA_DATABASE_IDLE_TIMEOUT: '5' }).database.idleTimeoutMs, 5000);
   });
 });

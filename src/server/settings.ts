@@ -118,7 +118,7 @@ export function resolveSettings({ flags, env, server, registration }: SettingsIn
     },
     redisPrefix: read<string>('redisPrefix') ?? SERVER_SETTINGS.redisPrefix.default,
     // "auto" and the production default depend on this machine's cores: worker-count.ts.
-    workers: resolveWorkers({ env: { NODE_ENV: env.NODE_ENV }, config: read<number | 'auto'>('workers') }),
+    workers: resolveWorkers({ env, setting: read<number | 'auto'>('workers') }),
     email: resolveEmailSettings(env, server?.email),
     mfa: { required: read<MfaSetting['required']>('mfaRequired') ?? SERVER_SETTINGS.mfaRequired.default, roles: read<string[]>('mfaRoles') ?? [] },
     registration: registration ?? REGISTRATION_DISABLED,

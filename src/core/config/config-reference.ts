@@ -23,6 +23,7 @@ interface JsonSchema {
   minItems?: number;
   pattern?: string;
   format?: string;
+  title?: string;
   description?: string;
   default?: unknown;
 }
@@ -32,7 +33,8 @@ export interface ReferenceOptions {
   defaultOf?: (path: string) => string | undefined;
 }
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/** Table-cell text: a `|` would end the cell and a `<name>` would read as an HTML tag. */
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
 
 const isObject = (s: JsonSchema) => s.properties !== undefined;
 
@@ -49,6 +51,7 @@ function range(min: number | undefined, max: number | undefined, what = ''): str
 
 /** "integer 1–1000", "`jwt` or `reference`", "list of string", "map of list of string". */
 export function typeText(s: JsonSchema): string {
+  if (s.title === 'duration') return 'duration: seconds, or "90s", "15m", "1h", "30d"';
   if (s.anyOf) return s.anyOf.map(typeText).join(' or ');
   if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
   if (s.enum) return s.enum.map((v) => `\`${String(v)}\``).join(', ');
@@ -62,7 +65,7 @@ export function typeText(s: JsonSchema): string {
       if (s.minLength === 1 && s.maxLength === undefined) return `string${s.format ? ` (${s.format})` : ''}, not empty`;
       return `string${s.format ? ` (${s.format})` : ''}${range(s.minLength, s.maxLength, ' characters')}`;
     case 'array':
-      return `list of ${s.items ? typeText(s.items) : 'anything'}${range(s.minItems, undefined, ' items')}`;
+      return `list of ${s.items ? typeText(s.items) : 'anything'}${s.minItems === 1 ? ', not empty' : range(s.minItems, undefined, ' items')}`;
     case 'object':
       if (isObject(s)) return 'object';
       return typeof s.additionalProperties === 'object' ? `map of ${typeText(s.additionalProperties)}` : 'object';

@@ -31,24 +31,27 @@ const mappingSchema = z.strictObject({
 });
 
 const fields = z.strictObject({
-  id: z.string().regex(PROVIDER_ID, 'lower-case letters, digits and "-", at most 40, starting with a letter or digit'),
-  name: z.string().min(1).max(100),
-  type: z.enum(['oidc', 'oauth2']),
-  issuer: upstreamUrl.optional(),
-  authorizationEndpoint: upstreamUrl.optional(),
-  tokenEndpoint: upstreamUrl.optional(),
-  userinfoEndpoint: upstreamUrl.optional(),
-  clientId: z.string().min(1).max(500),
-  clientSecret: z.string().min(1).max(2000).optional(),
-  clientSecretEncrypted: z.string().optional(),
-  clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic'),
-  scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).optional(),
-  userinfo: z.boolean().default(false),
-  trustEmail: z.boolean().default(false),
-  mapping: mappingSchema.default({}),
-  roleMappings: z.array(z.strictObject({ claim: claimPath, value: z.string(), roles: z.array(z.string()).min(1) })).default([]),
-  attributes: z.record(z.string().regex(/^[\w-]{1,100}$/), claimPath).default({}),
-  enabled: z.boolean().default(true),
+  id: z.string().regex(PROVIDER_ID, 'lower-case letters, digits and "-", at most 40, starting with a letter or digit').describe('lower-case; in URLs and the redirect URI <issuer>/upstream/<id>/callback'),
+  name: z.string().min(1).max(100).describe('shown on the button: "Sign in with <name>"'),
+  type: z.enum(['oidc', 'oauth2']).describe('oidc: discovered from its issuer, with an ID token; oauth2: endpoints and a userinfo URL given'),
+  issuer: upstreamUrl.optional().describe('oidc: the issuer, for discovery'),
+  authorizationEndpoint: upstreamUrl.optional().describe('oauth2: the authorization endpoint'),
+  tokenEndpoint: upstreamUrl.optional().describe('oauth2: the token endpoint'),
+  userinfoEndpoint: upstreamUrl.optional().describe("oauth2: where the user's JSON is read"),
+  clientId: z.string().min(1).max(500).describe('the client ID the provider gave Tessera'),
+  clientSecret: z.string().min(1).max(2000).optional().describe('its secret, in clear (encrypted on apply)'),
+  clientSecretEncrypted: z.string().optional().describe('or encrypted, as `tessera export` writes it'),
+  clientAuthMethod: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic').describe('how Tessera authenticates to the provider (none: PKCE only)'),
+  scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).optional().describe('scopes asked of the provider (oidc default: openid profile email)'),
+  userinfo: z.boolean().default(false).describe('oidc: also read the userinfo endpoint'),
+  trustEmail: z.boolean().default(false).describe('may link to an existing account by verified email'),
+  mapping: mappingSchema.default({}).describe('where the user fields are in the claims or JSON (dot paths); subject is required for oauth2'),
+  roleMappings: z
+    .array(z.strictObject({ claim: claimPath, value: z.string(), roles: z.array(z.string()).min(1) }))
+    .default([])
+    .describe('roles given when a claim has a value'),
+  attributes: z.record(z.string().regex(/^[\w-]{1,100}$/), claimPath).default({}).describe('user attribute ← upstream claim (dot path)'),
+  enabled: z.boolean().default(true).describe('false: hidden from the sign-in page and refused'),
 });
 
 type Fields = z.output<typeof fields>;

@@ -10,7 +10,7 @@ import { CLIENT_AUTH_METHODS } from '../model.js';
 import { parseDuration } from './duration.js';
 
 // Seconds, or "15m", "1h", "30d" (as in schema.ts; defined here too so the two files do not import each other).
-const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+const duration = z.union([z.number(), z.string()]).meta({ title: 'duration' }).transform((value, ctx) => {
   const seconds = parseDuration(value);
   if (seconds === undefined) {
     ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 3600, "15m", "1h" or "30d"' });
@@ -28,32 +28,31 @@ export const REGISTRABLE_GRANT_TYPES = ['authorization_code', 'refresh_token', '
 const scopeName = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope is printable ASCII without spaces, quotes or backslashes');
 
 export const registrationSchema = z.strictObject({
-  /** Opens POST /register (RFC 7591). Off by default: the endpoint answers 404. */
-  enabled: z.boolean().default(false),
-  /** "required": only callers holding an initial access token may register; "optional": anyone may, a token presented is still checked. */
-  initialAccessToken: z.enum(['required', 'optional']).default('optional'),
-  /**
-   * Grant types a client may register: by default all three, so that MCP clients and
-   * other native apps (code + PKCE on a loopback redirect, refresh tokens) and
-   * command-line tools (the device grant) need nothing configured. Never client_credentials.
-   */
-  grantTypes: z.array(z.enum(REGISTRABLE_GRANT_TYPES)).min(1).default([...REGISTRABLE_GRANT_TYPES]),
-  /** How a registered client may authenticate at the token endpoint. */
+  enabled: z.boolean().default(false).describe('open POST /register (RFC 7591); off, the endpoint answers 404'),
+  initialAccessToken: z
+    .enum(['required', 'optional'])
+    .default('optional')
+    .describe('required: only callers holding an initial access token may register; optional: anyone may, and a token presented is still checked'),
+  grantTypes: z
+    .array(z.enum(REGISTRABLE_GRANT_TYPES))
+    .min(1)
+    .default(['authorization_code', 'refresh_token'])
+    .describe('grant types a client may register (of authorization_code, refresh_token and the device grant)'),
   tokenEndpointAuthMethods: z
     .array(z.enum(CLIENT_AUTH_METHODS as [string, ...string[]]))
     .min(1)
-    .default(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']),
-  /** APIs (identifiers) a registered client may ask users for; absent: every API but Tessera's own management API. */
-  apis: z.array(z.string().url()).optional(),
-  /** Scopes a registered client may ask for (on those APIs, plus OpenID Connect's); absent: all of theirs. */
-  scopes: z.array(scopeName).optional(),
-  /** Redirect URIs allowed: https, loopback (http://127.0.0.1, [::1] or localhost, any port), private-use (com.example.app:/cb). */
-  redirectUriSchemes: z.array(z.enum(REDIRECT_URI_KINDS)).min(1).default(['https', 'loopback', 'private-use']),
-  /** Lifetime of an issued client secret; absent: it does not expire (client_secret_expires_at 0). */
-  secretLifetime: duration.optional(),
-  /** Registrations allowed per client address within `throttleWindow` before further ones wait. */
-  maxPerAddress: z.number().int().min(1).max(100000).default(20),
-  throttleWindow: duration.default(3600),
+    .default(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'])
+    .describe('how a registered client may authenticate at the token endpoint'),
+  apis: z.array(z.string().url()).optional().describe("APIs (identifiers) a registered client may ask users for; absent: every API but Tessera's own management API"),
+  scopes: z.array(scopeName).optional().describe("scopes a registered client may ask for (on those APIs, plus OpenID Connect's); absent: all of theirs"),
+  redirectUriSchemes: z
+    .array(z.enum(REDIRECT_URI_KINDS))
+    .min(1)
+    .default(['https', 'loopback', 'private-use'])
+    .describe('redirect URIs allowed: https, loopback (http://127.0.0.1, [::1] or localhost, any port), private-use (com.example.app:/cb)'),
+  secretLifetime: duration.optional().describe('lifetime of an issued client secret; absent: it does not expire (client_secret_expires_at 0)'),
+  maxPerAddress: z.number().int().min(1).max(100000).default(20).describe('registrations allowed per client address within throttleWindow before further ones wait'),
+  throttleWindow: duration.default(3600).describe('the window of maxPerAddress (default 1h)'),
 });
 
 export type RegistrationInput = z.output<typeof registrationSchema>;

@@ -14,6 +14,7 @@ import { registrationSchema } from './registration-schema.js';
 /** A duration: seconds as a number, or a string such as "90s", "15m", "1h", "30d" (the CLI's form too). */
 export const duration = z
   .union([z.number(), z.string()])
+  .meta({ title: 'duration' })
   .transform((value, ctx) => {
     const seconds = parseDuration(value);
     if (seconds === undefined) {
@@ -42,7 +43,7 @@ export const apiSchema = z.strictObject({
     .describe('the scopes it defines: a name, or { name, description }')
     .transform((list) => list.map((s) => (typeof s === 'string' ? { name: s, description: '' } : s))),
   format: z.enum(['jwt', 'reference']).default('jwt').describe('access tokens as signed JWTs, or opaque references checked by introspection'),
-  ttl: duration.default(3600).describe('access-token lifetime: seconds, or 90s / 15m / 1h / 30d'),
+  ttl: duration.default(3600).describe('access-token lifetime (default 1h)'),
   alg: z.enum(SIGNING_ALGS as [string, ...string[]]).default('ES256').describe('the signing algorithm of its JWT access tokens'),
   claims: claimMappingSchema.optional().describe('extra claims in access tokens: name → user.<field> expression'),
   requireDpop: z.boolean().optional().describe('issue only DPoP-bound access tokens for this API (RFC 9449)'),
@@ -153,7 +154,7 @@ export const serviceAccountSchema = z.strictObject({
 
 /** Mail: SMTP (a URL, or its parts), the sender, and the flows that send mail (docs/email.md). */
 export const emailSchema = z.strictObject({
-  smtp: z.string().regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL').optional().describe('the SMTP server as an smtp:// or smtps:// URL (or give host, port...)'),
+  smtp: z.string().regex(/^smtps?:\/\/[^/]/, 'an smtp:// or smtps:// URL').optional().describe('the SMTP server as an smtp:// or smtps:// URL (or give host, port...)'),
   host: z.string().min(1).optional().describe('SMTP server host'),
   port: z.number().int().min(1).max(65535).optional().describe('SMTP server port'),
   secure: z.boolean().optional().describe('TLS from the start (port 465); otherwise STARTTLS when the server offers it'),

@@ -1,30 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError } from '../../core/errors.js';
 import { cpuQuota, resolveWorkers, usableCores } from './worker-count.js';
 
 describe('worker count', () => {
-  it('takes the flag, then the environment, then the config file', () => {
-    assert.equal(resolveWorkers({ flag: '3', env: { TESSERA_WORKERS: '2' }, config: 4, cores: 8 }), 3);
-    assert.equal(resolveWorkers({ env: { TESSERA_WORKERS: '2' }, config: 4, cores: 8 }), 2);
-    assert.equal(resolveWorkers({ env: {}, config: 4, cores: 8 }), 4);
-  });
-
-  it('reads auto as one per core', () => {
-    assert.equal(resolveWorkers({ flag: 'auto', env: {}, cores: 6 }), 6);
-    assert.equal(resolveWorkers({ env: {}, config: 'auto', cores: 2 }), 2);
+  it('takes the setting, reading auto as one per core', () => {
+    assert.equal(resolveWorkers({ setting: 4, env: {}, cores: 8 }), 4);
+    assert.equal(resolveWorkers({ setting: 'auto', env: {}, cores: 6 }), 6);
+    assert.equal(resolveWorkers({ setting: 1, env: { NODE_ENV: 'production' }, cores: 8 }), 1);
   });
 
   it('defaults to one process, and to one per core in production on a multi-core machine', () => {
     assert.equal(resolveWorkers({ env: {}, cores: 8 }), 1);
     assert.equal(resolveWorkers({ env: { NODE_ENV: 'production' }, cores: 8 }), 8);
     assert.equal(resolveWorkers({ env: { NODE_ENV: 'production' }, cores: 1 }), 1);
-  });
-
-  it('refuses anything else, naming the source', () => {
-    assert.throws(() => resolveWorkers({ flag: '0', env: {}, cores: 2 }), (e: unknown) => e instanceof ConfigError && /--workers must be "auto" or a whole number/.test(e.message));
-    assert.throws(() => resolveWorkers({ env: { TESSERA_WORKERS: 'many' }, cores: 2 }), /TESSERA_WORKERS must be/);
-    assert.throws(() => resolveWorkers({ flag: '1.5', env: {}, cores: 2 }), /--workers/);
   });
 
   it("counts the cores a container's CPU quota allows, not the machine's", () => {

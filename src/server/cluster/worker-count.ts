@@ -1,7 +1,9 @@
 /**
- * How many server processes `tessera start` runs on this machine: `--workers N|auto`,
- * else TESSERA_WORKERS, else the config file's `server.workers`, else one process —
- * or one per core in production (NODE_ENV=production) when the machine has several.
+ * How many server processes `tessera start` runs on this machine, once the setting
+ * (`--workers N|auto`, TESSERA_WORKERS or `server.workers`, read and checked like every
+ * setting: setting-declarations.ts) is known: "auto" is one per core, and without the
+ * setting it is one process, or one per core in production (NODE_ENV=production) when
+ * the machine has several.
  *
  * "Cores" are what this process may use: the CPU affinity (availableParallelism) and,
  * in a container, the cgroup v2 CPU quota (`cpu.max`), which Node does not read. A pod
@@ -9,27 +11,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { ConfigError } from '../../core/errors.js';
-
-export const MAX_WORKERS = 256;
 
 export interface WorkerCountInput {
-  flag?: string | undefined;
+  /** The `workers` setting, if given. */
+  setting?: number | 'auto' | undefined;
   env: NodeJS.ProcessEnv;
-  config?: number | 'auto' | undefined;
   cores?: number;
 }
 
-export function resolveWorkers({ flag, env, config, cores = usableCores() }: WorkerCountInput): number {
-  const fromText = (text: string, source: string): number => {
-    if (text === 'auto') return cores;
-    const n = Number(text);
-    if (!/^\d+$/.test(text) || n < 1 || n > MAX_WORKERS) throw new ConfigError(`${source} must be "auto" or a whole number from 1 to ${MAX_WORKERS}, got ${text}`);
-    return n;
-  };
-  if (flag !== undefined) return fromText(flag, '--workers');
-  if (env.TESSERA_WORKERS) return fromText(env.TESSERA_WORKERS, 'TESSERA_WORKERS');
-  if (config !== undefined) return config === 'auto' ? cores : config;
+export function resolveWorkers({ setting, env, cores = usableCores() }: WorkerCountInput): number {
+  if (setting !== undefined) return setting === 'auto' ? cores : setting;
   return env.NODE_ENV === 'production' && cores > 1 ? cores : 1;
 }
 
