@@ -36,8 +36,10 @@ export const registrationSchema = z.strictObject({
   grantTypes: z
     .array(z.enum(REGISTRABLE_GRANT_TYPES))
     .min(1)
-    .default(['authorization_code', 'refresh_token'])
-    .describe('grant types a client may register (of authorization_code, refresh_token and the device grant)'),
+    .default([...REGISTRABLE_GRANT_TYPES])
+    .describe(
+      'grant types a client may register: by default all three, so MCP clients, native apps (code + PKCE, refresh tokens) and command-line tools (the device grant) need nothing configured; never client_credentials',
+    ),
   tokenEndpointAuthMethods: z
     .array(z.enum(CLIENT_AUTH_METHODS as [string, ...string[]]))
     .min(1)
