@@ -61,6 +61,8 @@ const k = await import(name);`,
       [edge('src/stores/a.ts', '../../test/support/x.js'), /no file in src\/ imports from test\//],
       [edge('src/resource-server/a.ts', '../core/x.js'), /the resource-server SDK imports only/],
       [importsOf('src/server/a.ts', 'await import(name);')[0]!, /must name its module with a string literal/],
+      [edge('src/cli/a.ts', '../core/compose-engine.js'), /the engine is composed in one place/],
+      [edge('src/cli/verbs/a.ts', '../../http/http-server.js'), /only src\/server\/ starts the HTTP server/],
     ];
     for (const [e, message] of cases) {
       const problems = checkImportRules([e]);
@@ -77,6 +79,8 @@ const k = await import(name);`,
       importsOf('src/stores/both.test.ts', "import pg from 'pg'; import Database from 'better-sqlite3';"),
       importsOf('src/core/a.test.ts', "import { SqliteStore } from '../stores/sqlite/sqlite-store.js';"),
       importsOf('src/core/a.ts', "import { z } from 'zod'; import { c } from '../common/c.js'; import { createHash } from 'node:crypto';"),
+      importsOf('src/server/tessera-server.ts', "import { listen } from '../http/http-server.js';"),
+      importsOf('src/http/routes.ts', "import type { EndpointHandler } from '../core/compose-engine.js';"),
     ].flat();
     assert.deepEqual(checkImportRules(allowed), []);
   });
