@@ -66,8 +66,8 @@ export class AuthorizationServer {
   readonly backchannelLogout: BackchannelLogout | undefined;
   /** Users' second factors (TOTP, recovery codes) and the MFA policy. */
   readonly mfa: SecondFactors;
-  /** The grants users gave apps: list per user, revoke one. */
-  readonly grants: UserGrants;
+  /** The grants users gave apps: list per user, revoke one (not the grant types the token endpoint knows). */
+  readonly userGrants: UserGrants;
   /** What the browser pages (sign-in, consent, the account page) work with. */
   readonly flow: FlowContext;
   readonly changes: ChangeFeed;
@@ -80,7 +80,7 @@ export class AuthorizationServer {
   readonly initialAccessTokens: InitialAccessTokens;
   /** DPoP proofs and nonces, for the endpoints that take them. */
   readonly dpop: DpopService;
-  /** The grant types the token endpoint knows (the registry, grants/index.ts); not users' grants (`grants`). */
+  /** The grant types the token endpoint knows (the registry, grants/index.ts); not users' grants (`userGrants`). */
   readonly #grantTypes: ReadonlyMap<string, GrantHandler>;
   readonly #inspector: TokenInspector;
   readonly #ensureKeys: () => Promise<string[]>;
@@ -104,7 +104,7 @@ export class AuthorizationServer {
     this.sessions = parts.sessions;
     this.backchannelLogout = parts.backchannelLogout;
     this.mfa = parts.mfa;
-    this.grants = parts.grants;
+    this.userGrants = parts.userGrants;
     this.flow = parts.flow;
     this.changes = parts.changes;
     this.attempts = parts.attempts;
@@ -116,6 +116,11 @@ export class AuthorizationServer {
     this.#inspector = parts.inspector;
     this.#ensureKeys = parts.ensureKeys;
     this.#stopWiring = parts.stopWiring;
+  }
+
+  /** @deprecated The old name of `userGrants`, kept while branches that use it merge. */
+  get grants(): UserGrants {
+    return this.userGrants;
   }
 
   /** Migrates the store, makes sure signing keys exist, and loads them. */

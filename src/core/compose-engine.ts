@@ -22,7 +22,7 @@ import { UserCodeThrottle } from './device/user-code-throttle.js';
 import { introspectionEndpoint } from './endpoints/introspect.js';
 import { revocationEndpoint } from './endpoints/revoke.js';
 import { tokenEndpoint } from './endpoints/token.js';
-import { GRANTS, grantRegistry } from './grants/index.js';
+import { GRANT_TYPES, grantTypeRegistry } from './grants/index.js';
 import type { GrantHandler } from './grants/grant.js';
 import { tokenExchangeGrant } from './grants/token-exchange.js';
 import { KeyRing } from './keys/key-ring.js';
@@ -168,7 +168,8 @@ export interface EngineParts {
   sessions: SessionStore;
   backchannelLogout: BackchannelLogout | undefined;
   mfa: SecondFactors;
-  grants: UserGrants;
+  /** What users granted apps (not the grant types: `grantTypes`). */
+  userGrants: UserGrants;
   flow: FlowContext;
   changes: ChangeFeed;
   attempts: AttemptCounter;
@@ -257,7 +258,7 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
     audit,
   });
   const inspector = new TokenInspector({ issuer, jwts, store, hasher, clock, usage });
-  const grantTypes = grantRegistry([...GRANTS, tokenExchangeGrant(inspector)]);
+  const grantTypes = grantTypeRegistry([...GRANT_TYPES, tokenExchangeGrant(inspector)]);
   const idTokens = new IdTokenIssuer(issuer, keys, clock);
   const refreshTokens = new RefreshTokenIssuer(store, hasher, clock, { ...DEFAULT_REFRESH_POLICY, ...options.refreshTokens });
   const userinfoApi: Api = {
@@ -318,7 +319,7 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
   };
   const registration = options.registration ?? REGISTRATION_DISABLED;
   const initialAccessTokens = new InitialAccessTokens(store, hasher, clock);
-  const grants = new UserGrants({ store, clock, audit, longestLifetime: () => refreshTokens.policy.ttl });
+  const userGrants = new UserGrants({ store, clock, audit, longestLifetime: () => refreshTokens.policy.ttl });
   const endpoints = {
     token: tokenEndpoint(grantTypes, clientAuth, {
       catalog,
@@ -381,7 +382,7 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
     sessions,
     backchannelLogout,
     mfa,
-    grants,
+    userGrants,
     flow,
     changes,
     attempts,
