@@ -66,6 +66,8 @@ const k = await import(name);`,
       [edge('src/core/a.ts', '@tessera/resource-server'), /the server uses only @tessera\/resource-server\/shared/],
       [edge('src/core/a.ts', '../../packages/resource-server/src/shared/index.js'), /files in src\/ import only files in src\/ and packages/],
       [importsOf('src/server/a.ts', 'await import(name);')[0]!, /must name its module with a string literal/],
+      [edge('src/cli/a.ts', '../core/compose-engine.js'), /the engine is composed in one place/],
+      [edge('src/cli/verbs/a.ts', '../../http/http-server.js'), /only src\/server\/ starts the HTTP server/],
     ];
     for (const [e, message] of cases) {
       const problems = checkImportRules([e]);
@@ -86,6 +88,8 @@ const k = await import(name);`,
       importsOf('src/compat/resource-server/index.ts', "export * from '@tessera/resource-server';"),
       importsOf('packages/resource-server/src/adapters/a.ts', "import type { RequestHandler } from 'express'; import { jwtVerify } from 'jose'; import { b } from '../b.js';"),
       importsOf('packages/resource-server/src/a.test.ts', "import express from 'express';"),
+      importsOf('src/server/tessera-server.ts', "import { listen } from '../http/http-server.js';"),
+      importsOf('src/http/routes.ts', "import type { EndpointHandler } from '../core/compose-engine.js';"),
     ].flat();
     assert.deepEqual(checkImportRules(allowed), []);
   });

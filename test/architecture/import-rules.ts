@@ -30,6 +30,16 @@ const SDK_FRAMEWORKS = new Set(['express', 'fastify', 'hono']);
 /** Cross-dialect tests in src/stores/ (comparing or seeding both SQL stores) may use both SQL drivers. */
 const CROSS_DIALECT_TESTS = /^src\/stores\/[^/]+\.test\.ts$/;
 
+/**
+ * Modules only one place may use (production files; tests may use them too): the
+ * engine's composition root is built only behind its facade, and only src/server/
+ * binds the HTTP server, so `tessera start` and the test server share one assembly.
+ */
+const ONLY_FROM: { module: string; from: string; rule: string }[] = [
+  { module: 'src/core/compose-engine.ts', from: 'src/core/authorization-server.ts', rule: 'the engine is composed in one place: use AuthorizationServer.create (src/core/authorization-server.ts)' },
+  { module: 'src/http/http-server.ts', from: 'src/server/', rule: 'only src/server/ starts the HTTP server: use startServer (src/server/tessera-server.ts)' },
+];
+
 export const isTest = (path: string) => /\.test\.tsx?$/.test(path);
 const under = (path: string | undefined, folder: string) => path !== undefined && path.startsWith(folder);
 
@@ -74,6 +84,9 @@ function checkEdge(e: ImportEdge): string[] {
   if (production && under(e.from, 'src/') && !under(e.from, 'src/compat/') && e.packageName === SDK_NAME && e.specifier !== `${SDK_NAME}/shared`) {
     broken(`the server uses only ${SDK_NAME}/shared, the vocabulary it shares with the SDK`);
   }
+
+  const only = production && e.kind !== 'type' ? ONLY_FROM.find((o) => e.file === o.module) : undefined;
+  if (only !== undefined && !under(e.from, only.from)) broken(only.rule);
 
   const home = e.packageName !== undefined ? DRIVERS[e.packageName] : undefined;
   if (home !== undefined && !under(e.from, home)) {

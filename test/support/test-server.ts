@@ -1,16 +1,17 @@
 /**
  * Starts a real Tessera HTTP server on a loopback port for black-box tests, with a
- * fresh store, a random master key and (optionally) a frozen clock.
+ * fresh store, a random master key and (optionally) a frozen clock. It starts through
+ * src/server/tessera-server.ts, as `tessera start` does.
  */
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { AuthorizationServer, type AuthorizationServerOptions } from '../../src/core/authorization-server.js';
+import type { AuthorizationServer, AuthorizationServerOptions } from '../../src/core/authorization-server.js';
 import type { Clock } from '../../src/core/clock.js';
 import { validateConfig } from '../../src/core/config/load.js';
-import { listen } from '../../src/http/http-server.js';
 import type { TrustProxy } from '../../src/http/client-address.js';
 import { bootstrapManagement } from '../../src/management/bootstrap.js';
 import { pageViews } from '../../src/pages/page-views.js';
+import { startServer } from '../../src/server/tessera-server.js';
 import { createTestStore } from './test-store.js';
 import type { MailOptions } from '../../src/core/mail/mail-context.js';
 import type { Store } from '../../src/core/ports/storage.js';
@@ -68,9 +69,12 @@ export async function startTestServer(
   const logger = logs
     ? pino({ level: 'info' }, { write: (line: string) => void logs.push(line) })
     : pino({ level: process.env.TESSERA_LOG_LEVEL ?? 'silent' });
-  const running = await listen({ host: '127.0.0.1', port: 0, logger, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) }, async (url) => {
-    const engine = await AuthorizationServer.create({
-      issuer: url,
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    logger,
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    engine: {
       store,
       masterKey: options.masterKey ?? randomBytes(32),
       views: pageViews,
@@ -85,18 +89,19 @@ export async function startTestServer(
       ...(options.clientMetadataDocuments ? { clientMetadataDocuments: options.clientMetadataDocuments } : {}),
       ...(options.dpop ? { dpop: options.dpop } : {}),
       ...(options.backchannelLogout ? { backchannelLogout: options.backchannelLogout } : {}),
-    });
-    await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
-    if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));
-    engine.mail?.outbox.start();
-    return engine;
+    },
+    async prepare(engine) {
+      await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
+      if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));
+    },
   });
+  // The mail outbox runs as in production; the timers (audit pruning, expired records) do not, so a frozen clock stays in the test's hands.
+  server.startBackground({ mail: true });
   return {
-    url: running.url,
-    engine: running.engine,
+    url: server.url,
+    engine: server.engine,
     async close() {
-      await running.close();
-      await running.engine.close();
+      await server.close();
       await dispose();
     },
     async post(path, form, headers = {}) {
@@ -104,7 +109,7 @@ export async function startTestServer(
       for (const [key, value] of Object.entries(form)) {
         for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
       }
-      const response = await fetch(`${running.url}${path}`, {
+      const response = await fetch(`${server.url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
         body,

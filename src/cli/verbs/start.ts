@@ -1,21 +1,17 @@
 /** `tessera start`: run the server (creating the store and keys on first run), as one process or several. */
 import cluster from 'node:cluster';
-import { AuthorizationServer } from '../../core/authorization-server.js';
 import { bootstrapManagement } from '../../management/bootstrap.js';
-import { ADMIN_ROLE } from '../../management/management-api.js';
-import { mfaPolicyFrom } from '../../core/mfa/mfa-policy.js';
-import { listen } from '../../http/http-server.js';
 import { createLogger } from '../../http/logger.js';
 import { loadConfigAgainst, openData, readSettings } from '../open-engine.js';
 import { openShared } from '../../server/open-shared.js';
+import { engineOptionsFrom } from '../../server/engine-settings.js';
+import { startServer, type TesseraServer } from '../../server/tessera-server.js';
 import { runsHousekeeping, workerRole, type WorkerRole } from '../../server/cluster/worker-role.js';
 import { COMMON_FLAGS, parseFlags, portFlag } from '../parse-flags.js';
 import { describeSummary } from '../../core/config/describe-summary.js';
-import { pageViews } from '../../pages/page-views.js';
 import type { Verb } from './verb.js';
 import { mailOptions } from '../../mail/mail-setup.js';
 import { mailNeeded } from '../../server/email-settings.js';
-import { backchannelLogoutOptions, clientMetadataOptions } from '../../server/client-metadata-setup.js';
 import { startHelp } from '../../server/settings-reference.js';
 
 export const startVerb: Verb = {
@@ -50,44 +46,30 @@ worker and restarts a worker that dies.`;
     const shared = await openShared(data.settings, data.store, { warn, ...(role ? { primary: role.primary } : {}) });
     const email = data.settings.email;
     const mail = mailNeeded(email) ? await mailOptions(email, logger) : undefined;
-    let running: Awaited<ReturnType<typeof listen>>;
+    let server: TesseraServer;
     try {
       const { trustProxy } = data.settings;
       const knownUrl = role && !role.leader ? role.url : undefined;
-      const listenOptions = { host: data.settings.host, port: data.settings.port, logger, ...(trustProxy !== undefined ? { trustProxy } : {}), ...(knownUrl ? { knownUrl } : {}) };
-      running = await listen(listenOptions, async (url) => {
-        const engine = await AuthorizationServer.create({
-          issuer: data.settings.issuer ?? url,
-          store: data.store,
-          masterKey: data.masterKey,
-          views: pageViews,
-          cacheTtlSeconds: data.settings.cacheTtlSeconds,
-          refreshTokens: { reuseGrace: data.settings.refreshTokenReuseGrace },
-          clientAssertions: data.settings.clientAssertions,
-          pushedRequests: data.settings.pushedRequests,
-          mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]),
-          deviceFlow: data.settings.deviceFlow,
-          changes: shared.changes,
-          attempts: shared.attempts,
-          dpop: { iatWindow: data.settings.dpop.iatWindow, nonce: data.settings.dpop.nonce, ...(shared.replay ? { replay: shared.replay } : {}) },
-          audit: { warn },
-          registration: data.settings.registration,
-          ...(mail ? { mail } : {}),
-          ...(data.settings.clientIdMetadataDocuments ? { clientMetadataDocuments: clientMetadataOptions(data.settings.clientIdMetadataDocuments) } : {}),
-          ...(data.settings.backchannelLogout ? { backchannelLogout: backchannelLogoutOptions(data.settings.backchannelLogout) } : {}),
-        });
-        if (!leads) return engine;
-        const bootstrap = await bootstrapManagement(engine);
-        if (bootstrap.generatedAdmin) {
-          const { username, password } = bootstrap.generatedAdmin;
-          io.err(`created the first administrator: ${username} / ${password}  (shown once; change it, or set TESSERA_ADMIN_USERNAME and TESSERA_ADMIN_PASSWORD before the first start)`);
-        }
-        if (data.configText !== undefined) {
-          const config = await loadConfigAgainst(data.store, data.configText, flags.config!);
-          const summary = await engine.apply(config);
-          io.out(describeSummary(flags.config!, summary));
-        }
-        return engine;
+      server = await startServer({
+        host: data.settings.host,
+        port: data.settings.port,
+        logger,
+        ...(trustProxy !== undefined ? { trustProxy } : {}),
+        ...(knownUrl ? { knownUrl } : {}),
+        engine: engineOptionsFrom(data.settings, { store: data.store, masterKey: data.masterKey, shared, mail, warn }),
+        async prepare(engine) {
+          if (!leads) return;
+          const bootstrap = await bootstrapManagement(engine);
+          if (bootstrap.generatedAdmin) {
+            const { username, password } = bootstrap.generatedAdmin;
+            io.err(`created the first administrator: ${username} / ${password}  (shown once; change it, or set TESSERA_ADMIN_USERNAME and TESSERA_ADMIN_PASSWORD before the first start)`);
+          }
+          if (data.configText !== undefined) {
+            const config = await loadConfigAgainst(data.store, data.configText, flags.config!);
+            const summary = await engine.apply(config);
+            io.out(describeSummary(flags.config!, summary));
+          }
+        },
       });
     } catch (error) {
       await shared.changes.close();
@@ -98,11 +80,11 @@ worker and restarts a worker that dies.`;
       }
       throw error;
     }
-    const { engine } = running;
-    if (role) joinPrimary(role, running);
+    const { engine } = server;
+    if (role) joinPrimary(role, server);
     if (leads) {
       io.out(`Tessera is running (${data.store.kind} store)`);
-      io.out(`  listening  ${running.url}`);
+      io.out(`  listening  ${server.url}`);
       io.out(`  issuer     ${engine.issuer}`);
       io.out(`  discovery  ${engine.issuer}/.well-known/openid-configuration`);
       io.out(`  jwks       ${engine.issuer}/jwks`);
@@ -112,11 +94,7 @@ worker and restarts a worker that dies.`;
       io.out(`  mail       ${describeMail(engine.mail)}`);
       if (engine.mail && !email.smtp) io.err('warning: no SMTP server configured: mail is written to the log, not sent (development only; see docs/email.md)');
     }
-    if (runsHousekeeping(role)) {
-      engine.mail?.outbox.start((error) => logger.warn({ err: error }, 'delivering mail failed'));
-      engine.audit.startPruning(data.settings.auditRetentionDays, Date.now, (error) => logger.warn({ err: error }, 'audit pruning failed'));
-      engine.housekeeping.start((error) => logger.warn({ err: error }, 'deleting expired tokens and sessions failed'));
-    }
+    if (runsHousekeeping(role)) server.startBackground({ mail: true, auditRetentionDays: data.settings.auditRetentionDays, housekeeping: true });
     const stop = stopSignals(role);
     const signal = await stop.first;
     stop.onSecond((again) => {
@@ -124,9 +102,8 @@ worker and restarts a worker that dies.`;
       process.exit(1);
     });
     logger.info({ signal, timeoutMs: data.settings.shutdownTimeoutMs, ...(role ? { worker: role.id } : {}) }, 'shutting down: draining requests');
-    const { cut } = await running.drain(data.settings.shutdownTimeoutMs);
+    const { cut } = await server.stop(data.settings.shutdownTimeoutMs);
     if (cut > 0) logger.warn({ cut }, 'requests still running at the shutdown timeout were cut');
-    await engine.close();
     await data.store.close();
     logger.info({ auditWritten: engine.audit.written, auditDropped: engine.audit.dropped }, 'stopped');
     stop.dispose();
@@ -135,7 +112,7 @@ worker and restarts a worker that dies.`;
 };
 
 /** Tells the primary this worker serves (the leader's address lets the others start) and answers its metrics requests. */
-function joinPrimary(role: WorkerRole, running: Awaited<ReturnType<typeof listen>>): void {
+function joinPrimary(role: WorkerRole, running: TesseraServer): void {
   const { primary } = role;
   primary.on('metrics', ({ id }) => {
     void running.metrics.registry.getMetricsAsJSON().then((metrics) => primary.send({ tessera: 'metrics', id, metrics }));
@@ -184,7 +161,7 @@ function stopSignals(role: WorkerRole | undefined) {
   };
 }
 
-function describeMail(mail: AuthorizationServer['mail']): string {
+function describeMail(mail: TesseraServer['engine']['mail']): string {
   if (!mail) return 'off (no flow needs it)';
   const f = mail.features;
   const flows = [f.passwordReset && 'password reset', f.verification && 'verification', f.invitations && 'invitations', f.signUp.enabled && `sign-up${f.signUp.domains.length ? ` (${f.signUp.domains.join(', ')})` : ''}`].filter(Boolean);

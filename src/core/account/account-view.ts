@@ -20,7 +20,7 @@ const KIND_LABELS: Partial<Record<StoredTokenKind, string>> = {
 const DAY = 86400;
 const LIFETIMES = [1, 7, 30, 90, 180, 365].map((d) => d * DAY);
 
-export type AccountEngine = Pick<AuthorizationServer, 'issuer' | 'flow' | 'credentials' | 'sessions' | 'grants' | 'catalog' | 'store' | 'clock' | 'revokeConsent' | 'mail'>;
+export type AccountEngine = Pick<AuthorizationServer, 'issuer' | 'flow' | 'credentials' | 'sessions' | 'userGrants' | 'catalog' | 'store' | 'clock' | 'revokeConsent' | 'mail'>;
 
 /**
  * The apps that can act for the user: those they consented to, and those holding a
@@ -33,7 +33,7 @@ export async function connectedApps(engine: AccountEngine, userId: string): Prom
     consented.add(c.clientId);
     apps.set(c.clientId, { scopes: new Set(c.scopes), since: c.createdAt });
   }
-  for (const g of await engine.grants.list(userId)) {
+  for (const g of await engine.userGrants.list(userId)) {
     if (consented.has(g.clientId)) continue;
     const app = apps.get(g.clientId) ?? { scopes: new Set<string>(), since: g.createdAt };
     for (const scope of g.scopes) app.scopes.add(scope);

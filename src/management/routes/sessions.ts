@@ -39,7 +39,7 @@ export const sessionRoutes = [
     method: 'GET', path: '/users/{id}/grants', tag: 'Grants', summary: "List the live grants a user gave apps (refresh-token families), newest first", scope: 'read:grants', status: 200,
     params: byId, response: z.object({ items: z.array(grantOut) }),
     async handler(engine, { params }) {
-      return { body: { items: await engine.grants.list((await loadUser(engine, params.id)).id) } };
+      return { body: { items: await engine.userGrants.list((await loadUser(engine, params.id)).id) } };
     },
   }),
   route({
@@ -48,7 +48,7 @@ export const sessionRoutes = [
     async handler(engine, { params, principal }) {
       const user = await loadUser(engine, params.id);
       // An unknown grant is a NotFoundError, rendered as 404 by the router.
-      return { body: await engine.grants.revoke(user.id, params.grantId, actorOf(principal)) };
+      return { body: await engine.userGrants.revoke(user.id, params.grantId, actorOf(principal)) };
     },
   }),
 ];
