@@ -224,4 +224,13 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
       CREATE INDEX device_authorizations_expires_at ON device_authorizations (expires_at);
     `,
   },
+  {
+    version: 17,
+    name: 'passkeys: a factor’s credential ID (unique) and signature counter',
+    sql: `
+      ALTER TABLE user_factors ADD COLUMN credential_id TEXT;
+      ALTER TABLE user_factors ADD COLUMN sign_count BIGINT;
+      CREATE UNIQUE INDEX user_factors_credential ON user_factors (credential_id);
+    `,
+  },
 ];
