@@ -72,6 +72,9 @@ import { FactorSecrets } from './mfa/factor-secrets.js';
 import { NO_MFA_POLICY, type MfaPolicy } from './mfa/mfa-policy.js';
 import { SecondFactors } from './mfa/second-factors.js';
 import { SecondSteps } from './mfa/second-step.js';
+import { PasskeyChallenges } from './mfa/passkey-challenges.js';
+import { Passkeys } from './mfa/passkeys.js';
+import { relyingPartyFor, type RelyingPartyOverrides } from './mfa/relying-party.js';
 import { InitialAccessTokens } from './registration/initial-access-tokens.js';
 import { registrationEndpoints } from './registration/registration-endpoint.js';
 import { REGISTRATION_DISABLED, type RegistrationPolicy } from './registration/registration-policy.js';
@@ -119,6 +122,8 @@ export interface AuthorizationServerOptions {
   clientMetadataDocuments?: ClientMetadataOptions;
   /** Who must sign in with a second factor besides users who have one (mfa/mfa-policy.ts); nobody by default. */
   mfa?: MfaPolicy;
+  /** Passkeys' relying party, when it differs from the issuer's host and origin (behind some proxies). */
+  webauthn?: RelyingPartyOverrides;
   /** Dynamic client registration (RFC 7591/7592): the `registration:` block; closed by default. */
   registration?: RegistrationPolicy;
   /** DPoP (RFC 9449): the replay cache of proofs, their iat window, server nonces. */
@@ -159,7 +164,7 @@ export class AuthorizationServer {
     pushedAuthorization: EndpointHandler;
     userinfo: EndpointHandler;
     logout: EndpointHandler;
-    interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
+    interaction: { show: EndpointHandler; login: EndpointHandler; passkey: EndpointHandler; consent: EndpointHandler };
     secondFactor: { show: EndpointHandler; submit: EndpointHandler };
     upstream: { startForAuthorization: EndpointHandler; startForAccount: EndpointHandler; startLink: EndpointHandler; callback: EndpointHandler };
     apiCalls: EndpointHandler;
@@ -312,6 +317,14 @@ export class AuthorizationServer {
       upstream: new UpstreamSignIn({ issuer: this.issuer, store: this.store, hasher: this.hasher, clock: this.clock, clients: new UpstreamClients(this.providerSecrets) }),
       mfa: this.mfa,
       secondSteps: new SecondSteps(this.store, this.hasher, this.clock),
+      passkeys: new Passkeys({
+        rp: relyingPartyFor(this.issuer, options.webauthn),
+        store: this.store,
+        challenges: new PasskeyChallenges(this.store, this.hasher, this.clock),
+        clock: this.clock,
+        audit: this.audit,
+        throttle,
+      }),
       ...(this.backchannelLogout ? { backchannelLogout: this.backchannelLogout } : {}),
     };
     this.flow = flow;

@@ -29,6 +29,8 @@ export const DONE: Record<string, { section: AccountSection; text: string }> = {
   'identity-linked': { section: 'identities', text: 'The identity was linked: you can sign in with it now.' },
   'identity-unlinked': { section: 'identities', text: 'The identity was unlinked: it no longer signs you in.' },
   'factor-removed': { section: 'security', text: 'The authenticator app was removed, and with it your recovery codes.' },
+  'passkey-removed': { section: 'security', text: 'The passkey was removed: it no longer signs you in.' },
+  'password-removed': { section: 'security', text: 'Your password was removed: you sign in with a passkey now.' },
 };
 
 const done = (engine: AccountEngine, code: keyof typeof DONE, section: AccountSection) => redirect(`${engine.issuer}/account?done=${code}#${section}`);
