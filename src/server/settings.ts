@@ -7,6 +7,7 @@ import type { ConfigFile } from '../core/config/schema.js';
 import { DEFAULT_PUSHED_REQUEST_TTL } from '../core/authorize/pushed-requests.js';
 import { ConfigError } from '../core/errors.js';
 import type { MfaSetting } from '../core/mfa/mfa-policy.js';
+import type { RelyingPartyOverrides } from '../core/mfa/relying-party.js';
 import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { POOL_DEFAULTS } from '../stores/pool-defaults.js';
 import { resolveWorkers } from './cluster/worker-count.js';
@@ -51,6 +52,8 @@ export interface ServerSettings {
   email: EmailSettings;
   /** Who must sign in with a second factor (core/mfa/mfa-policy.ts). */
   mfa: MfaSetting;
+  /** Passkeys' relying party, when it differs from the issuer's (core/mfa/relying-party.ts). */
+  webauthn?: RelyingPartyOverrides;
   /** Client ID metadata documents; absent unless enabled. */
   clientIdMetadataDocuments?: ClientIdMetadataDocumentSettings;
   /** Dynamic client registration: the config file's `registration:` block (closed by default). */
@@ -155,6 +158,7 @@ export function resolveSettings({ flags, env, server, registration }: SettingsIn
     email: resolveEmailSettings(env, server?.email),
     mfa: { required: mfaRequired(env.TESSERA_MFA_REQUIRED) ?? server?.mfa?.required ?? 'none', roles: server?.mfa?.roles ?? [] },
     registration: registration ?? REGISTRATION_DISABLED,
+    ...(server?.webauthn ? { webauthn: server.webauthn } : {}),
   };
   const bcl = server?.backchannelLogout;
   if (bcl?.enabled !== false) {

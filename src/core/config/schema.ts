@@ -249,6 +249,14 @@ export const serverSchema = z.strictObject({
       roles: z.array(z.string().min(1)).default([]),
     })
     .optional(),
+  /** Passkeys' relying party, when it is not the issuer's host and origin (docs/mfa.md#behind-a-proxy). */
+  webauthn: z
+    .strictObject({
+      rpId: z.string().regex(/^[a-z0-9.-]+$/i, 'a domain name, such as example.com').optional(),
+      rpName: z.string().min(1).max(100).optional(),
+      origins: z.array(z.url()).min(1).optional(),
+    })
+    .optional(),
   clientIdMetadataDocuments: clientIdMetadataDocumentsSchema.optional(),
   backchannelLogout: backchannelLogoutSchema.optional(),
 });
