@@ -23,7 +23,7 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
   <input type="password" id="password" name="password" autocomplete="current-password" required ${view.username ? 'autofocus' : ''}>
   <div class="actions"><button type="submit" class="primary">Sign in</button></div>
 </form>
-${view.passkey ? html`<p class="or">or</p>${passkeyForm(view.passkey, { action: view.passkey.action, csrf: view.csrf, ceremony: 'get', label: 'Sign in with a passkey', conditional: true })}` : ''}
+${view.passkey ? html`<p class="or">or sign in with a passkey</p>${passkeyForm(view.passkey, { action: view.passkey.action, csrf: view.csrf, ceremony: 'get', label: 'Use a passkey', conditional: true })}` : ''}
 ${signInLinks(view.links ?? {})}
 ${upstreamButtons(view.providers)}`,
     {

@@ -83,7 +83,7 @@ describe('passkeys', () => {
     const browser = new TestBrowser();
     const page = await browser.get(`${server.url}/account/sign-in`);
     assert.match(page.html, /autocomplete="username webauthn"/, 'autofill offers passkeys');
-    assert.match(page.html, /Sign in with a passkey/);
+    assert.match(page.html, /or sign in with a passkey<\/p>[\s\S]*>Use a passkey<\/button>/);
     const form = passkeyFormOf(page);
     assert.equal(JSON.parse(form.options).userVerification, 'required');
     const signedIn = await browser.post(form.action, { ...form.fields, credential: key.get(form.options) });
@@ -206,7 +206,7 @@ describe('passkeys', () => {
     const { page } = await passwordSignIn('alice');
     assert.equal(page.status, 401);
     assert.match(page.html, /Wrong username or password/);
-    assert.match(page.html, /Sign in with a passkey/, 'the page offers the passkey');
+    assert.match(page.html, /Use a passkey/, 'the page offers the passkey');
   });
 
   it('shows passkeys to administrators without key material, and a reset removes them', async () => {

@@ -61,6 +61,8 @@ export async function startTestServer(
     dpop?: AuthorizationServerOptions['dpop'];
     /** OIDC Back-Channel Logout: the transport that POSTs logout tokens (off without it). */
     backchannelLogout?: AuthorizationServerOptions['backchannelLogout'];
+    /** The issuer's host instead of 127.0.0.1, e.g. `localhost`: browsers offer passkeys to a domain, never to an IP address. */
+    issuerHost?: string;
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
@@ -68,9 +70,10 @@ export async function startTestServer(
   const logger = logs
     ? pino({ level: 'info' }, { write: (line: string) => void logs.push(line) })
     : pino({ level: process.env.TESSERA_LOG_LEVEL ?? 'silent' });
+  const issuerOf = (url: string) => (options.issuerHost ? url.replace('//127.0.0.1:', `//${options.issuerHost}:`) : url);
   const running = await listen({ host: '127.0.0.1', port: 0, logger, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}) }, async (url) => {
     const engine = await AuthorizationServer.create({
-      issuer: url,
+      issuer: issuerOf(url),
       store,
       masterKey: options.masterKey ?? randomBytes(32),
       views: pageViews,
@@ -92,7 +95,7 @@ export async function startTestServer(
     return engine;
   });
   return {
-    url: running.url,
+    url: issuerOf(running.url),
     engine: running.engine,
     async close() {
       await running.close();
@@ -104,7 +107,7 @@ export async function startTestServer(
       for (const [key, value] of Object.entries(form)) {
         for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
       }
-      const response = await fetch(`${running.url}${path}`, {
+      const response = await fetch(`${issuerOf(running.url)}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
         body,

@@ -19,7 +19,7 @@ export interface SignInView {
   links?: SignInLinks;
   /** "Sign in with …" buttons for upstream identity providers. */
   providers?: UpstreamButton[];
-  /** "Sign in with a passkey" (and passkeys offered as the username field autofills): where its form posts, and the request. */
+  /** Signing in with a passkey: a button (and passkeys offered as the username field autofills): where its form posts, and the request. */
   passkey?: PasskeyPrompt & { action: string };
 }
 
