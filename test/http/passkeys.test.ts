@@ -10,11 +10,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
 import { MANAGEMENT_SCOPES, managementAudience } from '../../src/management/management-api.js';
-import { readForm, TestBrowser, type Page } from '../support/browser.js';
-import { makeFixture, PASSWORDS } from '../support/fixture.js';
+import { ACR_MULTI_FACTOR } from '../../src/common/auth-level.js';
+import { callbackParams, readForm, TestBrowser, type Page } from '../support/browser.js';
+import { CALLBACK, makeFixture, PASSWORDS, SECRETS } from '../support/fixture.js';
+import { authorizeUrl, decide, pkce } from '../support/sign-in.js';
 import { managementCaller } from '../support/management-calls.js';
 import { passkeyFormOf, SoftAuthenticator } from '../support/soft-authenticator.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 import { formEndingWith } from '../support/totp.js';
 
 describe('passkeys', () => {
@@ -182,6 +184,28 @@ describe('passkeys', () => {
     const alice = (await server.engine.store.getUserByUsername('alice'))!;
     const sessions = await server.engine.store.listUserSessions(alice.id, clock.now());
     assert.ok(sessions.some((s) => s.amr?.join(' ') === 'pwd hwk user mfa'));
+  });
+
+  it('signs in passwordless inside an authorization: the ID token says amr hwk user mfa, acr 2fa', async () => {
+    const browser = new TestBrowser();
+    const { verifier, challenge } = pkce();
+    const params = { response_type: 'code', client_id: 'calendar-app', redirect_uri: CALLBACK, scope: 'openid read:calendars', state: 's', code_challenge: challenge, code_challenge_method: 'S256' };
+    const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
+    const form = passkeyFormOf(signIn);
+    assert.match(form.action, /\/interaction\/[\w-]+\/passkey$/);
+    assert.equal((await browser.post(form.action, { credential: key.get(form.options) })).status, 403, 'CSRF checked');
+    const bad = await browser.post(form.action, { ...form.fields, credential: key.get(form.options, { origin: 'https://evil.test' }) });
+    assert.equal(bad.status, 401);
+    assert.match(bad.html, /answered for another site/);
+    const retry = passkeyFormOf(bad);
+    let page = await browser.follow(await browser.post(retry.action, { ...retry.fields, credential: key.get(retry.options) }), server.url);
+    if (/Allow access\?/.test(page.html)) page = await decide(browser, page, 'allow');
+    const { code } = callbackParams(page.location!);
+    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier }, basic('calendar-app', SECRETS.calendar));
+    assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+    const claims = JSON.parse(Buffer.from((tokens.body.id_token as string).split('.')[1]!, 'base64url').toString()) as { amr: string[]; acr: string };
+    assert.deepEqual(claims.amr, ['hwk', 'user', 'mfa']);
+    assert.equal(claims.acr, ACR_MULTI_FACTOR);
   });
 
   it('lets a user with a passkey remove the password; the last passkey then stays, and password sign-in fails cleanly', async () => {

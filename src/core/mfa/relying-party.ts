@@ -27,6 +27,8 @@ export interface RelyingPartyOverrides {
 export function relyingPartyFor(issuer: string, overrides: RelyingPartyOverrides = {}): RelyingParty {
   const url = new URL(issuer);
   const id = (overrides.rpId ?? url.hostname).toLowerCase();
+  // The issuer's own pages ask for passkeys: their host must sit on the RP ID, or no browser will go along.
+  if (!within(url.hostname, id)) throw new TypeError(`webauthn rpId: ${id} is neither the issuer's host (${url.hostname}) nor a parent domain of it`);
   const origins = (overrides.origins ?? [url.origin]).map((origin) => {
     let parsed: URL;
     try {
@@ -38,8 +40,6 @@ export function relyingPartyFor(issuer: string, overrides: RelyingPartyOverrides
     if (!within(parsed.hostname, id)) throw new TypeError(`webauthn origins: ${parsed.origin} is not on the relying party ${id} (nor a subdomain of it)`);
     return parsed.origin;
   });
-  // The issuer's own pages ask for passkeys: their host must sit on the RP ID, or no browser will go along.
-  if (!within(url.hostname, id)) throw new TypeError(`webauthn rpId: ${id} is neither the issuer's host (${url.hostname}) nor a parent domain of it`);
   return { id, origins, name: overrides.rpName ?? url.host };
 }
 
