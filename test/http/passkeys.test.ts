@@ -81,6 +81,16 @@ describe('passkeys', () => {
     assert.equal(factor.type === 'passkey' && factor.credentialId, key.id);
   });
 
+  it('serves its one script with an ETag, same-origin only', async () => {
+    const script = await fetch(`${server.url}/assets/passkey.js`);
+    assert.equal(script.status, 200);
+    assert.equal(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
+    assert.equal(script.headers.get('cross-origin-resource-policy'), 'same-origin');
+    assert.match(await script.text(), /navigator\.credentials/);
+    const again = await fetch(`${server.url}/assets/passkey.js`, { headers: { 'if-none-match': script.headers.get('etag')! } });
+    assert.equal(again.status, 304);
+  });
+
   it('signs in with the passkey alone from the sign-in page: a session with amr hwk user mfa', async () => {
     const browser = new TestBrowser();
     const page = await browser.get(`${server.url}/account/sign-in`);
