@@ -50,7 +50,11 @@ ${enrolmentBlock(view.enrolment)}
   <input type="hidden" name="csrf" value="${view.csrf}">
   ${codeInput('code', 'Then enter the 6-digit code the app shows')}
   <div class="actions"><button type="submit" class="primary">Confirm and sign in</button></div>
-</form>`
+</form>
+${view.passkeyEnrolment
+  ? html`<p class="or">or add a passkey instead</p>
+${passkeyForm(view.passkeyEnrolment, { action: view.action, csrf: view.csrf, ceremony: 'create', label: 'Add a passkey', fields: { name: 'Passkey' } })}`
+  : ''}`
     : view.passkey
       ? html`<h1>Confirm it is you</h1>
 <p>Signing in as <strong>${view.username}</strong>.</p>
@@ -77,8 +81,8 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
   return page(body, {
     title,
     formActions: view.formActions,
-    style: view.passkey ? QR_STYLE + PASSKEY_STYLE : QR_STYLE,
-    ...(view.passkey ? { scriptSrc: view.passkey.script } : {}),
+    style: view.passkey || view.passkeyEnrolment ? QR_STYLE + PASSKEY_STYLE : QR_STYLE,
+    ...(view.passkey || view.passkeyEnrolment ? { scriptSrc: (view.passkey ?? view.passkeyEnrolment)!.script } : {}),
     ...(view.status ? { status: view.status } : {}),
   });
 }

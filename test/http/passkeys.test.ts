@@ -13,7 +13,7 @@ import { MANAGEMENT_SCOPES, managementAudience } from '../../src/management/mana
 import { ACR_MULTI_FACTOR } from '../../src/common/auth-level.js';
 import { callbackParams, readForm, TestBrowser, type Page } from '../support/browser.js';
 import { CALLBACK, makeFixture, PASSWORDS, SECRETS } from '../support/fixture.js';
-import { authorizeUrl, decide, pkce } from '../support/sign-in.js';
+import { authorizeUrl, decide, pkce, submitSignIn } from '../support/sign-in.js';
 import { managementCaller } from '../support/management-calls.js';
 import { passkeyFormOf, SoftAuthenticator } from '../support/soft-authenticator.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
@@ -215,6 +215,33 @@ describe('passkeys', () => {
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
     const claims = JSON.parse(Buffer.from((tokens.body.id_token as string).split('.')[1]!, 'base64url').toString()) as { amr: string[]; acr: string };
     assert.deepEqual(claims.amr, ['hwk', 'user', 'mfa']);
+    assert.equal(claims.acr, ACR_MULTI_FACTOR);
+  });
+
+  it('lets a user who must set a factor up add a passkey instead of an app, and goes on with amr pwd hwk user mfa', async () => {
+    const bobKey = new SoftAuthenticator(server.url);
+    const browser = new TestBrowser();
+    const { verifier, challenge } = pkce();
+    const params = { response_type: 'code', client_id: 'calendar-app', redirect_uri: CALLBACK, scope: 'openid read:calendars', state: 's', code_challenge: challenge, code_challenge_method: 'S256', acr_values: ACR_MULTI_FACTOR };
+    const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
+    const enrol = await browser.follow(await submitSignIn(browser, signIn, 'bob'), server.url);
+    assert.match(enrol.html, /Set up a second factor/);
+    assert.match(enrol.html, /or add a passkey instead/);
+    const form = passkeyFormOf(enrol);
+    assert.ok(form.fields.csrf);
+    const wrong = await browser.post(form.action, { ...form.fields, credential: bobKey.create(form.options, { origin: 'https://evil.test' }) });
+    assert.equal(wrong.status, 400);
+    assert.match(wrong.html, /answered for another site/);
+    const retry = passkeyFormOf(wrong);
+    const saved = await browser.post(retry.action, { ...retry.fields, credential: bobKey.create(retry.options) });
+    assert.equal(saved.status, 200);
+    assert.match(saved.html, /Your passkey is added/);
+    let page = await browser.follow(await browser.get(/href="([^"]+)" class="primary" id="continue"/.exec(saved.html)![1]!.replace(/&amp;/g, '&')), server.url);
+    if (/Allow access\?/.test(page.html)) page = await decide(browser, page, 'allow');
+    const { code } = callbackParams(page.location!);
+    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier }, basic('calendar-app', SECRETS.calendar));
+    const claims = JSON.parse(Buffer.from((tokens.body.id_token as string).split('.')[1]!, 'base64url').toString()) as { amr: string[]; acr: string };
+    assert.deepEqual(claims.amr, ['pwd', 'hwk', 'user', 'mfa']);
     assert.equal(claims.acr, ACR_MULTI_FACTOR);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The second step of a sign-in (mfa/second-step.ts):
  *   GET  /mfa/:id   the code form, or setting up an authenticator app first
- *   POST /mfa/:id   code=... (six digits, or a recovery code), or credential=... (a passkey's signature)
+ *   POST /mfa/:id   code=... (six digits, or a recovery code), or credential=... (a passkey's
+ *                   signature; when setting a factor up, a new passkey instead of an app)
  * On success a session starts with the methods used (amr) and the browser goes on;
  * a recovery code, or a first enrolment (with its recovery codes), shows a page first.
  */
@@ -36,8 +37,11 @@ export function secondFactorEndpoints(ctx: FlowContext) {
     const enrolment = step.enrol ? ctx.mfa.resumeTotp(user, step.enrol) : undefined;
     if (step.enrol && !enrolment) return expired();
     const passkey = await passkeyPrompt(step, user);
+    const script = `${ctx.issuer}${PASSKEY_SCRIPT_PATH}`;
+    const passkeyEnrolment = step.enrol ? { options: await ctx.passkeys.registrationOptions(user, `step:${step.id}`), script } : undefined;
     return ctx.views.secondFactor({
       ...(passkey ? { passkey } : {}),
+      ...(passkeyEnrolment ? { passkeyEnrolment } : {}),
       action: `${ctx.issuer}/mfa/${step.id}`,
       csrf: step.csrf,
       username: user.username,
@@ -86,7 +90,26 @@ export function secondFactorEndpoints(ctx: FlowContext) {
       }
       const origin = requestOrigin(request);
       const credential = request.params.get('credential');
-      if (credential !== undefined && !step.enrol) {
+      if (credential !== undefined && step.enrol) {
+        const actor = { type: 'user', id: user.id } as const;
+        const added = await ctx.passkeys.register(user, credential, request.params.get('name') ?? '', `step:${step.id}`, origin, actor);
+        if (!added.ok) return form(step, user, { error: added.message, status: 400 });
+        const codes = await ctx.mfa.regenerateRecoveryCodes(user.id, actor, origin);
+        const key = added.passkey.deviceType === 'multiDevice' ? 'swk' : 'hwk';
+        return signIn(
+          request,
+          step,
+          user,
+          'passkey_enrolment',
+          {
+            title: 'Save your recovery codes',
+            message: 'Your passkey is added. If you lose it, each of these codes signs you in once after your password. Keep them somewhere safe: they are shown only now.',
+            codes,
+          },
+          [key, 'user'],
+        );
+      }
+      if (credential !== undefined) {
         const checked = await ctx.passkeys.verify(credential, { purpose: 'second-factor', binding: step.id, user, origin, ...(step.clientId !== undefined ? { clientId: step.clientId } : {}) });
         if (!checked.ok) return form(step, user, { error: checked.message, status: checked.status });
         return signIn(request, step, user, 'passkey', undefined, checked.amr.filter((m) => m !== 'mfa'));

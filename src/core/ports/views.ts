@@ -147,6 +147,8 @@ export interface SecondFactorView {
   reason?: string;
   /** The user has passkeys: the request for one of them. `only` when there is no code to type instead (no app, no recovery code left). */
   passkey?: PasskeyPrompt & { only: boolean };
+  /** Setting a factor up: a passkey may be added instead of an authenticator app. */
+  passkeyEnrolment?: PasskeyPrompt;
   formActions: string[];
   error?: string;
   status?: number;
