@@ -78,6 +78,7 @@ describe('passkeys (Chromium, virtual authenticator)', { timeout: 120_000 }, () 
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     await page.getByLabel('Name of a new passkey').fill('Virtual key');
+    await page.getByLabel('Your current password, to confirm it is you').fill(PASSWORDS.alice);
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await page.getByRole('button', { name: 'Create the passkey' }).waitFor();
     await checkPage(page);

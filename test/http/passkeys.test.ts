@@ -49,8 +49,11 @@ describe('passkeys', () => {
     assert.equal(page.location, `${server.url}/account`);
     const account = await browser.get(`${server.url}/account`);
     const start = formEndingWith(account, '/account/start-passkey');
-    assert.equal((await browser.post(start.action, { name: 'Desk key' })).status, 403, 'no CSRF token: refused');
-    const prompt = await browser.post(start.action, { ...start.fields, name: 'Desk key' });
+    assert.equal((await browser.post(start.action, { name: 'Desk key', current_password: PASSWORDS.alice })).status, 403, 'no CSRF token: refused');
+    const noPassword = await browser.post(start.action, { ...start.fields, name: 'Desk key' });
+    assert.equal(noPassword.status, 400, 'a passkey signs in alone: the session is not enough to add one');
+    assert.match(noPassword.html, /enter your current password/);
+    const prompt = await browser.post(start.action, { ...start.fields, name: 'Desk key', current_password: PASSWORDS.alice });
     assert.equal(prompt.status, 200);
     const csp = prompt.headers.get('content-security-policy')!;
     assert.match(csp, new RegExp(`script-src ${server.url}/assets/passkey\\.js(;|$)`), 'CSP allows the one script file');
@@ -68,7 +71,7 @@ describe('passkeys', () => {
     assert.equal(elsewhere.status, 400, 'another session cannot use this challenge');
     assert.match(elsewhere.html, /expired or was already used/);
 
-    const prompt2 = await browser.post(start.action, { ...start.fields, name: 'Desk key' });
+    const prompt2 = await browser.post(start.action, { ...start.fields, name: 'Desk key', current_password: PASSWORDS.alice });
     const form2 = passkeyFormOf(prompt2);
     const done = await browser.post(form2.action, { ...form2.fields, credential: key.create(form2.options) });
     assert.equal(done.status, 200);
@@ -263,6 +266,10 @@ describe('passkeys', () => {
     const last = await passkeyBrowser.post(`${server.url}/account/remove-passkey`, { csrf: remove.fields.csrf!, id });
     assert.equal(last.status, 400);
     assert.match(last.html, /last passkey/);
+    clock.advance(1000);
+    const stale = await passkeyBrowser.post(`${server.url}/account/start-passkey`, { csrf: remove.fields.csrf!, name: 'Phone' });
+    assert.equal(stale.status, 400, 'without a password, adding a passkey needs a recent sign-in');
+    assert.match(stale.html, /sign-in from the last 15 minutes/);
 
     const { page } = await passwordSignIn('alice');
     assert.equal(page.status, 401);

@@ -60,10 +60,27 @@ const regenerateRecoveryCodes: Action = async (engine, visitor, request) => {
 
 const MAX_PASSKEY_NAME = 60;
 
+/** A passkey signs in by itself: adding one takes the password (or, without one, a sign-in from the last minutes), not the session alone. */
+const RECENT_SIGN_IN = 900;
+
 const startPasskey: Action = async (engine, visitor, request) => {
+  const { user } = visitor;
   const name = (request.params.get('name') ?? '').trim().slice(0, MAX_PASSKEY_NAME);
   if (!name) return refuse(engine, visitor, 'Give the passkey a name, such as the device it is on.');
-  const options = await engine.flow.passkeys.registrationOptions(visitor.user, visitor.session.sid);
+  if (user.passwordHash) {
+    const { throttle } = engine.flow;
+    const ip = request.ip ?? 'unknown';
+    const wait = await throttle.waitFor(user.username, ip);
+    if (wait > 0) return refuse(engine, visitor, `Too many wrong passwords. Try again in ${wait} second${wait === 1 ? '' : 's'}.`);
+    if (!(await verifyPassword(request.params.get('current_password') ?? '', user.passwordHash))) {
+      await throttle.recordFailure(user.username, ip);
+      return refuse(engine, visitor, 'To add a passkey, enter your current password.');
+    }
+    await throttle.recordSuccess(user.username);
+  } else if (engine.clock.now() - visitor.session.authTime > RECENT_SIGN_IN) {
+    return refuse(engine, visitor, 'To add a passkey, sign out and sign in again with one of your passkeys: adding one needs a sign-in from the last 15 minutes.');
+  }
+  const options = await engine.flow.passkeys.registrationOptions(user, visitor.session.sid);
   return renderAccount(engine, visitor, { passkeyEnrolment: { name, options, script: `${engine.issuer}${PASSKEY_SCRIPT_PATH}` } });
 };
 
