@@ -98,6 +98,8 @@ describe('passkeys', () => {
     const browser = new TestBrowser();
     const page = await browser.get(`${server.url}/account/sign-in`);
     assert.match(page.html, /autocomplete="username webauthn"/, 'autofill offers passkeys');
+    assert.match(page.headers.get('content-security-policy')!, new RegExp(`script-src ${server.url}/assets/passkey\\.js;`));
+    assert.doesNotMatch(page.html, /<script(?! src="[^"]+\/assets\/passkey\.js" defer><\/script>)/, 'no inline script');
     assert.match(page.html, /or sign in with a passkey<\/p>[\s\S]*>Use a passkey<\/button>/);
     const form = passkeyFormOf(page);
     assert.equal(JSON.parse(form.options).userVerification, 'required');
