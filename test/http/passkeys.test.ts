@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
 import { MANAGEMENT_SCOPES, managementAudience } from '../../src/management/management-api.js';
 import { ACR_MULTI_FACTOR } from '../../src/common/auth-level.js';
+import { inProcess } from '../cli/run-cli.js';
 import { callbackParams, readForm, TestBrowser, type Page } from '../support/browser.js';
 import { CALLBACK, makeFixture, PASSWORDS, SECRETS } from '../support/fixture.js';
 import { authorizeUrl, decide, pkce, submitSignIn } from '../support/sign-in.js';
@@ -291,6 +292,9 @@ describe('passkeys', () => {
     assert.equal(listed.body.factors[0].deviceType, 'singleDevice');
     const text = JSON.stringify(listed.body);
     assert.ok(!text.includes(key.id) && !text.includes('publicKey') && !text.includes('signCount'), 'no credential ID nor key');
+    const cli = await inProcess('users', 'mfa', 'list', 'alice', '--server', server.url, '--token', token);
+    assert.equal(cli.code, 0, cli.err);
+    assert.match(cli.out, /^passkey\s+Desk key\s+\d{4}-\d\d-\d\d\s+\d{4}-\d\d-\d\d\s+[\w-]+$/m, 'tessera users mfa list shows it');
     const reset = await call(token, 'DELETE', '/users/{id}/mfa', undefined, { id: alice.id });
     assert.equal(reset.body.removed, 1);
     const browser = new TestBrowser();
