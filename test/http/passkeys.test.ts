@@ -123,6 +123,14 @@ describe('passkeys', () => {
     const form = passkeyFormOf(page);
     const post = (credential: string | undefined) => browser.post(form.action, { ...form.fields, ...(credential !== undefined ? { credential } : {}) });
 
+    const alice = (await server.engine.store.getUserByUsername('alice'))!;
+    const handles = new TestBrowser();
+    const handled = passkeyFormOf(await handles.get(`${server.url}/account/sign-in`));
+    const otherHandle = await handles.post(handled.action, { ...handled.fields, credential: key.get(handled.options, { userHandle: 'someone-else' }) });
+    assert.equal(otherHandle.status, 401, 'a user handle that is not the owner’s');
+    const ownHandle = passkeyFormOf(await handles.get(`${server.url}/account/sign-in`));
+    assert.equal((await handles.post(ownHandle.action, { ...ownHandle.fields, credential: key.get(ownHandle.options, { userHandle: alice.id }) })).status, 303, 'her own handle');
+
     const absent = await post(undefined);
     assert.equal(absent.status, 400);
     assert.match(absent.html, /could not be read/);

@@ -26,6 +26,8 @@ export interface AnswerOptions {
   origin?: string;
   challenge?: string;
   userVerified?: boolean;
+  /** The user handle to return with a signature (a discoverable credential's user.id). */
+  userHandle?: string;
 }
 
 export class SoftAuthenticator {
@@ -86,7 +88,7 @@ export class SoftAuthenticator {
       id: this.id,
       rawId: this.id,
       type: 'public-key',
-      response: { clientDataJSON: b64u(clientData), authenticatorData: b64u(authData), signature: b64u(signature) },
+      response: { clientDataJSON: b64u(clientData), authenticatorData: b64u(authData), signature: b64u(signature), ...(options.userHandle ? { userHandle: b64u(Buffer.from(options.userHandle)) } : {}) },
       clientExtensionResults: {},
     });
   }

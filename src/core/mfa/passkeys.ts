@@ -183,7 +183,10 @@ export class Passkeys {
     }
     const passkey = await this.#d.store.findPasskey(response.id);
     const owner = passkey ? await this.#d.store.getUser(passkey.userId) : undefined;
-    if (!passkey || !owner || (ceremony.user && ceremony.user.id !== owner.id)) {
+    // WebAuthn §7.2: a user handle, when the authenticator returns one, must be the credential's owner's.
+    const handle = response.response.userHandle;
+    const handleOwner = typeof handle === 'string' && handle ? Buffer.from(handle, 'base64url').toString('utf8') : undefined;
+    if (!passkey || !owner || (ceremony.user && ceremony.user.id !== owner.id) || (handleOwner !== undefined && handleOwner !== owner.id)) {
       await this.#d.throttle.recordFailure(ceremony.user?.username ?? unknownKey, ip);
       audited(ceremony.user?.id, 'passkey_unknown');
       return { ok: false, message: ceremony.user ? 'That passkey is not one of yours here. Use a passkey you added to this account.' : 'That passkey is not known here. It may have been removed: sign in another way.', status: 401 };
