@@ -255,7 +255,7 @@ const ROUTES: Route[] = [
 
 // ---------------------------------------------------------------------------------
 // Strict request paths: the same rules as the SDK's action-token matching
-// (src/common/endpoint-patterns.ts), so the route the app runs is always the path the
+// (@tessera/resource-server/shared), so the route the app runs is always the path the
 // SDK checked. Anything ambiguous is refused rather than "fixed".
 
 const RAW_PATH = /^\/[\x21-\x7e]*$/;

@@ -70,6 +70,9 @@ import { FactorSecrets } from './mfa/factor-secrets.js';
 import { NO_MFA_POLICY, type MfaPolicy } from './mfa/mfa-policy.js';
 import { SecondFactors } from './mfa/second-factors.js';
 import { SecondSteps } from './mfa/second-step.js';
+import { PasskeyChallenges } from './mfa/passkey-challenges.js';
+import { Passkeys } from './mfa/passkeys.js';
+import { relyingPartyFor, type RelyingPartyOverrides } from './mfa/relying-party.js';
 import { InitialAccessTokens } from './registration/initial-access-tokens.js';
 import { registrationEndpoints } from './registration/registration-endpoint.js';
 import { REGISTRATION_DISABLED, type RegistrationPolicy } from './registration/registration-policy.js';
@@ -116,6 +119,8 @@ export interface AuthorizationServerOptions {
   clientMetadataDocuments?: ClientMetadataOptions;
   /** Who must sign in with a second factor besides users who have one (mfa/mfa-policy.ts); nobody by default. */
   mfa?: MfaPolicy;
+  /** Passkeys' relying party, when it differs from the issuer's host and origin (behind some proxies). */
+  webauthn?: RelyingPartyOverrides;
   /** Dynamic client registration (RFC 7591/7592): the `registration:` block; closed by default. */
   registration?: RegistrationPolicy;
   /** DPoP (RFC 9449): the replay cache of proofs, their iat window, server nonces. */
@@ -142,7 +147,7 @@ export interface Endpoints {
   pushedAuthorization: EndpointHandler;
   userinfo: EndpointHandler;
   logout: EndpointHandler;
-  interaction: { show: EndpointHandler; login: EndpointHandler; consent: EndpointHandler };
+  interaction: { show: EndpointHandler; login: EndpointHandler; passkey: EndpointHandler; consent: EndpointHandler };
   secondFactor: { show: EndpointHandler; submit: EndpointHandler };
   upstream: { startForAuthorization: EndpointHandler; startForAccount: EndpointHandler; startLink: EndpointHandler; callback: EndpointHandler };
   apiCalls: EndpointHandler;
@@ -321,6 +326,14 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
     upstream: new UpstreamSignIn({ issuer, store, hasher, clock, clients: new UpstreamClients(providerSecrets) }),
     mfa,
     secondSteps: new SecondSteps(store, hasher, clock),
+    passkeys: new Passkeys({
+      rp: relyingPartyFor(issuer, options.webauthn),
+      store,
+      challenges: new PasskeyChallenges(store, hasher, clock),
+      clock,
+      audit,
+      throttle,
+    }),
     ...(backchannelLogout ? { backchannelLogout } : {}),
   };
   const registration = options.registration ?? REGISTRATION_DISABLED;

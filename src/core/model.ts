@@ -226,19 +226,41 @@ export interface UserSession {
 }
 
 /** A second factor a user enrolled (mfa/second-factors.ts). Only TOTP for now. */
-export interface UserFactor {
+interface FactorBase {
   id: string;
   userId: string;
-  type: 'totp';
-  /** For the user to recognise it ("Authenticator app"). */
+  /** For the user to recognise it ("Authenticator app", or the name given to a passkey). */
   name: string;
-  /** The TOTP secret, AES-256-GCM under a key derived from the master key, bound to the user and factor (mfa/factor-secrets.ts). */
-  secretEncrypted: string;
   createdAt: number;
   lastUsedAt?: number;
+}
+
+/** An authenticator app (RFC 6238). */
+export interface TotpFactor extends FactorBase {
+  type: 'totp';
+  /** The TOTP secret, AES-256-GCM under a key derived from the master key, bound to the user and factor (mfa/factor-secrets.ts). */
+  secretEncrypted: string;
   /** The last TOTP time step accepted: codes of that step or earlier are refused (a code works once). */
   lastUsedStep?: number;
 }
+
+/** A passkey (a WebAuthn public-key credential). Nothing in it is secret: the private key never leaves the authenticator. */
+export interface PasskeyFactor extends FactorBase {
+  type: 'passkey';
+  /** The credential ID (base64url) the authenticator returns with each signature; unique across users. */
+  credentialId: string;
+  /** The COSE public key (base64url) that checks its signatures. */
+  publicKey: string;
+  /** The signature counter last seen: a later signature must count higher, unless the authenticator counts nothing (0). */
+  signCount: number;
+  /** How the browser may reach the authenticator (usb, nfc, ble, internal, hybrid), as it reported them. */
+  transports?: string[];
+  /** Synced between devices (multiDevice, e.g. a platform passkey) or bound to one (singleDevice, e.g. a security key). */
+  deviceType: 'singleDevice' | 'multiDevice';
+  backedUp: boolean;
+}
+
+export type UserFactor = TotpFactor | PasskeyFactor;
 
 export type IdentityProviderType = 'oidc' | 'oauth2';
 export type UpstreamClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';

@@ -7,7 +7,9 @@
 import { accountEndpoints } from '../core/account/account-endpoints.js';
 import type { AuthorizationServer, EndpointHandler } from '../core/authorization-server.js';
 import type { EngineResponse } from '../core/request.js';
+import { PASSKEY_SCRIPT_PATH } from '../core/mfa/passkeys.js';
 import { managementResourceMetadata } from '../management/management-api.js';
+import { loadPasskeyScript } from '../pages/passkey-script.js';
 import { consoleRoutes } from './console-routes.js';
 import { mailRoutes } from './mail-routes.js';
 import type { HttpMetrics } from './metrics.js';
@@ -62,6 +64,13 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
   const registrationManagement: EndpointHandler = (request) =>
     request.method === 'GET' ? e.registration.read(request) : request.method === 'PUT' ? e.registration.update(request) : e.registration.remove(request);
   const account = accountEndpoints(server);
+  const script = loadPasskeyScript();
+  // Revalidated by ETag on every load (no-cache), like the console's files: a new version is picked up at once.
+  const passkeyScript: EndpointHandler = async (request) => {
+    const headers = { 'Cache-Control': 'no-cache', ETag: script.etag, 'X-Content-Type-Options': 'nosniff', 'Cross-Origin-Resource-Policy': 'same-origin' };
+    if (request.headers['if-none-match'] === script.etag) return { status: 304, headers };
+    return { status: 200, headers: { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' }, text: script.body };
+  };
   return [
     { pattern: exact('/token'), methods: ['POST'], kind: 'json', cors: true, handler: e.token },
     { pattern: exact('/device_authorization'), methods: ['POST'], kind: 'json', cors: true, handler: e.deviceAuthorization },
@@ -74,6 +83,7 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: exact('/authorize'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: e.authorize },
     { pattern: /^\/interaction\/(?<id>[\w-]+)$/, methods: ['GET'], kind: 'page', cors: false, handler: e.interaction.show },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/login$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.login },
+    { pattern: /^\/interaction\/(?<id>[\w-]+)\/passkey$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.passkey },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/consent$/, methods: ['POST'], kind: 'page', cors: false, handler: e.interaction.consent },
     { pattern: /^\/mfa\/(?<id>[\w-]+)$/, methods: ['GET', 'POST'], kind: 'page', cors: false, handler: (r) => (r.method === 'POST' ? e.secondFactor.submit(r) : e.secondFactor.show(r)) },
     { pattern: /^\/interaction\/(?<id>[\w-]+)\/upstream\/(?<provider>[a-z0-9-]{1,40})$/, methods: ['GET'], kind: 'page', cors: false, handler: e.upstream.startForAuthorization },
@@ -82,6 +92,7 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     { pattern: /^\/account\/link\/(?<provider>[a-z0-9-]{1,40})$/, methods: ['GET'], kind: 'page', cors: false, handler: e.upstream.startLink },
     { pattern: exact('/account'), methods: ['GET'], kind: 'page', cors: false, handler: account.show },
     { pattern: exact('/account/sign-in'), methods: ['GET', 'POST'], kind: 'page', cors: false, handler: account.signIn },
+    { pattern: /^\/account\/sign-in\/(?<method>passkey)$/, methods: ['POST'], kind: 'page', cors: false, handler: account.signIn },
     { pattern: /^\/account\/(?<action>[a-z-]{1,40})$/, methods: ['POST'], kind: 'page', cors: false, handler: account.act },
     { pattern: exact('/register'), methods: ['POST'], kind: 'json', cors: true, acceptsJson: true, handler: e.registration.register },
     { pattern: /^\/register\/(?<clientId>[\w-]{1,128})$/, methods: ['GET', 'PUT', 'DELETE'], kind: 'json', cors: true, acceptsJson: true, handler: registrationManagement },
@@ -91,6 +102,7 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
     // RFC 9728 for the management API (resource <issuer>/api/v1); its 401s name this URL.
     { pattern: exact('/.well-known/oauth-protected-resource/api/v1'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 300, handler: managementMetadata },
     { pattern: exact('/jwks'), methods: ['GET'], kind: 'json', cors: true, cacheSeconds: 60, handler: jwks },
+    { pattern: exact(PASSKEY_SCRIPT_PATH), methods: ['GET'], kind: 'page', cors: false, handler: passkeyScript },
     { pattern: exact('/healthz'), methods: ['GET'], kind: 'json', cors: false, handler: health },
     { pattern: exact('/readyz'), methods: ['GET'], kind: 'json', cors: false, handler: ready },
     { pattern: exact('/metrics'), methods: ['GET'], kind: 'json', cors: false, handler: metrics },

@@ -4,6 +4,7 @@
  * signed in. Plain forms (no script), each with the session's CSRF token; every
  * change answers with this page again, carrying a notice in the section concerned.
  */
+import { PASSKEY_STYLE } from './passkey-forms.js';
 import type { AccountSection, AccountView } from '../core/ports/views.js';
 import type { EngineResponse } from '../core/request.js';
 import { html, type Html } from './html.js';
@@ -84,7 +85,8 @@ ${passwordSection(view, notice('password'), hidden)}
 ${securitySection(view, notice('security'), hidden)}
 ${sessionsSection(view, notice('sessions'), hidden)}
 ${view.identities ? identitiesSection({ base: view.base, ...view.identities }, notice('identities'), hidden) : ''}`;
-  return page(body, { title: 'Your account', wide: true, style: STYLE + QR_STYLE, ...(view.status ? { status: view.status } : {}) });
+  const enrolment = view.security.passkeyEnrolment;
+  return page(body, { title: 'Your account', wide: true, style: STYLE + QR_STYLE + PASSKEY_STYLE, ...(enrolment ? { scriptSrc: enrolment.script } : {}), ...(view.status ? { status: view.status } : {}) });
 }
 
 function appsSection(view: AccountView, notice: Html | string, csrf: Html): Html {

@@ -35,6 +35,8 @@ export interface PageOptions {
   formActions?: string[];
   /** An inline script; allowed by the nonce. */
   script?: string;
+  /** A script file Tessera serves (its absolute URL): CSP allows that one file, and no inline script. */
+  scriptSrc?: string;
   /** Extra rules for this page, added to the one nonce'd style element. */
   style?: string;
   /** A wide frame (the account page) instead of the narrow sign-in card. */
@@ -47,7 +49,7 @@ export function page(body: Html, options: PageOptions): EngineResponse {
   const csp = [
     "default-src 'none'",
     `style-src 'nonce-${nonce}'`,
-    options.script ? `script-src 'nonce-${nonce}'` : "script-src 'none'",
+    options.script ? `script-src 'nonce-${nonce}'` : options.scriptSrc ? `script-src ${options.scriptSrc}` : "script-src 'none'",
     `form-action ${formAction}`,
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -66,6 +68,7 @@ export function page(body: Html, options: PageOptions): EngineResponse {
 ${body}
 </main>
 ${options.script ? html`<script nonce="${nonce}">${new Html(options.script)}</script>` : ''}
+${options.scriptSrc && !options.script ? html`<script src="${options.scriptSrc}" defer></script>` : ''}
 </body>
 </html>`;
   return {

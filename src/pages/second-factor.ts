@@ -8,6 +8,7 @@ import type { SecondFactorView, SignInNoticeView } from '../core/ports/views.js'
 import type { EngineResponse } from '../core/request.js';
 import { html, Html } from './html.js';
 import { page } from './layout.js';
+import { PASSKEY_STYLE, passkeyForm } from './passkey-forms.js';
 
 export const QR_STYLE = `
 .qr { display: grid; place-items: center; margin: 0 0 1rem; }
@@ -49,8 +50,25 @@ ${enrolmentBlock(view.enrolment)}
   <input type="hidden" name="csrf" value="${view.csrf}">
   ${codeInput('code', 'Then enter the 6-digit code the app shows')}
   <div class="actions"><button type="submit" class="primary">Confirm and sign in</button></div>
-</form>`
-    : html`<h1>Enter your code</h1>
+</form>
+${view.passkeyEnrolment
+  ? html`<p class="or">or add a passkey instead</p>
+${passkeyForm(view.passkeyEnrolment, { action: view.action, csrf: view.csrf, ceremony: 'create', label: 'Add a passkey', fields: { name: 'Passkey' } })}`
+  : ''}`
+    : view.passkey
+      ? html`<h1>Confirm it is you</h1>
+<p>Signing in as <strong>${view.username}</strong>.</p>
+${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
+${passkeyForm(view.passkey, { action: view.action, csrf: view.csrf, ceremony: 'get', label: 'Use a passkey', primary: true })}
+${view.passkey.only
+  ? ''
+  : html`<p class="or">or</p>
+<form method="post" action="${view.action}">
+  <input type="hidden" name="csrf" value="${view.csrf}">
+  ${codeInput('code', 'A code from your authenticator app, or a recovery code')}
+  <div class="actions"><button type="submit" class="secondary">Continue with the code</button></div>
+</form>`}`
+      : html`<h1>Enter your code</h1>
 <p>Signing in as <strong>${view.username}</strong>.</p>
 ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
 <form method="post" action="${view.action}">
@@ -59,7 +77,14 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
   <p class="muted">Lost your device? Enter one of your recovery codes instead.</p>
   <div class="actions"><button type="submit" class="primary">Continue</button></div>
 </form>`;
-  return page(body, { title: view.enrolment ? 'Set up a second factor' : 'Enter your code', formActions: view.formActions, style: QR_STYLE, ...(view.status ? { status: view.status } : {}) });
+  const title = view.enrolment ? 'Set up a second factor' : view.passkey ? 'Confirm it is you' : 'Enter your code';
+  return page(body, {
+    title,
+    formActions: view.formActions,
+    style: view.passkey || view.passkeyEnrolment ? QR_STYLE + PASSKEY_STYLE : QR_STYLE,
+    ...(view.passkey || view.passkeyEnrolment ? { scriptSrc: (view.passkey ?? view.passkeyEnrolment)!.script } : {}),
+    ...(view.status ? { status: view.status } : {}),
+  });
 }
 
 export function recoveryCodeList(codes: string[]): Html {

@@ -6,6 +6,7 @@ import type { ConsentView, LogoutConfirmView, SignInView } from '../core/ports/v
 import type { EngineResponse } from '../core/request.js';
 import { html } from './html.js';
 import { page } from './layout.js';
+import { PASSKEY_STYLE, passkeyForm } from './passkey-forms.js';
 import { signInLinks } from './sign-in-links.js';
 import { UPSTREAM_STYLE, upstreamButtons } from './upstream.js';
 
@@ -17,14 +18,21 @@ ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
 <form method="post" action="${view.action}">
   <input type="hidden" name="csrf" value="${view.csrf}">
   <label for="username">Username</label>
-  <input type="text" id="username" name="username" value="${view.username ?? ''}" autocomplete="username" autocapitalize="none" spellcheck="false" required ${view.username ? '' : 'autofocus'}>
+  <input type="text" id="username" name="username" value="${view.username ?? ''}" autocomplete="${view.passkey ? 'username webauthn' : 'username'}" autocapitalize="none" spellcheck="false" required ${view.username ? '' : 'autofocus'}>
   <label for="password">Password</label>
   <input type="password" id="password" name="password" autocomplete="current-password" required ${view.username ? 'autofocus' : ''}>
   <div class="actions"><button type="submit" class="primary">Sign in</button></div>
 </form>
+${view.passkey ? html`<p class="or">or sign in with a passkey</p>${passkeyForm(view.passkey, { action: view.passkey.action, csrf: view.csrf, ceremony: 'get', label: 'Use a passkey', conditional: true })}` : ''}
 ${signInLinks(view.links ?? {})}
 ${upstreamButtons(view.providers)}`,
-    { title: 'Sign in', formActions: view.formActions, ...(view.status ? { status: view.status } : {}), ...(view.providers?.length ? { style: UPSTREAM_STYLE } : {}) },
+    {
+      title: 'Sign in',
+      formActions: view.formActions,
+      ...(view.status ? { status: view.status } : {}),
+      ...(view.providers?.length || view.passkey ? { style: `${view.providers?.length ? UPSTREAM_STYLE : ''}${view.passkey ? PASSKEY_STYLE : ''}` } : {}),
+      ...(view.passkey ? { scriptSrc: view.passkey.script } : {}),
+    },
   );
 }
 

@@ -28,6 +28,7 @@ export function engineOptionsFrom(
     clientAssertions: settings.clientAssertions,
     pushedRequests: settings.pushedRequests,
     mfa: mfaPolicyFrom(settings.mfa, [ADMIN_ROLE]),
+    ...(settings.webauthn ? { webauthn: settings.webauthn } : {}),
     deviceFlow: settings.deviceFlow,
     changes: shared.changes,
     attempts: shared.attempts,

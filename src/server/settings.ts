@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { MfaSetting } from '../core/mfa/mfa-policy.js';
+import type { RelyingPartyOverrides } from '../core/mfa/relying-party.js';
 import { proxyMatcher, type TrustProxy } from '../http/client-address.js';
 import { resolveWorkers } from './cluster/worker-count.js';
 import { resolveEmailSettings, type EmailSettings } from './email-settings.js';
@@ -53,6 +54,8 @@ export interface ServerSettings {
   email: EmailSettings;
   /** Who must sign in with a second factor (core/mfa/mfa-policy.ts). */
   mfa: MfaSetting;
+  /** Passkeys' relying party, when it differs from the issuer's (core/mfa/relying-party.ts). */
+  webauthn?: RelyingPartyOverrides;
   /** Client ID metadata documents; absent unless enabled. */
   clientIdMetadataDocuments?: ClientIdMetadataDocumentSettings;
   /** Dynamic client registration: the config file's `registration:` block (closed by default). */
@@ -122,6 +125,7 @@ export function resolveSettings({ flags, env, server, registration }: SettingsIn
     email: resolveEmailSettings(env, server?.email),
     mfa: { required: read<MfaSetting['required']>('mfaRequired') ?? SERVER_SETTINGS.mfaRequired.default, roles: read<string[]>('mfaRoles') ?? [] },
     registration: registration ?? REGISTRATION_DISABLED,
+    ...(server?.webauthn ? { webauthn: server.webauthn } : {}),
   };
   const bcl = server?.backchannelLogout;
   if (bcl?.enabled !== false) {

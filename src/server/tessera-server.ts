@@ -16,7 +16,10 @@ import { listen } from '../http/http-server.js';
 import type { HttpMetrics } from '../http/metrics.js';
 
 /** The engine's options; the issuer defaults to the address bound. */
-export type EngineOptions = Omit<AuthorizationServerOptions, 'issuer'> & { issuer?: string | undefined };
+export type EngineOptions = Omit<AuthorizationServerOptions, 'issuer'> & {
+  /** The issuer, or how to make it from the address bound (e.g. a host name instead of 127.0.0.1); default: that address. */
+  issuer?: string | ((boundUrl: string) => string) | undefined;
+};
 
 export interface ServerOptions {
   host: string;
@@ -73,7 +76,8 @@ export async function startServer(options: ServerOptions): Promise<TesseraServer
       ...(options.knownUrl !== undefined ? { knownUrl: options.knownUrl } : {}),
     },
     async (url) => {
-      const engine = await AuthorizationServer.create({ ...engineOptions, issuer: engineOptions.issuer ?? url });
+      const { issuer } = engineOptions;
+      const engine = await AuthorizationServer.create({ ...engineOptions, issuer: typeof issuer === 'function' ? issuer(url) : (issuer ?? url) });
       await prepare?.(engine);
       return engine;
     },

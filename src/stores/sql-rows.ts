@@ -127,18 +127,39 @@ export interface FactorRow {
   doc: string;
   last_used_step: number | string | null;
   last_used_at: number | string | null;
+  sign_count: number | string | null;
 }
+
+/** The columns a factor is read with. */
+export const FACTOR_COLUMNS = 'doc, last_used_step, last_used_at, sign_count';
 
 /** The factor's document, with the use columns (updated in place, atomically) laid over it. */
 export function factorFromRow(row: FactorRow): UserFactor {
   const factor = JSON.parse(row.doc) as UserFactor;
-  if (row.last_used_step !== null) factor.lastUsedStep = Number(row.last_used_step);
   if (row.last_used_at !== null) factor.lastUsedAt = Number(row.last_used_at);
+  if (factor.type === 'totp' && row.last_used_step !== null) factor.lastUsedStep = Number(row.last_used_step);
+  if (factor.type === 'passkey') factor.signCount = Number(row.sign_count ?? 0);
   return factor;
 }
 
+const USE_COLUMNS = new Set(['lastUsedStep', 'lastUsedAt', 'signCount']);
+
 /** The document part of a factor: everything but the use columns. */
 export function factorDoc(factor: UserFactor): string {
-  const { lastUsedStep: _s, lastUsedAt: _a, ...doc } = factor;
-  return JSON.stringify(doc);
+  return JSON.stringify(Object.fromEntries(Object.entries(factor).filter(([key]) => !USE_COLUMNS.has(key))));
+}
+
+/** The columns a factor is inserted with, in FACTOR_INSERT order. */
+export function factorValues(factor: UserFactor): unknown[] {
+  return [
+    factor.id,
+    factor.userId,
+    factor.type,
+    factor.createdAt,
+    factor.type === 'totp' ? (factor.lastUsedStep ?? null) : null,
+    factor.lastUsedAt ?? null,
+    factor.type === 'passkey' ? factor.credentialId : null,
+    factor.type === 'passkey' ? factor.signCount : null,
+    factorDoc(factor),
+  ];
 }

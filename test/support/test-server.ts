@@ -62,6 +62,8 @@ export async function startTestServer(
     dpop?: AuthorizationServerOptions['dpop'];
     /** OIDC Back-Channel Logout: the transport that POSTs logout tokens (off without it). */
     backchannelLogout?: AuthorizationServerOptions['backchannelLogout'];
+    /** The issuer's host instead of 127.0.0.1, e.g. `localhost`: browsers offer passkeys to a domain, never to an IP address. */
+    issuerHost?: string;
   } = {},
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
@@ -75,6 +77,7 @@ export async function startTestServer(
     logger,
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
     engine: {
+      ...(options.issuerHost ? { issuer: (url: string) => url.replace('//127.0.0.1:', `//${options.issuerHost}:`) } : {}),
       store,
       masterKey: options.masterKey ?? randomBytes(32),
       views: pageViews,

@@ -114,12 +114,12 @@ export const usersVerb = resourceVerb({
     },
     {
       name: 'mfa',
-      summary: "list a user's second factors (never their secrets), or reset them",
+      summary: "list a user's second factors and passkeys (never their secrets or keys), or reset them",
       synopsis: 'list|reset USER',
       details: `${USER_ARG}
-  list    the authenticator apps and how many recovery codes remain
-  reset   remove every factor and recovery code: the user signs in with their password
-          (and sets a factor up again where policy requires one); audited`,
+  list    the authenticator apps and passkeys, and how many recovery codes remain
+  reset   remove every factor, passkey and recovery code: the user signs in with their
+          password (and sets a factor up again where policy requires one); audited`,
       async run(context) {
         const [what, ref] = need(context, 'list|reset', 'USER');
         if (what !== 'list' && what !== 'reset') throw context.usage(`unknown mfa action ${what}: list or reset`);

@@ -28,7 +28,9 @@ export const DONE: Record<string, { section: AccountSection; text: string }> = {
   'verification-sent': { section: 'password', text: 'We have sent a confirmation link to your email address. It works for 24 hours.' },
   'identity-linked': { section: 'identities', text: 'The identity was linked: you can sign in with it now.' },
   'identity-unlinked': { section: 'identities', text: 'The identity was unlinked: it no longer signs you in.' },
-  'factor-removed': { section: 'security', text: 'The authenticator app was removed, and with it your recovery codes.' },
+  'factor-removed': { section: 'security', text: 'The authenticator app was removed (and your recovery codes with it, if it was your last second factor).' },
+  'passkey-removed': { section: 'security', text: 'The passkey was removed: it no longer signs you in.' },
+  'password-removed': { section: 'security', text: 'Your password was removed: you sign in with a passkey now.' },
 };
 
 const done = (engine: AccountEngine, code: keyof typeof DONE, section: AccountSection) => redirect(`${engine.issuer}/account?done=${code}#${section}`);

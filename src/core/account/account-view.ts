@@ -50,7 +50,7 @@ export async function connectedApps(engine: AccountEngine, userId: string): Prom
   ).then((list) => list.sort((a, b) => a.name.localeCompare(b.name)));
 }
 
-export type AccountExtras = Pick<AccountView, 'notice' | 'created' | 'form' | 'status'> & Pick<AccountView['security'], 'enrolment' | 'newRecoveryCodes'>;
+export type AccountExtras = Pick<AccountView, 'notice' | 'created' | 'form' | 'status'> & Pick<AccountView['security'], 'enrolment' | 'newRecoveryCodes' | 'passkeyEnrolment'>;
 
 /** Lifetimes offered for a personal access token: the usual ones below the configured maximum, and the maximum. */
 export function expiryOptions(maxLifetime: number): { seconds: number; label: string }[] {
@@ -60,7 +60,7 @@ export function expiryOptions(maxLifetime: number): { seconds: number; label: st
 
 export async function renderAccount(engine: AccountEngine, visitor: AccountVisitor, extras: AccountExtras = {}): Promise<EngineResponse> {
   const { user } = visitor;
-  const { enrolment, newRecoveryCodes, ...pageExtras } = extras;
+  const { enrolment, newRecoveryCodes, passkeyEnrolment, ...pageExtras } = extras;
   const now = engine.clock.now();
   const apps = await connectedApps(engine, user.id);
   const tokens = (await engine.credentials.list(user.id, OWN_TOKEN_KINDS)).filter((t) => t.revokedAt === undefined && (t.expiresAt === undefined || t.expiresAt > now));
@@ -87,11 +87,12 @@ export async function renderAccount(engine: AccountEngine, visitor: AccountVisit
     hasPassword: user.passwordHash !== undefined,
     ...(user.email ? { email: { address: user.email, verified: user.emailVerified === true, resend: engine.mail?.features.verification === true } } : {}),
     security: {
-      factors: (await engine.flow.mfa.list(user.id)).map((f) => ({ id: f.id, name: f.name, createdAt: f.createdAt, ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}) })),
+      factors: (await engine.flow.mfa.list(user.id)).map((f) => ({ id: f.id, type: f.type, name: f.name, createdAt: f.createdAt, ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}) })),
       recoveryCodes: await engine.flow.mfa.recoveryCodes(user.id),
       required: engine.flow.mfa.required(user),
       ...(enrolment ? { enrolment } : {}),
       ...(newRecoveryCodes ? { newRecoveryCodes } : {}),
+      ...(passkeyEnrolment ? { passkeyEnrolment } : {}),
     },
     sessions: (await engine.sessions.list(user.id)).map((s) => ({
       id: s.id,

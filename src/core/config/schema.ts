@@ -239,6 +239,14 @@ export const serverSchema = z.strictObject({
     })
     .optional()
     .describe('second factors (docs/mfa.md)'),
+  webauthn: z
+    .strictObject({
+      rpId: z.string().regex(/^[a-z0-9.-]+$/i, 'a domain name, such as example.com').optional().describe("the relying party id: the issuer's host, or a parent domain of it"),
+      rpName: z.string().min(1).max(100).optional().describe('the name authenticators show for Tessera'),
+      origins: z.array(z.url()).min(1).optional().describe("origins passkey ceremonies may come from (default: the issuer's)"),
+    })
+    .optional()
+    .describe("passkeys' relying party, when it is not the issuer's host and origin (docs/mfa.md, behind a proxy)"),
   clientIdMetadataDocuments: clientIdMetadataDocumentsSchema.optional().describe('client_ids that are https URLs of a client ID metadata document (docs/agents.md); off by default'),
   backchannelLogout: backchannelLogoutSchema.optional().describe('OIDC Back-Channel Logout deliveries (docs/backchannel-logout.md)'),
 });

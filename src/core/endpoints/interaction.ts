@@ -2,6 +2,7 @@
  * The sign-in and consent pages of a pending authorization:
  *   GET  /interaction/:id           shows the step the user is at
  *   POST /interaction/:id/login     username + password
+ *   POST /interaction/:id/passkey   credential (a passkey's signature, passwordless)
  *   POST /interaction/:id/consent   decision=allow|deny
  * Every POST checks the browser binding and the form's CSRF token first.
  * A device's request (RFC 8628, started on the verification page) always shows the
@@ -14,6 +15,7 @@ import { completeAuthorization } from '../interaction/complete-authorization.js'
 import { finishDeviceAuthorization } from '../device/finish-device-authorization.js';
 import { passwordSignIn } from '../interaction/password-sign-in.js';
 import { startSecondStep } from '../mfa/after-first-factor.js';
+import { passkeySignIn, passkeySignInPrompt } from '../mfa/passkey-sign-in.js';
 import { wantsMfa } from '../mfa/mfa-policy.js';
 import { decideInteraction, type Interaction } from '../interaction/decide-interaction.js';
 import type { FlowContext } from '../interaction/flow-context.js';
@@ -69,22 +71,27 @@ export function interactionEndpoints(ctx: FlowContext) {
     return (await ctx.upstream.offered(client)).map((p) => ({ name: p.name, href: `${action(pending, 'upstream')}/${p.id}` }));
   }
 
+  /** The sign-in page, with its passkey request bound to this browser. */
+  async function signInPage(pending: PendingAuthorization, client: Client, request: EngineRequest, extra: { username?: string; error?: string; status?: number } = {}) {
+    return ctx.views.signIn({
+      action: action(pending, 'login'),
+      csrf: pending.csrf,
+      clientName: client.name,
+      formActions: clientOrigin(pending),
+      links: ctx.signInLinks,
+      ...(pending.request.loginHint ? { username: pending.request.loginHint } : {}),
+      providers: await providerButtons(pending, client),
+      passkey: await passkeySignInPrompt(ctx, request.cookies![BROWSER_COOKIE]!, action(pending, 'passkey')),
+      ...extra,
+    });
+  }
+
   /** After sign-in or on a fresh page load: consent if needed, else finish. */
   async function proceed(pending: PendingAuthorization, client: Client, request: EngineRequest, sessionCookie: string | undefined) {
     const session = await ctx.sessions.find(sessionCookie);
     const signedIn = pending.userId !== undefined && session?.userId === pending.userId;
     const interaction = await decideInteraction(ctx, pending.request, client, session, signedIn);
-    if (interaction.next === 'login') {
-      return ctx.views.signIn({
-        action: action(pending, 'login'),
-        csrf: pending.csrf,
-        clientName: client.name,
-        formActions: clientOrigin(pending),
-        links: ctx.signInLinks,
-        ...(pending.request.loginHint ? { username: pending.request.loginHint } : {}),
-        providers: await providerButtons(pending, client),
-      });
-    }
+    if (interaction.next === 'login') return signInPage(pending, client, request);
     if (interaction.next === 'second_factor') {
       // Step-up over the live session: its methods carry over, a second factor is added.
       pending.userId = interaction.user.id;
@@ -124,9 +131,7 @@ export function interactionEndpoints(ctx: FlowContext) {
       }
       const username = (request.params.get('username') ?? '').trim();
       const password = request.params.get('password') ?? '';
-      const providers = await providerButtons(pending, client);
-      const again = (error: string, status: number) =>
-        ctx.views.signIn({ action: action(pending, 'login'), csrf: pending.csrf, clientName: client.name, formActions: clientOrigin(pending), links: ctx.signInLinks, username, error, status, providers });
+      const again = (error: string, status: number) => signInPage(pending, client, request, { username, error, status });
       const result = await passwordSignIn(ctx, request, username, password, {
         next: `${ctx.issuer}/interaction/${pending.id}`,
         browser: request.cookies![BROWSER_COOKIE]!,
@@ -141,6 +146,25 @@ export function interactionEndpoints(ctx: FlowContext) {
       const { cookie } = result;
       const response = await proceed(pending, client, request, cookie);
       response.setCookies = [...(response.setCookies ?? []), { name: SESSION_COOKIE, value: cookie, maxAge: SESSION_TTL }];
+      return response;
+    },
+
+    /** Passwordless: a passkey's signature names the user; a session starts, and the flow goes on. */
+    async passkey(request: EngineRequest): Promise<EngineResponse> {
+      const loaded = await load(request);
+      if (!loaded) return expired();
+      const { pending, client } = loaded;
+      if (!ctx.pending.checkCsrf(pending, request.params.get('csrf'))) {
+        return ctx.views.error('Request refused', 'The form was not sent from this sign-in page (CSRF check failed). Go back and try again.', 403);
+      }
+      const result = await passkeySignIn(ctx, request, request.cookies![BROWSER_COOKIE]!, client.clientId);
+      if (!result.ok) return signInPage(pending, client, request, { error: result.message, status: result.status });
+      pending.userId = result.user.id;
+      await ctx.pending.save(pending);
+      // The browser's earlier session (one factor, or someone else's) gives way to this one.
+      await ctx.sessions.destroy(request.cookies?.[SESSION_COOKIE]);
+      const response = await proceed(pending, client, request, result.cookie);
+      response.setCookies = [...(response.setCookies ?? []), { name: SESSION_COOKIE, value: result.cookie, maxAge: SESSION_TTL }];
       return response;
     },
 

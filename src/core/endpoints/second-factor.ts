@@ -1,7 +1,8 @@
 /**
  * The second step of a sign-in (mfa/second-step.ts):
  *   GET  /mfa/:id   the code form, or setting up an authenticator app first
- *   POST /mfa/:id   code=... (six digits, or a recovery code)
+ *   POST /mfa/:id   code=... (six digits, or a recovery code), or credential=... (a passkey's
+ *                   signature; when setting a factor up, a new passkey instead of an app)
  * On success a session starts with the methods used (amr) and the browser goes on;
  * a recovery code, or a first enrolment (with its recovery codes), shows a page first.
  */
@@ -10,6 +11,7 @@ import type { FlowContext } from '../interaction/flow-context.js';
 import { BROWSER_COOKIE } from '../interaction/pending-authorizations.js';
 import { SESSION_COOKIE, SESSION_TTL } from '../interaction/sessions.js';
 import type { SecondStep } from '../mfa/second-step.js';
+import { PASSKEY_SCRIPT_PATH } from '../mfa/passkeys.js';
 import type { User } from '../model.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
 
@@ -22,10 +24,24 @@ export function secondFactorEndpoints(ctx: FlowContext) {
     return step && user?.active ? { step, user } : undefined;
   }
 
-  function form(step: SecondStep, user: User, extra: { error?: string; status?: number } = {}): EngineResponse {
+  /** The user's passkeys, when they have any: a request for one of them, bound to this step. */
+  async function passkeyPrompt(step: SecondStep, user: User) {
+    if (step.enrol) return undefined;
+    const factors = await ctx.mfa.list(user.id);
+    if (!factors.some((f) => f.type === 'passkey')) return undefined;
+    const codes = factors.some((f) => f.type === 'totp') || (await ctx.mfa.recoveryCodes(user.id)).remaining > 0;
+    return { options: await ctx.passkeys.authenticationOptions('second-factor', step.id, user), script: `${ctx.issuer}${PASSKEY_SCRIPT_PATH}`, only: !codes };
+  }
+
+  async function form(step: SecondStep, user: User, extra: { error?: string; status?: number } = {}): Promise<EngineResponse> {
     const enrolment = step.enrol ? ctx.mfa.resumeTotp(user, step.enrol) : undefined;
     if (step.enrol && !enrolment) return expired();
+    const passkey = await passkeyPrompt(step, user);
+    const script = `${ctx.issuer}${PASSKEY_SCRIPT_PATH}`;
+    const passkeyEnrolment = step.enrol ? { options: await ctx.passkeys.registrationOptions(user, `step:${step.id}`), script } : undefined;
     return ctx.views.secondFactor({
+      ...(passkey ? { passkey } : {}),
+      ...(passkeyEnrolment ? { passkeyEnrolment } : {}),
       action: `${ctx.issuer}/mfa/${step.id}`,
       csrf: step.csrf,
       username: user.username,
@@ -36,8 +52,8 @@ export function secondFactorEndpoints(ctx: FlowContext) {
     });
   }
 
-  async function signIn(request: EngineRequest, step: SecondStep, user: User, method: string, notice?: { title: string; message: string; codes?: string[] }): Promise<EngineResponse> {
-    const amr = [...new Set([...step.amr, 'otp', 'mfa'])];
+  async function signIn(request: EngineRequest, step: SecondStep, user: User, method: string, notice?: { title: string; message: string; codes?: string[] }, methods = ['otp']): Promise<EngineResponse> {
+    const amr = [...new Set([...step.amr, ...methods, 'mfa'])];
     await ctx.secondSteps.finish(step);
     // The browser's earlier session (one factor, or someone else's) gives way to this one.
     await ctx.sessions.destroy(request.cookies?.[SESSION_COOKIE]);
@@ -72,9 +88,34 @@ export function secondFactorEndpoints(ctx: FlowContext) {
       if (!ctx.secondSteps.checkCsrf(step, request.params.get('csrf'))) {
         return ctx.views.error('Request refused', 'The form was not sent from this sign-in page (CSRF check failed). Go back and try again.', 403);
       }
+      const origin = requestOrigin(request);
+      const credential = request.params.get('credential');
+      if (credential !== undefined && step.enrol) {
+        const actor = { type: 'user', id: user.id } as const;
+        const added = await ctx.passkeys.register(user, credential, request.params.get('name') ?? '', `step:${step.id}`, origin, actor);
+        if (!added.ok) return form(step, user, { error: added.message, status: 400 });
+        const codes = await ctx.mfa.regenerateRecoveryCodes(user.id, actor, origin);
+        const key = added.passkey.deviceType === 'multiDevice' ? 'swk' : 'hwk';
+        return signIn(
+          request,
+          step,
+          user,
+          'passkey_enrolment',
+          {
+            title: 'Save your recovery codes',
+            message: 'Your passkey is added. If you lose it, each of these codes signs you in once after your password. Keep them somewhere safe: they are shown only now.',
+            codes,
+          },
+          [key, 'user'],
+        );
+      }
+      if (credential !== undefined) {
+        const checked = await ctx.passkeys.verify(credential, { purpose: 'second-factor', binding: step.id, user, origin, ...(step.clientId !== undefined ? { clientId: step.clientId } : {}) });
+        if (!checked.ok) return form(step, user, { error: checked.message, status: checked.status });
+        return signIn(request, step, user, 'passkey', undefined, checked.amr.filter((m) => m !== 'mfa'));
+      }
       const code = (request.params.get('code') ?? '').trim();
       if (!code) return form(step, user, { error: 'Enter the code.', status: 400 });
-      const origin = requestOrigin(request);
       if (step.enrol) {
         const confirmed = await ctx.mfa.confirmTotp(user, step.enrol, code, origin, { type: 'user', id: user.id }, request.ip ?? 'unknown');
         if (!confirmed.ok) return confirmed.expired ? expired() : form(step, user, { error: confirmed.message, status: 400 });

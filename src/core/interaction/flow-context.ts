@@ -25,6 +25,7 @@ import type { PushedRequests } from '../authorize/pushed-requests.js';
 import type { RequestObjectVerifier } from '../authorize/request-objects.js';
 import type { SecondFactors } from '../mfa/second-factors.js';
 import type { SecondSteps } from '../mfa/second-step.js';
+import type { Passkeys } from '../mfa/passkeys.js';
 import type { PendingAuthorizations } from './pending-authorizations.js';
 import type { SessionStore } from './sessions.js';
 import type { SignInThrottle } from './sign-in-throttle.js';
@@ -77,6 +78,8 @@ export interface FlowContext {
   mfa: SecondFactors;
   /** Sign-ins waiting for their second factor. */
   secondSteps: SecondSteps;
+  /** Passkeys (WebAuthn): adding them, and signing in with one, alone or as the second step. */
+  passkeys: Passkeys;
   /** OIDC Back-Channel Logout, when configured: notes which clients a session signed into. */
   backchannelLogout?: BackchannelLogout;
 }

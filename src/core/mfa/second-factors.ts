@@ -128,7 +128,8 @@ export class SecondFactors {
     let reason = 'wrong_code';
     if (/^\d{6}$/.test(code)) {
       for (const factor of await this.list(user.id)) {
-        const secret = factor.type === 'totp' ? this.#d.secrets.decrypt(user.id, factor.id, factor.secretEncrypted) : undefined;
+        if (factor.type !== 'totp') continue;
+        const secret = this.#d.secrets.decrypt(user.id, factor.id, factor.secretEncrypted);
         if (!secret) continue;
         const step = matchTotp(secret, code, now, factor.lastUsedStep);
         if (step !== undefined && (await this.#d.store.useTotpStep(user.id, factor.id, step, now))) {

@@ -3,7 +3,7 @@
  * names only the ones it uses; a backend (src/stores/*) implements all of them and
  * proves it with the shared contract suite (src/stores/contract).
  */
-import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, User, UserFactor, UserSession } from '../model.js';
+import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, PasskeyFactor, User, UserFactor, UserSession } from '../model.js';
 import type { AuditRepository } from './audit.js';
 import type { OutboxRepository } from './outbox.js';
 import type { DeviceAuthorizationRepository } from './device-authorizations.js';
@@ -177,6 +177,14 @@ export interface FactorRepository {
   deleteUserFactors(userId: string): Promise<number>;
   /** Records that a TOTP step was used: true only when `step` is later than the factor's last one. */
   useTotpStep(userId: string, id: string, step: number, at: number): Promise<boolean>;
+  /** The passkey with this credential ID, whoever's it is. */
+  findPasskey(credentialId: string): Promise<PasskeyFactor | undefined>;
+  /**
+   * Records a passkey's signature: true only when `signCount` is higher than the one
+   * stored, or both are 0 (an authenticator that counts nothing). False means a
+   * counter that went back or stood still: a possible clone, or a race lost.
+   */
+  usePasskey(userId: string, id: string, signCount: number, at: number): Promise<boolean>;
   /** Replaces a user's recovery codes (keyed hashes) with these, all unused. */
   replaceRecoveryCodes(userId: string, hashes: string[], at: number): Promise<void>;
   /** Marks an unused recovery code used: true for exactly one caller. */

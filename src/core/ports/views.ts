@@ -19,6 +19,15 @@ export interface SignInView {
   links?: SignInLinks;
   /** "Sign in with …" buttons for upstream identity providers. */
   providers?: UpstreamButton[];
+  /** Signing in with a passkey: a button (and passkeys offered as the username field autofills): where its form posts, and the request. */
+  passkey?: PasskeyPrompt & { action: string };
+}
+
+/** What a page needs to ask the browser for a passkey: the options (JSON) for navigator.credentials, and the script that does it. */
+export interface PasskeyPrompt {
+  options: string;
+  /** The script's URL (served by Tessera; CSP allows it and nothing else). */
+  script: string;
 }
 
 /** A link that starts a round trip to an upstream identity provider (or leads back). */
@@ -112,7 +121,7 @@ export interface AccountView {
   identities?: IdentitiesView;
   /** Second factors and recovery codes. */
   security: {
-    factors: { id: string; name: string; createdAt: number; lastUsedAt?: number }[];
+    factors: { id: string; type: 'totp' | 'passkey'; name: string; createdAt: number; lastUsedAt?: number }[];
     recoveryCodes: { total: number; remaining: number };
     /** Setting up an authenticator app: the sealed secret the confirm form carries back, the URI (QR code) and the secret as text. */
     enrolment?: { sealed: string; uri: string; secret: string };
@@ -120,6 +129,8 @@ export interface AccountView {
     newRecoveryCodes?: string[];
     /** Whether policy requires this user to keep a second factor. */
     required: boolean;
+    /** Adding a passkey: the name it will have, and the request for navigator.credentials.create(). */
+    passkeyEnrolment?: PasskeyPrompt & { name: string };
   };
   sessions: { id: string; current: boolean; createdAt: number; lastSeenAt: number; userAgent?: string; ip?: string }[];
   status?: number;
@@ -134,6 +145,10 @@ export interface SecondFactorView {
   enrolment?: { uri: string; secret: string };
   /** Why a second factor is asked for, when the user is made to set one up. */
   reason?: string;
+  /** The user has passkeys: the request for one of them. `only` when there is no code to type instead (no app, no recovery code left). */
+  passkey?: PasskeyPrompt & { only: boolean };
+  /** Setting a factor up: a passkey may be added instead of an authenticator app. */
+  passkeyEnrolment?: PasskeyPrompt;
   formActions: string[];
   error?: string;
   status?: number;

@@ -1,7 +1,7 @@
 /**
- * /users/{id}/mfa: a user's second factors (never their secrets) and recovery codes, and
- * resetting them; /mfa-policy: who must sign in with a second factor (read-only: it is
- * the configuration file's server.mfa, read at start).
+ * /users/{id}/mfa: a user's second factors and passkeys (never their secrets or keys) and
+ * recovery codes, and resetting them; /mfa-policy: who must sign in with a second factor
+ * (read-only: it is the configuration file's server.mfa, read at start).
  */
 import { z } from 'zod';
 import { actorOf } from '../principal.js';
@@ -16,12 +16,14 @@ export const mfaOut = z.object({
   factors: z.array(
     z.object({
       id: z.string(),
-      type: z.literal('totp').describe('an authenticator app (RFC 6238 one-time codes)'),
+      type: z.enum(['totp', 'passkey']).describe('totp: an authenticator app (RFC 6238 one-time codes); passkey: a WebAuthn credential'),
       name: z.string(),
+      deviceType: z.enum(['singleDevice', 'multiDevice']).optional().describe('passkeys: bound to one device (a security key) or synced between devices'),
+      backedUp: z.boolean().optional().describe('passkeys: whether the authenticator says it is backed up (synced)'),
       createdAt: epochSeconds,
       lastUsedAt: epochSeconds.optional(),
     }),
-  ).describe('never the secrets'),
+  ).describe('never the secrets, nor a passkey’s key material or credential ID'),
   recoveryCodes: z.object({ total: z.number().int(), remaining: z.number().int() }),
 });
 
@@ -45,7 +47,14 @@ export const mfaRoutes = [
     params: byId, response: mfaOut,
     async handler(engine, { params }) {
       const user = await loadUser(engine, params.id);
-      const factors = (await engine.mfa.list(user.id)).map((f) => ({ id: f.id, type: f.type, name: f.name, createdAt: f.createdAt, ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}) }));
+      const factors = (await engine.mfa.list(user.id)).map((f) => ({
+        id: f.id,
+        type: f.type,
+        name: f.name,
+        ...(f.type === 'passkey' ? { deviceType: f.deviceType, backedUp: f.backedUp } : {}),
+        createdAt: f.createdAt,
+        ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}),
+      }));
       return { body: { required: engine.mfa.required(user), factors, recoveryCodes: await engine.mfa.recoveryCodes(user.id) } };
     },
   }),

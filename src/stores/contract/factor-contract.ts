@@ -4,10 +4,24 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { UserFactor } from '../../core/model.js';
+import type { PasskeyFactor, TotpFactor } from '../../core/model.js';
 import type { Store } from '../../core/ports/storage.js';
 
-const factor = (id: string, userId: string, createdAt: number): UserFactor => ({
+const passkey = (id: string, userId: string, credentialId: string, signCount: number): PasskeyFactor => ({
+  id,
+  userId,
+  type: 'passkey',
+  name: `Passkey ${id}`,
+  credentialId,
+  publicKey: `pk-${id}`,
+  signCount,
+  transports: ['internal', 'hybrid'],
+  deviceType: 'multiDevice',
+  backedUp: true,
+  createdAt: 30,
+});
+
+const factor = (id: string, userId: string, createdAt: number): TotpFactor => ({
   id,
   userId,
   type: 'totp',
@@ -29,7 +43,7 @@ export function factorContract(store: () => Store): void {
     const raced = await Promise.all([s.useTotpStep('u-mfa', 'f1', 8, 100), s.useTotpStep('u-mfa', 'f1', 8, 100)]);
     assert.deepEqual(raced.filter(Boolean).length, 1, 'one caller wins a step');
     assert.equal(await s.useTotpStep('u-mfa', 'f2', 1, 101), true, 'a first use');
-    const [f1, f2] = await s.listUserFactors('u-mfa');
+    const [f1, f2] = (await s.listUserFactors('u-mfa')) as TotpFactor[];
     assert.equal(f1?.lastUsedStep, 8);
     assert.equal(f1?.lastUsedAt, 100);
     assert.equal(f2?.lastUsedStep, 1);
@@ -65,5 +79,31 @@ export function factorContract(store: () => Store): void {
     assert.deepEqual(await s.countRecoveryCodes(user.id), { total: 0, remaining: 0 });
     await s.insertSession({ id: 'sid-amr', hash: 'hash-amr', userId: 'u', createdAt: 1, lastSeenAt: 1, expiresAt: 9999, amr: ['pwd', 'otp', 'mfa'] });
     assert.deepEqual((await s.findSessionByHash('hash-amr', 2))?.amr, ['pwd', 'otp', 'mfa']);
+  });
+
+  it('keeps passkeys beside TOTP factors, finds one by credential ID, and moves its counter forward only', async () => {
+    const s = store();
+    await s.insertUserFactor(factor('pt1', 'u-pk', 10));
+    await s.insertUserFactor(passkey('pk1', 'u-pk', 'cred-counting', 5));
+    await s.insertUserFactor(passkey('pk2', 'u-pk', 'cred-zero', 0));
+    assert.deepEqual(await s.listUserFactors('u-pk'), [factor('pt1', 'u-pk', 10), passkey('pk1', 'u-pk', 'cred-counting', 5), passkey('pk2', 'u-pk', 'cred-zero', 0)]);
+    assert.deepEqual(await s.findPasskey('cred-counting'), passkey('pk1', 'u-pk', 'cred-counting', 5));
+    assert.equal(await s.findPasskey('cred-unknown'), undefined);
+    assert.equal(await s.findPasskey('pt1'), undefined, 'a TOTP factor is no passkey');
+    await assert.rejects(s.insertUserFactor(passkey('pk3', 'u-other', 'cred-counting', 0)), 'a credential ID belongs to one factor');
+    assert.equal(await s.usePasskey('u-pk', 'pk1', 5, 40), false, 'a counter that stood still');
+    assert.equal(await s.usePasskey('u-pk', 'pk1', 4, 40), false, 'a counter that went back');
+    assert.equal(await s.usePasskey('u-other', 'pk1', 9, 40), false, 'someone else’s passkey');
+    assert.equal(await s.usePasskey('u-pk', 'pt1', 9, 40), false, 'not a passkey');
+    const raced = await Promise.all([s.usePasskey('u-pk', 'pk1', 6, 41), s.usePasskey('u-pk', 'pk1', 6, 41)]);
+    assert.equal(raced.filter(Boolean).length, 1, 'one caller wins a count');
+    assert.equal(await s.usePasskey('u-pk', 'pk2', 0, 42), true, 'an authenticator that counts nothing');
+    assert.equal(await s.usePasskey('u-pk', 'pk2', 0, 43), true);
+    assert.deepEqual(await s.findPasskey('cred-counting'), { ...passkey('pk1', 'u-pk', 'cred-counting', 6), lastUsedAt: 41 });
+    assert.deepEqual(await s.findPasskey('cred-zero'), { ...passkey('pk2', 'u-pk', 'cred-zero', 0), lastUsedAt: 43 });
+    assert.equal(await s.usePasskey('u-pk', 'pk2', 3, 44), true, 'a first count after none');
+    assert.equal(await s.usePasskey('u-pk', 'pk2', 0, 45), false, 'back to zero after counting');
+    assert.equal(await s.deleteUserFactors('u-pk'), 3);
+    assert.equal(await s.findPasskey('cred-zero'), undefined);
   });
 }

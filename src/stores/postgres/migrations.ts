@@ -226,6 +226,15 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
     `,
   },
   {
+    version: 17,
+    name: 'passkeys: a factor’s credential ID (unique) and signature counter',
+    sql: `
+      ALTER TABLE user_factors ADD COLUMN credential_id TEXT;
+      ALTER TABLE user_factors ADD COLUMN sign_count BIGINT;
+      CREATE UNIQUE INDEX user_factors_credential ON user_factors (credential_id);
+    `,
+  },
+  {
     version: 19,
     name: 'tokens and consents by client (deleting a client revokes them)',
     sql: `

@@ -6,7 +6,7 @@
  * advisory lock so instances starting together never apply one twice.
  */
 import pg from 'pg';
-import type { SigningKey, StoredToken, StoredTokenKind, UserFactor, UserSession } from '../../core/model.js';
+import type { PasskeyFactor, SigningKey, StoredToken, StoredTokenKind, UserFactor, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
@@ -14,7 +14,7 @@ import { POSTGRES_DIALECT } from '../document-collection.js';
 import { DocumentStore } from '../document-store.js';
 import { POOL_DEFAULTS } from '../pool-defaults.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
-import { factorDoc, factorFromRow, type FactorRow, SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
+import { FACTOR_COLUMNS, factorFromRow, type FactorRow, factorValues, SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresOutbox } from './postgres-outbox.js';
 import { PostgresDeviceAuthorizations } from './postgres-device-authorizations.js';
@@ -248,19 +248,12 @@ export class PostgresStore extends DocumentStore implements Store {
 
   // Second factors and recovery codes
   async listUserFactors(userId: string): Promise<UserFactor[]> {
-    const sql = 'SELECT doc, last_used_step, last_used_at FROM user_factors WHERE user_id = $1 ORDER BY created_at, id COLLATE "C"';
+    const sql = `SELECT ${FACTOR_COLUMNS} FROM user_factors WHERE user_id = $1 ORDER BY created_at, id COLLATE "C"`;
     return (await this.#query<FactorRow>(sql, [userId])).rows.map(factorFromRow);
   }
   async insertUserFactor(factor: UserFactor): Promise<void> {
-    await this.#query('INSERT INTO user_factors (id, user_id, type, created_at, last_used_step, last_used_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      factor.id,
-      factor.userId,
-      factor.type,
-      factor.createdAt,
-      factor.lastUsedStep ?? null,
-      factor.lastUsedAt ?? null,
-      factorDoc(factor),
-    ]);
+    const sql = 'INSERT INTO user_factors (id, user_id, type, created_at, last_used_step, last_used_at, credential_id, sign_count, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+    await this.#query(sql, factorValues(factor));
   }
   async deleteUserFactor(userId: string, id: string): Promise<boolean> {
     return (await this.#changed('DELETE FROM user_factors WHERE user_id = $1 AND id = $2', [userId, id])) > 0;
@@ -274,6 +267,14 @@ export class PostgresStore extends DocumentStore implements Store {
   async useTotpStep(userId: string, id: string, step: number, at: number): Promise<boolean> {
     const sql = 'UPDATE user_factors SET last_used_step = $1, last_used_at = $2 WHERE user_id = $3 AND id = $4 AND (last_used_step IS NULL OR last_used_step < $1)';
     return (await this.#changed(sql, [step, at, userId, id])) > 0;
+  }
+  async findPasskey(credentialId: string): Promise<PasskeyFactor | undefined> {
+    const row = (await this.#query<FactorRow>(`SELECT ${FACTOR_COLUMNS} FROM user_factors WHERE credential_id = $1 AND type = 'passkey'`, [credentialId])).rows[0];
+    return row ? (factorFromRow(row) as PasskeyFactor) : undefined;
+  }
+  async usePasskey(userId: string, id: string, signCount: number, at: number): Promise<boolean> {
+    const sql = "UPDATE user_factors SET sign_count = $1, last_used_at = $2 WHERE user_id = $3 AND id = $4 AND type = 'passkey' AND (sign_count < $1 OR (sign_count = 0 AND $1 = 0))";
+    return (await this.#changed(sql, [signCount, at, userId, id])) > 0;
   }
   async replaceRecoveryCodes(userId: string, hashes: string[], at: number): Promise<void> {
     await this.#transaction(async (client) => {

@@ -5,14 +5,14 @@
  * entities (APIs, clients, users...) come from the shared kit (../document-store.ts).
  */
 import Database from 'better-sqlite3';
-import type { SigningKey, StoredToken, StoredTokenKind, UserFactor, UserSession } from '../../core/model.js';
+import type { PasskeyFactor, SigningKey, StoredToken, StoredTokenKind, UserFactor, UserSession } from '../../core/model.js';
 import type { AuditEvent, AuditFilter, AuditRecord, ChainPoint, ChainRecord } from '../../core/audit/audit-event.js';
 import { headAfter, sealRecords } from '../../core/audit/record-hash.js';
 import type { Store } from '../../core/ports/storage.js';
 import { SQLITE_DIALECT } from '../document-collection.js';
 import { DocumentStore } from '../document-store.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
-import { factorDoc, factorFromRow, type FactorRow, keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
+import { FACTOR_COLUMNS, factorFromRow, type FactorRow, factorValues, keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteDeviceAuthorizations } from './sqlite-device-authorizations.js';
@@ -106,19 +106,11 @@ export class SqliteStore extends DocumentStore implements Store {
 
   // Second factors and recovery codes
   async listUserFactors(userId: string): Promise<UserFactor[]> {
-    const rows = this.#sql('SELECT doc, last_used_step, last_used_at FROM user_factors WHERE user_id = ? ORDER BY created_at, id').all(userId) as FactorRow[];
+    const rows = this.#sql(`SELECT ${FACTOR_COLUMNS} FROM user_factors WHERE user_id = ? ORDER BY created_at, id`).all(userId) as FactorRow[];
     return rows.map(factorFromRow);
   }
   async insertUserFactor(factor: UserFactor): Promise<void> {
-    this.#sql('INSERT INTO user_factors (id, user_id, type, created_at, last_used_step, last_used_at, doc) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      factor.id,
-      factor.userId,
-      factor.type,
-      factor.createdAt,
-      factor.lastUsedStep ?? null,
-      factor.lastUsedAt ?? null,
-      factorDoc(factor),
-    );
+    this.#sql('INSERT INTO user_factors (id, user_id, type, created_at, last_used_step, last_used_at, credential_id, sign_count, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...factorValues(factor));
   }
   async deleteUserFactor(userId: string, id: string): Promise<boolean> {
     return this.#sql('DELETE FROM user_factors WHERE user_id = ? AND id = ?').run(userId, id).changes > 0;
@@ -132,6 +124,14 @@ export class SqliteStore extends DocumentStore implements Store {
   async useTotpStep(userId: string, id: string, step: number, at: number): Promise<boolean> {
     const sql = 'UPDATE user_factors SET last_used_step = ?, last_used_at = ? WHERE user_id = ? AND id = ? AND (last_used_step IS NULL OR last_used_step < ?)';
     return this.#sql(sql).run(step, at, userId, id, step).changes > 0;
+  }
+  async findPasskey(credentialId: string): Promise<PasskeyFactor | undefined> {
+    const row = this.#sql(`SELECT ${FACTOR_COLUMNS} FROM user_factors WHERE credential_id = ? AND type = 'passkey'`).get(credentialId) as FactorRow | undefined;
+    return row ? (factorFromRow(row) as PasskeyFactor) : undefined;
+  }
+  async usePasskey(userId: string, id: string, signCount: number, at: number): Promise<boolean> {
+    const sql = "UPDATE user_factors SET sign_count = ?, last_used_at = ? WHERE user_id = ? AND id = ? AND type = 'passkey' AND (sign_count < ? OR (sign_count = 0 AND ? = 0))";
+    return this.#sql(sql).run(signCount, at, userId, id, signCount, signCount).changes > 0;
   }
   async replaceRecoveryCodes(userId: string, hashes: string[], at: number): Promise<void> {
     this.#db.transaction(() => {

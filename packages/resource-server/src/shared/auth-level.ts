@@ -4,7 +4,9 @@
  * resource-server SDK, which demands them (RFC 9470 step-up).
  *
  *   urn:tessera:loa:1fa  one factor (a password, or a sign-in at an upstream provider)
- *   urn:tessera:loa:2fa  two factors: a password and a one-time code (amr contains "mfa")
+ *   urn:tessera:loa:2fa  two factors (amr contains "mfa"): a password and a one-time code or
+ *                        a passkey, or a user-verified passkey alone (possession plus the
+ *                        PIN or biometric the authenticator checked)
  */
 export const ACR_ONE_FACTOR = 'urn:tessera:loa:1fa';
 export const ACR_MULTI_FACTOR = 'urn:tessera:loa:2fa';
