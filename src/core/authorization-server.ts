@@ -267,7 +267,7 @@ export class AuthorizationServer {
     };
     this.sessions = new SessionStore(this.store, this.hasher, this.clock);
     this.backchannelLogout = options.backchannelLogout
-      ? new BackchannelLogout({ issuer: this.issuer, records: this.store, catalog: this.catalog, keys: this.keys, clock: this.clock, audit: this.audit }, options.backchannelLogout)
+      ? new BackchannelLogout({ issuer: this.issuer, records: this.store, outbox: this.store.logoutOutbox, catalog: this.catalog, keys: this.keys, clock: this.clock, audit: this.audit }, options.backchannelLogout)
       : undefined;
     const backchannel = this.backchannelLogout;
     if (backchannel) this.sessions.onEnded((ended) => backchannel.sessionsEnded(ended));

@@ -89,6 +89,7 @@ export async function startTestServer(
     await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
     if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));
     engine.mail?.outbox.start();
+    engine.backchannelLogout?.start();
     return engine;
   });
   return {

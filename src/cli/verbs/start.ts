@@ -127,6 +127,7 @@ worker and restarts a worker that dies.`,
     }
     if (runsHousekeeping(role)) {
       engine.mail?.outbox.start((error) => logger.warn({ err: error }, 'delivering mail failed'));
+      engine.backchannelLogout?.start((error) => logger.warn({ err: error }, 'delivering back-channel logout tokens failed'));
       engine.audit.startPruning(data.settings.auditRetentionDays, Date.now, (error) => logger.warn({ err: error }, 'audit pruning failed'));
       engine.housekeeping.start((error) => logger.warn({ err: error }, 'deleting expired tokens and sessions failed'));
     }
