@@ -117,6 +117,7 @@ describe('back-channel logout across a restart', () => {
       await second.engine.backchannelLogout!.idle();
       assert.equal((await store.logoutOutbox.countMail()).pending, 0);
       assert.equal((await store.logoutOutbox.countMail()).sent, 1);
+      assert.match(await (await fetch(`${second.url}/metrics`)).text(), /tessera_backchannel_logout_deliveries\{status="sent"\} 1/);
       await second.engine.audit.flush();
       const { events } = await second.engine.audit.query({ type: 'logout.backchannel_delivered', limit: 10 });
       assert.equal(events.length, 1);
