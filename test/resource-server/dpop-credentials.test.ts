@@ -274,6 +274,8 @@ describe('resource-server: DPoP nonces and stale proofs', () => {
     assert.equal(two.accepts(one.current(now - 300), now), true, 'the previous window still counts');
     assert.equal(two.accepts(one.current(now - 600), now), false);
     assert.equal(new DpopNonces(undefined, 300).accepts(one.current(now), now), false, 'another secret, another nonce');
+    assert.equal(one.accepts('é'.repeat(32), now), false, 'never throws on what a client sent');
+    assert.equal(one.accepts(42, now), false);
   });
 });
 
