@@ -434,7 +434,7 @@ export class AuthorizationServer {
     clearInterval(this.#keyRefresh);
     this.#unsubscribe();
     this.housekeeping.stop();
-    this.backchannelLogout?.close();
+    await this.backchannelLogout?.close();
     await this.mail?.close();
     await Promise.all([this.usage.close(), this.audit.close()]);
     await this.changes.close();

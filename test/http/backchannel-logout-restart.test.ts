@@ -67,14 +67,19 @@ describe('back-channel logout across a restart', () => {
     await new Promise((resolve) => receiver.close(resolve));
   });
 
-  const start = () => startTestServer({ config, store, masterKey, clock, backchannelLogout });
+  const start = (options: { send?: boolean } = {}) => startTestServer({ config, store, masterKey, clock, backchannelLogout: { ...backchannelLogout, ...options } });
+
+  /** Signs alice in to calendar-app at `server`; answers the ID token's sid and sub. */
+  async function signIn(server: TestServer): Promise<{ sid: unknown; sub: string }> {
+    const { code } = await authorize(new TestBrowser(), server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', nonce: 'n' });
+    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
+    const { sid, sub } = decodeJwt(tokens.body.id_token as string);
+    return { sid, sub: sub! };
+  }
 
   it('sends a pending delivery from another server started on the same database', async () => {
     const first: TestServer = await start();
-    const browser = new TestBrowser();
-    const { code } = await authorize(browser, first.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', nonce: 'n' });
-    const tokens = await first.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
-    const { sid, sub } = decodeJwt(tokens.body.id_token as string);
+    const { sid, sub } = await signIn(first);
 
     // An administrator ends the session; the client is down (503) at the first attempt.
     const rootId = (await store.getUserByUsername('root'))!.id;
@@ -125,6 +130,29 @@ describe('back-channel logout across a restart', () => {
       assert.equal(events[0]!.details?.sid, sid);
     } finally {
       await second.close();
+    }
+  });
+
+  // Last: it uses what the test above left (alice, the sent delivery).
+  it('records, without sending, sessions ended where nothing sends (the command line); a server sends them', async () => {
+    const recorder = await start({ send: false });
+    const { sid, sub } = await signIn(recorder);
+    const before = received.length;
+    const rootId = (await store.getUserByUsername('root'))!.id;
+    const admin = (await recorder.engine.credentials.createPersonalAccessToken(rootId, { name: 'ops2', api: managementAudience(recorder.url), scopes: [...MANAGEMENT_SCOPES] })).token;
+    const ended = await fetch(`${recorder.url}/api/v1/users/${sub}/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
+    assert.ok(ended.status < 300);
+    await recorder.close(); // waits until the delivery is recorded
+    assert.equal(received.length, before, 'nothing was sent');
+    assert.equal((await store.logoutOutbox.countMail()).pending, 1);
+
+    const delivered = nextDelivery();
+    const sender = await start();
+    try {
+      await delivered;
+      assert.equal(decodeJwt(received.at(-1)!.form.get('logout_token')!).sid, sid);
+    } finally {
+      await sender.close();
     }
   });
 });

@@ -47,6 +47,11 @@ export interface BackchannelLogoutOptions {
   transport: BackchannelLogoutTransport;
   /** Delays before the retries, in milliseconds (default 1 s, 5 s, 25 s). */
   retryDelaysMs?: number[];
+  /**
+   * False: only record deliveries in the outbox, for a running server to send (what the
+   * command line does when it ends sessions on the database directly). Default true.
+   */
+  send?: boolean;
 }
 
 /** A client the session signed into, with the subject and sid that client was told. */
@@ -82,7 +87,10 @@ export class BackchannelLogout {
   readonly #alg: SigningAlg;
   readonly #transport: BackchannelLogoutTransport;
   readonly #delays: number[];
+  readonly #send: boolean;
   readonly #inFlight = new Set<Promise<void>>();
+  /** Deliveries being written to the outbox: `close()` waits for them, so none is lost. */
+  readonly #queueing = new Set<Promise<void>>();
   /** Retries waiting in this process, each with what releases its `idle()` wait. */
   readonly #timers = new Map<NodeJS.Timeout, () => void>();
   #poller: NodeJS.Timeout | undefined;
@@ -105,6 +113,7 @@ export class BackchannelLogout {
     this.#alg = deps.alg ?? 'RS256';
     this.#transport = options.transport;
     this.#delays = options.retryDelaysMs ?? [1000, 5000, 25000];
+    this.#send = options.send ?? true;
   }
 
   /** Notes that the session `sessionSid` signed into the client (only clients with a back-channel logout URI are noted). */
@@ -120,7 +129,12 @@ export class BackchannelLogout {
   /** Sessions have ended: notify their clients in the background (never awaited by the request that ended them). */
   sessionsEnded(sessions: EndedSession[]): void {
     if (this.#closed) return;
-    for (const session of sessions) this.#track(this.#queue(session).then(() => this.deliverDue()));
+    for (const session of sessions) {
+      const queued = this.#queue(session);
+      const settled = queued.catch(() => undefined).finally(() => this.#queueing.delete(settled));
+      this.#queueing.add(settled);
+      this.#track(this.#send ? queued.then(() => this.deliverDue()) : queued);
+    }
   }
 
   /**
@@ -129,7 +143,7 @@ export class BackchannelLogout {
    * claims never overlap) should run it.
    */
   start(onError: (error: unknown) => void = () => {}): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.#send) return;
     if (this.#poller) clearInterval(this.#poller);
     this.#onError = onError;
     const run = () => this.#track(this.deliverDue());
@@ -140,7 +154,7 @@ export class BackchannelLogout {
 
   /** One pass over the due deliveries; a pass asked for while one runs runs once more after it. */
   deliverDue(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+    if (this.#closed || !this.#send) return Promise.resolve();
     if (this.#running) {
       this.#again = true;
       return this.#running;
@@ -166,8 +180,11 @@ export class BackchannelLogout {
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
   }
 
-  /** Stops polling and retrying; attempts under way finish, and what is left stays in the outbox for the next start. */
-  close(): void {
+  /**
+   * Stops polling and retrying, once the deliveries being recorded are in the outbox;
+   * attempts under way finish, and what is left stays there for the next start.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
     if (this.#poller) clearInterval(this.#poller);
     for (const [timer, release] of this.#timers) {
@@ -175,6 +192,7 @@ export class BackchannelLogout {
       release();
     }
     this.#timers.clear();
+    await Promise.allSettled([...this.#queueing]);
   }
 
   #track(work: Promise<void>): void {
