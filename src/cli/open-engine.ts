@@ -17,6 +17,7 @@ import { openShared } from '../server/open-shared.js';
 import { resolveSettings, type ServerSettings } from '../server/settings.js';
 import { mailNeeded } from '../server/email-settings.js';
 import { mailOptions } from '../mail/mail-setup.js';
+import { backchannelLogoutOptions } from '../server/client-metadata-setup.js';
 
 export interface Flags {
   host?: string;
@@ -130,7 +131,10 @@ export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.
     const email = data.settings.email;
     const quiet = { info: () => {}, warn: (_fields: object, message: string) => void process.stderr.write(`warning: ${message}\n`) };
     const mail = mailNeeded(email) ? await mailOptions(email, quiet) : undefined;
-    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes, mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]), registration: data.settings.registration, ...(mail ? { mail } : {}) }).catch(async (error: unknown) => {
+    // Sessions ended here (tessera sessions revoke) are announced by a running server: the deliveries wait in its outbox.
+    const bcl = data.settings.backchannelLogout;
+    const backchannelLogout = bcl ? { ...backchannelLogoutOptions(bcl), send: false } : undefined;
+    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes, mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]), registration: data.settings.registration, ...(mail ? { mail } : {}), ...(backchannelLogout ? { backchannelLogout } : {}) }).catch(async (error: unknown) => {
       await changes.close();
       throw error;
     });

@@ -176,7 +176,7 @@ export class AuthorizationServer {
   async close(): Promise<void> {
     this.#stopWiring();
     this.housekeeping.stop();
-    this.backchannelLogout?.close();
+    await this.backchannelLogout?.close();
     await this.mail?.close();
     await Promise.all([this.usage.close(), this.audit.close()]);
     await this.changes.close();

@@ -282,7 +282,7 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
   };
   const sessions = new SessionStore(store, hasher, clock);
   const backchannelLogout = options.backchannelLogout
-    ? new BackchannelLogout({ issuer, records: store, catalog, keys, clock, audit }, options.backchannelLogout)
+    ? new BackchannelLogout({ issuer, records: store, outbox: store.logoutOutbox, catalog, keys, clock, audit }, options.backchannelLogout)
     : undefined;
   const backchannel = backchannelLogout;
   if (backchannel) sessions.onEnded((ended) => backchannel.sessionsEnded(ended));

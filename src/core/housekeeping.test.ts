@@ -39,7 +39,7 @@ describe('housekeeping', () => {
   it('deletes what has expired and keeps the rest, expired tokens for a grace period', async () => {
     const { store, clock } = await seeded();
     const sweeper = new Housekeeping(store, clock);
-    assert.deepEqual(await sweeper.sweep(), { tokens: 1, sessions: 1, records: 1, revocations: 1, markers: 1, mail: 1, deviceAuthorizations: 1 });
+    assert.deepEqual(await sweeper.sweep(), { tokens: 1, sessions: 1, records: 1, revocations: 1, markers: 1, mail: 1, logoutDeliveries: 0, deviceAuthorizations: 1 });
     assert.ok(await store.outbox.getMail('sent-lately'));
     assert.ok(await store.deviceAuthorizations.pollDeviceAuthorization('d-late', T0, 5), 'kept an hour, so a late poll hears expired_token');
     assert.equal(await store.findTokenByHash('long-expired'), undefined);

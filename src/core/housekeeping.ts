@@ -10,7 +10,7 @@
 import type { Clock } from './clock.js';
 import type { Store } from './ports/storage.js';
 
-export type SweepCounts = Record<'tokens' | 'sessions' | 'records' | 'revocations' | 'markers' | 'mail' | 'deviceAuthorizations', number>;
+export type SweepCounts = Record<'tokens' | 'sessions' | 'records' | 'revocations' | 'markers' | 'mail' | 'logoutDeliveries' | 'deviceAuthorizations', number>;
 
 /** Sent mail stays in the outbox this long (for the console), then goes. */
 const SENT_MAIL_KEPT = 7 * 86_400;
@@ -24,7 +24,7 @@ export interface HousekeepingOptions {
   intervalMs?: number;
 }
 
-type ExpiringStore = Pick<Store, 'deleteExpiredTokens' | 'deleteExpiredSessions' | 'deleteExpiredRecords' | 'deleteExpiredRevocations' | 'deleteExpiredMarkers' | 'outbox' | 'deviceAuthorizations'>;
+type ExpiringStore = Pick<Store, 'deleteExpiredTokens' | 'deleteExpiredSessions' | 'deleteExpiredRecords' | 'deleteExpiredRevocations' | 'deleteExpiredMarkers' | 'outbox' | 'logoutOutbox' | 'deviceAuthorizations'>;
 
 export class Housekeeping {
   readonly #store: ExpiringStore;
@@ -73,6 +73,7 @@ export class Housekeeping {
       revocations: await this.#store.deleteExpiredRevocations(now),
       markers: await this.#store.deleteExpiredMarkers(now),
       mail: await this.#store.outbox.deleteSentMail(now - SENT_MAIL_KEPT),
+      logoutDeliveries: await this.#store.logoutOutbox.deleteSentMail(now - SENT_MAIL_KEPT),
       // Kept a while after expiry, so a device polling late hears expired_token, not invalid_grant.
       deviceAuthorizations: await this.#store.deviceAuthorizations.deleteExpiredDeviceAuthorizations(now - DEVICE_AUTHORIZATIONS_KEPT),
     };

@@ -65,6 +65,7 @@ export class HttpMetrics {
     } });
     this.#unsubscribe = audit.subscribe((event) => this.#count(event));
     if (engine.mail) mailMetrics(engine.mail.outbox, engine.store.outbox, registers);
+    if (engine.backchannelLogout) logoutDeliveryMetrics(engine.store.logoutOutbox, registers);
   }
 
   request(route: string, method: string, status: number, seconds: number): void {
@@ -116,6 +117,14 @@ function mailMetrics(outbox: MailOutbox, repo: OutboxRepository, registers: Regi
   } });
   new Gauge({ name: 'tessera_mail_outbox_messages', help: 'Messages in the outbox, by status (failed: given up, see the console)', labelNames: ['status'], registers, async collect() {
     // An unreachable store leaves the last values (readyz reports the outage).
+    const counts = await repo.countMail().catch(() => undefined);
+    for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
+  } });
+}
+
+/** Back-channel logout deliveries waiting (or given up on) in the store. */
+function logoutDeliveryMetrics(repo: OutboxRepository, registers: Registry[]): void {
+  new Gauge({ name: 'tessera_backchannel_logout_deliveries', help: 'Back-channel logout deliveries in the store, by status (failed: given up, see the audit log)', labelNames: ['status'], registers, async collect() {
     const counts = await repo.countMail().catch(() => undefined);
     for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
   } });

@@ -147,6 +147,9 @@ ${api.scopes.map(
 <select id="pat-expiry" name="expires_in">
 ${view.expiry.map((e) => html`<option value="${e.seconds}"${e.seconds === (form.expiresIn ?? view.defaultExpiry) ? html` selected` : ''}>${e.label}</option>`)}
 </select>
+<label for="pat-dpop-jkt">Bind to a key (optional)</label>
+<input type="text" id="pat-dpop-jkt" name="dpop_jkt" maxlength="43" autocomplete="off" spellcheck="false" value="${form.scopes ? (form.dpopJkt ?? '') : ''}" placeholder="JWK thumbprint (RFC 7638), 43 characters" aria-describedby="pat-dpop-jkt-hint">
+<p class="muted" id="pat-dpop-jkt-hint">With a key's thumbprint, the token works only with DPoP proofs signed by that key (RFC 9449): a copy of the token alone is useless.</p>
 <p class="muted">A token is for one API: choose scopes of one API only.</p>
 <div class="actions left"><button type="submit" class="primary">Create personal access token</button></div>
 </form>`;

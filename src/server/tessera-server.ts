@@ -42,6 +42,8 @@ export interface ServerOptions {
 export interface BackgroundWork {
   /** Delivers queued mail (when the engine has mail). */
   mail: boolean;
+  /** Delivers queued back-channel logout tokens, also those left by a stopped server (when the engine has back-channel logout). */
+  logout?: boolean;
   /** Deletes audit events older than this many days. */
   auditRetentionDays?: number;
   /** Deletes expired tokens, sessions and flow records. */
@@ -90,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<TesseraServer
     metrics: running.metrics,
     startBackground(work) {
       if (work.mail) engine.mail?.outbox.start(warnOn('delivering mail failed'));
+      if (work.logout) engine.backchannelLogout?.start(warnOn('delivering back-channel logout tokens failed'));
       if (work.auditRetentionDays !== undefined) engine.audit.startPruning(work.auditRetentionDays, Date.now, warnOn('audit pruning failed'));
       if (work.housekeeping) engine.housekeeping.start(warnOn('deleting expired tokens and sessions failed'));
     },

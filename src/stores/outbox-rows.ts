@@ -1,4 +1,7 @@
-/** The mail outbox's rows, shared by the SQLite and PostgreSQL stores. */
+/**
+ * The outboxes' rows, shared by the SQLite and PostgreSQL stores: the mail outbox, and
+ * back-channel logout deliveries (the same shape in a table of their own).
+ */
 import type { OutboxMessage, OutboxStatus } from '../core/ports/outbox.js';
 
 export interface OutboxRow {
@@ -14,6 +17,9 @@ export interface OutboxRow {
   created_at: number;
   sent_at: number | null;
 }
+
+/** The tables with the outbox's shape (a closed list: the name goes into SQL text). */
+export type OutboxTable = 'mail_outbox' | 'logout_outbox';
 
 export const OUTBOX_COLUMNS = 'id, event_key, kind, recipient, payload, status, attempts, next_attempt_at, last_error, created_at, sent_at';
 

@@ -109,6 +109,22 @@ describe('account page', () => {
     assert.equal((await server.engine.credentials.get(bobs.summary.id))?.revokedAt, undefined);
   });
 
+  it('binds a personal access token to a key when given its thumbprint (RFC 9449)', async () => {
+    const { browser, page } = await signIn();
+    const csrf = csrfOf(page);
+    const form = { csrf, name: 'bound', scope: `${ORGANIZER} read:calendars`, expires_in: '86400' };
+    const bad = await browser.post(`${server.url}/account/create-pat`, { ...form, dpop_jkt: 'not-a-thumbprint' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.html, /role="alert">Must be the base64url SHA-256 JWK thumbprint/);
+    assert.match(bad.html, /value="not-a-thumbprint"/, 'the form keeps what was typed');
+    const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+    const good = await browser.post(`${server.url}/account/create-pat`, { ...form, dpop_jkt: jkt });
+    assert.equal(good.status, 200);
+    assert.match(good.html, /Authorization: DPoP/);
+    const aliceId = (await server.engine.store.getUserByUsername('alice'))!.id;
+    assert.ok((await server.engine.credentials.list(aliceId)).some((t) => t.name === 'bound' && t.dpopJkt === jkt));
+  });
+
   it('changes the password with the current one, by the policy, and can sign other sessions out', async () => {
     const { browser, page } = await signIn('bob', PASSWORDS.bob);
     const elsewhere = await signIn('bob', PASSWORDS.bob);

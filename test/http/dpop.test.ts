@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { calculateJwkThumbprint, decodeJwt, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { TestBrowser } from '../support/browser.js';
-import { makeFixture, MAPPERS, ORGANIZER, SECRETS, SPA_CALLBACK } from '../support/fixture.js';
+import { CALLBACK, makeFixture, MAPPERS, ORGANIZER, SECRETS, SPA_CALLBACK } from '../support/fixture.js';
 import { authorize, pkce } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -173,5 +173,20 @@ describe('DPoP with server nonces', () => {
     await assert.rejects(oauth.processClientCredentialsResponse(as, client, first), (e: unknown) => oauth.isDPoPNonceError(e));
     const tokens = await oauth.processClientCredentialsResponse(as, client, await request());
     assert.equal(tokens.token_type, 'dpop');
+  });
+
+  it('asks for the nonce at the pushed authorization request endpoint too', async () => {
+    const client: oauth.Client = { client_id: 'calendar-app' };
+    const dpop = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const { challenge } = pkce();
+    const params = { redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' };
+    const push = () => oauth.pushedAuthorizationRequest(as, client, oauth.ClientSecretBasic(SECRETS.calendar), params, { DPoP: dpop, ...insecure });
+    const first = await push();
+    assert.equal(first.status, 400);
+    assert.ok(first.headers.get('dpop-nonce'));
+    await assert.rejects(oauth.processPushedAuthorizationResponse(as, client, first), (e: unknown) => oauth.isDPoPNonceError(e));
+    const retry = await push();
+    assert.equal(retry.status, 201);
+    assert.ok(retry.headers.get('dpop-nonce'), 'every answer carries the current nonce');
   });
 });

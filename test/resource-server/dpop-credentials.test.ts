@@ -274,6 +274,8 @@ describe('resource-server: DPoP nonces and stale proofs', () => {
     assert.equal(two.accepts(one.current(now - 300), now), true, 'the previous window still counts');
     assert.equal(two.accepts(one.current(now - 600), now), false);
     assert.equal(new DpopNonces(undefined, 300).accepts(one.current(now), now), false, 'another secret, another nonce');
+    assert.equal(one.accepts('é'.repeat(32), now), false, 'never throws on what a client sent');
+    assert.equal(one.accepts(42, now), false);
   });
 });
 
@@ -290,7 +292,7 @@ describe('resource-server: a stale DPoP proof', () => {
     await tessera.close();
   });
 
-  it('refuses a proof whose iat is older than the window, or in the future', async () => {
+  it('refuses a proof whose iat is older than the window or in the future, or for another method', async () => {
     const issuer = new URL(tessera.url);
     const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
     const pair = await generateKeyPair('ES256', { extractable: true });
@@ -298,12 +300,13 @@ describe('resource-server: a stale DPoP proof', () => {
     const token = (await oauth.processClientCredentialsResponse(as, client, response)).access_token;
     const ath = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))).toString('base64url');
     const jwk = await exportJWK(pair.publicKey);
-    const proofAt = (iat: number) =>
-      new SignJWT({ htm: 'GET', htu: `${api.url}/calendars`, iat, jti: crypto.randomUUID(), ath }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(pair.privateKey);
+    const proofAt = (iat: number, htm = 'GET') =>
+      new SignJWT({ htm, htu: `${api.url}/calendars`, iat, jti: crypto.randomUUID(), ath }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(pair.privateKey);
     const now = Math.floor(Date.now() / 1000);
-    const send = async (iat: number) => (await fetch(`${api.url}/calendars`, { headers: { authorization: `DPoP ${token}`, dpop: await proofAt(iat) } })).status;
+    const send = async (iat: number, htm?: string) => (await fetch(`${api.url}/calendars`, { headers: { authorization: `DPoP ${token}`, dpop: await proofAt(iat, htm) } })).status;
     assert.equal(await send(now), 200);
     assert.equal(await send(now - 120), 401);
     assert.equal(await send(now + 60), 401);
+    assert.equal(await send(now, 'POST'), 401, 'a proof for another method');
   });
 });

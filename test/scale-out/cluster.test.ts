@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
 import { Redis } from 'ioredis';
 import { BROWSER_COOKIE } from '../../src/core/interaction/pending-authorizations.js';
 import { dropSchema } from '../../src/stores/postgres/postgres-store.js';
@@ -112,6 +112,22 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
       const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), { issuer: ISSUER, audience: ORGANIZER, typ: 'at+jwt' });
       assert.equal(payload.client_id, 'basic-client');
       assert.equal((await introspect(other.url, token)).body.active, true);
+    }
+  });
+
+  it('a DPoP proof used at one instance is refused when replayed at another (issue 19)', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const proof = await new SignJWT({ htm: 'POST', htu: `${ISSUER}/token`, iat: Math.floor(Date.now() / 1000), jti: randomBytes(16).toString('hex') })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(publicKey) })
+      .sign(privateKey);
+    const at = (instance: Instance) => post(instance.url, '/token', { grant_type: 'client_credentials' }, { ...basic('basic-client', SECRETS.basic), dpop: proof });
+    const first = await at(a);
+    assert.equal(first.status, 200, first.text);
+    assert.equal(first.body.token_type, 'DPoP');
+    for (const other of [b, c]) {
+      const replayed = await at(other);
+      assert.equal(replayed.status, 400, replayed.text);
+      assert.equal(replayed.body.error, 'invalid_dpop_proof');
     }
   });
 

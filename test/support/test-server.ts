@@ -98,8 +98,8 @@ export async function startTestServer(
       if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));
     },
   });
-  // The mail outbox runs as in production; the timers (audit pruning, expired records) do not, so a frozen clock stays in the test's hands.
-  server.startBackground({ mail: true });
+  // The mail and logout outboxes run as in production; the timers (audit pruning, expired records) do not, so a frozen clock stays in the test's hands.
+  server.startBackground({ mail: true, logout: true });
   return {
     url: server.url,
     engine: server.engine,

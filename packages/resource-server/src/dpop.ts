@@ -58,9 +58,10 @@ export class DpopNonces {
     return this.#nonceOf(Math.floor(now / this.#window));
   }
   accepts(nonce: unknown, now: number): boolean {
-    if (typeof nonce !== 'string' || nonce.length !== 32) return false;
-    const slot = Math.floor(now / this.#window);
+    if (typeof nonce !== 'string') return false;
     const given = Buffer.from(nonce);
+    if (given.length !== 32) return false; // bytes, not characters: timingSafeEqual needs equal lengths
+    const slot = Math.floor(now / this.#window);
     return [slot, slot - 1].some((s) => timingSafeEqual(given, Buffer.from(this.#nonceOf(s))));
   }
 }

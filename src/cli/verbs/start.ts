@@ -94,7 +94,7 @@ worker and restarts a worker that dies.`;
       io.out(`  mail       ${describeMail(engine.mail)}`);
       if (engine.mail && !email.smtp) io.err('warning: no SMTP server configured: mail is written to the log, not sent (development only; see docs/email.md)');
     }
-    if (runsHousekeeping(role)) server.startBackground({ mail: true, auditRetentionDays: data.settings.auditRetentionDays, housekeeping: true });
+    if (runsHousekeeping(role)) server.startBackground({ mail: true, logout: true, auditRetentionDays: data.settings.auditRetentionDays, housekeeping: true });
     const stop = stopSignals(role);
     const signal = await stop.first;
     stop.onSecond((again) => {

@@ -53,14 +53,20 @@ const createPat: Action = async (engine, visitor, request) => {
   const name = (request.params.get('name') ?? '').trim();
   const picked = request.params.getAll('scope').map((v) => v.split(' ') as [string, string?]);
   const expiresIn = Number(request.params.get('expires_in'));
-  const form = { name, scopes: request.params.getAll('scope'), ...(Number.isInteger(expiresIn) && expiresIn > 0 ? { expiresIn } : {}) };
+  // Optional (RFC 9449): the thumbprint of the key the token will be bound to.
+  const dpopJkt = (request.params.get('dpop_jkt') ?? '').trim() || undefined;
+  const form = { name, scopes: request.params.getAll('scope'), ...(Number.isInteger(expiresIn) && expiresIn > 0 ? { expiresIn } : {}), ...(dpopJkt ? { dpopJkt } : {}) };
   const apis = [...new Set(picked.map(([api]) => api))];
   if (!name) return refuse(engine, visitor, 'tokens', 'Give the token a name.', { form });
   if (apis.length === 0 || picked.some(([, scope]) => !scope)) return refuse(engine, visitor, 'tokens', 'Choose at least one scope.', { form });
   if (apis.length > 1) return refuse(engine, visitor, 'tokens', 'A token is for one API: choose scopes of one API only.', { form });
   if (!form.expiresIn) return refuse(engine, visitor, 'tokens', 'Choose when the token expires.', { form });
-  return created(engine, visitor, 'tokens', 'Bearer', form, () =>
-    engine.credentials.createPersonalAccessToken(visitor.user.id, { name, api: apis[0]!, scopes: picked.map(([, s]) => s!), expiresIn: form.expiresIn! }, actorOf(visitor)),
+  return created(engine, visitor, 'tokens', dpopJkt ? 'DPoP' : 'Bearer', form, () =>
+    engine.credentials.createPersonalAccessToken(
+      visitor.user.id,
+      { name, api: apis[0]!, scopes: picked.map(([, s]) => s!), expiresIn: form.expiresIn!, ...(dpopJkt ? { dpopJkt } : {}) },
+      actorOf(visitor),
+    ),
   );
 };
 

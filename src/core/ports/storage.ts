@@ -213,6 +213,12 @@ export interface Store
   readonly kind: 'sqlite' | 'postgres';
   /** Mail waiting to be sent (ports/outbox.ts). */
   readonly outbox: OutboxRepository;
+  /**
+   * Back-channel logout deliveries waiting to be sent, in the outbox's shape (kind
+   * `logout_token`, the recipient the client id, the payload sealed), so that a delivery
+   * survives a restart and any instance may send it (core/logout/backchannel-logout.ts).
+   */
+  readonly logoutOutbox: OutboxRepository;
   /** Device authorization requests waiting for their user (ports/device-authorizations.ts). */
   readonly deviceAuthorizations: DeviceAuthorizationRepository;
   /** Runs pending migrations; returns the versions applied. */

@@ -113,7 +113,7 @@ export interface AccountView {
   expiry: { seconds: number; label: string }[];
   defaultExpiry: number;
   /** Values to put back in a form after an error. */
-  form?: { name?: string; endpoints?: string; scopes?: string[]; expiresIn?: number };
+  form?: { name?: string; endpoints?: string; scopes?: string[]; expiresIn?: number; dpopJkt?: string };
   hasPassword: boolean;
   /** The email address and whether it is confirmed; `resend` when a confirmation link can be mailed. */
   email?: { address: string; verified: boolean; resend: boolean };

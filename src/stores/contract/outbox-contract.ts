@@ -70,5 +70,20 @@ export function outboxContract(store: () => Store): void {
       assert.equal(await store().outbox.deleteSentMail(1651), 1);
       assert.equal(await store().outbox.getMail('o1'), undefined);
     });
+
+    it('keeps back-channel logout deliveries in an outbox of their own, with the same behaviour', async () => {
+      const delivery = message('l1', { kind: 'logout_token', recipient: 'calendar-app', payload: '{"session":{}}' });
+      assert.equal(await store().logoutOutbox.enqueueMail(delivery), true);
+      assert.equal(await store().logoutOutbox.enqueueMail({ ...delivery, id: 'l1-again' }), false, 'same event');
+      assert.equal(await store().outbox.getMail('l1'), undefined, 'never in the mail outbox');
+      assert.deepEqual(await store().logoutOutbox.getMail('l1'), delivery);
+      const [a, b] = await Promise.all([store().logoutOutbox.claimMail(1000, 1060, 10), store().logoutOutbox.claimMail(1000, 1060, 10)]);
+      assert.deepEqual([...a, ...b].map((m) => m.id), ['l1'], 'claimed once');
+      await store().logoutOutbox.markMailFailed('l1', { attempts: 1, status: 'pending', nextAttemptAt: 1005, lastError: 'HTTP 503' });
+      assert.deepEqual((await store().logoutOutbox.claimMail(1005, 1065, 10)).map((m) => [m.id, m.attempts]), [['l1', 1]]);
+      await store().logoutOutbox.markMailSent('l1', 1006);
+      assert.deepEqual(await store().logoutOutbox.countMail(), { pending: 0, sent: 1, failed: 0 });
+      assert.equal(await store().logoutOutbox.deleteSentMail(1007), 1);
+    });
   });
 }

@@ -79,6 +79,7 @@ export class PostgresStore extends DocumentStore implements Store {
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
   readonly outbox = new PostgresOutbox((sql, params) => this.#query(sql, params));
+  readonly logoutOutbox = new PostgresOutbox((sql, params) => this.#query(sql, params), 'logout_outbox');
   readonly deviceAuthorizations = new PostgresDeviceAuthorizations((sql, params) => this.#query(sql, params));
 
   constructor(options: PostgresStoreOptions) {

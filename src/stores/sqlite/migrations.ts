@@ -239,4 +239,25 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
       CREATE INDEX consents_client ON consents (client_id);
     `,
   },
+  {
+    version: 18,
+    name: 'back-channel logout deliveries: an outbox of their own, so they survive a restart',
+    sql: `
+      CREATE TABLE logout_outbox (
+        id TEXT PRIMARY KEY,
+        event_key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+        attempts INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        sent_at INTEGER
+      );
+      CREATE INDEX logout_outbox_due ON logout_outbox (status, next_attempt_at);
+      CREATE INDEX logout_outbox_created ON logout_outbox (created_at);
+    `,
+  },
 ];

@@ -27,6 +27,7 @@ export class SqliteStore extends DocumentStore implements Store {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
   readonly outbox: SqliteOutbox;
+  readonly logoutOutbox: SqliteOutbox;
   readonly deviceAuthorizations: SqliteDeviceAuthorizations;
   #pendingTokens: { token: StoredToken; resolve: () => void; reject: (error: unknown) => void }[] = [];
 
@@ -40,6 +41,7 @@ export class SqliteStore extends DocumentStore implements Store {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
     this.outbox = new SqliteOutbox(this.#db);
+    this.logoutOutbox = new SqliteOutbox(this.#db, 'logout_outbox');
     this.deviceAuthorizations = new SqliteDeviceAuthorizations(this.#db);
   }
 

@@ -27,6 +27,7 @@ function creator(owner, apis, created) {
       { name: 'api', label: 'API', type: 'select', options: apiOptions, hint: 'PATs and SATs are for one API' },
       { name: 'scopes', label: 'Scopes', hint: 'Space-separated, within what the roles allow on that API' },
       { name: 'expiresInDays', label: 'Expires in (days)', type: 'number', value: 90, hint: 'At most 365' },
+      { name: 'dpopJkt', label: 'Bind to a DPoP key (PATs and SATs, optional)', hint: 'The key\'s JWK thumbprint (RFC 7638, 43 characters): the token then works only with proofs from that key' },
       { name: 'endpoints', label: 'Endpoints (action tokens)', type: 'lines', hint: 'One per line: GET /calendars/*/events' },
     ],
     async onSubmit(v) {
@@ -36,7 +37,7 @@ function creator(owner, apis, created) {
       let body;
       if (v.kind === 'user_token') body = { kind: v.kind, ...ownerField };
       else if (v.kind === 'action_token') body = { kind: v.kind, ...ownerField, name: v.name ?? '', endpoints: v.endpoints };
-      else body = { kind: v.kind, ...ownerField, name: v.name ?? '', api: v.api, scopes: words(v.scopes), ...(expiresIn ? { expiresIn } : {}) };
+      else body = { kind: v.kind, ...ownerField, name: v.name ?? '', api: v.api, scopes: words(v.scopes), ...(expiresIn ? { expiresIn } : {}), ...(v.dpopJkt ? { dpopJkt: String(v.dpopJkt).trim() } : {}) };
       const result = (await call('POST', '/tokens', { body })).body;
       created(h('section', { class: 'notice', 'aria-label': 'New token' }, h('h2', {}, `Created ${result.summary.kind.replace(/_/g, ' ')}`), secretOnce('The token', result.token)));
     },
