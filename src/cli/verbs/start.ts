@@ -46,6 +46,10 @@ worker and restarts a worker that dies.`;
     const shared = await openShared(data.settings, data.store, { warn, ...(role ? { primary: role.primary } : {}) });
     const email = data.settings.email;
     const mail = mailNeeded(email) ? await mailOptions(email, logger) : undefined;
+    // Listen for the stop before starting: a worker told to stop while it is still
+    // starting (a restarted worker when the primary gets SIGTERM) would otherwise miss
+    // the primary's message and keep the whole machine from stopping.
+    const stop = stopSignals(role);
     let server: TesseraServer;
     try {
       const { trustProxy } = data.settings;
@@ -72,6 +76,7 @@ worker and restarts a worker that dies.`;
         },
       });
     } catch (error) {
+      stop.dispose();
       await shared.changes.close();
       await data.store.close();
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -95,7 +100,6 @@ worker and restarts a worker that dies.`;
       if (engine.mail && !email.smtp) io.err('warning: no SMTP server configured: mail is written to the log, not sent (development only; see docs/email.md)');
     }
     if (runsHousekeeping(role)) server.startBackground({ mail: true, logout: true, auditRetentionDays: data.settings.auditRetentionDays, housekeeping: true });
-    const stop = stopSignals(role);
     const signal = await stop.first;
     stop.onSecond((again) => {
       logger.warn({ signal: again }, 'second signal: exiting without waiting');
