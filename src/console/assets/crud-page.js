@@ -20,6 +20,8 @@ import { button, confirmed, dataTable, h, header, problem, replace } from './dom
  * @property {(item: any) => string} confirmDelete the question asked before deleting
  * @property {{ label: string, value: (item: any) => any }[]} columns the columns before "Actions"
  * @property {(item: any, etag: string | undefined, done: () => void) => HTMLElement} editor
+ * @property {any[]} [rows] the items, when the page read them already (else they are listed from `path`)
+ * @property {(item: any) => HTMLElement[]} [moreActions] buttons between Edit and Delete
  */
 
 /**
@@ -39,7 +41,7 @@ export async function saveItem(path, id, etag, body) {
  * @param {CrudPage} page
  */
 export async function renderCrudPage({ main, rerender }, page) {
-  const items = await listAll(page.path);
+  const items = page.rows ?? (await listAll(page.path));
   const slot = h('div', { class: 'editor' });
   const open = (/** @type {any} */ item, /** @type {string | undefined} */ etag) => {
     replace(slot, page.editor(item, etag, rerender));
@@ -65,6 +67,7 @@ export async function renderCrudPage({ main, rerender }, page) {
                 const got = await call('GET', `${page.path}/${seg(page.idOf(item))}`);
                 open(got.body, got.etag);
               }),
+              ...(page.moreActions?.(item) ?? []),
               button('Delete', async () => {
                 if (!confirmed(page.confirmDelete(item))) return;
                 try {
