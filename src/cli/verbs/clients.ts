@@ -1,4 +1,5 @@
 /** `tessera clients`: applications, their grants and permissions, and secret rotation. */
+import { crudActions } from '../crud-actions.js';
 import { permissionLines, printJson, printRecord, printTable, when } from '../output.js';
 import { BODY_FLAGS, BODY_HELP, bodyFrom, listFlag, need, resourceVerb, switchFlag, switchFlags, type ActionContext } from '../resource-verb.js';
 import { listAll, seg } from '../target.js';
@@ -119,6 +120,24 @@ function show(io: Io, c: ClientOut): void {
 
 const clientInput = ({ secrets: _secrets, registration: _registration, ...rest }: ClientOut): Record<string, unknown> => rest;
 
+/** Get, update and delete; create prints the secret once and list filters by API. */
+const actions = crudActions<ClientOut>({
+  path: '/clients', noun: 'client', none: 'no clients', arg: 'CLIENT_ID', idField: 'clientId',
+  fields: { flags: FIELD_FLAGS, help: FIELD_HELP, apply: (context, body) => applyFlags(context, body, false) },
+  show,
+  table: { columns: [], row: () => [] }, // unused: its list is its own
+  editable: clientInput,
+  summaries: {
+    create: 'register a client; a generated secret is printed once',
+    list: 'list clients',
+    get: 'show a client (its secrets by id only)',
+    update: 'change a client: the fields given change, the others (and its secrets) stay',
+    delete: 'delete a client, revoking its tokens and the grants users gave it',
+  },
+  synopses: { create: 'CLIENT_ID', update: 'CLIENT_ID [flags of create]' },
+  details: { update: "  On update --scope replaces the scopes on the client's API." },
+});
+
 export const clientsVerb = resourceVerb({
   name: 'clients',
   summary: 'create, list, show, change and delete clients; rotate their secrets',
@@ -167,53 +186,9 @@ export const clientsVerb = resourceVerb({
         return 0;
       },
     },
-    {
-      name: 'get',
-      summary: 'show a client (its secrets by id only)',
-      synopsis: 'CLIENT_ID',
-      async run(context) {
-        const [id] = need(context, 'CLIENT_ID');
-        const client = (await (await context.target()).call<ClientOut>('GET', `/clients/${seg(id!)}`)).body;
-        if (context.json) printJson(context.io, client);
-        else show(context.io, client);
-        return 0;
-      },
-    },
-    {
-      name: 'update',
-      summary: 'change a client: the fields given change, the others (and its secrets) stay',
-      synopsis: 'CLIENT_ID [flags of create]',
-      details: `${FIELD_HELP}
-  On update --scope replaces the scopes on the client's API.
-The client is read, changed and written back with If-Match: if someone changed it in
-between, nothing is written and the command fails (412); run it again.`,
-      flags: FIELD_FLAGS,
-      async run(context) {
-        const [id] = need(context, 'CLIENT_ID');
-        const target = await context.target();
-        const path = `/clients/${seg(id!)}`;
-        const current = await target.call<ClientOut>('GET', path);
-        const body = { ...clientInput(current.body), ...bodyFrom(context) };
-        applyFlags(context, body, false);
-        const updated = (await target.call<ClientOut>('PUT', path, { body, ...(current.etag ? { ifMatch: current.etag } : {}) })).body;
-        if (context.json) return printJson(context.io, updated), 0;
-        context.io.err(`updated client ${updated.clientId}`);
-        show(context.io, updated);
-        return 0;
-      },
-    },
-    {
-      name: 'delete',
-      summary: 'delete a client, revoking its tokens and the grants users gave it',
-      synopsis: 'CLIENT_ID',
-      async run(context) {
-        const [id] = need(context, 'CLIENT_ID');
-        await (await context.target()).call('DELETE', `/clients/${seg(id!)}`);
-        if (context.json) printJson(context.io, { deleted: id });
-        else context.io.out(`deleted client ${id}`);
-        return 0;
-      },
-    },
+    actions.get,
+    actions.update,
+    actions.delete,
     {
       name: 'secret',
       summary: 'rotate secrets: add one (printed once), list them, delete the old one',

@@ -3,9 +3,9 @@
  * names the redirect URI to register at the provider; the client secret goes in with
  * --file or --json-body and never comes back out.
  */
-import { printJson, printRecord, printTable } from '../output.js';
+import { crudActions } from '../crud-actions.js';
+import { printJson, printRecord } from '../output.js';
 import { BODY_FLAGS, BODY_HELP, bodyFrom, need, resourceVerb } from '../resource-verb.js';
-import { listAll, seg } from '../target.js';
 import type { Io } from './verb.js';
 import type { IdentityProviderOut } from '../api-types.js';
 
@@ -27,6 +27,26 @@ function show(io: Io, p: IdentityProviderOut): void {
     ['redirect URI', p.redirectUri],
   ]);
 }
+
+/** List, get, update and delete; create takes the whole provider from a body, with no argument. */
+const actions = crudActions<IdentityProviderOut>({
+  path: '/identity-providers', noun: 'identity provider', none: 'no identity providers', arg: 'ID', idField: 'id',
+  fields: { flags: BODY_FLAGS, help: HELP, apply: () => {} },
+  show,
+  table: { columns: ['id', 'name', 'type', 'enabled', 'redirect URI'], row: (p) => [p.id, p.name, p.type, String(p.enabled), p.redirectUri] },
+  // What the API adds to an answer does not go back in.
+  editable: ({ hasClientSecret: _h, redirectUri: _r, ...fields }) => fields,
+  summaries: {
+    create: 'add a provider',
+    list: 'list providers',
+    get: 'show a provider and its redirect URI',
+    update: 'change a provider (the client secret is kept unless given)',
+    delete: 'delete a provider and every identity linked through it',
+  },
+  synopses: { create: '--file FILE | --json-body JSON', update: 'ID --file FILE | --json-body JSON' },
+  details: { update: "Fields given replace the provider's; the rest stay." },
+  updateNote: '',
+});
 
 export const identityProvidersVerb = resourceVerb({
   name: 'identity-providers',
@@ -50,61 +70,9 @@ export const identityProvidersVerb = resourceVerb({
         return 0;
       },
     },
-    {
-      name: 'list',
-      summary: 'list providers',
-      synopsis: '',
-      async run(context) {
-        need(context);
-        const providers = await listAll<IdentityProviderOut>(await context.target(), '/identity-providers');
-        if (context.json) return printJson(context.io, providers), 0;
-        printTable(context.io, ['id', 'name', 'type', 'enabled', 'redirect URI'], providers.map((p) => [p.id, p.name, p.type, String(p.enabled), p.redirectUri]), 'no identity providers');
-        return 0;
-      },
-    },
-    {
-      name: 'get',
-      summary: 'show a provider and its redirect URI',
-      synopsis: 'ID',
-      async run(context) {
-        const [id] = need(context, 'ID');
-        const provider = (await (await context.target()).call<IdentityProviderOut>('GET', `/identity-providers/${seg(id!)}`)).body;
-        if (context.json) printJson(context.io, provider);
-        else show(context.io, provider);
-        return 0;
-      },
-    },
-    {
-      name: 'update',
-      summary: 'change a provider (the client secret is kept unless given)',
-      synopsis: 'ID --file FILE | --json-body JSON',
-      details: `${HELP}\nFields given replace the provider's; the rest stay.`,
-      flags: BODY_FLAGS,
-      async run(context) {
-        const [id] = need(context, 'ID');
-        const target = await context.target();
-        const path = `/identity-providers/${seg(id!)}`;
-        const current = await target.call<IdentityProviderOut>('GET', path);
-        const { hasClientSecret: _h, redirectUri: _r, ...fields } = current.body;
-        const body = { ...fields, ...bodyFrom(context) };
-        const provider = (await target.call<IdentityProviderOut>('PUT', path, { body, ...(current.etag ? { ifMatch: current.etag } : {}) })).body;
-        if (context.json) return printJson(context.io, provider), 0;
-        context.io.err(`updated identity provider ${provider.id}`);
-        show(context.io, provider);
-        return 0;
-      },
-    },
-    {
-      name: 'delete',
-      summary: 'delete a provider and every identity linked through it',
-      synopsis: 'ID',
-      async run(context) {
-        const [id] = need(context, 'ID');
-        await (await context.target()).call('DELETE', `/identity-providers/${seg(id!)}`);
-        if (context.json) printJson(context.io, { deleted: id });
-        else context.io.out(`deleted identity provider ${id}`);
-        return 0;
-      },
-    },
+    actions.list,
+    actions.get,
+    actions.update,
+    actions.delete,
   ],
 });

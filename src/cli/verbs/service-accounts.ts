@@ -1,8 +1,9 @@
 /** `tessera service-accounts`: the non-human identities that hold service access tokens. */
-import { printJson, printRecord, printTable, when } from '../output.js';
+import { crudActions } from '../crud-actions.js';
+import { printJson, printRecord, when } from '../output.js';
 import { findServiceAccount, type ServiceAccountOut } from '../resolve.js';
 import { BODY_FLAGS, BODY_HELP, bodyFrom, listFlag, need, resourceVerb, type ActionContext } from '../resource-verb.js';
-import { listAll, seg } from '../target.js';
+import { seg } from '../target.js';
 import type { Io } from './verb.js';
 
 const FIELD_FLAGS = {
@@ -45,6 +46,32 @@ function show(io: Io, a: ServiceAccountOut): void {
 
 const NAME_ARG = 'NAME is the service account\'s name or id.';
 
+/** List and update; create, get and delete say more than the generated ones (the id, the tokens revoked). */
+const actions = crudActions<ServiceAccountOut>({
+  path: '/service-accounts', noun: 'service account', none: 'no service accounts', arg: 'NAME', idField: 'name',
+  resolve: async (target, ref) => (await findServiceAccount(target, ref)).id,
+  argHelp: NAME_ARG,
+  fields: { flags: FIELD_FLAGS, help: FIELD_HELP, apply: applyFlags },
+  show,
+  table: { columns: ['name', 'active', 'roles', 'description', 'id'], row: (a) => [a.name, a.active ? 'yes' : 'no', a.roles.join(' '), a.description, a.id] },
+  editable: ({ id: _id, createdAt: _c, ...input }) => input,
+  summaries: {
+    create: 'create a service account',
+    list: 'list service accounts',
+    get: 'show a service account',
+    update: 'change roles, description or activation (an account cannot be renamed)',
+    delete: 'delete a service account; its tokens stop at once',
+  },
+  synopses: {
+    create: 'NAME [--role ROLE ...] [--description TEXT] [--inactive]',
+    update: 'NAME [--role ROLE ... | --add-role R --remove-role R] [--description TEXT] [--active|--inactive]',
+  },
+  details: { update: '  --add-role ROLE, --remove-role ROLE   change the list instead of replacing it' },
+  updateNote: 'The account is read, changed and written back with If-Match (412 if it changed meanwhile).',
+  // applyFlags reads --add-role and --remove-role too.
+  updateFlags: { flags: { 'add-role': { type: 'string', multiple: true }, 'remove-role': { type: 'string', multiple: true } }, apply: () => {} },
+});
+
 export const serviceAccountsVerb = resourceVerb({
   name: 'service-accounts',
   summary: 'create, list, show, change and delete service accounts',
@@ -68,23 +95,7 @@ export const serviceAccountsVerb = resourceVerb({
         return 0;
       },
     },
-    {
-      name: 'list',
-      summary: 'list service accounts',
-      synopsis: '',
-      async run(context) {
-        need(context);
-        const accounts = await listAll<ServiceAccountOut>(await context.target(), '/service-accounts');
-        if (context.json) return printJson(context.io, accounts), 0;
-        printTable(
-          context.io,
-          ['name', 'active', 'roles', 'description', 'id'],
-          accounts.map((a) => [a.name, a.active ? 'yes' : 'no', a.roles.join(' '), a.description, a.id]),
-          'no service accounts',
-        );
-        return 0;
-      },
-    },
+    actions.list,
     {
       name: 'get',
       summary: 'show a service account',
@@ -98,30 +109,7 @@ export const serviceAccountsVerb = resourceVerb({
         return 0;
       },
     },
-    {
-      name: 'update',
-      summary: 'change roles, description or activation (an account cannot be renamed)',
-      synopsis: 'NAME [--role ROLE ... | --add-role R --remove-role R] [--description TEXT] [--active|--inactive]',
-      details: `${NAME_ARG}
-${FIELD_HELP}
-  --add-role ROLE, --remove-role ROLE   change the list instead of replacing it
-The account is read, changed and written back with If-Match (412 if it changed meanwhile).`,
-      flags: { ...FIELD_FLAGS, 'add-role': { type: 'string', multiple: true }, 'remove-role': { type: 'string', multiple: true } },
-      async run(context) {
-        const [ref] = need(context, 'NAME');
-        const target = await context.target();
-        const path = `/service-accounts/${seg((await findServiceAccount(target, ref!)).id)}`;
-        const current = await target.call<ServiceAccountOut>('GET', path);
-        const { id: _id, createdAt: _c, ...input } = current.body;
-        const body: Record<string, unknown> = { ...input, ...bodyFrom(context) };
-        applyFlags(context, body);
-        const account = (await target.call<ServiceAccountOut>('PUT', path, { body, ...(current.etag ? { ifMatch: current.etag } : {}) })).body;
-        if (context.json) return printJson(context.io, account), 0;
-        context.io.err(`updated service account ${account.name}`);
-        show(context.io, account);
-        return 0;
-      },
-    },
+    actions.update,
     {
       name: 'delete',
       summary: 'delete a service account; its tokens stop at once',

@@ -10,12 +10,13 @@ import { toClient } from '../../core/config/apply.js';
 import { clientApiSchema } from '../../core/config/schema.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Client } from '../../core/model.js';
-import { checkIfMatch, etagOf } from '../etag.js';
-import { paginate, pageQuery, pageSchema } from '../pagination.js';
+import { etagOf } from '../etag.js';
+import { pageQuery } from '../pagination.js';
 import { presentClient, secretId } from '../present.js';
 import { addedPermissions, requireHeld } from '../least-privilege.js';
 import { badField, conflict, notFound } from '../problem.js';
 import { route } from '../route.js';
+import { resourceRoutes } from '../resource.js';
 import { actorOf } from '../principal.js';
 import { clientCreatedOut, clientOut, newSecretOut } from '../schemas.js';
 import type { AuthorizationServer } from '../../core/authorization-server.js';
@@ -46,16 +47,46 @@ function build(engine: AuthorizationServer, body: z.output<typeof clientApiSchem
   }
 }
 
-export const clientRoutes = [
-  route({
-    method: 'GET', path: '/clients', tag: 'Clients', summary: 'List clients', scope: 'read:clients', status: 200,
-    query: pageQuery.extend({ api: z.string().optional().describe('only clients registered to this API') }), response: pageSchema(clientOut),
-    async handler(engine, { query }) {
-      const clients = (await engine.store.listClients()).filter((c) => query.api === undefined || c.api === query.api);
-      const page = paginate(clients, (c) => c.clientId, query);
-      return { body: { ...page, items: page.items.map(presentClient) } };
+/** List, get, replace and delete; create is below, as it shows the first secret once. */
+const [listClients, getClient, replaceClient, deleteClient] = resourceRoutes({
+  path: '/clients', tag: 'Clients', noun: 'client', kind: 'client',
+  params: byId,
+  scopes: { read: 'read:clients', write: 'write:clients' },
+  response: clientOut,
+  load: (engine, clientId) => engine.store.getClient(clientId),
+  present: (_engine, client) => presentClient(client),
+  idOf: (client) => client.clientId,
+  list: {
+    summary: 'List clients',
+    query: pageQuery.extend({ api: z.string().optional().describe('only clients registered to this API') }),
+    items: async (engine, query) => (await engine.store.listClients()).filter((c) => query.api === undefined || c.api === query.api),
+  },
+  get: { summary: 'Get a client' },
+  replace: {
+    summary: 'Replace a client (its secrets are kept)', body: clientApiSchema,
+    pinned: { field: 'clientId', message: 'must equal the client id in the path' },
+    async save(engine, existing, body, principal) {
+      // A self-registered client stays one (unverified, managed with its registration access token too).
+      const client: Client = { ...build(engine, body, existing, []), ...(existing.registration ? { registration: existing.registration } : {}) };
+      // New permissions must be held; a new way to authenticate (or to receive codes) must hold all of them.
+      const checked = takesOver(existing, client) ? client.permissions : addedPermissions(existing.permissions, client.permissions);
+      requireHeld(principal.holdings, checked, `client ${client.clientId}`);
+      await engine.catalogWriter.saveClient(client);
+      return client;
     },
-  }),
+  },
+  delete: {
+    summary: 'Delete a client, revoking its tokens and grants',
+    async remove(engine, client, principal) {
+      if (client.clientId === CONSOLE_CLIENT_ID) throw conflict('the admin console\'s client cannot be deleted');
+      // Its tokens and users' grants go with it (audited as token.revoked).
+      await engine.removeClient(client.clientId, { via: 'management', actor: actorOf(principal) });
+    },
+  },
+});
+
+export const clientRoutes = [
+  listClients!,
   route({
     method: 'POST', path: '/clients', tag: 'Clients', summary: 'Create a client (its secret is in this response only)', scope: 'write:clients', status: 201,
     body: clientApiSchema, response: clientCreatedOut,
@@ -76,42 +107,9 @@ export const clientRoutes = [
       };
     },
   }),
-  route({
-    method: 'GET', path: '/clients/{clientId}', tag: 'Clients', summary: 'Get a client', scope: 'read:clients', status: 200,
-    params: byId, response: clientOut,
-    async handler(engine, { params }) {
-      const out = presentClient(await load(engine, params.clientId));
-      return { body: out, etag: etagOf(out) };
-    },
-  }),
-  route({
-    method: 'PUT', path: '/clients/{clientId}', tag: 'Clients', summary: 'Replace a client (its secrets are kept)', scope: 'write:clients', status: 200,
-    params: byId, body: clientApiSchema, response: clientOut,
-    async handler(engine, { params, body, ifMatch, principal }) {
-      const existing = await load(engine, params.clientId);
-      if (body.clientId !== params.clientId) throw badField('body.clientId', 'must equal the client id in the path');
-      checkIfMatch(presentClient(existing), ifMatch);
-      // A self-registered client stays one (unverified, managed with its registration access token too).
-      const client: Client = { ...build(engine, body, existing, []), ...(existing.registration ? { registration: existing.registration } : {}) };
-      // New permissions must be held; a new way to authenticate (or to receive codes) must hold all of them.
-      const checked = takesOver(existing, client) ? client.permissions : addedPermissions(existing.permissions, client.permissions);
-      requireHeld(principal.holdings, checked, `client ${client.clientId}`);
-      await engine.catalogWriter.saveClient(client);
-      const out = presentClient(client);
-      return { body: out, etag: etagOf(out), change: { kind: 'client', id: client.clientId, action: 'updated', before: presentClient(existing), after: out } };
-    },
-  }),
-  route({
-    method: 'DELETE', path: '/clients/{clientId}', tag: 'Clients', summary: 'Delete a client, revoking its tokens and grants', scope: 'write:clients', status: 204,
-    params: byId,
-    async handler(engine, { params, principal }) {
-      const before = await load(engine, params.clientId);
-      if (params.clientId === CONSOLE_CLIENT_ID) throw conflict('the admin console\'s client cannot be deleted');
-      // Its tokens and users' grants go with it (audited as token.revoked).
-      await engine.removeClient(params.clientId, { via: 'management', actor: actorOf(principal) });
-      return { change: { kind: 'client', id: params.clientId, action: 'deleted', before: presentClient(before) } };
-    },
-  }),
+  getClient!,
+  replaceClient!,
+  deleteClient!,
   route({
     method: 'POST', path: '/clients/{clientId}/secrets', tag: 'Clients', summary: 'Add a secret (shown once); the others stay valid until deleted', scope: 'write:clients', status: 201,
     params: byId, response: newSecretOut,

@@ -10,9 +10,8 @@ import { identityProviderApiSchema } from '../../core/config/identity-provider-s
 import { toIdentityProvider, upstreamRedirectUri } from '../../core/federation/to-identity-provider.js';
 import { ConfigError } from '../../core/errors.js';
 import type { IdentityProvider } from '../../core/model.js';
-import { checkIfMatch, etagOf } from '../etag.js';
-import { paginate, pageQuery, pageSchema } from '../pagination.js';
-import { badField, conflict, notFound } from '../problem.js';
+import { badField, notFound } from '../problem.js';
+import { resourceRoutes } from '../resource.js';
 import { actorOf } from '../principal.js';
 import { route } from '../route.js';
 import { federatedIdentityOut, identityProviderOut } from '../schemas.js';
@@ -37,58 +36,38 @@ async function toProvider(engine: AuthorizationServer, body: z.output<typeof ide
   }
 }
 
+/** Builds a provider from API input (over `existing` on a replace) and stores it. */
+async function saveProvider(engine: AuthorizationServer, body: z.output<typeof identityProviderApiSchema>, existing?: IdentityProvider): Promise<IdentityProvider> {
+  const provider = await toProvider(engine, body, existing);
+  await engine.store.upsertIdentityProvider(provider);
+  return provider;
+}
+
 export const identityProviderRoutes = [
-  route({
-    method: 'GET', path: '/identity-providers', tag: 'Identity providers', summary: 'List upstream identity providers', scope: 'read:identity_providers', status: 200,
-    query: pageQuery, response: pageSchema(identityProviderOut),
-    async handler(engine, { query }) {
-      const page = paginate(await engine.store.listIdentityProviders(), (p) => p.id, query);
-      return { body: { ...page, items: page.items.map((p) => presentProvider(engine.issuer, p)) } };
-    },
-  }),
-  route({
-    method: 'POST', path: '/identity-providers', tag: 'Identity providers', summary: 'Add an upstream identity provider', scope: 'write:identity_providers', status: 201,
-    body: identityProviderApiSchema, response: identityProviderOut,
-    async handler(engine, { body }) {
-      if (await engine.store.getIdentityProvider(body.id)) throw conflict(`identity provider ${body.id} exists`);
-      const provider = await toProvider(engine, body);
-      await engine.store.upsertIdentityProvider(provider);
-      const out = presentProvider(engine.issuer, provider);
-      return { body: out, etag: etagOf(out), change: { kind: 'identity_provider', id: provider.id, action: 'created', after: out } };
-    },
-  }),
-  route({
-    method: 'GET', path: '/identity-providers/{id}', tag: 'Identity providers', summary: 'Get an upstream identity provider', scope: 'read:identity_providers', status: 200,
-    params: byId, response: identityProviderOut,
-    async handler(engine, { params }) {
-      const provider = await engine.store.getIdentityProvider(params.id);
-      if (!provider) throw notFound(`identity provider ${params.id}`);
-      const out = presentProvider(engine.issuer, provider);
-      return { body: out, etag: etagOf(out) };
-    },
-  }),
-  route({
-    method: 'PUT', path: '/identity-providers/{id}', tag: 'Identity providers', summary: 'Replace an upstream identity provider (its client secret is kept unless given)', scope: 'write:identity_providers', status: 200,
-    params: byId, body: identityProviderApiSchema, response: identityProviderOut,
-    async handler(engine, { params, body, ifMatch }) {
-      const current = await engine.store.getIdentityProvider(params.id);
-      if (!current) throw notFound(`identity provider ${params.id}`);
-      if (body.id !== params.id) throw badField('body.id', 'must equal the id in the path');
-      const before = presentProvider(engine.issuer, current);
-      checkIfMatch(before, ifMatch);
-      const provider = await toProvider(engine, body, current);
-      await engine.store.upsertIdentityProvider(provider);
-      const out = presentProvider(engine.issuer, provider);
-      return { body: out, etag: etagOf(out), change: { kind: 'identity_provider', id: provider.id, action: 'updated', before, after: out } };
-    },
-  }),
-  route({
-    method: 'DELETE', path: '/identity-providers/{id}', tag: 'Identity providers', summary: 'Delete an upstream identity provider and every identity linked through it', scope: 'write:identity_providers', status: 204,
+  ...resourceRoutes({
+    path: '/identity-providers', tag: 'Identity providers', noun: 'identity provider', kind: 'identity_provider',
     params: byId,
-    async handler(engine, { params }) {
-      const before = await engine.store.getIdentityProvider(params.id);
-      if (!before || !(await engine.store.deleteIdentityProvider(params.id))) throw notFound(`identity provider ${params.id}`);
-      return { change: { kind: 'identity_provider', id: params.id, action: 'deleted', before: presentProvider(engine.issuer, before) } };
+    scopes: { read: 'read:identity_providers', write: 'write:identity_providers' },
+    response: identityProviderOut,
+    load: (engine, id) => engine.store.getIdentityProvider(id),
+    present: (engine, provider) => presentProvider(engine.issuer, provider),
+    idOf: (provider) => provider.id,
+    list: { summary: 'List upstream identity providers', items: (engine) => engine.store.listIdentityProviders() },
+    create: {
+      summary: 'Add an upstream identity provider', body: identityProviderApiSchema,
+      name: (body) => body.id,
+      exists: (engine, body) => engine.store.getIdentityProvider(body.id),
+      save: (engine, body) => saveProvider(engine, body),
+    },
+    get: { summary: 'Get an upstream identity provider' },
+    replace: {
+      summary: 'Replace an upstream identity provider (its client secret is kept unless given)', body: identityProviderApiSchema,
+      pinned: { field: 'id', message: 'must equal the id in the path' },
+      save: (engine, current, body) => saveProvider(engine, body, current),
+    },
+    delete: {
+      summary: 'Delete an upstream identity provider and every identity linked through it',
+      remove: (engine, provider) => engine.store.deleteIdentityProvider(provider.id),
     },
   }),
   route({

@@ -10,12 +10,12 @@ import { userSchema } from '../../core/config/schema.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../core/crypto/password.js';
 import type { AuthorizationServer } from '../../core/authorization-server.js';
 import type { User } from '../../core/model.js';
-import { checkIfMatch, etagOf } from '../etag.js';
-import { paginate, pageQuery, pageSchema } from '../pagination.js';
+import { pageQuery } from '../pagination.js';
 import { presentUser } from '../present.js';
 import { badField, conflict, notFound } from '../problem.js';
 import { requireAssignable, requireMayActFor } from '../least-privilege.js';
 import { actorOf } from '../principal.js';
+import { resourceRoutes } from '../resource.js';
 import { route } from '../route.js';
 import { consentOut, revokedOut, userOut } from '../schemas.js';
 
@@ -32,74 +32,66 @@ async function checkRoles(engine: AuthorizationServer, roles: string[]): Promise
 }
 
 export const userRoutes = [
-  route({
-    method: 'GET', path: '/users', tag: 'Users', summary: 'List users', scope: 'read:users', status: 200,
-    query: pageQuery.extend({
-      active: z.enum(['true', 'false']).optional(),
-      q: z.string().optional().describe('part of the username or email'),
-      role: z.string().optional(),
-    }),
-    response: pageSchema(userOut),
-    async handler(engine, { query }) {
-      const q = query.q?.toLowerCase();
-      const users = (await engine.store.listUsers()).filter(
-        (u) =>
-          (query.active === undefined || String(u.active) === query.active) &&
-          (query.role === undefined || u.roles.includes(query.role)) &&
-          (q === undefined || u.username.toLowerCase().includes(q) || (u.email ?? '').toLowerCase().includes(q)),
-      );
-      const page = paginate(users, (u) => u.username, query);
-      return { body: { ...page, items: page.items.map(presentUser) } };
-    },
-  }),
-  route({
-    method: 'POST', path: '/users', tag: 'Users', summary: 'Create a user', scope: 'write:users', status: 201,
-    body: userSchema, response: userOut,
-    async handler(engine, { body, principal }) {
-      if (await engine.store.getUserByUsername(body.username)) throw conflict(`user ${body.username} exists`);
-      await checkRoles(engine, body.roles);
-      await requireAssignable(engine, principal.holdings, body.roles);
-      const user = await engine.store.upsertUser(await toUser(body, undefined, 'body'));
-      await engine.mail?.verification.afterChange(undefined, user);
-      const out = presentUser(user);
-      return { body: out, etag: etagOf(out), change: { kind: 'user', id: user.id, action: 'created', after: out } };
-    },
-  }),
-  route({
-    method: 'GET', path: '/users/{id}', tag: 'Users', summary: 'Get a user', scope: 'read:users', status: 200,
-    params: byId, response: userOut,
-    async handler(engine, { params }) {
-      const out = presentUser(await loadUser(engine, params.id));
-      return { body: out, etag: etagOf(out) };
-    },
-  }),
-  route({
-    method: 'PUT', path: '/users/{id}', tag: 'Users', summary: 'Replace a user (activate or deactivate with `active`; the password is kept unless given)', scope: 'write:users', status: 200,
-    params: byId, body: userSchema, response: userOut,
-    async handler(engine, { params, body, ifMatch, principal }) {
-      const existing = await loadUser(engine, params.id);
-      checkIfMatch(presentUser(existing), ifMatch);
-      if (body.username !== existing.username && (await engine.store.getUserByUsername(body.username))) throw conflict(`user ${body.username} exists`);
-      await checkRoles(engine, body.roles);
-      await requireMayActFor(engine, principal, existing, `changing ${existing.username}`);
-      await requireAssignable(engine, principal.holdings, body.roles, existing.roles);
-      const user = await toUser(body, existing, 'body');
-      if (body.username !== existing.username) await engine.store.deleteUser(existing.id);
-      const stored = await engine.store.upsertUser(user);
-      await engine.mail?.verification.afterChange(existing, stored);
-      const out = presentUser(stored);
-      return { body: out, etag: etagOf(out), change: { kind: 'user', id: out.id, action: 'updated', before: presentUser(existing), after: out } };
-    },
-  }),
-  route({
-    method: 'DELETE', path: '/users/{id}', tag: 'Users', summary: 'Delete a user and revoke everything they hold', scope: 'write:users', status: 204,
+  ...resourceRoutes({
+    path: '/users', tag: 'Users', noun: 'user', kind: 'user',
     params: byId,
-    async handler(engine, { params, principal }) {
-      const before = await loadUser(engine, params.id);
-      await requireMayActFor(engine, principal, before, `deleting ${before.username}`);
-      await engine.revokeEverything(before.id, actorOf(principal));
-      await engine.store.deleteUser(params.id);
-      return { change: { kind: 'user', id: before.id, action: 'deleted', before: presentUser(before) } };
+    scopes: { read: 'read:users', write: 'write:users' },
+    response: userOut,
+    load: (engine, id) => engine.store.getUser(id),
+    present: (_engine, user) => presentUser(user),
+    idOf: (user) => user.id,
+    list: {
+      summary: 'List users',
+      query: pageQuery.extend({
+        active: z.enum(['true', 'false']).optional(),
+        q: z.string().optional().describe('part of the username or email'),
+        role: z.string().optional(),
+      }),
+      async items(engine, query) {
+        const q = query.q?.toLowerCase();
+        return (await engine.store.listUsers()).filter(
+          (u) =>
+            (query.active === undefined || String(u.active) === query.active) &&
+            (query.role === undefined || u.roles.includes(query.role)) &&
+            (q === undefined || u.username.toLowerCase().includes(q) || (u.email ?? '').toLowerCase().includes(q)),
+        );
+      },
+      sortKey: (u) => u.username,
+    },
+    create: {
+      summary: 'Create a user', body: userSchema,
+      name: (body) => body.username,
+      exists: (engine, body) => engine.store.getUserByUsername(body.username),
+      async save(engine, body, principal) {
+        await checkRoles(engine, body.roles);
+        await requireAssignable(engine, principal.holdings, body.roles);
+        const user = await engine.store.upsertUser(await toUser(body, undefined, 'body'));
+        await engine.mail?.verification.afterChange(undefined, user);
+        return user;
+      },
+    },
+    get: { summary: 'Get a user' },
+    replace: {
+      summary: 'Replace a user (activate or deactivate with `active`; the password is kept unless given)', body: userSchema,
+      async save(engine, existing, body, principal) {
+        if (body.username !== existing.username && (await engine.store.getUserByUsername(body.username))) throw conflict(`user ${body.username} exists`);
+        await checkRoles(engine, body.roles);
+        await requireMayActFor(engine, principal, existing, `changing ${existing.username}`);
+        await requireAssignable(engine, principal.holdings, body.roles, existing.roles);
+        const user = await toUser(body, existing, 'body');
+        if (body.username !== existing.username) await engine.store.deleteUser(existing.id);
+        const stored = await engine.store.upsertUser(user);
+        await engine.mail?.verification.afterChange(existing, stored);
+        return stored;
+      },
+    },
+    delete: {
+      summary: 'Delete a user and revoke everything they hold',
+      async remove(engine, user, principal) {
+        await requireMayActFor(engine, principal, user, `deleting ${user.username}`);
+        await engine.revokeEverything(user.id, actorOf(principal));
+        await engine.store.deleteUser(user.id);
+      },
     },
   }),
   route({

@@ -1,7 +1,7 @@
 // @ts-check
 /** APIs (resource servers) and their scopes. */
-import { call, listAll, seg } from '../api.js';
-import { button, chips, confirmed, dataTable, h, header, problem, replace } from '../dom.js';
+import { renderCrudPage, saveItem } from '../crud-page.js';
+import { chips, h } from '../dom.js';
 import { formView } from '../forms.js';
 
 /** @param {any} api */
@@ -36,56 +36,29 @@ function editor(api, etag, done) {
     async onSubmit(v) {
       const ttl = /^\d+$/.test(String(v.ttl ?? '')) ? Number(v.ttl) : v.ttl;
       const body = { identifier: v.identifier, name: v.name, scopes: parseScopes(v.scopes), format: v.format, alg: v.alg, ...(ttl !== undefined ? { ttl } : {}) };
-      if (api) await call('PUT', `/apis/${seg(api.identifier)}`, { body, ...(etag ? { ifMatch: etag } : {}) });
-      else await call('POST', '/apis', { body });
+      await saveItem('/apis', api?.identifier, etag, body);
       done();
     },
   });
 }
 
 /** @param {import('../main.js').Context} context */
-export async function render({ main, rerender }) {
-  const apis = await listAll('/apis');
-  const slot = h('div', { class: 'editor' });
-  const open = (/** @type {any} */ api, /** @type {string | undefined} */ etag) => {
-    replace(slot, editor(api, etag, rerender));
-    slot.querySelector('input')?.focus();
-  };
-  replace(
-    main,
-    header('APIs', 'The APIs tokens are issued for: each identifier is a token audience, with the scopes it defines.', button('New API', () => open(undefined, undefined), { kind: 'primary' })),
-    slot,
-    dataTable({
-      caption: 'APIs',
-      rows: apis,
-      empty: 'No APIs yet. Create one to issue tokens for it.',
-      columns: [
-        { label: 'Identifier', value: (a) => h('code', {}, a.identifier) },
-        { label: 'Name', value: (a) => a.name },
-        { label: 'Scopes', value: (a) => chips(a.scopes.map((/** @type {any} */ s) => s.name)) },
-        { label: 'Format', value: (a) => `${a.format}, ${a.alg}, ${a.ttl}s` },
-        {
-          label: 'Actions',
-          value: (a) =>
-            h(
-              'div',
-              { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${a.identifier}` },
-              button('Edit', async () => {
-                const got = await call('GET', `/apis/${seg(a.identifier)}`);
-                open(got.body, got.etag);
-              }),
-              button('Delete', async () => {
-                if (!confirmed(`Delete the API ${a.identifier}? Clients and roles lose their permissions on it.`)) return;
-                try {
-                  await call('DELETE', `/apis/${seg(a.identifier)}`);
-                  rerender();
-                } catch (error) {
-                  replace(slot, problem(error));
-                }
-              }, { kind: 'danger' }),
-            ),
-        },
-      ],
-    }),
-  );
+export function render(context) {
+  return renderCrudPage(context, {
+    path: '/apis',
+    title: 'APIs',
+    intro: 'The APIs tokens are issued for: each identifier is a token audience, with the scopes it defines.',
+    newLabel: 'New API',
+    empty: 'No APIs yet. Create one to issue tokens for it.',
+    idOf: (a) => a.identifier,
+    nameOf: (a) => a.identifier,
+    confirmDelete: (a) => `Delete the API ${a.identifier}? Clients and roles lose their permissions on it.`,
+    columns: [
+      { label: 'Identifier', value: (a) => h('code', {}, a.identifier) },
+      { label: 'Name', value: (a) => a.name },
+      { label: 'Scopes', value: (a) => chips(a.scopes.map((/** @type {any} */ s) => s.name)) },
+      { label: 'Format', value: (a) => `${a.format}, ${a.alg}, ${a.ttl}s` },
+    ],
+    editor,
+  });
 }

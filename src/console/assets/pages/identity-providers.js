@@ -1,7 +1,7 @@
 // @ts-check
 /** Identity providers: upstream OpenID Connect and OAuth 2 providers users sign in with. */
-import { call, listAll, seg } from '../api.js';
-import { button, chips, confirmed, dataTable, h, header, problem, replace } from '../dom.js';
+import { renderCrudPage, saveItem } from '../crud-page.js';
+import { chips, h } from '../dom.js';
 import { formView } from '../forms.js';
 
 /** "groups=admins: admin auditor" per line, to the API's roleMappings. @param {string[]} lines */
@@ -51,57 +51,30 @@ function editor(provider, etag, done) {
       };
       for (const key of ['issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userinfoEndpoint', 'clientSecret']) if (v[key]) body[key] = v[key];
       if (v.scopes) body.scopes = String(v.scopes).split(/\s+/).filter(Boolean);
-      if (provider) await call('PUT', `/identity-providers/${seg(provider.id)}`, { body, ...(etag ? { ifMatch: etag } : {}) });
-      else await call('POST', '/identity-providers', { body });
+      await saveItem('/identity-providers', provider?.id, etag, body);
       done();
     },
   });
 }
 
 /** @param {import('../main.js').Context} context */
-export async function render({ main, rerender }) {
-  const providers = await listAll('/identity-providers');
-  const slot = h('div', { class: 'editor' });
-  const open = (/** @type {any} */ provider, /** @type {string | undefined} */ etag) => {
-    replace(slot, editor(provider, etag, rerender));
-    slot.querySelector('input')?.focus();
-  };
-  replace(
-    main,
-    header('Identity providers', 'Upstream providers users sign in with. Register each one\'s redirect URI at the provider.', button('New provider', () => open(undefined, undefined), { kind: 'primary' })),
-    slot,
-    dataTable({
-      caption: 'Identity providers',
-      rows: providers,
-      empty: 'No identity providers yet.',
-      columns: [
-        { label: 'Name', value: (p) => h('span', {}, h('strong', {}, p.name), ' ', h('code', {}, p.id)) },
-        { label: 'Type', value: (p) => (p.type === 'oidc' ? 'OpenID Connect' : 'OAuth 2') },
-        { label: 'Redirect URI', value: (p) => h('code', {}, p.redirectUri) },
-        { label: 'Scopes', value: (p) => chips(p.scopes) },
-        { label: 'Enabled', value: (p) => (p.enabled ? 'yes' : 'no') },
-        {
-          label: 'Actions',
-          value: (p) =>
-            h(
-              'div',
-              { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${p.name}` },
-              button('Edit', async () => {
-                const got = await call('GET', `/identity-providers/${seg(p.id)}`);
-                open(got.body, got.etag);
-              }),
-              button('Delete', async () => {
-                if (!confirmed(`Delete ${p.name}? Users linked only through it can no longer sign in.`)) return;
-                try {
-                  await call('DELETE', `/identity-providers/${seg(p.id)}`);
-                  rerender();
-                } catch (error) {
-                  replace(slot, problem(error));
-                }
-              }, { kind: 'danger' }),
-            ),
-        },
-      ],
-    }),
-  );
+export function render(context) {
+  return renderCrudPage(context, {
+    path: '/identity-providers',
+    title: 'Identity providers',
+    intro: 'Upstream providers users sign in with. Register each one\'s redirect URI at the provider.',
+    newLabel: 'New provider',
+    empty: 'No identity providers yet.',
+    idOf: (p) => p.id,
+    nameOf: (p) => p.name,
+    confirmDelete: (p) => `Delete ${p.name}? Users linked only through it can no longer sign in.`,
+    columns: [
+      { label: 'Name', value: (p) => h('span', {}, h('strong', {}, p.name), ' ', h('code', {}, p.id)) },
+      { label: 'Type', value: (p) => (p.type === 'oidc' ? 'OpenID Connect' : 'OAuth 2') },
+      { label: 'Redirect URI', value: (p) => h('code', {}, p.redirectUri) },
+      { label: 'Scopes', value: (p) => chips(p.scopes) },
+      { label: 'Enabled', value: (p) => (p.enabled ? 'yes' : 'no') },
+    ],
+    editor,
+  });
 }
