@@ -209,7 +209,7 @@ export class AuthorizationServer {
     this.catalog = new Catalog(this.store, { ttlSeconds: cacheTtl });
     this.changes = options.changes ?? new LocalChangeFeed();
     this.attempts = options.attempts ?? new MemoryAttemptCounter();
-    this.catalogWriter = new CatalogWriter({ store: this.store, catalog: this.catalog, changes: this.changes, ensureKeys: () => this.ensureKeys() });
+    this.catalogWriter = new CatalogWriter({ store: this.store, catalog: this.catalog, changes: this.changes, clock: this.clock, ensureKeys: () => this.ensureKeys() });
     // A frozen clock (tests) freezes the audit log's times too.
     const clock = this.clock;
     this.audit = new AuditLog({ ...options.audit, repo: this.store, now: clock === systemClock ? Date.now : () => clock.now() * 1000 });
