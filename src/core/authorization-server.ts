@@ -355,6 +355,7 @@ export class AuthorizationServer {
         clock: this.clock,
         policy: { ...DEFAULT_DEVICE_POLICY, ...options.deviceFlow },
         throttle: new DeviceAuthorizationThrottle(this.clock, this.attempts),
+        audit: this.audit,
       }),
       deviceVerification: deviceVerificationEndpoint(flow, new UserCodeThrottle(this.clock, this.attempts)),
       registration: registrationEndpoints({
