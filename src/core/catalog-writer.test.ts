@@ -4,6 +4,7 @@ import { SqliteStore } from '../stores/sqlite/sqlite-store.js';
 import { Catalog } from './catalog.js';
 import { CatalogWriter } from './catalog-writer.js';
 import { LocalChangeFeed } from './changes/local-change-feed.js';
+import { FrozenClock } from './clock.js';
 import type { Api, Client } from './model.js';
 import type { Change } from './ports/change-feed.js';
 
@@ -18,8 +19,9 @@ async function setup() {
   const published: Change[] = [];
   changes.subscribe((change) => published.push(change));
   let keyChecks = 0;
-  const writer = new CatalogWriter({ store, catalog, changes, ensureKeys: async () => void (keyChecks += 1) });
-  return { store, catalog, writer, published, keyChecks: () => keyChecks };
+  const clock = new FrozenClock(1_000);
+  const writer = new CatalogWriter({ store, catalog, changes, clock, ensureKeys: async () => void (keyChecks += 1) });
+  return { store, catalog, writer, published, clock, keyChecks: () => keyChecks };
 }
 
 describe('CatalogWriter', () => {
@@ -43,6 +45,25 @@ describe('CatalogWriter', () => {
     const count = published.length;
     assert.equal(await writer.deleteClient('c1'), false);
     assert.equal(published.length, count);
+    await store.close();
+  });
+
+  it('stamps a new client with its creation time, keeps it across edits, and restamps one re-created under the same id', async () => {
+    const { store, writer, clock } = await setup();
+    const client: Client = { clientId: 'c2', name: 'Two', type: 'public', tokenEndpointAuthMethod: 'none', secrets: [], redirectUris: [], grantTypes: [], permissions: {}, introspection: 'own' };
+    await writer.saveClient(client);
+    assert.equal((await store.getClient('c2'))?.createdAt, 1_000);
+    clock.advance(10);
+    await writer.saveClient({ ...client, name: 'Two, renamed', createdAt: 5 }); // an edit: the caller's value is ignored
+    assert.equal((await store.getClient('c2'))?.createdAt, 1_000);
+    await writer.deleteClient('c2');
+    clock.advance(10);
+    await writer.saveClient(client);
+    assert.equal((await store.getClient('c2'))?.createdAt, 1_020);
+    // Saved before the field existed: edits leave it without one.
+    await store.upsertClient({ ...client, clientId: 'old' });
+    await writer.saveClient({ ...client, clientId: 'old', name: 'Old' });
+    assert.equal((await store.getClient('old'))?.createdAt, undefined);
     await store.close();
   });
 });

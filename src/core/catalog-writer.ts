@@ -7,6 +7,7 @@
  * Writing through the store alone would leave stale copies until the cache TTL.
  */
 import type { Catalog } from './catalog.js';
+import type { Clock } from './clock.js';
 import type { Api, Client } from './model.js';
 import type { ChangeFeed } from './ports/change-feed.js';
 import type { ApiRepository, ClientRepository } from './ports/storage.js';
@@ -14,6 +15,7 @@ import type { ApiRepository, ClientRepository } from './ports/storage.js';
 export interface CatalogWriterDependencies {
   store: ApiRepository & ClientRepository;
   catalog: Catalog;
+  clock: Clock;
   changes: ChangeFeed;
   /** Creates keys for the algorithms the APIs use now (the key ring's, via the engine). */
   ensureKeys: () => Promise<unknown>;
@@ -38,8 +40,10 @@ export class CatalogWriter {
     return deleted;
   }
 
+  /** Creates or replaces a client; a new one is stamped with its creation time, a replaced one keeps its own. */
   async saveClient(client: Client): Promise<void> {
-    await this.#deps.store.upsertClient(client);
+    const existing = await this.#deps.store.getClient(client.clientId);
+    await this.#deps.store.upsertClient(withCreatedAt(client, existing, this.#deps.clock.now()));
     await this.changed();
   }
 
@@ -59,4 +63,15 @@ export class CatalogWriter {
     await Promise.all([this.#deps.changes.publish('api'), this.#deps.changes.publish('client')]);
     await this.#deps.ensureKeys();
   }
+}
+
+/**
+ * The client as it will be stored: `createdAt` is the first save's time, whatever the
+ * caller built (an edit rebuilds the client from a form). A client saved before the
+ * field existed keeps none rather than get one that would refuse its pending codes.
+ */
+export function withCreatedAt(client: Client, existing: Client | undefined, now: number): Client {
+  const { createdAt: _ignored, ...rest } = client;
+  if (!existing) return { ...rest, createdAt: now };
+  return existing.createdAt !== undefined ? { ...rest, createdAt: existing.createdAt } : rest;
 }

@@ -235,7 +235,7 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
     if (created.length > 0) await changes.publish('keys');
     return created.map((k) => k.kid);
   };
-  const catalogWriter = new CatalogWriter({ store, catalog, changes, ensureKeys });
+  const catalogWriter = new CatalogWriter({ store, catalog, changes, clock, ensureKeys });
   const removeClientOf = (clientId: string, origin: RemovalOrigin) =>
     removeClient({ store, clients: catalogWriter, clock, audit, longestLifetime: longestTokenLifetime }, clientId, origin);
   const unsubscribe = changes.subscribe((change) => onChange(catalog, keys, change));
@@ -370,6 +370,7 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
       clock,
       policy: { ...DEFAULT_DEVICE_POLICY, ...options.deviceFlow },
       throttle: new DeviceAuthorizationThrottle(clock, attempts),
+      audit,
     }),
     deviceVerification: deviceVerificationEndpoint(flow, new UserCodeThrottle(clock, attempts)),
     registration: registrationEndpoints({

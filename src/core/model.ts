@@ -95,6 +95,12 @@ export interface Client {
   requireMfa?: boolean;
   /** Set on a client that registered itself (RFC 7591): third-party and unverified. */
   registration?: ClientRegistration;
+  /**
+   * When a client was first saved under this id (seconds; kept by later edits). Codes and
+   * tokens issued before it were issued to a deleted client of the same id and are refused
+   * (tokens/client-revocation.ts). Absent on clients saved before it was recorded.
+   */
+  createdAt?: number;
 }
 
 /** How a client registered itself, and what lets it manage its registration (RFC 7592). */

@@ -4,6 +4,7 @@
  */
 import type { DeviceCodeView, DeviceDoneView } from '../core/ports/views.js';
 import type { EngineResponse } from '../core/request.js';
+import { appName } from './app-name.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 
@@ -31,13 +32,13 @@ export function deviceDonePage(view: DeviceDoneView): EngineResponse {
   return view.approved
     ? page(
         html`<h1>Device connected</h1>
-<p><strong>${view.clientName}</strong> can now act for you. Return to your device: it will continue on its own in a few seconds.</p>
+<p><strong>${appName(view.clientName)}</strong> can now act for you. Return to your device: it will continue on its own in a few seconds.</p>
 <p class="muted">You can close this window. You can revoke this access at any time on your account page.</p>`,
         { title: 'Device connected' },
       )
     : page(
         html`<h1>Access denied</h1>
-<p><strong>${view.clientName}</strong> was not given access. Your device will say that the request was denied.</p>
+<p><strong>${appName(view.clientName)}</strong> was not given access. Your device will say that the request was denied.</p>
 <p class="muted">You can close this window.</p>`,
         { title: 'Access denied' },
       );

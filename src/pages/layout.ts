@@ -26,6 +26,7 @@ button.secondary { background: transparent; color: inherit; }
 ul.scopes { padding-left: 1.2rem; }
 ul.scopes li { margin: .35rem 0; }
 code { font-size: .9em; }
+.app-name { overflow-wrap: anywhere; }
 `;
 
 export interface PageOptions {

@@ -4,6 +4,7 @@
  */
 import type { ConsentView, LogoutConfirmView, SignInView } from '../core/ports/views.js';
 import type { EngineResponse } from '../core/request.js';
+import { appName } from './app-name.js';
 import { html } from './html.js';
 import { page } from './layout.js';
 import { PASSKEY_STYLE, passkeyForm } from './passkey-forms.js';
@@ -13,7 +14,7 @@ import { UPSTREAM_STYLE, upstreamButtons } from './upstream.js';
 export function signInPage(view: SignInView): EngineResponse {
   return page(
     html`<h1>Sign in</h1>
-<p>to continue to <strong>${view.clientName}</strong></p>
+<p>to continue to <strong>${appName(view.clientName)}</strong></p>
 ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
 <form method="post" action="${view.action}">
   <input type="hidden" name="csrf" value="${view.csrf}">
@@ -40,9 +41,9 @@ export function consentPage(view: ConsentView): EngineResponse {
   return page(
     html`<h1>Allow access?</h1>
 ${view.device ? html`<p class="error" role="alert">A device is asking to connect to your account. Allow it only if you started this yourself and the device in front of you shows the code you typed; if someone sent you here, choose Deny.</p>` : ''}
-<p><strong>${view.clientName}</strong> wants to act for you, <strong>${view.username}</strong>${view.apiName ? html` on <strong>${view.apiName}</strong>` : ''}. It asks to:</p>
+<p><strong>${appName(view.clientName)}</strong> wants to act for you, <strong>${view.username}</strong>${view.apiName ? html` on <strong>${view.apiName}</strong>` : ''}. It asks to:</p>
 ${view.unverified
-  ? html`<p class="error" role="note" id="unverified"><strong>Unverified application.</strong> Nobody here has checked it: "${view.clientName}" is only the name it gives itself${view.unverified.clientId ? html`, at <code>${view.unverified.clientId}</code>` : ''}. If you allow, you go back to <strong>${view.unverified.redirectHost}</strong>. Allow only if you started this and recognise that address.</p>`
+  ? html`<p class="error" role="note" id="unverified"><strong>Unverified application.</strong> Nobody here has checked it: "${appName(view.clientName)}" is only the name it gives itself${view.unverified.clientId ? html`, at <code>${view.unverified.clientId}</code>` : ''}. If you allow, you go back to <strong>${view.unverified.redirectHost}</strong>. Allow only if you started this and recognise that address.</p>`
   : ''}
 <ul class="scopes">
 ${view.scopes.map((s) => html`<li><code>${s.name}</code>${s.description ? html` — ${s.description}` : ''}</li>`)}

@@ -71,7 +71,7 @@ describe('client ID metadata documents', () => {
     page = await browser.follow(await submitSignIn(browser, page, 'alice'), server.url);
     assert.match(page.html, /Allow access\?/);
     assert.match(page.html, /Unverified app/);
-    assert.match(page.html, /<strong>Calendar Agent<\/strong>/);
+    assert.match(page.html, /<strong><bdi class="app-name">Calendar Agent<\/bdi><\/strong>/);
     assert.match(page.html, /127\.0\.0\.1:7777/);
     const form = readForm(page.html);
     page = await browser.post(form.action, { ...form.fields, decision: 'allow' });

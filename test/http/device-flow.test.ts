@@ -192,6 +192,18 @@ describe('device authorization grant (RFC 8628)', () => {
     assert.equal(await pollError(tv, tvAuth, 'tsr_dc_not-a-code'), 'invalid_grant');
     const badScope = await oauth.deviceAuthorizationRequest(as, tv, tvAuth, { resource: 'https://unknown.test' }, insecure);
     assert.equal(((await badScope.json()) as { error: string }).error, 'invalid_target');
+
+    // Each refusal is audited like the token endpoint's: the client, the address, and why.
+    await server.engine.audit.flush();
+    const requested = (await server.engine.audit.query({ type: 'device.requested', outcome: 'failure', limit: 20 })).events;
+    const reasonOf = (clientId: string) => requested.find((e) => e.clientId === clientId)?.reason ?? '';
+    assert.match(reasonOf('calendar-app'), /^unauthorized_client: /);
+    assert.match(reasonOf('tv-app'), /^invalid_target: /);
+    assert.ok(requested.every((e) => e.ip !== undefined && e.actor?.type === 'client'));
+    const failedAuth = (await server.engine.audit.query({ type: 'client.authentication_failed', clientId: 'organizer-cli', limit: 5 })).events;
+    assert.ok(failedAuth.some((e) => e.details?.endpoint === '/device_authorization'), JSON.stringify(failedAuth));
+    const granted = (await server.engine.audit.query({ type: 'device.requested', outcome: 'success', clientId: 'tv-app', limit: 1 })).events;
+    assert.deepEqual(granted[0]?.scopes, ['openid', 'profile', 'read:calendars']);
   });
 
   it('refuses a verification form without its CSRF token', async () => {
@@ -229,6 +241,9 @@ describe('device authorization grant (RFC 8628)', () => {
     assert.equal(refused.status, 429);
     assert.equal(refused.body.error, 'slow_down');
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    await server.engine.audit.flush();
+    const throttled = (await server.engine.audit.query({ type: 'device.requested', outcome: 'failure', clientId: 'flood-cli', limit: 5 })).events;
+    assert.match(throttled[0]?.reason ?? '', /^slow_down: /, 'the throttled request is audited');
     assert.equal((await ask('tv-app')).status, 200, 'another client from the same address is not affected');
     const confidential = await server.post('/device_authorization', { scope: 'read:calendars' }, basic('organizer-cli', CLI_SECRET));
     assert.equal(confidential.status, 200, 'confidential clients authenticate and are not counted');

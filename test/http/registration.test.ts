@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as oauth from 'oauth4webapi';
 import { registrationPolicy } from '../../src/core/registration/registration-policy.js';
-import { TestBrowser } from '../support/browser.js';
+import { callbackParams, TestBrowser } from '../support/browser.js';
 import { makeFixture, ORGANIZER, SECRETS } from '../support/fixture.js';
 import { managementAudience } from '../../src/management/management-api.js';
-import { authorize, authorizeUrl, submitSignIn } from '../support/sign-in.js';
+import { authorize, authorizeUrl, decide, pkce, submitSignIn } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
@@ -229,12 +229,60 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     assert.match(revoked[0]?.actor?.id ?? '', new RegExp(`^${root.id}`));
   });
 
+  it('registers an MCP desktop client with a plain private-use scheme (Cursor) and signs a user in with it', async () => {
+    const redirectUri = 'cursor://anysphere.cursor-retrieval/oauth/callback';
+    const res = await register({ client_name: 'Cursor', redirect_uris: [redirectUri, 'vscode://vscode.mcp/callback'], token_endpoint_auth_method: 'none' });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const clientId = res.body.client_id as string;
+    const { verifier, challenge } = pkce();
+    const params = { client_id: clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'read:calendars', resource: ORGANIZER, state: 'st', code_challenge: challenge, code_challenge_method: 'S256' };
+    const browser = new TestBrowser();
+    const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
+    const consent = await browser.follow(await submitSignIn(browser, signIn, 'alice'), server.url);
+    assert.match(consent.html, /Unverified application/);
+    // The scheme names the app: its host alone would read as a web site.
+    assert.match(consent.html, /go back to <strong>cursor:\/\/anysphere\.cursor-retrieval<\/strong>/);
+    // The browser may follow the form's redirect to the app's scheme (CSP form-action; its origin is "null").
+    assert.match(consent.headers.get('content-security-policy') ?? '', /form-action 'self' cursor:(;|$)/);
+    const done = await decide(browser, consent, 'allow');
+    assert.equal(done.status, 303);
+    assert.ok(done.location!.startsWith(`${redirectUri}?`), done.location);
+    const code = callbackParams(done.location!).code!;
+    const tokens = await server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier });
+    assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+  });
+
+  it("shows a self-registered client's declared name safely: escaped, isolated, shortened, never with bidirectional overrides", async () => {
+    const rtl = await register({ client_name: 'Safe App\u202Egnp.exe', redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'none' });
+    assert.equal(rtl.status, 400);
+    assert.equal(rtl.body.error, 'invalid_client_metadata');
+
+    const name = `<img src=x onerror=alert(1)>"Organizer" (verified) ${'x'.repeat(120)}`;
+    const res = await register({ client_name: name, redirect_uris: ['https://evil.example/cb'], token_endpoint_auth_method: 'none' });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const { challenge } = pkce();
+    const params = { client_id: res.body.client_id as string, response_type: 'code', redirect_uri: 'https://evil.example/cb', scope: 'read:calendars', resource: ORGANIZER, state: 'st', code_challenge: challenge, code_challenge_method: 'S256' };
+    const browser = new TestBrowser();
+    const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
+    assert.doesNotMatch(signIn.html, /<img/);
+    const consent = await browser.follow(await submitSignIn(browser, signIn, 'alice'), server.url);
+    assert.doesNotMatch(consent.html, /<img/);
+    assert.match(consent.html, /<bdi class="app-name">&lt;img src=x onerror=alert\(1\)&gt;&quot;Organizer&quot; \(verified\) x+…<\/bdi>/);
+    assert.doesNotMatch(consent.html, /x{100}/, 'a long name is cut');
+    assert.match(consent.html, /Unverified application/);
+    assert.match(consent.html, /go back to <strong>evil\.example<\/strong>/);
+  });
+
   it('refuses bad metadata with RFC 7591 errors', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ redirect_uris: ['javascript:alert(1)'] }, 'invalid_redirect_uri'],
       [{ redirect_uris: ['data:text/html,hi'] }, 'invalid_redirect_uri'],
       [{ redirect_uris: ['http://evil.example/cb'] }, 'invalid_redirect_uri'],
       [{ redirect_uris: ['https://a.example/cb#frag'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['file:///etc/passwd'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['ms-msdt:/id PCWDiagnostic'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['web+app://cb'] }, 'invalid_redirect_uri'],
+      [{ redirect_uris: ['https-login://evil.example/cb'] }, 'invalid_redirect_uri'],
       [{ grant_types: ['authorization_code'] }, 'invalid_redirect_uri'],
       [{ redirect_uris: ['https://a.example/cb'], grant_types: ['client_credentials'] }, 'invalid_client_metadata'],
       [{ redirect_uris: ['https://a.example/cb'], response_types: ['token'] }, 'invalid_client_metadata'],
@@ -275,6 +323,19 @@ describe('dynamic client registration: closed, tokens and throttle', () => {
       assert.equal((await call(`${server.url}/register/reg_x`, 'GET', undefined, 'x')).status, 404);
       const metadata = (await call(`${server.url}/.well-known/oauth-authorization-server`, 'GET')).body;
       assert.equal(metadata.registration_endpoint, undefined);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('takes only reverse-domain private-use schemes with privateUseSchemes: reverse-domain', async () => {
+    const server = await startTestServer({ registration: registrationPolicy({ enabled: true, privateUseSchemes: 'reverse-domain' }) });
+    try {
+      const cursor = await call(`${server.url}/register`, 'POST', { redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/callback'], token_endpoint_auth_method: 'none' });
+      assert.equal(cursor.status, 400);
+      assert.equal(cursor.body.error, 'invalid_redirect_uri');
+      const reverse = await call(`${server.url}/register`, 'POST', { redirect_uris: ['com.example.notes:/callback'], token_endpoint_auth_method: 'none' });
+      assert.equal(reverse.status, 201, JSON.stringify(reverse.body));
     } finally {
       await server.close();
     }

@@ -68,7 +68,7 @@ export const registrationVerb = resourceVerb({
           ['auth methods', status.tokenEndpointAuthMethods.join(' ')],
           ['apis', status.apis ?? ['every API but the management API']],
           ['scopes', status.scopes?.join(' ') ?? 'all of theirs'],
-          ['redirect uris', status.redirectUriSchemes.join(' ')],
+          ['redirect uris', `${status.redirectUriSchemes.join(' ')} (private-use schemes: ${status.privateUseSchemes})`],
           ['throttle', `${status.maxPerAddress} per address per ${status.throttleWindow} s`],
         ]);
         return 0;

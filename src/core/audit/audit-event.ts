@@ -22,6 +22,7 @@ export const AUDIT_EVENT_TYPES = [
   'upstream.user_created',
   'upstream.linked',
   'upstream.unlinked',
+  'device.requested',
   'device.code_entered',
   'device.authorized',
   'mfa.enrolled',

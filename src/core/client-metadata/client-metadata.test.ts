@@ -34,6 +34,8 @@ describe('client ID metadata documents (unit)', () => {
     const id = 'https://agent.example/client.json';
     const { client } = clientFromDocument(id, JSON.stringify({ client_id: id, redirect_uris: ['http://localhost:3000/cb'] }), { permissions: {} });
     assert.equal(client.name, 'agent.example', 'no client_name: its host');
+    const tricked = clientFromDocument(id, JSON.stringify({ client_id: id, client_name: 'Safe App\u202Egnp.exe\n', redirect_uris: ['http://localhost:3000/cb'] }), { permissions: {} });
+    assert.equal(tricked.client.name, 'Safe Appgnp.exe', 'bidirectional overrides and control characters are dropped from the name');
     assert.equal(client.type, 'public');
     assert.equal(client.tokenEndpointAuthMethod, 'none');
     assert.deepEqual(client.grantTypes, ['authorization_code']);

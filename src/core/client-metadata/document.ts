@@ -16,6 +16,8 @@ export interface DocumentPolicy {
 
 const GRANTS = ['authorization_code', 'refresh_token'];
 const URI_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+/** Control characters and bidirectional overrides: a name shown to users must read as it is written ("Safe App\u202Egnp.exe"). */
+const UNSHOWABLE = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
 
 export class InvalidClientDocument extends Error {
   constructor(message: string) {
@@ -73,7 +75,8 @@ export function clientFromDocument(clientId: string, body: string, policy: Docum
   if (!grantTypes.includes('authorization_code')) fail('grant_types must include authorization_code');
   const responseTypes = stringList(d.response_types, 'response_types') ?? ['code'];
   if (responseTypes.some((r) => r !== 'code')) fail('response_types may only be code');
-  const name = typeof d.client_name === 'string' && d.client_name.trim() !== '' ? d.client_name.trim().slice(0, 100) : new URL(clientId).host;
+  const declared = typeof d.client_name === 'string' ? d.client_name.replace(UNSHOWABLE, '').trim() : '';
+  const name = declared !== '' ? declared.slice(0, 100) : new URL(clientId).host;
   const client: Client = {
     clientId,
     name,

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { changeDiff, type ChangeDiff } from '../audit/change-diff.js';
+import { withCreatedAt } from '../catalog-writer.js';
 import type { Clock } from '../clock.js';
 import { hashPassword, isPasswordHash, verifyPassword } from '../crypto/password.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
@@ -145,7 +146,7 @@ export async function applyConfig(store: Store, config: ConfigFile, hasher: Secr
   }
   for (const [i, input] of config.clients.entries()) {
     const existing = await store.getClient(input.clientId);
-    const client = toClient(input, existing, hasher, now, `clients[${i}]`);
+    const client = withCreatedAt(toClient(input, existing, hasher, now, `clients[${i}]`), existing, now);
     note('client', client.clientId, existing, client);
     await store.upsertClient(client);
   }

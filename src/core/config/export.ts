@@ -18,7 +18,7 @@ export async function exportConfig(store: Store): Promise<Record<string, unknown
     apis,
     roles,
     // Clients that registered themselves (RFC 7591) are data, like tokens, not configuration: left out.
-    clients: clients.filter((c) => c.registration === undefined).map(({ secrets, ...client }) => ({
+    clients: clients.filter((c) => c.registration === undefined).map(({ secrets, createdAt: _created, ...client }) => ({
       ...client,
       ...(secrets.length > 0 ? { secretHashes: secrets.map((s) => s.hash) } : {}),
     })),

@@ -21,6 +21,8 @@ const duration = z.union([z.number(), z.string()]).meta({ title: 'duration' }).t
 
 export const REDIRECT_URI_KINDS = ['https', 'loopback', 'private-use'] as const;
 export type RedirectUriKind = (typeof REDIRECT_URI_KINDS)[number];
+export const PRIVATE_USE_SCHEMES = ['any', 'reverse-domain'] as const;
+export type PrivateUseSchemes = (typeof PRIVATE_USE_SCHEMES)[number];
 
 /** Grants a self-registered client may use: never client_credentials (it would act with no user and no consent). */
 export const REGISTRABLE_GRANT_TYPES = ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] as const;
@@ -51,7 +53,13 @@ export const registrationSchema = z.strictObject({
     .array(z.enum(REDIRECT_URI_KINDS))
     .min(1)
     .default(['https', 'loopback', 'private-use'])
-    .describe('redirect URIs allowed: https, loopback (http://127.0.0.1, [::1] or localhost, any port), private-use (com.example.app:/cb)'),
+    .describe('redirect URIs allowed: https, loopback (http://127.0.0.1, [::1] or localhost, any port), private-use (com.example.app:/cb, cursor://…)'),
+  privateUseSchemes: z
+    .enum(PRIVATE_USE_SCHEMES)
+    .default('any')
+    .describe(
+      "which private-use schemes count: any (the default) takes a scheme an app may claim, such as cursor: or vscode: as MCP clients use, never the web's, mail, file, script or operating-system ones; reverse-domain takes only RFC 8252 §7.1's com.example.app:",
+    ),
   secretLifetime: duration.optional().describe('lifetime of an issued client secret; absent: it does not expire (client_secret_expires_at 0)'),
   maxPerAddress: z.number().int().min(1).max(100000).default(20).describe('registrations allowed per client address within throttleWindow before further ones wait'),
   throttleWindow: duration.default(3600).describe('the window of maxPerAddress (default 1h)'),

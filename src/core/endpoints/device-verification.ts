@@ -16,6 +16,7 @@ import type { UserCodeThrottle } from '../device/user-code-throttle.js';
 import type { FlowContext } from '../interaction/flow-context.js';
 import { BROWSER_COOKIE } from '../interaction/pending-authorizations.js';
 import type { DeviceAuthorization } from '../ports/device-authorizations.js';
+import { predatesClient } from '../tokens/client-revocation.js';
 import type { EngineRequest, EngineResponse } from '../request.js';
 
 /** What the sign-in and consent pages work from: the device's request, with consent always asked. */
@@ -63,10 +64,12 @@ export function deviceVerificationEndpoint(ctx: FlowContext, throttle: UserCodeT
     const code = normalizeUserCode(typed);
     const userCodeHash = code ? ctx.hasher.hash(code) : undefined;
     const device = userCodeHash ? await ctx.store.deviceAuthorizations.findDeviceAuthorizationByUserCode(userCodeHash, ctx.clock.now()) : undefined;
-    const client = device?.status === 'pending' ? await ctx.catalog.client(device.clientId) : undefined;
+    const found = device?.status === 'pending' ? await ctx.catalog.client(device.clientId) : undefined;
+    // A client deleted since the device asked (and perhaps re-created under its id) does not inherit the request.
+    const client = found && device && !predatesClient(found, device.createdAt) ? found : undefined;
     if (!device || !client || !userCodeHash) {
       await throttle.recordFailure(ip);
-      const reason = !device ? 'unknown_code' : 'code_already_used';
+      const reason = !device ? 'unknown_code' : device.status !== 'pending' ? 'code_already_used' : 'client_deleted';
       ctx.audit.record({ type: 'device.code_entered', outcome: 'failure', reason, ...(device ? { clientId: device.clientId } : {}), ...origin });
       return again('That code is not valid. Check the code on your device and try again; codes run out after a few minutes.', 400);
     }

@@ -29,7 +29,16 @@ export function interactionEndpoints(ctx: FlowContext) {
   const expired = () => ctx.views.error('This sign-in has expired', 'Go back to the application and start again.', 400);
   const action = (pending: PendingAuthorization, step: string) => `${ctx.issuer}/interaction/${pending.id}/${step}`;
   // Forms on these pages may end in a redirect to the client, which CSP form-action must allow.
-  const clientOrigin = (pending: PendingAuthorization) => (pending.device ? [] : [new URL(pending.request.redirectUri).origin]);
+  /**
+   * Where the consent and sign-in forms may end up (CSP form-action also governs the redirect that follows a
+   * form): the web origin of the redirect URI, or for a native app's private-use scheme (cursor:, com.example.app:),
+   * which has no origin ("null"), the scheme itself.
+   */
+  const clientOrigin = (pending: PendingAuthorization) => {
+    if (pending.device) return [];
+    const url = new URL(pending.request.redirectUri);
+    return [url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : url.protocol];
+  };
 
   async function load(request: EngineRequest): Promise<{ pending: PendingAuthorization; client: Client } | undefined> {
     const pending = await ctx.pending.find(request.pathParams?.id, request.cookies?.[BROWSER_COOKIE]);
@@ -37,12 +46,14 @@ export function interactionEndpoints(ctx: FlowContext) {
     return pending && client ? { pending, client } : undefined;
   }
 
-  /** Where the user will be sent: the host of a web redirect URI, the scheme of a native app's. */
+  /** Where the user will be sent: the host of a web redirect URI; the scheme (and host, if any) of a native app's. */
   const redirectHost = (pending: PendingAuthorization) => {
     // A device flow has no redirect: the user goes back to the device.
     if (pending.device) return 'your device';
     const url = new URL(pending.request.redirectUri);
-    return url.host || url.protocol;
+    if (url.protocol === 'https:' || url.protocol === 'http:') return url.host;
+    // cursor://anysphere.cursor-retrieval/… : the scheme names the app; its host alone would pass for a web site.
+    return url.host ? `${url.protocol}//${url.host}` : url.protocol;
   };
 
   async function showConsent(pending: PendingAuthorization, client: Client, interaction: Extract<Interaction, { next: 'consent' }>) {

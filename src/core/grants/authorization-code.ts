@@ -10,6 +10,7 @@ import { checkTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import { invalidGrant, invalidRequest } from '../errors.js';
 import type { AuthorizationCode } from '../interaction/complete-authorization.js';
 import type { GrantHandler } from './grant.js';
+import { predatesClient } from '../tokens/client-revocation.js';
 import { revokeGrant } from '../tokens/grant-revocation.js';
 import { issueUserTokens } from './user-tokens.js';
 
@@ -34,6 +35,8 @@ export const authorizationCodeGrant: GrantHandler = {
     if (!used) throw invalidGrant('the code is invalid or has expired');
     const record = used.doc;
     if (record.clientId !== client.clientId) throw invalidGrant('the code was issued to another client');
+    // Issued to a deleted client of the same id (tokens/client-revocation.ts).
+    if (record.issuedAt !== undefined && predatesClient(client, record.issuedAt)) throw invalidGrant('the code was issued to a client that has since been deleted');
     if (!used.firstUse) {
       await revokeGrant(context.store, record.grantId, now, context.refreshTokens.policy.ttl);
       if (record.accessJti && record.accessExp) await context.store.revokeJti(record.accessJti, record.accessExp);

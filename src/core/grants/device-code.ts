@@ -7,6 +7,7 @@
  */
 import { checkTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import { DEVICE_CODE_GRANT, SLOW_DOWN_STEP } from '../device/device-policy.js';
+import { predatesClient } from '../tokens/client-revocation.js';
 import { accessDenied, authorizationPending, expiredToken, invalidGrant, slowDown } from '../errors.js';
 import type { GrantHandler } from './grant.js';
 import { issueUserTokens } from './user-tokens.js';
@@ -23,6 +24,8 @@ export const deviceCodeGrant: GrantHandler = {
     const polled = await devices.pollDeviceAuthorization(hash, now, SLOW_DOWN_STEP);
     if (!polled || polled.authorization.clientId !== client.clientId) throw invalidGrant('the device code is invalid or has already been used');
     const { authorization, tooFast } = polled;
+    // Asked for by a deleted client of the same id (tokens/client-revocation.ts).
+    if (predatesClient(client, authorization.createdAt)) throw invalidGrant('the device code was issued to a client that has since been deleted');
     if (authorization.expiresAt <= now) throw expiredToken();
     if (authorization.status === 'denied') {
       await devices.deleteDeviceAuthorization(hash);

@@ -12,6 +12,7 @@ import type { StoredToken } from '../model.js';
 import type { RefreshTokenDetails } from '../tokens/refresh-token-issuer.js';
 import type { TokenEndpointContext } from './context.js';
 import type { GrantHandler } from './grant.js';
+import { predatesClient } from '../tokens/client-revocation.js';
 import { isGrantRevoked, revokeGrant } from '../tokens/grant-revocation.js';
 import { issueUserTokens } from './user-tokens.js';
 
@@ -39,6 +40,8 @@ export const refreshTokenGrant: GrantHandler = {
     const stored = await context.store.findTokenByHash(hash);
     if (!stored || stored.kind !== 'refresh_token' || stored.clientId !== client.clientId) throw invalidGrant('the refresh token is invalid');
     if (stored.revokedAt !== undefined) throw invalidGrant('the refresh token has been revoked');
+    // Issued to a deleted client of the same id, e.g. rotated while the deletion was revoking its tokens (tokens/client-revocation.ts).
+    if (predatesClient(client, stored.issuedAt)) throw invalidGrant('the refresh token has been revoked');
     if (stored.expiresAt <= now) throw invalidGrant('the refresh token has expired');
     if (await isGrantRevoked(context.store, stored.grantId)) throw invalidGrant('the refresh token has been revoked');
     // RFC 9449 §5: a bound refresh token is used only with a proof of the same key.

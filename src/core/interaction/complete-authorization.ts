@@ -31,6 +31,8 @@ export interface AuthorizationCode {
   /** The DPoP key the code must be redeemed with (dpop_jkt at /authorize). */
   dpopJkt?: string;
   authTime: number;
+  /** When the code was issued (seconds): a client created later under the same id must not redeem it. Absent on codes issued before it was recorded. */
+  issuedAt?: number;
   /** How the user signed in (the session's amr). */
   amr?: string[];
   sid: string;
@@ -62,6 +64,7 @@ export async function completeAuthorization(
       redirectUriGiven: request.redirectUriGiven,
       scopes: request.scopes,
       authTime: session.authTime,
+      issuedAt: ctx.clock.now(),
       sid: session.sid,
       grantId,
     };

@@ -15,7 +15,8 @@ export const invalidMetadata = (description: string) => new OAuthError('invalid_
 
 const MAX_STRING = 2000;
 const MAX_LIST = 20;
-const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+// Control characters, line separators, and the bidirectional embeddings, overrides and isolates that can make a name read backwards.
+const CONTROL = /[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** What registration knows besides the request: the APIs, and the grants this server runs. */
@@ -115,9 +116,9 @@ export function parseClientMetadata(input: unknown, ctx: MetadataContext): Parse
 
   const redirectUris = stringList(body, 'redirect_uris', invalidRedirectUri) ?? [];
   if (grantTypes.includes('authorization_code') && redirectUris.length === 0) throw invalidRedirectUri('redirect_uris: at least one is required for authorization_code');
-  checkRedirectUris(redirectUris, policy.redirectUriSchemes);
+  checkRedirectUris(redirectUris, policy);
   const postLogout = stringList(body, 'post_logout_redirect_uris', invalidRedirectUri);
-  if (postLogout) checkRedirectUris(postLogout, policy.redirectUriSchemes, 'post_logout_redirect_uris');
+  if (postLogout) checkRedirectUris(postLogout, policy, 'post_logout_redirect_uris');
 
   const rawScope = optionalString(body, 'scope');
   const requested = rawScope === undefined ? undefined : [...new Set(rawScope.trim().split(/ +/).filter(Boolean))];

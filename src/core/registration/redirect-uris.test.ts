@@ -14,6 +14,22 @@ describe('redirect URIs of registered clients', () => {
     }
   });
 
+  it('takes the plain private-use schemes MCP clients register when the policy is any, never a web, file, script or system one', () => {
+    for (const uri of ['cursor://anysphere.cursor-retrieval/oauth/callback', 'vscode://vscode.github-authentication/did-authenticate', 'windsurf://codeium.windsurf/auth', 'zed://oauth/callback', 'myapp:/cb', 'com.example.app:/cb']) {
+      assert.equal(redirectUriKind(uri, 'any'), 'private-use', uri);
+    }
+    assert.equal(typeof redirectUriKind('cursor://anysphere.cursor-retrieval/oauth/callback', 'reverse-domain'), 'object', 'reverse-domain keeps RFC 8252 §7.1 strictly');
+    const refused = [
+      'javascript:alert(1)', 'JavaScript://%0aalert(1)', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd', 'blob:https://a.example/1', 'about:blank', 'view-source:https://a.example',
+      'filesystem:https://a.example/x', 'jar:https://a.example/x.jar!/', 'http://app.example/cb', 'HTTP://evil.example/cb', 'https-login://evil.example/cb', 'http.evil.example:/cb', 'httpx://cb',
+      'mailto:a@example.com', 'tel:+1555', 'ftp://a.example/cb', 'wss://a.example/cb', 'ms-msdt:/id', 'search-ms:query=x', 'ms-officecmd:x', 'intent://cb#Intent;end', 'chrome://settings',
+      'web+app://cb', 'cursor://cb#fragment', 'cursor://user:pw@cb/x', 'not a uri', `myapp:/${'a'.repeat(2000)}`,
+    ];
+    for (const uri of refused) {
+      for (const policy of ['any', 'reverse-domain'] as const) assert.equal(typeof redirectUriKind(uri, policy), 'object', `${uri} (${policy})`);
+    }
+  });
+
   it('matches a loopback URI on any port, and nothing else (RFC 8252 §7.3)', () => {
     assert.ok(matchesLoopbackAnyPort('http://127.0.0.1/cb', 'http://127.0.0.1:51234/cb'));
     assert.ok(matchesLoopbackAnyPort('http://[::1]:1/cb?x=1', 'http://[::1]:9/cb?x=1'));

@@ -5,7 +5,7 @@ import type { AuditEventInput } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import { FrozenClock } from '../clock.js';
 import type { Client, StoredToken } from '../model.js';
-import { isRevokedWithClient, removeClient } from './client-revocation.js';
+import { isRevokedWithClient, predatesClient, removeClient } from './client-revocation.js';
 
 const client = (clientId: string): Client =>
   ({ clientId, name: clientId, type: 'public', tokenEndpointAuthMethod: 'none', secrets: [], redirectUris: [], grantTypes: ['authorization_code'], permissions: {}, introspection: 'own' }) as Client;
@@ -54,5 +54,12 @@ describe('removeClient', () => {
     assert.equal(await isRevokedWithClient(store, '', 9_000, 10_000), false);
     assert.equal(await isRevokedWithClient(store, 'doomed', 9_999, 10_000 + 3600), false, 'the marker lasts as long as a token can');
     await store.close();
+  });
+
+  it('tells a code or token of a deleted client from one of the client re-created under its id, with no store read', () => {
+    assert.equal(predatesClient({ createdAt: 10_000 }, 9_999), true);
+    assert.equal(predatesClient({ createdAt: 10_000 }, 10_000), false, 'the same second passes: a code issued as the client was created');
+    assert.equal(predatesClient({ createdAt: 10_000 }, 10_001), false);
+    assert.equal(predatesClient({}, 0), false, 'a client saved before createdAt was recorded');
   });
 });

@@ -9,11 +9,18 @@
  *
  * The marker records when: tokens issued at or before it are revoked, tokens of a
  * client created later under the same id are not.
+ *
+ * The token endpoint needs no marker: what it is shown (an authorization code, an
+ * approved device code, a refresh token) names its issue time, and the client it is
+ * redeemed by carries its creation time (Client.createdAt), so a code or token older
+ * than the client was issued to a deleted one of the same id. That is a comparison of
+ * two numbers on a client the catalog already holds, not a store read per request.
  */
 import type { AuditActor } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { CatalogWriter } from '../catalog-writer.js';
+import type { Client } from '../model.js';
 import type { ConsentRepository, EphemeralRepository, TokenRepository } from '../ports/storage.js';
 
 const MARKER_KIND = 'client_revocation';
@@ -72,4 +79,15 @@ export async function isRevokedWithClient(store: Pick<EphemeralRepository, 'getR
   if (clientId === '') return false;
   const marker = await store.getRecord<{ at: number }>(MARKER_KIND, clientId, now);
   return marker !== undefined && issuedAt <= marker.at;
+}
+
+/**
+ * True when something issued at `issuedAt` (seconds) predates the client presenting it:
+ * it was issued to a deleted client of the same id. A client without `createdAt` (saved
+ * before it was recorded) predates every pending code. Equal seconds pass: the clock counts
+ * seconds, and a code issued in its client's first second is the common case in tests and
+ * scripts; deleting and re-creating a client within the second a code was issued is not caught.
+ */
+export function predatesClient(client: Pick<Client, 'createdAt'>, issuedAt: number): boolean {
+  return client.createdAt !== undefined && issuedAt < client.createdAt;
 }

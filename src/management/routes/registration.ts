@@ -14,7 +14,7 @@ export const registrationRoutes = [
     method: 'GET', path: '/registration', tag: 'Registration', summary: 'Whether dynamic client registration is open, and its limits (the config file\'s registration: block)', scope: 'read:registration', status: 200,
     response: registrationOut,
     async handler(engine) {
-      const { enabled, initialAccessToken, grantTypes, tokenEndpointAuthMethods, apis, scopes, redirectUriSchemes, maxPerAddress, throttleWindow, secretLifetime } = engine.registration;
+      const { enabled, initialAccessToken, grantTypes, tokenEndpointAuthMethods, apis, scopes, redirectUriSchemes, privateUseSchemes, maxPerAddress, throttleWindow, secretLifetime } = engine.registration;
       return {
         body: {
           enabled,
@@ -25,6 +25,7 @@ export const registrationRoutes = [
           ...(apis ? { apis } : {}),
           ...(scopes ? { scopes } : {}),
           redirectUriSchemes,
+          privateUseSchemes,
           maxPerAddress,
           throttleWindow,
           ...(secretLifetime !== undefined ? { secretLifetime } : {}),

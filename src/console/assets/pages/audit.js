@@ -3,7 +3,7 @@
 import { call } from '../api.js';
 import { dataTable, h, header, replace } from '../dom.js';
 
-const TYPES = ['token.issued', 'token.refreshed', 'token.exchanged', 'token.revoked', 'token.introspection_failed', 'client.authentication_failed', 'client.metadata_document_fetched', 'signin.succeeded', 'signin.failed', 'consent.granted', 'consent.revoked', 'key.rotated', 'management.changed', 'api.called', 'upstream.user_created', 'upstream.linked', 'upstream.unlinked', 'device.code_entered', 'device.authorized', 'mfa.enrolled', 'mfa.removed', 'mfa.failed', 'mfa.recovery_codes_generated', 'mfa.recovery_code_used', 'client.registered', 'client.registration_updated', 'client.registration_deleted'];
+const TYPES = ['token.issued', 'token.refreshed', 'token.exchanged', 'token.revoked', 'token.introspection_failed', 'client.authentication_failed', 'client.metadata_document_fetched', 'signin.succeeded', 'signin.failed', 'consent.granted', 'consent.revoked', 'key.rotated', 'management.changed', 'api.called', 'upstream.user_created', 'upstream.linked', 'upstream.unlinked', 'device.requested', 'device.code_entered', 'device.authorized', 'mfa.enrolled', 'mfa.removed', 'mfa.failed', 'mfa.recovery_codes_generated', 'mfa.recovery_code_used', 'client.registered', 'client.registration_updated', 'client.registration_deleted'];
 const FILTERS = ['type', 'outcome', 'subject', 'clientId', 'actorId', 'from', 'to'];
 
 /** datetime-local (UTC) to ISO 8601 and back. @param {string} v */
