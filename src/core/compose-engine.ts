@@ -218,16 +218,17 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
     };
     catalog.useClientMetadataDocuments(new ClientMetadataDocuments(options.clientMetadataDocuments, clock, everyApi, audit));
   }
-  const keys = new KeyRing({
-    repo: store,
-    keyEncryptionKey: derived.keyEncryptionKey,
-    clock,
-    retentionSeconds: () => longestTokenLifetime(),
-  });
+  // Retired keys are kept for as long as the longest-lived token signed with them.
   const longestTokenLifetime = async () => {
     const apis = await store.listApis();
     return Math.max(DEFAULT_TOKEN_LIFETIME, ...apis.map((a) => a.ttl)) + 300;
   };
+  const keys = new KeyRing({
+    repo: store,
+    keyEncryptionKey: derived.keyEncryptionKey,
+    clock,
+    retentionSeconds: longestTokenLifetime,
+  });
   /** Creates a current and a next key for every algorithm in use; returns the kids created. */
   const ensureKeys = async (): Promise<string[]> => {
     const apis = await store.listApis();
@@ -284,8 +285,7 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
   const backchannelLogout = options.backchannelLogout
     ? new BackchannelLogout({ issuer, records: store, outbox: store.logoutOutbox, catalog, keys, clock, audit }, options.backchannelLogout)
     : undefined;
-  const backchannel = backchannelLogout;
-  if (backchannel) sessions.onEnded((ended) => backchannel.sessionsEnded(ended));
+  if (backchannelLogout) sessions.onEnded((ended) => backchannelLogout.sessionsEnded(ended));
   const throttle = new SignInThrottle(clock, attempts);
   const mfa = new SecondFactors({
     label: new URL(issuer).host,

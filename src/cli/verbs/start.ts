@@ -7,6 +7,7 @@ import { openShared } from '../../server/open-shared.js';
 import { engineOptionsFrom } from '../../server/engine-settings.js';
 import { startServer, type TesseraServer } from '../../server/tessera-server.js';
 import { runsHousekeeping, workerRole, type WorkerRole } from '../../server/cluster/worker-role.js';
+import { joinPrimary } from '../../server/cluster/join-primary.js';
 import { COMMON_FLAGS, parseFlags, portFlag } from '../parse-flags.js';
 import { describeSummary } from '../../core/config/describe-summary.js';
 import type { Verb } from './verb.js';
@@ -114,16 +115,6 @@ worker and restarts a worker that dies.`;
     return 0;
   },
 };
-
-/** Tells the primary this worker serves (the leader's address lets the others start) and answers its metrics requests. */
-function joinPrimary(role: WorkerRole, running: TesseraServer): void {
-  const { primary } = role;
-  primary.on('metrics', ({ id }) => {
-    void running.metrics.registry.getMetricsAsJSON().then((metrics) => primary.send({ tessera: 'metrics', id, metrics }));
-  });
-  running.metrics.merged = () => primary.ask<string>({ kind: 'metrics' }, 3000);
-  if (role.leader) primary.send({ tessera: 'ready', url: running.url });
-}
 
 /**
  * What stops the server: SIGTERM or SIGINT for a single process. A worker stops when

@@ -9,18 +9,19 @@ import type { SecretHasher } from '../crypto/secret-hasher.js';
 import type { SessionStore } from '../interaction/sessions.js';
 import type { SignInThrottle } from '../interaction/sign-in-throttle.js';
 import type { AttemptCounter } from '../ports/attempt-counter.js';
-import type { Store } from '../ports/storage.js';
+import type { EphemeralRepository, OutboxRepository } from '../ports/storage.js';
 import { EmailLinks } from './email-links.js';
 import { EmailVerification } from './email-verification.js';
 import { Invitations } from './invitations.js';
-import type { MailContext, MailFeatures, MailOptions } from './mail-context.js';
+import type { MailContext, MailFeatures, MailOptions, MailStorage } from './mail-context.js';
 import { MailOutbox } from './outbox.js';
 import { PasswordReset } from './password-reset.js';
 import { SignUp } from './sign-up.js';
 
 export interface AccountMailDeps {
   issuer: string;
-  store: Store;
+  /** The users, the links' records and the outbox. */
+  store: MailStorage & EphemeralRepository & { readonly outbox: OutboxRepository };
   clock: Clock;
   hasher: SecretHasher;
   audit: AuditLog;

@@ -12,7 +12,7 @@ import type { SignInThrottle } from '../interaction/sign-in-throttle.js';
 import type { User } from '../model.js';
 import type { AttemptCounter, ThrottlePolicy } from '../ports/attempt-counter.js';
 import type { MailTransport } from '../ports/mail-transport.js';
-import type { Store } from '../ports/storage.js';
+import type { FactorRepository, UserRepository } from '../ports/storage.js';
 import type { EngineRequest } from '../request.js';
 import type { EmailLinks, LinkPurpose } from './email-links.js';
 import type { MailOutbox, OutboxPolicy } from './outbox.js';
@@ -40,9 +40,12 @@ export interface MailOptions {
   onError?: (error: unknown) => void;
 }
 
+/** What the mail flows read and write: users, and whether one has a second factor. */
+export type MailStorage = UserRepository & Pick<FactorRepository, 'listUserFactors'>;
+
 export interface MailContext {
   issuer: string;
-  store: Store;
+  store: MailStorage;
   clock: Clock;
   audit: AuditLog;
   sessions: SessionStore;
