@@ -8,7 +8,9 @@
  *   node bench/ab.mjs ROOT [ROOT ...]        # e.g. node bench/ab.mjs /tmp/before .
  *
  * Environment: SECS (measured seconds per run, default 5), ROUNDS (default 3),
- * API=ref for reference tokens (default: JWT ES256). Prints, per build, the median
+ * API=ref for reference tokens (default: JWT ES256), API=sdk for the resource-server SDK
+ * in process (lib/sdk.mjs on CPU 0: cold and warm CPU µs per token, and cold against
+ * the node:crypto verify floor measured in the same run). Prints, per build, the median
  * req/s, CPU µs per request (user + system, /proc) and its kernel part. Pins the server
  * to CPU 0 and the load to CPU 1 (taskset, Linux).
  */
@@ -38,6 +40,25 @@ const load = (port, seconds) =>
   JSON.parse(
     execFileSync('taskset', ['-c', '1', AUTOCANNON, '-j', '-c', '50', '-d', String(seconds), '-m', 'POST', '-H', `authorization=${BASIC}`, '-H', 'content-type=application/x-www-form-urlencoded', '-b', tokenRequestBody(api), `http://127.0.0.1:${port}/token`], { maxBuffer: 1e8 }).toString(),
   );
+
+if (process.env.API === 'sdk') {
+  const runs = new Map(roots.map((r) => [r, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const root of roots) {
+      const out = execFileSync('taskset', ['-c', '0', process.execPath, join(BENCH, 'lib', 'sdk.mjs'), JSON.stringify({ root, seconds: secs })], { maxBuffer: 1e8 }).toString();
+      const r = JSON.parse(out);
+      const run = { ratio: r.floor.usEach / r.cold.usEach, cold: r.cold.usEach, floor: r.floor.usEach, warm: r.warm.usEach, failed: r.failures };
+      runs.get(root).push(run);
+      console.error(`${root}: cold ${run.cold.toFixed(1)} µs, floor ${run.floor.toFixed(1)} µs, ratio ${run.ratio.toFixed(3)}, warm ${run.warm.toFixed(2)} µs`);
+    }
+  }
+  for (const [root, rs] of runs) {
+    const median = (k) => rs.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(rs.length / 2)];
+    const failed = rs.reduce((n, x) => n + x.failed, 0);
+    console.log(`${root}: median cold/floor ${median('ratio').toFixed(3)}, cold ${median('cold').toFixed(1)} CPU µs, warm ${median('warm').toFixed(2)} CPU µs${failed ? `, ${failed} FAILED` : ''}`);
+  }
+  process.exit(0);
+}
 
 const results = new Map(roots.map((r) => [r, []]));
 for (let round = 0; round < rounds; round++) {
