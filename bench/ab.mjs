@@ -10,7 +10,10 @@
  * Environment: SECS (measured seconds per run, default 5), ROUNDS (default 3),
  * API=ref for reference tokens (default: JWT ES256), API=sdk for the resource-server SDK
  * in process (lib/sdk.mjs on CPU 0: cold and warm CPU µs per token, and cold against
- * the node:crypto verify floor measured in the same run). Prints, per build, the median
+ * the node:crypto verify floor measured in the same run), API=introspect for introspection
+ * of one reference token by the client that obtained it. PG=postgres://... runs Tessera
+ * on PostgreSQL, each run in a new schema (dropped afterwards). PROF=DIR writes each
+ * server's CPU profile (node --cpu-prof) under DIR. Prints, per build, the median
  * req/s, CPU µs per request (user + system, /proc) and its kernel part. Pins the server
  * to CPU 0 and the load to CPU 1 (taskset, Linux).
  */
@@ -19,7 +22,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
 import { BASIC, JWT_API, REF_API, tesseraConfigYaml, tokenRequestBody } from './lib/fixtures.mjs';
+import { createSchema, dropSchemaQuietly } from './lib/pg-schema.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const AUTOCANNON = join(BENCH, 'node_modules', '.bin', 'autocannon');
@@ -30,15 +35,16 @@ if (roots.length === 0) {
 }
 const secs = Number(process.env.SECS ?? 5);
 const rounds = Number(process.env.ROUNDS ?? 3);
-const api = process.env.API === 'ref' ? REF_API : JWT_API;
+const introspection = process.env.API === 'introspect';
+const api = process.env.API === 'ref' || introspection ? REF_API : JWT_API;
 // utime and stime (fields 14 and 15 of /proc/PID/stat), in µs at 100 ticks a second.
 const times = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return { cpu: (Number(f[11]) + Number(f[12])) * 10_000, sys: Number(f[12]) * 10_000 };
 };
-const load = (port, seconds) =>
+const load = (port, seconds, path = '/token', body = tokenRequestBody(api)) =>
   JSON.parse(
-    execFileSync('taskset', ['-c', '1', AUTOCANNON, '-j', '-c', '50', '-d', String(seconds), '-m', 'POST', '-H', `authorization=${BASIC}`, '-H', 'content-type=application/x-www-form-urlencoded', '-b', tokenRequestBody(api), `http://127.0.0.1:${port}/token`], { maxBuffer: 1e8 }).toString(),
+    execFileSync('taskset', ['-c', '1', AUTOCANNON, '-j', '-c', '50', '-d', String(seconds), '-m', 'POST', '-H', `authorization=${BASIC}`, '-H', 'content-type=application/x-www-form-urlencoded', '-b', body, `http://127.0.0.1:${port}${path}`], { maxBuffer: 1e8 }).toString(),
   );
 
 if (process.env.API === 'sdk') {
@@ -66,26 +72,45 @@ for (let round = 0; round < rounds; round++) {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-ab-'));
     writeFileSync(join(dir, 'bench.yaml'), tesseraConfigYaml());
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn('taskset', ['-c', '0', process.execPath, join(root, 'bin/tessera.js'), 'start', '--config', join(dir, 'bench.yaml'), '--data', join(dir, 'data'), '--port', String(port)], {
-      env: { ...process.env, TESSERA_LOG_LEVEL: 'silent', NODE_ENV: 'production', TESSERA_WORKERS: '1' },
+    const env = {};
+    const schema = process.env.PG ? `ab_${randomBytes(6).toString('hex')}` : undefined;
+    if (schema) {
+      await createSchema(process.env.PG, schema);
+      const url = new URL(process.env.PG);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      env.TESSERA_DATABASE_URL = url.href;
+      env.TESSERA_MASTER_KEY = randomBytes(32).toString('hex');
+    }
+    const profile = process.env.PROF ? [`--cpu-prof`, `--cpu-prof-dir=${join(resolve(process.env.PROF), `${root.replaceAll('/', '_')}-${round}`)}`] : [];
+    const child = spawn('taskset', ['-c', '0', process.execPath, ...profile, join(root, 'bin/tessera.js'), 'start', '--config', join(dir, 'bench.yaml'), '--data', join(dir, 'data'), '--port', String(port)], {
+      env: { ...process.env, TESSERA_LOG_LEVEL: 'silent', NODE_ENV: 'production', TESSERA_WORKERS: '1', ...env },
       stdio: 'ignore',
     });
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 600; i++) {
       try {
-        await fetch(`http://127.0.0.1:${port}/healthz`);
-        break;
+        // /readyz: 200 once the store answers (on PostgreSQL, after the migrations and keys)
+        if ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) break;
+        await new Promise((r) => setTimeout(r, 100));
       } catch {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    load(port, 2); // warm-up
+    let target = ['/token', tokenRequestBody(api)];
+    if (introspection) {
+      const minted = await fetch(`http://127.0.0.1:${port}/token`, { method: 'POST', headers: { authorization: BASIC, 'content-type': 'application/x-www-form-urlencoded' }, body: tokenRequestBody(api) });
+      const text = await minted.text();
+      if (minted.status !== 200) throw new Error(`POST /token answered ${minted.status}: ${text}`);
+      target = ['/introspect', new URLSearchParams({ token: JSON.parse(text).access_token }).toString()];
+    }
+    load(port, 2, ...target); // warm-up
     const before = times(child.pid);
-    const r = load(port, secs);
+    const r = load(port, secs, ...target);
     const after = times(child.pid);
     const ok = r['2xx'];
     results.get(root).push({ rps: ok / secs, cpu: (after.cpu - before.cpu) / ok, sys: (after.sys - before.sys) / ok, failed: r.non2xx + r.errors });
     child.kill('SIGTERM');
     await new Promise((res) => child.on('exit', res));
+    if (schema) await dropSchemaQuietly(process.env.PG, schema);
     console.error(`${root}: ${(ok / secs).toFixed(0)} req/s, ${((after.cpu - before.cpu) / ok).toFixed(1)} CPU µs/req`);
   }
 }
