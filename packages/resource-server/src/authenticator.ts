@@ -169,8 +169,17 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       // is the one the full path would give (a JWT principal has no endpoint list).
       const header = request.headers?.authorization;
       if (typeof header === 'string' && header.startsWith('Bearer ')) {
-        const principal = jwts.cached(header.slice(7));
+        const token = header.slice(7);
+        const principal = jwts.cached(token);
         if (principal) return principal.jkt === undefined ? { ok: true, principal } : refuse('dpop_bound_as_bearer', boundAsBearer);
+        // A plain `Bearer <JWT>` is what readCredential and principalFor would make of it
+        // (a JWT's characters are b64token's, with no space): verified without re-reading
+        // the header with their regular expressions, which scan the whole token each.
+        if (header.length <= o.maxHeaderLength && !token.startsWith('tsr_') && JWT_SHAPE.test(token)) {
+          const found = jwts.verifyNow(token) ?? (await jwts.verify(token));
+          if (typeof found === 'string') return refuse(found, 'Bearer');
+          return found.jkt === undefined ? { ok: true, principal: found } : refuse('dpop_bound_as_bearer', boundAsBearer);
+        }
       }
       const credential = readCredential(request.headers ?? {}, o.maxHeaderLength);
       if (typeof credential === 'string') return refuse(credential, presentedScheme(request.headers ?? {}));
