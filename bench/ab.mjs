@@ -12,13 +12,16 @@
  * in process (lib/sdk.mjs on CPU 0: cold and warm CPU µs per token, and cold against
  * the node:crypto verify floor measured in the same run), API=introspect for introspection
  * of one reference token by the client that obtained it. PG=postgres://... runs Tessera
- * on PostgreSQL, each run in a new schema (dropped afterwards). PROF=DIR writes each
+ * on PostgreSQL, each run in a new schema (dropped afterwards), and adds the CPU of the
+ * PostgreSQL backends serving it (found by application_name; /proc, so the database must
+ * run on this machine). PROF=DIR writes each
  * server's CPU profile (node --cpu-prof) under DIR. Prints, per build, the median
  * req/s, CPU µs per request (user + system, /proc) and its kernel part. Pins the server
  * to CPU 0 and the load to CPU 1 (taskset, Linux).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,6 +69,18 @@ if (process.env.API === 'sdk') {
   process.exit(0);
 }
 
+/** The pids of the PostgreSQL backends whose application_name is `name` (after the warm-up, the pool is full). */
+async function backendPids(name) {
+  const pg = createRequire(join(BENCH, '..', 'package.json'))('pg');
+  const client = new pg.Client({ connectionString: process.env.PG });
+  await client.connect();
+  try {
+    return (await client.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [name])).rows.map((row) => row.pid);
+  } finally {
+    await client.end();
+  }
+}
+
 const results = new Map(roots.map((r) => [r, []]));
 for (let round = 0; round < rounds; round++) {
   for (const root of roots) {
@@ -78,6 +93,7 @@ for (let round = 0; round < rounds; round++) {
       await createSchema(process.env.PG, schema);
       const url = new URL(process.env.PG);
       url.searchParams.set('options', `-c search_path=${schema}`);
+      url.searchParams.set('application_name', schema); // finds this server's backends (database CPU)
       env.TESSERA_DATABASE_URL = url.href;
       env.TESSERA_MASTER_KEY = randomBytes(32).toString('hex');
     }
@@ -103,19 +119,29 @@ for (let round = 0; round < rounds; round++) {
       target = ['/introspect', new URLSearchParams({ token: JSON.parse(text).access_token }).toString()];
     }
     load(port, 2, ...target); // warm-up
+    // The PostgreSQL backends serving this server (same machine): their CPU is the database's per request.
+    const backends = schema ? await backendPids(schema) : [];
+    const dbBefore = backends.map(times);
     const before = times(child.pid);
     const r = load(port, secs, ...target);
     const after = times(child.pid);
+    const dbCpu = backends.reduce((sum, pid, i) => {
+      try {
+        return sum + times(pid).cpu - dbBefore[i].cpu;
+      } catch {
+        return sum; // a backend that ended
+      }
+    }, 0);
     const ok = r['2xx'];
-    results.get(root).push({ rps: ok / secs, cpu: (after.cpu - before.cpu) / ok, sys: (after.sys - before.sys) / ok, failed: r.non2xx + r.errors });
+    results.get(root).push({ rps: ok / secs, cpu: (after.cpu - before.cpu) / ok, sys: (after.sys - before.sys) / ok, db: dbCpu / ok, failed: r.non2xx + r.errors });
     child.kill('SIGTERM');
     await new Promise((res) => child.on('exit', res));
     if (schema) await dropSchemaQuietly(process.env.PG, schema);
-    console.error(`${root}: ${(ok / secs).toFixed(0)} req/s, ${((after.cpu - before.cpu) / ok).toFixed(1)} CPU µs/req`);
+    console.error(`${root}: ${(ok / secs).toFixed(0)} req/s, ${((after.cpu - before.cpu) / ok).toFixed(1)} CPU µs/req${schema ? `, PostgreSQL ${(dbCpu / ok).toFixed(1)} (${backends.length} backends)` : ''}`);
   }
 }
 for (const [root, rs] of results) {
   const median = (k) => rs.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(rs.length / 2)];
   const failed = rs.reduce((n, x) => n + x.failed, 0);
-  console.log(`${root}: median ${median('rps').toFixed(0)} req/s, ${median('cpu').toFixed(1)} CPU µs/req (kernel ${median('sys').toFixed(1)})${failed ? `, ${failed} FAILED responses` : ''}`);
+  console.log(`${root}: median ${median('rps').toFixed(0)} req/s, ${median('cpu').toFixed(1)} CPU µs/req (kernel ${median('sys').toFixed(1)})${process.env.PG ? `, PostgreSQL backends ${median('db').toFixed(1)} CPU µs/req` : ''}${failed ? `, ${failed} FAILED responses` : ''}`);
 }
