@@ -357,7 +357,8 @@ export class PostgresStore extends DocumentStore implements Store {
         // one row at a time below: each caller gets its own row's outcome
       }
     }
-    await Promise.all(batch.map((item) => this.#prepared('tessera_insert_token', INSERT_TOKEN, tokenValues(item.input)).then(() => item.resolve(), item.reject)));
+    // In arrival order, so that of two rows with one hash the first is the one kept (rare: only after a failure).
+    for (const item of batch) await this.#prepared('tessera_insert_token', INSERT_TOKEN, tokenValues(item.input)).then(() => item.resolve(), item.reject);
   }
   async insertTokenOnce(token: StoredToken): Promise<boolean> {
     return ((await this.#prepared('tessera_insert_token_once', `${INSERT_TOKEN} ON CONFLICT (hash) DO NOTHING`, tokenValues(token))).rowCount ?? 0) > 0;
