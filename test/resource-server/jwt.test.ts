@@ -145,6 +145,17 @@ describe('resource-server: JWT access tokens', () => {
     assert.equal(reason(await auth.authenticate(bearer(token))), 'expired');
   });
 
+  it('never answers from the cache for another token that shares a cached one\'s signature', async () => {
+    // The cache finds a slot by the token's tail (its signature) and must confirm the whole token.
+    const auth = make();
+    const token = await issuer.jwt();
+    accepted(await auth.authenticate(bearer(token)));
+    const [h, p, s] = token.split('.') as [string, string, string];
+    const widened = b64({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), scope: 'admin' });
+    assert.equal(reason(await auth.authenticate(bearer(`${h}.${widened}.${s}`))), 'bad_signature');
+    assert.equal(accepted(await auth.authenticate(bearer(token))).scopes.includes('admin'), false);
+  });
+
   it('refetches the JWKS on an unknown kid, at most once per cooldown', async () => {
     const auth = make({ jwks: { cooldownSeconds: 30 } });
     accepted(await auth.authenticate(bearer(await issuer.jwt())));

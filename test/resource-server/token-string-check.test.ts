@@ -5,9 +5,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mintTokenString, TOKEN_PREFIXES as CORE_PREFIXES } from '../../src/core/crypto/token-string.js';
-import { checkTokenString, inspectTokenString, isHexKey, TOKEN_PREFIXES } from '@tessera/resource-server/shared';
+import { crc32 } from 'node:zlib';
+import { checkTokenString, inspectTokenString, isHexKey, TOKEN_PREFIXES, toBase62, tokenChecksum } from '@tessera/resource-server/shared';
 
 describe('token string check (common)', () => {
+  it('computes the checksum as the base62 of the CRC32\'s four big-endian bytes (tokens minted before stay valid)', () => {
+    for (let i = 0; i < 2000; i++) {
+      const body = `tsr_at_${i.toString(36)}${'x'.repeat(i % 50)}`;
+      const sum = crc32(body) >>> 0;
+      const expected = toBase62(new Uint8Array([sum >>> 24, (sum >>> 16) & 0xff, (sum >>> 8) & 0xff, sum & 0xff]), 6);
+      assert.equal(tokenChecksum(body), expected, body);
+    }
+    assert.equal(tokenChecksum('tsr_at_'), toBase62(new Uint8Array(Buffer.from((crc32('tsr_at_') >>> 0).toString(16).padStart(8, '0'), 'hex')), 6));
+  });
+
   it('accepts every token the server mints, naming its kind', () => {
     for (const [kind, prefix] of Object.entries(CORE_PREFIXES)) {
       assert.equal(TOKEN_PREFIXES[kind as keyof typeof TOKEN_PREFIXES], prefix, `the SDK knows ${kind}`);

@@ -128,7 +128,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     error: authError(reason, style, scope, scheme, stepUp, reason === 'dpop_nonce_required' ? dpop?.nonces?.current(o.clock.now()) : undefined),
   });
 
-  async function principalFor(credential: PresentedCredential): Promise<Principal | AuthErrorReason> {
+  /**
+   * The credential's principal or refusal: synchronous for a JWT whose key is known (the
+   * hot path, see JwtVerifier.verifyNow), a promise when a key set or introspection is needed.
+   */
+  function principalFor(credential: PresentedCredential): Principal | AuthErrorReason | Promise<Principal | AuthErrorReason> {
     if (credential.scheme === 'Token') return introspect(credential.token, 'user_token');
     if (credential.scheme === 'ActionToken') return introspect(credential.token, 'action_token');
     const { token } = credential;
@@ -138,7 +142,8 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       const kind = BEARER_KINDS[check.kind];
       return kind ? introspect(token, kind) : 'wrong_token_kind'; // refresh tokens, codes
     }
-    return JWT_SHAPE.test(token) ? jwts.verify(token) : 'malformed_token';
+    if (!JWT_SHAPE.test(token)) return 'malformed_token';
+    return jwts.verifyNow(token) ?? jwts.verify(token);
   }
 
   async function introspect(token: string, expectedKind: CredentialKind): Promise<Principal | AuthErrorReason> {
@@ -164,13 +169,23 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       // is the one the full path would give (a JWT principal has no endpoint list).
       const header = request.headers?.authorization;
       if (typeof header === 'string' && header.startsWith('Bearer ')) {
-        const principal = jwts.cached(header.slice(7));
+        const token = header.slice(7);
+        const principal = jwts.cached(token);
         if (principal) return principal.jkt === undefined ? { ok: true, principal } : refuse('dpop_bound_as_bearer', boundAsBearer);
+        // A plain `Bearer <JWT>` is what readCredential and principalFor would make of it
+        // (a JWT's characters are b64token's, with no space): verified without re-reading
+        // the header with their regular expressions, which scan the whole token each.
+        if (header.length <= o.maxHeaderLength && !token.startsWith('tsr_') && JWT_SHAPE.test(token)) {
+          const found = jwts.verifyNow(token) ?? (await jwts.verify(token));
+          if (typeof found === 'string') return refuse(found, 'Bearer');
+          return found.jkt === undefined ? { ok: true, principal: found } : refuse('dpop_bound_as_bearer', boundAsBearer);
+        }
       }
       const credential = readCredential(request.headers ?? {}, o.maxHeaderLength);
       if (typeof credential === 'string') return refuse(credential, presentedScheme(request.headers ?? {}));
       if (credential.scheme === 'DPoP' && !dpop) return refuse('dpop_unsupported', 'Bearer');
-      const principal = await principalFor(credential.scheme === 'DPoP' ? { scheme: 'Bearer', token: credential.token } : credential);
+      const found = principalFor(credential.scheme === 'DPoP' ? { scheme: 'Bearer', token: credential.token } : credential);
+      const principal = found instanceof Promise ? await found : found;
       if (typeof principal === 'string') return refuse(principal, credential.scheme);
       // RFC 9449 §7.2: a bound token is never accepted as a bearer token; §7.1: a DPoP one needs its key's proof.
       if (credential.scheme === 'Bearer' && principal.jkt !== undefined) return refuse('dpop_bound_as_bearer', boundAsBearer);

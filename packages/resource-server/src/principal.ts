@@ -69,7 +69,9 @@ function freeze(principal: Principal): Principal {
 function splitScope(scope: unknown): string[] | undefined {
   if (scope === undefined) return [];
   if (typeof scope !== 'string') return undefined;
-  return scope.split(' ').filter(Boolean);
+  const scopes = scope.split(' ');
+  // Empty entries only come from doubled, leading or trailing spaces: rare, so filtered only then.
+  return scopes.includes('') ? scopes.filter(Boolean) : scopes;
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -21,6 +21,18 @@ import { PostgresDeviceAuthorizations } from './postgres-device-authorizations.j
 import { asUnavailable } from './unavailable.js';
 
 const INSERT_TOKEN = `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
+/** The PostgreSQL type of each of TOKEN_COLUMNS, in order: a batch is inserted as one array per column. */
+const TOKEN_COLUMN_TYPES = ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'bigint', 'bigint', 'bigint', 'text', 'bigint', 'text', 'text', 'bigint'];
+const INSERT_TOKENS = `INSERT INTO tokens (${TOKEN_COLUMNS}) SELECT * FROM unnest(${TOKEN_COLUMN_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
+const FIND_TOKEN = `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = $1`;
+const FIND_TOKENS = `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = ANY($1::text[])`;
+
+/** A caller waiting for its part of a batched statement. */
+interface Waiting<I, O> {
+  input: I;
+  resolve: (value: O) => void;
+  reject: (error: unknown) => void;
+}
 
 export interface PostgresStoreOptions {
   connectionString: string;
@@ -319,15 +331,71 @@ export class PostgresStore extends DocumentStore implements Store {
   }
 
   // Tokens
-  async insertToken(token: StoredToken): Promise<void> {
-    await this.#prepared('tessera_insert_token', INSERT_TOKEN, tokenValues(token));
+  /**
+   * Group commit, as on SQLite: the inserts that arrive in one event-loop turn go to the
+   * database as one statement (one round trip, one commit and one pass through the
+   * driver and the pool for the whole batch, where each token paid all three). Every
+   * caller resolves only once that statement has committed. A batch that fails is
+   * retried row by row, so that a row that breaks a constraint fails alone.
+   */
+  insertToken(token: StoredToken): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pendingInserts.push({ input: token, resolve, reject });
+      if (this.#pendingInserts.length === 1) setImmediate(() => void this.#insertBatch());
+    });
+  }
+  #pendingInserts: Waiting<StoredToken, void>[] = [];
+
+  async #insertBatch(): Promise<void> {
+    const batch = this.#pendingInserts;
+    this.#pendingInserts = [];
+    if (batch.length > 1) {
+      const rows = batch.map((item) => tokenValues(item.input));
+      try {
+        await this.#prepared('tessera_insert_tokens', INSERT_TOKENS, TOKEN_COLUMN_TYPES.map((_, column) => rows.map((row) => row[column])));
+        for (const item of batch) item.resolve();
+        return;
+      } catch {
+        // one row at a time below: each caller gets its own row's outcome
+      }
+    }
+    // In arrival order, so that of two rows with one hash the first is the one kept (rare: only after a failure).
+    for (const item of batch) await this.#prepared('tessera_insert_token', INSERT_TOKEN, tokenValues(item.input)).then(() => item.resolve(), item.reject);
   }
   async insertTokenOnce(token: StoredToken): Promise<boolean> {
     return ((await this.#prepared('tessera_insert_token_once', `${INSERT_TOKEN} ON CONFLICT (hash) DO NOTHING`, tokenValues(token))).rowCount ?? 0) > 0;
   }
-  async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
-    const row = (await this.#prepared<TokenRow>('tessera_find_token', `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = $1`, [hash])).rows[0];
-    return row ? tokenFromRow(row) : undefined;
+  /**
+   * Lookups are batched the same way: those of one event-loop turn (introspection under
+   * load) are one `hash = ANY($1)` query, and each caller gets its own row.
+   */
+  findTokenByHash(hash: string): Promise<StoredToken | undefined> {
+    return new Promise((resolve, reject) => {
+      this.#pendingLookups.push({ input: hash, resolve, reject });
+      if (this.#pendingLookups.length === 1) setImmediate(() => void this.#lookupBatch());
+    });
+  }
+  #pendingLookups: Waiting<string, StoredToken | undefined>[] = [];
+
+  async #lookupBatch(): Promise<void> {
+    const batch = this.#pendingLookups;
+    this.#pendingLookups = [];
+    try {
+      if (batch.length === 1) {
+        const row = (await this.#prepared<TokenRow>('tessera_find_token', FIND_TOKEN, [batch[0]!.input])).rows[0];
+        batch[0]!.resolve(row ? tokenFromRow(row) : undefined);
+        return;
+      }
+      const rows = (await this.#prepared<TokenRow>('tessera_find_tokens', FIND_TOKENS, [[...new Set(batch.map((item) => item.input))]])).rows;
+      const byHash = new Map(rows.map((row) => [row.hash, row]));
+      // Each caller gets a token of its own (callers may change what they get).
+      for (const item of batch) {
+        const row = byHash.get(item.input);
+        item.resolve(row ? tokenFromRow(row) : undefined);
+      }
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+    }
   }
   async revokeToken(hash: string, at: number): Promise<boolean> {
     return (await this.#changed('UPDATE tokens SET revoked_at = $1 WHERE hash = $2 AND revoked_at IS NULL', [at, hash])) > 0;
