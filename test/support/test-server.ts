@@ -100,8 +100,10 @@ export async function startTestServer(
   });
   // The mail and logout outboxes run as in production; the timers (audit pruning, expired records) do not, so a frozen clock stays in the test's hands.
   server.startBackground({ mail: true, logout: true });
+  // With issuerHost, tests reach the server by the issuer's host name, as browsers must for passkeys.
+  const url = options.issuerHost ? server.url.replace('//127.0.0.1:', `//${options.issuerHost}:`) : server.url;
   return {
-    url: server.url,
+    url,
     engine: server.engine,
     async close() {
       await server.close();
@@ -112,7 +114,7 @@ export async function startTestServer(
       for (const [key, value] of Object.entries(form)) {
         for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
       }
-      const response = await fetch(`${server.url}${path}`, {
+      const response = await fetch(`${url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
         body,
