@@ -18,16 +18,12 @@ function find(dir) {
 
 const filters = process.argv.slice(2);
 const files = ['src', 'packages', 'test'].flatMap(find).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  {
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      NODE_OPTIONS: [process.env.NODE_OPTIONS, '--conditions=tessera-source'].filter(Boolean).join(' '),
-      TESSERA_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'silent',
-    },
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files], {
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, '--conditions=tessera-source'].filter(Boolean).join(' '),
+    TESSERA_LOG_LEVEL: process.env.TESSERA_LOG_LEVEL ?? 'silent',
   },
-);
+});
 process.exit(result.status ?? 1);

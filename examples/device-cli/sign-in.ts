@@ -88,7 +88,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     resource: process.env.RESOURCE ?? 'https://api.organizer.example',
     allowHttp: new URL(issuer).protocol === 'http:',
     onCode: ({ userCode, verificationUri, uri, expiresIn }) =>
-      console.log(`\nOn your phone or computer, open\n\n  ${uri}\n\nor go to ${verificationUri} and type ${userCode}. (alice / alice-password-change-me; the code works for ${Math.round(expiresIn / 60)} minutes)\n\nWaiting...`),
+      console.log(
+        `\nOn your phone or computer, open\n\n  ${uri}\n\nor go to ${verificationUri} and type ${userCode}. (alice / alice-password-change-me; the code works for ${Math.round(expiresIn / 60)} minutes)\n\nWaiting...`,
+      ),
   }).catch((error: unknown) => {
     console.error(`Not signed in: ${error instanceof oauth.ResponseBodyError ? `${error.error} (${error.error_description ?? ''})` : error}`);
     process.exit(1);

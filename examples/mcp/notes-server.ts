@@ -49,7 +49,13 @@ function mcpServerFor(principal: Principal): McpServer {
   const mine = () => notes.get(principal.subject) ?? notes.set(principal.subject, []).get(principal.subject)!;
   const text = (value: string) => ({ content: [{ type: 'text' as const, text: value }] });
   server.registerTool('list_notes', { description: 'List your notes' }, async () =>
-    text(mine().length ? mine().map((n, i) => `${i + 1}. ${n}`).join('\n') : '(no notes yet)'),
+    text(
+      mine().length
+        ? mine()
+            .map((n, i) => `${i + 1}. ${n}`)
+            .join('\n')
+        : '(no notes yet)',
+    ),
   );
   server.registerTool('add_note', { description: 'Add a note', inputSchema: { text: z.string().min(1).max(500) } }, async ({ text: note }) => {
     mine().push(note);

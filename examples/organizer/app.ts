@@ -25,7 +25,16 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { requireAuth } from '@tessera/resource-server/node-http';
-import { ACR_MULTI_FACTOR, createAuthenticator, requireAuthLevel, requireScopes, type Authenticator, type Guard, type AuthenticatorOptions, type Principal } from '@tessera/resource-server';
+import {
+  ACR_MULTI_FACTOR,
+  createAuthenticator,
+  requireAuthLevel,
+  requireScopes,
+  type Authenticator,
+  type Guard,
+  type AuthenticatorOptions,
+  type Principal,
+} from '@tessera/resource-server';
 import { dataSpaceOf, LimitReached, OrganizerData, type DataSpace, type SpaceKind } from './data.js';
 
 export const ORGANIZER_AUDIENCE = 'https://api.organizer.example';
@@ -189,7 +198,12 @@ const ROUTES: Route[] = [
       if (!Array.isArray(attendees) || attendees.length > 50 || !attendees.every((a) => typeof a === 'string' && a.length > 0 && a.length <= 200)) {
         throw badRequest('"attendees" must be a list of at most 50 names or e-mail addresses');
       }
-      const event = space.addEvent(params.id!, { title: text(fields, 'title', 200, true), start, ...(end !== undefined ? { end } : {}), attendees: attendees as string[] })!;
+      const event = space.addEvent(params.id!, {
+        title: text(fields, 'title', 200, true),
+        start,
+        ...(end !== undefined ? { end } : {}),
+        attendees: attendees as string[],
+      })!;
       return created(event, `/calendars/${params.id!}/events/${event.id}`);
     },
   },
@@ -225,7 +239,11 @@ const ROUTES: Route[] = [
       const fields = object(body, ['title', 'due', 'done']);
       if (fields.done !== undefined && typeof fields.done !== 'boolean') throw badRequest('"done" must be true or false');
       const due = dateTime(fields, 'due', false);
-      const task = space.addTask({ title: text(fields, 'title', 200, true), ...(due !== undefined ? { due } : {}), ...(fields.done !== undefined ? { done: fields.done as boolean } : {}) });
+      const task = space.addTask({
+        title: text(fields, 'title', 200, true),
+        ...(due !== undefined ? { due } : {}),
+        ...(fields.done !== undefined ? { done: fields.done as boolean } : {}),
+      });
       return created(task, `/tasks/${task.id}`);
     },
   },

@@ -40,7 +40,11 @@ const ISSUER = `http://127.0.0.1:${TESSERA_PORT}`;
 // ---------------------------------------------------------------------------------
 // The configuration: secrets and alice's password come from tessera.yaml itself.
 
-interface ConfigClient { clientId: string; secrets?: string[]; redirectUris?: string[] }
+interface ConfigClient {
+  clientId: string;
+  secrets?: string[];
+  redirectUris?: string[];
+}
 const config = parseYaml(readFileSync(CONFIG, 'utf8')) as { clients: ConfigClient[]; users: { username: string; password: string }[] };
 const client = (id: string) => {
   const found = config.clients.find((c) => c.clientId === id);
@@ -133,7 +137,17 @@ const childEnv = (): NodeJS.ProcessEnv => {
     TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
   };
   // The demo always runs on its own embedded SQLite store, whatever this shell points at.
-  for (const name of ['DATABASE_URL', 'TESSERA_DATABASE_URL', 'TESSERA_DATA_DIR', 'TESSERA_MASTER_KEY', 'TESSERA_MASTER_KEY_FILE', 'TESSERA_ISSUER', 'TESSERA_PORT', 'TESSERA_HOST']) delete env[name];
+  for (const name of [
+    'DATABASE_URL',
+    'TESSERA_DATABASE_URL',
+    'TESSERA_DATA_DIR',
+    'TESSERA_MASTER_KEY',
+    'TESSERA_MASTER_KEY_FILE',
+    'TESSERA_ISSUER',
+    'TESSERA_PORT',
+    'TESSERA_HOST',
+  ])
+    delete env[name];
   return env;
 };
 const ADMIN_PASSWORD = randomBytes(12).toString('base64url');
@@ -195,7 +209,10 @@ const cliLine = (args: string[]) =>
 // ---------------------------------------------------------------------------------
 // Calls: print the curl line, run the same request, print what came back.
 
-interface Credential { scheme: 'Bearer' | 'Token' | 'ActionToken'; token: string }
+interface Credential {
+  scheme: 'Bearer' | 'Token' | 'ActionToken';
+  token: string;
+}
 
 interface CallOptions {
   body?: unknown;
@@ -272,7 +289,9 @@ async function token(form: Record<string, string>, basic?: { id: string; secret:
   if (basic) headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`).toString('base64')}`;
   const response = await fetch(`${ISSUER}/token`, { method: 'POST', headers, body: new URLSearchParams(form) });
   const body = (await response.json()) as Record<string, unknown>;
-  const shown = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' && v.length > 24 && /token$/.test(k) ? `${v.slice(0, 16)}…` : v]));
+  const shown = Object.fromEntries(
+    Object.entries(body).map(([k, v]) => [k, typeof v === 'string' && v.length > 24 && /token$/.test(k) ? `${v.slice(0, 16)}…` : v]),
+  );
   out(`    ${response.ok ? green('✓') : red('✗')} ${bold(String(response.status))} ${short(shown, 200)}`);
   if (!response.ok) {
     failures.push(`token endpoint (${form.grant_type}): ${response.status} ${JSON.stringify(body)}`);
@@ -282,7 +301,9 @@ async function token(form: Record<string, string>, basic?: { id: string; secret:
 }
 
 const tokenCurl = (basic: { id: string; secret: string } | undefined, form: Record<string, string>) =>
-  `curl -s${basic ? ` -u ${basic.id}:${basic.secret}` : ''} ${ISSUER}/token ${Object.entries(form).map(([k, v]) => `-d ${k}=${/^[\w.:/@-]+$/.test(v) ? v : q(v)}`).join(' ')}`;
+  `curl -s${basic ? ` -u ${basic.id}:${basic.secret}` : ''} ${ISSUER}/token ${Object.entries(form)
+    .map(([k, v]) => `-d ${k}=${/^[\w.:/@-]+$/.test(v) ? v : q(v)}`)
+    .join(' ')}`;
 
 const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
 
@@ -299,58 +320,120 @@ async function walkthrough(): Promise<void> {
   out(dim('  Every ▸ below is a real call: the curl line is what the demo sent, ✓ means the answer was the one expected.'));
 
   // -- PAT ------------------------------------------------------------------------
-  const patArgs = ['tokens', 'create', 'pat', '--user', 'alice', '--api', ORGANIZER_AUDIENCE, '--scope', 'read:calendars write:calendars read:contacts write:contacts', '--name', 'demo script', '--expires-in', '30d'];
-  section('1. Personal access token (PAT): alice, for a script', `A long-lived, named token with chosen scopes (within alice's role); it lacks read:tasks on purpose.\n$ ${cliLine(patArgs)}`);
+  const patArgs = [
+    'tokens',
+    'create',
+    'pat',
+    '--user',
+    'alice',
+    '--api',
+    ORGANIZER_AUDIENCE,
+    '--scope',
+    'read:calendars write:calendars read:contacts write:contacts',
+    '--name',
+    'demo script',
+    '--expires-in',
+    '30d',
+  ];
+  section(
+    '1. Personal access token (PAT): alice, for a script',
+    `A long-lived, named token with chosen scopes (within alice's role); it lacks read:tasks on purpose.\n$ ${cliLine(patArgs)}`,
+  );
   const pat: Credential = { scheme: 'Bearer', token: await cli(patArgs) };
   out(`    ${pat.token}`);
   const work = await call('create a calendar', pat, 'POST', '/calendars', { body: { name: 'Work' } });
   const workId = String(work.id);
-  await call('add an event to it', pat, 'POST', `/calendars/${workId}/events`, { body: { title: 'Planning with Bob', start: '2026-05-04T09:30:00Z', end: '2026-05-04T10:00:00Z', attendees: ['bob@example.com'] } });
+  await call('add an event to it', pat, 'POST', `/calendars/${workId}/events`, {
+    body: { title: 'Planning with Bob', start: '2026-05-04T09:30:00Z', end: '2026-05-04T10:00:00Z', attendees: ['bob@example.com'] },
+  });
   await call('add a contact', pat, 'POST', '/contacts', { body: { name: 'Bob', email: 'bob@example.com' } });
-  await call('list calendars (alice\'s own data space)', pat, 'GET', '/calendars', { verify: (b) => (b.space === 'user' ? undefined : `space is ${String(b.space)}`) });
+  await call("list calendars (alice's own data space)", pat, 'GET', '/calendars', {
+    verify: (b) => (b.space === 'user' ? undefined : `space is ${String(b.space)}`),
+  });
   await call('read tasks without read:tasks', pat, 'GET', '/tasks', { expect: 403, note: 'refused: insufficient_scope' });
 
   // -- user token ---------------------------------------------------------------------
   const userTokenArgs = ['tokens', 'create', 'user-token', '--user', 'alice'];
-  section('2. User token: Authorization: Token <40 hex>', `The user's own key: all of alice's access through her roles; one per user.\n$ ${cliLine(userTokenArgs)}`);
+  section(
+    '2. User token: Authorization: Token <40 hex>',
+    `The user's own key: all of alice's access through her roles; one per user.\n$ ${cliLine(userTokenArgs)}`,
+  );
   const userToken: Credential = { scheme: 'Token', token: await cli(userTokenArgs) };
   out(`    ${userToken.token}`);
   const task = await call('create a task', userToken, 'POST', '/tasks', { body: { title: 'Book the dentist', due: '2026-05-08' } });
   await call('complete it', userToken, 'PATCH', `/tasks/${String(task.id)}`, { body: { done: true } });
   await call('list calendars: the same data as the PAT', userToken, 'GET', '/calendars', {
-    verify: (b) => ((b.calendars as { id: string }[] | undefined)?.some((c) => c.id === workId) ? undefined : 'the PAT\'s calendar is missing'),
+    verify: (b) => ((b.calendars as { id: string }[] | undefined)?.some((c) => c.id === workId) ? undefined : "the PAT's calendar is missing"),
   });
 
   // -- action token ---------------------------------------------------------------------
-  const actionArgs = ['tokens', 'create', 'action-token', '--user', 'alice', '--name', 'events feed', '--endpoint', 'GET /calendars/*/events', '--endpoint', 'POST /calendars/*/events'];
-  section('3. Action token: Authorization: ActionToken <40 hex>', `Like a user token, but only for the endpoints listed (for server-side integrations only).\n$ ${cliLine(actionArgs)}`);
+  const actionArgs = [
+    'tokens',
+    'create',
+    'action-token',
+    '--user',
+    'alice',
+    '--name',
+    'events feed',
+    '--endpoint',
+    'GET /calendars/*/events',
+    '--endpoint',
+    'POST /calendars/*/events',
+  ];
+  section(
+    '3. Action token: Authorization: ActionToken <40 hex>',
+    `Like a user token, but only for the endpoints listed (for server-side integrations only).\n$ ${cliLine(actionArgs)}`,
+  );
   const actionToken: Credential = { scheme: 'ActionToken', token: await cli(actionArgs) };
   out(`    ${actionToken.token}`);
   await call('read the events of a calendar', actionToken, 'GET', `/calendars/${workId}/events`);
   await call('add an event', actionToken, 'POST', `/calendars/${workId}/events`, { body: { title: 'Standup', start: '2026-05-05T08:00:00Z' } });
   await call('read contacts (not in its list)', actionToken, 'GET', '/contacts', { expect: 403, note: 'refused: endpoint_not_allowed' });
-  await call('sneak out of its list with dot segments', actionToken, 'GET', `/calendars/${workId}/events/../../../contacts`, { raw: true, expect: 400, note: 'refused: ambiguous path' });
+  await call('sneak out of its list with dot segments', actionToken, 'GET', `/calendars/${workId}/events/../../../contacts`, {
+    raw: true,
+    expect: 400,
+    note: 'refused: ambiguous path',
+  });
 
   // -- M2M ---------------------------------------------------------------------------
   const m2m = client('reminder-service');
   const ccForm = { grant_type: 'client_credentials', resource: ORGANIZER_AUDIENCE, scope: 'read:calendars write:calendars read:tasks' };
-  section('4. Machine-to-machine: client_credentials → JWT access token', 'The reminder service acts for itself: no user, so it works in a data space of its own\n(never any user\'s data). The API verifies the JWT locally against the JWKS.');
+  section(
+    '4. Machine-to-machine: client_credentials → JWT access token',
+    "The reminder service acts for itself: no user, so it works in a data space of its own\n(never any user's data). The API verifies the JWT locally against the JWKS.",
+  );
   out(`    ${tokenCurl(m2m, ccForm)}`);
   const cc = await token(ccForm, m2m);
   const m2mToken: Credential = { scheme: 'Bearer', token: String(cc.access_token) };
   await call('create a calendar in its own space', m2mToken, 'POST', '/calendars', { body: { name: 'Reminders' } });
   await call('list calendars: only its own', m2mToken, 'GET', '/calendars', {
-    verify: (b) => (b.space === 'client' && !(b.calendars as { id: string }[]).some((c) => c.id === workId) ? undefined : 'it saw a user\'s data'),
+    verify: (b) => (b.space === 'client' && !(b.calendars as { id: string }[]).some((c) => c.id === workId) ? undefined : "it saw a user's data"),
   });
   await call('read contacts without read:contacts', m2mToken, 'GET', '/contacts', { expect: 403, note: 'refused: insufficient_scope' });
 
   // -- SAT ---------------------------------------------------------------------------
-  const satArgs = ['tokens', 'create', 'sat', '--service-account', 'nightly-sync', '--api', ORGANIZER_AUDIENCE, '--scope', 'read:calendars read:tasks', '--name', 'nightly backup'];
+  const satArgs = [
+    'tokens',
+    'create',
+    'sat',
+    '--service-account',
+    'nightly-sync',
+    '--api',
+    ORGANIZER_AUDIENCE,
+    '--scope',
+    'read:calendars read:tasks',
+    '--name',
+    'nightly backup',
+  ];
   section('5. Service access token (SAT): the nightly-sync service account', `A non-human identity with a role; its own data space.\n$ ${cliLine(satArgs)}`);
   const sat: Credential = { scheme: 'Bearer', token: await cli(satArgs) };
   out(`    ${sat.token}`);
   await call('list calendars', sat, 'GET', '/calendars', { verify: (b) => (b.space === 'service' ? undefined : `space is ${String(b.space)}`) });
-  await call('create a calendar without write:calendars', sat, 'POST', '/calendars', { body: { name: 'Nope' }, expect: 403, note: 'refused: insufficient_scope' });
+  await call('create a calendar without write:calendars', sat, 'POST', '/calendars', {
+    body: { name: 'Nope' },
+    expect: 403,
+    note: 'refused: insufficient_scope',
+  });
 
   // -- browser flows -------------------------------------------------------------------
   const browser = new ScriptedBrowser('alice', alice.password);
@@ -368,51 +451,88 @@ async function walkthrough(): Promise<void> {
 
   const calendarApp = client('calendar-app');
   const calPkce = pkce();
-  const calUrl = authorizeUrl({ client_id: calendarApp.id, response_type: 'code', redirect_uri: calendarApp.redirectUri, scope: 'openid profile read:calendars write:calendars read:contacts', state: 'demo', nonce: 'demo-nonce', code_challenge: calPkce.challenge, code_challenge_method: 'S256', prompt: 'consent' });
+  const calUrl = authorizeUrl({
+    client_id: calendarApp.id,
+    response_type: 'code',
+    redirect_uri: calendarApp.redirectUri,
+    scope: 'openid profile read:calendars write:calendars read:contacts',
+    state: 'demo',
+    nonce: 'demo-nonce',
+    code_challenge: calPkce.challenge,
+    code_challenge_method: 'S256',
+    prompt: 'consent',
+  });
   const calForm = { grant_type: 'authorization_code', redirect_uri: calendarApp.redirectUri, code_verifier: calPkce.verifier };
-  section('6. CalendarApp: authorization code flow with consent (a confidential web app)', `Open in a browser, sign in as alice / ${alice.password}, press Allow:\n  ${calUrl}\nThe browser then lands on ${calendarApp.redirectUri}?code=...  (nothing listens there: copy the code from the address bar) and the app exchanges it:`);
+  section(
+    '6. CalendarApp: authorization code flow with consent (a confidential web app)',
+    `Open in a browser, sign in as alice / ${alice.password}, press Allow:\n  ${calUrl}\nThe browser then lands on ${calendarApp.redirectUri}?code=...  (nothing listens there: copy the code from the address bar) and the app exchanges it:`,
+  );
   out(`    ${tokenCurl(calendarApp, { ...calForm, code: 'PASTE_THE_CODE' })}`);
   const calTokens = await token({ ...calForm, code: await signIn(calUrl) }, calendarApp);
   const calToken: Credential = { scheme: 'Bearer', token: String(calTokens.access_token) };
-  await call('CalendarApp lists alice\'s calendars', calToken, 'GET', '/calendars', {
-    verify: (b) => (b.space === 'user' && (b.calendars as { id: string }[]).some((c) => c.id === workId) ? undefined : 'alice\'s calendar is missing'),
+  await call("CalendarApp lists alice's calendars", calToken, 'GET', '/calendars', {
+    verify: (b) => (b.space === 'user' && (b.calendars as { id: string }[]).some((c) => c.id === workId) ? undefined : "alice's calendar is missing"),
   });
   await call('and reads her contacts, to invite them', calToken, 'GET', '/contacts');
   await call('but not her tasks (not consented)', calToken, 'GET', '/tasks', { expect: 403, note: 'refused: insufficient_scope' });
-  await call('nor delete a calendar: that takes a two-factor sign-in in the last 5 minutes', calToken, 'DELETE', `/calendars/${workId}`, { expect: 401, note: 'refused: insufficient_user_authentication, RFC 9470' });
+  await call('nor delete a calendar: that takes a two-factor sign-in in the last 5 minutes', calToken, 'DELETE', `/calendars/${workId}`, {
+    expect: 401,
+    note: 'refused: insufficient_user_authentication, RFC 9470',
+  });
   out(dim(`    The challenge names acr_values and max_age: the app sends alice back to ${ISSUER}/authorize with them, and Tessera`));
   out(dim('    asks her for a one-time code (set an authenticator app up on /account first). test/demo/organizer.test.ts does the round trip.'));
 
   const myTodos = client('mytodos');
   const todoPkce = pkce();
-  const todoUrl = authorizeUrl({ client_id: myTodos.id, response_type: 'code', redirect_uri: myTodos.redirectUri, scope: 'openid read:tasks write:tasks', state: 'demo', code_challenge: todoPkce.challenge, code_challenge_method: 'S256', prompt: 'consent' });
+  const todoUrl = authorizeUrl({
+    client_id: myTodos.id,
+    response_type: 'code',
+    redirect_uri: myTodos.redirectUri,
+    scope: 'openid read:tasks write:tasks',
+    state: 'demo',
+    code_challenge: todoPkce.challenge,
+    code_challenge_method: 'S256',
+    prompt: 'consent',
+  });
   const todoForm = { grant_type: 'authorization_code', client_id: myTodos.id, redirect_uri: myTodos.redirectUri, code_verifier: todoPkce.verifier };
-  section('7. MyTodos: a single-page app (public client, PKCE, no secret)', `Open in a browser, sign in as alice, press Allow:\n  ${todoUrl}\nThen exchange the code from ${myTodos.redirectUri}?code=... with the PKCE verifier:`);
+  section(
+    '7. MyTodos: a single-page app (public client, PKCE, no secret)',
+    `Open in a browser, sign in as alice, press Allow:\n  ${todoUrl}\nThen exchange the code from ${myTodos.redirectUri}?code=... with the PKCE verifier:`,
+  );
   out(`    ${tokenCurl(undefined, { ...todoForm, code: 'PASTE_THE_CODE' })}`);
   const todoTokens = await token({ ...todoForm, code: await signIn(todoUrl) });
   const todoToken: Credential = { scheme: 'Bearer', token: String(todoTokens.access_token) };
-  await call('MyTodos lists alice\'s tasks', todoToken, 'GET', '/tasks', {
-    verify: (b) => ((b.tasks as { id: string }[]).some((t) => t.id === task.id) ? undefined : 'alice\'s task is missing'),
+  await call("MyTodos lists alice's tasks", todoToken, 'GET', '/tasks', {
+    verify: (b) => ((b.tasks as { id: string }[]).some((t) => t.id === task.id) ? undefined : "alice's task is missing"),
   });
   await call('adds one', todoToken, 'POST', '/tasks', { body: { title: 'Call Bob back' } });
   await call('but cannot read calendars', todoToken, 'GET', '/calendars', { expect: 403, note: 'refused: insufficient_scope' });
 
   const textApp = client('textapp');
-  const sbxUrl = authorizeUrl({ client_id: textApp.id, response_type: 'code', redirect_uri: textApp.redirectUri, scope: 'openid read:calendars write:calendars read:tasks write:tasks', state: 'demo' });
+  const sbxUrl = authorizeUrl({
+    client_id: textApp.id,
+    response_type: 'code',
+    redirect_uri: textApp.redirectUri,
+    scope: 'openid read:calendars write:calendars read:tasks write:tasks',
+    state: 'demo',
+  });
   const sbxForm = { grant_type: 'authorization_code', redirect_uri: textApp.redirectUri };
-  section('8. TextApp: silent sign-in into a sandbox (sandbox: true)', `No consent page: the app gets tokens for a sandbox subject (sub: sbx_...), never for alice.\nOpen in a browser (sign in as alice if asked):\n  ${sbxUrl}\nThen exchange the code from ${textApp.redirectUri}?code=...:`);
+  section(
+    '8. TextApp: silent sign-in into a sandbox (sandbox: true)',
+    `No consent page: the app gets tokens for a sandbox subject (sub: sbx_...), never for alice.\nOpen in a browser (sign in as alice if asked):\n  ${sbxUrl}\nThen exchange the code from ${textApp.redirectUri}?code=...:`,
+  );
   out(`    ${tokenCurl(textApp, { ...sbxForm, code: 'PASTE_THE_CODE' })}`);
   const sbxTokens = await token({ ...sbxForm, code: await signIn(sbxUrl) }, textApp);
   const sbxToken: Credential = { scheme: 'Bearer', token: String(sbxTokens.access_token) };
   const sbxClaims = claims(sbxToken.token);
   out(dim(`    access token claims: sub=${String(sbxClaims.sub)} sandbox=${String(sbxClaims.sandbox)}`));
-  await call('TextApp lists calendars: an empty sandbox, none of alice\'s', sbxToken, 'GET', '/calendars', {
+  await call("TextApp lists calendars: an empty sandbox, none of alice's", sbxToken, 'GET', '/calendars', {
     verify: (b) => (b.space === 'sandbox' && (b.calendars as unknown[]).length === 0 ? undefined : 'the sandbox is not empty'),
   });
   const trial = await call('creates a calendar in its sandbox', sbxToken, 'POST', '/calendars', { body: { name: 'TextApp trial' } });
-  await call('cannot open alice\'s calendar by its id', sbxToken, 'GET', `/calendars/${workId}`, { expect: 404, note: 'not in its data space' });
-  await call('and alice\'s PAT does not see the sandbox\'s calendar', pat, 'GET', '/calendars', {
-    verify: (b) => ((b.calendars as { id: string }[]).some((c) => c.id === trial.id) ? 'the sandbox data leaked into alice\'s' : undefined),
+  await call("cannot open alice's calendar by its id", sbxToken, 'GET', `/calendars/${workId}`, { expect: 404, note: 'not in its data space' });
+  await call("and alice's PAT does not see the sandbox's calendar", pat, 'GET', '/calendars', {
+    verify: (b) => ((b.calendars as { id: string }[]).some((c) => c.id === trial.id) ? "the sandbox data leaked into alice's" : undefined),
   });
   out();
   out(dim(`    To reach alice's real data, TextApp sends her through the normal consent flow: add &prompt=consent to its URL.`));

@@ -79,7 +79,13 @@ export class ScriptedBrowser {
       pages.push('consent');
       page = await this.#submit(page, issuer, { decision: 'allow' });
     }
-    if (!page.location) throw new Error(`expected a redirect to the app, got ${page.status}: ${page.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 200)}`);
+    if (!page.location)
+      throw new Error(
+        `expected a redirect to the app, got ${page.status}: ${page.html
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .slice(0, 200)}`,
+      );
     const url = new URL(page.location);
     const params = Object.fromEntries(url.hash ? new URLSearchParams(url.hash.slice(1)) : url.searchParams);
     return { params, pages };
@@ -87,5 +93,10 @@ export class ScriptedBrowser {
 }
 
 function decodeEntities(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

@@ -1,6 +1,19 @@
 /** The management API's response shapes, as the CLI reads them: derived from the API's own schemas, never re-declared. */
 import type { z } from 'zod';
-import type { apiOut, clientOut, consentOut, grantOut, identityProviderOut, initialAccessTokenOut, keyOut, registrationOut, roleOut, serviceAccountOut, sessionOut, userOut } from '../management/schemas.js';
+import type {
+  apiOut,
+  clientOut,
+  consentOut,
+  grantOut,
+  identityProviderOut,
+  initialAccessTokenOut,
+  keyOut,
+  registrationOut,
+  roleOut,
+  serviceAccountOut,
+  sessionOut,
+  userOut,
+} from '../management/schemas.js';
 
 export type ApiOut = z.infer<typeof apiOut>;
 export type ClientOut = z.infer<typeof clientOut>;

@@ -57,7 +57,7 @@ export function crudActions<T>(d: CrudDescription<T>) {
   const id = (item: T) => String((item as Record<string, unknown>)[d.idField]);
   const pathOf = async (target: Target, ref: string) => `${d.path}/${seg(d.resolve ? await d.resolve(target, ref) : ref)}`;
   const written = (context: ActionContext, item: T, verb: string) => {
-    if (context.json) return printJson(context.io, item), 0;
+    if (context.json) return (printJson(context.io, item), 0);
     context.io.err(`${verb} ${d.noun} ${id(item)}`);
     d.show(context.io, item);
     return 0;
@@ -84,7 +84,7 @@ export function crudActions<T>(d: CrudDescription<T>) {
     async run(context) {
       need(context);
       const items = await listAll<T>(await context.target(), d.path);
-      if (context.json) return printJson(context.io, items), 0;
+      if (context.json) return (printJson(context.io, items), 0);
       printTable(context.io, d.table.columns, items.map(d.table.row), d.none);
       return 0;
     },

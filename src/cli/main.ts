@@ -40,7 +40,24 @@ const VERBS: Record<string, { formerly?: string[]; load(): Promise<Verb> }> = {
 
 const GROUPS: [string, string[]][] = [
   ['server', ['start', 'migrate']],
-  ['resources (local store, or a server with --server)', ['apis', 'clients', 'users', 'roles', 'service-accounts', 'tokens', 'consents', 'sessions', 'grants', 'keys', 'audit', 'identity-providers', 'registration']],
+  [
+    'resources (local store, or a server with --server)',
+    [
+      'apis',
+      'clients',
+      'users',
+      'roles',
+      'service-accounts',
+      'tokens',
+      'consents',
+      'sessions',
+      'grants',
+      'keys',
+      'audit',
+      'identity-providers',
+      'registration',
+    ],
+  ],
   ['developer tools', ['dev']],
   ['configuration and setup (local store)', ['apply', 'export', 'schema', 'admin']],
 ];
@@ -60,7 +77,7 @@ async function help(): Promise<string> {
     '',
     'Resource commands work on the local store (--data DIR, default ./.tessera) or, with',
     '--server URL (or TESSERA_SERVER) and a token (--token or TESSERA_TOKEN), on a running',
-    "server through its management API; they say which on stderr. --json everywhere.",
+    'server through its management API; they say which on stderr. --json everywhere.',
     'Run `tessera <command> --help` for the actions and flags of a command.',
   ].join('\n');
 }

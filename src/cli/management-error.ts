@@ -26,7 +26,8 @@ export class ManagementError extends Error {
   constructor(status: number, body: unknown, hint?: string) {
     const problem = (body ?? {}) as { error?: string; error_description?: string; details?: FieldProblem[] };
     const details = Array.isArray(problem.details) ? problem.details : [];
-    const description = details.length > 0 ? details.map((d) => `${d.field}: ${d.message}`).join('; ') : (problem.error_description ?? problem.error ?? 'no details');
+    const description =
+      details.length > 0 ? details.map((d) => `${d.field}: ${d.message}`).join('; ') : (problem.error_description ?? problem.error ?? 'no details');
     const what = WHAT[status] ?? (status >= 500 ? 'server error' : 'refused');
     super(`${status === 404 && /not found$/.test(description) ? `${description} (404)` : `${what} (${status}): ${description}`}${hint ? ` ${hint}` : ''}`);
     this.name = 'ManagementError';

@@ -99,7 +99,9 @@ export async function openData(flags: Flags, env: NodeJS.ProcessEnv = process.en
   const { settings, configText } = await readSettings(flags, env);
   const { schema, ...pool } = settings.database;
   const store = await openStore(
-    settings.databaseUrl ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pool, ...(schema ? { schema } : {}) } : { dataDir: settings.dataDir },
+    settings.databaseUrl
+      ? { databaseUrl: settings.databaseUrl, dataDir: settings.dataDir, pool, ...(schema ? { schema } : {}) }
+      : { dataDir: settings.dataDir },
   );
   const master = loadMasterKey({ env, dataDir: settings.dataDir, shared: store.kind === 'postgres' });
   const warnings = [...(settings.warnings ?? []), ...(master.warning ? [master.warning] : [])];
@@ -134,7 +136,17 @@ export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.
     // Sessions ended here (tessera sessions revoke) are announced by a running server: the deliveries wait in its outbox.
     const bcl = data.settings.backchannelLogout;
     const backchannelLogout = bcl ? { ...backchannelLogoutOptions(bcl), send: false } : undefined;
-    const engine = await AuthorizationServer.create({ issuer, store: data.store, masterKey: data.masterKey, views: pageViews, changes, mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]), registration: data.settings.registration, ...(mail ? { mail } : {}), ...(backchannelLogout ? { backchannelLogout } : {}) }).catch(async (error: unknown) => {
+    const engine = await AuthorizationServer.create({
+      issuer,
+      store: data.store,
+      masterKey: data.masterKey,
+      views: pageViews,
+      changes,
+      mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]),
+      registration: data.settings.registration,
+      ...(mail ? { mail } : {}),
+      ...(backchannelLogout ? { backchannelLogout } : {}),
+    }).catch(async (error: unknown) => {
       await changes.close();
       throw error;
     });

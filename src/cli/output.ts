@@ -14,7 +14,11 @@ export function printTable(io: Io, headers: string[], rows: Cell[][], empty: str
   }
   const cells = rows.map((row) => row.map(text));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
-  const line = (row: string[]) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   io.out(line(headers.map((h) => h.toUpperCase())));
   for (const row of cells) io.out(line(row));
 }

@@ -9,7 +9,12 @@ export function parseFlags<T extends FlagSpec>(args: string[], options: T, allow
     return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (error) {
     // node:util's message, to its first sentence ("Unknown option '--bogus'").
-    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/^TypeError \[\w+\]: /, '').replace(/\. To specify a positional argument.*$/, ''));
+    throw new UsageError(
+      (error as Error).message
+        .split('\n')[0]!
+        .replace(/^TypeError \[\w+\]: /, '')
+        .replace(/\. To specify a positional argument.*$/, ''),
+    );
   }
 }
 

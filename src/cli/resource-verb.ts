@@ -84,12 +84,14 @@ export function resourceVerb(resource: ResourceSpec): Verb {
     async run(args, io) {
       const [first, ...rest] = args;
       if (first === undefined) throw new UsageError(`${resource.name} takes an action: ${list}`);
-      if (first === '--help' || first === '-h' || first === 'help') return io.out(resourceHelp(resource)), 0;
+      if (first === '--help' || first === '-h' || first === 'help') return (io.out(resourceHelp(resource)), 0);
       const action = resource.actions.find((a) => a.name === first);
       if (!action) {
         const hint = resource.hint?.(first);
         if (hint) throw new UsageError(`${resource.name} has no action "${first}": ${hint}`);
-        throw new UsageError(first.startsWith('-') ? `${resource.name} takes an action first: ${list}` : `${resource.name} has no action "${first}"; it takes ${list}`);
+        throw new UsageError(
+          first.startsWith('-') ? `${resource.name} takes an action first: ${list}` : `${resource.name} has no action "${first}"; it takes ${list}`,
+        );
       }
       const command = `${resource.name} ${action.name}`;
       const flags: FlagSpec = action.localOnly
@@ -102,7 +104,7 @@ export function resourceVerb(resource: ResourceSpec): Verb {
         throw new UsageError((error as Error).message, command);
       }
       const values = parsed.values as FlagValues;
-      if (values.help) return io.out(actionHelp(resource, action)), 0;
+      if (values.help) return (io.out(actionHelp(resource, action)), 0);
       let target: Target | undefined;
       const context: ActionContext = {
         io,
@@ -192,11 +194,18 @@ export function switchFlag(context: ActionContext, name: string): boolean | unde
 }
 
 export const switchFlags = (...names: string[]): FlagSpec =>
-  Object.fromEntries(names.flatMap((n) => [[n, { type: 'boolean' }], [`no-${n}`, { type: 'boolean' }]]));
+  Object.fromEntries(
+    names.flatMap((n) => [
+      [n, { type: 'boolean' }],
+      [`no-${n}`, { type: 'boolean' }],
+    ]),
+  );
 
 /** Reads a secret from standard input (one line; the trailing newline dropped). */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }

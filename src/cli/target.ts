@@ -139,7 +139,10 @@ export async function openTarget(values: TargetValues, io: Io, env: NodeJS.Proce
     io.err(`using the management API at ${mode.server}/api/v1`);
     return apiTarget(mode.server, mode.token);
   }
-  const opened = await openEngine({ ...(values.data !== undefined ? { data: values.data } : {}), ...(values.issuer !== undefined ? { issuer: values.issuer } : {}) }, env);
+  const opened = await openEngine(
+    { ...(values.data !== undefined ? { data: values.data } : {}), ...(values.issuer !== undefined ? { issuer: values.issuer } : {}) },
+    env,
+  );
   io.err(describeLocal(opened.settings));
   // A newly generated master key must be backed up, and a deprecated variable renamed: say so.
   // (The standing warning about a key file kept next to the data is for `start` and `apply`;
@@ -173,12 +176,21 @@ function apiTarget(server: string, token: string): Target {
       let body: unknown;
       if (text) {
         if (!/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
-          throw new Error(`${method} ${url} answered ${response.status} ${response.headers.get('content-type') ?? 'without a content type'}, not JSON: is ${server} a Tessera server (its issuer URL)?`);
+          throw new Error(
+            `${method} ${url} answered ${response.status} ${response.headers.get('content-type') ?? 'without a content type'}, not JSON: is ${server} a Tessera server (its issuer URL)?`,
+          );
         }
         body = JSON.parse(text);
       }
       if (!response.ok) {
-        const hint = response.status === 401 ? '(check --token / TESSERA_TOKEN)' : response.status === 403 ? '(the token does not hold it)' : response.status === 412 ? '(run the command again)' : undefined;
+        const hint =
+          response.status === 401
+            ? '(check --token / TESSERA_TOKEN)'
+            : response.status === 403
+              ? '(the token does not hold it)'
+              : response.status === 412
+                ? '(run the command again)'
+                : undefined;
         throw new ManagementError(response.status, body, hint);
       }
       const etag = response.headers.get('etag');

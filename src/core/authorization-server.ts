@@ -195,11 +195,24 @@ export class AuthorizationServer {
     const consents = await this.store.listConsents(user.id);
     for (const consent of consents) {
       await this.store.deleteConsent(user.id, consent.clientId);
-      this.audit.record({ type: 'consent.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: user.id, clientId: consent.clientId, scopes: consent.scopes });
+      this.audit.record({
+        type: 'consent.revoked',
+        outcome: 'success',
+        ...(actor ? { actor } : {}),
+        subject: user.id,
+        clientId: consent.clientId,
+        scopes: consent.scopes,
+      });
     }
     await this.store.upsertUser({ ...user, notBefore: now });
     await this.sessions.endAll(user.id);
-    this.audit.record({ type: 'token.revoked', outcome: 'success', ...(actor ? { actor } : {}), subject: user.id, details: { everything: true, tokens, sessions: 'ended' } });
+    this.audit.record({
+      type: 'token.revoked',
+      outcome: 'success',
+      ...(actor ? { actor } : {}),
+      subject: user.id,
+      details: { everything: true, tokens, sessions: 'ended' },
+    });
     return { tokens, consents: consents.length };
   }
 

@@ -8,7 +8,14 @@ import { FrozenClock } from './clock.js';
 import type { Api, Client } from './model.js';
 import type { Change } from './ports/change-feed.js';
 
-const api: Api = { identifier: 'https://api.example.test', name: 'Example', scopes: [{ name: 'read', description: 'Read' }], format: 'jwt', ttl: 600, alg: 'ES256' };
+const api: Api = {
+  identifier: 'https://api.example.test',
+  name: 'Example',
+  scopes: [{ name: 'read', description: 'Read' }],
+  format: 'jwt',
+  ttl: 600,
+  alg: 'ES256',
+};
 
 async function setup() {
   const store = new SqliteStore(':memory:');
@@ -37,7 +44,17 @@ describe('CatalogWriter', () => {
 
   it('deletes a client and drops it from the catalog; deleting nothing publishes nothing', async () => {
     const { store, catalog, writer, published } = await setup();
-    const client: Client = { clientId: 'c1', name: 'One', type: 'public', tokenEndpointAuthMethod: 'none', secrets: [], redirectUris: [], grantTypes: [], permissions: {}, introspection: 'own' };
+    const client: Client = {
+      clientId: 'c1',
+      name: 'One',
+      type: 'public',
+      tokenEndpointAuthMethod: 'none',
+      secrets: [],
+      redirectUris: [],
+      grantTypes: [],
+      permissions: {},
+      introspection: 'own',
+    };
     await store.upsertClient(client);
     assert.equal((await catalog.client('c1'))?.clientId, 'c1');
     assert.equal(await writer.deleteClient('c1'), true);
@@ -50,7 +67,17 @@ describe('CatalogWriter', () => {
 
   it('stamps a new client with its creation time, keeps it across edits, and restamps one re-created under the same id', async () => {
     const { store, writer, clock } = await setup();
-    const client: Client = { clientId: 'c2', name: 'Two', type: 'public', tokenEndpointAuthMethod: 'none', secrets: [], redirectUris: [], grantTypes: [], permissions: {}, introspection: 'own' };
+    const client: Client = {
+      clientId: 'c2',
+      name: 'Two',
+      type: 'public',
+      tokenEndpointAuthMethod: 'none',
+      secrets: [],
+      redirectUris: [],
+      grantTypes: [],
+      permissions: {},
+      introspection: 'own',
+    };
     await writer.saveClient(client);
     assert.equal((await store.getClient('c2'))?.createdAt, 1_000);
     clock.advance(10);

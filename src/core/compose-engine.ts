@@ -244,14 +244,7 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
   const keyRefresh = setInterval(() => void keys.reload().catch(() => {}), cacheTtl * 1000);
   keyRefresh.unref();
   const clientKeys = new PrivateKeyJwtVerifier(store, issuer, { ...DEFAULT_ASSERTION_POLICY, ...options.clientAssertions });
-  const clientAuth = new ClientAuthenticator(
-    catalog,
-    hasher,
-    clientKeys,
-    clock,
-    audit,
-    new ClientAuthThrottle(clock, attempts),
-  );
+  const clientAuth = new ClientAuthenticator(catalog, hasher, clientKeys, clock, audit, new ClientAuthThrottle(clock, attempts));
   const jwts = new OwnJwtVerifier(keys);
   const dpop = new DpopService(
     options.dpop?.replay ?? store,
@@ -340,18 +333,23 @@ export function composeEngine(options: AuthorizationServerOptions): EngineParts 
   const initialAccessTokens = new InitialAccessTokens(store, hasher, clock);
   const userGrants = new UserGrants({ store, clock, audit, longestLifetime: () => refreshTokens.policy.ttl });
   const endpoints = {
-    token: tokenEndpoint(grantTypes, clientAuth, {
-      catalog,
-      accessTokens,
-      clock,
-      store,
-      hasher,
-      idTokens,
-      refreshTokens,
-      userinfoApi,
-      audit,
-      claims,
-    }, dpop),
+    token: tokenEndpoint(
+      grantTypes,
+      clientAuth,
+      {
+        catalog,
+        accessTokens,
+        clock,
+        store,
+        hasher,
+        idTokens,
+        refreshTokens,
+        userinfoApi,
+        audit,
+        claims,
+      },
+      dpop,
+    ),
     introspect: introspectionEndpoint(issuer, clientAuth, inspector, audit),
     revoke: revocationEndpoint(clientAuth, inspector, store, clock, refreshTokens.policy.ttl, audit),
     authorize: authorizationEndpoint(flow),

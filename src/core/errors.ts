@@ -71,22 +71,15 @@ export const invalidGrant = (description: string) => new OAuthError('invalid_gra
 export const invalidScope = (description: string) => new OAuthError('invalid_scope', 400, description);
 export const invalidTarget = (description: string) => new OAuthError('invalid_target', 400, description);
 export const unauthorizedClient = (description: string) => new OAuthError('unauthorized_client', 400, description);
-export const unsupportedGrantType = (description: string) =>
-  new OAuthError('unsupported_grant_type', 400, description);
-export const unsupportedTokenType = (description: string) =>
-  new OAuthError('unsupported_token_type', 400, description);
+export const unsupportedGrantType = (description: string) => new OAuthError('unsupported_grant_type', 400, description);
+export const unsupportedTokenType = (description: string) => new OAuthError('unsupported_token_type', 400, description);
 
 /**
  * RFC 6749 §5.2: invalid_client is a 401, and when the client tried HTTP Basic the
  * response must carry a WWW-Authenticate challenge for that scheme.
  */
 export const invalidClient = (description: string, usedBasic = false) =>
-  new OAuthError(
-    'invalid_client',
-    401,
-    description,
-    usedBasic ? { 'WWW-Authenticate': 'Basic realm="tessera", charset="UTF-8"' } : {},
-  );
+  new OAuthError('invalid_client', 401, description, usedBasic ? { 'WWW-Authenticate': 'Basic realm="tessera", charset="UTF-8"' } : {});
 
 /**
  * Too many failed client authentications from this client id or address: refused
@@ -112,10 +105,8 @@ export const methodNotAllowed = (allowed: string[]) =>
   new OAuthError('invalid_request', 405, `method not allowed; use ${allowed.join(' or ')}`, {
     Allow: allowed.join(', '),
   });
-export const payloadTooLarge = (limit: number) =>
-  new OAuthError('invalid_request', 413, `request body exceeds ${limit} bytes`, { Connection: 'close' });
-export const unsupportedMediaType = (expected: string) =>
-  new OAuthError('invalid_request', 400, `Content-Type must be ${expected}`);
+export const payloadTooLarge = (limit: number) => new OAuthError('invalid_request', 413, `request body exceeds ${limit} bytes`, { Connection: 'close' });
+export const unsupportedMediaType = (expected: string) => new OAuthError('invalid_request', 400, `Content-Type must be ${expected}`);
 export const serverError = () => new OAuthError('server_error', 500, 'internal error');
 /**
  * A dependency (the database) cannot be reached for now: 503 with Retry-After, so

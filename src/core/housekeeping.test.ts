@@ -8,7 +8,15 @@ import type { StoredToken } from './model.js';
 const T0 = 1_800_000_000;
 
 const token = (hash: string, expiresAt: number): StoredToken => ({
-  hash, kind: 'access_token', jti: `jti-${hash}`, clientId: 'c', subject: 's', audience: 'a', scope: '', issuedAt: T0 - 3600, expiresAt,
+  hash,
+  kind: 'access_token',
+  jti: `jti-${hash}`,
+  clientId: 'c',
+  subject: 's',
+  audience: 'a',
+  scope: '',
+  issuedAt: T0 - 3600,
+  expiresAt,
 });
 
 async function seeded() {
@@ -26,7 +34,15 @@ async function seeded() {
   await store.revokeJti('kept', T0 + 60);
   await store.useOnce('m-old', T0 - 1, T0 - 100);
   await store.useOnce('m-new', T0 + 60, T0 - 100);
-  const mail = { kind: 'invitation', recipient: 'r@example.test', payload: 'sealed', status: 'sent' as const, attempts: 1, nextAttemptAt: T0, createdAt: T0 - 8 * 86_400 };
+  const mail = {
+    kind: 'invitation',
+    recipient: 'r@example.test',
+    payload: 'sealed',
+    status: 'sent' as const,
+    attempts: 1,
+    nextAttemptAt: T0,
+    createdAt: T0 - 8 * 86_400,
+  };
   await store.outbox.enqueueMail({ ...mail, id: 'sent-long-ago', eventKey: 'e1', sentAt: T0 - 8 * 86_400 });
   await store.outbox.enqueueMail({ ...mail, id: 'sent-lately', eventKey: 'e2', sentAt: T0 - 86_400 });
   const device = { clientId: 'c', scopes: [], status: 'pending' as const, createdAt: T0 - 7200, interval: 5 };
@@ -39,13 +55,25 @@ describe('housekeeping', () => {
   it('deletes what has expired and keeps the rest, expired tokens for a grace period', async () => {
     const { store, clock } = await seeded();
     const sweeper = new Housekeeping(store, clock);
-    assert.deepEqual(await sweeper.sweep(), { tokens: 1, sessions: 1, records: 1, revocations: 1, markers: 1, mail: 1, logoutDeliveries: 0, deviceAuthorizations: 1 });
+    assert.deepEqual(await sweeper.sweep(), {
+      tokens: 1,
+      sessions: 1,
+      records: 1,
+      revocations: 1,
+      markers: 1,
+      mail: 1,
+      logoutDeliveries: 0,
+      deviceAuthorizations: 1,
+    });
     assert.ok(await store.outbox.getMail('sent-lately'));
     assert.ok(await store.deviceAuthorizations.pollDeviceAuthorization('d-late', T0, 5), 'kept an hour, so a late poll hears expired_token');
     assert.equal(await store.findTokenByHash('long-expired'), undefined);
     assert.ok(await store.findTokenByHash('just-expired'), 'kept for a day, so it still reads as expired');
     assert.ok(await store.findTokenByHash('live'));
-    assert.deepEqual((await store.listUserSessions('u', T0)).map((s) => s.id), ['new']);
+    assert.deepEqual(
+      (await store.listUserSessions('u', T0)).map((s) => s.id),
+      ['new'],
+    );
     assert.equal(await store.isJtiRevoked('kept'), true);
     assert.equal(await store.useOnce('m-new', T0 + 120, T0), false, 'a live marker still blocks a replay');
 

@@ -24,7 +24,17 @@ export interface HousekeepingOptions {
   intervalMs?: number;
 }
 
-type ExpiringStore = Pick<Store, 'deleteExpiredTokens' | 'deleteExpiredSessions' | 'deleteExpiredRecords' | 'deleteExpiredRevocations' | 'deleteExpiredMarkers' | 'outbox' | 'logoutOutbox' | 'deviceAuthorizations'>;
+type ExpiringStore = Pick<
+  Store,
+  | 'deleteExpiredTokens'
+  | 'deleteExpiredSessions'
+  | 'deleteExpiredRecords'
+  | 'deleteExpiredRevocations'
+  | 'deleteExpiredMarkers'
+  | 'outbox'
+  | 'logoutOutbox'
+  | 'deviceAuthorizations'
+>;
 
 export class Housekeeping {
   readonly #store: ExpiringStore;

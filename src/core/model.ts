@@ -30,12 +30,7 @@ export interface Api {
 
 export type ClientType = 'confidential' | 'public';
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
-export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
-  'client_secret_basic',
-  'client_secret_post',
-  'private_key_jwt',
-  'none',
-];
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
 
 export interface ClientSecret {
   /** Keyed hash (see crypto/secret-hasher.ts); the secret itself is never stored. */

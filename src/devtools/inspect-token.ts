@@ -149,7 +149,14 @@ async function inspectOpaque(token: string, result: Inspection, source: InspectS
 const notUsing = () => new UsageRecorder({ touchTokens: async () => {} }, 0);
 
 function inspectorOf(engine: AuthorizationServer): TokenInspector {
-  return new TokenInspector({ issuer: engine.issuer, jwts: new OwnJwtVerifier(engine.keys), store: engine.store, hasher: engine.hasher, clock: engine.clock, usage: notUsing() });
+  return new TokenInspector({
+    issuer: engine.issuer,
+    jwts: new OwnJwtVerifier(engine.keys),
+    store: engine.store,
+    hasher: engine.hasher,
+    clock: engine.clock,
+    usage: notUsing(),
+  });
 }
 
 /** The engine's verdict, as introspection would give it, and a note when it disagrees with the reasons found. */
@@ -182,7 +189,8 @@ async function lookUp(token: string, result: Inspection, source: InspectSource):
   if (stored.kind === 'refresh_token' && stored.consumedAt !== undefined) {
     result.reasons.push(`already used at ${when(stored.consumedAt)}: refresh tokens rotate, each works once`);
   }
-  if (await isGrantRevoked(engine.store, stored.grantId)) result.reasons.push('its grant was revoked (a refresh token reused or revoked, or a code replayed): every token of the grant stopped');
+  if (await isGrantRevoked(engine.store, stored.grantId))
+    result.reasons.push('its grant was revoked (a refresh token reused or revoked, or a code replayed): every token of the grant stopped');
   if (MANUAL_TOKEN_KINDS.includes(stored.kind)) {
     if (stored.kind === 'service_access_token') {
       const account = await engine.store.getServiceAccount(stored.subject);
@@ -199,7 +207,10 @@ async function lookUp(token: string, result: Inspection, source: InspectSource):
 
 async function describeRecord(engine: AuthorizationServer, stored: StoredToken): Promise<Record<string, unknown>> {
   const record: Record<string, unknown> = { kind: stored.kind, id: stored.jti, subject: stored.subject };
-  const owner = stored.kind === 'service_access_token' ? (await engine.store.getServiceAccount(stored.subject))?.name : (await engine.store.getUser(stored.subject))?.username;
+  const owner =
+    stored.kind === 'service_access_token'
+      ? (await engine.store.getServiceAccount(stored.subject))?.name
+      : (await engine.store.getUser(stored.subject))?.username;
   if (owner !== undefined) record.owner = owner;
   if (typeof stored.details?.name === 'string') record.name = stored.details.name;
   if (stored.clientId) record.clientId = stored.clientId;
@@ -274,7 +285,7 @@ async function inspectJwt(token: string, parts: [string, string, string], result
   if (typeof kid !== 'string') result.reasons.push('no key id (kid) in the header');
   else if (!jwk) {
     result.reasons.push(
-      `unknown key id ${kid}: not one of ${engine ? 'this installation\'s' : `${source.server}'s`} published signing keys (signed by another installation, or by a key retired and removed since)`,
+      `unknown key id ${kid}: not one of ${engine ? "this installation's" : `${source.server}'s`} published signing keys (signed by another installation, or by a key retired and removed since)`,
     );
   } else if (jwk.alg !== header.alg || !SIGNING_ALGS.includes(header.alg as SigningAlg)) {
     result.reasons.push(`alg ${String(header.alg)} does not match key ${kid} (${String(jwk.alg)})`);
@@ -285,7 +296,8 @@ async function inspectJwt(token: string, parts: [string, string, string], result
   if (typeof claims.exp !== 'number') result.reasons.push('no expiry (exp)');
   else if (claims.exp <= now) result.reasons.push(`expired at ${when(claims.exp)} (${relativeTime(claims.exp, now)})`);
   if (engine) {
-    if (typeof claims.jti === 'string' && (await engine.store.isJtiRevoked(claims.jti))) result.reasons.push(`revoked: its id (jti ${claims.jti}) is on the revocation list`);
+    if (typeof claims.jti === 'string' && (await engine.store.isJtiRevoked(claims.jti)))
+      result.reasons.push(`revoked: its id (jti ${claims.jti}) is on the revocation list`);
     if (typeof claims.aud === 'string' && !(await engine.store.getApi(claims.aud))) result.notes.push(`the API ${claims.aud} is not registered (any more)`);
     if (typeof claims.sub === 'string') {
       const user = await engine.store.getUser(claims.sub);
@@ -312,7 +324,12 @@ function verifySignature(parts: [string, string, string], jwk: Record<string, un
   try {
     const spec = ALGORITHMS[alg];
     const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-    return cryptoVerify(spec.digest, Buffer.from(`${parts[0]}.${parts[1]}`, 'utf8'), spec.dsaEncoding ? { key, dsaEncoding: spec.dsaEncoding } : key, Buffer.from(parts[2], 'base64url'));
+    return cryptoVerify(
+      spec.digest,
+      Buffer.from(`${parts[0]}.${parts[1]}`, 'utf8'),
+      spec.dsaEncoding ? { key, dsaEncoding: spec.dsaEncoding } : key,
+      Buffer.from(parts[2], 'base64url'),
+    );
   } catch {
     return false;
   }

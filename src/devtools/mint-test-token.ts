@@ -81,7 +81,8 @@ export interface MintOptions {
 /** Asked-for scopes must all be held; a default is narrowed to what is held. */
 function withinCaller(caller: MintCaller | undefined, api: Api, scopes: string[], asked: boolean): string[] {
   const missing = caller?.notHeld(api.identifier, scopes) ?? [];
-  if (asked && missing.length > 0) throw new ScopesNotHeldError(`you do not hold ${missing.join(' ')} on ${api.identifier}: a test token carries only scopes you hold`);
+  if (asked && missing.length > 0)
+    throw new ScopesNotHeldError(`you do not hold ${missing.join(' ')} on ${api.identifier}: a test token carries only scopes you hold`);
   const held = scopes.filter((s) => !missing.includes(s));
   if (held.length === 0) throw new ScopesNotHeldError(`you hold none of the scopes this token would carry on ${api.identifier}`);
   return held;
@@ -90,7 +91,12 @@ function withinCaller(caller: MintCaller | undefined, api: Api, scopes: string[]
 /** A test subject is nobody real: not a user, a client or a service account. */
 async function checkTestSubject(engine: AuthorizationServer, subject: string): Promise<void> {
   const store = engine.store;
-  const taken = (await store.getUser(subject)) ?? (await store.getUserByUsername(subject)) ?? (await store.getClient(subject)) ?? (await store.getServiceAccount(subject)) ?? (await store.getServiceAccountByName(subject));
+  const taken =
+    (await store.getUser(subject)) ??
+    (await store.getUserByUsername(subject)) ??
+    (await store.getClient(subject)) ??
+    (await store.getServiceAccount(subject)) ??
+    (await store.getServiceAccountByName(subject));
   if (taken) throw new ValidationError('subject', `${subject} names a real user, client or service account: choose a test subject`);
 }
 
@@ -130,7 +136,8 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
     let allowed = await allowedScopes(engine.store, user.roles, api);
     let whose = `the roles of ${user.username}`;
     if (client) {
-      if (identifier !== client.api && !client.permissions[identifier]) throw new ValidationError('api', `client ${client.clientId} may not request access to ${identifier}`);
+      if (identifier !== client.api && !client.permissions[identifier])
+        throw new ValidationError('api', `client ${client.clientId} may not request access to ${identifier}`);
       const delegable = delegableScopes(client, api);
       allowed = allowed.filter((s) => delegable.includes(s));
       whose += ` and what ${client.clientId} may ask for`;
@@ -138,15 +145,18 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
     }
     if (allowed.length === 0) throw new ValidationError('scope', `${whose} give no scope on ${api.identifier}`);
     const refused = (wanted ?? []).filter((s) => !allowed.includes(s));
-    if (refused.length > 0) throw new ValidationError('scope', `not within ${whose} on ${api.identifier}: ${refused.join(' ')} (allowed: ${allowed.join(' ')})`);
+    if (refused.length > 0)
+      throw new ValidationError('scope', `not within ${whose} on ${api.identifier}: ${refused.join(' ')} (allowed: ${allowed.join(' ')})`);
     scopes = withinCaller(options.caller, api, wanted ?? allowed, wanted !== undefined);
     subject = user.id;
     label = `user ${user.username}`;
   } else if (request.client !== undefined) {
     const client = await engine.store.getClient(request.client);
     if (!client) throw new ValidationError('client', `no client ${request.client}`);
-    if (client.type !== 'confidential') throw new ValidationError('client', `${client.clientId} is a public client: public clients cannot use client_credentials`);
-    if (!client.grantTypes.includes('client_credentials')) throw new ValidationError('client', `${client.clientId} may not use client_credentials (its grants: ${client.grantTypes.join(' ') || 'none'})`);
+    if (client.type !== 'confidential')
+      throw new ValidationError('client', `${client.clientId} is a public client: public clients cannot use client_credentials`);
+    if (!client.grantTypes.includes('client_credentials'))
+      throw new ValidationError('client', `${client.clientId} may not use client_credentials (its grants: ${client.grantTypes.join(' ') || 'none'})`);
     await options.caller?.requireMayActFor({ client });
     // The client_credentials grant's own checks (grants/client-credentials.ts).
     api = await resolveApi(engine.catalog, client, new Params(request.api !== undefined ? [['resource', request.api]] : []));
@@ -165,7 +175,8 @@ export async function mintTestToken(engine: AuthorizationServer, request: MintRe
     scopes = withinCaller(options.caller, api, wanted ?? api.scopes.map((s) => s.name), wanted !== undefined);
     subject = request.subject ?? `${options.defaultClientId}-test`;
     if (options.caller) await checkTestSubject(engine, subject);
-    if (subject === clientId) throw new ValidationError('subject', `${subject} is the client id of test tokens: a token whose subject is its client stands for that client`);
+    if (subject === clientId)
+      throw new ValidationError('subject', `${subject} is the client id of test tokens: a token whose subject is its client stands for that client`);
     label = `test subject ${subject}`;
   }
   const format = request.format ?? api.format;

@@ -51,7 +51,10 @@ export function proxyMatcher(trust: TrustProxy): (address: string, hop: number) 
 /** `Forwarded: for=192.0.2.1;proto=https, for="[2001:db8::1]:443"` (RFC 7239) → the `for` addresses. */
 function forwardedFor(header: string): string[] {
   return header.split(',').map((element) => {
-    const pair = element.split(';').map((p) => p.trim()).find((p) => p.toLowerCase().startsWith('for='));
+    const pair = element
+      .split(';')
+      .map((p) => p.trim())
+      .find((p) => p.toLowerCase().startsWith('for='));
     let value = pair ? pair.slice(4).trim().replace(/^"|"$/g, '') : '';
     if (value.startsWith('[')) value = value.slice(1, value.indexOf(']'));
     else if (/^\d+\.\d+\.\d+\.\d+:\d+$/.test(value)) value = value.slice(0, value.lastIndexOf(':'));

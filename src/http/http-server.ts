@@ -96,7 +96,8 @@ export function createRequestHandler(
         throw methodNotAllowed(route.methods.includes('GET') ? [...route.methods, 'HEAD'] : [...route.methods]);
       }
       refuseRepeatedAuthorization(req);
-      const json = (method === 'POST' || method === 'PUT') && route.acceptsJson && isJsonContentType(req.headers['content-type']) ? await readJsonBody(req) : undefined;
+      const json =
+        (method === 'POST' || method === 'PUT') && route.acceptsJson && isJsonContentType(req.headers['content-type']) ? await readJsonBody(req) : undefined;
       const params = json !== undefined ? new Params([]) : method === 'POST' ? Params.fromUrlEncoded(await readFormBody(req)) : Params.fromUrlEncoded(query);
       const response = await route.handler({
         ...(json !== undefined ? { json } : {}),
@@ -120,7 +121,13 @@ export function createRequestHandler(
       metrics.request((route && labels.get(route)) ?? 'unmatched', req.method ?? '', res.statusCode, seconds(started));
       if (logger.isLevelEnabled('info')) {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const loggedPath = route?.secretPath ? labels.get(route) : route?.pattern.source.includes('interaction') ? '/interaction/…' : relative.length > 200 ? `${relative.slice(0, 200)}…` : relative;
+        const loggedPath = route?.secretPath
+          ? labels.get(route)
+          : route?.pattern.source.includes('interaction')
+            ? '/interaction/…'
+            : relative.length > 200
+              ? `${relative.slice(0, 200)}…`
+              : relative;
         accessLog.info({ reqId: requestId, method: req.method, path: loggedPath, status: res.statusCode, ms }, 'request');
       }
     }

@@ -16,7 +16,14 @@ export function mailRoutes(engine: AuthorizationServer): Route[] {
   const forms = new BrowserForms(engine.hasher);
   const reset = passwordResetPages(engine, mail, forms);
   const flows = mailFlowPages(engine, mail, forms);
-  const page = (pattern: RegExp, handler: Route['handler'], secretPath = false): Route => ({ pattern, methods: ['GET', 'POST'], kind: 'page', cors: false, handler, ...(secretPath ? { secretPath } : {}) });
+  const page = (pattern: RegExp, handler: Route['handler'], secretPath = false): Route => ({
+    pattern,
+    methods: ['GET', 'POST'],
+    kind: 'page',
+    cors: false,
+    handler,
+    ...(secretPath ? { secretPath } : {}),
+  });
   const { features } = mail;
   return [
     ...(features.passwordReset ? [page(/^\/password\/forgot$/, reset.forgot), page(new RegExp(`^/password/reset/${TOKEN}$`), reset.reset, true)] : []),

@@ -34,7 +34,12 @@ export class HttpMetrics {
   constructor(engine: AuthorizationServer) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.#requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by route pattern, method and status', labelNames: ['route', 'method', 'status'], registers });
+    this.#requests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests answered, by route pattern, method and status',
+      labelNames: ['route', 'method', 'status'],
+      registers,
+    });
     this.#duration = new Histogram({
       name: 'http_request_duration_seconds',
       help: 'Time to answer an HTTP request, by route pattern and method',
@@ -44,25 +49,55 @@ export class HttpMetrics {
     });
     this.#tokens = new Counter({ name: 'tessera_tokens_issued_total', help: 'Tokens issued, by kind', labelNames: ['kind'], registers });
     this.#errors = new Counter({ name: 'tessera_oauth_errors_total', help: 'OAuth error responses, by error code', labelNames: ['error'], registers });
-    this.#signIns = new Counter({ name: 'tessera_signins_total', help: 'Sign-in attempts on the sign-in page, by outcome', labelNames: ['outcome'], registers });
-    this.#events = new Counter({ name: 'tessera_audit_events_total', help: 'Audit events recorded, by type and outcome', labelNames: ['type', 'outcome'], registers });
+    this.#signIns = new Counter({
+      name: 'tessera_signins_total',
+      help: 'Sign-in attempts on the sign-in page, by outcome',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.#events = new Counter({
+      name: 'tessera_audit_events_total',
+      help: 'Audit events recorded, by type and outcome',
+      labelNames: ['type', 'outcome'],
+      registers,
+    });
     const audit = engine.audit;
-    new Gauge({ name: 'tessera_audit_queue_depth', help: 'Audit events waiting to be written', registers, collect() {
-      this.set(audit.depth);
-    } });
+    new Gauge({
+      name: 'tessera_audit_queue_depth',
+      help: 'Audit events waiting to be written',
+      registers,
+      collect() {
+        this.set(audit.depth);
+      },
+    });
     let dropped = 0;
-    new Counter({ name: 'tessera_audit_dropped_total', help: 'Audit events dropped because the queue was full', registers, collect() {
-      this.inc(audit.dropped - dropped);
-      dropped = audit.dropped;
-    } });
-    new Gauge({ name: 'tessera_catalog_cache_entries', help: 'APIs and clients held in the in-process cache', registers, collect() {
-      this.set(engine.catalog.size);
-    } });
+    new Counter({
+      name: 'tessera_audit_dropped_total',
+      help: 'Audit events dropped because the queue was full',
+      registers,
+      collect() {
+        this.inc(audit.dropped - dropped);
+        dropped = audit.dropped;
+      },
+    });
+    new Gauge({
+      name: 'tessera_catalog_cache_entries',
+      help: 'APIs and clients held in the in-process cache',
+      registers,
+      collect() {
+        this.set(engine.catalog.size);
+      },
+    });
     let fallbacks = 0;
-    new Counter({ name: 'tessera_throttle_fallback_total', help: 'Throttle operations counted in process because the shared counters (Redis) were unreachable', registers, collect() {
-      this.inc(engine.attempts.fallbacks - fallbacks);
-      fallbacks = engine.attempts.fallbacks;
-    } });
+    new Counter({
+      name: 'tessera_throttle_fallback_total',
+      help: 'Throttle operations counted in process because the shared counters (Redis) were unreachable',
+      registers,
+      collect() {
+        this.inc(engine.attempts.fallbacks - fallbacks);
+        fallbacks = engine.attempts.fallbacks;
+      },
+    });
     this.#unsubscribe = audit.subscribe((event) => this.#count(event));
     if (engine.mail) mailMetrics(engine.mail.outbox, engine.store.outbox, registers);
     if (engine.backchannelLogout) logoutDeliveryMetrics(engine.store.logoutOutbox, registers);
@@ -106,28 +141,50 @@ export class HttpMetrics {
 /** The outbox: what this process sent and failed to send, and what waits or failed for good in the store. */
 function mailMetrics(outbox: MailOutbox, repo: OutboxRepository, registers: Registry[]): void {
   let sent = 0;
-  new Counter({ name: 'tessera_mail_sent_total', help: 'Messages this instance handed to the mail server', registers, collect() {
-    this.inc(outbox.sent - sent);
-    sent = outbox.sent;
-  } });
+  new Counter({
+    name: 'tessera_mail_sent_total',
+    help: 'Messages this instance handed to the mail server',
+    registers,
+    collect() {
+      this.inc(outbox.sent - sent);
+      sent = outbox.sent;
+    },
+  });
   let failures = 0;
-  new Counter({ name: 'tessera_mail_send_failures_total', help: 'Attempts to send a message that failed (each is retried later, up to the limit)', registers, collect() {
-    this.inc(outbox.failures - failures);
-    failures = outbox.failures;
-  } });
-  new Gauge({ name: 'tessera_mail_outbox_messages', help: 'Messages in the outbox, by status (failed: given up, see the console)', labelNames: ['status'], registers, async collect() {
-    // An unreachable store leaves the last values (readyz reports the outage).
-    const counts = await repo.countMail().catch(() => undefined);
-    for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
-  } });
+  new Counter({
+    name: 'tessera_mail_send_failures_total',
+    help: 'Attempts to send a message that failed (each is retried later, up to the limit)',
+    registers,
+    collect() {
+      this.inc(outbox.failures - failures);
+      failures = outbox.failures;
+    },
+  });
+  new Gauge({
+    name: 'tessera_mail_outbox_messages',
+    help: 'Messages in the outbox, by status (failed: given up, see the console)',
+    labelNames: ['status'],
+    registers,
+    async collect() {
+      // An unreachable store leaves the last values (readyz reports the outage).
+      const counts = await repo.countMail().catch(() => undefined);
+      for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
+    },
+  });
 }
 
 /** Back-channel logout deliveries waiting (or given up on) in the store. */
 function logoutDeliveryMetrics(repo: OutboxRepository, registers: Registry[]): void {
-  new Gauge({ name: 'tessera_backchannel_logout_deliveries', help: 'Back-channel logout deliveries in the store, by status (failed: given up, see the audit log)', labelNames: ['status'], registers, async collect() {
-    const counts = await repo.countMail().catch(() => undefined);
-    for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
-  } });
+  new Gauge({
+    name: 'tessera_backchannel_logout_deliveries',
+    help: 'Back-channel logout deliveries in the store, by status (failed: given up, see the audit log)',
+    labelNames: ['status'],
+    registers,
+    async collect() {
+      const counts = await repo.countMail().catch(() => undefined);
+      for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
+    },
+  });
 }
 
 function cached<V>(map: Map<string, V>, key: string, make: () => V): V {

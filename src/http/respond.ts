@@ -65,7 +65,11 @@ export function sendError(res: ServerResponse, error: unknown, log: Logger, asPa
     const page =
       oauth.status === 503
         ? errorPage('Temporarily unavailable', 'Tessera cannot complete this request just now. Wait a moment and try again.', 503)
-        : errorPage(oauth.status >= 500 ? 'Something went wrong' : 'Request refused', oauth.status >= 500 ? 'Tessera could not complete this request. Try again later.' : oauth.description, oauth.status);
+        : errorPage(
+            oauth.status >= 500 ? 'Something went wrong' : 'Request refused',
+            oauth.status >= 500 ? 'Tessera could not complete this request. Try again later.' : oauth.description,
+            oauth.status,
+          );
     send(res, { ...page, headers: { ...page.headers, ...oauth.headers } });
     return;
   }

@@ -26,7 +26,8 @@ export class BrowserForms {
     const browser = existing && BROWSER.test(existing) ? existing : randomBytes(32).toString('base64url');
     return {
       csrf: this.#token(browser, purpose),
-      send: (response) => (browser === existing ? response : { ...response, setCookies: [...(response.setCookies ?? []), { name: BROWSER_COOKIE, value: browser }] }),
+      send: (response) =>
+        browser === existing ? response : { ...response, setCookies: [...(response.setCookies ?? []), { name: BROWSER_COOKIE, value: browser }] },
     };
   }
 
@@ -43,7 +44,7 @@ export class BrowserForms {
   }
 }
 
-export const refused = () => messagePage('Request refused', 'The form was not sent from this page (CSRF check failed). Open the link again and retry.', undefined, 403);
+export const refused = () =>
+  messagePage('Request refused', 'The form was not sent from this page (CSRF check failed). Open the link again and retry.', undefined, 403);
 
-export const invalidLink = () =>
-  messagePage('This link does not work', 'It is invalid, has expired, or was already used. Ask for a new one.', undefined, 400);
+export const invalidLink = () => messagePage('This link does not work', 'It is invalid, has expired, or was already used. Ask for a new one.', undefined, 400);

@@ -32,7 +32,13 @@ export function mailFlowPages(engine: AuthorizationServer, mail: AccountMail, fo
     invitation: choosePassword(
       engine,
       forms,
-      { purpose: 'invitation', path: 'invitation', title: 'Accept the invitation', intro: (u) => `Choose a password for your new account, ${u}.`, submit: 'Create my account' },
+      {
+        purpose: 'invitation',
+        path: 'invitation',
+        title: 'Accept the invitation',
+        intro: (u) => `Choose a password for your new account, ${u}.`,
+        submit: 'Create my account',
+      },
       (token) => mail.invitations.check(token),
       (token, password, confirm, request) => mail.invitations.accept(token, password, confirm, request),
     ),
@@ -48,7 +54,10 @@ export function mailFlowPages(engine: AuthorizationServer, mail: AccountMail, fo
       if (!csrf) return refused();
       const email = (request.params.get('email') ?? '').trim();
       const name = request.params.get('name') ?? '';
-      const result = await mail.signUp.submit({ email, name, password: request.params.get('password') ?? '', confirm: request.params.get('confirm_password') }, request);
+      const result = await mail.signUp.submit(
+        { email, name, password: request.params.get('password') ?? '', confirm: request.params.get('confirm_password') },
+        request,
+      );
       if (!result.ok) return signUpPage({ action, csrf, domains, email, name, error: result.message, status: result.status });
       return messagePage('Check your mail', `We have sent a message to ${email}. Follow its link to finish creating your account.`);
     },

@@ -9,7 +9,10 @@ export function logTransport(write: (fields: Record<string, unknown>, message: s
   return {
     describe: 'the log (development: no SMTP server configured, nothing is sent)',
     async send(message: MailMessage) {
-      write({ mail: { from: message.from, to: message.to, subject: message.subject, text: message.text } }, `mail to ${message.to} (not sent: development, no SMTP)`);
+      write(
+        { mail: { from: message.from, to: message.to, subject: message.subject, text: message.text } },
+        `mail to ${message.to} (not sent: development, no SMTP)`,
+      );
     },
   };
 }

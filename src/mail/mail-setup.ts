@@ -8,7 +8,11 @@ import type { EmailSettings } from '../server/email-settings.js';
 import { logTransport } from './log-transport.js';
 import { smtpTransport } from './smtp-transport.js';
 
-const PARTS: [keyof MailTemplate, string][] = [['subject', 'subject'], ['text', 'txt'], ['html', 'html']];
+const PARTS: [keyof MailTemplate, string][] = [
+  ['subject', 'subject'],
+  ['text', 'txt'],
+  ['html', 'html'],
+];
 
 /** Reads <kind>.subject, <kind>.txt and <kind>.html from `dir`, where present. */
 export async function loadTemplates(dir: string): Promise<TemplateOverrides> {
@@ -28,7 +32,10 @@ export async function loadTemplates(dir: string): Promise<TemplateOverrides> {
   return overrides;
 }
 
-export async function mailOptions(settings: EmailSettings, log: { info(fields: object, message: string): void; warn(fields: object, message: string): void }): Promise<MailOptions> {
+export async function mailOptions(
+  settings: EmailSettings,
+  log: { info(fields: object, message: string): void; warn(fields: object, message: string): void },
+): Promise<MailOptions> {
   return {
     transport: settings.smtp ? smtpTransport(settings.smtp) : logTransport((fields, message) => log.info(fields, message)),
     from: settings.from,

@@ -17,7 +17,13 @@ export function smtpTransport(smtp: SmtpSettings): MailTransport {
     const auth = smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {};
     return smtp.url
       ? nodemailer.createTransport({ url: smtp.url, ...timeouts } as Parameters<typeof nodemailer.createTransport>[0])
-      : nodemailer.createTransport({ host: smtp.host!, ...(smtp.port ? { port: smtp.port } : {}), ...(smtp.secure !== undefined ? { secure: smtp.secure } : {}), ...auth, ...timeouts });
+      : nodemailer.createTransport({
+          host: smtp.host!,
+          ...(smtp.port ? { port: smtp.port } : {}),
+          ...(smtp.secure !== undefined ? { secure: smtp.secure } : {}),
+          ...auth,
+          ...timeouts,
+        });
   };
   return {
     describe: describeSmtp(smtp),

@@ -53,7 +53,12 @@ export function requireHeld(holdings: Holdings, wanted: Permissions, what: strin
 }
 
 /** Roles may be given only when each one's permissions lie within the caller's own. */
-export async function requireAssignable(engine: AuthorizationServer, holdings: Holdings, roles: readonly string[], before: readonly string[] = []): Promise<void> {
+export async function requireAssignable(
+  engine: AuthorizationServer,
+  holdings: Holdings,
+  roles: readonly string[],
+  before: readonly string[] = [],
+): Promise<void> {
   for (const name of roles.filter((r) => !before.includes(r))) {
     const role = await engine.store.getRole(name);
     if (role) requireHeld(holdings, role.permissions, `assigning the role ${name}`);
@@ -64,7 +69,12 @@ export async function requireAssignable(engine: AuthorizationServer, holdings: H
  * Acting for a user (their password, their identity, tokens that carry all they may
  * do) needs the caller to hold everything the user's roles allow. Oneself is fine.
  */
-export async function requireMayActFor(engine: AuthorizationServer, caller: { kind: string; id: string; holdings: Holdings }, user: User, what: string): Promise<void> {
+export async function requireMayActFor(
+  engine: AuthorizationServer,
+  caller: { kind: string; id: string; holdings: Holdings },
+  user: User,
+  what: string,
+): Promise<void> {
   if (caller.kind === 'user' && caller.id === user.id) return;
   const missing = notHeldPermissions(caller.holdings, await permissionsOf(engine.store, user.roles));
   if (missing.length > 0) throw notYours(`${what} needs you to hold everything ${user.username} may do; you do not hold ${missing.join(', ')}`);

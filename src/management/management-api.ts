@@ -5,7 +5,23 @@
  */
 import type { Api } from '../core/model.js';
 
-export const MANAGEMENT_RESOURCES = ['apis', 'clients', 'users', 'roles', 'service_accounts', 'tokens', 'consents', 'sessions', 'grants', 'keys', 'audit', 'dev_tools', 'mail', 'identity_providers', 'registration'] as const;
+export const MANAGEMENT_RESOURCES = [
+  'apis',
+  'clients',
+  'users',
+  'roles',
+  'service_accounts',
+  'tokens',
+  'consents',
+  'sessions',
+  'grants',
+  'keys',
+  'audit',
+  'dev_tools',
+  'mail',
+  'identity_providers',
+  'registration',
+] as const;
 export type ManagementResource = (typeof MANAGEMENT_RESOURCES)[number];
 export type ManagementScope = `${'read' | 'write'}:${ManagementResource}`;
 

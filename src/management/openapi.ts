@@ -27,7 +27,10 @@ const PROBLEM: JsonSchema = {
   properties: {
     error: { type: 'string' },
     error_description: { type: 'string' },
-    details: { type: 'array', items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+    details: {
+      type: 'array',
+      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string' }, message: { type: 'string' } } },
+    },
   },
 };
 
@@ -41,7 +44,21 @@ export function openApiDocument(routes: readonly ManagementRoute[], serverUrl: s
       tags: [r.tag],
       security: [{ bearer: [r.scope] }],
       description: `Requires the \`${r.scope}\` scope.`,
-      parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query'), ...(['PUT', 'PATCH'].includes(r.method) ? [{ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the ETag read earlier: the update applies only if nothing changed since (else 412); without it, last write wins' }] : [])],
+      parameters: [
+        ...parameters(r.params, 'path'),
+        ...parameters(r.query, 'query'),
+        ...(['PUT', 'PATCH'].includes(r.method)
+          ? [
+              {
+                name: 'If-Match',
+                in: 'header',
+                required: false,
+                schema: { type: 'string' },
+                description: 'the ETag read earlier: the update applies only if nothing changed since (else 412); without it, last write wins',
+              },
+            ]
+          : []),
+      ],
       responses: {
         [String(r.status)]: r.response
           ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } }

@@ -48,7 +48,11 @@ export const unauthenticated = (description: string) =>
   new ManagementProblem(401, 'invalid_token', description, [], { 'WWW-Authenticate': challenge('invalid_token', description) });
 
 /** RFC 9449 §7.1: a refusal of a DPoP-bound token or its proof, with the algorithms proofs may use. */
-function dpopRefusal(error: 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce', description: string, headers: Record<string, string> = {}): ManagementProblem {
+function dpopRefusal(
+  error: 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce',
+  description: string,
+  headers: Record<string, string> = {},
+): ManagementProblem {
   const challenge = `DPoP algs="${DPOP_ALGS.join(' ')}", error="${error}", error_description="${description.replace(/["\\]/g, '')}"`;
   return new ManagementProblem(401, error, description, [], { ...headers, 'WWW-Authenticate': challenge });
 }
@@ -68,7 +72,8 @@ async function checkProof(engine: AuthorizationServer, request: PresentedRequest
   try {
     proof = await engine.dpop.check({ method: request.method, headers: request.headers, endpointUrl }, engine.clock.now(), token);
   } catch (error) {
-    if (error instanceof OAuthError) throw dpopRefusal(error.error === 'use_dpop_nonce' ? 'use_dpop_nonce' : 'invalid_dpop_proof', error.description, error.headers);
+    if (error instanceof OAuthError)
+      throw dpopRefusal(error.error === 'use_dpop_nonce' ? 'use_dpop_nonce' : 'invalid_dpop_proof', error.description, error.headers);
     throw error;
   }
   if (!proof) throw dpopRefusal('invalid_dpop_proof', 'the DPoP scheme needs a DPoP proof');
@@ -102,7 +107,13 @@ export async function authenticatePrincipal(engine: AuthorizationServer, request
   /** The principal, its management scopes being the token's within `permissions` now. */
   const holding = (kind: Principal['kind'], id: string, name: string, permissions: Permissions, administrator: boolean): Principal => {
     const scopes = granted.filter((s) => (permissions[audience] ?? []).includes(s));
-    return { kind, id, name, scopes: new Set(scopes), holdings: { permissions: { ...(administrator ? {} : permissions), [audience]: scopes }, everyOtherApi: administrator } };
+    return {
+      kind,
+      id,
+      name,
+      scopes: new Set(scopes),
+      holdings: { permissions: { ...(administrator ? {} : permissions), [audience]: scopes }, everyOtherApi: administrator },
+    };
   };
 
   if (token.kind === 'service_access_token') {

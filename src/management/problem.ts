@@ -9,7 +9,17 @@ export interface FieldProblem {
   message: string;
 }
 
-export type ProblemCode = 'invalid_request' | 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce' | 'insufficient_scope' | 'forbidden' | 'not_found' | 'conflict' | 'precondition_failed' | 'method_not_allowed';
+export type ProblemCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
+  | 'insufficient_scope'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'precondition_failed'
+  | 'method_not_allowed';
 
 export class ManagementProblem extends Error {
   readonly status: number;

@@ -103,8 +103,14 @@ export function resourceRoutes<S, O, B, Q extends PageQuery = PageQuery>(r: Reso
   if (list) {
     routes.push(
       route({
-        method: 'GET', path: r.path, tag: r.tag, summary: list.summary, scope: r.scopes.read, status: 200,
-        query: list.query ?? (pageQuery as unknown as z.ZodType<Q>), response: pageSchema(r.response),
+        method: 'GET',
+        path: r.path,
+        tag: r.tag,
+        summary: list.summary,
+        scope: r.scopes.read,
+        status: 200,
+        query: list.query ?? (pageQuery as unknown as z.ZodType<Q>),
+        response: pageSchema(r.response),
         async handler(engine, { query }) {
           const page = paginate(await list.items(engine, query), list.sortKey ?? r.idOf, query);
           return { body: { ...page, items: page.items.map((s) => present(engine, s)) } };
@@ -115,13 +121,23 @@ export function resourceRoutes<S, O, B, Q extends PageQuery = PageQuery>(r: Reso
   if (create) {
     routes.push(
       route({
-        method: 'POST', path: r.path, tag: r.tag, summary: create.summary, scope: r.scopes.write, status: 201,
-        body: create.body, response: r.response,
+        method: 'POST',
+        path: r.path,
+        tag: r.tag,
+        summary: create.summary,
+        scope: r.scopes.write,
+        status: 201,
+        body: create.body,
+        response: r.response,
         async handler(engine, { body, principal }) {
           if (await create.exists(engine, body)) throw conflict(`${r.noun} ${create.name(body)} exists`);
           const stored = await create.save(engine, body, principal);
           const out = present(engine, stored);
-          return { body: out, etag: etagOf(out), ...(create.audited === false ? {} : { change: { kind: r.kind, id: r.idOf(stored), action: 'created' as const, after: out as object } }) };
+          return {
+            body: out,
+            etag: etagOf(out),
+            ...(create.audited === false ? {} : { change: { kind: r.kind, id: r.idOf(stored), action: 'created' as const, after: out as object } }),
+          };
         },
       }),
     );
@@ -129,8 +145,14 @@ export function resourceRoutes<S, O, B, Q extends PageQuery = PageQuery>(r: Reso
   if (get) {
     routes.push(
       route({
-        method: 'GET', path: item, tag: r.tag, summary: get.summary, scope: r.scopes.read, status: 200,
-        params: r.params, response: r.response,
+        method: 'GET',
+        path: item,
+        tag: r.tag,
+        summary: get.summary,
+        scope: r.scopes.read,
+        status: 200,
+        params: r.params,
+        response: r.response,
         async handler(engine, { params }) {
           const out = present(engine, await load(engine, idIn(params)));
           return { body: out, etag: etagOf(out) };
@@ -141,18 +163,30 @@ export function resourceRoutes<S, O, B, Q extends PageQuery = PageQuery>(r: Reso
   if (replace) {
     routes.push(
       route({
-        method: 'PUT', path: item, tag: r.tag, summary: replace.summary, scope: r.scopes.write, status: 200,
-        params: r.params, body: replace.body, response: r.response,
+        method: 'PUT',
+        path: item,
+        tag: r.tag,
+        summary: replace.summary,
+        scope: r.scopes.write,
+        status: 200,
+        params: r.params,
+        body: replace.body,
+        response: r.response,
         async handler(engine, { params, body, ifMatch, principal }) {
           const id = idIn(params);
           const current = await load(engine, id);
           const pinned = replace.pinned;
-          if (pinned && (body as Record<string, unknown>)[pinned.field] !== (pinned.current ? pinned.current(current) : id)) throw badField(`body.${pinned.field}`, pinned.message);
+          if (pinned && (body as Record<string, unknown>)[pinned.field] !== (pinned.current ? pinned.current(current) : id))
+            throw badField(`body.${pinned.field}`, pinned.message);
           const before = present(engine, current);
           checkIfMatch(before, ifMatch);
           const stored = await replace.save(engine, current, body, principal);
           const out = present(engine, stored);
-          return { body: out, etag: etagOf(out), change: { kind: r.kind, id: r.idOf(stored), action: 'updated', before: before as object, after: out as object } };
+          return {
+            body: out,
+            etag: etagOf(out),
+            change: { kind: r.kind, id: r.idOf(stored), action: 'updated', before: before as object, after: out as object },
+          };
         },
       }),
     );
@@ -160,7 +194,12 @@ export function resourceRoutes<S, O, B, Q extends PageQuery = PageQuery>(r: Reso
   if (remove) {
     routes.push(
       route({
-        method: 'DELETE', path: item, tag: r.tag, summary: remove.summary, scope: r.scopes.write, status: 204,
+        method: 'DELETE',
+        path: item,
+        tag: r.tag,
+        summary: remove.summary,
+        scope: r.scopes.write,
+        status: 204,
         params: r.params,
         async handler(engine, { params, principal }) {
           const id = idIn(params);

@@ -53,7 +53,9 @@ function decodeSegment(value: string): string {
 /** Renders a problem; a Bearer challenge names the API's protected resource metadata (RFC 9728 §5.1). */
 function render(problem: ManagementProblem, metadataUrl: string): EngineResponse {
   const challenge = problem.headers['WWW-Authenticate'];
-  const headers = challenge?.startsWith('Bearer') ? { ...problem.headers, 'WWW-Authenticate': `${challenge}${challenge === 'Bearer' ? ' ' : ', '}resource_metadata="${metadataUrl}"` } : problem.headers;
+  const headers = challenge?.startsWith('Bearer')
+    ? { ...problem.headers, 'WWW-Authenticate': `${challenge}${challenge === 'Bearer' ? ' ' : ', '}resource_metadata="${metadataUrl}"` }
+    : problem.headers;
   return { status: problem.status, headers, body: problem.toJSON() };
 }
 

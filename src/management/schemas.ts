@@ -80,7 +80,9 @@ export const registrationOut = z.object({
   apis: z.array(z.string()).optional().describe('absent: every API but the management API'),
   scopes: z.array(z.string()).optional().describe('absent: every scope of those APIs'),
   redirectUriSchemes: z.array(z.string()),
-  privateUseSchemes: z.enum(['any', 'reverse-domain']).describe('which private-use redirect URI schemes count: any an app may claim (cursor:), or reverse-domain ones only'),
+  privateUseSchemes: z
+    .enum(['any', 'reverse-domain'])
+    .describe('which private-use redirect URI schemes count: any an app may claim (cursor:), or reverse-domain ones only'),
   maxPerAddress: z.number().int(),
   throttleWindow: z.number().int(),
   secretLifetime: z.number().int().optional(),

@@ -12,16 +12,20 @@ export function identitiesSection(view: IdentitiesView & { base: string }, notic
   return html`<section id="identities" aria-labelledby="identities-title">
 <h2 id="identities-title">Sign-in methods</h2>
 ${notice}
-${view.identities.length === 0
+${
+  view.identities.length === 0
     ? html`<p class="empty">No identity provider is linked to your account.</p>`
     : html`<ul class="identities">
 ${view.identities.map(
   (i) => html`<li><strong>${i.providerName}</strong> ${i.label} <span class="muted">linked ${day(i.linkedAt)}</span>
-${i.canUnlink
+${
+  i.canUnlink
     ? html`<form method="post" action="${view.base}/unlink-identity">${csrf}<input type="hidden" name="provider" value="${i.providerId}"><input type="hidden" name="subject" value="${i.subject}"><button type="submit" class="small danger" aria-label="Unlink ${i.providerName} ${i.label}">Unlink</button></form>`
-    : html`<span class="muted">(your only way to sign in)</span>`}</li>`,
+    : html`<span class="muted">(your only way to sign in)</span>`
+}</li>`,
 )}
-</ul>`}
+</ul>`
+}
 ${view.linkable.map((l) => html`<p><a href="${l.href}">Link your ${l.name} account</a></p>`)}
 </section>`;
 }

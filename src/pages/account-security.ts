@@ -76,8 +76,12 @@ ${passkeyForm(security.passkeyEnrolment, { action: `${view.base}/add-passkey`, c
     : html`<form method="post" action="${view.base}/start-passkey">${csrf}
 <label for="passkey-name">Name of a new passkey</label>
 <input type="text" id="passkey-name" name="name" maxlength="60" required placeholder="e.g. work laptop">
-${view.hasPassword ? html`<label for="passkey-password">Your current password, to confirm it is you</label>
-<input type="password" id="passkey-password" name="current_password" autocomplete="current-password" required>` : ''}
+${
+  view.hasPassword
+    ? html`<label for="passkey-password">Your current password, to confirm it is you</label>
+<input type="password" id="passkey-password" name="current_password" autocomplete="current-password" required>`
+    : ''
+}
 <div class="actions left"><button type="submit" class="secondary">Add a passkey</button></div></form>`;
   const password =
     passkeys.length > 0 && view.hasPassword

@@ -49,8 +49,22 @@ textarea { width: 100%; min-height: 5rem; font-family: ui-monospace, monospace; 
 /** "Firefox on Linux" from a User-Agent header: enough to recognise a device. */
 export function deviceName(userAgent: string | undefined): string {
   if (!userAgent) return 'Unknown device';
-  const browser = [[/Edg\//, 'Edge'], [/OPR\//, 'Opera'], [/Firefox\//, 'Firefox'], [/(Headless)?Chrom(e|ium)\//, 'Chrome'], [/Safari\//, 'Safari'], [/^curl\//, 'curl']] as const;
-  const system = [[/iPhone|iPad/, 'iOS'], [/Android/, 'Android'], [/Windows/, 'Windows'], [/Mac OS X|Macintosh/, 'macOS'], [/CrOS/, 'ChromeOS'], [/Linux/, 'Linux']] as const;
+  const browser = [
+    [/Edg\//, 'Edge'],
+    [/OPR\//, 'Opera'],
+    [/Firefox\//, 'Firefox'],
+    [/(Headless)?Chrom(e|ium)\//, 'Chrome'],
+    [/Safari\//, 'Safari'],
+    [/^curl\//, 'curl'],
+  ] as const;
+  const system = [
+    [/iPhone|iPad/, 'iOS'],
+    [/Android/, 'Android'],
+    [/Windows/, 'Windows'],
+    [/Mac OS X|Macintosh/, 'macOS'],
+    [/CrOS/, 'ChromeOS'],
+    [/Linux/, 'Linux'],
+  ] as const;
   const b = browser.find(([re]) => re.test(userAgent))?.[1];
   const s = system.find(([re]) => re.test(userAgent))?.[1];
   return b && s ? `${b} on ${s}` : (b ?? s ?? userAgent.slice(0, 60));
@@ -86,25 +100,35 @@ ${securitySection(view, notice('security'), hidden)}
 ${sessionsSection(view, notice('sessions'), hidden)}
 ${view.identities ? identitiesSection({ base: view.base, ...view.identities }, notice('identities'), hidden) : ''}`;
   const enrolment = view.security.passkeyEnrolment;
-  return page(body, { title: 'Your account', wide: true, style: STYLE + QR_STYLE + PASSKEY_STYLE, ...(enrolment ? { scriptSrc: enrolment.script } : {}), ...(view.status ? { status: view.status } : {}) });
+  return page(body, {
+    title: 'Your account',
+    wide: true,
+    style: STYLE + QR_STYLE + PASSKEY_STYLE,
+    ...(enrolment ? { scriptSrc: enrolment.script } : {}),
+    ...(view.status ? { status: view.status } : {}),
+  });
 }
 
 function appsSection(view: AccountView, notice: Html | string, csrf: Html): Html {
   return html`<section id="apps" aria-labelledby="apps-title">
 <h2 id="apps-title">Connected apps</h2>
 ${notice}
-${view.apps.length === 0
+${
+  view.apps.length === 0
     ? html`<p class="empty">You have not allowed any app to act for you.</p>`
     : html`<p class="muted">Apps you allowed to act for you. Revoking access ends the tokens an app holds for you at once; it will have to ask again.</p>
 <div class="table" role="region" aria-labelledby="apps-title" tabindex="0"><table>
 <thead><tr><th scope="col">App</th><th scope="col">Allowed to</th><th scope="col">Since</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
 <tbody>
 ${view.apps.map(
-  (app) => html`<tr><td><strong>${app.name}</strong><br><code>${app.clientId}</code></td><td>${app.scopes.map((s) => html`<code>${s}</code> `)}</td><td>${date(app.grantedAt)}</td>
+  (
+    app,
+  ) => html`<tr><td><strong>${app.name}</strong><br><code>${app.clientId}</code></td><td>${app.scopes.map((s) => html`<code>${s}</code> `)}</td><td>${date(app.grantedAt)}</td>
 <td><form method="post" action="${view.base}/revoke-app">${csrf}<input type="hidden" name="client_id" value="${app.clientId}">
 <button type="submit" class="small danger" aria-label="Revoke access of ${app.name}">Revoke access</button></form></td></tr>`,
 )}
-</tbody></table></div>`}
+</tbody></table></div>`
+}
 </section>`;
 }
 
@@ -125,7 +149,9 @@ function tokensSection(view: AccountView, notice: Html | string, csrf: Html): Ht
 <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Access</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
 <tbody>
 ${view.tokens.map(
-  (t) => html`<tr><td>${t.name}</td><td>${t.kindLabel}</td><td>${t.access}</td><td>${date(t.createdAt)}</td><td>${t.expiresAt === undefined ? 'never' : date(t.expiresAt)}</td><td>${t.lastUsedAt === undefined ? 'never' : date(t.lastUsedAt)}</td>
+  (
+    t,
+  ) => html`<tr><td>${t.name}</td><td>${t.kindLabel}</td><td>${t.access}</td><td>${date(t.createdAt)}</td><td>${t.expiresAt === undefined ? 'never' : date(t.expiresAt)}</td><td>${t.lastUsedAt === undefined ? 'never' : date(t.lastUsedAt)}</td>
 <td><form method="post" action="${view.base}/revoke-token">${csrf}<input type="hidden" name="id" value="${t.id}">
 <button type="submit" class="small danger" aria-label="Revoke ${t.name}">Revoke</button></form></td></tr>`,
 )}
@@ -139,7 +165,8 @@ ${view.tokens.map(
 ${view.patApis.map(
   (api, i) => html`<fieldset><legend>${api.name} <code>${api.identifier}</code></legend>
 ${api.scopes.map(
-  (s, j) => html`<label class="check" for="scope-${i}-${j}"><input type="checkbox" id="scope-${i}-${j}" name="scope" value="${api.identifier} ${s.name}"${form.scopes?.includes(`${api.identifier} ${s.name}`) ? html` checked` : ''}> <span><code>${s.name}</code>${s.description ? ` — ${s.description}` : ''}</span></label>`,
+  (s, j) =>
+    html`<label class="check" for="scope-${i}-${j}"><input type="checkbox" id="scope-${i}-${j}" name="scope" value="${api.identifier} ${s.name}"${form.scopes?.includes(`${api.identifier} ${s.name}`) ? html` checked` : ''}> <span><code>${s.name}</code>${s.description ? ` — ${s.description}` : ''}</span></label>`,
 )}
 </fieldset>`,
 )}
@@ -189,7 +216,8 @@ function passwordSection(view: AccountView, notice: Html | string, csrf: Html): 
 <h2 id="password-title">Password</h2>
 ${notice}
 ${view.email ? emailLine(view.email, view.base, csrf) : ''}
-${view.hasPassword
+${
+  view.hasPassword
     ? html`<form method="post" action="${view.base}/change-password">${csrf}
 <input type="text" name="username" value="${view.username}" autocomplete="username" hidden>
 <div class="grid">
@@ -204,7 +232,8 @@ ${view.hasPassword
 <label class="check" for="end-others"><input type="checkbox" id="end-others" name="end_other_sessions" value="yes" checked> Sign out my other sessions</label>
 <div class="actions left"><button type="submit" class="primary">Change password</button></div>
 </form>`
-    : html`<p class="empty">Your account has no password (you sign in another way). An administrator can set one.</p>`}
+    : html`<p class="empty">Your account has no password (you sign in another way). An administrator can set one.</p>`
+}
 </section>`;
 }
 
@@ -218,15 +247,21 @@ ${notice}
 <thead><tr><th scope="col">Device</th><th scope="col">Address</th><th scope="col">Signed in</th><th scope="col">Last active</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
 <tbody>
 ${view.sessions.map(
-  (s) => html`<tr${s.current ? html` aria-current="true"` : ''}><td>${deviceName(s.userAgent)} ${s.current ? html`<span class="tag">This browser</span>` : ''}</td><td>${s.ip ?? '—'}</td><td>${date(s.createdAt)}</td><td>${date(s.lastSeenAt)}</td>
-<td>${s.current
-    ? ''
-    : html`<form method="post" action="${view.base}/end-session">${csrf}<input type="hidden" name="id" value="${s.id}"><button type="submit" class="small danger" aria-label="Sign out ${deviceName(s.userAgent)}, signed in ${new Date(s.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC">Sign out</button></form>`}</td></tr>`,
+  (
+    s,
+  ) => html`<tr${s.current ? html` aria-current="true"` : ''}><td>${deviceName(s.userAgent)} ${s.current ? html`<span class="tag">This browser</span>` : ''}</td><td>${s.ip ?? '—'}</td><td>${date(s.createdAt)}</td><td>${date(s.lastSeenAt)}</td>
+<td>${
+    s.current
+      ? ''
+      : html`<form method="post" action="${view.base}/end-session">${csrf}<input type="hidden" name="id" value="${s.id}"><button type="submit" class="small danger" aria-label="Sign out ${deviceName(s.userAgent)}, signed in ${new Date(s.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC">Sign out</button></form>`
+  }</td></tr>`,
 )}
 </tbody></table></div>
-${others > 0
+${
+  others > 0
     ? html`<form method="post" action="${view.base}/end-other-sessions">${csrf}<div class="actions left"><button type="submit" class="danger">Sign out all other sessions (${others})</button></div></form>`
-    : html`<p class="empty">You are not signed in anywhere else.</p>`}
+    : html`<p class="empty">You are not signed in anywhere else.</p>`
+}
 </section>`;
 }
 

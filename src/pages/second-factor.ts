@@ -51,23 +51,27 @@ ${enrolmentBlock(view.enrolment)}
   ${codeInput('code', 'Then enter the 6-digit code the app shows')}
   <div class="actions"><button type="submit" class="primary">Confirm and sign in</button></div>
 </form>
-${view.passkeyEnrolment
-  ? html`<p class="or">or add a passkey instead</p>
+${
+  view.passkeyEnrolment
+    ? html`<p class="or">or add a passkey instead</p>
 ${passkeyForm(view.passkeyEnrolment, { action: view.action, csrf: view.csrf, ceremony: 'create', label: 'Add a passkey', fields: { name: 'Passkey' } })}`
-  : ''}`
+    : ''
+}`
     : view.passkey
       ? html`<h1>Confirm it is you</h1>
 <p>Signing in as <strong>${view.username}</strong>.</p>
 ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}
 ${passkeyForm(view.passkey, { action: view.action, csrf: view.csrf, ceremony: 'get', label: 'Use a passkey', primary: true })}
-${view.passkey.only
-  ? ''
-  : html`<p class="or">or</p>
+${
+  view.passkey.only
+    ? ''
+    : html`<p class="or">or</p>
 <form method="post" action="${view.action}">
   <input type="hidden" name="csrf" value="${view.csrf}">
   ${codeInput('code', 'A code from your authenticator app, or a recovery code')}
   <div class="actions"><button type="submit" class="secondary">Continue with the code</button></div>
-</form>`}`
+</form>`
+}`
       : html`<h1>Enter your code</h1>
 <p>Signing in as <strong>${view.username}</strong>.</p>
 ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : ''}

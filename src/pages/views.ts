@@ -42,9 +42,11 @@ export function consentPage(view: ConsentView): EngineResponse {
     html`<h1>Allow access?</h1>
 ${view.device ? html`<p class="error" role="alert">A device is asking to connect to your account. Allow it only if you started this yourself and the device in front of you shows the code you typed; if someone sent you here, choose Deny.</p>` : ''}
 <p><strong>${appName(view.clientName)}</strong> wants to act for you, <strong>${view.username}</strong>${view.apiName ? html` on <strong>${view.apiName}</strong>` : ''}. It asks to:</p>
-${view.unverified
-  ? html`<p class="error" role="note" id="unverified"><strong>Unverified application.</strong> Nobody here has checked it: "${appName(view.clientName)}" is only the name it gives itself${view.unverified.clientId ? html`, at <code>${view.unverified.clientId}</code>` : ''}. If you allow, you go back to <strong>${view.unverified.redirectHost}</strong>. Allow only if you started this and recognise that address.</p>`
-  : ''}
+${
+  view.unverified
+    ? html`<p class="error" role="note" id="unverified"><strong>Unverified application.</strong> Nobody here has checked it: "${appName(view.clientName)}" is only the name it gives itself${view.unverified.clientId ? html`, at <code>${view.unverified.clientId}</code>` : ''}. If you allow, you go back to <strong>${view.unverified.redirectHost}</strong>. Allow only if you started this and recognise that address.</p>`
+    : ''
+}
 <ul class="scopes">
 ${view.scopes.map((s) => html`<li><code>${s.name}</code>${s.description ? html` — ${s.description}` : ''}</li>`)}
 </ul>

@@ -22,7 +22,13 @@ export class RedisChangeFeed implements ChangeFeed {
   readonly #listen: boolean;
 
   /** `publisher` is the command connection, closed with the feed; `listen: false` for a process that only publishes. */
-  constructor(options: { url: string; prefix: string; publisher: Redis; listen?: boolean; warn?: (message: string, fields?: Record<string, unknown>) => void }) {
+  constructor(options: {
+    url: string;
+    prefix: string;
+    publisher: Redis;
+    listen?: boolean;
+    warn?: (message: string, fields?: Record<string, unknown>) => void;
+  }) {
     this.#url = options.url;
     this.#listen = options.listen !== false;
     this.#channel = `${options.prefix}changes`;

@@ -12,12 +12,20 @@ export function clientMetadataOptions(settings: ClientIdMetadataDocumentSettings
     try {
       ca = readFileSync(settings.caFile, 'utf8');
     } catch (error) {
-      throw new ConfigError(`server.clientIdMetadataDocuments.caFile: cannot read ${settings.caFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw new ConfigError(
+        `server.clientIdMetadataDocuments.caFile: cannot read ${settings.caFile} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
     }
-    if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`server.clientIdMetadataDocuments.caFile: ${settings.caFile} holds no PEM certificate`);
+    if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+      throw new ConfigError(`server.clientIdMetadataDocuments.caFile: ${settings.caFile} holds no PEM certificate`);
   }
   return {
-    fetcher: createSafeFetcher({ allowPrivateAddresses: settings.allowPrivateAddresses, maxBytes: settings.maxBytes, timeoutMs: settings.timeoutMs, ...(ca ? { ca } : {}) }),
+    fetcher: createSafeFetcher({
+      allowPrivateAddresses: settings.allowPrivateAddresses,
+      maxBytes: settings.maxBytes,
+      timeoutMs: settings.timeoutMs,
+      ...(ca ? { ca } : {}),
+    }),
     ...(settings.permissions ? { permissions: settings.permissions } : {}),
     cache: { minSeconds: settings.cache.minSeconds, maxSeconds: settings.cache.maxSeconds },
   };

@@ -58,7 +58,8 @@ export function resolveEmailSettings(env: NodeJS.ProcessEnv, email: EmailConfig 
   const smtp = smtpFrom(read);
   const production = env.NODE_ENV === 'production';
   const from = read<string>('mailFrom');
-  if (smtp && !from) throw new ConfigError('email.from (or TESSERA_MAIL_FROM) is required with SMTP: the sender address, e.g. "Tessera <no-reply@example.com>"');
+  if (smtp && !from)
+    throw new ConfigError('email.from (or TESSERA_MAIL_FROM) is required with SMTP: the sender address, e.g. "Tessera <no-reply@example.com>"');
   const domains = (read<string[]>('signUpDomains') ?? []).map((d) => d.toLowerCase());
   const explicit = {
     passwordReset: email?.passwordReset,
@@ -67,9 +68,13 @@ export function resolveEmailSettings(env: NodeJS.ProcessEnv, email: EmailConfig 
     signUp: read<boolean>('signUp'),
   };
   if (production && !smtp) {
-    const on = Object.entries(explicit).filter(([, value]) => value === true).map(([name]) => name);
+    const on = Object.entries(explicit)
+      .filter(([, value]) => value === true)
+      .map(([name]) => name);
     if (on.length > 0) {
-      throw new ConfigError(`email: ${on.join(', ')} ${on.length === 1 ? 'needs' : 'need'} mail, but no SMTP server is configured and NODE_ENV=production; set email.smtp (or TESSERA_SMTP_URL) and email.from, or turn ${on.length === 1 ? 'it' : 'them'} off`);
+      throw new ConfigError(
+        `email: ${on.join(', ')} ${on.length === 1 ? 'needs' : 'need'} mail, but no SMTP server is configured and NODE_ENV=production; set email.smtp (or TESSERA_SMTP_URL) and email.from, or turn ${on.length === 1 ? 'it' : 'them'} off`,
+      );
     }
   }
   const byDefault = smtp !== undefined || !production;

@@ -15,7 +15,13 @@ import type { EngineOptions } from './tessera-server.js';
 
 export function engineOptionsFrom(
   settings: ServerSettings,
-  opened: { store: Store; masterKey: Buffer; shared: SharedServices; mail?: MailOptions | undefined; warn: (message: string, fields?: Record<string, unknown>) => void },
+  opened: {
+    store: Store;
+    masterKey: Buffer;
+    shared: SharedServices;
+    mail?: MailOptions | undefined;
+    warn: (message: string, fields?: Record<string, unknown>) => void;
+  },
 ): EngineOptions {
   const { shared, mail } = opened;
   return {

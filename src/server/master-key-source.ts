@@ -25,11 +25,7 @@ function parseFrom(text: string, source: string): Buffer {
   }
 }
 
-export function loadMasterKey(options: {
-  env: NodeJS.ProcessEnv;
-  dataDir: string;
-  shared: boolean;
-}): MasterKeyResult {
+export function loadMasterKey(options: { env: NodeJS.ProcessEnv; dataDir: string; shared: boolean }): MasterKeyResult {
   const { env } = options;
   if (env.TESSERA_MASTER_KEY) return { key: parseFrom(env.TESSERA_MASTER_KEY, 'TESSERA_MASTER_KEY'), source: 'TESSERA_MASTER_KEY' };
   if (env.TESSERA_MASTER_KEY_FILE) {
@@ -40,7 +36,7 @@ export function loadMasterKey(options: {
   if (options.shared) {
     throw new ConfigError(
       'TESSERA_MASTER_KEY (or TESSERA_MASTER_KEY_FILE) must be set when using PostgreSQL: every instance needs the same key. ' +
-        'Generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"',
+        "Generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\"",
     );
   }
   const path = join(options.dataDir, 'master.key');

@@ -65,7 +65,11 @@ export async function openShared(
     };
   }
   if (options.primary) {
-    return { changes: new IpcChangeFeed(options.primary), attempts: new IpcAttemptCounter(options.primary), describe: 'the workers of this machine, through the primary process' };
+    return {
+      changes: new IpcChangeFeed(options.primary),
+      attempts: new IpcAttemptCounter(options.primary),
+      describe: 'the workers of this machine, through the primary process',
+    };
   }
   return { changes: new LocalChangeFeed(), attempts: new MemoryAttemptCounter(), describe: 'this process' };
 }

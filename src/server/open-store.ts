@@ -10,7 +10,12 @@ import { join } from 'node:path';
 import type { Store } from '../core/ports/storage.js';
 import type { PostgresStoreOptions } from '../stores/postgres/postgres-store.js';
 
-export async function openStore(options: { databaseUrl?: string; dataDir: string; schema?: string; pool?: Omit<PostgresStoreOptions, 'connectionString' | 'schema'> }): Promise<Store> {
+export async function openStore(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  schema?: string;
+  pool?: Omit<PostgresStoreOptions, 'connectionString' | 'schema'>;
+}): Promise<Store> {
   const url = options.databaseUrl;
   if (url && /^postgres(ql)?:\/\//.test(url)) {
     const config: PostgresStoreOptions = { connectionString: url, ...options.pool };

@@ -13,7 +13,12 @@ describe('generated reference docs', () => {
   });
   it('hold the settings table and the file reference between their markers', () => {
     const doc = read(CONFIGURATION_DOC);
-    for (const text of ['`TESSERA_DATABASE_POOL_SIZE` (formerly `TESSERA_DB_POOL_SIZE`)', '| `--workers` |', '`server.database.poolSize`', '| `requireDpop` | boolean | `false` |']) {
+    for (const text of [
+      '`TESSERA_DATABASE_POOL_SIZE` (formerly `TESSERA_DB_POOL_SIZE`)',
+      '| `--workers` |',
+      '`server.database.poolSize`',
+      '| `requireDpop` | boolean | `false` |',
+    ]) {
       assert.ok(doc.includes(text), text);
     }
   });

@@ -35,12 +35,32 @@ export interface SafeFetchOptions {
 }
 
 const BLOCKED_V4 = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
-  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ] as const;
 const BLOCKED_V6 = [
-  ['::', 128], ['::1', 128], ['100::', 64], ['2001::', 32], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+  ['::', 128],
+  ['::1', 128],
+  ['100::', 64],
+  ['2001::', 32],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
 ] as const;
 
 const blocked = new BlockList();
@@ -136,7 +156,9 @@ export function createSafeFetcher(options: SafeFetchOptions = {}): ClientMetadat
       const deadline = AbortSignal.timeout(timeoutMs);
       const target = await Promise.race([
         vettedAddress(url),
-        new Promise<never>((_, reject) => deadline.addEventListener('abort', () => reject(new MetadataFetchError('timeout', `no answer within ${timeoutMs} ms`)), { once: true })),
+        new Promise<never>((_, reject) =>
+          deadline.addEventListener('abort', () => reject(new MetadataFetchError('timeout', `no answer within ${timeoutMs} ms`)), { once: true }),
+        ),
       ]);
       const requestOptions: RequestOptions = {
         method: 'GET',
@@ -185,7 +207,13 @@ export function createSafeFetcher(options: SafeFetchOptions = {}): ClientMetadat
               cacheControl: res.headers['cache-control'],
             }),
           );
-          res.on('error', (error) => reject(deadline.aborted ? new MetadataFetchError('timeout', `no answer within ${timeoutMs} ms`) : new MetadataFetchError('connect_failed', error.message)));
+          res.on('error', (error) =>
+            reject(
+              deadline.aborted
+                ? new MetadataFetchError('timeout', `no answer within ${timeoutMs} ms`)
+                : new MetadataFetchError('connect_failed', error.message),
+            ),
+          );
         });
         req.on('error', (error) => {
           if (deadline.aborted) reject(new MetadataFetchError('timeout', `no answer within ${timeoutMs} ms`));
@@ -215,7 +243,9 @@ export function createSafePoster(options: Omit<SafeFetchOptions, 'maxBytes'> = {
       const deadline = AbortSignal.timeout(timeoutMs);
       const target = await Promise.race([
         vetAddress(url, resolveName, allowPrivate),
-        new Promise<never>((_, reject) => deadline.addEventListener('abort', () => reject(new MetadataFetchError('timeout', `no answer within ${timeoutMs} ms`)), { once: true })),
+        new Promise<never>((_, reject) =>
+          deadline.addEventListener('abort', () => reject(new MetadataFetchError('timeout', `no answer within ${timeoutMs} ms`)), { once: true }),
+        ),
       ]);
       const body = Buffer.from(form, 'utf8');
       const requestOptions: RequestOptions = {
@@ -223,7 +253,12 @@ export function createSafePoster(options: Omit<SafeFetchOptions, 'maxBytes'> = {
         hostname: url.hostname.replace(/^\[|\]$/g, ''),
         port: url.port || (plain ? 80 : 443),
         path: `${url.pathname}${url.search}`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(body.length), 'user-agent': 'Tessera (back-channel logout)', 'cache-control': 'no-store' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(body.length),
+          'user-agent': 'Tessera (back-channel logout)',
+          'cache-control': 'no-store',
+        },
         agent: false,
         signal: deadline,
         lookup: ((_hostname: string, lookupOptions: { all?: boolean }, callback: (...args: unknown[]) => void) => {

@@ -128,7 +128,12 @@ export const SERVER_SETTINGS = {
     defaultText: 'none: forwarding headers ignored',
   },
   cacheTtl: { env: 'TESSERA_CACHE_TTL', config: 'cacheTtl', unit: 'seconds', default: 1 },
-  databaseSchema: { env: 'TESSERA_DATABASE_SCHEMA', config: 'database.schema', expect: 'a lower-case PostgreSQL identifier', defaultText: "the server's search_path" },
+  databaseSchema: {
+    env: 'TESSERA_DATABASE_SCHEMA',
+    config: 'database.schema',
+    expect: 'a lower-case PostgreSQL identifier',
+    defaultText: "the server's search_path",
+  },
   databasePoolSize: { env: 'TESSERA_DATABASE_POOL_SIZE', formerly: ['TESSERA_DB_POOL_SIZE'], config: 'database.poolSize', default: POOL_DEFAULTS.poolSize },
   databaseConnectTimeout: {
     env: 'TESSERA_DATABASE_CONNECT_TIMEOUT',
@@ -154,7 +159,12 @@ export const SERVER_SETTINGS = {
     description: 'Redis, to share the sign-in throttles and the change feed between instances',
     defaultText: 'none',
   },
-  redisPrefix: { env: 'TESSERA_REDIS_PREFIX', schema: z.string().min(1), description: 'prefix of every Redis key and channel, so deployments can share a Redis', default: 'tessera:' },
+  redisPrefix: {
+    env: 'TESSERA_REDIS_PREFIX',
+    schema: z.string().min(1),
+    description: 'prefix of every Redis key and channel, so deployments can share a Redis',
+    default: 'tessera:',
+  },
   refreshTokenReuseGrace: { env: 'TESSERA_REFRESH_TOKEN_REUSE_GRACE', config: 'refreshTokenReuseGrace', unit: 'seconds', default: 10 },
   clientAssertionMaxLifetime: { env: 'TESSERA_CLIENT_ASSERTION_MAX_LIFETIME', config: 'clientAssertionMaxLifetime', unit: 'seconds', default: 3600 },
   clientAssertionAudience: { env: 'TESSERA_CLIENT_ASSERTION_AUDIENCE', config: 'clientAssertionAudience', default: 'issuer-or-endpoint' },
@@ -166,7 +176,13 @@ export const SERVER_SETTINGS = {
   devicePollInterval: { env: 'TESSERA_DEVICE_POLL_INTERVAL', config: 'devicePollInterval', unit: 'seconds', default: 5 },
   dpopIatWindow: { env: 'TESSERA_DPOP_IAT_WINDOW', config: 'dpopIatWindow', unit: 'seconds', default: 60 },
   dpopNonce: { env: 'TESSERA_DPOP_NONCE', config: 'dpopNonce', default: false },
-  smtpUrl: { env: 'TESSERA_SMTP_URL', config: 'email.smtp', secret: true, expect: 'an smtp:// or smtps:// URL', defaultText: 'none: mail is written to the log (development)' },
+  smtpUrl: {
+    env: 'TESSERA_SMTP_URL',
+    config: 'email.smtp',
+    secret: true,
+    expect: 'an smtp:// or smtps:// URL',
+    defaultText: 'none: mail is written to the log (development)',
+  },
   smtpHost: { env: 'TESSERA_SMTP_HOST', config: 'email.host' },
   smtpPort: { env: 'TESSERA_SMTP_PORT', config: 'email.port', expect: 'a port number' },
   smtpSecure: { env: 'TESSERA_SMTP_SECURE', config: 'email.secure' },
@@ -174,7 +190,13 @@ export const SERVER_SETTINGS = {
   smtpPassword: { env: 'TESSERA_SMTP_PASSWORD', config: 'email.password', secret: true },
   mailFrom: { env: 'TESSERA_MAIL_FROM', config: 'email.from' },
   signUp: { env: 'TESSERA_SIGNUP', config: 'email.signUp.enabled', default: false },
-  signUpDomains: { env: 'TESSERA_SIGNUP_DOMAINS', config: 'email.signUp.domains', fromText: commaList, expect: 'a comma-separated list of domains', defaultText: 'any' },
+  signUpDomains: {
+    env: 'TESSERA_SIGNUP_DOMAINS',
+    config: 'email.signUp.domains',
+    fromText: commaList,
+    expect: 'a comma-separated list of domains',
+    defaultText: 'any',
+  },
 } as const satisfies Record<string, SettingDeclaration>;
 
 export type SettingName = keyof typeof SERVER_SETTINGS;

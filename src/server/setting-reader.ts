@@ -79,7 +79,8 @@ function wordType(json: JsonSchema, unit: string | undefined): string {
   // zod bounds an unbounded integer by the safe-integer range: that is no bound to a reader.
   const min = json.minimum !== undefined && json.minimum > Number.MIN_SAFE_INTEGER ? json.minimum : undefined;
   const max = json.maximum !== undefined && json.maximum < Number.MAX_SAFE_INTEGER ? json.maximum : undefined;
-  const range = min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? `, at least ${min}` : max !== undefined ? `, at most ${max}` : '';
+  const range =
+    min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? `, at least ${min}` : max !== undefined ? `, at most ${max}` : '';
   switch (json.type) {
     case 'integer':
       return `a whole number${of}${range}`;
@@ -148,7 +149,9 @@ function fromEnv(declaration: SettingDeclaration, sources: SettingSources): { na
   for (const old of declaration.formerly ?? []) {
     if (set(old) === undefined) continue;
     sources.warnings?.push(
-      current !== undefined ? `${old} is ignored: ${declaration.env} is set (${old} is its deprecated name)` : `${old} is deprecated: rename it ${declaration.env}`,
+      current !== undefined
+        ? `${old} is ignored: ${declaration.env} is set (${old} is its deprecated name)`
+        : `${old} is deprecated: rename it ${declaration.env}`,
     );
     if (current === undefined) return { name: old, text: set(old)! };
   }
@@ -160,7 +163,11 @@ export function readSetting<T>(declaration: SettingDeclaration, sources: Setting
   const flagValue = declaration.flag ? sources.flags?.[declaration.flag.name] : undefined;
   if (flagValue !== undefined) {
     const source = `--${declaration.flag!.name}`;
-    return (typeof flagValue === 'string' ? checked(declaration, fromText(declaration, flagValue), source, flagValue) : checked(declaration, flagValue, source, String(flagValue))) as T;
+    return (
+      typeof flagValue === 'string'
+        ? checked(declaration, fromText(declaration, flagValue), source, flagValue)
+        : checked(declaration, flagValue, source, String(flagValue))
+    ) as T;
   }
   const env = fromEnv(declaration, sources);
   if (env) return checked(declaration, fromText(declaration, env.text), env.name, env.text) as T;

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../core/errors.js';
 import { resolveSettings } from './settings.js';
 
-const resolve = (env: NodeJS.ProcessEnv, server?: Parameters<typeof resolveSettings>[0]['server']) => resolveSettings({ flags: {}, env, ...(server ? { server } : {}) });
+const resolve = (env: NodeJS.ProcessEnv, server?: Parameters<typeof resolveSettings>[0]['server']) =>
+  resolveSettings({ flags: {}, env, ...(server ? { server } : {}) });
 
 describe('scale-out settings', () => {
   it('trusts no proxy, caches for 1 s and uses the pool defaults unless told', () => {
@@ -15,7 +16,14 @@ describe('scale-out settings', () => {
   });
   it('reads the environment before the server section', () => {
     const settings = resolve(
-      { TESSERA_TRUST_PROXY: '10.0.0.0/8, loopback', TESSERA_CACHE_TTL: '30', TESSERA_DB_POOL_SIZE: '4', TESSERA_DB_CONNECT_TIMEOUT: '1.5', TESSERA_DATABASE_SCHEMA: 'auth', REDIS_URL: 'redis://cache:6379' },
+      {
+        TESSERA_TRUST_PROXY: '10.0.0.0/8, loopback',
+        TESSERA_CACHE_TTL: '30',
+        TESSERA_DB_POOL_SIZE: '4',
+        TESSERA_DB_CONNECT_TIMEOUT: '1.5',
+        TESSERA_DATABASE_SCHEMA: 'auth',
+        REDIS_URL: 'redis://cache:6379',
+      },
       { trustProxy: 2, cacheTtl: 5, database: { poolSize: 20, statementTimeout: 3, idleTimeout: 60 } },
     );
     assert.deepEqual(settings.trustProxy, ['10.0.0.0/8', 'loopback']);
@@ -25,7 +33,10 @@ describe('scale-out settings', () => {
     assert.equal(resolve({ TESSERA_TRUST_PROXY: '1' }).trustProxy, 1);
   });
   it('refuses what it cannot use, at start, naming the setting', () => {
-    assert.throws(() => resolve({ TESSERA_TRUST_PROXY: 'proxy.internal' }), (e: Error) => e instanceof ConfigError && /not an IP address/.test(e.message));
+    assert.throws(
+      () => resolve({ TESSERA_TRUST_PROXY: 'proxy.internal' }),
+      (e: Error) => e instanceof ConfigError && /not an IP address/.test(e.message),
+    );
     assert.throws(() => resolve({ TESSERA_DB_POOL_SIZE: '0' }), /TESSERA_DB_POOL_SIZE/);
     assert.throws(() => resolve({ TESSERA_DATABASE_SCHEMA: 'Auth-Schema' }), /TESSERA_DATABASE_SCHEMA/);
     assert.throws(() => resolve({ REDIS_URL: 'http://cache' }), /REDIS_URL/);
@@ -41,8 +52,15 @@ describe('protocol settings', () => {
   it('takes them from the environment before the server section, 0 grace included', () => {
     const server = { refreshTokenReuseGrace: 30, clientAssertionMaxLifetime: 300, clientAssertionAudience: 'issuer' as const };
     assert.deepEqual([resolve({}, server).refreshTokenReuseGrace, resolve({}, server).clientAssertions], [30, { maxLifetime: 300, audience: 'issuer' }]);
-    const env = { TESSERA_REFRESH_TOKEN_REUSE_GRACE: '0', TESSERA_CLIENT_ASSERTION_MAX_LIFETIME: '600', TESSERA_CLIENT_ASSERTION_AUDIENCE: 'issuer-or-endpoint' };
-    assert.deepEqual([resolve(env, server).refreshTokenReuseGrace, resolve(env, server).clientAssertions], [0, { maxLifetime: 600, audience: 'issuer-or-endpoint' }]);
+    const env = {
+      TESSERA_REFRESH_TOKEN_REUSE_GRACE: '0',
+      TESSERA_CLIENT_ASSERTION_MAX_LIFETIME: '600',
+      TESSERA_CLIENT_ASSERTION_AUDIENCE: 'issuer-or-endpoint',
+    };
+    assert.deepEqual(
+      [resolve(env, server).refreshTokenReuseGrace, resolve(env, server).clientAssertions],
+      [0, { maxLifetime: 600, audience: 'issuer-or-endpoint' }],
+    );
     assert.throws(() => resolve({ TESSERA_REFRESH_TOKEN_REUSE_GRACE: '-1' }), /TESSERA_REFRESH_TOKEN_REUSE_GRACE/);
     assert.throws(() => resolve({ TESSERA_CLIENT_ASSERTION_AUDIENCE: 'any' }), /TESSERA_CLIENT_ASSERTION_AUDIENCE/);
   });
@@ -59,12 +77,23 @@ describe('client ID metadata document settings', () => {
     const { serverSchema } = await import('../core/config/schema.js');
     assert.equal(resolve({}, serverSchema.parse({ clientIdMetadataDocuments: { allowPrivateAddresses: true } })).clientIdMetadataDocuments, undefined);
     const settings = resolve({}, serverSchema.parse({ clientIdMetadataDocuments: { enabled: true } }));
-    assert.deepEqual(settings.clientIdMetadataDocuments, { allowPrivateAddresses: false, maxBytes: 5120, timeoutMs: 5000, cache: { minSeconds: 60, maxSeconds: 86_400 } });
-    const custom = resolve({}, serverSchema.parse({ clientIdMetadataDocuments: { enabled: true, caFile: 'ca.pem', timeout: 2, permissions: { 'https://api.test': ['read'] } } }));
+    assert.deepEqual(settings.clientIdMetadataDocuments, {
+      allowPrivateAddresses: false,
+      maxBytes: 5120,
+      timeoutMs: 5000,
+      cache: { minSeconds: 60, maxSeconds: 86_400 },
+    });
+    const custom = resolve(
+      {},
+      serverSchema.parse({ clientIdMetadataDocuments: { enabled: true, caFile: 'ca.pem', timeout: 2, permissions: { 'https://api.test': ['read'] } } }),
+    );
     assert.match(custom.clientIdMetadataDocuments?.caFile ?? '', /\/ca\.pem$/);
     assert.equal(custom.clientIdMetadataDocuments?.timeoutMs, 2000);
     assert.deepEqual(custom.clientIdMetadataDocuments?.permissions, { 'https://api.test': ['read'] });
-    assert.throws(() => resolve({}, serverSchema.parse({ clientIdMetadataDocuments: { enabled: true, cacheMinSeconds: 600, cacheMaxSeconds: 60 } })), /cacheMinSeconds/);
+    assert.throws(
+      () => resolve({}, serverSchema.parse({ clientIdMetadataDocuments: { enabled: true, cacheMinSeconds: 600, cacheMaxSeconds: 60 } })),
+      /cacheMinSeconds/,
+    );
   });
 });
 
@@ -83,7 +112,8 @@ describe('back-channel logout settings', () => {
 
 describe('settings declared once', () => {
   it('takes a flag over the environment over the config file over the default', () => {
-    const from = (flags: Parameters<typeof resolveSettings>[0]['flags'], env: NodeJS.ProcessEnv, server?: { port?: number; host?: string }) => resolveSettings({ flags, env, ...(server ? { server } : {}) });
+    const from = (flags: Parameters<typeof resolveSettings>[0]['flags'], env: NodeJS.ProcessEnv, server?: { port?: number; host?: string }) =>
+      resolveSettings({ flags, env, ...(server ? { server } : {}) });
     assert.equal(from({ port: 1 }, { TESSERA_PORT: '2' }, { port: 3 }).port, 1);
     assert.equal(from({}, { TESSERA_PORT: '2' }, { port: 3 }).port, 2);
     assert.equal(from({}, {}, { port: 3 }).port, 3);
@@ -140,7 +170,10 @@ describe('settings declared once', () => {
     assert.equal(workers({}, { TESSERA_WORKERS: '2' }, { workers: 4 }), 2);
     assert.equal(workers({}, {}, { workers: 4 }), 4);
     assert.ok(workers({ workers: 'auto' }, {}) >= 1);
-    assert.throws(() => workers({ workers: '0' }, {}), (e: unknown) => e instanceof ConfigError && /^--workers must be a whole number from 1 to 256 or "auto", got 0$/.test(e.message));
+    assert.throws(
+      () => workers({ workers: '0' }, {}),
+      (e: unknown) => e instanceof ConfigError && /^--workers must be a whole number from 1 to 256 or "auto", got 0$/.test(e.message),
+    );
     assert.throws(() => workers({}, { TESSERA_WORKERS: 'many' }), /TESSERA_WORKERS must be/);
     assert.throws(() => workers({ workers: '1.5' }, {}), /--workers/);
     assert.equal(resolve({ TESSERA_DATABASE_IDLE_TIMEOUT: '5' }).database.idleTimeoutMs, 5000);

@@ -21,7 +21,18 @@ export const DEVICE_COLUMNS = 'device_code_hash, user_code_hash, client_id, stat
 
 export function deviceValues(a: DeviceAuthorization): unknown[] {
   const doc: DeviceDoc = { scopes: a.scopes, ...(a.api !== undefined ? { api: a.api } : {}), ...(a.approval ? { approval: a.approval } : {}) };
-  return [a.deviceCodeHash, a.userCodeHash, a.clientId, a.status, a.approval?.userId ?? null, a.createdAt, a.expiresAt, a.interval, a.lastPolledAt ?? null, JSON.stringify(doc)];
+  return [
+    a.deviceCodeHash,
+    a.userCodeHash,
+    a.clientId,
+    a.status,
+    a.approval?.userId ?? null,
+    a.createdAt,
+    a.expiresAt,
+    a.interval,
+    a.lastPolledAt ?? null,
+    JSON.stringify(doc),
+  ];
 }
 
 export function deviceFromRow(row: DeviceRow): DeviceAuthorization {

@@ -43,22 +43,28 @@ for (const [name, dialect, mark, collate] of [
     const { calls, runner } = recorder([JSON.stringify({ ...user, id: 'u-old' })]);
     const stored = await new DocumentCollection(USER_TABLE, dialect, runner).upsert(user);
     assert.equal(stored.id, 'u-old');
-    assert.deepEqual(calls.map((c) => c.sql), [
-      `SELECT doc FROM users WHERE username = ${mark(1)} ORDER BY username${collate}`,
-      `INSERT INTO users (id, username, email, doc) VALUES (${[1, 2, 3, 4].map(mark).join(', ')}) ON CONFLICT (username) DO UPDATE SET email = excluded.email, doc = excluded.doc`,
-    ]);
+    assert.deepEqual(
+      calls.map((c) => c.sql),
+      [
+        `SELECT doc FROM users WHERE username = ${mark(1)} ORDER BY username${collate}`,
+        `INSERT INTO users (id, username, email, doc) VALUES (${[1, 2, 3, 4].map(mark).join(', ')}) ON CONFLICT (username) DO UPDATE SET email = excluded.email, doc = excluded.doc`,
+      ],
+    );
     assert.deepEqual(calls[1]!.params, ['u-old', 'ada', 'ada@example.test', JSON.stringify(stored)], 'the email column is lower-cased, the document is not');
   });
 
   test(`${name}: deleting a user deletes what belongs to them first, in one transaction`, async () => {
     const { calls, runner } = recorder();
     assert.equal(await new DocumentCollection(USER_TABLE, dialect, runner).delete('u1'), true);
-    assert.deepEqual(calls.map((c) => `${c.kind}: ${c.sql}`), [
-      `transaction: DELETE FROM federated_identities WHERE user_id = ${mark(1)}`,
-      `transaction: DELETE FROM user_factors WHERE user_id = ${mark(1)}`,
-      `transaction: DELETE FROM recovery_codes WHERE user_id = ${mark(1)}`,
-      `transaction: DELETE FROM users WHERE id = ${mark(1)}`,
-    ]);
+    assert.deepEqual(
+      calls.map((c) => `${c.kind}: ${c.sql}`),
+      [
+        `transaction: DELETE FROM federated_identities WHERE user_id = ${mark(1)}`,
+        `transaction: DELETE FROM user_factors WHERE user_id = ${mark(1)}`,
+        `transaction: DELETE FROM recovery_codes WHERE user_id = ${mark(1)}`,
+        `transaction: DELETE FROM users WHERE id = ${mark(1)}`,
+      ],
+    );
   });
 
   test(`${name}: a linked identity is listed in order and changed only for its owner`, async () => {
@@ -69,12 +75,15 @@ for (const [name, dialect, mark, collate] of [
     await identities.insertOnce(identity);
     await identities.update(identity);
     await identities.delete('acme', 's1', 'u1');
-    assert.deepEqual(calls.map((c) => c.sql), [
-      `SELECT doc FROM federated_identities WHERE user_id = ${mark(1)} ORDER BY provider_id${collate}, created_at`,
-      `INSERT INTO federated_identities (provider_id, subject, user_id, created_at, doc) VALUES (${[1, 2, 3, 4, 5].map(mark).join(', ')}) ON CONFLICT DO NOTHING`,
-      `UPDATE federated_identities SET doc = ${mark(1)} WHERE provider_id = ${mark(2)} AND subject = ${mark(3)} AND user_id = ${mark(4)}`,
-      `DELETE FROM federated_identities WHERE provider_id = ${mark(1)} AND subject = ${mark(2)} AND user_id = ${mark(3)}`,
-    ]);
+    assert.deepEqual(
+      calls.map((c) => c.sql),
+      [
+        `SELECT doc FROM federated_identities WHERE user_id = ${mark(1)} ORDER BY provider_id${collate}, created_at`,
+        `INSERT INTO federated_identities (provider_id, subject, user_id, created_at, doc) VALUES (${[1, 2, 3, 4, 5].map(mark).join(', ')}) ON CONFLICT DO NOTHING`,
+        `UPDATE federated_identities SET doc = ${mark(1)} WHERE provider_id = ${mark(2)} AND subject = ${mark(3)} AND user_id = ${mark(4)}`,
+        `DELETE FROM federated_identities WHERE provider_id = ${mark(1)} AND subject = ${mark(2)} AND user_id = ${mark(3)}`,
+      ],
+    );
     assert.deepEqual(calls[2]!.params, [JSON.stringify(identity), 'acme', 's1', 'u1']);
   });
 }
@@ -82,7 +91,10 @@ for (const [name, dialect, mark, collate] of [
 test('deletes by one column, where no dependents are left behind', async () => {
   const { calls, runner } = recorder();
   assert.equal(await new DocumentCollection(CONSENT_TABLE, POSTGRES_DIALECT, runner).deleteBy('client_id', 'c1'), 1);
-  assert.deepEqual(calls.map((c) => [c.sql, c.params]), [['DELETE FROM consents WHERE client_id = $1', ['c1']]]);
+  assert.deepEqual(
+    calls.map((c) => [c.sql, c.params]),
+    [['DELETE FROM consents WHERE client_id = $1', ['c1']]],
+  );
   assert.throws(() => new DocumentCollection(USER_TABLE, POSTGRES_DIALECT, runner).deleteBy('email', 'a@b.test'), TypeError);
 });
 

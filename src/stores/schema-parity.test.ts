@@ -54,7 +54,10 @@ function sqliteSchema(file: string): Schema {
         // A primary key column is never null, though SQLite would allow it.
         columns: sorted(columns.map((c) => (c.notnull || c.pk ? c.name : `${c.name}?`))),
         types: byName(columns.map((c) => [c.name, family(c.type)])),
-        primaryKey: columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+        primaryKey: columns
+          .filter((c) => c.pk > 0)
+          .sort((a, b) => a.pk - b.pk)
+          .map((c) => c.name),
         unique: sorted(indexes.filter((i) => i.origin === 'u').map((i) => indexColumns(i.name))),
         indexes: sorted(indexes.filter((i) => i.origin === 'c').map((i) => (i.unique ? `${i.name}(unique)` : i.name))),
       };
@@ -114,7 +117,10 @@ test('both stores have the same migration versions and names, each version once'
   assert.deepEqual(list(POSTGRES_MIGRATIONS), list(SQLITE_MIGRATIONS));
   const versions = SQLITE_MIGRATIONS.map((m) => m.version);
   assert.equal(new Set(versions).size, versions.length, `no version twice: ${versions.join(', ')}`);
-  assert.ok(versions.every((v) => Number.isInteger(v) && v > 0), 'versions are positive integers');
+  assert.ok(
+    versions.every((v) => Number.isInteger(v) && v > 0),
+    'versions are positive integers',
+  );
 });
 
 test('every document table of the store kit matches the migrated schema', async () => {
@@ -130,11 +136,21 @@ test('every document table of the store kit matches the migrated schema', async 
       assert.ok(actual, `table ${table.table} exists`);
       const declared = Object.entries(table.columns);
       // Exactly the table's columns: an insert from the kit leaves none out.
-      assert.deepEqual(actual.columns, sorted([...declared.map(([name, c]) => (c.nullable ? `${name}?` : name)), 'doc']), `${table.table}: the columns, and which may be null`);
-      assert.deepEqual(actual.types, byName([...declared.map(([name, c]): [string, string] => [name, c.type]), ['doc', 'text']]), `${table.table}: the column types`);
+      assert.deepEqual(
+        actual.columns,
+        sorted([...declared.map(([name, c]) => (c.nullable ? `${name}?` : name)), 'doc']),
+        `${table.table}: the columns, and which may be null`,
+      );
+      assert.deepEqual(
+        actual.types,
+        byName([...declared.map(([name, c]): [string, string] => [name, c.type]), ['doc', 'text']]),
+        `${table.table}: the column types`,
+      );
       assert.deepEqual(actual.primaryKey, [...table.key], `${table.table}: the key is the primary key`);
-      if (table.upsertOn) assert.ok(actual.unique.includes(table.upsertOn.join(',')), `${table.table}: ${table.upsertOn.join(', ')} is unique, so an upsert can match by it`);
-      for (const column of [...table.order, ...(table.owner ? [table.owner] : [])]) assert.ok(column in table.columns, `${table.table}: ${column} is a declared column`);
+      if (table.upsertOn)
+        assert.ok(actual.unique.includes(table.upsertOn.join(',')), `${table.table}: ${table.upsertOn.join(', ')} is unique, so an upsert can match by it`);
+      for (const column of [...table.order, ...(table.owner ? [table.owner] : [])])
+        assert.ok(column in table.columns, `${table.table}: ${column} is a declared column`);
       for (const dependent of table.dependents ?? []) {
         assert.ok(schema[dependent.table]?.types[dependent.column], `${table.table}: its dependents' table ${dependent.table} has ${dependent.column}`);
       }
@@ -145,7 +161,9 @@ test('every document table of the store kit matches the migrated schema', async 
 });
 
 const url = process.env.TESSERA_TEST_DATABASE_URL;
-test('after migrating, SQLite and PostgreSQL have the same tables, columns, keys and indexes', { skip: url ? false : 'TESSERA_TEST_DATABASE_URL not set' }, async () => {
+test('after migrating, SQLite and PostgreSQL have the same tables, columns, keys and indexes', {
+  skip: url ? false : 'TESSERA_TEST_DATABASE_URL not set',
+}, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-parity-'));
   const schemaName = `t_${randomBytes(6).toString('hex')}`;
   try {
@@ -154,7 +172,11 @@ test('after migrating, SQLite and PostgreSQL have the same tables, columns, keys
     const postgres = new PostgresStore({ connectionString: url!, schema: schemaName, poolSize: 2 });
     const applied = [await sqlite.migrate(), await postgres.migrate()];
     await Promise.all([sqlite.close(), postgres.close()]);
-    assert.deepEqual(applied[0], SQLITE_MIGRATIONS.map((m) => m.version), 'SQLite applied every version');
+    assert.deepEqual(
+      applied[0],
+      SQLITE_MIGRATIONS.map((m) => m.version),
+      'SQLite applied every version',
+    );
     assert.deepEqual(applied[1], applied[0], 'PostgreSQL applied the same versions');
 
     const [lite, postgresql] = [sqliteSchema(file), await postgresSchema(url!, schemaName)];

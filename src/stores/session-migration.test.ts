@@ -21,9 +21,17 @@ const OLD_SESSION = { userId: 'u1', authTime: 1000, sid: '5f0e8c1e-0000-4000-800
 
 async function expectMoved(store: Store): Promise<void> {
   // Later migrations (of other features) apply too; 5 and 6 are the ones this is about.
-  assert.deepEqual((await store.migrate()).filter((v) => v <= 6), [5, 6]);
+  assert.deepEqual(
+    (await store.migrate()).filter((v) => v <= 6),
+    [5, 6],
+  );
   assert.deepEqual(await store.findSessionByHash('cookie-hash', 2000), {
-    id: OLD_SESSION.sid, hash: 'cookie-hash', userId: 'u1', createdAt: 1000, lastSeenAt: 1000, expiresAt: 44200,
+    id: OLD_SESSION.sid,
+    hash: 'cookie-hash',
+    userId: 'u1',
+    createdAt: 1000,
+    lastSeenAt: 1000,
+    expiresAt: 44200,
   });
   assert.equal(await store.getRecord('session', 'cookie-hash', 2000), undefined, 'the old record is gone');
   assert.deepEqual(await store.getRecord('interaction', 'i1', 2000), { other: true }, 'other records stay');

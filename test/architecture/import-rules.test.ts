@@ -13,7 +13,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 describe('import rules', () => {
   it('hold for every file under src/ and the SDK package', () => {
     const edges = [...readImports(ROOT), ...readImports(ROOT, 'packages/resource-server/src')];
-    assert.ok(edges.some((e) => e.from.startsWith('packages/resource-server/src/adapters/')), 'the SDK package is read');
+    assert.ok(
+      edges.some((e) => e.from.startsWith('packages/resource-server/src/adapters/')),
+      'the SDK package is read',
+    );
     assert.ok(edges.length > 500, `read only ${edges.length} imports: is the parser finding them?`);
     const problems = checkImportRules(edges);
     assert.deepEqual(problems, [], `\n${problems.join('\n')}\n`);
@@ -49,7 +52,8 @@ const k = await import(name);`,
   });
 
   it('names the file and the rule for each kind of breach', () => {
-    const edge = (from: string, specifier: string, kind: ImportEdge['kind'] = 'static') => importsOf(from, kind === 'dynamic' ? `await import('${specifier}');` : `import ${kind === 'type' ? 'type ' : ''}{ x } from '${specifier}';`)[0]!;
+    const edge = (from: string, specifier: string, kind: ImportEdge['kind'] = 'static') =>
+      importsOf(from, kind === 'dynamic' ? `await import('${specifier}');` : `import ${kind === 'type' ? 'type ' : ''}{ x } from '${specifier}';`)[0]!;
     const cases: [ImportEdge, RegExp][] = [
       [edge('src/core/a.ts', '../pages/views.js'), /^src\/core\/a\.ts imports '\.\.\/pages\/views\.js': src\/core imports only src\/core and src\/common$/],
       [edge('src/core/a.ts', 'node:http'), /src\/core \(the engine\) uses no HTTP server/],
@@ -86,7 +90,10 @@ const k = await import(name);`,
       importsOf('src/core/a.ts', "import { z } from 'zod'; import { c } from '../common/c.js'; import { createHash } from 'node:crypto';"),
       importsOf('src/core/a.ts', "import { ACR_VALUES } from '@tessera/resource-server/shared';"),
       importsOf('src/compat/resource-server/index.ts', "export * from '@tessera/resource-server';"),
-      importsOf('packages/resource-server/src/adapters/a.ts', "import type { RequestHandler } from 'express'; import { jwtVerify } from 'jose'; import { b } from '../b.js';"),
+      importsOf(
+        'packages/resource-server/src/adapters/a.ts',
+        "import type { RequestHandler } from 'express'; import { jwtVerify } from 'jose'; import { b } from '../b.js';",
+      ),
       importsOf('packages/resource-server/src/a.test.ts', "import express from 'express';"),
       importsOf('src/server/tessera-server.ts', "import { listen } from '../http/http-server.js';"),
       importsOf('src/http/routes.ts', "import type { EndpointHandler } from '../core/compose-engine.js';"),

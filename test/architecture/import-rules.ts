@@ -36,7 +36,11 @@ const CROSS_DIALECT_TESTS = /^src\/stores\/[^/]+\.test\.ts$/;
  * binds the HTTP server, so `tessera start` and the test server share one assembly.
  */
 const ONLY_FROM: { module: string; from: string; rule: string }[] = [
-  { module: 'src/core/compose-engine.ts', from: 'src/core/authorization-server.ts', rule: 'the engine is composed in one place: use AuthorizationServer.create (src/core/authorization-server.ts)' },
+  {
+    module: 'src/core/compose-engine.ts',
+    from: 'src/core/authorization-server.ts',
+    rule: 'the engine is composed in one place: use AuthorizationServer.create (src/core/authorization-server.ts)',
+  },
   { module: 'src/http/http-server.ts', from: 'src/server/', rule: 'only src/server/ starts the HTTP server: use startServer (src/server/tessera-server.ts)' },
 ];
 

@@ -48,8 +48,17 @@ describe('tessera through the management API', () => {
     const updated = await api('users', 'update', 'dora', '--inactive', '--email', 'dora@example.com', '--json');
     assert.equal(updated.code, 0, updated.err);
     assert.deepEqual((({ active, email }) => ({ active, email }))(json(updated)), { active: false, email: 'dora@example.com' });
-    const listed = json<{ username: string; active: boolean }[]>(await inProcess('users', 'list', '--json', '--server', server.url, '--token', readOnly.TESSERA_TOKEN!));
-    assert.deepEqual(listed.map((u) => [u.username, u.active]), [['alice', true], ['dora', false], ['root', true]]);
+    const listed = json<{ username: string; active: boolean }[]>(
+      await inProcess('users', 'list', '--json', '--server', server.url, '--token', readOnly.TESSERA_TOKEN!),
+    );
+    assert.deepEqual(
+      listed.map((u) => [u.username, u.active]),
+      [
+        ['alice', true],
+        ['dora', false],
+        ['root', true],
+      ],
+    );
 
     assert.match((await api('users', 'get', 'dora')).out, /^active\s+no$/m);
     assert.match((await api('roles', 'update', 'planner', '--description', 'Plans')).out, /^description\s+Plans$/m);
@@ -58,7 +67,10 @@ describe('tessera through the management API', () => {
     assert.equal((await api('roles', 'delete', 'planner')).out, 'deleted role planner');
 
     const apiCreated = await api('apis', 'create', 'https://api.remote.test', '--name', 'Remote', '--scope', 'a b', '--json');
-    assert.deepEqual(json(apiCreated).scopes, [{ name: 'a', description: '' }, { name: 'b', description: '' }]);
+    assert.deepEqual(json(apiCreated).scopes, [
+      { name: 'a', description: '' },
+      { name: 'b', description: '' },
+    ]);
     assert.equal(json(await api('apis', 'update', 'https://api.remote.test', '--ttl', '600', '--json')).ttl, 600);
     assert.equal((await api('apis', 'delete', 'https://api.remote.test')).code, 0);
     const client = json<{ secret: { secret: string } }>(await api('clients', 'create', 'remote-client', '--api', ORGANIZER, '--scope', 'read:tasks', '--json'));
@@ -89,7 +101,7 @@ describe('tessera through the management API', () => {
     });
     assert.equal(minted.code, 0, minted.err);
     const m2m = json<{ token: string; scopes: string[] }>(minted);
-    assert.match(m2m.token, /^tsr_at_/, 'a real client_credentials token, in the API\'s reference format');
+    assert.match(m2m.token, /^tsr_at_/, "a real client_credentials token, in the API's reference format");
     const inspected = await tessera(['dev', 'inspect', m2m.token, '--client', 'worldmappers-api'], {
       env: { ...admin, TESSERA_CLIENT_SECRET: 'worldmappers-api-secret-change-me' },
     });

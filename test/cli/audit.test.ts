@@ -26,7 +26,21 @@ describe('tessera audit', () => {
   before(async () => {
     assert.equal((await run('apply', 'example.yaml', '--data', data)).code, 0);
     assert.equal((await run('keys', 'rotate', '--alg', 'ES256', '--data', data)).code, 0);
-    const pat = await run('tokens', 'create', 'pat', '--user', 'alice', '--api', 'https://api.organizer.example', '--scope', 'read:calendars', '--name', 'ci', '--data', data);
+    const pat = await run(
+      'tokens',
+      'create',
+      'pat',
+      '--user',
+      'alice',
+      '--api',
+      'https://api.organizer.example',
+      '--scope',
+      'read:calendars',
+      '--name',
+      'ci',
+      '--data',
+      data,
+    );
     assert.equal(pat.code, 0, pat.err);
   });
 
@@ -58,7 +72,13 @@ describe('tessera audit', () => {
   it('shows method, path and status of API calls in the text listing', async () => {
     const store = new SqliteStore(join(data, 'tessera.db'));
     await store.appendAuditEvents([
-      { type: 'api.called', outcome: 'success', at: Date.now(), actor: { type: 'client', id: 'organizer-api' }, details: { method: 'GET', path: '/calendars/7', status: 200 } },
+      {
+        type: 'api.called',
+        outcome: 'success',
+        at: Date.now(),
+        actor: { type: 'client', id: 'organizer-api' },
+        details: { method: 'GET', path: '/calendars/7', status: 200 },
+      },
     ]);
     await store.close();
     const listed = await run('audit', 'list', '--type', 'api.called', '--data', data);
@@ -71,9 +91,15 @@ describe('tessera audit', () => {
     const result = await run('audit', 'export', '--out', file, '--data', data);
     assert.equal(result.code, 0, result.err);
     const text = readFileSync(file, 'utf8');
-    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { sequence: number; hash: string; prevHash: string });
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { sequence: number; hash: string; prevHash: string });
     assert.match(result.err, new RegExp(`exported ${lines.length} record`));
-    assert.deepEqual(lines.map((l) => l.sequence), lines.map((_, i) => i + 1));
+    assert.deepEqual(
+      lines.map((l) => l.sequence),
+      lines.map((_, i) => i + 1),
+    );
     assert.equal(lines[1]!.prevHash, lines[0]!.hash);
     assert.doesNotMatch(text, /change-me|tsr_pat_|scrypt\$/);
   });
@@ -94,7 +120,13 @@ describe('tessera audit', () => {
     assert.match(changed.err, /audit chain broken at record 2: record 2 was modified/);
 
     // The searched columns are sealed too: a record cannot be moved between filters.
-    for (const [column, value] of [['type', "'signin.failed'"], ['client_id', "'someone-else'"], ['outcome', "'failure'"], ['actor_id', "'nobody'"], ['at', 'at + 1']]) {
+    for (const [column, value] of [
+      ['type', "'signin.failed'"],
+      ['client_id', "'someone-else'"],
+      ['outcome', "'failure'"],
+      ['actor_id', "'nobody'"],
+      ['at', 'at + 1'],
+    ]) {
       const copy = join(dir, `column-${column}`);
       cpSync(data, copy, { recursive: true });
       db = new Database(join(copy, 'tessera.db'));

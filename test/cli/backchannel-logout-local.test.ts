@@ -17,7 +17,19 @@ describe('tessera sessions revoke --data, with back-channel logout', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('records the deliveries for the running server, and sends nothing itself', async () => {
-    const client = await inProcess('clients', 'create', 'calendar-app', '--grant', 'authorization_code', '--redirect-uri', 'https://calendar.test/cb', '--backchannel-logout-uri', 'https://calendar.test/bcl', '--data', data);
+    const client = await inProcess(
+      'clients',
+      'create',
+      'calendar-app',
+      '--grant',
+      'authorization_code',
+      '--redirect-uri',
+      'https://calendar.test/cb',
+      '--backchannel-logout-uri',
+      'https://calendar.test/bcl',
+      '--data',
+      data,
+    );
     assert.equal(client.code, 0, client.err);
     const user = await inProcess('users', 'create', 'alice', '--data', data);
     assert.equal(user.code, 0, user.err);

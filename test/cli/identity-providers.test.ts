@@ -12,7 +12,14 @@ describe('tessera identity-providers', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('adds, shows, updates and deletes a provider', async () => {
-    const body = JSON.stringify({ id: 'corp', name: 'Corp', type: 'oidc', issuer: 'https://login.corp.test', clientId: 'tessera', clientSecret: 'cli-upstream-secret-1' });
+    const body = JSON.stringify({
+      id: 'corp',
+      name: 'Corp',
+      type: 'oidc',
+      issuer: 'https://login.corp.test',
+      clientId: 'tessera',
+      clientSecret: 'cli-upstream-secret-1',
+    });
     const created = await local('identity-providers', 'create', '--json-body', body, '--issuer', 'https://id.example.test');
     assert.equal(created.code, 0, created.err);
     assert.match(created.err, /register https:\/\/id\.example\.test\/upstream\/corp\/callback at the provider/);

@@ -28,7 +28,20 @@ describe('tessera users invite', () => {
   });
 
   it('queues the invitation locally; a server on the same data delivers it and its link works', async () => {
-    const invited = await inProcess('users', 'invite', 'quinn@example.test', '--username', 'quinn', '--name', 'Quinn', '--data', dir, '--issuer', 'https://id.example.test', '--json');
+    const invited = await inProcess(
+      'users',
+      'invite',
+      'quinn@example.test',
+      '--username',
+      'quinn',
+      '--name',
+      'Quinn',
+      '--data',
+      dir,
+      '--issuer',
+      'https://id.example.test',
+      '--json',
+    );
     assert.equal(invited.code, 0, invited.err);
     const body = json<{ user: { username: string; hasPassword: boolean }; created: boolean }>(invited);
     assert.deepEqual([body.user.username, body.user.hasPassword, body.created], ['quinn', false, true]);

@@ -25,13 +25,29 @@ describe('tessera resource commands on the local store', () => {
   });
 
   it('manages APIs through the real binary, with --json that parses', async () => {
-    const created = await tessera(['apis', 'create', 'https://api.test', '--name', 'Test', '--scope', 'read:x=Read x', '--scope', 'write:x', '--json', '--data', data]);
+    const created = await tessera([
+      'apis',
+      'create',
+      'https://api.test',
+      '--name',
+      'Test',
+      '--scope',
+      'read:x=Read x',
+      '--scope',
+      'write:x',
+      '--json',
+      '--data',
+      data,
+    ]);
     assert.equal(created.code, 0, created.err);
     assert.match(created.err, /^using the local store in .+ \(no server\)$/m, 'says which mode it uses');
     assert.deepEqual(json(created), {
       identifier: 'https://api.test',
       name: 'Test',
-      scopes: [{ name: 'read:x', description: 'Read x' }, { name: 'write:x', description: '' }],
+      scopes: [
+        { name: 'read:x', description: 'Read x' },
+        { name: 'write:x', description: '' },
+      ],
       format: 'jwt',
       ttl: 3600,
       alg: 'ES256',
@@ -40,7 +56,20 @@ describe('tessera resource commands on the local store', () => {
     const listed = json<{ identifier: string }[]>(await local('apis', 'list', '--json'));
     assert.ok(listed.some((a) => a.identifier === 'https://api.test') && listed.some((a) => a.identifier === ORGANIZER));
 
-    const updated = await local('apis', 'update', 'https://api.test', '--add-scope', 'admin:x', '--remove-scope', 'write:x', '--ttl', '15m', '--format', 'reference', '--json');
+    const updated = await local(
+      'apis',
+      'update',
+      'https://api.test',
+      '--add-scope',
+      'admin:x',
+      '--remove-scope',
+      'write:x',
+      '--ttl',
+      '15m',
+      '--format',
+      'reference',
+      '--json',
+    );
     assert.equal(updated.code, 0, updated.err);
     const changed = json(updated);
     assert.deepEqual(
@@ -69,18 +98,34 @@ describe('tessera resource commands on the local store', () => {
     assert.equal(role.code, 0, role.err);
     assert.deepEqual(json(role), { name: 'planner', description: 'Plans', permissions: { [ORGANIZER]: ['read:calendars', 'write:calendars'] } });
 
-    const created = await tessera(['users', 'create', 'bob', '--role', 'planner', '--email', 'bob@example.com', '--password-stdin', '--json', '--data', data], { input: 'bob-password-123\n' });
+    const created = await tessera(['users', 'create', 'bob', '--role', 'planner', '--email', 'bob@example.com', '--password-stdin', '--json', '--data', data], {
+      input: 'bob-password-123\n',
+    });
     assert.equal(created.code, 0, created.err);
     const bob = json<{ id: string; username: string; roles: string[]; hasPassword: boolean; active: boolean }>(created);
-    assert.deepEqual({ ...bob, id: typeof bob.id }, { id: 'string', username: 'bob', email: 'bob@example.com', active: true, roles: ['planner'], hasPassword: true });
+    assert.deepEqual(
+      { ...bob, id: typeof bob.id },
+      { id: 'string', username: 'bob', email: 'bob@example.com', active: true, roles: ['planner'], hasPassword: true },
+    );
 
     const updated = await local('users', 'update', 'bob', '--inactive', '--name', 'Bob Builder', '--add-role', 'calendar-reader', '--json');
     assert.equal(updated.code, 0, updated.err);
-    assert.deepEqual(json(updated), { id: bob.id, username: 'bob', name: 'Bob Builder', email: 'bob@example.com', active: false, roles: ['planner', 'calendar-reader'], hasPassword: true });
+    assert.deepEqual(json(updated), {
+      id: bob.id,
+      username: 'bob',
+      name: 'Bob Builder',
+      email: 'bob@example.com',
+      active: false,
+      roles: ['planner', 'calendar-reader'],
+      hasPassword: true,
+    });
     assert.equal(json(await local('users', 'get', bob.id, '--json')).username, 'bob', 'a user id works where a name does');
 
     const inactive = json<{ username: string }[]>(await local('users', 'list', '--inactive', '--json'));
-    assert.deepEqual(inactive.map((u) => u.username), ['bob']);
+    assert.deepEqual(
+      inactive.map((u) => u.username),
+      ['bob'],
+    );
     const table = await local('users', 'list', '--role', 'planner');
     assert.match(table.out, /^USERNAME\s+NAME\s+EMAIL\s+ACTIVE\s+ROLES\s+ID$/m);
     assert.match(table.out, /^bob\s+Bob Builder\s+bob@example\.com\s+no\s+planner calendar-reader\s+\S+$/m);
@@ -112,10 +157,22 @@ describe('tessera resource commands on the local store', () => {
     assert.deepEqual(client.permissions, { [ORGANIZER]: ['read:calendars'] });
     assert.match(secret.secret, /^[\w-]{40,}$/);
 
-    const updated = await local('clients', 'update', 'reporting', '--json-body', '{"name":"Reports"}', '--scope', 'read:calendars read:tasks', '--first-party', '--json');
+    const updated = await local(
+      'clients',
+      'update',
+      'reporting',
+      '--json-body',
+      '{"name":"Reports"}',
+      '--scope',
+      'read:calendars read:tasks',
+      '--first-party',
+      '--json',
+    );
     assert.equal(updated.code, 0, updated.err);
     assert.deepEqual(
-      (({ name, permissions, firstParty, secrets }) => ({ name, permissions, firstParty, secrets: (secrets as { id: string }[]).map((s) => s.id) }))(json(updated)),
+      (({ name, permissions, firstParty, secrets }) => ({ name, permissions, firstParty, secrets: (secrets as { id: string }[]).map((s) => s.id) }))(
+        json(updated),
+      ),
       { name: 'Reports', permissions: { [ORGANIZER]: ['read:calendars', 'read:tasks'] }, firstParty: true, secrets: [secret.id] },
       'the fields given change, the secret stays',
     );
@@ -138,21 +195,56 @@ describe('tessera resource commands on the local store', () => {
   });
 
   it('manages service accounts and their tokens', async () => {
-    assert.match((await local('service-accounts', 'create', 'nightly', '--role', 'calendar-reader')).out, /^service account nightly \(\S+\) with roles: calendar-reader$/);
+    assert.match(
+      (await local('service-accounts', 'create', 'nightly', '--role', 'calendar-reader')).out,
+      /^service account nightly \(\S+\) with roles: calendar-reader$/,
+    );
     const sat = await local('tokens', 'create', 'sat', '--service-account', 'nightly', '--api', ORGANIZER, '--scope', 'read:calendars', '--name', 'backup');
     assert.equal(sat.code, 0, sat.err);
     assert.match(sat.out, /^tsr_sat_\w+$/);
     const tokens = json<{ id: string; kind: string; name: string }[]>(await local('tokens', 'list', '--service-account', 'nightly', '--json'));
-    assert.deepEqual(tokens.map((t) => [t.kind, t.name]), [['service_access_token', 'backup']]);
+    assert.deepEqual(
+      tokens.map((t) => [t.kind, t.name]),
+      [['service_access_token', 'backup']],
+    );
     assert.match((await local('tokens', 'get', tokens[0]!.id)).out, /^state\s+active$/m);
 
     // RFC 9449: a SAT bound to a DPoP key; a malformed thumbprint is a field error.
     const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
-    const bound = await local('tokens', 'create', 'sat', '--service-account', 'nightly', '--api', ORGANIZER, '--scope', 'read:calendars', '--name', 'bound', '--dpop-jkt', jkt, '--json');
+    const bound = await local(
+      'tokens',
+      'create',
+      'sat',
+      '--service-account',
+      'nightly',
+      '--api',
+      ORGANIZER,
+      '--scope',
+      'read:calendars',
+      '--name',
+      'bound',
+      '--dpop-jkt',
+      jkt,
+      '--json',
+    );
     assert.equal(bound.code, 0, bound.err);
     assert.equal(json<{ summary: { id: string; dpopJkt: string } }>(bound).summary.dpopJkt, jkt);
     assert.match((await local('tokens', 'get', json<{ summary: { id: string } }>(bound).summary.id)).out, new RegExp(`^DPoP key \\(jkt\\)\\s+${jkt}$`, 'm'));
-    const malformed = await local('tokens', 'create', 'sat', '--service-account', 'nightly', '--api', ORGANIZER, '--scope', 'read:calendars', '--name', 'x', '--dpop-jkt', 'short');
+    const malformed = await local(
+      'tokens',
+      'create',
+      'sat',
+      '--service-account',
+      'nightly',
+      '--api',
+      ORGANIZER,
+      '--scope',
+      'read:calendars',
+      '--name',
+      'x',
+      '--dpop-jkt',
+      'short',
+    );
     assert.equal(malformed.code, 1);
     assert.match(malformed.err, /dpopJkt/);
     assert.equal((await local('tokens', 'revoke', json<{ summary: { id: string } }>(bound).summary.id)).code, 0);
@@ -201,14 +293,15 @@ describe('tessera resource commands on the local store', () => {
     }
     assert.match((await local('tokens', 'inspect', 'x')).err, /did you mean `tessera dev inspect`/);
     const help = await inProcess('--help');
-    for (const verb of ['apis', 'clients', 'users', 'roles', 'service-accounts', 'tokens', 'dev', 'keys', 'apply', 'export', 'migrate']) assert.match(help.out, new RegExp(`^  ${verb}\\s`, 'm'));
+    for (const verb of ['apis', 'clients', 'users', 'roles', 'service-accounts', 'tokens', 'dev', 'keys', 'apply', 'export', 'migrate'])
+      assert.match(help.out, new RegExp(`^  ${verb}\\s`, 'm'));
   });
 
   it('mints test tokens and explains what inspect finds', async () => {
     const minted = await tessera(['dev', 'mint', '--client', 'taxi-finder', '--scope', 'geocode', '--json', '--data', data]);
     assert.equal(minted.code, 0, minted.err);
     const m2m = json<{ token: string; format: string; scopes: string[]; subject: string }>(minted);
-    assert.deepEqual([m2m.format, m2m.scopes, m2m.subject], ['reference', ['geocode'], 'taxi-finder'], 'the API\'s own format');
+    assert.deepEqual([m2m.format, m2m.scopes, m2m.subject], ['reference', ['geocode'], 'taxi-finder'], "the API's own format");
     const inspected = await tessera(['dev', 'inspect', m2m.token, '--data', data]);
     assert.equal(inspected.code, 0, inspected.err);
     assert.match(inspected.out, /^checksum\s+valid$/m);
@@ -218,7 +311,9 @@ describe('tessera resource commands on the local store', () => {
     const forUser = await local('dev', 'mint', '--user', 'alice', '--api', ORGANIZER, '--ttl', '5m');
     assert.equal(forUser.code, 0, forUser.err);
     assert.match(forUser.err, /minted a JWT access token for user alice on https:\/\/api\.organizer\.example/);
-    const jwt = json<{ valid: boolean; header: { typ: string }; claims: { scope: string; client_id: string; exp: number; iat: number } }>(await local('dev', 'inspect', forUser.out, '--json'));
+    const jwt = json<{ valid: boolean; header: { typ: string }; claims: { scope: string; client_id: string; exp: number; iat: number } }>(
+      await local('dev', 'inspect', forUser.out, '--json'),
+    );
     assert.equal(jwt.valid, true);
     assert.equal(jwt.header.typ, 'at+jwt');
     assert.deepEqual([jwt.claims.scope, jwt.claims.client_id, jwt.claims.exp - jwt.claims.iat], ['read:calendars', 'tessera-cli', 300]);
@@ -252,7 +347,10 @@ describe('tessera resource commands on the local store', () => {
     const revoked = json<{ valid: boolean; reasons: string[] }>(await local('dev', 'inspect', pat, '--json'));
     assert.equal(revoked.valid, false);
     assert.match(revoked.reasons[0]!, /^revoked at \d{4}-\d\d-\d\dT\S+Z \(/);
-    assert.match(json<{ reasons: string[] }>(await local('dev', 'inspect', 'a'.repeat(40), '--json')).reasons[0]!, /^unknown: no user or action token with this value/);
+    assert.match(
+      json<{ reasons: string[] }>(await local('dev', 'inspect', 'a'.repeat(40), '--json')).reasons[0]!,
+      /^unknown: no user or action token with this value/,
+    );
   });
 
   it('still answers to the old name of `dev`, `token`, saying on stderr that it is deprecated', async () => {

@@ -21,11 +21,18 @@ describe('tessera sessions and grants', () => {
   before(async () => {
     server = await startTestServer({ config: (await makeFixture()).config });
     const root = (await server.engine.store.getUserByUsername('root'))!;
-    const token = (await server.engine.credentials.createPersonalAccessToken(root.id, { name: 'cli', api: `${server.url}/api/v1`, scopes: [...MANAGEMENT_SCOPES] })).token;
+    const token = (
+      await server.engine.credentials.createPersonalAccessToken(root.id, { name: 'cli', api: `${server.url}/api/v1`, scopes: [...MANAGEMENT_SCOPES] })
+    ).token;
     env = { TESSERA_SERVER: server.url, TESSERA_TOKEN: token };
     api = (...argv) => inProcess(...argv, '--server', server.url, '--token', token);
     for (let i = 0; i < 2; i++) {
-      const { code } = await authorize(new TestBrowser(), server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid read:calendars' });
+      const { code } = await authorize(new TestBrowser(), server.url, {
+        client_id: 'calendar-app',
+        response_type: 'code',
+        redirect_uri: CALLBACK,
+        scope: 'openid read:calendars',
+      });
       const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, asCalendar);
       refreshToken = tokens.body.refresh_token as string;
     }

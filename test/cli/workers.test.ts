@@ -59,12 +59,21 @@ describe('tessera start --workers', () => {
 
   it('serves from two workers on one store, relays changes, restarts a dead worker and stops on SIGTERM', async () => {
     const data = join(dir, 'data');
-    const env: NodeJS.ProcessEnv = { ...process.env, TESSERA_LOG_LEVEL: 'warn', TESSERA_CACHE_TTL: '3600', TESSERA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64url') };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      TESSERA_LOG_LEVEL: 'warn',
+      TESSERA_CACHE_TTL: '3600',
+      TESSERA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64url'),
+    };
     for (const name of ['DATABASE_URL', 'REDIS_URL', 'TESSERA_DATABASE_URL', 'TESSERA_REDIS_URL']) delete env[name];
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/cli-entry.ts', 'start', '--port', '0', '--data', data, '--config', 'example.yaml', '--workers', '2'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/support/cli-entry.ts', 'start', '--port', '0', '--data', data, '--config', 'example.yaml', '--workers', '2'],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -80,9 +89,29 @@ describe('tessera start --workers', () => {
       for (let i = 0; i < 6; i++) assert.equal((await post(`${url}/token`, taxi, basic)).status, 200);
 
       // Delete the client through the management API (one worker); every worker must refuse it at once.
-      const pat = await tessera(['tokens', 'create', 'pat', '--user', 'admin', '--local', '--data', data, '--issuer', url, '--api', `${url}/api/v1`, '--scope', 'write:clients', '--name', 't'], {
-        env: { TESSERA_MASTER_KEY: env.TESSERA_MASTER_KEY! },
-      });
+      const pat = await tessera(
+        [
+          'tokens',
+          'create',
+          'pat',
+          '--user',
+          'admin',
+          '--local',
+          '--data',
+          data,
+          '--issuer',
+          url,
+          '--api',
+          `${url}/api/v1`,
+          '--scope',
+          'write:clients',
+          '--name',
+          't',
+        ],
+        {
+          env: { TESSERA_MASTER_KEY: env.TESSERA_MASTER_KEY! },
+        },
+      );
       assert.equal(pat.code, 0, pat.err);
       const deleted = await httpCall(`${url}/api/v1/clients/taxi-finder`, 'DELETE', undefined, { authorization: `Bearer ${pat.out}` });
       assert.equal(deleted.status, 204, deleted.body);
@@ -90,14 +119,25 @@ describe('tessera start --workers', () => {
 
       // Merged metrics: the /token requests of both workers are counted together.
       const metrics = await httpCall(`${url}/metrics`, 'GET');
-      const tokenCalls = [...metrics.body.matchAll(/^http_requests_total\{route="\/token",method="POST",status="(\d+)"\} (\d+)/gm)].reduce((n, m) => n + Number(m[2]), 0);
+      const tokenCalls = [...metrics.body.matchAll(/^http_requests_total\{route="\/token",method="POST",status="(\d+)"\} (\d+)/gm)].reduce(
+        (n, m) => n + Number(m[2]),
+        0,
+      );
       assert.equal(tokenCalls, 12, metrics.body);
 
       // Kill one worker: the other keeps serving, and the primary starts a new one.
       process.kill(first[0]!, 'SIGKILL');
-      const planner = { grant_type: 'client_credentials', client_id: 'delivery-planner', client_secret: 'delivery-planner-secret-change-me', resource: 'https://api.organizer.example' };
+      const planner = {
+        grant_type: 'client_credentials',
+        client_id: 'delivery-planner',
+        client_secret: 'delivery-planner-secret-change-me',
+        resource: 'https://api.organizer.example',
+      };
       // A connection handed to the dying worker is reset or never answered; a new one is served.
-      await eventually(async () => ((await post(`${url}/token`, planner).catch(() => undefined))?.status === 200 ? true : undefined), 'a token from the surviving worker');
+      await eventually(
+        async () => ((await post(`${url}/token`, planner).catch(() => undefined))?.status === 200 ? true : undefined),
+        'a token from the surviving worker',
+      );
       const second = await eventually(() => {
         const pids = workerPids(child.pid!);
         return pids.length === 2 && !pids.includes(first[0]!) ? pids : undefined;
@@ -105,7 +145,7 @@ describe('tessera start --workers', () => {
       assert.ok(second.includes(first[1]!));
       for (let i = 0; i < 6; i++) assert.equal((await post(`${url}/token`, planner)).status, 200);
 
-      child.kill("SIGTERM");
+      child.kill('SIGTERM');
       assert.equal(await exited, 0, out);
       assert.deepEqual(workerPids(child.pid!), []);
     } finally {

@@ -102,7 +102,11 @@ describe('demo: the Organizer API on a real Tessera', () => {
   const ids = (list: { id: string }[]) => list.map((item) => item.id);
 
   async function clientCredentials(scope?: string): Promise<string> {
-    const res = await server.post('/token', { grant_type: 'client_credentials', resource: ORGANIZER_AUDIENCE, ...(scope ? { scope } : {}) }, basic('reminder-service', secretOf('reminder-service')));
+    const res = await server.post(
+      '/token',
+      { grant_type: 'client_credentials', resource: ORGANIZER_AUDIENCE, ...(scope ? { scope } : {}) },
+      basic('reminder-service', secretOf('reminder-service')),
+    );
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body.access_token as string;
   }
@@ -132,7 +136,11 @@ describe('demo: the Organizer API on a real Tessera', () => {
   async function sandboxToken(browser: TestBrowser, extra: Record<string, string> = {}): Promise<string> {
     const { code } = await authorize(browser, server.url, sandboxParams(extra));
     assert.ok(code, 'a code came back');
-    const res = await server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: redirectOf('textapp') }, basic('textapp', secretOf('textapp')));
+    const res = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code, redirect_uri: redirectOf('textapp') },
+      basic('textapp', secretOf('textapp')),
+    );
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body.access_token as string;
   }
@@ -193,11 +201,16 @@ describe('demo: the Organizer API on a real Tessera', () => {
     assert.equal((await call(alice, 'GET', `/calendars/${made.body.id}`)).status, 404);
   });
 
-  it('personal access token: alice\'s data, within the scopes it was given', async () => {
+  it("personal access token: alice's data, within the scopes it was given", async () => {
     const token = await pat(['read:calendars', 'write:calendars', 'read:contacts']);
     const made = await call(token, 'POST', '/calendars', { name: 'Work' });
     assert.equal(made.status, 201);
-    const event = await call(token, 'POST', `/calendars/${made.body.id}/events`, { title: 'Planning', start: '2026-05-04T09:30:00Z', end: '2026-05-04T10:00:00Z', attendees: ['bob@example.com'] });
+    const event = await call(token, 'POST', `/calendars/${made.body.id}/events`, {
+      title: 'Planning',
+      start: '2026-05-04T09:30:00Z',
+      end: '2026-05-04T10:00:00Z',
+      attendees: ['bob@example.com'],
+    });
     assert.equal(event.status, 201, JSON.stringify(event.body));
     const one = await call(token, 'GET', `/calendars/${made.body.id}`);
     assert.equal(one.status, 200);
@@ -213,9 +226,13 @@ describe('demo: the Organizer API on a real Tessera', () => {
     expectRefused(await call(token.replace('Bearer', 'Token'), 'GET', '/calendars'), 401, 'malformed_token');
   });
 
-  it('service access token: the service account\'s own space, read-only by its role', async () => {
+  it("service access token: the service account's own space, read-only by its role", async () => {
     const account = (await server.engine.store.getServiceAccountByName('nightly-sync'))!;
-    const { token } = await server.engine.credentials.createServiceAccessToken(account.id, { name: 'backup', api: ORGANIZER_AUDIENCE, scopes: ['read:calendars', 'read:tasks'] });
+    const { token } = await server.engine.credentials.createServiceAccessToken(account.id, {
+      name: 'backup',
+      api: ORGANIZER_AUDIENCE,
+      scopes: ['read:calendars', 'read:tasks'],
+    });
     const list = await call(`Bearer ${token}`, 'GET', '/calendars');
     assert.equal(list.status, 200);
     assert.equal(list.body.space, 'service');
@@ -225,7 +242,7 @@ describe('demo: the Organizer API on a real Tessera', () => {
     expectRefused(await call(`Bearer ${token}`, 'GET', '/contacts'), 403, 'insufficient_scope', 'read:contacts');
   });
 
-  it('user token: all of alice\'s access through her role, on the same data as her PAT', async () => {
+  it("user token: all of alice's access through her role, on the same data as her PAT", async () => {
     const { token } = await server.engine.credentials.regenerateUserToken(aliceId);
     const key = `Token ${token}`;
     const viaPat = await call(await pat(['write:calendars']), 'POST', '/calendars', { name: 'Shared with the user token' });
@@ -247,10 +264,17 @@ describe('demo: the Organizer API on a real Tessera', () => {
 
   it('action token: only the endpoints it lists; path tricks are refused', async () => {
     const calendar = (await call(await pat(['write:calendars']), 'POST', '/calendars', { name: 'Feed' })).body;
-    const { token } = await server.engine.credentials.createActionToken(aliceId, { name: 'events feed', endpoints: ['GET /calendars/*/events', 'POST /calendars/*/events'] });
+    const { token } = await server.engine.credentials.createActionToken(aliceId, {
+      name: 'events feed',
+      endpoints: ['GET /calendars/*/events', 'POST /calendars/*/events'],
+    });
     const key = `ActionToken ${token}`;
     assert.equal((await call(key, 'GET', `/calendars/${calendar.id}/events`)).status, 200);
-    assert.equal((await call(key, 'GET', `/calendars/${calendar.id}/events/?since=2026-01-01`)).status, 200, 'a trailing slash and a query are the same endpoint');
+    assert.equal(
+      (await call(key, 'GET', `/calendars/${calendar.id}/events/?since=2026-01-01`)).status,
+      200,
+      'a trailing slash and a query are the same endpoint',
+    );
     assert.equal((await call(key, 'POST', `/calendars/${calendar.id}/events`, { title: 'Standup', start: '2026-05-05T08:00:00Z' })).status, 201);
     for (const [method, path] of [
       ['GET', '/calendars'],
@@ -289,9 +313,9 @@ describe('demo: the Organizer API on a real Tessera', () => {
 
   // -- browser sign-ins and the sandbox ------------------------------------------------------------
 
-  it('CalendarApp (code flow, consent) and MyTodos (public, PKCE) reach alice\'s data within what she consented', async () => {
+  it("CalendarApp (code flow, consent) and MyTodos (public, PKCE) reach alice's data within what she consented", async () => {
     const browser = await aliceBrowser();
-    const aliceCalendar = (await call(await pat(['write:calendars']), 'POST', '/calendars', { name: 'Alice\'s' })).body;
+    const aliceCalendar = (await call(await pat(['write:calendars']), 'POST', '/calendars', { name: "Alice's" })).body;
 
     const { code } = await authorize(browser, server.url, {
       client_id: 'calendar-app',
@@ -300,7 +324,11 @@ describe('demo: the Organizer API on a real Tessera', () => {
       scope: 'openid read:calendars read:contacts',
       state: 'c',
     });
-    const calendarApp = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: redirectOf('calendar-app') }, basic('calendar-app', secretOf('calendar-app')));
+    const calendarApp = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: code!, redirect_uri: redirectOf('calendar-app') },
+      basic('calendar-app', secretOf('calendar-app')),
+    );
     assert.equal(calendarApp.status, 200, JSON.stringify(calendarApp.body));
     const calBearer = `Bearer ${calendarApp.body.access_token as string}`;
     assert.equal(claimsOf(calendarApp.body.access_token as string).sub, aliceId);
@@ -320,7 +348,13 @@ describe('demo: the Organizer API on a real Tessera', () => {
       code_challenge: challenge,
       code_challenge_method: 'S256',
     });
-    const myTodos = await server.post('/token', { grant_type: 'authorization_code', code: spa.code!, redirect_uri: redirectOf('mytodos'), client_id: 'mytodos', code_verifier: verifier });
+    const myTodos = await server.post('/token', {
+      grant_type: 'authorization_code',
+      code: spa.code!,
+      redirect_uri: redirectOf('mytodos'),
+      client_id: 'mytodos',
+      code_verifier: verifier,
+    });
     assert.equal(myTodos.status, 200, JSON.stringify(myTodos.body));
     const todoBearer = `Bearer ${myTodos.body.access_token as string}`;
     const task = await call(todoBearer, 'POST', '/tasks', { title: 'From MyTodos' });
@@ -330,10 +364,11 @@ describe('demo: the Organizer API on a real Tessera', () => {
     expectRefused(await call(todoBearer, 'GET', '/calendars'), 403, 'insufficient_scope', 'read:calendars');
   });
 
-  it('sandbox: the silently signed-in app and alice never see each other\'s data', async () => {
+  it("sandbox: the silently signed-in app and alice never see each other's data", async () => {
     const alice = await pat(['read:calendars', 'write:calendars']);
     const aliceCalendar = (await call(alice, 'POST', '/calendars', { name: 'Alice private' })).body;
-    const aliceTasks = (await call(`Token ${(await server.engine.credentials.regenerateUserToken(aliceId)).token}`, 'POST', '/tasks', { title: 'Alice task' })).body;
+    const aliceTasks = (await call(`Token ${(await server.engine.credentials.regenerateUserToken(aliceId)).token}`, 'POST', '/tasks', { title: 'Alice task' }))
+      .body;
 
     const browser = await aliceBrowser();
     const token = await sandboxToken(browser);
@@ -358,7 +393,7 @@ describe('demo: the Organizer API on a real Tessera', () => {
     const trial = (await call(sandbox, 'POST', '/calendars', { name: 'TextApp trial' })).body;
     const trialTask = (await call(sandbox, 'POST', '/tasks', { title: 'Sandbox task' })).body;
     assert.deepEqual(ids((await call(sandbox, 'GET', '/calendars')).body.calendars), [trial.id]);
-    assert.ok(!ids((await call(alice, 'GET', '/calendars')).body.calendars).includes(trial.id), 'invisible to alice\'s PAT');
+    assert.ok(!ids((await call(alice, 'GET', '/calendars')).body.calendars).includes(trial.id), "invisible to alice's PAT");
     assert.equal((await call(alice, 'GET', `/calendars/${trial.id}`)).status, 404);
     const { token: userToken } = await server.engine.credentials.regenerateUserToken(aliceId);
     assert.ok(!ids((await call(`Token ${userToken}`, 'GET', '/tasks')).body.tasks).includes(trialTask.id), 'invisible to her user token');
@@ -386,9 +421,20 @@ describe('demo: the Organizer API on a real Tessera', () => {
     const browser = await aliceBrowser();
     const calendar = (await call(await pat(['write:calendars']), 'POST', '/calendars', { name: 'To delete' })).body;
     const calendarApp = async (extra: Record<string, string> = {}): Promise<string> => {
-      const { code } = await authorize(browser, server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: redirectOf('calendar-app'), scope: 'openid write:calendars', state: 'd', ...extra });
+      const { code } = await authorize(browser, server.url, {
+        client_id: 'calendar-app',
+        response_type: 'code',
+        redirect_uri: redirectOf('calendar-app'),
+        scope: 'openid write:calendars',
+        state: 'd',
+        ...extra,
+      });
       assert.ok(code, 'a code came back');
-      const res = await server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: redirectOf('calendar-app') }, basic('calendar-app', secretOf('calendar-app')));
+      const res = await server.post(
+        '/token',
+        { grant_type: 'authorization_code', code, redirect_uri: redirectOf('calendar-app') },
+        basic('calendar-app', secretOf('calendar-app')),
+      );
       assert.equal(res.status, 200, JSON.stringify(res.body));
       return res.body.access_token as string;
     };
@@ -411,16 +457,40 @@ describe('demo: the Organizer API on a real Tessera', () => {
       // alice sets up an authenticator app (as on /account); the app sends her back with the challenge's values.
       const enrolment = server.engine.mfa.startTotp(alice);
       const now = () => Math.floor(Date.now() / 1000);
-      const enrolled = await server.engine.mfa.confirmTotp(alice, enrolment.sealed, totpAt(enrolment.secret, now()), {}, { type: 'user', id: alice.id }, '127.0.0.1');
+      const enrolled = await server.engine.mfa.confirmTotp(
+        alice,
+        enrolment.sealed,
+        totpAt(enrolment.secret, now()),
+        {},
+        { type: 'user', id: alice.id },
+        '127.0.0.1',
+      );
       assert.ok(enrolled.ok);
-      const codePage = await browser.follow(await browser.get(authorizeUrl(server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: redirectOf('calendar-app'), scope: 'openid write:calendars', state: 'e', acr_values: acrValues!, max_age: maxAge! })), server.url);
+      const codePage = await browser.follow(
+        await browser.get(
+          authorizeUrl(server.url, {
+            client_id: 'calendar-app',
+            response_type: 'code',
+            redirect_uri: redirectOf('calendar-app'),
+            scope: 'openid write:calendars',
+            state: 'e',
+            acr_values: acrValues!,
+            max_age: maxAge!,
+          }),
+        ),
+        server.url,
+      );
       assert.match(codePage.html, /Enter your code/, 'the live password session is asked for a code, not the password');
       assert.doesNotMatch(codePage.html, /name="password"/);
       // The code of the next 30-second step: within the drift Tessera allows, and after the one used to enrol.
       const back = await browser.follow(await submitCode(browser, codePage, totpAt(enrolment.secret, now(), 1)), server.url);
       assert.ok(back.location?.startsWith(redirectOf('calendar-app')), `back to the app: ${back.status} ${back.html.slice(0, 300)}`);
       const code = new URL(back.location!).searchParams.get('code')!;
-      const res = await server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: redirectOf('calendar-app') }, basic('calendar-app', secretOf('calendar-app')));
+      const res = await server.post(
+        '/token',
+        { grant_type: 'authorization_code', code, redirect_uri: redirectOf('calendar-app') },
+        basic('calendar-app', secretOf('calendar-app')),
+      );
       assert.equal(res.status, 200, JSON.stringify(res.body));
       const strong = res.body.access_token as string;
       assert.equal(claimsOf(strong).acr, 'urn:tessera:loa:2fa');

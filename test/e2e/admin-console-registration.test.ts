@@ -44,7 +44,12 @@ describe('admin console: registered clients and initial access tokens (Chromium)
     const origin = new URL(server!.url).origin;
     const registered = (await (await register('Notes CLI')).json()) as { client_id: string };
     // A client known by its metadata document, as the resolver audits a fetch.
-    server!.engine.audit.record({ type: 'client.metadata_document_fetched', outcome: 'success', clientId: 'https://agent.example/client.json', details: { name: 'Notes Agent', cacheSeconds: 300 } });
+    server!.engine.audit.record({
+      type: 'client.metadata_document_fetched',
+      outcome: 'success',
+      clientId: 'https://agent.example/client.json',
+      details: { name: 'Notes Agent', cacheSeconds: 300 },
+    });
     await server!.engine.audit.flush();
     const context = await chromium!.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const { page, problems, requests } = await watchedPage(context);
@@ -62,7 +67,10 @@ describe('admin console: registered clients and initial access tokens (Chromium)
     await row.waitFor();
     assert.match(await row.innerText(), /registered itself \(unverified\)/);
     assert.doesNotMatch(await page.getByRole('row').filter({ hasText: 'calendar-app' }).innerText(), /registered itself/);
-    await page.getByRole('group', { name: `Actions for ${registered.client_id}` }).getByRole('button', { name: 'Registration' }).click();
+    await page
+      .getByRole('group', { name: `Actions for ${registered.client_id}` })
+      .getByRole('button', { name: 'Registration' })
+      .click();
     const panel = page.getByRole('region', { name: `Registration of ${registered.client_id}` });
     await panel.waitFor();
     assert.match(await panel.innerText(), /Notes CLI/);
@@ -92,10 +100,18 @@ describe('admin console: registered clients and initial access tokens (Chromium)
     await page.getByRole('region', { name: 'Initial access tokens', exact: true }).getByRole('button', { name: 'Done' }).click();
     const unused = page.getByRole('region', { name: 'Initial access tokens', exact: true }).getByRole('row').filter({ hasText: 'never used' });
     await unused.getByRole('button', { name: 'Revoke' }).click();
-    await page.getByRole('region', { name: 'Initial access tokens', exact: true }).getByRole('row').filter({ hasText: 'never used' }).getByRole('cell', { name: 'revoked' }).waitFor();
+    await page
+      .getByRole('region', { name: 'Initial access tokens', exact: true })
+      .getByRole('row')
+      .filter({ hasText: 'never used' })
+      .getByRole('cell', { name: 'revoked' })
+      .waitFor();
 
     // Deleting the registered client revokes what it held.
-    await page.getByRole('group', { name: `Actions for ${registered.client_id}` }).getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('group', { name: `Actions for ${registered.client_id}` })
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await page.getByRole('row').filter({ hasText: registered.client_id }).waitFor({ state: 'detached' });
     assert.equal(await server!.engine.store.getClient(registered.client_id), undefined);
     await server!.engine.audit.flush();
@@ -103,7 +119,10 @@ describe('admin console: registered clients and initial access tokens (Chromium)
     assert.equal(revoked[0]?.details?.via, 'management');
 
     assert.deepEqual(problems, []);
-    assert.deepEqual(requests.filter((r) => new URL(r).origin !== origin), []);
+    assert.deepEqual(
+      requests.filter((r) => new URL(r).origin !== origin),
+      [],
+    );
     await context.close();
   });
 });

@@ -174,7 +174,10 @@ describe('admin console (Chromium)', { timeout: 120_000 }, () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 
     // The browser logs each refused fetch; the one 400 is the bad identifier sent on purpose.
-    assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
+    assert.deepEqual(
+      problems.filter((p) => !/status of 400/.test(p)),
+      [],
+    );
     assert.equal(problems.length, 1, problems.join('\n'));
     const elsewhere = requests.filter((r) => new URL(r).origin !== origin);
     assert.deepEqual(elsewhere, [], 'the console loads nothing from other hosts');
@@ -192,7 +195,10 @@ describe('admin console (Chromium)', { timeout: 120_000 }, () => {
     await snap(page, 'not-an-administrator');
     // 403s from the management API are what told the console; they show as console
     // errors of the failed fetch, nothing else may.
-    assert.deepEqual(problems.filter((p) => !/403/.test(p)), []);
+    assert.deepEqual(
+      problems.filter((p) => !/403/.test(p)),
+      [],
+    );
     await context.close();
   });
 });

@@ -105,7 +105,17 @@ describe('account page (Chromium)', { timeout: 90_000 }, () => {
     const { context, page, problems } = await openPage();
     await page.route('https://calendar.test/**', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'callback reached' }));
     const { verifier, challenge } = pkce();
-    await page.goto(authorizeUrl(server!.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid read:calendars', state: 's', code_challenge: challenge, code_challenge_method: 'S256' }));
+    await page.goto(
+      authorizeUrl(server!.url, {
+        client_id: 'calendar-app',
+        response_type: 'code',
+        redirect_uri: CALLBACK,
+        scope: 'openid read:calendars',
+        state: 's',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      }),
+    );
     await signIn(page, 'alice');
     await page.getByRole('heading', { name: 'Allow access?' }).waitFor();
     const [sent] = await Promise.all([page.waitForRequest((r) => r.url().startsWith(`${CALLBACK}?`)), page.getByRole('button', { name: 'Allow' }).click()]);

@@ -16,7 +16,15 @@ import type { Page } from 'playwright-core';
 import { FrozenClock } from '../../src/core/clock.js';
 import { mfaPolicyFrom } from '../../src/core/mfa/mfa-policy.js';
 import { ADMIN_ROLE } from '../../src/management/management-api.js';
-import { bounded, CHROMIUM, chromiumAvailable as available, launchChromium, skipWithoutChromium as skip, watchedPage, type LaunchedBrowser } from '../support/chromium.js';
+import {
+  bounded,
+  CHROMIUM,
+  chromiumAvailable as available,
+  launchChromium,
+  skipWithoutChromium as skip,
+  watchedPage,
+  type LaunchedBrowser,
+} from '../support/chromium.js';
 import { makeFixture, PASSWORDS } from '../support/fixture.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { totpAt } from '../support/totp.js';
@@ -55,7 +63,10 @@ describe('second factors (Chromium)', { timeout: 120_000 }, () => {
   /** Every request the page made stayed on Tessera. */
   function assertNoExternalRequest(requests: string[]): void {
     const origin = new URL(server!.url).origin;
-    assert.deepEqual(requests.filter((r) => !r.startsWith(`${origin}/`) && !r.startsWith('data:')), []);
+    assert.deepEqual(
+      requests.filter((r) => !r.startsWith(`${origin}/`) && !r.startsWith('data:')),
+      [],
+    );
   }
 
   /** The key of the otpauth:// URI shown on a setup page, as an app would read it from the QR code. */
@@ -143,12 +154,18 @@ describe('second factors (Chromium)', { timeout: 120_000 }, () => {
 
     assertNoExternalRequest(requests);
     // The refused codes were answered 401, which Chromium reports as a console error; nothing else may be.
-    assert.deepEqual(problems.filter((p) => !/\/mfa\/[\w-]+: Failed to load resource: the server responded with a status of 401 /.test(p)), []);
+    assert.deepEqual(
+      problems.filter((p) => !/\/mfa\/[\w-]+: Failed to load resource: the server responded with a status of 401 /.test(p)),
+      [],
+    );
     assert.equal(problems.length, 2, 'the replayed one-time code and the reused recovery code');
     await page.context().close();
   });
 
-  it('takes an administrator without a factor through enrolment before /admin; the console lists and resets a user\'s factors', { skip, timeout: 60_000 }, async () => {
+  it("takes an administrator without a factor through enrolment before /admin; the console lists and resets a user's factors", {
+    skip,
+    timeout: 60_000,
+  }, async () => {
     const { page, problems, requests } = await watchedPage(await launched!.browser.newContext({ viewport: { width: 1280, height: 900 } }));
     await page.goto(`${server!.url}/admin`);
     await signIn(page, 'root', 'root-password-123');
@@ -180,7 +197,7 @@ describe('second factors (Chromium)', { timeout: 120_000 }, () => {
     await panel.getByRole('cell', { name: 'Authenticator app (one-time codes)' }).waitFor();
     assert.match(await panel.innerText(), /Recovery codes: 9 of 10 left\./);
     await assertCleanPage(page);
-    assert.doesNotMatch(await panel.innerText(), new RegExp(secret), 'not even the administrator\'s own secret is anywhere');
+    assert.doesNotMatch(await panel.innerText(), new RegExp(secret), "not even the administrator's own secret is anywhere");
 
     // Reset, after a confirmation: alice is back to her password alone.
     page.once('dialog', (dialog) => {
@@ -209,6 +226,7 @@ describe('second factors (Chromium)', { timeout: 120_000 }, () => {
   });
 
   it('checked every kind of page on the way', { skip }, () => {
-    for (const path of ['/account/sign-in', '/account', '/account/start-totp', '/account/confirm-totp', '/mfa/:id', '/admin/']) assert.ok(checked.has(path), `${path} in ${[...checked].join(', ')}`);
+    for (const path of ['/account/sign-in', '/account', '/account/start-totp', '/account/confirm-totp', '/mfa/:id', '/admin/'])
+      assert.ok(checked.has(path), `${path} in ${[...checked].join(', ')}`);
   });
 });

@@ -40,7 +40,16 @@ describe('a native app with a private-use redirect scheme, in Chromium', { timeo
     assert.equal(registered.status, 201);
     const clientId = ((await registered.json()) as { client_id: string }).client_id;
     const { verifier, challenge } = pkce();
-    const params = { client_id: clientId, response_type: 'code', redirect_uri: REDIRECT, scope: 'read:calendars', resource: ORGANIZER, state: 'st', code_challenge: challenge, code_challenge_method: 'S256' };
+    const params = {
+      client_id: clientId,
+      response_type: 'code',
+      redirect_uri: REDIRECT,
+      scope: 'read:calendars',
+      resource: ORGANIZER,
+      state: 'st',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    };
 
     const context = await launched!.browser.newContext();
     const { page, problems } = await watchedPage(context);
@@ -69,7 +78,13 @@ describe('a native app with a private-use redirect scheme, in Chromium', { timeo
 
     const token = await fetch(`${server!.url}/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: location.searchParams.get('code')!, redirect_uri: REDIRECT, client_id: clientId, code_verifier: verifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: location.searchParams.get('code')!,
+        redirect_uri: REDIRECT,
+        client_id: clientId,
+        code_verifier: verifier,
+      }),
     });
     assert.equal(token.status, 200);
     await context.close();

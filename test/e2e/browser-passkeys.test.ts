@@ -15,7 +15,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { bounded, CHROMIUM, chromiumAvailable as available, launchChromium, skipWithoutChromium as skip, watchedPage, type LaunchedBrowser } from '../support/chromium.js';
+import {
+  bounded,
+  CHROMIUM,
+  chromiumAvailable as available,
+  launchChromium,
+  skipWithoutChromium as skip,
+  watchedPage,
+  type LaunchedBrowser,
+} from '../support/chromium.js';
 import { makeFixture, PASSWORDS } from '../support/fixture.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -43,7 +51,9 @@ describe('passkeys (Chromium, virtual authenticator)', { timeout: 120_000 }, () 
     for (const src of await page.locator('script[src]').evaluateAll((scripts) => scripts.map((s) => (s as unknown as { src: string }).src))) {
       assert.equal(src, `${server!.url}/assets/passkey.js`, 'the one script is Tessera’s');
     }
-    for (const csrf of await page.locator('form[data-passkey] input[name="csrf"]').evaluateAll((inputs) => inputs.map((i) => (i as unknown as { value: string }).value))) {
+    for (const csrf of await page
+      .locator('form[data-passkey] input[name="csrf"]')
+      .evaluateAll((inputs) => inputs.map((i) => (i as unknown as { value: string }).value))) {
       assert.ok(csrf.length >= 20, `a CSRF token on the passkey form at ${page.url()}`);
     }
   }
@@ -59,7 +69,14 @@ describe('passkeys (Chromium, virtual authenticator)', { timeout: 120_000 }, () 
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable', { enableUI: false });
     const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     });
     const url = server!.url;
     // Once the test says so (per tab, in sessionStorage), pages see no conditional mediation:
@@ -94,7 +111,10 @@ describe('passkeys (Chromium, virtual authenticator)', { timeout: 120_000 }, () 
     await page.goto(`${url}/account`);
     await page.waitForURL(`${url}/account`);
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
-    assert.ok((await sessionAmr()).some((amr) => amr.join(' ') === 'hwk user mfa'), 'a user-verified passkey: multi-factor');
+    assert.ok(
+      (await sessionAmr()).some((amr) => amr.join(' ') === 'hwk user mfa'),
+      'a user-verified passkey: multi-factor',
+    );
     await page.evaluate("sessionStorage.setItem('no-autofill', 'yes')");
     await context.clearCookies();
     await page.goto(`${url}/account`);
@@ -127,7 +147,10 @@ describe('passkeys (Chromium, virtual authenticator)', { timeout: 120_000 }, () 
     await checkPage(page);
     await server!.engine.audit.flush();
     const failures = await server!.engine.audit.query({ type: 'mfa.failed' });
-    assert.ok(failures.events.some((e) => e.reason === 'cloned_credential' && e.subject === alice.id), 'audited');
+    assert.ok(
+      failures.events.some((e) => e.reason === 'cloned_credential' && e.subject === alice.id),
+      'audited',
+    );
 
     // The refusal page answered 401: the browser reports that status, nothing else.
     assert.deepEqual(

@@ -6,7 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { bounded, CHROMIUM, chromiumAvailable as available, launchChromium, skipWithoutChromium as skip, watchedPage, type LaunchedBrowser } from '../support/chromium.js';
+import {
+  bounded,
+  CHROMIUM,
+  chromiumAvailable as available,
+  launchChromium,
+  skipWithoutChromium as skip,
+  watchedPage,
+  type LaunchedBrowser,
+} from '../support/chromium.js';
 import { makeFixture } from '../support/fixture.js';
 import { linkIn, mailTo, TestSmtp } from '../support/smtp.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -49,6 +57,9 @@ describe('browser password reset (Chromium)', { timeout: 60_000 }, () => {
     assert.ok(await page.getByText('Signed in as').isVisible());
     assert.deepEqual(problems, []);
     const origin = new URL(server.url).origin;
-    assert.deepEqual(requests.filter((r) => new URL(r).origin !== origin), []);
+    assert.deepEqual(
+      requests.filter((r) => new URL(r).origin !== origin),
+      [],
+    );
   });
 });

@@ -143,15 +143,24 @@ describe('browser sign-in (Chromium)', { timeout: 60_000 }, () => {
 
     // The pages were clean and talked to no one but Tessera and the client's callback.
     assert.deepEqual(problems, []);
-    assert.deepEqual(failed.filter((f) => !f.startsWith(sent.url())), []);
+    assert.deepEqual(
+      failed.filter((f) => !f.startsWith(sent.url())),
+      [],
+    );
     const elsewhere = requests.filter((r) => {
       const u = new URL(r);
       return u.origin !== origin && !(u.origin === 'https://calendar.test');
     });
     assert.deepEqual(elsewhere, [], `requests to other hosts: ${JSON.stringify(requests)}`);
     assert.ok(requests.some((r) => r.startsWith(`${origin}/authorize?`)));
-    assert.ok(requests.some((r) => /\/interaction\/[^/]+\/login$/.test(r)), `a sign-in form post: ${JSON.stringify(requests)}`);
-    assert.ok(requests.some((r) => /\/interaction\/[^/]+\/consent$/.test(r)), `a consent form post: ${JSON.stringify(requests)}`);
+    assert.ok(
+      requests.some((r) => /\/interaction\/[^/]+\/login$/.test(r)),
+      `a sign-in form post: ${JSON.stringify(requests)}`,
+    );
+    assert.ok(
+      requests.some((r) => /\/interaction\/[^/]+\/consent$/.test(r)),
+      `a consent form post: ${JSON.stringify(requests)}`,
+    );
   });
 
   // Regression: signing in may redirect straight to the client (no consent step), and

@@ -10,7 +10,15 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
 import { validateConfig } from '../../src/core/config/load.js';
-import { bounded, CHROMIUM, chromiumAvailable as available, launchChromium, skipWithoutChromium as skip, watchedPage, type LaunchedBrowser } from '../support/chromium.js';
+import {
+  bounded,
+  CHROMIUM,
+  chromiumAvailable as available,
+  launchChromium,
+  skipWithoutChromium as skip,
+  watchedPage,
+  type LaunchedBrowser,
+} from '../support/chromium.js';
 import { authorizeUrl, pkce } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 import { totpAt } from '../support/totp.js';
@@ -58,7 +66,15 @@ describe('browser sign-in through an upstream provider with a second factor (Chr
     op.next = { user: { sub: 'dana-upstream', email: 'dana@corp.test', email_verified: true, preferred_username: 'dana' } };
 
     const { verifier, challenge } = pkce();
-    const url = authorizeUrl(server.url, { client_id: 'corp-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 'up-mfa', code_challenge: challenge, code_challenge_method: 'S256' });
+    const url = authorizeUrl(server.url, {
+      client_id: 'corp-app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      state: 'up-mfa',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     launched = await launchChromium([NO_CLIENT_HOST]);
     const { page, problems } = await watchedPage(await launched.browser.newContext());
     await page.goto(url);
@@ -73,7 +89,11 @@ describe('browser sign-in through an upstream provider with a second factor (Chr
     const [sent] = await Promise.all([page.waitForRequest((r) => r.url().startsWith(`${CALLBACK}?`)), page.getByRole('button', { name: 'Allow' }).click()]);
     const code = new URL(sent.url()).searchParams.get('code');
     assert.ok(code);
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier }, basic('corp-app', SECRET));
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier },
+      basic('corp-app', SECRET),
+    );
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
     const idToken = claimsOf((tokens.body as { id_token: string }).id_token);
     assert.equal(idToken.sub, dana.id);
@@ -81,10 +101,21 @@ describe('browser sign-in through an upstream provider with a second factor (Chr
     assert.deepEqual(problems, []);
   });
 
-  it('the answer opened in another browser, without Tessera\'s cookie: the code is asked for there, then the app gets its code', { skip, timeout: 45_000 }, async () => {
+  it("the answer opened in another browser, without Tessera's cookie: the code is asked for there, then the app gets its code", {
+    skip,
+    timeout: 45_000,
+  }, async () => {
     clock.advance(30);
     const { verifier, challenge } = pkce();
-    const url = authorizeUrl(server!.url, { client_id: 'corp-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 'up-mfa-2', code_challenge: challenge, code_challenge_method: 'S256' });
+    const url = authorizeUrl(server!.url, {
+      client_id: 'corp-app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      state: 'up-mfa-2',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     const started = await launched!.browser.newContext();
     const { page: first } = await watchedPage(started);
     await first.goto(url);
@@ -110,13 +141,20 @@ describe('browser sign-in through an upstream provider with a second factor (Chr
       .getByRole('heading', { name: 'Enter your code' })
       .waitFor()
       .catch(async (e: Error) => assert.fail(`no code page at ${page.url()}: ${(await page.content()).slice(0, 600)} ${e.message}`));
-    assert.ok((await elsewhere.cookies()).some((c) => c.name === 'tsr_browser'), 'a browser cookie of its own');
+    assert.ok(
+      (await elsewhere.cookies()).some((c) => c.name === 'tsr_browser'),
+      'a browser cookie of its own',
+    );
     await page.getByLabel('The 6-digit code from your authenticator app').fill(totpAt(secret, clock.now()));
     // dana allowed Corp App before: straight back to it.
     const [sent] = await Promise.all([page.waitForRequest((r) => r.url().startsWith(`${CALLBACK}?`)), page.getByRole('button', { name: 'Continue' }).click()]);
     const callback = new URL(sent.url());
     assert.equal(callback.searchParams.get('state'), 'up-mfa-2');
-    const tokens = await server!.post('/token', { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: verifier }, basic('corp-app', SECRET));
+    const tokens = await server!.post(
+      '/token',
+      { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: verifier },
+      basic('corp-app', SECRET),
+    );
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
     assert.equal(claimsOf((tokens.body as { id_token: string }).id_token).acr, 'urn:tessera:loa:2fa');
     assert.deepEqual(problems, []);

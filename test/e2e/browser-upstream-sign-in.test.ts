@@ -8,7 +8,15 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { validateConfig } from '../../src/core/config/load.js';
-import { bounded, CHROMIUM, chromiumAvailable as available, launchChromium, skipWithoutChromium as skip, watchedPage, type LaunchedBrowser } from '../support/chromium.js';
+import {
+  bounded,
+  CHROMIUM,
+  chromiumAvailable as available,
+  launchChromium,
+  skipWithoutChromium as skip,
+  watchedPage,
+  type LaunchedBrowser,
+} from '../support/chromium.js';
 import { authorizeUrl, pkce } from '../support/sign-in.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 import { corpProvider, startUpstreamOp, type UpstreamOp } from '../support/upstream-op.js';
@@ -41,7 +49,17 @@ describe('browser sign-in through an upstream provider (Chromium)', { timeout: 6
           apis: [{ identifier: API, name: 'Corp tools', scopes: ['read'], claims: { roles: 'user.roles' } }],
           roles: [{ name: 'staff', permissions: { [API]: ['read'] } }],
           identityProviders: [corpProvider(op, { roleMappings: [{ claim: 'groups', value: 'staff', roles: ['staff'] }] })],
-          clients: [{ clientId: 'corp-app', name: 'Corp App', secrets: [SECRET], grantTypes: ['authorization_code'], redirectUris: [CALLBACK], api: API, scopes: ['read'] }],
+          clients: [
+            {
+              clientId: 'corp-app',
+              name: 'Corp App',
+              secrets: [SECRET],
+              grantTypes: ['authorization_code'],
+              redirectUris: [CALLBACK],
+              api: API,
+              scopes: ['read'],
+            },
+          ],
         },
         'test',
         { apis: [], roles: [] },
@@ -80,7 +98,11 @@ describe('browser sign-in through an upstream provider (Chromium)', { timeout: 6
     assert.equal(callback.searchParams.get('state'), 'chromium-upstream-1');
     const code = callback.searchParams.get('code');
     assert.ok(code, sent.url());
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier }, basic('corp-app', SECRET));
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier },
+      basic('corp-app', SECRET),
+    );
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
     const { id_token, access_token } = tokens.body as { id_token: string; access_token: string };
     const user = await server.engine.store.getUser(String(claimsOf(id_token).sub));

@@ -91,7 +91,12 @@ describe('account page', () => {
     const notAllowed = await browser.post(`${server.url}/account/create-pat`, { csrf, name: 'x', scope: `${ORGANIZER} read:contacts`, expires_in: '86400' });
     assert.equal(notAllowed.status, 400);
     assert.match(notAllowed.html, /Not within the owner&#39;s permissions/);
-    const tooLong = await browser.post(`${server.url}/account/create-pat`, { csrf, name: 'x', scope: `${ORGANIZER} read:calendars`, expires_in: String(10 * 365 * 86400) });
+    const tooLong = await browser.post(`${server.url}/account/create-pat`, {
+      csrf,
+      name: 'x',
+      scope: `${ORGANIZER} read:calendars`,
+      expires_in: String(10 * 365 * 86400),
+    });
     assert.equal(tooLong.status, 400);
     const badEndpoint = await browser.post(`${server.url}/account/create-action-token`, { csrf, name: 'feed', endpoints: 'nonsense' });
     assert.equal(badEndpoint.status, 400);
@@ -134,15 +139,27 @@ describe('account page', () => {
     assert.equal(wrongCurrent.status, 400);
     assert.match(wrongCurrent.html, /current password is not right/);
     assert.match((await change({ current_password: PASSWORDS.bob, new_password: 'short', confirm_password: 'short' })).html, /at least 8 characters/);
-    assert.match((await change({ current_password: PASSWORDS.bob, new_password: 'bob-new-password', confirm_password: 'bob-other-password' })).html, /do not match/);
-    const changed = await change({ current_password: PASSWORDS.bob, new_password: 'bob-new-password', confirm_password: 'bob-new-password', end_other_sessions: 'yes' });
+    assert.match(
+      (await change({ current_password: PASSWORDS.bob, new_password: 'bob-new-password', confirm_password: 'bob-other-password' })).html,
+      /do not match/,
+    );
+    const changed = await change({
+      current_password: PASSWORDS.bob,
+      new_password: 'bob-new-password',
+      confirm_password: 'bob-new-password',
+      end_other_sessions: 'yes',
+    });
     assert.equal(changed.status, 303);
     const after = await browser.get(changed.location!);
     assert.match(after.html, /Your password was changed, and your other sessions were signed out/);
     assert.equal((await elsewhere.browser.get(`${server.url}/account`)).status, 303, 'the other session is signed out');
     const fresh = new TestBrowser();
     const form = await fresh.get(`${server.url}/account/sign-in`);
-    assert.equal((await fresh.post(readForm(form.html).action, { ...readForm(form.html).fields, username: 'bob', password: PASSWORDS.bob })).status, 401, 'the old password no longer works');
+    assert.equal(
+      (await fresh.post(readForm(form.html).action, { ...readForm(form.html).fields, username: 'bob', password: PASSWORDS.bob })).status,
+      401,
+      'the old password no longer works',
+    );
     await signIn('bob', 'bob-new-password');
     await server.engine.audit.flush();
     const bob = (await server.engine.store.getUserByUsername('bob'))!;
@@ -152,10 +169,15 @@ describe('account page', () => {
     assert.ok(!JSON.stringify(events).includes('bob-new-password'), 'no password in the audit log');
   });
 
-  it("lists a first-party app holding a grant (no consent asked) and revokes its access", async () => {
+  it('lists a first-party app holding a grant (no consent asked) and revokes its access', async () => {
     const { browser } = await signIn();
     const redirect = 'https://organizer.test/callback';
-    const { code } = await authorize(browser, server.url, { client_id: 'first-party', response_type: 'code', redirect_uri: redirect, scope: 'openid read:calendars' });
+    const { code } = await authorize(browser, server.url, {
+      client_id: 'first-party',
+      response_type: 'code',
+      redirect_uri: redirect,
+      scope: 'openid read:calendars',
+    });
     const asApp = basic('first-party', 'first-party-secret-0123456789');
     const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: redirect }, asApp);
     assert.equal(tokens.status, 200);

@@ -26,7 +26,8 @@ describe('admin console serving', () => {
     const response = await fetch(`${server.url}/admin/`);
     assert.equal(response.status, 200);
     const csp = response.headers.get('content-security-policy') ?? '';
-    for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"]) assert.ok(csp.includes(directive), `${directive} in ${csp}`);
+    for (const directive of ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"])
+      assert.ok(csp.includes(directive), `${directive} in ${csp}`);
     assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
     assert.equal(response.headers.get('cache-control'), 'no-store');
     const html = await response.text();
@@ -58,7 +59,10 @@ describe('admin console serving', () => {
   it('keeps a first-party public client for the console', async () => {
     const client = await server.engine.store.getClient(CONSOLE_CLIENT_ID);
     assert.ok(client);
-    assert.deepEqual([client.type, client.tokenEndpointAuthMethod, client.firstParty, client.redirectUris, client.secrets.length], ['public', 'none', true, [`${server.url}/admin/`], 0]);
+    assert.deepEqual(
+      [client.type, client.tokenEndpointAuthMethod, client.firstParty, client.redirectUris, client.secrets.length],
+      ['public', 'none', true, [`${server.url}/admin/`], 0],
+    );
     const rootId = (await server.engine.store.getUserByUsername('root'))!.id;
     const pat = await server.engine.credentials.createPersonalAccessToken(rootId, { name: 't', api: `${server.url}/api/v1`, scopes: ['write:clients'] });
     const deleted = await fetch(`${server.url}/api/v1/clients/${CONSOLE_CLIENT_ID}`, { method: 'DELETE', headers: { authorization: `Bearer ${pat.token}` } });
@@ -70,14 +74,30 @@ describe('admin console serving', () => {
     const { verifier, challenge } = pkce();
     const home = `${server.url}/admin/`;
     let page: Page = await browser.follow(
-      await browser.get(authorizeUrl(server.url, { client_id: CONSOLE_CLIENT_ID, response_type: 'code', redirect_uri: home, scope: 'openid read:users', state: 's', code_challenge: challenge, code_challenge_method: 'S256' })),
+      await browser.get(
+        authorizeUrl(server.url, {
+          client_id: CONSOLE_CLIENT_ID,
+          response_type: 'code',
+          redirect_uri: home,
+          scope: 'openid read:users',
+          state: 's',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        }),
+      ),
       server.url,
     );
     page = await submitSignIn(browser, page, username, password);
     while (page.location && !page.location.startsWith(`${home}?`)) page = await browser.get(page.location);
     assert.ok(page.location, `no redirect back to the console: ${page.status} ${page.html.slice(0, 200)}`);
     const code = new URL(page.location).searchParams.get('code')!;
-    const token = await server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: home, client_id: CONSOLE_CLIENT_ID, code_verifier: verifier });
+    const token = await server.post('/token', {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: home,
+      client_id: CONSOLE_CLIENT_ID,
+      code_verifier: verifier,
+    });
     assert.equal(token.status, 200, JSON.stringify(token.body));
     return token.body.access_token as string;
   }

@@ -52,7 +52,11 @@ describe('audit log', () => {
   const isLoopback = (ip: string | undefined) => ip === '127.0.0.1' || ip === '::ffff:127.0.0.1' || ip === '::1';
 
   it('records client_credentials tokens with kind, client, subject, API, scopes, id, address and request id', async () => {
-    const res = await server.post('/token', { grant_type: 'client_credentials', scope: 'read:calendars' }, { ...basic('basic-client', SECRETS.basic), 'x-request-id': 'req-audit-1' });
+    const res = await server.post(
+      '/token',
+      { grant_type: 'client_credentials', scope: 'read:calendars' },
+      { ...basic('basic-client', SECRETS.basic), 'x-request-id': 'req-audit-1' },
+    );
     assert.equal(res.status, 200);
     keep(res.body.access_token);
     const event = await latest('token.issued', (r) => r.requestId === 'req-audit-1');
@@ -106,7 +110,9 @@ describe('audit log', () => {
   it('records sign-in failure and success, consent, the code flow tokens and their refresh', async () => {
     const browser = new TestBrowser();
     const page = await browser.follow(
-      await browser.get(authorizeUrl(server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid read:calendars', state: 's1' })),
+      await browser.get(
+        authorizeUrl(server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid read:calendars', state: 's1' }),
+      ),
       server.url,
     );
     const wrongPassword = 'wrong-password-for-alice';
@@ -121,7 +127,13 @@ describe('audit log', () => {
     await submitSignIn(browser, page, 'nobody-here', wrongPassword);
     assert.equal((await latest('signin.failed', (r) => r.details?.username === 'nobody-here')).reason, 'unknown_user');
 
-    const params = await authorize(browser, server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid read:calendars', state: 's2' });
+    const params = await authorize(browser, server.url, {
+      client_id: 'calendar-app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid read:calendars',
+      state: 's2',
+    });
     keep(params.code);
     const signedIn = await latest('signin.succeeded');
     assert.deepEqual(signedIn.actor, { type: 'user', id: aliceId });
@@ -132,7 +144,11 @@ describe('audit log', () => {
     assert.equal(consent.clientId, 'calendar-app');
     assert.deepEqual(consent.scopes, ['openid', 'read:calendars']);
 
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: params.code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: params.code!, redirect_uri: CALLBACK },
+      basic('calendar-app', SECRETS.calendar),
+    );
     assert.equal(tokens.status, 200);
     keep(tokens.body.access_token, tokens.body.refresh_token, tokens.body.id_token);
     await server.engine.audit.flush();
@@ -144,7 +160,11 @@ describe('audit log', () => {
     }
     assert.equal(events.find((e) => e.tokenKind === 'access_token')?.tokenId, claimsOf(tokens.body.access_token as string).jti);
 
-    const refreshed = await server.post('/token', { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string }, basic('calendar-app', SECRETS.calendar));
+    const refreshed = await server.post(
+      '/token',
+      { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string },
+      basic('calendar-app', SECRETS.calendar),
+    );
     assert.equal(refreshed.status, 200);
     keep(refreshed.body.access_token, refreshed.body.refresh_token, refreshed.body.id_token);
     const renewal = await latest('token.refreshed', (r) => r.tokenKind === 'refresh_token');
@@ -152,7 +172,11 @@ describe('audit log', () => {
     assert.equal(renewal.details?.refreshedTokenId, events.find((e) => e.tokenKind === 'refresh_token')?.tokenId);
 
     // Reuse of the spent refresh token revokes the family, and says so.
-    const reuse = await server.post('/token', { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string }, basic('calendar-app', SECRETS.calendar));
+    const reuse = await server.post(
+      '/token',
+      { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string },
+      basic('calendar-app', SECRETS.calendar),
+    );
     assert.equal(reuse.status, 400);
     const failedRefresh = await latest('token.refreshed', (r) => r.outcome === 'failure');
     assert.match(failedRefresh.reason!, /^invalid_grant/);
@@ -180,7 +204,11 @@ describe('audit log', () => {
 
   it('records personal access tokens issued, exchanged and revoked, and revoke-everything', async () => {
     const actor = { type: 'admin' as const, id: 'cli:test' };
-    const pat = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'ci', api: ORGANIZER, scopes: ['read:calendars'], expiresIn: 3600 }, actor);
+    const pat = await server.engine.credentials.createPersonalAccessToken(
+      aliceId,
+      { name: 'ci', api: ORGANIZER, scopes: ['read:calendars'], expiresIn: 3600 },
+      actor,
+    );
     keep(pat.token);
     const issued = await latest('token.issued', (r) => r.tokenKind === 'personal_access_token');
     assert.equal(issued.tokenId, pat.summary.id);
@@ -190,7 +218,11 @@ describe('audit log', () => {
     assert.deepEqual(issued.actor, actor);
     assert.equal(issued.details?.name, 'ci');
 
-    const exchanged = await server.post('/token', { grant_type: EXCHANGE, subject_token: pat.token, subject_token_type: ACCESS }, basic('exchanger', 'exchanger-secret-0123456789'));
+    const exchanged = await server.post(
+      '/token',
+      { grant_type: EXCHANGE, subject_token: pat.token, subject_token_type: ACCESS },
+      basic('exchanger', 'exchanger-secret-0123456789'),
+    );
     assert.equal(exchanged.status, 200);
     keep(exchanged.body.access_token);
     const exchange = await latest('token.exchanged');
@@ -225,7 +257,15 @@ describe('audit log', () => {
     const before = await server.engine.store.getClient('basic-client');
     const config = validateConfig(
       {
-        clients: [{ clientId: 'basic-client', secrets: [SECRETS.basic, newSecret], api: ORGANIZER, scopes: ['read:calendars', 'write:calendars'], permissions: { [MAPPERS]: ['geocode'] } }],
+        clients: [
+          {
+            clientId: 'basic-client',
+            secrets: [SECRETS.basic, newSecret],
+            api: ORGANIZER,
+            scopes: ['read:calendars', 'write:calendars'],
+            permissions: { [MAPPERS]: ['geocode'] },
+          },
+        ],
         users: [{ username: 'alice', name: 'Alice L.', email: 'alice@example.test', emailVerified: true, password: newPassword, roles: ['calendar-reader'] }],
       },
       'change',
@@ -252,12 +292,25 @@ describe('audit log', () => {
 
     await server.engine.apply(config, { type: 'admin', id: 'root' });
     await server.engine.audit.flush();
-    assert.equal((await server.engine.audit.query({ type: 'management.changed', actorId: 'root' })).events.length, events.length, 'applying again changes nothing');
+    assert.equal(
+      (await server.engine.audit.query({ type: 'management.changed', actorId: 'root' })).events.length,
+      events.length,
+      'applying again changes nothing',
+    );
   });
 
   it('records API calls reported by a resource server, without query strings', async () => {
     const calls = [
-      { method: 'GET', path: '/calendars/work?access_token=leaky-token-in-a-query', status: 200, tokenId: 'jti-1', subject: aliceId, clientId: 'calendar-app', scopes: 'read:calendars', durationMs: 3 },
+      {
+        method: 'GET',
+        path: '/calendars/work?access_token=leaky-token-in-a-query',
+        status: 200,
+        tokenId: 'jti-1',
+        subject: aliceId,
+        clientId: 'calendar-app',
+        scopes: 'read:calendars',
+        durationMs: 3,
+      },
       { method: 'DELETE', path: '/calendars/work', status: 403, subject: aliceId },
     ];
     keep('leaky-token-in-a-query');
@@ -281,8 +334,19 @@ describe('audit log', () => {
     const records = await all();
     const types = new Set(records.map((r) => r.type));
     for (const type of [
-      'token.issued', 'token.refreshed', 'token.exchanged', 'token.revoked', 'token.introspection_failed', 'client.authentication_failed',
-      'signin.succeeded', 'signin.failed', 'consent.granted', 'consent.revoked', 'key.rotated', 'management.changed', 'api.called',
+      'token.issued',
+      'token.refreshed',
+      'token.exchanged',
+      'token.revoked',
+      'token.introspection_failed',
+      'client.authentication_failed',
+      'signin.succeeded',
+      'signin.failed',
+      'consent.granted',
+      'consent.revoked',
+      'key.rotated',
+      'management.changed',
+      'api.called',
     ] as const) {
       assert.ok(types.has(type), `no ${type} event`);
     }

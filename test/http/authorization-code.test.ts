@@ -114,7 +114,10 @@ describe('authorization code flow', () => {
     assert.ok(again.location!.startsWith(CALLBACK));
     // One more scope alice's roles allow: a consent page listing only that one.
     await withRole('calendar-writer', async () => {
-      const more = await browser.follow(await browser.get(authorizeUrl(server.url, calendarParams({ scope: 'openid read:calendars write:calendars' }))), server.url);
+      const more = await browser.follow(
+        await browser.get(authorizeUrl(server.url, calendarParams({ scope: 'openid read:calendars write:calendars' }))),
+        server.url,
+      );
       assert.match(more.html, /write:calendars/);
       assert.doesNotMatch(more.html, /<code>read:calendars<\/code>/);
     });
@@ -140,7 +143,14 @@ describe('authorization code flow', () => {
 
   it('runs a public client with PKCE and refuses a missing or wrong verifier', async () => {
     const { verifier, challenge } = pkce();
-    const spa = { client_id: 'todo-spa', response_type: 'code', redirect_uri: SPA_CALLBACK, scope: 'read:calendars', code_challenge: challenge, code_challenge_method: 'S256' };
+    const spa = {
+      client_id: 'todo-spa',
+      response_type: 'code',
+      redirect_uri: SPA_CALLBACK,
+      scope: 'read:calendars',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    };
     const browser = new TestBrowser();
     const tokenFor = async (extra: Record<string, string>) => {
       const { code } = await authorize(browser, server.url, spa);
@@ -161,7 +171,9 @@ describe('authorization code flow', () => {
     const none = callbackParams((await browser.get(authorizeUrl(server.url, base))).location!);
     assert.equal(none.error, 'invalid_request');
     assert.match(none.error_description!, /PKCE is required/);
-    const plain = callbackParams((await browser.get(authorizeUrl(server.url, { ...base, code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }))).location!);
+    const plain = callbackParams(
+      (await browser.get(authorizeUrl(server.url, { ...base, code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' }))).location!,
+    );
     assert.equal(plain.error, 'invalid_request');
     assert.match(plain.error_description!, /S256/);
     assert.equal(plain.state, 's1');
@@ -208,7 +220,9 @@ describe('authorization code flow', () => {
     assert.equal(noSession.error, 'login_required');
     await authorize(browser, server.url, calendarParams({ scope: 'openid' }));
     await withRole('calendar-writer', async () => {
-      const noConsent = callbackParams((await browser.get(authorizeUrl(server.url, calendarParams({ prompt: 'none', scope: 'openid write:calendars read:calendars' })))).location!);
+      const noConsent = callbackParams(
+        (await browser.get(authorizeUrl(server.url, calendarParams({ prompt: 'none', scope: 'openid write:calendars read:calendars' })))).location!,
+      );
       assert.equal(noConsent.error, 'consent_required');
     });
     const silent = callbackParams((await browser.get(authorizeUrl(server.url, calendarParams({ prompt: 'none', scope: 'openid' })))).location!);
@@ -231,7 +245,11 @@ describe('authorization code flow', () => {
     const second = await redeem(code!);
     assert.equal(second.status, 400);
     assert.equal(second.body.error, 'invalid_grant');
-    const refresh = await server.post('/token', { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string }, basic('calendar-app', SECRETS.calendar));
+    const refresh = await server.post(
+      '/token',
+      { grant_type: 'refresh_token', refresh_token: first.body.refresh_token as string },
+      basic('calendar-app', SECRETS.calendar),
+    );
     assert.equal(refresh.body.error, 'invalid_grant', 'the refresh token died with the code');
     const introspect = await server.post('/introspect', { token: first.body.access_token as string }, basic('calendar-app', SECRETS.calendar));
     assert.deepEqual(introspect.body, { active: false }, 'and so did the access token');
@@ -242,7 +260,11 @@ describe('authorization code flow', () => {
     const wrongRedirect = await redeem(code!, { redirect_uri: 'https://calendar.test/other' });
     assert.equal(wrongRedirect.body.error, 'invalid_grant');
     const { code: code2 } = await authorize(new TestBrowser(), server.url, calendarParams());
-    const otherClient = await server.post('/token', { grant_type: 'authorization_code', code: code2!, redirect_uri: CALLBACK }, basic('basic-client', SECRETS.basic));
+    const otherClient = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: code2!, redirect_uri: CALLBACK },
+      basic('basic-client', SECRETS.basic),
+    );
     assert.equal(otherClient.status, 400);
     assert.equal(otherClient.body.error, 'unauthorized_client', 'basic-client may not use the code grant at all');
     const garbage = await redeem('tsr_ac_notacode');

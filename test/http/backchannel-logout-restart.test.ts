@@ -67,12 +67,23 @@ describe('back-channel logout across a restart', () => {
     await new Promise((resolve) => receiver.close(resolve));
   });
 
-  const start = (options: { send?: boolean } = {}) => startTestServer({ config, store, masterKey, clock, backchannelLogout: { ...backchannelLogout, ...options } });
+  const start = (options: { send?: boolean } = {}) =>
+    startTestServer({ config, store, masterKey, clock, backchannelLogout: { ...backchannelLogout, ...options } });
 
   /** Signs alice in to calendar-app at `server`; answers the ID token's sid and sub. */
   async function signIn(server: TestServer): Promise<{ sid: unknown; sub: string }> {
-    const { code } = await authorize(new TestBrowser(), server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', nonce: 'n' });
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
+    const { code } = await authorize(new TestBrowser(), server.url, {
+      client_id: 'calendar-app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      nonce: 'n',
+    });
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK },
+      basic('calendar-app', SECRETS.calendar),
+    );
     const { sid, sub } = decodeJwt(tokens.body.id_token as string);
     return { sid, sub: sub! };
   }
@@ -83,7 +94,9 @@ describe('back-channel logout across a restart', () => {
 
     // An administrator ends the session; the client is down (503) at the first attempt.
     const rootId = (await store.getUserByUsername('root'))!.id;
-    const admin = (await first.engine.credentials.createPersonalAccessToken(rootId, { name: 'ops', api: managementAudience(first.url), scopes: [...MANAGEMENT_SCOPES] })).token;
+    const admin = (
+      await first.engine.credentials.createPersonalAccessToken(rootId, { name: 'ops', api: managementAudience(first.url), scopes: [...MANAGEMENT_SCOPES] })
+    ).token;
     answers.push(503);
     const failed = nextDelivery();
     const ended = await fetch(`${first.url}/api/v1/users/${sub}/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
@@ -139,7 +152,13 @@ describe('back-channel logout across a restart', () => {
     const { sid, sub } = await signIn(recorder);
     const before = received.length;
     const rootId = (await store.getUserByUsername('root'))!.id;
-    const admin = (await recorder.engine.credentials.createPersonalAccessToken(rootId, { name: 'ops2', api: managementAudience(recorder.url), scopes: [...MANAGEMENT_SCOPES] })).token;
+    const admin = (
+      await recorder.engine.credentials.createPersonalAccessToken(rootId, {
+        name: 'ops2',
+        api: managementAudience(recorder.url),
+        scopes: [...MANAGEMENT_SCOPES],
+      })
+    ).token;
     const ended = await fetch(`${recorder.url}/api/v1/users/${sub}/sessions`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
     assert.ok(ended.status < 300);
     await recorder.close(); // waits until the delivery is recorded

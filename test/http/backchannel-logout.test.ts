@@ -74,7 +74,9 @@ describe('back-channel logout', () => {
     });
     server.engine.audit.subscribe((event) => void audit.push(event));
     const rootId = (await server.engine.store.getUserByUsername('root'))!.id;
-    admin = (await server.engine.credentials.createPersonalAccessToken(rootId, { name: 'bcl', api: managementAudience(server.url), scopes: [...MANAGEMENT_SCOPES] })).token;
+    admin = (
+      await server.engine.credentials.createPersonalAccessToken(rootId, { name: 'bcl', api: managementAudience(server.url), scopes: [...MANAGEMENT_SCOPES] })
+    ).token;
   });
   after(async () => {
     await server.close();
@@ -83,8 +85,18 @@ describe('back-channel logout', () => {
 
   async function signedIn(): Promise<{ browser: TestBrowser; idToken: string; sid: string; sub: string }> {
     const browser = new TestBrowser();
-    const { code } = await authorize(browser, server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', nonce: 'n-1' });
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
+    const { code } = await authorize(browser, server.url, {
+      client_id: 'calendar-app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      nonce: 'n-1',
+    });
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK },
+      basic('calendar-app', SECRETS.calendar),
+    );
     const idToken = tokens.body.id_token as string;
     const claims = decodeJwt(idToken);
     return { browser, idToken, sid: claims.sid as string, sub: claims.sub! };
@@ -119,7 +131,9 @@ describe('back-channel logout', () => {
     let release!: () => void;
     hold = new Promise<void>((resolve) => (release = resolve));
     const arrived = nextDelivery();
-    const res = await browser.get(`${server.url}/logout?${new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: 'https://calendar.test/bye' })}`);
+    const res = await browser.get(
+      `${server.url}/logout?${new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: 'https://calendar.test/bye' })}`,
+    );
     // The sign-out answered while the client still holds its answer to the logout token.
     assert.equal(res.status, 303);
     const claims = await verifyLogoutToken(await arrived);
@@ -204,7 +218,11 @@ describe('back-channel logout in dynamic client registration (RFC 7591)', () => 
   });
 
   it('refuses a non-https URI, a fragment, and a session_required that is not a boolean', async () => {
-    for (const bad of [{ backchannel_logout_uri: 'http://cal.example/bcl' }, { backchannel_logout_uri: 'https://cal.example/bcl#x' }, { backchannel_logout_uri: 'https://cal.example/bcl', backchannel_logout_session_required: 'yes' }]) {
+    for (const bad of [
+      { backchannel_logout_uri: 'http://cal.example/bcl' },
+      { backchannel_logout_uri: 'https://cal.example/bcl#x' },
+      { backchannel_logout_uri: 'https://cal.example/bcl', backchannel_logout_session_required: 'yes' },
+    ]) {
       const res = await register({ ...base, ...bad });
       assert.equal(res.status, 400, JSON.stringify(bad));
       assert.equal(res.body.error, 'invalid_client_metadata');

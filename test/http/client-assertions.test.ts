@@ -38,9 +38,13 @@ describe('private_key_jwt client assertions', () => {
       .setExpirationTime(clock.now() + lifetime)
       .sign(fixture.clientPrivateKey);
   const token = (target: TestServer, signed: string) =>
-    target.post('/token', { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: signed });
+    target.post('/token', {
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: signed,
+    });
 
-  it('accepts an assertion valid for one hour (Authlib\'s default), and no longer', async () => {
+  it("accepts an assertion valid for one hour (Authlib's default), and no longer", async () => {
     const ok = await token(server, await assertion(`${server.url}/token`));
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     const tooLong = await token(server, await assertion(`${server.url}/token`, 3601 + 60));

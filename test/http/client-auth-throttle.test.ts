@@ -17,7 +17,8 @@ describe('client authentication throttle', () => {
   });
   after(() => server.close());
 
-  const wrong = (path: string, clientId: string) => server.post(path, { grant_type: 'client_credentials', token: 'x' }, basic(clientId, 'wrong-secret-0123456789'));
+  const wrong = (path: string, clientId: string) =>
+    server.post(path, { grant_type: 'client_credentials', token: 'x' }, basic(clientId, 'wrong-secret-0123456789'));
 
   it('slows down wrong secrets for one client id across endpoints, then lets it in again', async () => {
     const paths = ['/token', '/introspect', '/revoke'];

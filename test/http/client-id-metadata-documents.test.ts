@@ -77,7 +77,13 @@ describe('client ID metadata documents', () => {
     page = await browser.post(form.action, { ...form.fields, decision: 'allow' });
     const callback = callbackParams(page.location!);
     assert.equal(callback.state, 's1');
-    const token = await server.post('/token', { grant_type: 'authorization_code', code: callback.code!, redirect_uri: CALLBACK, client_id: clientId, code_verifier: verifier });
+    const token = await server.post('/token', {
+      grant_type: 'authorization_code',
+      code: callback.code!,
+      redirect_uri: CALLBACK,
+      client_id: clientId,
+      code_verifier: verifier,
+    });
     assert.equal(token.status, 200, JSON.stringify(token.body));
     const claims = JSON.parse(Buffer.from(String(token.body.access_token).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
     assert.equal(claims.client_id, clientId);
@@ -103,7 +109,9 @@ describe('client ID metadata documents', () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const id = `${docs.origin}/signed/client.json`;
     docs.documents.set('/signed/jwks.json', { body: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] } });
-    docs.documents.set('/signed/client.json', { body: { ...document(), client_id: id, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${docs.origin}/signed/jwks.json` } });
+    docs.documents.set('/signed/client.json', {
+      body: { ...document(), client_id: id, token_endpoint_auth_method: 'private_key_jwt', jwks_uri: `${docs.origin}/signed/jwks.json` },
+    });
     const browser = new TestBrowser();
     const { verifier, challenge } = pkce();
     let page = await browser.follow(await browser.get(authorizeUrl(server.url, params(id, challenge))), server.url);
@@ -112,15 +120,41 @@ describe('client ID metadata documents', () => {
     page = await browser.post(form.action, { ...form.fields, decision: 'allow' });
     const { code } = callbackParams(page.location!);
     const assertion = (jti: string) =>
-      new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setIssuer(id).setSubject(id).setAudience(server.url).setJti(jti).setIssuedAt(clock.now()).setExpirationTime(clock.now() + 60).sign(privateKey);
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+        .setIssuer(id)
+        .setSubject(id)
+        .setAudience(server.url)
+        .setJti(jti)
+        .setIssuedAt(clock.now())
+        .setExpirationTime(clock.now() + 60)
+        .sign(privateKey);
     const jwtBearer = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-    const withoutAssertion = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, client_id: id, code_verifier: verifier });
+    const withoutAssertion = await server.post('/token', {
+      grant_type: 'authorization_code',
+      code: code!,
+      redirect_uri: CALLBACK,
+      client_id: id,
+      code_verifier: verifier,
+    });
     assert.equal(withoutAssertion.status, 401);
     assert.equal(withoutAssertion.body.error, 'invalid_client');
     // The failed attempt above does not spend the code: only authenticated clients get that far.
-    const token = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier, client_assertion_type: jwtBearer, client_assertion: await assertion('a1') });
+    const token = await server.post('/token', {
+      grant_type: 'authorization_code',
+      code: code!,
+      redirect_uri: CALLBACK,
+      code_verifier: verifier,
+      client_assertion_type: jwtBearer,
+      client_assertion: await assertion('a1'),
+    });
     assert.equal(token.status, 200, JSON.stringify(token.body));
-    const refreshed = await server.post('/token', { grant_type: 'refresh_token', refresh_token: String(token.body.refresh_token), client_assertion_type: jwtBearer, client_assertion: await assertion('a2') });
+    const refreshed = await server.post('/token', {
+      grant_type: 'refresh_token',
+      refresh_token: String(token.body.refresh_token),
+      client_assertion_type: jwtBearer,
+      client_assertion: await assertion('a2'),
+    });
     assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
   });
 

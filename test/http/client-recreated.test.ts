@@ -23,7 +23,13 @@ describe('a client re-created under the id of a deleted one', () => {
 
   before(async () => {
     const { config } = await makeFixture();
-    (config.clients as unknown[]).push({ clientId: 'tv-app', name: 'Living Room TV', type: 'public', grantTypes: [DEVICE_CODE, 'refresh_token'], api: ORGANIZER });
+    (config.clients as unknown[]).push({
+      clientId: 'tv-app',
+      name: 'Living Room TV',
+      type: 'public',
+      grantTypes: [DEVICE_CODE, 'refresh_token'],
+      api: ORGANIZER,
+    });
     server = await startTestServer({ config, clock, deviceFlow: { codeTtl: 600, interval: 5 } });
   });
   after(() => server.close());

@@ -22,7 +22,14 @@ for (const reuseGrace of [10, 0]) {
 
     const asCalendar = basic('calendar-app', SECRETS.calendar);
     const code = async () =>
-      (await authorize(new TestBrowser(), server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid read:calendars' })).code!;
+      (
+        await authorize(new TestBrowser(), server.url, {
+          client_id: 'calendar-app',
+          response_type: 'code',
+          redirect_uri: CALLBACK,
+          scope: 'openid read:calendars',
+        })
+      ).code!;
     const redeem = (c: string) => server.post('/token', { grant_type: 'authorization_code', code: c, redirect_uri: CALLBACK }, asCalendar);
     const refresh = (t: string) => server.post('/token', { grant_type: 'refresh_token', refresh_token: t }, asCalendar);
     const statuses = (results: TestResponse[]) => results.map((r) => (r.status === 200 ? 'ok' : String(r.body.error)));
@@ -32,13 +39,19 @@ for (const reuseGrace of [10, 0]) {
       const results = await Promise.all(Array.from({ length: RACERS }, () => redeem(shared)));
       const ok = results.filter((r) => r.status === 200);
       assert.equal(ok.length, 1, statuses(results).join(','));
-      assert.ok(results.every((r) => r.status === 200 || r.body.error === 'invalid_grant'), statuses(results).join(','));
+      assert.ok(
+        results.every((r) => r.status === 200 || r.body.error === 'invalid_grant'),
+        statuses(results).join(','),
+      );
     });
     it('rotates one refresh token consistently among 50 racers', async () => {
       const start = await redeem(await code());
       const results = await Promise.all(Array.from({ length: RACERS }, () => refresh(start.body.refresh_token as string)));
       const ok = results.filter((r) => r.status === 200);
-      assert.ok(results.every((r) => r.status === 200 || r.body.error === 'invalid_grant'), statuses(results).join(','));
+      assert.ok(
+        results.every((r) => r.status === 200 || r.body.error === 'invalid_grant'),
+        statuses(results).join(','),
+      );
       assert.ok(ok.length >= 1, 'at least one rotation succeeds');
       const issued = new Set(ok.map((r) => r.body.refresh_token as string));
       // At most one family survives (RFC 9700 §4.14.2): every winner holds the same successor.

@@ -31,12 +31,19 @@ describe('seed credentials', () => {
   const setAlice = async (fields: Record<string, unknown>) => {
     const apis = await server.engine.store.listApis();
     const roles = (await server.engine.store.listRoles()).map((r) => r.name);
-    await server.engine.apply(validateConfig({ users: [{ username: 'alice', password: 'alice-password-123', roles: ['calendar-reader'], ...fields }] }, 'alice', { apis, roles }));
+    await server.engine.apply(
+      validateConfig({ users: [{ username: 'alice', password: 'alice-password-123', roles: ['calendar-reader'], ...fields }] }, 'alice', { apis, roles }),
+    );
   };
 
   describe('personal access tokens', () => {
     it('are created within the owner permissions, shown once, and introspect as the user', async () => {
-      const { token, summary } = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'ci', api: ORGANIZER, scopes: ['read:calendars'], expiresIn: 3600 });
+      const { token, summary } = await server.engine.credentials.createPersonalAccessToken(aliceId, {
+        name: 'ci',
+        api: ORGANIZER,
+        scopes: ['read:calendars'],
+        expiresIn: 3600,
+      });
       assert.match(token, /^tsr_pat_[0-9A-Za-z]{49}$/);
       assert.equal(summary.kind, 'personal_access_token');
       assert.equal(JSON.stringify(summary).includes(token), false);
@@ -61,7 +68,12 @@ describe('seed credentials', () => {
     });
 
     it('expire, can be revoked, and are listed without their secret', async () => {
-      const { token, summary } = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'short', api: ORGANIZER, scopes: ['read:calendars'], expiresIn: 60 });
+      const { token, summary } = await server.engine.credentials.createPersonalAccessToken(aliceId, {
+        name: 'short',
+        api: ORGANIZER,
+        scopes: ['read:calendars'],
+        expiresIn: 60,
+      });
       const other = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'revoked', api: ORGANIZER, scopes: ['read:calendars'] });
       assert.equal(await server.engine.credentials.revoke(other.summary.id), true);
       assert.deepEqual((await introspect(other.token)).body, { active: false });
@@ -81,7 +93,11 @@ describe('seed credentials', () => {
     });
 
     it('record their last use in batches', async () => {
-      const { token, summary } = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'used', api: ORGANIZER, scopes: ['read:calendars'] });
+      const { token, summary } = await server.engine.credentials.createPersonalAccessToken(aliceId, {
+        name: 'used',
+        api: ORGANIZER,
+        scopes: ['read:calendars'],
+      });
       await introspect(token);
       assert.equal((await server.engine.credentials.get(summary.id))?.lastUsedAt, undefined, 'not written per request');
       await server.engine.usage.flush();
@@ -145,7 +161,12 @@ describe('seed credentials', () => {
       server.post('/token', { grant_type: EXCHANGE, subject_token_type: ACCESS, ...form }, basic('exchanger', 'exchanger-secret-0123456789'));
 
     it('trades a PAT for a short-lived JWT for its API', async () => {
-      const { token } = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'x', api: ORGANIZER, scopes: ['read:calendars'], expiresIn: 120 });
+      const { token } = await server.engine.credentials.createPersonalAccessToken(aliceId, {
+        name: 'x',
+        api: ORGANIZER,
+        scopes: ['read:calendars'],
+        expiresIn: 120,
+      });
       const res = await exchange({ subject_token: token, resource: ORGANIZER });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.issued_token_type, ACCESS);
@@ -171,17 +192,33 @@ describe('seed credentials', () => {
   describe('revoke everything', () => {
     it('revokes every token, consent and session of the user in one call', async () => {
       const browser = new TestBrowser();
-      const { code } = await authorize(browser, server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid read:calendars' });
-      const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
+      const { code } = await authorize(browser, server.url, {
+        client_id: 'calendar-app',
+        response_type: 'code',
+        redirect_uri: CALLBACK,
+        scope: 'openid read:calendars',
+      });
+      const tokens = await server.post(
+        '/token',
+        { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK },
+        basic('calendar-app', SECRETS.calendar),
+      );
       const pat = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'p', api: ORGANIZER, scopes: ['read:calendars'] });
       clock.advance(1);
       const result = await server.engine.revokeEverything(aliceId);
       assert.ok(result.tokens >= 2);
       assert.equal(result.consents, 1);
       assert.deepEqual((await introspect(pat.token)).body, { active: false });
-      const refresh = await server.post('/token', { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string }, basic('calendar-app', SECRETS.calendar));
+      const refresh = await server.post(
+        '/token',
+        { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string },
+        basic('calendar-app', SECRETS.calendar),
+      );
       assert.equal(refresh.body.error, 'invalid_grant');
-      const page = await browser.follow(await browser.get(authorizeUrl(server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' })), server.url);
+      const page = await browser.follow(
+        await browser.get(authorizeUrl(server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' })),
+        server.url,
+      );
       assert.match(page.html, /name="password"/, 'the session has ended');
     });
   });

@@ -39,7 +39,11 @@ describe('delegation never exceeds what the user holds', () => {
       const browser = new TestBrowser();
       const { verifier, challenge } = pkce();
       const params = {
-        client_id: 'todo-spa', response_type: 'code', redirect_uri: SPA_CALLBACK, code_challenge: challenge, code_challenge_method: 'S256',
+        client_id: 'todo-spa',
+        response_type: 'code',
+        redirect_uri: SPA_CALLBACK,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
         scope: 'openid profile email read:calendars write:calendars read:contacts',
       };
       const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
@@ -49,7 +53,13 @@ describe('delegation never exceeds what the user holds', () => {
       assert.match(consent.html, /<code>profile<\/code>/, 'OpenID Connect scopes are asked for as before');
       assert.doesNotMatch(consent.html, /write:calendars|read:contacts/, 'never offered what alice cannot do');
       const { code } = await authorize(browser, server.url, params);
-      const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: SPA_CALLBACK, code_verifier: verifier, client_id: 'todo-spa' });
+      const tokens = await server.post('/token', {
+        grant_type: 'authorization_code',
+        code: code!,
+        redirect_uri: SPA_CALLBACK,
+        code_verifier: verifier,
+        client_id: 'todo-spa',
+      });
       assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
       assert.equal(tokens.body.scope, 'openid profile email read:calendars');
       assert.equal(claimsOf(tokens.body.access_token as string).scope, 'openid profile email read:calendars');
@@ -59,22 +69,53 @@ describe('delegation never exceeds what the user holds', () => {
     });
 
     it('holds first-party and sandbox apps to the same rule', async () => {
-      const firstParty = await authorize(new TestBrowser(), server.url, { client_id: 'first-party', response_type: 'code', redirect_uri: 'https://organizer.test/callback', scope: 'openid read:calendars write:calendars' });
-      const fp = await server.post('/token', { grant_type: 'authorization_code', code: firstParty.code!, redirect_uri: 'https://organizer.test/callback' }, basic('first-party', 'first-party-secret-0123456789'));
+      const firstParty = await authorize(new TestBrowser(), server.url, {
+        client_id: 'first-party',
+        response_type: 'code',
+        redirect_uri: 'https://organizer.test/callback',
+        scope: 'openid read:calendars write:calendars',
+      });
+      const fp = await server.post(
+        '/token',
+        { grant_type: 'authorization_code', code: firstParty.code!, redirect_uri: 'https://organizer.test/callback' },
+        basic('first-party', 'first-party-secret-0123456789'),
+      );
       assert.equal(fp.body.scope, 'openid read:calendars');
-      const sandbox = await authorize(new TestBrowser(), server.url, { client_id: 'sandbox-app', response_type: 'code', redirect_uri: 'https://sandbox.test/callback', scope: 'openid write:calendars read:calendars' });
-      const sb = await server.post('/token', { grant_type: 'authorization_code', code: sandbox.code!, redirect_uri: 'https://sandbox.test/callback' }, basic('sandbox-app', 'sandbox-app-secret-0123456789'));
+      const sandbox = await authorize(new TestBrowser(), server.url, {
+        client_id: 'sandbox-app',
+        response_type: 'code',
+        redirect_uri: 'https://sandbox.test/callback',
+        scope: 'openid write:calendars read:calendars',
+      });
+      const sb = await server.post(
+        '/token',
+        { grant_type: 'authorization_code', code: sandbox.code!, redirect_uri: 'https://sandbox.test/callback' },
+        basic('sandbox-app', 'sandbox-app-secret-0123456789'),
+      );
       assert.equal(sb.body.scope, 'openid read:calendars');
     });
 
     it('drops a scope from the next refresh once alice has lost the role', async () => {
       await setAliceRoles(['calendar-writer']);
       try {
-        const { code } = await authorize(new TestBrowser(), server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid read:calendars write:calendars' });
-        const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
+        const { code } = await authorize(new TestBrowser(), server.url, {
+          client_id: 'calendar-app',
+          response_type: 'code',
+          redirect_uri: CALLBACK,
+          scope: 'openid read:calendars write:calendars',
+        });
+        const tokens = await server.post(
+          '/token',
+          { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK },
+          basic('calendar-app', SECRETS.calendar),
+        );
         assert.equal(tokens.body.scope, 'openid read:calendars write:calendars');
         await setAliceRoles(['calendar-reader']);
-        const refreshed = await server.post('/token', { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string }, basic('calendar-app', SECRETS.calendar));
+        const refreshed = await server.post(
+          '/token',
+          { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string },
+          basic('calendar-app', SECRETS.calendar),
+        );
         assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
         assert.equal(refreshed.body.scope, 'openid read:calendars');
         assert.equal(claimsOf(refreshed.body.access_token as string).scope, 'openid read:calendars');
@@ -87,14 +128,26 @@ describe('delegation never exceeds what the user holds', () => {
   describe('PATs and SATs at every use (item 7)', () => {
     it("narrows a PAT to its owner's roles at introspection and exchange", async () => {
       await setAliceRoles(['calendar-writer']);
-      const { token } = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'w', api: ORGANIZER, scopes: ['read:calendars', 'write:calendars'] });
+      const { token } = await server.engine.credentials.createPersonalAccessToken(aliceId, {
+        name: 'w',
+        api: ORGANIZER,
+        scopes: ['read:calendars', 'write:calendars'],
+      });
       assert.equal((await introspect(token)).body.scope, 'read:calendars write:calendars');
       await setAliceRoles(['calendar-reader']);
       assert.equal((await introspect(token)).body.scope, 'read:calendars', 'the lost scope is gone at once');
-      const exchanged = await server.post('/token', { grant_type: EXCHANGE, subject_token: token, subject_token_type: ACCESS }, basic('exchanger', 'exchanger-secret-0123456789'));
+      const exchanged = await server.post(
+        '/token',
+        { grant_type: EXCHANGE, subject_token: token, subject_token_type: ACCESS },
+        basic('exchanger', 'exchanger-secret-0123456789'),
+      );
       assert.equal(exchanged.status, 200, JSON.stringify(exchanged.body));
       assert.equal(exchanged.body.scope, 'read:calendars');
-      const wider = await server.post('/token', { grant_type: EXCHANGE, subject_token: token, subject_token_type: ACCESS, scope: 'write:calendars' }, basic('exchanger', 'exchanger-secret-0123456789'));
+      const wider = await server.post(
+        '/token',
+        { grant_type: EXCHANGE, subject_token: token, subject_token_type: ACCESS, scope: 'write:calendars' },
+        basic('exchanger', 'exchanger-secret-0123456789'),
+      );
       assert.equal(wider.body.error, 'invalid_scope');
       await setAliceRoles([]);
       assert.equal((await introspect(token)).body.scope, '', 'no role, no scope');
@@ -112,10 +165,18 @@ describe('delegation never exceeds what the user holds', () => {
   });
 
   describe('token exchange policy (item 17)', () => {
-    it('refuses an exchanging client that is not allowed on the token\'s API', async () => {
+    it("refuses an exchanging client that is not allowed on the token's API", async () => {
       const rootId = (await server.engine.store.getUserByUsername('root'))!.id;
-      const { token } = await server.engine.credentials.createPersonalAccessToken(rootId, { name: 'm', api: managementAudience(server.url), scopes: ['read:users'] });
-      const res = await server.post('/token', { grant_type: EXCHANGE, subject_token: token, subject_token_type: ACCESS }, basic('exchanger', 'exchanger-secret-0123456789'));
+      const { token } = await server.engine.credentials.createPersonalAccessToken(rootId, {
+        name: 'm',
+        api: managementAudience(server.url),
+        scopes: ['read:users'],
+      });
+      const res = await server.post(
+        '/token',
+        { grant_type: EXCHANGE, subject_token: token, subject_token_type: ACCESS },
+        basic('exchanger', 'exchanger-secret-0123456789'),
+      );
       assert.equal(res.status, 400);
       assert.equal(res.body.error, 'invalid_target');
     });
@@ -124,7 +185,11 @@ describe('delegation never exceeds what the user holds', () => {
       await server.engine.store.upsertClient({ ...(await server.engine.store.getClient('exchanger'))!, permissions: { [ORGANIZER]: ['read:contacts'] } });
       await server.engine.afterChange();
       const { token } = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'r', api: ORGANIZER, scopes: ['read:calendars'] });
-      const res = await server.post('/token', { grant_type: EXCHANGE, subject_token: token, subject_token_type: ACCESS }, basic('exchanger', 'exchanger-secret-0123456789'));
+      const res = await server.post(
+        '/token',
+        { grant_type: EXCHANGE, subject_token: token, subject_token_type: ACCESS },
+        basic('exchanger', 'exchanger-secret-0123456789'),
+      );
       assert.equal(res.body.error, 'invalid_scope');
     });
   });

@@ -201,7 +201,10 @@ describe('device authorization grant (RFC 8628)', () => {
     assert.match(reasonOf('tv-app'), /^invalid_target: /);
     assert.ok(requested.every((e) => e.ip !== undefined && e.actor?.type === 'client'));
     const failedAuth = (await server.engine.audit.query({ type: 'client.authentication_failed', clientId: 'organizer-cli', limit: 5 })).events;
-    assert.ok(failedAuth.some((e) => e.details?.endpoint === '/device_authorization'), JSON.stringify(failedAuth));
+    assert.ok(
+      failedAuth.some((e) => e.details?.endpoint === '/device_authorization'),
+      JSON.stringify(failedAuth),
+    );
     const granted = (await server.engine.audit.query({ type: 'device.requested', outcome: 'success', clientId: 'tv-app', limit: 1 })).events;
     assert.deepEqual(granted[0]?.scopes, ['openid', 'profile', 'read:calendars']);
   });

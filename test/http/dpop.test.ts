@@ -37,7 +37,13 @@ describe('DPoP at the token endpoint', () => {
   let as: oauth.AuthorizationServer;
   before(async () => {
     const { config } = await makeFixture();
-    (config.clients as unknown[]).push({ clientId: 'strict-worker', secrets: ['strict-worker-secret-0123456789'], api: ORGANIZER, scopes: ['read:calendars'], requireDpop: true });
+    (config.clients as unknown[]).push({
+      clientId: 'strict-worker',
+      secrets: ['strict-worker-secret-0123456789'],
+      api: ORGANIZER,
+      scopes: ['read:calendars'],
+      requireDpop: true,
+    });
     server = await startTestServer({ config });
     as = await discover(server);
   });
@@ -53,7 +59,13 @@ describe('DPoP at the token endpoint', () => {
     const pair = await oauth.generateKeyPair('ES256');
     const client: oauth.Client = { client_id: 'basic-client' };
     const dpop = oauth.DPoP(client, pair);
-    const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(SECRETS.basic), { scope: 'read:calendars' }, { DPoP: dpop, ...insecure });
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretBasic(SECRETS.basic),
+      { scope: 'read:calendars' },
+      { DPoP: dpop, ...insecure },
+    );
     const tokens = await oauth.processClientCredentialsResponse(as, client, response);
     assert.equal(tokens.token_type, 'dpop');
     const claims = decodeJwt(tokens.access_token);
@@ -64,7 +76,11 @@ describe('DPoP at the token endpoint', () => {
   it('binds a reference token too: introspection returns cnf and token_type DPoP', async () => {
     const key = await keyPair();
     const url = `${server.url}/token`;
-    const res = await server.post('/token', { grant_type: 'client_credentials', client_id: 'post-client', client_secret: SECRETS.post }, { dpop: await handProof(key, { htm: 'POST', htu: url }) });
+    const res = await server.post(
+      '/token',
+      { grant_type: 'client_credentials', client_id: 'post-client', client_secret: SECRETS.post },
+      { dpop: await handProof(key, { htm: 'POST', htu: url }) },
+    );
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.token_type, 'DPoP');
     const info = await server.post('/introspect', { token: res.body.access_token as string }, basic('introspector', SECRETS.introspector));
@@ -99,7 +115,12 @@ describe('DPoP at the token endpoint', () => {
       [await handProof(key, { htm: 'GET', htu: url }), 'htm'],
       [await handProof(key, { htm: 'POST', htu: `${server.url}/introspect` }), 'htu'],
       [await handProof(key, { htm: 'POST', htu: url, iat: Math.floor(Date.now() / 1000) - 600 }), 'too old'],
-      [await new SignJWT({ htm: 'POST', htu: url, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID() }).setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: key.jwk }).sign(new Uint8Array(32)), 'alg'],
+      [
+        await new SignJWT({ htm: 'POST', htu: url, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID() })
+          .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: key.jwk })
+          .sign(new Uint8Array(32)),
+        'alg',
+      ],
     ];
     for (const [bad, why] of cases) {
       const res = await send(bad);
@@ -115,7 +136,12 @@ describe('DPoP at the token endpoint', () => {
     const dpop = oauth.DPoP(client, pair);
     const { verifier, challenge } = pkce();
     const params = await authorize(new TestBrowser(), server.url, {
-      client_id: 'todo-spa', response_type: 'code', redirect_uri: SPA_CALLBACK, scope: 'openid read:calendars', code_challenge: challenge, code_challenge_method: 'S256',
+      client_id: 'todo-spa',
+      response_type: 'code',
+      redirect_uri: SPA_CALLBACK,
+      scope: 'openid read:calendars',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
     });
     const callback = oauth.validateAuthResponse(as, client, new URLSearchParams(params), oauth.expectNoState);
     const codeResponse = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), callback, SPA_CALLBACK, verifier, { DPoP: dpop, ...insecure });
@@ -129,9 +155,16 @@ describe('DPoP at the token endpoint', () => {
     assert.equal(noProof.body.error, 'invalid_grant');
     const other = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
     const otherKey = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, { DPoP: other, ...insecure });
-    await assert.rejects(oauth.processRefreshTokenResponse(as, client, otherKey), (e: unknown) => e instanceof oauth.ResponseBodyError && e.error === 'invalid_grant');
+    await assert.rejects(
+      oauth.processRefreshTokenResponse(as, client, otherKey),
+      (e: unknown) => e instanceof oauth.ResponseBodyError && e.error === 'invalid_grant',
+    );
 
-    const refreshed = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, { DPoP: dpop, ...insecure }));
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, { DPoP: dpop, ...insecure }),
+    );
     assert.equal(refreshed.token_type, 'dpop');
     assert.deepEqual(decodeJwt(refreshed.access_token).cnf, { jkt });
     const info = await server.post('/introspect', { token: refreshed.refresh_token! }, basic('introspector', SECRETS.introspector));

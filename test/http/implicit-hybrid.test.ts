@@ -86,7 +86,9 @@ describe('implicit and hybrid flows', () => {
 
   it('refuses token response types for clients that did not opt in, and tokens in a query', async () => {
     const browser = new TestBrowser();
-    const page = await browser.get(authorizeUrl(server.url, { client_id: 'calendar-app', response_type: 'id_token token', redirect_uri: CALLBACK, scope: 'openid', nonce: 'n', state: 's' }));
+    const page = await browser.get(
+      authorizeUrl(server.url, { client_id: 'calendar-app', response_type: 'id_token token', redirect_uri: CALLBACK, scope: 'openid', nonce: 'n', state: 's' }),
+    );
     const url = new URL(page.location!);
     assert.equal(url.search, '', 'never in the query');
     const params = new URLSearchParams(url.hash.slice(1));

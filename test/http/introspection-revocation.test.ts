@@ -17,11 +17,9 @@ describe('introspection and revocation', () => {
   after(() => server.close());
 
   const asPost = { client_id: 'post-client', client_secret: SECRETS.post };
-  const referenceToken = async () =>
-    (await server.post('/token', { grant_type: 'client_credentials', ...asPost })).body.access_token as string;
+  const referenceToken = async () => (await server.post('/token', { grant_type: 'client_credentials', ...asPost })).body.access_token as string;
   const jwtToken = async () =>
-    (await server.post('/token', { grant_type: 'client_credentials' }, basic('basic-client', SECRETS.basic))).body
-      .access_token as string;
+    (await server.post('/token', { grant_type: 'client_credentials' }, basic('basic-client', SECRETS.basic))).body.access_token as string;
   const introspect = (token: string, who: 'post' | 'basic' | 'introspector') =>
     who === 'post'
       ? server.post('/introspect', { token, ...asPost })

@@ -15,12 +15,24 @@ describe('logout', () => {
 
   async function signedIn(): Promise<{ browser: TestBrowser; idToken: string }> {
     const browser = new TestBrowser();
-    const { code } = await authorize(browser, server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', nonce: 'n' });
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
+    const { code } = await authorize(browser, server.url, {
+      client_id: 'calendar-app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      nonce: 'n',
+    });
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK },
+      basic('calendar-app', SECRETS.calendar),
+    );
     return { browser, idToken: tokens.body.id_token as string };
   }
   const isSignedIn = async (browser: TestBrowser) =>
-    (await browser.get(authorizeUrl(server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', prompt: 'none' }))).location!.includes('code=');
+    (
+      await browser.get(authorizeUrl(server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', prompt: 'none' }))
+    ).location!.includes('code=');
 
   it('signs out at once with a valid id_token_hint and returns to a registered URI with state', async () => {
     const { browser, idToken } = await signedIn();
@@ -58,7 +70,9 @@ describe('logout', () => {
 
   it('returns to the client even when there is no session', async () => {
     const { idToken } = await signedIn();
-    const res = await new TestBrowser().get(`${server.url}/logout?${new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: 'https://calendar.test/bye' })}`);
+    const res = await new TestBrowser().get(
+      `${server.url}/logout?${new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: 'https://calendar.test/bye' })}`,
+    );
     assert.equal(res.location, 'https://calendar.test/bye');
   });
 });

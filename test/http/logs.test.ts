@@ -26,7 +26,10 @@ describe('request logs', () => {
     const requests = logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
     assert.equal(requests.length, 6);
     for (const line of requests) assert.equal(typeof line.reqId, 'string');
-    assert.deepEqual(requests.map((l) => l.status), [200, 200, 200, 200, 401, 400]);
+    assert.deepEqual(
+      requests.map((l) => l.status),
+      [200, 200, 200, 200, 401, 400],
+    );
     const all = logs.join('\n');
     for (const secret of secrets) {
       assert.ok(!all.includes(secret), `a log line contains ${secret.slice(0, 12)}...`);

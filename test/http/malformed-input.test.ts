@@ -60,7 +60,12 @@ describe('malformed input', () => {
   });
 
   it('refuses malformed Basic credentials with invalid_client', async () => {
-    for (const authorization of ['Basic', 'Basic !!!notbase64', `Basic ${Buffer.from('no-colon').toString('base64')}`, `Basic ${Buffer.from('%zz:x').toString('base64')}`]) {
+    for (const authorization of [
+      'Basic',
+      'Basic !!!notbase64',
+      `Basic ${Buffer.from('no-colon').toString('base64')}`,
+      `Basic ${Buffer.from('%zz:x').toString('base64')}`,
+    ]) {
       const res = await tokenPost('grant_type=client_credentials', undefined, { authorization });
       assert.equal(res.status, 401, authorization);
       assert.equal(((await res.json()) as { error: string }).error, 'invalid_client');
@@ -84,7 +89,11 @@ describe('malformed input', () => {
   });
 
   it('never leaks a stack trace', async () => {
-    const res = await tokenPost('grant_type=client_credentials&client_assertion=a.b.c&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer&client_id=jwt-client', undefined, { authorization: '' });
+    const res = await tokenPost(
+      'grant_type=client_credentials&client_assertion=a.b.c&client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer&client_id=jwt-client',
+      undefined,
+      { authorization: '' },
+    );
     const text = await res.text();
     assert.doesNotMatch(text, /at .*\.(ts|js):\d+/);
     assert.equal(res.status, 401);

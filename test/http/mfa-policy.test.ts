@@ -67,7 +67,15 @@ describe('MFA policy', () => {
   it('a client with requireMfa sends a password-only session through enrolment', async () => {
     const { browser } = await accountSignIn('alice', PASSWORDS.alice);
     const { challenge } = pkce();
-    const url = authorizeUrl(server.url, { response_type: 'code', client_id: 'first-party', redirect_uri: 'https://organizer.test/callback', scope: 'openid', state: 's', code_challenge: challenge, code_challenge_method: 'S256' });
+    const url = authorizeUrl(server.url, {
+      response_type: 'code',
+      client_id: 'first-party',
+      redirect_uri: 'https://organizer.test/callback',
+      scope: 'openid',
+      state: 's',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     const step = await browser.follow(await browser.get(url), server.url);
     assert.match(step.html, /Set up a second factor/);
     assert.match(step.html, /Organizer Web asks for a second factor/);
@@ -86,7 +94,9 @@ describe('MFA policy', () => {
 
   it('lists factors without secrets and resets them through the management API, audited', async () => {
     const root = (await server.engine.store.getUserByUsername('root'))!;
-    const token = (await server.engine.credentials.createPersonalAccessToken(root.id, { name: 't', api: managementAudience(server.url), scopes: [...MANAGEMENT_SCOPES] })).token;
+    const token = (
+      await server.engine.credentials.createPersonalAccessToken(root.id, { name: 't', api: managementAudience(server.url), scopes: [...MANAGEMENT_SCOPES] })
+    ).token;
     const call = await managementCaller(server);
     const alice = (await server.engine.store.getUserByUsername('alice'))!;
     const listed = await call(token, 'GET', '/users/{id}/mfa', undefined, { id: alice.id });
@@ -103,18 +113,22 @@ describe('MFA policy', () => {
     await server.engine.audit.flush();
     const { events } = await server.engine.audit.query({ type: 'mfa.removed' });
     assert.equal(events[0]?.subject, alice.id);
-    assert.match(events[0]?.actor?.id ?? "", new RegExp(`^${root.id}`));
+    assert.match(events[0]?.actor?.id ?? '', new RegExp(`^${root.id}`));
     assert.equal(events[0]?.details?.reset, true);
   });
 
   it('shows the policy, read-only, to whoever may read users', async () => {
     const root = (await server.engine.store.getUserByUsername('root'))!;
-    const token = (await server.engine.credentials.createPersonalAccessToken(root.id, { name: 'p', api: managementAudience(server.url), scopes: ['read:users'] })).token;
+    const token = (
+      await server.engine.credentials.createPersonalAccessToken(root.id, { name: 'p', api: managementAudience(server.url), scopes: ['read:users'] })
+    ).token;
     const call = await managementCaller(server);
     const policy = await call(token, 'GET', '/mfa-policy');
     assert.equal(policy.status, 200);
     assert.deepEqual(policy.body, { everyone: false, roles: [ADMIN_ROLE], source: 'configuration' });
-    const none = (await server.engine.credentials.createPersonalAccessToken(root.id, { name: 'q', api: managementAudience(server.url), scopes: ['read:clients'] })).token;
+    const none = (
+      await server.engine.credentials.createPersonalAccessToken(root.id, { name: 'q', api: managementAudience(server.url), scopes: ['read:clients'] })
+    ).token;
     assert.equal((await call(none, 'GET', '/mfa-policy')).status, 403);
   });
 });

@@ -35,7 +35,16 @@ describe('TOTP second factor', () => {
   /** authorize → password → the page that follows (a second step, or consent). */
   async function startAuthorization(browser: TestBrowser, extra: Record<string, string> = {}): Promise<Page> {
     const { challenge } = pkce();
-    const params = { response_type: 'code', client_id: 'calendar-app', redirect_uri: CALLBACK, scope: 'openid read:calendars', state: 's', code_challenge: challenge, code_challenge_method: 'S256', ...extra };
+    const params = {
+      response_type: 'code',
+      client_id: 'calendar-app',
+      redirect_uri: CALLBACK,
+      scope: 'openid read:calendars',
+      state: 's',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...extra,
+    };
     const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
     return browser.follow(await submitSignIn(browser, signIn, 'alice'), server.url);
   }
@@ -158,7 +167,9 @@ describe('TOTP second factor', () => {
     assert.deepEqual(await server.engine.store.listUserFactors(userId), []);
     assert.deepEqual(await server.engine.store.countRecoveryCodes(userId), { total: 0, remaining: 0 });
     // Set up again for what follows.
-    const setup = await browser.post(formEndingWith(after, '/account/remove-factor').action.replace('remove-factor', 'start-totp'), { csrf: remove.fields.csrf! });
+    const setup = await browser.post(formEndingWith(after, '/account/remove-factor').action.replace('remove-factor', 'start-totp'), {
+      csrf: remove.fields.csrf!,
+    });
     secret = secretOf(setup);
     const confirm = formEndingWith(setup, '/account/confirm-totp');
     assert.equal((await browser.post(confirm.action, { ...confirm.fields, code: totpAt(secret, clock.now()) })).status, 200);
@@ -178,6 +189,9 @@ describe('TOTP second factor', () => {
     const failures = await server.engine.audit.query({ type: 'mfa.failed' });
     assert.ok(failures.events.some((r) => r.reason === 'throttled'));
     assert.ok(failures.events.some((r) => r.reason === 'wrong_code'));
-    assert.ok(failures.events.every((r) => !JSON.stringify(r).includes('024680')), 'codes are never audited');
+    assert.ok(
+      failures.events.every((r) => !JSON.stringify(r).includes('024680')),
+      'codes are never audited',
+    );
   });
 });

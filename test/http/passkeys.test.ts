@@ -68,7 +68,11 @@ describe('passkeys', () => {
     const answer = key.create(form.options);
 
     const other = await passwordSignIn('alice');
-    const elsewhere = await other.browser.post(form.action, { ...formEndingWith(await other.browser.get(`${server.url}/account`), '/account/start-passkey').fields, name: 'x', credential: answer });
+    const elsewhere = await other.browser.post(form.action, {
+      ...formEndingWith(await other.browser.get(`${server.url}/account`), '/account/start-passkey').fields,
+      name: 'x',
+      credential: answer,
+    });
     assert.equal(elsewhere.status, 400, 'another session cannot use this challenge');
     assert.match(elsewhere.html, /expired or was already used/);
 
@@ -129,7 +133,11 @@ describe('passkeys', () => {
     const otherHandle = await handles.post(handled.action, { ...handled.fields, credential: key.get(handled.options, { userHandle: 'someone-else' }) });
     assert.equal(otherHandle.status, 401, 'a user handle that is not the owner’s');
     const ownHandle = passkeyFormOf(await handles.get(`${server.url}/account/sign-in`));
-    assert.equal((await handles.post(ownHandle.action, { ...ownHandle.fields, credential: key.get(ownHandle.options, { userHandle: alice.id }) })).status, 303, 'her own handle');
+    assert.equal(
+      (await handles.post(ownHandle.action, { ...ownHandle.fields, credential: key.get(ownHandle.options, { userHandle: alice.id }) })).status,
+      303,
+      'her own handle',
+    );
 
     const absent = await post(undefined);
     assert.equal(absent.status, 400);
@@ -213,7 +221,15 @@ describe('passkeys', () => {
   it('signs in passwordless inside an authorization: the ID token says amr hwk user mfa, acr 2fa', async () => {
     const browser = new TestBrowser();
     const { verifier, challenge } = pkce();
-    const params = { response_type: 'code', client_id: 'calendar-app', redirect_uri: CALLBACK, scope: 'openid read:calendars', state: 's', code_challenge: challenge, code_challenge_method: 'S256' };
+    const params = {
+      response_type: 'code',
+      client_id: 'calendar-app',
+      redirect_uri: CALLBACK,
+      scope: 'openid read:calendars',
+      state: 's',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    };
     const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
     const form = passkeyFormOf(signIn);
     assert.match(form.action, /\/interaction\/[\w-]+\/passkey$/);
@@ -225,7 +241,11 @@ describe('passkeys', () => {
     let page = await browser.follow(await browser.post(retry.action, { ...retry.fields, credential: key.get(retry.options) }), server.url);
     if (/Allow access\?/.test(page.html)) page = await decide(browser, page, 'allow');
     const { code } = callbackParams(page.location!);
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier }, basic('calendar-app', SECRETS.calendar));
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier },
+      basic('calendar-app', SECRETS.calendar),
+    );
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
     const claims = JSON.parse(Buffer.from((tokens.body.id_token as string).split('.')[1]!, 'base64url').toString()) as { amr: string[]; acr: string };
     assert.deepEqual(claims.amr, ['hwk', 'user', 'mfa']);
@@ -236,7 +256,16 @@ describe('passkeys', () => {
     const bobKey = new SoftAuthenticator(server.url);
     const browser = new TestBrowser();
     const { verifier, challenge } = pkce();
-    const params = { response_type: 'code', client_id: 'calendar-app', redirect_uri: CALLBACK, scope: 'openid read:calendars', state: 's', code_challenge: challenge, code_challenge_method: 'S256', acr_values: ACR_MULTI_FACTOR };
+    const params = {
+      response_type: 'code',
+      client_id: 'calendar-app',
+      redirect_uri: CALLBACK,
+      scope: 'openid read:calendars',
+      state: 's',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      acr_values: ACR_MULTI_FACTOR,
+    };
     const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
     const enrol = await browser.follow(await submitSignIn(browser, signIn, 'bob'), server.url);
     assert.match(enrol.html, /Set up a second factor/);
@@ -253,7 +282,11 @@ describe('passkeys', () => {
     let page = await browser.follow(await browser.get(/href="([^"]+)" class="primary" id="continue"/.exec(saved.html)![1]!.replace(/&amp;/g, '&')), server.url);
     if (/Allow access\?/.test(page.html)) page = await decide(browser, page, 'allow');
     const { code } = callbackParams(page.location!);
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier }, basic('calendar-app', SECRETS.calendar));
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier },
+      basic('calendar-app', SECRETS.calendar),
+    );
     const claims = JSON.parse(Buffer.from((tokens.body.id_token as string).split('.')[1]!, 'base64url').toString()) as { amr: string[]; acr: string };
     assert.deepEqual(claims.amr, ['pwd', 'hwk', 'user', 'mfa']);
     assert.equal(claims.acr, ACR_MULTI_FACTOR);
@@ -290,7 +323,9 @@ describe('passkeys', () => {
 
   it('shows passkeys to administrators without key material, and a reset removes them', async () => {
     const root = (await server.engine.store.getUserByUsername('root'))!;
-    const token = (await server.engine.credentials.createPersonalAccessToken(root.id, { name: 't', api: managementAudience(server.url), scopes: [...MANAGEMENT_SCOPES] })).token;
+    const token = (
+      await server.engine.credentials.createPersonalAccessToken(root.id, { name: 't', api: managementAudience(server.url), scopes: [...MANAGEMENT_SCOPES] })
+    ).token;
     const call = await managementCaller(server);
     const alice = (await server.engine.store.getUserByUsername('alice'))!;
     const listed = await call(token, 'GET', '/users/{id}/mfa', undefined, { id: alice.id });

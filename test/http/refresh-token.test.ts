@@ -25,7 +25,12 @@ describe('refresh tokens', () => {
   const refresh = (token: string, extra: Record<string, string> = {}) =>
     server.post('/token', { grant_type: 'refresh_token', refresh_token: token, ...extra }, asCalendar);
   async function signIn(username = 'alice', scope = 'openid read:calendars'): Promise<Record<string, unknown>> {
-    const { code } = await authorize(new TestBrowser(), server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope }, { username });
+    const { code } = await authorize(
+      new TestBrowser(),
+      server.url,
+      { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope },
+      { username },
+    );
     const res = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, asCalendar);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body;
@@ -50,7 +55,7 @@ describe('refresh tokens', () => {
     assert.equal(wider.body.error, 'invalid_scope');
   });
 
-  it('honours resource and audience only for the grant\'s own API (RFC 8707 §2.2)', async () => {
+  it("honours resource and audience only for the grant's own API (RFC 8707 §2.2)", async () => {
     const tokens = await signIn();
     const same = await refresh(tokens.refresh_token as string, { resource: ORGANIZER });
     assert.equal(same.status, 200, JSON.stringify(same.body));
@@ -89,7 +94,12 @@ describe('refresh tokens', () => {
   it('has no grace period when it is set to 0', async () => {
     const strict = await startTestServer({ config, clock, refreshTokens: { reuseGrace: 0 } });
     try {
-      const { code } = await authorize(new TestBrowser(), strict.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' });
+      const { code } = await authorize(new TestBrowser(), strict.url, {
+        client_id: 'calendar-app',
+        response_type: 'code',
+        redirect_uri: CALLBACK,
+        scope: 'openid',
+      });
       const tokens = (await strict.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, asCalendar)).body;
       const use = (t: unknown) => strict.post('/token', { grant_type: 'refresh_token', refresh_token: t as string }, asCalendar);
       const first = await use(tokens.refresh_token);
@@ -147,7 +157,11 @@ describe('refresh tokens', () => {
 
   it('refuses another client refresh token, garbage and revoked ones', async () => {
     const tokens = await signIn();
-    const other = await server.post('/token', { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string }, basic('first-party', 'first-party-secret-0123456789'));
+    const other = await server.post(
+      '/token',
+      { grant_type: 'refresh_token', refresh_token: tokens.refresh_token as string },
+      basic('first-party', 'first-party-secret-0123456789'),
+    );
     assert.equal(other.body.error, 'invalid_grant');
     assert.equal((await refresh('tsr_rt_garbage')).body.error, 'invalid_grant');
     const revoked = await server.post('/revoke', { token: tokens.refresh_token as string }, asCalendar);

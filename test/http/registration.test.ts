@@ -54,7 +54,13 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     const registered = await oauth.processDynamicClientRegistrationResponse(
       await oauth.dynamicClientRegistrationRequest(
         as,
-        { client_name: 'Notes CLI', redirect_uris: [NATIVE_REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], scope: 'openid read:calendars' },
+        {
+          client_name: 'Notes CLI',
+          redirect_uris: [NATIVE_REDIRECT],
+          token_endpoint_auth_method: 'none',
+          grant_types: ['authorization_code', 'refresh_token'],
+          scope: 'openid read:calendars',
+        },
         insecure,
       ),
     );
@@ -137,7 +143,12 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     assert.equal(read.body.client_name, 'Old name');
     assert.equal(read.body.registration_access_token, undefined, 'never shown again');
 
-    const replaced = await call(uri, 'PUT', { client_id: created.client_id, client_name: 'New name', redirect_uris: ['https://app.example/cb2'], token_endpoint_auth_method: 'none' }, token);
+    const replaced = await call(
+      uri,
+      'PUT',
+      { client_id: created.client_id, client_name: 'New name', redirect_uris: ['https://app.example/cb2'], token_endpoint_auth_method: 'none' },
+      token,
+    );
     assert.equal(replaced.status, 200);
     assert.equal(replaced.body.client_name, 'New name');
     assert.deepEqual(replaced.body.redirect_uris, ['https://app.example/cb2']);
@@ -147,7 +158,12 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     const bad = await call(uri, 'PUT', { client_id: created.client_id, redirect_uris: ['javascript:alert(1)'], token_endpoint_auth_method: 'none' }, token);
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error, 'invalid_redirect_uri');
-    const serverField = await call(uri, 'PUT', { client_id: created.client_id, redirect_uris: ['https://a.example/cb'], registration_access_token: token }, token);
+    const serverField = await call(
+      uri,
+      'PUT',
+      { client_id: created.client_id, redirect_uris: ['https://a.example/cb'], registration_access_token: token },
+      token,
+    );
     assert.equal(serverField.status, 400);
 
     // Wrong or missing tokens: 401 with an RFC 6750 challenge.
@@ -168,7 +184,13 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
   /** Registers a native app and signs alice in with it: its registration, and the tokens it got. */
   async function registeredAndSignedIn(name: string) {
     const registered = (
-      await register({ client_name: name, redirect_uris: [NATIVE_REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], scope: 'openid read:calendars' })
+      await register({
+        client_name: name,
+        redirect_uris: [NATIVE_REDIRECT],
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code', 'refresh_token'],
+        scope: 'openid read:calendars',
+      })
     ).body;
     const client: oauth.Client = { client_id: registered.client_id as string };
     const verifier = oauth.generateRandomCodeVerifier();
@@ -183,10 +205,17 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
       code_challenge_method: 'S256',
     };
     const browser = new TestBrowser();
-    await browser.follow(await submitSignIn(browser, await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url), 'alice'), server.url);
+    await browser.follow(
+      await submitSignIn(browser, await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url), 'alice'),
+      server.url,
+    );
     const callback = await authorize(browser, server.url, params);
     const validated = oauth.validateAuthResponse(as, client, new URL(`${NATIVE_REDIRECT}?${new URLSearchParams(callback)}`), 's');
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), validated, NATIVE_REDIRECT, verifier, insecure));
+    const tokens = await oauth.processAuthorizationCodeResponse(
+      as,
+      client,
+      await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), validated, NATIVE_REDIRECT, verifier, insecure),
+    );
     return { registered, client, tokens: { access: tokens.access_token, refresh: tokens.refresh_token! } };
   }
   const introspect = async (token: string) => (await server.post('/introspect', { token }, basic('introspector', SECRETS.introspector))).body.active;
@@ -209,7 +238,11 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     await server.engine.audit.flush();
     const revoked = (await server.engine.audit.query({ type: 'token.revoked', clientId: client.client_id })).events;
     assert.equal(revoked.length, 1);
-    assert.deepEqual(revoked[0]!.details, { clientDeleted: true, via: 'registration', tokens: 1, consents: 1 }, 'the refresh token (the JWT is not stored) and the consent');
+    assert.deepEqual(
+      revoked[0]!.details,
+      { clientDeleted: true, via: 'registration', tokens: 1, consents: 1 },
+      'the refresh token (the JWT is not stored) and the consent',
+    );
     const deletion = (await server.engine.audit.query({ type: 'client.registration_deleted', clientId: client.client_id })).events[0];
     assert.equal(deletion?.details?.tokens, 1);
   });
@@ -217,7 +250,11 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
   it('an administrator deleting a self-registered client revokes its tokens and grants too', async () => {
     const { client, tokens } = await registeredAndSignedIn('Admin-deleted CLI');
     const root = (await server.engine.store.getUserByUsername('root'))!;
-    const { token: admin } = await server.engine.credentials.createPersonalAccessToken(root.id, { name: 'delete clients', api: managementAudience(server.url), scopes: ['write:clients', 'read:clients'] });
+    const { token: admin } = await server.engine.credentials.createPersonalAccessToken(root.id, {
+      name: 'delete clients',
+      api: managementAudience(server.url),
+      scopes: ['write:clients', 'read:clients'],
+    });
     const res = await fetch(`${server.url}/api/v1/clients/${client.client_id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } });
     assert.equal(res.status, 204);
     assert.equal(await introspect(tokens.access), false);
@@ -235,7 +272,16 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const clientId = res.body.client_id as string;
     const { verifier, challenge } = pkce();
-    const params = { client_id: clientId, response_type: 'code', redirect_uri: redirectUri, scope: 'read:calendars', resource: ORGANIZER, state: 'st', code_challenge: challenge, code_challenge_method: 'S256' };
+    const params = {
+      client_id: clientId,
+      response_type: 'code',
+      redirect_uri: redirectUri,
+      scope: 'read:calendars',
+      resource: ORGANIZER,
+      state: 'st',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    };
     const browser = new TestBrowser();
     const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
     const consent = await browser.follow(await submitSignIn(browser, signIn, 'alice'), server.url);
@@ -248,7 +294,13 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     assert.equal(done.status, 303);
     assert.ok(done.location!.startsWith(`${redirectUri}?`), done.location);
     const code = callbackParams(done.location!).code!;
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier });
+    const tokens = await server.post('/token', {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      client_id: clientId,
+      code_verifier: verifier,
+    });
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
   });
 
@@ -261,7 +313,16 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     const res = await register({ client_name: name, redirect_uris: ['https://evil.example/cb'], token_endpoint_auth_method: 'none' });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const { challenge } = pkce();
-    const params = { client_id: res.body.client_id as string, response_type: 'code', redirect_uri: 'https://evil.example/cb', scope: 'read:calendars', resource: ORGANIZER, state: 'st', code_challenge: challenge, code_challenge_method: 'S256' };
+    const params = {
+      client_id: res.body.client_id as string,
+      response_type: 'code',
+      redirect_uri: 'https://evil.example/cb',
+      scope: 'read:calendars',
+      resource: ORGANIZER,
+      state: 'st',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    };
     const browser = new TestBrowser();
     const signIn = await browser.follow(await browser.get(authorizeUrl(server.url, params)), server.url);
     assert.doesNotMatch(signIn.html, /<img/);
@@ -300,7 +361,11 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
     // Never the management API, whatever the scope asked.
     const admin = await register({ redirect_uris: ['https://a.example/cb'], scope: 'write:users' });
     assert.equal(admin.body.error, 'invalid_client_metadata');
-    const notJson = await fetch(`${server.url}/register`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'client_name=x' });
+    const notJson = await fetch(`${server.url}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'client_name=x',
+    });
     assert.equal(notJson.status, 400);
   });
 
@@ -331,7 +396,10 @@ describe('dynamic client registration: closed, tokens and throttle', () => {
   it('takes only reverse-domain private-use schemes with privateUseSchemes: reverse-domain', async () => {
     const server = await startTestServer({ registration: registrationPolicy({ enabled: true, privateUseSchemes: 'reverse-domain' }) });
     try {
-      const cursor = await call(`${server.url}/register`, 'POST', { redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/callback'], token_endpoint_auth_method: 'none' });
+      const cursor = await call(`${server.url}/register`, 'POST', {
+        redirect_uris: ['cursor://anysphere.cursor-retrieval/oauth/callback'],
+        token_endpoint_auth_method: 'none',
+      });
       assert.equal(cursor.status, 400);
       assert.equal(cursor.body.error, 'invalid_redirect_uri');
       const reverse = await call(`${server.url}/register`, 'POST', { redirect_uris: ['com.example.notes:/callback'], token_endpoint_auth_method: 'none' });
@@ -367,7 +435,9 @@ describe('dynamic client registration: closed, tokens and throttle', () => {
       const reusable = await server.engine.initialAccessTokens.create({ name: 'reusable' });
       const issuer = new URL(server.url);
       const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', ...insecure }));
-      const ok = await oauth.processDynamicClientRegistrationResponse(await oauth.dynamicClientRegistrationRequest(as, metadata, { ...insecure, initialAccessToken: reusable.token }));
+      const ok = await oauth.processDynamicClientRegistrationResponse(
+        await oauth.dynamicClientRegistrationRequest(as, metadata, { ...insecure, initialAccessToken: reusable.token }),
+      );
       assert.ok(ok.client_id);
       assert.equal(await server.engine.initialAccessTokens.revoke(reusable.info.id), true);
       assert.equal((await call(`${server.url}/register`, 'POST', metadata, reusable.token)).status, 401);

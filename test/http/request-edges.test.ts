@@ -22,9 +22,18 @@ describe('request edges', () => {
 
   async function openidAccessToken(): Promise<string> {
     const params = await authorize(new TestBrowser(), server.url, {
-      client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid profile', state: 's', nonce: 'n',
+      client_id: 'calendar-app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid profile',
+      state: 's',
+      nonce: 'n',
     });
-    const res = await server.post('/token', { grant_type: 'authorization_code', code: params.code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
+    const res = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: params.code!, redirect_uri: CALLBACK },
+      basic('calendar-app', SECRETS.calendar),
+    );
     return res.body.access_token as string;
   }
 
@@ -34,7 +43,11 @@ describe('request edges', () => {
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { sub?: string }).sub, (await server.engine.store.getUserByUsername('alice'))!.id);
     // A body of another type is still refused.
-    const json = await fetch(`${server.url}/userinfo`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const json = await fetch(`${server.url}/userinfo`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(json.status, 400);
   });
 
@@ -49,8 +62,20 @@ describe('request edges', () => {
         req.once('error', reject).end();
       });
     assert.equal(await raw([['authorization', `Bearer ${token}`]]), 200);
-    assert.equal(await raw([['authorization', `Bearer ${token}`], ['authorization', 'Bearer other']]), 400);
-    assert.equal(await raw([['authorization', basic('basic-client', SECRETS.basic).authorization!], ['authorization', `Bearer ${token}`]]), 400);
+    assert.equal(
+      await raw([
+        ['authorization', `Bearer ${token}`],
+        ['authorization', 'Bearer other'],
+      ]),
+      400,
+    );
+    assert.equal(
+      await raw([
+        ['authorization', basic('basic-client', SECRETS.basic).authorization!],
+        ['authorization', `Bearer ${token}`],
+      ]),
+      400,
+    );
   });
 
   it('counts a client that disconnects mid-body as a client abort, not a server error', async () => {
@@ -89,7 +114,11 @@ describe('request edges', () => {
     const bad = await post({ calls: [{ method: 'GET' }] });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as { error: string }).error, 'invalid_request');
-    const garbled = await fetch(`${server.url}/audit/api-calls`, { method: 'POST', headers: { ...basic('introspector', SECRETS.introspector), 'content-type': 'application/json' }, body: '[{' });
+    const garbled = await fetch(`${server.url}/audit/api-calls`, {
+      method: 'POST',
+      headers: { ...basic('introspector', SECRETS.introspector), 'content-type': 'application/json' },
+      body: '[{',
+    });
     assert.equal(garbled.status, 400);
     await server.engine.audit.flush();
     const { events } = await server.engine.audit.query({ type: 'api.called', limit: 10 });

@@ -57,7 +57,11 @@ describe('sandbox sign-in', () => {
     const a = await redeem((await authorize(new TestBrowser(), server.url, params())).code!);
     const b = await redeem((await authorize(new TestBrowser(), server.url, params())).code!);
     assert.equal(claimsOf(a.body.access_token as string).sub, claimsOf(b.body.access_token as string).sub);
-    const refreshed = await server.post('/token', { grant_type: 'refresh_token', refresh_token: a.body.refresh_token as string }, basic('sandbox-app', 'sandbox-app-secret-0123456789'));
+    const refreshed = await server.post(
+      '/token',
+      { grant_type: 'refresh_token', refresh_token: a.body.refresh_token as string },
+      basic('sandbox-app', 'sandbox-app-secret-0123456789'),
+    );
     assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
     const claims = claimsOf(refreshed.body.access_token as string);
     assert.equal(claims.sub, claimsOf(a.body.access_token as string).sub);
@@ -69,7 +73,18 @@ describe('sandbox sign-in', () => {
     const sandboxed = await redeem((await authorize(browser, server.url, params())).code!);
     const normal = await server.post(
       '/token',
-      { grant_type: 'authorization_code', code: (await authorize(browser, server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' }, { consent: 'allow' })).code!, redirect_uri: CALLBACK },
+      {
+        grant_type: 'authorization_code',
+        code: (
+          await authorize(
+            browser,
+            server.url,
+            { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid' },
+            { consent: 'allow' },
+          )
+        ).code!,
+        redirect_uri: CALLBACK,
+      },
       basic('calendar-app', SECRETS.calendar),
     );
     const sandboxSid = claimsOf(sandboxed.body.id_token as string).sid as string;
@@ -77,7 +92,11 @@ describe('sandbox sign-in', () => {
     assert.equal(typeof sandboxSid, 'string');
     assert.equal(typeof normalSid, 'string');
     assert.notEqual(sandboxSid, normalSid, 'one browser session, two unlinkable sids');
-    const refreshed = await server.post('/token', { grant_type: 'refresh_token', refresh_token: sandboxed.body.refresh_token as string }, basic('sandbox-app', 'sandbox-app-secret-0123456789'));
+    const refreshed = await server.post(
+      '/token',
+      { grant_type: 'refresh_token', refresh_token: sandboxed.body.refresh_token as string },
+      basic('sandbox-app', 'sandbox-app-secret-0123456789'),
+    );
     assert.equal(claimsOf(refreshed.body.id_token as string).sid, sandboxSid, 'stable across refreshes');
   });
 

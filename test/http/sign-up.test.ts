@@ -80,7 +80,12 @@ describe('self sign-up', () => {
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await signUp('omar@example.test')).status);
     assert.deepEqual(statuses, [200, 200, 200, 429]);
-    const forged = await new TestBrowser().post(`${server.url}/sign-up`, { csrf: 'x', email: 'pat@example.test', password: 'whatever-123', confirm_password: 'whatever-123' });
+    const forged = await new TestBrowser().post(`${server.url}/sign-up`, {
+      csrf: 'x',
+      email: 'pat@example.test',
+      password: 'whatever-123',
+      confirm_password: 'whatever-123',
+    });
     assert.equal(forged.status, 403);
   });
 });

@@ -69,10 +69,12 @@ describe('token endpoint: client_credentials', () => {
       assert.equal(res.status, 400, JSON.stringify(form));
       assert.equal(res.body.error, 'invalid_target', JSON.stringify(form));
     }
-    const forbidden = await server.post(
-      '/token',
-      { grant_type: 'client_credentials', client_id: 'post-client', client_secret: SECRETS.post, resource: ORGANIZER },
-    );
+    const forbidden = await server.post('/token', {
+      grant_type: 'client_credentials',
+      client_id: 'post-client',
+      client_secret: SECRETS.post,
+      resource: ORGANIZER,
+    });
     assert.equal(forbidden.body.error, 'invalid_target');
   });
 
@@ -100,11 +102,7 @@ describe('token endpoint: client_credentials', () => {
   });
 
   it('refuses two authentication methods at once', async () => {
-    const res = await server.post(
-      '/token',
-      { grant_type: 'client_credentials', client_secret: SECRETS.basic },
-      basic('basic-client', SECRETS.basic),
-    );
+    const res = await server.post('/token', { grant_type: 'client_credentials', client_secret: SECRETS.basic }, basic('basic-client', SECRETS.basic));
     assert.equal(res.status, 400);
     assert.equal(res.body.error, 'invalid_request');
   });

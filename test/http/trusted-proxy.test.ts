@@ -16,7 +16,11 @@ for (const trustProxy of [undefined, ['loopback']] as const) {
     after(() => server.close());
 
     it(trustProxy ? 'is the address the proxy forwarded' : 'is the TCP peer, whatever the headers say', async () => {
-      const response = await server.post('/token', { grant_type: 'client_credentials' }, { ...basic('basic-client', 'wrong-secret-0123456789'), 'x-forwarded-for': '203.0.113.50, 198.51.100.7' });
+      const response = await server.post(
+        '/token',
+        { grant_type: 'client_credentials' },
+        { ...basic('basic-client', 'wrong-secret-0123456789'), 'x-forwarded-for': '203.0.113.50, 198.51.100.7' },
+      );
       assert.equal(response.status, 401);
       const failed = events.find((e) => e.type === 'client.authentication_failed');
       assert.equal(failed?.ip, trustProxy ? '198.51.100.7' : '127.0.0.1');

@@ -54,7 +54,10 @@ describe('account page: upstream identities', () => {
     page = await openAndFollow(browser, link);
     assert.match(page.html, /The identity was linked/);
     const erin = await server.engine.store.getUserByUsername('erin');
-    assert.deepEqual((await server.engine.store.listUserIdentities(erin!.id)).map((i) => i.subject), ['erin-up']);
+    assert.deepEqual(
+      (await server.engine.store.listUserIdentities(erin!.id)).map((i) => i.subject),
+      ['erin-up'],
+    );
     // Signing in with it now is erin.
     const other = new TestBrowser();
     const again = await openAndFollow(other, providerLink(await openAndFollow(other, `${server.url}/account`), 'Corp'));

@@ -34,7 +34,15 @@ describe('upstream ID token validation', () => {
 
   async function attempt(mode: FakeMode) {
     fake.mode = mode;
-    const query = { client_id: 'app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 's', code_challenge: pkce().challenge, code_challenge_method: 'S256' };
+    const query = {
+      client_id: 'app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      state: 's',
+      code_challenge: pkce().challenge,
+      code_challenge_method: 'S256',
+    };
     const browser = new TestBrowser();
     const signIn = await openAndFollow(browser, authorizeUrl(server.url, query), CALLBACK);
     return openAndFollow(browser, providerLink(signIn, 'Shady'), CALLBACK);

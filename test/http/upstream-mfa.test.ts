@@ -45,7 +45,10 @@ describe('upstream sign-in that comes back without the browser cookie', () => {
       ),
     );
     // dana has an authenticator app and her Corp identity linked; erin only the identity.
-    for (const [username, sub] of [['dana', 'dana-up'], ['erin', 'erin-up']] as const) {
+    for (const [username, sub] of [
+      ['dana', 'dana-up'],
+      ['erin', 'erin-up'],
+    ] as const) {
       const user = (await server.engine.store.getUserByUsername(username))!;
       await server.engine.store.insertFederatedIdentity({ providerId: 'corp', subject: sub, userId: user.id, createdAt: clock.now() });
     }
@@ -63,7 +66,17 @@ describe('upstream sign-in that comes back without the browser cookie', () => {
   async function callbackFor(sub: string, browser = new TestBrowser(), path?: string): Promise<{ url: string; verifier: string }> {
     op.next = { user: { sub, email: `${sub}@corp.test` } };
     const { verifier, challenge } = pkce();
-    const start = path ? `${server.url}${path}` : authorizeUrl(server.url, { client_id: 'corp-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', state: 'app-state', code_challenge: challenge, code_challenge_method: 'S256' });
+    const start = path
+      ? `${server.url}${path}`
+      : authorizeUrl(server.url, {
+          client_id: 'corp-app',
+          response_type: 'code',
+          redirect_uri: CALLBACK,
+          scope: 'openid',
+          state: 'app-state',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        });
     const signIn = await openAndFollow(browser, start, CALLBACK);
     const callback = await openAndFollow(browser, providerLink(signIn, 'Corp'), `${server.url}/upstream/`);
     assert.ok(callback.location?.startsWith(`${server.url}/upstream/corp/callback?`), callback.location);
@@ -92,14 +105,18 @@ describe('upstream sign-in that comes back without the browser cookie', () => {
     assert.ok(done.location?.startsWith(`${CALLBACK}?`), `${done.status} ${done.location} ${done.html.slice(0, 300)}`);
     const { code, state } = callbackParams(done.location!);
     assert.equal(state, 'app-state');
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier }, basic('corp-app', SECRET));
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier },
+      basic('corp-app', SECRET),
+    );
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
     const idToken = claimsOf((tokens.body as { id_token: string }).id_token);
     assert.deepEqual(idToken.amr, ['otp', 'mfa']);
     assert.equal(idToken.acr, 'urn:tessera:loa:2fa');
   });
 
-  it('does the same for the account page\'s sign-in', async () => {
+  it("does the same for the account page's sign-in", async () => {
     clock.advance(30);
     const start = new TestBrowser();
     const { url } = await callbackFor('dana-up', start, '/account');
@@ -134,7 +151,7 @@ describe('upstream sign-in that comes back without the browser cookie', () => {
     assert.match(step.html, /Enter your code/);
   });
 
-  it('still refuses another browser\'s cookie, and a second use', async () => {
+  it("still refuses another browser's cookie, and a second use", async () => {
     const { url } = await callbackFor('dana-up');
     const other = new TestBrowser();
     await other.get(`${server.url}/account/sign-in`);

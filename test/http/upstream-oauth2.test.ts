@@ -53,7 +53,15 @@ describe('upstream OAuth 2 provider (GitHub-shaped) and claims in tokens', () =>
         },
       ],
       clients: [
-        { clientId: 'tasks-app', secrets: [SECRET], grantTypes: ['authorization_code'], redirectUris: [CALLBACK], permissions: { [JWT_API]: ['tasks'], [REF_API]: ['bill'], [PLAIN_API]: ['plain'] }, introspection: 'any', claims: { tenant: 'user.attributes.tenant' } },
+        {
+          clientId: 'tasks-app',
+          secrets: [SECRET],
+          grantTypes: ['authorization_code'],
+          redirectUris: [CALLBACK],
+          permissions: { [JWT_API]: ['tasks'], [REF_API]: ['bill'], [PLAIN_API]: ['plain'] },
+          introspection: 'any',
+          claims: { tenant: 'user.attributes.tenant' },
+        },
       ],
     };
     await server.engine.apply(validateConfig(config, 'test', { apis: [], roles: [] }));
@@ -65,7 +73,16 @@ describe('upstream OAuth 2 provider (GitHub-shaped) and claims in tokens', () =>
 
   async function signIn(resource: string): Promise<Record<string, string>> {
     const { verifier, challenge } = pkce();
-    const query = { client_id: 'tasks-app', response_type: 'code', redirect_uri: CALLBACK, scope: `openid ${resource === PLAIN_API ? 'plain' : resource === REF_API ? 'bill' : 'tasks'}`, resource, state: 'st', code_challenge: challenge, code_challenge_method: 'S256' };
+    const query = {
+      client_id: 'tasks-app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: `openid ${resource === PLAIN_API ? 'plain' : resource === REF_API ? 'bill' : 'tasks'}`,
+      resource,
+      state: 'st',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    };
     const browser = new TestBrowser();
     const signInPage = await openAndFollow(browser, authorizeUrl(server.url, query), CALLBACK);
     let page = await openAndFollow(browser, providerLink(signInPage, 'GitHub'), CALLBACK);
@@ -74,7 +91,11 @@ describe('upstream OAuth 2 provider (GitHub-shaped) and claims in tokens', () =>
       page = { ...(await browser.post(form.action, { ...form.fields, decision: 'allow' })), url: form.action };
     }
     assert.ok(page.location?.startsWith(CALLBACK), `got ${page.status}: ${page.html.slice(0, 300)}`);
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: callbackParams(page.location!).code!, redirect_uri: CALLBACK, code_verifier: verifier }, basic('tasks-app', SECRET));
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: callbackParams(page.location!).code!, redirect_uri: CALLBACK, code_verifier: verifier },
+      basic('tasks-app', SECRET),
+    );
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
     return tokens.body as Record<string, string>;
   }
@@ -99,7 +120,7 @@ describe('upstream OAuth 2 provider (GitHub-shaped) and claims in tokens', () =>
     const userinfo = await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${again.access_token}` } });
     assert.equal(userinfo.status, 200);
     const info = (await userinfo.json()) as Record<string, unknown>;
-    assert.equal(info.tenant, 'acme', "and its userinfo");
+    assert.equal(info.tenant, 'acme', 'and its userinfo');
     assert.equal(info.sub, user?.id);
   });
 
@@ -126,7 +147,10 @@ describe('upstream OAuth 2 provider (GitHub-shaped) and claims in tokens', () =>
   it('refuses a mapping of reserved claims at configuration time', () => {
     for (const name of ['sub', 'iss', 'aud', 'exp', 'scope', 'client_id', 'cnf', 'jti', 'iat']) {
       const config = { apis: [{ identifier: 'https://x.test', name: 'X', claims: { [name]: 'user.username' } }] };
-      assert.throws(() => validateConfig(config, 'test', { apis: [], roles: [] }), (error: Error) => error instanceof ConfigError && /reserved/.test(error.message));
+      assert.throws(
+        () => validateConfig(config, 'test', { apis: [], roles: [] }),
+        (error: Error) => error instanceof ConfigError && /reserved/.test(error.message),
+      );
     }
   });
 
@@ -135,7 +159,16 @@ describe('upstream OAuth 2 provider (GitHub-shaped) and claims in tokens', () =>
     await server.engine.store.upsertIdentityProvider({ ...stored!, clientSecretEncrypted: server.engine.providerSecrets.encrypt('github', 'wrong-secret') });
     try {
       const { challenge } = pkce();
-      const query = { client_id: 'tasks-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'tasks', resource: JWT_API, state: 'st', code_challenge: challenge, code_challenge_method: 'S256' };
+      const query = {
+        client_id: 'tasks-app',
+        response_type: 'code',
+        redirect_uri: CALLBACK,
+        scope: 'tasks',
+        resource: JWT_API,
+        state: 'st',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      };
       const browser = new TestBrowser();
       const signInPage = await openAndFollow(browser, authorizeUrl(server.url, query), CALLBACK);
       const page = await openAndFollow(browser, providerLink(signInPage, 'GitHub'), CALLBACK);

@@ -47,7 +47,20 @@ describe('upstream OpenID Connect provider', () => {
 
   const params = (extra: Record<string, string> = {}) => {
     const { verifier, challenge } = pkce();
-    return { verifier, query: { client_id: 'corp-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid read', state: 's-1', nonce: 'n-1', code_challenge: challenge, code_challenge_method: 'S256', ...extra } };
+    return {
+      verifier,
+      query: {
+        client_id: 'corp-app',
+        response_type: 'code',
+        redirect_uri: CALLBACK,
+        scope: 'openid read',
+        state: 's-1',
+        nonce: 'n-1',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        ...extra,
+      },
+    };
   };
 
   /** authorize → "Sign in with Corp" → upstream → back → consent → code → tokens. */
@@ -62,7 +75,11 @@ describe('upstream OpenID Connect provider', () => {
     assert.ok(page.location?.startsWith(CALLBACK), `expected the client's callback, got ${page.status} ${page.html.slice(0, 400)}`);
     const { code, state } = callbackParams(page.location!);
     assert.equal(state, 's-1');
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier }, basic('corp-app', SECRET));
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK, code_verifier: verifier },
+      basic('corp-app', SECRET),
+    );
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
     return tokens.body as { access_token: string; id_token: string };
   }
@@ -81,7 +98,10 @@ describe('upstream OpenID Connect provider', () => {
     assert.deepEqual(access.roles, ['admin']);
     assert.deepEqual(access.groups, ['admins']);
     const identities = await server.engine.store.listUserIdentities(user!.id);
-    assert.deepEqual(identities.map((i) => [i.providerId, i.subject]), [['corp', 'ann-upstream']]);
+    assert.deepEqual(
+      identities.map((i) => [i.providerId, i.subject]),
+      [['corp', 'ann-upstream']],
+    );
   });
 
   it('signs the same upstream user in as the same Tessera user, re-applying the role rules', async () => {

@@ -27,7 +27,7 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 const CALLBACK = 'http://127.0.0.1:33418/callback';
 const INTROSPECTOR = { clientId: 'notes-mcp', clientSecret: 'notes-mcp-introspection-secret' };
 
-const textOf = (result: unknown) => ((result as { content: { text: string }[] }).content[0]?.text ?? '');
+const textOf = (result: unknown) => (result as { content: { text: string }[] }).content[0]?.text ?? '';
 
 /** The notes API, alice and the introspecting client, as examples/mcp/tessera.yaml has them. */
 async function applyNotesConfig(tessera: TestServer, resource: string): Promise<void> {
@@ -35,7 +35,16 @@ async function applyNotesConfig(tessera: TestServer, resource: string): Promise<
   await engine.apply(
     validateConfig(
       {
-        apis: [{ identifier: resource, name: 'Notes', scopes: [{ name: 'notes:read', description: 'Read your notes' }, { name: 'notes:write', description: 'Add and delete your notes' }] }],
+        apis: [
+          {
+            identifier: resource,
+            name: 'Notes',
+            scopes: [
+              { name: 'notes:read', description: 'Read your notes' },
+              { name: 'notes:write', description: 'Add and delete your notes' },
+            ],
+          },
+        ],
         roles: [{ name: 'notes-user', permissions: { [resource]: ['notes:read', 'notes:write'] } }],
         users: [{ username: 'alice', password: 'alice-password-123', roles: ['notes-user'] }],
         clients: [{ clientId: INTROSPECTOR.clientId, secrets: [INTROSPECTOR.clientSecret], introspection: 'any' }],
@@ -113,7 +122,10 @@ describe('MCP example: an MCP client signed in through Tessera', () => {
 
   it('limits an agent holding an action token to the tools its endpoint list names', async () => {
     const alice = (await tessera.engine.store.getUserByUsername('alice'))!;
-    const { token } = await tessera.engine.credentials.createActionToken(alice.id, { name: 'read-only agent', endpoints: ['POST /mcp', 'POST /mcp/tools/list_notes'] });
+    const { token } = await tessera.engine.credentials.createActionToken(alice.id, {
+      name: 'read-only agent',
+      endpoints: ['POST /mcp', 'POST /mcp/tools/list_notes'],
+    });
     const transport = new StreamableHTTPClientTransport(new URL(notes.resource), { requestInit: { headers: { Authorization: `ActionToken ${token}` } } });
     const client = new Client({ name: 'read-only-agent', version: '1.0.0' });
     await client.connect(transport);
@@ -128,7 +140,10 @@ describe('MCP example: an MCP client signed in through Tessera', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'delete_note', arguments: { number: 1 } } }),
     });
     assert.equal(refused.status, 403);
-    assert.match(refused.headers.get('www-authenticate') ?? '', /^ActionToken error="insufficient_scope".*resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp"$/);
+    assert.match(
+      refused.headers.get('www-authenticate') ?? '',
+      /^ActionToken error="insufficient_scope".*resource_metadata="[^"]+\/\.well-known\/oauth-protected-resource\/mcp"$/,
+    );
   });
 
   it("the example's tessera.yaml is valid, turns registration on and metadata documents on for the notes server", () => {

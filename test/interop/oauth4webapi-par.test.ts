@@ -135,7 +135,9 @@ describe('interop: oauth4webapi pushes authorization requests', () => {
   });
 
   it('refuses an unknown request_uri', async () => {
-    const page = await new TestBrowser().get(`${server.url}/authorize?${new URLSearchParams(authorizeAt('calendar-app', 'urn:ietf:params:oauth:request_uri:nope'))}`);
+    const page = await new TestBrowser().get(
+      `${server.url}/authorize?${new URLSearchParams(authorizeAt('calendar-app', 'urn:ietf:params:oauth:request_uri:nope'))}`,
+    );
     assert.equal(page.status, 400);
   });
 
@@ -192,7 +194,12 @@ describe('interop: oauth4webapi pushes authorization requests', () => {
 
   it('takes a request object at /authorize, whose parameters replace the outer ones', async () => {
     const request = await oauth.issueRequestObject(as, jar, await jarParams(oauth.generateRandomCodeVerifier()), jarKey());
-    const callback = await authorize(new TestBrowser(), server.url, { client_id: 'jar-app', request, state: 'outer-state', redirect_uri: 'https://evil.test/cb' });
+    const callback = await authorize(new TestBrowser(), server.url, {
+      client_id: 'jar-app',
+      request,
+      state: 'outer-state',
+      redirect_uri: 'https://evil.test/cb',
+    });
     assert.equal(callback.state, 'jar-state');
     assert.ok(callback.code);
   });
@@ -226,18 +233,30 @@ describe('interop: oauth4webapi pushes authorization requests', () => {
   });
 
   /** A DPoP handle whose proofs follow the server's frozen clock. */
-  const dpopOf = (keys: Awaited<ReturnType<typeof oauth.generateKeyPair>>) => oauth.DPoP({ ...calendar, [oauth.clockSkew]: clock.now() - Math.floor(Date.now() / 1000) }, keys);
+  const dpopOf = (keys: Awaited<ReturnType<typeof oauth.generateKeyPair>>) =>
+    oauth.DPoP({ ...calendar, [oauth.clockSkew]: clock.now() - Math.floor(Date.now() / 1000) }, keys);
   /** Pushes with `options` (a DPoP handle), signs in, and answers the callback parameters and the PKCE verifier. */
   async function pushAndSignIn(extra: Record<string, string>, options: oauth.PushedAuthorizationRequestOptions = {}) {
     const verifier = oauth.generateRandomCodeVerifier();
-    const params = { redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', state: 'dpop-state', code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra };
+    const params = {
+      redirect_uri: CALLBACK,
+      response_type: 'code',
+      scope: 'openid',
+      state: 'dpop-state',
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      ...extra,
+    };
     const response = await oauth.pushedAuthorizationRequest(as, calendar, calendarAuth, params, { [oauth.allowInsecureRequests]: true, ...options });
     const { request_uri } = await oauth.processPushedAuthorizationResponse(as, calendar, response);
     const callback = await authorize(new TestBrowser(), server.url, authorizeAt('calendar-app', request_uri));
     return { verifier, params: oauth.validateAuthResponse(as, calendar, new URLSearchParams(callback), 'dpop-state') };
   }
   const redeem = (params: URLSearchParams, verifier: string, dpop?: oauth.DPoPHandle) =>
-    oauth.authorizationCodeGrantRequest(as, calendar, calendarAuth, params, CALLBACK, verifier, { [oauth.allowInsecureRequests]: true, ...(dpop ? { DPoP: dpop } : {}) });
+    oauth.authorizationCodeGrantRequest(as, calendar, calendarAuth, params, CALLBACK, verifier, {
+      [oauth.allowInsecureRequests]: true,
+      ...(dpop ? { DPoP: dpop } : {}),
+    });
 
   it('binds the code to the key of a DPoP proof sent with the push (RFC 9449 §10.1)', async () => {
     const keys = await oauth.generateKeyPair('ES256');
@@ -266,7 +285,9 @@ describe('interop: oauth4webapi pushes authorization requests', () => {
 
     const other = await dpopOf(await oauth.generateKeyPair('ES256')).calculateThumbprint();
     const mismatch = await oauth.pushedAuthorizationRequest(
-      as, calendar, calendarAuth,
+      as,
+      calendar,
+      calendarAuth,
       { redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', code_challenge: 'c'.repeat(43), code_challenge_method: 'S256', dpop_jkt: other },
       { [oauth.allowInsecureRequests]: true, DPoP: dpopOf(keys) },
     );
@@ -300,7 +321,13 @@ describe('interop: a server that requires pushed authorization requests', () => 
     );
     assert.equal(direct.status, 400);
     const calendar: oauth.Client = { client_id: 'calendar-app' };
-    const response = await oauth.pushedAuthorizationRequest(as, calendar, oauth.ClientSecretBasic(SECRETS.calendar), { redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', state: 's' }, { [oauth.allowInsecureRequests]: true });
+    const response = await oauth.pushedAuthorizationRequest(
+      as,
+      calendar,
+      oauth.ClientSecretBasic(SECRETS.calendar),
+      { redirect_uri: CALLBACK, response_type: 'code', scope: 'openid', state: 's' },
+      { [oauth.allowInsecureRequests]: true },
+    );
     const pushed = await oauth.processPushedAuthorizationResponse(as, calendar, response);
     assert.equal(pushed.expires_in, 30);
     const callback = await authorize(new TestBrowser(), server.url, { client_id: 'calendar-app', request_uri: pushed.request_uri });

@@ -75,8 +75,7 @@ describe('interop: openid-client runs the authorization code flow through the re
   }
 
   /** The at_hash of an RS256 ID token for `accessToken` (OIDC Core §3.1.3.6). */
-  const atHash = (accessToken: string) =>
-    createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
+  const atHash = (accessToken: string) => createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 
   const refused = (error: unknown, code: string) => {
     assert.ok(error instanceof client.ResponseBodyError, String(error));

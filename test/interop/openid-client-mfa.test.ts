@@ -36,7 +36,14 @@ describe('interop: openid-client reads amr and acr; acr_values steps a live sess
   async function enrol(username: string): Promise<string> {
     const user = (await server.engine.store.getUserByUsername(username))!;
     const enrolment = server.engine.mfa.startTotp(user);
-    const done = await server.engine.mfa.confirmTotp(user, enrolment.sealed, totpAt(enrolment.secret, clock.now()), {}, { type: 'user', id: user.id }, '127.0.0.1');
+    const done = await server.engine.mfa.confirmTotp(
+      user,
+      enrolment.sealed,
+      totpAt(enrolment.secret, clock.now()),
+      {},
+      { type: 'user', id: user.id },
+      '127.0.0.1',
+    );
     assert.ok(done.ok);
     clock.advance(30);
     return enrolment.secret;
@@ -105,7 +112,10 @@ describe('interop: openid-client reads amr and acr; acr_values steps a live sess
     // Refreshing keeps how the user signed in.
     clock.advance(60);
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
-    assert.deepEqual([refreshed.claims()?.acr, refreshed.claims()?.amr, refreshed.claims()?.auth_time], [ACR_MULTI_FACTOR, ['pwd', 'otp', 'mfa'], clock.now() - 60]);
+    assert.deepEqual(
+      [refreshed.claims()?.acr, refreshed.claims()?.amr, refreshed.claims()?.auth_time],
+      [ACR_MULTI_FACTOR, ['pwd', 'otp', 'mfa'], clock.now() - 60],
+    );
   });
 
   it('acr_values asks a live password-only session for a second factor, not the password; auth_time moves to the step-up', async () => {

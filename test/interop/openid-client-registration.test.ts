@@ -41,10 +41,16 @@ describe('interop: openid-client registers itself and signs alice in with the de
     assert.equal((await decide(browser, page, decision)).status, 200);
   }
 
-  it('registers a public device client with the default policy, and gets alice\'s tokens', async () => {
+  it("registers a public device client with the default policy, and gets alice's tokens", async () => {
     const config = await client.dynamicClientRegistration(
       new URL(server.url),
-      { client_name: 'Terminal Notes', grant_types: [DEVICE_CODE, 'refresh_token'], token_endpoint_auth_method: 'none', application_type: 'native', scope: 'openid read:calendars' },
+      {
+        client_name: 'Terminal Notes',
+        grant_types: [DEVICE_CODE, 'refresh_token'],
+        token_endpoint_auth_method: 'none',
+        application_type: 'native',
+        scope: 'openid read:calendars',
+      },
       client.None(),
       { execute: [client.allowInsecureRequests] },
     );
@@ -84,6 +90,9 @@ describe('interop: openid-client registers itself and signs alice in with the de
     const device = await client.initiateDeviceAuthorization(config, { scope: 'read:calendars', resource: ORGANIZER });
     await aliceDecides(device.verification_uri_complete!, 'deny');
     clock.advance(device.interval ?? 5);
-    await assert.rejects(client.pollDeviceAuthorizationGrant(config, { ...device, interval: 0 }), (error: unknown) => (error as { error?: string }).error === 'access_denied');
+    await assert.rejects(
+      client.pollDeviceAuthorizationGrant(config, { ...device, interval: 0 }),
+      (error: unknown) => (error as { error?: string }).error === 'access_denied',
+    );
   });
 });

@@ -26,7 +26,8 @@ describe('developer tools and audit summary routes', () => {
   before(async () => {
     server = await startTestServer({ config: (await makeFixture()).config, clock });
     const rootId = (await server.engine.store.getUserByUsername('root'))!.id;
-    const pat = async (scopes: string[]) => (await server.engine.credentials.createPersonalAccessToken(rootId, { name: 't', api: managementAudience(server.url), scopes })).token;
+    const pat = async (scopes: string[]) =>
+      (await server.engine.credentials.createPersonalAccessToken(rootId, { name: 't', api: managementAudience(server.url), scopes })).token;
     admin = await pat([...MANAGEMENT_SCOPES]);
     readOnly = await pat(MANAGEMENT_SCOPES.filter((s) => s.startsWith('read:')));
     noAudit = await pat(MANAGEMENT_SCOPES.filter((s) => s !== 'read:audit' && s !== 'read:dev_tools'));
@@ -58,7 +59,10 @@ describe('developer tools and audit summary routes', () => {
     it('mints for a client, a user and an API alone, with the checks of the real flows', async () => {
       const m2m = await call('POST', '/dev/tokens', { body: { client: 'basic-client', scopes: ['read:calendars'], ttl: 300 } });
       assert.equal(m2m.status, 201);
-      assert.deepEqual([m2m.body.api, m2m.body.subject, m2m.body.clientId, m2m.body.format, m2m.body.scopes, m2m.body.expiresAt], [ORGANIZER, 'basic-client', 'basic-client', 'jwt', ['read:calendars'], START + 300]);
+      assert.deepEqual(
+        [m2m.body.api, m2m.body.subject, m2m.body.clientId, m2m.body.format, m2m.body.scopes, m2m.body.expiresAt],
+        [ORGANIZER, 'basic-client', 'basic-client', 'jwt', ['read:calendars'], START + 300],
+      );
       assert.match(m2m.body.how, /client basic-client \(client_credentials\)/);
 
       const forAlice = await call('POST', '/dev/tokens', { body: { user: 'alice', api: ORGANIZER } });
@@ -159,7 +163,8 @@ describe('developer tools and audit summary routes', () => {
     it('counts tokens issued, failures and sign-ins per hour, from the audit log', async () => {
       const from = new Date(clock.now() * 1000).toISOString();
       const hour0 = Math.floor((clock.now() * 1000) / 3_600_000) * 3_600_000;
-      for (let i = 0; i < 3; i++) assert.equal((await server.post('/token', { grant_type: 'client_credentials' }, basic('basic-client', SECRETS.basic))).status, 200);
+      for (let i = 0; i < 3; i++)
+        assert.equal((await server.post('/token', { grant_type: 'client_credentials' }, basic('basic-client', SECRETS.basic))).status, 200);
       assert.equal((await server.post('/token', { grant_type: 'client_credentials' }, basic('basic-client', 'wrong-secret-0123456789'))).status, 401);
       clock.advance(2 * 3600);
       assert.equal((await server.post('/token', { grant_type: 'client_credentials' }, basic('basic-client', SECRETS.basic))).status, 200);

@@ -82,8 +82,13 @@ describe('management API: nobody grants more than they hold', () => {
     });
 
     it("takes a client's token for what the client may do now, and only while it exists", async () => {
-      const created = await call(admin, 'POST', '/clients', { clientId: 'robot', grantTypes: ['client_credentials'], permissions: { [audience]: ['read:users'] } });
-      const token = (await server.post('/token', { grant_type: 'client_credentials', resource: audience }, basic('robot', created.body.secret.secret))).body.access_token as string;
+      const created = await call(admin, 'POST', '/clients', {
+        clientId: 'robot',
+        grantTypes: ['client_credentials'],
+        permissions: { [audience]: ['read:users'] },
+      });
+      const token = (await server.post('/token', { grant_type: 'client_credentials', resource: audience }, basic('robot', created.body.secret.secret))).body
+        .access_token as string;
       assert.equal((await call(token, 'GET', '/users')).status, 200);
       const read = await call(admin, 'GET', '/clients/{clientId}', undefined, { clientId: 'robot' });
       const { secrets: _s, ...input } = read.body;
@@ -99,15 +104,32 @@ describe('management API: nobody grants more than they hold', () => {
       refused(await call(as('write:roles'), 'POST', '/roles', { name: 'all-of-it', permissions: { [audience]: [...MANAGEMENT_SCOPES] } }));
       refused(await call(as('write:roles'), 'POST', '/roles', { name: 'writer', permissions: { [ORGANIZER]: ['write:calendars'] } }));
       const own = await call(admin, 'GET', '/roles/{name}', undefined, { name: 'only-write:roles' });
-      refused(await call(as('write:roles'), 'PUT', '/roles/{name}', { ...own.body, permissions: { [audience]: ['write:roles', 'write:users'] } }, { name: 'only-write:roles' }));
+      refused(
+        await call(
+          as('write:roles'),
+          'PUT',
+          '/roles/{name}',
+          { ...own.body, permissions: { [audience]: ['write:roles', 'write:users'] } },
+          { name: 'only-write:roles' },
+        ),
+      );
       assert.deepEqual((await server.engine.store.getRole('only-write:roles'))!.permissions, { [audience]: ['write:roles'] });
     });
 
     it('may grant what it holds, and take away what it does not', async () => {
-      const made = await call(as('write:roles'), 'POST', '/roles', { name: 'reader-and-roles', permissions: { [audience]: ['write:roles'], [ORGANIZER]: ['read:calendars'] } });
+      const made = await call(as('write:roles'), 'POST', '/roles', {
+        name: 'reader-and-roles',
+        permissions: { [audience]: ['write:roles'], [ORGANIZER]: ['read:calendars'] },
+      });
       assert.equal(made.status, 201, JSON.stringify(made.body));
       const writer = await call(admin, 'GET', '/roles/{name}', undefined, { name: 'calendar-writer' });
-      const narrowed = await call(as('write:roles'), 'PUT', '/roles/{name}', { ...writer.body, permissions: { [ORGANIZER]: ['read:calendars'] } }, { name: 'calendar-writer' });
+      const narrowed = await call(
+        as('write:roles'),
+        'PUT',
+        '/roles/{name}',
+        { ...writer.body, permissions: { [ORGANIZER]: ['read:calendars'] } },
+        { name: 'calendar-writer' },
+      );
       assert.equal(narrowed.status, 200, 'removing a scope never escalates');
       await call(admin, 'PUT', '/roles/{name}', writer.body, { name: 'calendar-writer' });
     });
@@ -115,20 +137,50 @@ describe('management API: nobody grants more than they hold', () => {
 
   describe('write:clients (item 3)', () => {
     it('cannot create a client with management scopes it lacks, nor take over one that has them', async () => {
-      refused(await call(as('write:clients'), 'POST', '/clients', { clientId: 'escalator', grantTypes: ['client_credentials'], permissions: { [audience]: [...MANAGEMENT_SCOPES] } }));
+      refused(
+        await call(as('write:clients'), 'POST', '/clients', {
+          clientId: 'escalator',
+          grantTypes: ['client_credentials'],
+          permissions: { [audience]: [...MANAGEMENT_SCOPES] },
+        }),
+      );
       assert.equal(await server.engine.store.getClient('escalator'), undefined);
-      await call(admin, 'POST', '/clients', { clientId: 'ops-bot', grantTypes: ['client_credentials'], permissions: { [audience]: ['read:users', 'write:users'] } });
+      await call(admin, 'POST', '/clients', {
+        clientId: 'ops-bot',
+        grantTypes: ['client_credentials'],
+        permissions: { [audience]: ['read:users', 'write:users'] },
+      });
       refused(await call(as('write:clients'), 'POST', '/clients/{clientId}/secrets', undefined, { clientId: 'ops-bot' }));
       const bot = (await call(admin, 'GET', '/clients/{clientId}', undefined, { clientId: 'ops-bot' })).body;
       const { secrets: _s, ...input } = bot;
-      refused(await call(as('write:clients'), 'PUT', '/clients/{clientId}', { ...input, permissions: { [audience]: ['read:users', 'write:users', 'write:roles'] } }, { clientId: 'ops-bot' }));
-      refused(await call(as('write:clients'), 'PUT', '/clients/{clientId}', { ...input, tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'https://attacker.test/jwks' }, { clientId: 'ops-bot' }));
+      refused(
+        await call(
+          as('write:clients'),
+          'PUT',
+          '/clients/{clientId}',
+          { ...input, permissions: { [audience]: ['read:users', 'write:users', 'write:roles'] } },
+          { clientId: 'ops-bot' },
+        ),
+      );
+      refused(
+        await call(
+          as('write:clients'),
+          'PUT',
+          '/clients/{clientId}',
+          { ...input, tokenEndpointAuthMethod: 'private_key_jwt', jwksUri: 'https://attacker.test/jwks' },
+          { clientId: 'ops-bot' },
+        ),
+      );
       const renamed = await call(as('write:clients'), 'PUT', '/clients/{clientId}', { ...input, name: 'Ops bot' }, { clientId: 'ops-bot' });
       assert.equal(renamed.status, 200, 'what grants nothing new is fine');
     });
 
     it('creates clients within what it holds, never named like a user', async () => {
-      const ok = await call(as('write:clients'), 'POST', '/clients', { clientId: 'self-service', grantTypes: ['client_credentials'], permissions: { [audience]: ['write:clients'], [ORGANIZER]: ['read:calendars'] } });
+      const ok = await call(as('write:clients'), 'POST', '/clients', {
+        clientId: 'self-service',
+        grantTypes: ['client_credentials'],
+        permissions: { [audience]: ['write:clients'], [ORGANIZER]: ['read:calendars'] },
+      });
       assert.equal(ok.status, 201, JSON.stringify(ok.body));
       refused(await call(admin, 'POST', '/clients', { clientId: rootId, grantTypes: ['client_credentials'] }), 409);
     });
@@ -143,13 +195,24 @@ describe('management API: nobody grants more than they hold', () => {
       refused(await call(as('write:users'), 'PUT', '/users/{id}', { ...input, roles: [...self.roles, 'calendar-writer'] }, { id: me }));
       refused(await call(as('write:users'), 'POST', '/users', { username: 'mallory', password: 'mallory-password-1', roles: [ADMIN_ROLE] }));
       assert.deepEqual((await server.engine.store.getUser(me))!.roles, self.roles);
-      assert.equal((await call(as('write:users'), 'POST', '/users', { username: 'trudy', password: 'trudy-password-12', roles: ['calendar-reader'] })).status, 201);
+      assert.equal(
+        (await call(as('write:users'), 'POST', '/users', { username: 'trudy', password: 'trudy-password-12', roles: ['calendar-reader'] })).status,
+        201,
+      );
     });
 
     it("cannot take over the administrator's account", async () => {
       refused(await call(as('write:users'), 'POST', '/users/{id}/password', { password: 'taken-over-password' }, { id: rootId }));
       const root = (await call(admin, 'GET', '/users/{id}', undefined, { id: rootId })).body;
-      refused(await call(as('write:users'), 'PUT', '/users/{id}', { username: root.username, active: true, roles: root.roles, email: 'mallory@evil.test' }, { id: rootId }));
+      refused(
+        await call(
+          as('write:users'),
+          'PUT',
+          '/users/{id}',
+          { username: root.username, active: true, roles: root.roles, email: 'mallory@evil.test' },
+          { id: rootId },
+        ),
+      );
       refused(await call(as('write:users'), 'DELETE', '/users/{id}', undefined, { id: rootId }));
     });
 
@@ -161,21 +224,74 @@ describe('management API: nobody grants more than they hold', () => {
 
   describe('write:tokens (item 5)', () => {
     it('creates no token for the administrator, and none beyond its own scopes', async () => {
-      refused(await call(as('write:tokens'), 'POST', '/tokens', { kind: 'personal_access_token', userId: rootId, name: 'x', api: audience, scopes: [...MANAGEMENT_SCOPES] }));
-      refused(await call(as('write:tokens'), 'POST', '/tokens', { kind: 'personal_access_token', userId: rootId, name: 'x', api: audience, scopes: ['write:tokens'] }));
+      refused(
+        await call(as('write:tokens'), 'POST', '/tokens', {
+          kind: 'personal_access_token',
+          userId: rootId,
+          name: 'x',
+          api: audience,
+          scopes: [...MANAGEMENT_SCOPES],
+        }),
+      );
+      refused(
+        await call(as('write:tokens'), 'POST', '/tokens', {
+          kind: 'personal_access_token',
+          userId: rootId,
+          name: 'x',
+          api: audience,
+          scopes: ['write:tokens'],
+        }),
+      );
       refused(await call(as('write:tokens'), 'POST', '/tokens', { kind: 'user_token', userId: rootId }));
       const me = holder['write:tokens']!.userId;
-      refused(await call(as('write:tokens'), 'POST', '/tokens', { kind: 'personal_access_token', userId: me, name: 'x', api: ORGANIZER, scopes: ['write:calendars'] }));
-      const own = await call(as('write:tokens'), 'POST', '/tokens', { kind: 'personal_access_token', userId: me, name: 'mine', api: audience, scopes: ['write:tokens'] });
+      refused(
+        await call(as('write:tokens'), 'POST', '/tokens', {
+          kind: 'personal_access_token',
+          userId: me,
+          name: 'x',
+          api: ORGANIZER,
+          scopes: ['write:calendars'],
+        }),
+      );
+      const own = await call(as('write:tokens'), 'POST', '/tokens', {
+        kind: 'personal_access_token',
+        userId: me,
+        name: 'mine',
+        api: audience,
+        scopes: ['write:tokens'],
+      });
       assert.equal(own.status, 201, JSON.stringify(own.body));
       const account = await server.engine.store.getServiceAccountByName('nightly-sync');
-      refused(await call(as('write:tokens'), 'POST', '/tokens', { kind: 'service_access_token', serviceAccountId: account!.id, name: 's', api: ORGANIZER, scopes: ['write:calendars'] }));
+      refused(
+        await call(as('write:tokens'), 'POST', '/tokens', {
+          kind: 'service_access_token',
+          serviceAccountId: account!.id,
+          name: 's',
+          api: ORGANIZER,
+          scopes: ['write:calendars'],
+        }),
+      );
     });
 
     it('lets the administrator do all of it', async () => {
       const account = await server.engine.store.getServiceAccountByName('nightly-sync');
-      assert.equal((await call(admin, 'POST', '/tokens', { kind: 'service_access_token', serviceAccountId: account!.id, name: 's', api: ORGANIZER, scopes: ['write:calendars'] })).status, 201);
-      assert.equal((await call(admin, 'POST', '/roles', { name: 'everything', permissions: { [audience]: [...MANAGEMENT_SCOPES], [ORGANIZER]: ['write:calendars'] } })).status, 201);
+      assert.equal(
+        (
+          await call(admin, 'POST', '/tokens', {
+            kind: 'service_access_token',
+            serviceAccountId: account!.id,
+            name: 's',
+            api: ORGANIZER,
+            scopes: ['write:calendars'],
+          })
+        ).status,
+        201,
+      );
+      assert.equal(
+        (await call(admin, 'POST', '/roles', { name: 'everything', permissions: { [audience]: [...MANAGEMENT_SCOPES], [ORGANIZER]: ['write:calendars'] } }))
+          .status,
+        201,
+      );
       const alice = (await server.engine.store.getUserByUsername('alice'))!;
       assert.equal((await call(admin, 'POST', '/users/{id}/password', { password: 'alice-new-password-1' }, { id: alice.id })).status, 204);
     });

@@ -28,7 +28,8 @@ describe('management API: invitations, verification and the outbox', () => {
     smtp = await TestSmtp.start();
     server = await startTestServer({ config: (await makeFixture()).config, clock, mail: mailTo(smtp) });
     const rootId = (await server.engine.store.getUserByUsername('root'))!.id;
-    const pat = (scopes: string[]) => server.engine.credentials.createPersonalAccessToken(rootId, { name: 'test', api: managementAudience(server.url), scopes });
+    const pat = (scopes: string[]) =>
+      server.engine.credentials.createPersonalAccessToken(rootId, { name: 'test', api: managementAudience(server.url), scopes });
     admin = (await pat([...MANAGEMENT_SCOPES])).token;
     usersOnly = (await pat(['read:users', 'write:users'])).token;
     validator = new OpenApiValidator((await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as ConstructorParameters<typeof OpenApiValidator>[0]);
@@ -58,10 +59,23 @@ describe('management API: invitations, verification and the outbox', () => {
     const page = await browser.get(`${server.url}/account/sign-in`);
     const form = readForm(page.html);
     await browser.post(form.action, { ...form.fields, username, password });
-    const { code } = await authorize(browser, server.url, { client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid email', nonce: 'n-1' });
-    const tokens = await server.post('/token', { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
+    const { code } = await authorize(browser, server.url, {
+      client_id: 'calendar-app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid email',
+      nonce: 'n-1',
+    });
+    const tokens = await server.post(
+      '/token',
+      { grant_type: 'authorization_code', code: code!, redirect_uri: CALLBACK },
+      basic('calendar-app', SECRETS.calendar),
+    );
     assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
-    const userinfo = (await (await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } })).json()) as Record<string, unknown>;
+    const userinfo = (await (await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${tokens.body.access_token}` } })).json()) as Record<
+      string,
+      unknown
+    >;
     return { id: claimsOf(tokens.body.id_token as string), userinfo };
   }
 
@@ -87,7 +101,7 @@ describe('management API: invitations, verification and the outbox', () => {
     assert.deepEqual([user.body.hasPassword, user.body.emailVerified, user.body.roles], [true, true, ['calendar-reader']]);
     assert.equal((await browser.get(link)).status, 400, 'the link works once');
 
-    const again = await call('POST', '/invitations', { }, { email: 'frank@example.test' });
+    const again = await call('POST', '/invitations', {}, { email: 'frank@example.test' });
     assert.equal(again.status, 409, 'an account with a password is not invited again');
     assert.equal((await call('POST', '/invitations', {}, { email: 'gina@example.test', roles: ['no-such-role'] })).status, 400);
     assert.equal((await call('POST', '/invitations', {}, { email: 'not an address' })).status, 400);
@@ -119,7 +133,11 @@ describe('management API: invitations, verification and the outbox', () => {
     const browser = new TestBrowser();
     const page = await browser.get(link);
     assert.match(page.html, /hana@example\.test/);
-    assert.equal((await server.engine.store.getUserByUsername('hana'))?.emailVerified, undefined, 'opening the link alone verifies nothing (mail scanners open links)');
+    assert.equal(
+      (await server.engine.store.getUserByUsername('hana'))?.emailVerified,
+      undefined,
+      'opening the link alone verifies nothing (mail scanners open links)',
+    );
     const form = readForm(page.html);
     const done = await browser.post(form.action, form.fields);
     assert.equal(done.status, 200);

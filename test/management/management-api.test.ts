@@ -60,7 +60,10 @@ describe('management API', () => {
   }
 
   it('serves its OpenAPI 3.1 document, generated from the routes', async () => {
-    const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, { security: { bearer: string[] }[] }>> };
+    const doc = (await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, { security: { bearer: string[] }[] }>>;
+    };
     assert.equal(doc.openapi, '3.1.0');
     for (const path of ['/apis', '/clients/{clientId}/secrets', '/users/{id}/revoke-everything', '/tokens', '/keys/rotate']) assert.ok(doc.paths[path], path);
     for (const operations of Object.values(doc.paths)) {
@@ -87,7 +90,10 @@ describe('management API', () => {
     it('answers 401 without a token, with a bad one, and with a token for another API', async () => {
       const none = await fetch(`${server.url}/api/v1/clients`);
       assert.equal(none.status, 401);
-      assert.equal(none.headers.get('www-authenticate'), `Bearer realm="tessera", resource_metadata="${server.url}/.well-known/oauth-protected-resource/api/v1"`);
+      assert.equal(
+        none.headers.get('www-authenticate'),
+        `Bearer realm="tessera", resource_metadata="${server.url}/.well-known/oauth-protected-resource/api/v1"`,
+      );
       assert.equal((await call('GET', '/clients', { token: 'tsr_pat_bogus' })).status, 401);
       const other = await server.post('/token', { grant_type: 'client_credentials' }, basic('basic-client', SECRETS.basic));
       const wrongAudience = await call('GET', '/clients', { token: other.body.access_token as string });
@@ -106,7 +112,16 @@ describe('management API', () => {
     it("limits a user's token to what the user's roles allow now", async () => {
       const apis = await server.engine.store.listApis();
       const roles = (await server.engine.store.listRoles()).map((r) => r.name);
-      await server.engine.apply(validateConfig({ roles: [{ name: 'client-reader', permissions: { [audience]: ['read:clients'] } }], users: [{ username: 'carol', password: 'carol-password-1', roles: ['client-reader'] }] }, 'carol', { apis, roles }));
+      await server.engine.apply(
+        validateConfig(
+          {
+            roles: [{ name: 'client-reader', permissions: { [audience]: ['read:clients'] } }],
+            users: [{ username: 'carol', password: 'carol-password-1', roles: ['client-reader'] }],
+          },
+          'carol',
+          { apis, roles },
+        ),
+      );
       const carol = (await server.engine.store.getUserByUsername('carol'))!;
       const { token } = await server.engine.credentials.createPersonalAccessToken(carol.id, { name: 'c', api: audience, scopes: ['read:clients'] });
       assert.equal((await call('GET', '/clients', { token })).status, 200);
@@ -116,7 +131,9 @@ describe('management API', () => {
     });
 
     it('lets a machine-to-machine client with management permissions call it', async () => {
-      const created = await call('POST', '/clients', { body: { clientId: 'automation', grantTypes: ['client_credentials'], permissions: { [audience]: ['read:users'] } } });
+      const created = await call('POST', '/clients', {
+        body: { clientId: 'automation', grantTypes: ['client_credentials'], permissions: { [audience]: ['read:users'] } },
+      });
       assert.equal(created.status, 201);
       const token = await server.post('/token', { grant_type: 'client_credentials', resource: audience }, basic('automation', created.body.secret.secret));
       assert.equal(token.status, 200, JSON.stringify(token.body));
@@ -146,9 +163,17 @@ describe('management API', () => {
 
       const read = await call('GET', '/apis/{identifier}', { params: { identifier: 'https://page1.test' } });
       const etag = read.headers.get('etag')!;
-      const updated = await call('PUT', '/apis/{identifier}', { params: { identifier: 'https://page1.test' }, body: { ...read.body, name: 'Renamed' }, headers: { 'if-match': etag } });
+      const updated = await call('PUT', '/apis/{identifier}', {
+        params: { identifier: 'https://page1.test' },
+        body: { ...read.body, name: 'Renamed' },
+        headers: { 'if-match': etag },
+      });
       assert.equal(updated.status, 200);
-      const stale = await call('PUT', '/apis/{identifier}', { params: { identifier: 'https://page1.test' }, body: { ...read.body, name: 'Lost update' }, headers: { 'if-match': etag } });
+      const stale = await call('PUT', '/apis/{identifier}', {
+        params: { identifier: 'https://page1.test' },
+        body: { ...read.body, name: 'Lost update' },
+        headers: { 'if-match': etag },
+      });
       assert.equal(stale.status, 412);
       assert.equal((await call('DELETE', '/apis/{identifier}', { params: { identifier: 'https://page1.test' } })).status, 204);
       assert.equal((await call('GET', '/apis/{identifier}', { params: { identifier: 'https://page1.test' } })).status, 404);
@@ -170,7 +195,9 @@ describe('management API', () => {
 
   describe('clients', () => {
     it('show a generated secret once, and rotate secrets without downtime', async () => {
-      const created = await call('POST', '/clients', { body: { clientId: 'reporting', name: 'Reporting', grantTypes: ['client_credentials'], api: ORGANIZER, scopes: ['read:calendars'] } });
+      const created = await call('POST', '/clients', {
+        body: { clientId: 'reporting', name: 'Reporting', grantTypes: ['client_credentials'], api: ORGANIZER, scopes: ['read:calendars'] },
+      });
       assert.equal(created.status, 201);
       const first = created.body.secret.secret as string;
       const getToken = (secret: string) => server.post('/token', { grant_type: 'client_credentials' }, basic('reporting', secret));
@@ -200,7 +227,9 @@ describe('management API', () => {
 
   describe('users, roles, service accounts and tokens', () => {
     it('manage a user through its life cycle', async () => {
-      const created = await call('POST', '/users', { body: { username: 'dave', email: 'dave@example.test', password: 'dave-password-1', roles: ['calendar-reader'] } });
+      const created = await call('POST', '/users', {
+        body: { username: 'dave', email: 'dave@example.test', password: 'dave-password-1', roles: ['calendar-reader'] },
+      });
       assert.equal(created.status, 201);
       assert.equal(created.body.hasPassword, true);
       assert.equal(created.body.passwordHash, undefined);
@@ -210,17 +239,24 @@ describe('management API', () => {
       const badRole = await call('POST', '/users', { body: { username: 'eve', roles: ['nope'] } });
       assert.equal(badRole.body.details[0].field, 'body.roles.0');
 
-      const pat = await call('POST', '/tokens', { body: { kind: 'personal_access_token', userId: id, name: 'ci', api: ORGANIZER, scopes: ['read:calendars'] } });
+      const pat = await call('POST', '/tokens', {
+        body: { kind: 'personal_access_token', userId: id, name: 'ci', api: ORGANIZER, scopes: ['read:calendars'] },
+      });
       assert.equal(pat.status, 201);
       assert.match(pat.body.token, /^tsr_pat_/);
-      const tooWide = await call('POST', '/tokens', { body: { kind: 'personal_access_token', userId: id, name: 'ci', api: ORGANIZER, scopes: ['write:calendars'] } });
+      const tooWide = await call('POST', '/tokens', {
+        body: { kind: 'personal_access_token', userId: id, name: 'ci', api: ORGANIZER, scopes: ['write:calendars'] },
+      });
       assert.equal(tooWide.status, 400);
       assert.equal(tooWide.body.details[0].field, 'body.scopes');
       const listed = await call('GET', '/tokens', { query: { userId: id } });
       assert.equal(listed.body.items.length, 1);
       assert.ok(!JSON.stringify(listed.body).includes(pat.body.token));
 
-      const deactivated = await call('PUT', '/users/{id}', { params: { id }, body: { username: 'dave', email: 'dave@example.test', roles: ['calendar-reader'], active: false } });
+      const deactivated = await call('PUT', '/users/{id}', {
+        params: { id },
+        body: { username: 'dave', email: 'dave@example.test', roles: ['calendar-reader'], active: false },
+      });
       assert.equal(deactivated.body.active, false);
       const introspect = await server.post('/introspect', { token: pat.body.token }, basic('introspector', SECRETS.introspector));
       assert.deepEqual(introspect.body, { active: false }, 'an inactive user stops their PAT');
@@ -233,7 +269,10 @@ describe('management API', () => {
       assert.equal((await call('DELETE', '/users/{id}', { params: { id } })).status, 204);
       assert.equal((await call('GET', '/users/{id}', { params: { id } })).status, 404);
       const filtered = await call('GET', '/users', { query: { q: 'ALI' } });
-      assert.deepEqual(filtered.body.items.map((u: { username: string }) => u.username), ['alice']);
+      assert.deepEqual(
+        filtered.body.items.map((u: { username: string }) => u.username),
+        ['alice'],
+      );
     });
 
     it('manage roles with checked permissions', async () => {
@@ -248,7 +287,9 @@ describe('management API', () => {
     it('manage service accounts and their tokens', async () => {
       const account = await call('POST', '/service-accounts', { body: { name: 'importer', roles: ['calendar-reader'] } });
       assert.equal(account.status, 201);
-      const sat = await call('POST', '/tokens', { body: { kind: 'service_access_token', serviceAccountId: account.body.id, name: 'imp', api: ORGANIZER, scopes: ['read:calendars'] } });
+      const sat = await call('POST', '/tokens', {
+        body: { kind: 'service_access_token', serviceAccountId: account.body.id, name: 'imp', api: ORGANIZER, scopes: ['read:calendars'] },
+      });
       assert.match(sat.body.token, /^tsr_sat_/);
       const deleted = await call('DELETE', '/service-accounts/{id}', { params: { id: account.body.id } });
       assert.equal(deleted.body.revoked, 1);
@@ -296,7 +337,14 @@ describe('management API', () => {
     await server.engine.audit.flush();
     const all = JSON.stringify((await call('GET', '/audit-events', { query: { limit: '1000' } })).body);
     assert.ok(!all.includes(secrets.body.secret), 'no secret in the audit log');
-    assert.equal((await call('GET', '/audit-events', { token: (await server.engine.credentials.createPersonalAccessToken(rootId, { name: 'r', api: audience, scopes: ['read:users'] })).token })).status, 403);
+    assert.equal(
+      (
+        await call('GET', '/audit-events', {
+          token: (await server.engine.credentials.createPersonalAccessToken(rootId, { name: 'r', api: audience, scopes: ['read:users'] })).token,
+        })
+      ).status,
+      403,
+    );
   });
 
   it('answers unknown routes with 404 and wrong methods with 405', async () => {
@@ -321,12 +369,21 @@ describe('management API', () => {
     const updated = await call('PUT', '/identity-providers/{id}', { params: { id: 'corp' }, body: { ...withoutSecret, name: 'Corp SSO' } });
     assert.equal(updated.status, 200);
     assert.equal(updated.body.hasClientSecret, true, 'the secret is kept');
-    assert.equal(server.engine.providerSecrets.decrypt('corp', (await server.engine.store.getIdentityProvider('corp'))!.clientSecretEncrypted!), 'corp-secret-value-123');
+    assert.equal(
+      server.engine.providerSecrets.decrypt('corp', (await server.engine.store.getIdentityProvider('corp'))!.clientSecretEncrypted!),
+      'corp-secret-value-123',
+    );
     assert.equal((await call('GET', '/identity-providers', { token: reader })).body.items[0].name, 'Corp SSO');
     const user = (await server.engine.store.getUserByUsername('alice'))!;
     await server.engine.store.insertFederatedIdentity({ providerId: 'corp', subject: 'a-1', userId: user.id, createdAt: 1 });
-    assert.deepEqual((await call('GET', '/users/{id}/identities', { params: { id: user.id } })).body.items.map((i: { subject: string }) => i.subject), ['a-1']);
-    assert.equal((await call('DELETE', '/users/{id}/identities/{providerId}/{subject}', { params: { id: user.id, providerId: 'corp', subject: 'a-1' } })).status, 204);
+    assert.deepEqual(
+      (await call('GET', '/users/{id}/identities', { params: { id: user.id } })).body.items.map((i: { subject: string }) => i.subject),
+      ['a-1'],
+    );
+    assert.equal(
+      (await call('DELETE', '/users/{id}/identities/{providerId}/{subject}', { params: { id: user.id, providerId: 'corp', subject: 'a-1' } })).status,
+      204,
+    );
     assert.equal((await call('DELETE', '/identity-providers/{id}', { params: { id: 'corp' } })).status, 204);
     assert.equal((await call('GET', '/identity-providers/{id}', { params: { id: 'corp' } })).status, 404);
   });

@@ -21,9 +21,14 @@ describe('management of dynamic registration', () => {
   let cli: (...argv: string[]) => ReturnType<typeof inProcess>;
 
   before(async () => {
-    server = await startTestServer({ config: (await makeFixture()).config, registration: registrationPolicy({ enabled: true, initialAccessToken: 'required' }) });
+    server = await startTestServer({
+      config: (await makeFixture()).config,
+      registration: registrationPolicy({ enabled: true, initialAccessToken: 'required' }),
+    });
     const root = (await server.engine.store.getUserByUsername('root'))!;
-    const pat = async (scopes: string[]) => (await server.engine.credentials.createPersonalAccessToken(root.id, { name: scopes.join(' ').slice(0, 50), api: managementAudience(server.url), scopes })).token;
+    const pat = async (scopes: string[]) =>
+      (await server.engine.credentials.createPersonalAccessToken(root.id, { name: scopes.join(' ').slice(0, 50), api: managementAudience(server.url), scopes }))
+        .token;
     admin = await pat([...MANAGEMENT_SCOPES]);
     reader = await pat(['read:registration', 'read:clients']);
     call = await managementCaller(server);

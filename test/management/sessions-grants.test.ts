@@ -27,7 +27,8 @@ describe('management API: sessions and grants', () => {
     server = await startTestServer({ config: (await makeFixture()).config, clock });
     const rootId = (await server.engine.store.getUserByUsername('root'))!.id;
     aliceId = (await server.engine.store.getUserByUsername('alice'))!.id;
-    const pat = (scopes: string[]) => server.engine.credentials.createPersonalAccessToken(rootId, { name: 'test', api: managementAudience(server.url), scopes });
+    const pat = (scopes: string[]) =>
+      server.engine.credentials.createPersonalAccessToken(rootId, { name: 'test', api: managementAudience(server.url), scopes });
     admin = (await pat([...MANAGEMENT_SCOPES])).token;
     reader = (await pat(MANAGEMENT_SCOPES.filter((s) => s !== 'read:sessions' && s !== 'read:grants' && s !== 'write:sessions' && s !== 'write:grants'))).token;
     validator = new OpenApiValidator((await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as ConstructorParameters<typeof OpenApiValidator>[0]);

@@ -34,15 +34,38 @@ describe('resource-server adapters', () => {
       issuer.answers.set(token, body);
       return token;
     };
-    t.reference = answer(issuer.opaque('access_token'), { token_kind: 'access_token', sub: 'planner', client_id: 'planner', aud: AUDIENCE, scope: 'read:calendars', exp: clock.now() + 300 });
+    t.reference = answer(issuer.opaque('access_token'), {
+      token_kind: 'access_token',
+      sub: 'planner',
+      client_id: 'planner',
+      aud: AUDIENCE,
+      scope: 'read:calendars',
+      exp: clock.now() + 300,
+    });
     t.referenceInactive = issuer.opaque('access_token');
-    t.pat = answer(issuer.opaque('personal_access_token'), { token_kind: 'personal_access_token', sub: 'user-1', username: 'alice', scope: 'read:calendars', permissions: { [AUDIENCE]: ['read:calendars', 'admin:all'] } });
+    t.pat = answer(issuer.opaque('personal_access_token'), {
+      token_kind: 'personal_access_token',
+      sub: 'user-1',
+      username: 'alice',
+      scope: 'read:calendars',
+      permissions: { [AUDIENCE]: ['read:calendars', 'admin:all'] },
+    });
     t.patBadChecksum = `${t.pat.slice(0, -6)}${t.pat.endsWith('000000') ? '000001' : '000000'}`;
-    t.sat = answer(issuer.opaque('service_access_token'), { token_kind: 'service_access_token', sub: 'sa-1', service_account: 'sync', scope: 'read:calendars' });
+    t.sat = answer(issuer.opaque('service_access_token'), {
+      token_kind: 'service_access_token',
+      sub: 'sa-1',
+      service_account: 'sync',
+      scope: 'read:calendars',
+    });
     t.satRevoked = issuer.opaque('service_access_token');
     t.user = answer(issuer.hexKey(), { token_kind: 'user_token', sub: 'user-1', username: 'alice', permissions: { [AUDIENCE]: ['read:calendars'] } });
     t.userUnknown = issuer.hexKey();
-    t.action = answer(issuer.hexKey(), { token_kind: 'action_token', sub: 'user-1', permissions: { [AUDIENCE]: ['read:calendars'] }, allowed_endpoints: ['GET /calendars/*/events', 'GET /v1/calendars/*/events'] });
+    t.action = answer(issuer.hexKey(), {
+      token_kind: 'action_token',
+      sub: 'user-1',
+      permissions: { [AUDIENCE]: ['read:calendars'] },
+      allowed_endpoints: ['GET /calendars/*/events', 'GET /v1/calendars/*/events'],
+    });
   });
   after(() => issuer.close());
 
@@ -51,7 +74,13 @@ describe('resource-server adapters', () => {
     { name: 'a JWT', path: '/calendars', header: () => `Bearer ${t.jwt}`, status: 200, kind: 'access_token' },
     { name: 'an expired JWT', path: '/calendars', header: () => `Bearer ${t.jwtExpired}`, status: 401, challenge: INVALID },
     { name: 'a JWT for another API', path: '/calendars', header: () => `Bearer ${t.jwtOtherAudience}`, status: 401, challenge: INVALID },
-    { name: 'a JWT without the scope', path: '/calendars', header: () => `Bearer ${t.jwtContacts}`, status: 403, challenge: /^Bearer error="insufficient_scope", error_description="[^"]+", scope="read:calendars"$/ },
+    {
+      name: 'a JWT without the scope',
+      path: '/calendars',
+      header: () => `Bearer ${t.jwtContacts}`,
+      status: 403,
+      challenge: /^Bearer error="insufficient_scope", error_description="[^"]+", scope="read:calendars"$/,
+    },
     { name: 'a JWT on a route that needs no scope', path: '/calendars/1/events', header: () => `Bearer ${t.jwtContacts}`, status: 200, kind: 'access_token' },
     { name: 'a reference token', path: '/calendars', header: () => `Bearer ${t.reference}`, status: 200, kind: 'access_token' },
     { name: 'an inactive reference token', path: '/calendars', header: () => `Bearer ${t.referenceInactive}`, status: 401, challenge: INVALID },
@@ -64,11 +93,41 @@ describe('resource-server adapters', () => {
     { name: 'an unknown user token', path: '/calendars', header: () => `Token ${t.userUnknown}`, status: 401, challenge: /^Token error="invalid_token"/ },
     { name: 'a malformed user token', path: '/calendars', header: () => 'Token ABCDEF', status: 401, challenge: /^Token error="invalid_token"/ },
     { name: 'an action token on its endpoint', path: '/calendars/42/events?x=1', header: () => `ActionToken ${t.action}`, status: 200, kind: 'action_token' },
-    { name: 'an action token elsewhere', path: '/calendars', header: () => `ActionToken ${t.action}`, status: 403, challenge: /^ActionToken error="insufficient_scope"/ },
-    { name: 'an action token with an encoded slash', path: '/calendars/42%2F43/events', header: () => `ActionToken ${t.action}`, status: 403, challenge: /^ActionToken error="insufficient_scope"/ },
-    { name: 'a user token without the permission', path: '/admin', header: () => `Token ${t.user}`, status: 403, challenge: /^Token error="insufficient_scope", error_description="[^"]+", scope="admin:all"$/ },
-    { name: 'two Authorization headers', path: '/calendars', header: () => [`Bearer ${t.jwt}`, `Bearer ${t.jwtContacts}`], status: 400, challenge: /^Bearer error="invalid_request"/ },
-    { name: 'a Token and a Bearer header', path: '/calendars', header: () => [`Token ${t.userUnknown}`, `Bearer ${t.jwt}`], status: 400, challenge: /error="invalid_request"/ },
+    {
+      name: 'an action token elsewhere',
+      path: '/calendars',
+      header: () => `ActionToken ${t.action}`,
+      status: 403,
+      challenge: /^ActionToken error="insufficient_scope"/,
+    },
+    {
+      name: 'an action token with an encoded slash',
+      path: '/calendars/42%2F43/events',
+      header: () => `ActionToken ${t.action}`,
+      status: 403,
+      challenge: /^ActionToken error="insufficient_scope"/,
+    },
+    {
+      name: 'a user token without the permission',
+      path: '/admin',
+      header: () => `Token ${t.user}`,
+      status: 403,
+      challenge: /^Token error="insufficient_scope", error_description="[^"]+", scope="admin:all"$/,
+    },
+    {
+      name: 'two Authorization headers',
+      path: '/calendars',
+      header: () => [`Bearer ${t.jwt}`, `Bearer ${t.jwtContacts}`],
+      status: 400,
+      challenge: /^Bearer error="invalid_request"/,
+    },
+    {
+      name: 'a Token and a Bearer header',
+      path: '/calendars',
+      header: () => [`Token ${t.userUnknown}`, `Bearer ${t.jwt}`],
+      status: 400,
+      challenge: /error="invalid_request"/,
+    },
     { name: 'no credentials', path: '/calendars', header: () => undefined, status: 401, challenge: /^Bearer$/ },
     { name: 'another scheme', path: '/calendars', header: () => 'Basic YTpi', status: 401, challenge: /^Bearer$/ },
     { name: 'a malformed header', path: '/calendars', header: () => 'Bearer a b', status: 400, challenge: /^Bearer error="invalid_request"/ },

@@ -12,7 +12,10 @@ describe('resource-server: bounded cache', () => {
     assert.equal(cache.get('a'), 1); // a gets a second chance
     cache.set('d', 4); // a is passed over (and moved behind c), b goes
     assert.equal(cache.get('b'), undefined);
-    assert.deepEqual(['a', 'c', 'd'].map((k) => cache.get(k)), [1, 3, 4]); // all three now used
+    assert.deepEqual(
+      ['a', 'c', 'd'].map((k) => cache.get(k)),
+      [1, 3, 4],
+    ); // all three now used
     cache.set('c', 30); // a re-set is a use
     cache.set('e', 5); // every entry was used: one pass unmarks them, then the oldest goes
     assert.equal(cache.size, 3);
@@ -51,7 +54,7 @@ describe('resource-server: bounded cache', () => {
         latest.set(key, i);
         deleted.delete(key);
       }
-      if (i === 10_000) for (const k of latest.keys()) (cache.delete(k), deleted.add(k));
+      if (i === 10_000) for (const k of latest.keys()) cache.delete(k), deleted.add(k);
       if (i === 10_000) assert.equal(cache.size, 0);
       assert.ok(cache.size <= 100, `size ${cache.size} at ${i}`);
     }

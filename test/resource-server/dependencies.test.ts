@@ -35,7 +35,10 @@ describe('resource-server: dependencies', () => {
         seen.add(specifier);
         if (specifier.startsWith('.')) {
           const target = relative(root, resolve(dirname(file), specifier));
-          assert.ok(SDK_DIRS.some((d) => target.startsWith(`${d}/`)), where);
+          assert.ok(
+            SDK_DIRS.some((d) => target.startsWith(`${d}/`)),
+            where,
+          );
         } else if (typeOnly) {
           assert.ok(['express', 'fastify', 'hono', 'jose'].includes(specifier) || specifier.startsWith('node:'), where);
         } else {

@@ -73,8 +73,21 @@ describe('resource-server: PATs and SATs bound to a DPoP key', () => {
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
     const rootId = (await tessera.engine.store.getUserByUsername('root'))!.id;
     aliceId = (await tessera.engine.store.getUserByUsername('alice'))!.id;
-    admin = (await tessera.engine.credentials.createPersonalAccessToken(rootId, { name: 'admin', api: managementAudience(tessera.url), scopes: [...MANAGEMENT_SCOPES] })).token;
-    api = await startApi((origin) => createAuthenticator({ issuer: tessera.url, audience: ORGANIZER, dpop: { origin }, introspection: { clientId: 'introspector', clientSecret: SECRETS.introspector, cacheSeconds: 0 } }));
+    admin = (
+      await tessera.engine.credentials.createPersonalAccessToken(rootId, {
+        name: 'admin',
+        api: managementAudience(tessera.url),
+        scopes: [...MANAGEMENT_SCOPES],
+      })
+    ).token;
+    api = await startApi((origin) =>
+      createAuthenticator({
+        issuer: tessera.url,
+        audience: ORGANIZER,
+        dpop: { origin },
+        introspection: { clientId: 'introspector', clientSecret: SECRETS.introspector, cacheSeconds: 0 },
+      }),
+    );
     jwtApi = await startApi((origin) => createAuthenticator({ issuer: tessera.url, audience: ORGANIZER, dpop: { origin } }));
   });
   after(async () => {
@@ -136,7 +149,12 @@ describe('resource-server: PATs and SATs bound to a DPoP key', () => {
     const pair = await oauth.generateKeyPair('EdDSA');
     const account = (await tessera.engine.store.getServiceAccountByName('nightly-sync'))!;
     const dpopJkt = await oauth.DPoP(holder, pair).calculateThumbprint();
-    const { token } = await tessera.engine.credentials.createServiceAccessToken(account.id, { name: 'sync', api: ORGANIZER, scopes: ['read:calendars'], dpopJkt });
+    const { token } = await tessera.engine.credentials.createServiceAccessToken(account.id, {
+      name: 'sync',
+      api: ORGANIZER,
+      scopes: ['read:calendars'],
+      dpopJkt,
+    });
     assert.equal((await call(api, token, pair)).status, 200);
     assert.equal((await fetch(`${api.url}/calendars`, { headers: { authorization: `Bearer ${token}` } })).status, 401);
     // An unbound SAT stays a bearer token.
@@ -148,7 +166,14 @@ describe('resource-server: PATs and SATs bound to a DPoP key', () => {
     const response = await fetch(`${tessera.url}/api/v1/tokens`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'personal_access_token', userId: aliceId, name: 'x', api: ORGANIZER, scopes: ['read:calendars'], dpopJkt: 'not-a-thumbprint' }),
+      body: JSON.stringify({
+        kind: 'personal_access_token',
+        userId: aliceId,
+        name: 'x',
+        api: ORGANIZER,
+        scopes: ['read:calendars'],
+        dpopJkt: 'not-a-thumbprint',
+      }),
     });
     assert.equal(response.status, 400);
   });
@@ -163,7 +188,10 @@ describe('resource-server: PATs and SATs bound to a DPoP key', () => {
     const unproven = await oauth.genericTokenEndpointRequest(as, exchanger, auth, EXCHANGE, params, insecure);
     assert.equal(unproven.status, 400);
     assert.equal(((await unproven.json()) as { error: string }).error, 'invalid_grant');
-    const otherKey = await oauth.genericTokenEndpointRequest(as, exchanger, auth, EXCHANGE, params, { DPoP: oauth.DPoP(exchanger, await oauth.generateKeyPair('ES256')), ...insecure });
+    const otherKey = await oauth.genericTokenEndpointRequest(as, exchanger, auth, EXCHANGE, params, {
+      DPoP: oauth.DPoP(exchanger, await oauth.generateKeyPair('ES256')),
+      ...insecure,
+    });
     assert.equal(otherKey.status, 400);
 
     const response = await oauth.genericTokenEndpointRequest(as, exchanger, auth, EXCHANGE, params, { DPoP: oauth.DPoP(exchanger, pair), ...insecure });
@@ -179,7 +207,12 @@ describe('resource-server: PATs and SATs bound to a DPoP key', () => {
     const pair = await oauth.generateKeyPair('ES256');
     const rootId = (await tessera.engine.store.getUserByUsername('root'))!.id;
     const dpopJkt = await oauth.DPoP(holder, pair).calculateThumbprint();
-    const { token } = await tessera.engine.credentials.createPersonalAccessToken(rootId, { name: 'ops', api: managementAudience(tessera.url), scopes: ['read:users'], dpopJkt });
+    const { token } = await tessera.engine.credentials.createPersonalAccessToken(rootId, {
+      name: 'ops',
+      api: managementAudience(tessera.url),
+      scopes: ['read:users'],
+      dpopJkt,
+    });
     const users = new URL(`${tessera.url}/api/v1/users?limit=1`);
     const ok = await oauth.protectedResourceRequest(token, 'GET', users, undefined, undefined, { DPoP: oauth.DPoP(holder, pair), ...insecure });
     assert.equal(ok.status, 200);
@@ -187,17 +220,24 @@ describe('resource-server: PATs and SATs bound to a DPoP key', () => {
     const asBearer = await fetch(users, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(asBearer.status, 401);
     assert.match(asBearer.headers.get('www-authenticate')!, /^DPoP algs="[^"]+", error="invalid_token"/);
-    const other = await refusal(oauth.protectedResourceRequest(token, 'GET', users, undefined, undefined, { DPoP: oauth.DPoP(holder, await oauth.generateKeyPair('ES256')), ...insecure }));
+    const other = await refusal(
+      oauth.protectedResourceRequest(token, 'GET', users, undefined, undefined, {
+        DPoP: oauth.DPoP(holder, await oauth.generateKeyPair('ES256')),
+        ...insecure,
+      }),
+    );
     assert.equal(other.parameters.error, 'invalid_token');
     const noProof = await fetch(users, { headers: { authorization: `DPoP ${token}` } });
     assert.equal(noProof.status, 401);
     assert.match(noProof.headers.get('www-authenticate')!, /error="invalid_dpop_proof"/);
     // The proof is for this request: another path is refused.
-    const wrongUrl = await refusal(oauth.protectedResourceRequest(token, 'GET', users, undefined, undefined, {
-      DPoP: oauth.DPoP(holder, pair),
-      [oauth.customFetch]: (_input, init) => fetch(`${tessera.url}/api/v1/apis`, init),
-      ...insecure,
-    }));
+    const wrongUrl = await refusal(
+      oauth.protectedResourceRequest(token, 'GET', users, undefined, undefined, {
+        DPoP: oauth.DPoP(holder, pair),
+        [oauth.customFetch]: (_input, init) => fetch(`${tessera.url}/api/v1/apis`, init),
+        ...insecure,
+      }),
+    );
     assert.equal(wrongUrl.parameters.error, 'invalid_dpop_proof');
   });
 });
@@ -220,7 +260,13 @@ describe('resource-server: DPoP nonces and stale proofs', () => {
   });
 
   async function boundToken(pair: KeyPair): Promise<string> {
-    const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(SECRETS.basic), { scope: 'read:calendars' }, { DPoP: oauth.DPoP(client, pair), ...insecure });
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretBasic(SECRETS.basic),
+      { scope: 'read:calendars' },
+      { DPoP: oauth.DPoP(client, pair), ...insecure },
+    );
     return (await oauth.processClientCredentialsResponse(as, client, response)).access_token;
   }
 
@@ -230,18 +276,20 @@ describe('resource-server: DPoP nonces and stale proofs', () => {
     const dpop = oauth.DPoP(client, pair);
     const url = new URL(`${api.url}/calendars`);
     let nonce: string | null = null;
-    const first = await oauth.protectedResourceRequest(token, 'GET', url, undefined, undefined, {
-      DPoP: dpop,
-      [oauth.customFetch]: async (input, init) => {
-        const response = await fetch(input, init);
-        nonce = response.headers.get('dpop-nonce');
-        return response;
-      },
-      ...insecure,
-    }).then(
-      () => assert.fail('expected use_dpop_nonce'),
-      (e: unknown) => e,
-    );
+    const first = await oauth
+      .protectedResourceRequest(token, 'GET', url, undefined, undefined, {
+        DPoP: dpop,
+        [oauth.customFetch]: async (input, init) => {
+          const response = await fetch(input, init);
+          nonce = response.headers.get('dpop-nonce');
+          return response;
+        },
+        ...insecure,
+      })
+      .then(
+        () => assert.fail('expected use_dpop_nonce'),
+        (e: unknown) => e,
+      );
     assert.ok(oauth.isDPoPNonceError(first), String(first));
     assert.match(nonce ?? '', /^[A-Za-z0-9_-]{32}$/);
     // The handle remembered the nonce: the retry carries it.
@@ -253,7 +301,14 @@ describe('resource-server: DPoP nonces and stale proofs', () => {
     const pair = await generateKeyPair('ES256', { extractable: true });
     const token = await boundToken(pair as KeyPair);
     const ath = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))).toString('base64url');
-    const proof = await new SignJWT({ htm: 'GET', htu: `${api.url}/calendars`, iat: Math.floor(Date.now() / 1000), jti: crypto.randomUUID(), ath, nonce: 'x'.repeat(32) })
+    const proof = await new SignJWT({
+      htm: 'GET',
+      htu: `${api.url}/calendars`,
+      iat: Math.floor(Date.now() / 1000),
+      jti: crypto.randomUUID(),
+      ath,
+      nonce: 'x'.repeat(32),
+    })
       .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(pair.publicKey) })
       .sign(pair.privateKey);
     const res = await fetch(`${api.url}/calendars`, { headers: { authorization: `DPoP ${token}`, dpop: proof } });
@@ -296,14 +351,23 @@ describe('resource-server: a stale DPoP proof', () => {
     const issuer = new URL(tessera.url);
     const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
     const pair = await generateKeyPair('ES256', { extractable: true });
-    const response = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(SECRETS.basic), { scope: 'read:calendars' }, { DPoP: oauth.DPoP(client, pair as KeyPair), ...insecure });
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      client,
+      oauth.ClientSecretBasic(SECRETS.basic),
+      { scope: 'read:calendars' },
+      { DPoP: oauth.DPoP(client, pair as KeyPair), ...insecure },
+    );
     const token = (await oauth.processClientCredentialsResponse(as, client, response)).access_token;
     const ath = Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))).toString('base64url');
     const jwk = await exportJWK(pair.publicKey);
     const proofAt = (iat: number, htm = 'GET') =>
-      new SignJWT({ htm, htu: `${api.url}/calendars`, iat, jti: crypto.randomUUID(), ath }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(pair.privateKey);
+      new SignJWT({ htm, htu: `${api.url}/calendars`, iat, jti: crypto.randomUUID(), ath })
+        .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk })
+        .sign(pair.privateKey);
     const now = Math.floor(Date.now() / 1000);
-    const send = async (iat: number, htm?: string) => (await fetch(`${api.url}/calendars`, { headers: { authorization: `DPoP ${token}`, dpop: await proofAt(iat, htm) } })).status;
+    const send = async (iat: number, htm?: string) =>
+      (await fetch(`${api.url}/calendars`, { headers: { authorization: `DPoP ${token}`, dpop: await proofAt(iat, htm) } })).status;
     assert.equal(await send(now), 200);
     assert.equal(await send(now - 120), 401);
     assert.equal(await send(now + 60), 401);

@@ -53,7 +53,12 @@ describe('resource-server: DPoP-bound tokens', () => {
     as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, insecure));
     organizer = await startApi((origin) => createAuthenticator({ issuer: tessera.url, audience: ORGANIZER, dpop: { origin } }));
     mappers = await startApi((origin) =>
-      createAuthenticator({ issuer: tessera.url, audience: MAPPERS, dpop: { origin }, introspection: { clientId: 'introspector', clientSecret: SECRETS.introspector } }),
+      createAuthenticator({
+        issuer: tessera.url,
+        audience: MAPPERS,
+        dpop: { origin },
+        introspection: { clientId: 'introspector', clientSecret: SECRETS.introspector },
+      }),
     );
   });
   after(async () => {
@@ -131,11 +136,13 @@ describe('resource-server: DPoP-bound tokens', () => {
     assert.equal(other.scheme, 'dpop');
     assert.equal(other.parameters.error, 'invalid_token');
 
-    const wrongUrl = await refusal(oauth.protectedResourceRequest(token, 'GET', new URL(`${organizer.url}/calendars`), undefined, undefined, {
-      DPoP: oauth.DPoP(client, pair),
-      [oauth.customFetch]: (_input, init) => fetch(`${organizer.url}/other`, init),
-      ...insecure,
-    }));
+    const wrongUrl = await refusal(
+      oauth.protectedResourceRequest(token, 'GET', new URL(`${organizer.url}/calendars`), undefined, undefined, {
+        DPoP: oauth.DPoP(client, pair),
+        [oauth.customFetch]: (_input, init) => fetch(`${organizer.url}/other`, init),
+        ...insecure,
+      }),
+    );
     assert.equal(wrongUrl.parameters.error, 'invalid_dpop_proof');
   });
 
@@ -148,7 +155,9 @@ describe('resource-server: DPoP-bound tokens', () => {
     const res = await fetch(`${organizer.url}/calendars`, { headers: { authorization: `DPoP ${token}`, dpop: noAth } });
     assert.equal(res.status, 401);
     const priv = await exportJWK(pair.privateKey);
-    const leaky = await new SignJWT({ ...base, jti: crypto.randomUUID() }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: priv }).sign(pair.privateKey);
+    const leaky = await new SignJWT({ ...base, jti: crypto.randomUUID() })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: priv })
+      .sign(pair.privateKey);
     assert.equal((await fetch(`${organizer.url}/calendars`, { headers: { authorization: `DPoP ${token}`, dpop: leaky } })).status, 401);
     const missing = await fetch(`${organizer.url}/calendars`, { headers: { authorization: `DPoP ${token}` } });
     assert.equal(missing.status, 401);

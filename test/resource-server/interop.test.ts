@@ -64,7 +64,10 @@ describe('resource-server interop: express-oauth2-jwt-bearer', () => {
     (await tessera.post('/token', { grant_type: 'client_credentials', resource }, basic('basic-client', SECRETS.basic))).body.access_token as string;
   const get = (path: string, accessToken: string) => fetch(`${url}${path}`, { headers: { authorization: `Bearer ${accessToken}` } });
 
-  for (const [alg, api, scope] of [['es256', ORGANIZER, 'read:calendars write:calendars'], ['rs256', RSA_API, 'read']] as const) {
+  for (const [alg, api, scope] of [
+    ['es256', ORGANIZER, 'read:calendars write:calendars'],
+    ['rs256', RSA_API, 'read'],
+  ] as const) {
     it(`accepts a Tessera ${alg.toUpperCase()} access token in both validators, with the same reading`, async () => {
       const accessToken = await token(api);
       for (const path of [`/auth0/${alg}`, `/tessera/${alg}`]) {

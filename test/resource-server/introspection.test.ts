@@ -33,22 +33,33 @@ describe('resource-server: introspected credentials', () => {
 
   it('accepts a reference access token, introspected as the API client with client_secret_basic', async () => {
     const token = issuer.opaque('access_token');
-    issuer.answers.set(token, { token_kind: 'access_token', sub: 'planner', client_id: 'planner', aud: AUDIENCE, scope: 'read:calendars', exp: clock.now() + 300, jti: 'ref-1' });
-    const principal = accepted(await make().authenticate(request(`Bearer ${token}`)));
-    assert.deepEqual({ ...principal }, {
-      kind: 'access_token',
-      format: 'reference',
-      subject: 'planner',
-      user: undefined,
-      serviceAccount: undefined,
-      clientId: 'planner',
-      scopes: ['read:calendars'],
-      permissions: ['read:calendars'],
-      sandbox: false,
-      tokenId: 'ref-1',
-      expiresAt: clock.now() + 300,
-      audience: AUDIENCE,
+    issuer.answers.set(token, {
+      token_kind: 'access_token',
+      sub: 'planner',
+      client_id: 'planner',
+      aud: AUDIENCE,
+      scope: 'read:calendars',
+      exp: clock.now() + 300,
+      jti: 'ref-1',
     });
+    const principal = accepted(await make().authenticate(request(`Bearer ${token}`)));
+    assert.deepEqual(
+      { ...principal },
+      {
+        kind: 'access_token',
+        format: 'reference',
+        subject: 'planner',
+        user: undefined,
+        serviceAccount: undefined,
+        clientId: 'planner',
+        scopes: ['read:calendars'],
+        permissions: ['read:calendars'],
+        sandbox: false,
+        tokenId: 'ref-1',
+        expiresAt: clock.now() + 300,
+        audience: AUDIENCE,
+      },
+    );
     const sent = issuer.lastIntrospection!;
     assert.equal(sent.authorization, `Basic ${Buffer.from(`${INTROSPECTOR.clientId}:${INTROSPECTOR.clientSecret}`).toString('base64')}`);
     assert.deepEqual(Object.fromEntries(sent.params), { token, token_type_hint: 'access_token' });
@@ -82,9 +93,14 @@ describe('resource-server: introspected credentials', () => {
     assert.equal(principal.expiresAt, undefined);
   });
 
-  it('accepts a user token, with the user\'s permissions on this API as its scopes', async () => {
+  it("accepts a user token, with the user's permissions on this API as its scopes", async () => {
     const key = issuer.hexKey();
-    issuer.answers.set(key, { token_kind: 'user_token', sub: 'user-1', username: 'alice', permissions: { [AUDIENCE]: ['read:calendars'], 'https://other.test': ['admin'] } });
+    issuer.answers.set(key, {
+      token_kind: 'user_token',
+      sub: 'user-1',
+      username: 'alice',
+      permissions: { [AUDIENCE]: ['read:calendars'], 'https://other.test': ['admin'] },
+    });
     const principal = accepted(await make().authenticate(request(`Token ${key}`)));
     assert.equal(principal.kind, 'user_token');
     assert.deepEqual(principal.scopes, ['read:calendars']);
@@ -96,7 +112,7 @@ describe('resource-server: introspected credentials', () => {
     assert.deepEqual(accepted(await make().authenticate(request(`Token ${none}`))).scopes, []);
   });
 
-  it('enforces an action token\'s endpoints against the method and the normalised path', async () => {
+  it("enforces an action token's endpoints against the method and the normalised path", async () => {
     const key = issuer.hexKey();
     issuer.answers.set(key, {
       token_kind: 'action_token',
@@ -136,7 +152,11 @@ describe('resource-server: introspected credentials', () => {
     const pat = issuer.opaque('personal_access_token');
     issuer.answers.set(pat, { token_kind: 'service_access_token', sub: 'sa-1' });
     const auth = make();
-    assert.equal(reason(await auth.authenticate(request(`Token ${action}`, '/b'))), 'wrong_token_kind', 'an action token cannot escape its endpoints as a user token');
+    assert.equal(
+      reason(await auth.authenticate(request(`Token ${action}`, '/b'))),
+      'wrong_token_kind',
+      'an action token cannot escape its endpoints as a user token',
+    );
     assert.equal(reason(await auth.authenticate(request(`ActionToken ${user}`, '/a'))), 'wrong_token_kind');
     assert.equal(reason(await auth.authenticate(request(`Bearer ${user}`))), 'malformed_token');
     assert.equal(reason(await auth.authenticate(request(`Bearer ${refresh}`))), 'wrong_token_kind');
@@ -227,7 +247,12 @@ describe('resource-server: introspected credentials', () => {
     issuer.down = false;
     const wrongSecret = await make({ introspection: { clientId: INTROSPECTOR.clientId, clientSecret: 'wrong' } }).authenticate(request(`Bearer ${token}`));
     assert.equal(reason(wrongSecret), 'introspection_unavailable');
-    for (const nonsense of [{ token_kind: 'banana', sub: 'x' }, { token_kind: 'user_token' }, { token_kind: 'user_token', sub: 'x', exp: 'soon' }, { token_kind: 'user_token', sub: 'x', permissions: { [AUDIENCE]: 'all' } }]) {
+    for (const nonsense of [
+      { token_kind: 'banana', sub: 'x' },
+      { token_kind: 'user_token' },
+      { token_kind: 'user_token', sub: 'x', exp: 'soon' },
+      { token_kind: 'user_token', sub: 'x', permissions: { [AUDIENCE]: 'all' } },
+    ]) {
       issuer.answers.set(token, nonsense);
       assert.equal(reason(await make().authenticate(request(`Bearer ${token}`))), 'introspection_unavailable', JSON.stringify(nonsense));
     }

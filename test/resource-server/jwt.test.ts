@@ -30,20 +30,23 @@ describe('resource-server: JWT access tokens', () => {
   it('accepts a valid at+jwt and describes its principal', async () => {
     const auth = make();
     const principal = accepted(await auth.authenticate(bearer(await issuer.jwt({ jti: 'jti-1' }))));
-    assert.deepEqual({ ...principal }, {
-      kind: 'access_token',
-      format: 'jwt',
-      subject: 'alice-id',
-      user: { id: 'alice-id' },
-      serviceAccount: undefined,
-      clientId: 'calendar-app',
-      scopes: ['read:calendars', 'write:calendars'],
-      permissions: ['read:calendars', 'write:calendars'],
-      sandbox: false,
-      tokenId: 'jti-1',
-      expiresAt: clock.now() + 600,
-      audience: AUDIENCE,
-    });
+    assert.deepEqual(
+      { ...principal },
+      {
+        kind: 'access_token',
+        format: 'jwt',
+        subject: 'alice-id',
+        user: { id: 'alice-id' },
+        serviceAccount: undefined,
+        clientId: 'calendar-app',
+        scopes: ['read:calendars', 'write:calendars'],
+        permissions: ['read:calendars', 'write:calendars'],
+        sandbox: false,
+        tokenId: 'jti-1',
+        expiresAt: clock.now() + 600,
+        audience: AUDIENCE,
+      },
+    );
     assert.ok(Object.isFrozen(principal) && Object.isFrozen(principal.scopes));
   });
 
@@ -145,7 +148,7 @@ describe('resource-server: JWT access tokens', () => {
     assert.equal(reason(await auth.authenticate(bearer(token))), 'expired');
   });
 
-  it('never answers from the cache for another token that shares a cached one\'s signature', async () => {
+  it("never answers from the cache for another token that shares a cached one's signature", async () => {
     // The cache finds a slot by the token's tail (its signature) and must confirm the whole token.
     const auth = make();
     const token = await issuer.jwt();
@@ -203,7 +206,13 @@ describe('resource-server: JWT access tokens', () => {
   });
 
   it('refuses to trust a discovery document that names another issuer', async () => {
-    const auth = createAuthenticator({ issuer: `${issuer.url}/other`, audience: AUDIENCE, clock, jwksUri: undefined, fetch: (url, init) => fetch(url.replace('/other', ''), init) });
+    const auth = createAuthenticator({
+      issuer: `${issuer.url}/other`,
+      audience: AUDIENCE,
+      clock,
+      jwksUri: undefined,
+      fetch: (url, init) => fetch(url.replace('/other', ''), init),
+    });
     assert.equal(reason(await auth.authenticate(bearer(await issuer.jwt({ iss: `${issuer.url}/other` })))), 'jwks_unavailable');
   });
 });

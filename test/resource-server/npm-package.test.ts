@@ -37,9 +37,7 @@ function cleanEnv(cache: string): NodeJS.ProcessEnv {
 /** Every file under `dir`, relative to it. */
 async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
   const entries = await readdir(join(dir, prefix), { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map((e) => (e.isDirectory() ? filesUnder(dir, join(prefix, e.name)) : Promise.resolve([join(prefix, e.name)]))),
-  );
+  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? filesUnder(dir, join(prefix, e.name)) : Promise.resolve([join(prefix, e.name)]))));
   return nested.flat();
 }
 
@@ -95,7 +93,10 @@ describe('resource-server: the npm package installs alone', () => {
     await mkdir(app);
     await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'an-api', version: '1.0.0', private: true, type: 'module' }));
     await writeFile(join(app, 'check.mjs'), CHECK);
-    await run(NPM, ['install', '--offline', '--no-audit', '--no-fund', '--foreground-scripts', join(dir, joseTarball), join(dir, sdk.filename)], { cwd: app, env });
+    await run(NPM, ['install', '--offline', '--no-audit', '--no-fund', '--foreground-scripts', join(dir, joseTarball), join(dir, sdk.filename)], {
+      cwd: app,
+      env,
+    });
     server = await started;
   });
   after(async () => {
@@ -104,7 +105,15 @@ describe('resource-server: the npm package installs alone', () => {
   });
 
   it('packs the built JavaScript, its declarations and the README, and no sources or tests', () => {
-    for (const expected of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/adapters/express.js', 'dist/adapters/hono.d.ts', 'dist/shared/index.js']) {
+    for (const expected of [
+      'package.json',
+      'README.md',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/adapters/express.js',
+      'dist/adapters/hono.d.ts',
+      'dist/shared/index.js',
+    ]) {
       assert.ok(packed.includes(expected), `the tarball has ${expected}`);
     }
     const unexpected = packed.filter((f) => !['package.json', 'README.md'].includes(f) && !/^dist\/.+\.(js|d\.ts)$/.test(f));
@@ -122,7 +131,9 @@ describe('resource-server: the npm package installs alone', () => {
     const installed = await filesUnder(join(app, 'node_modules'));
     assert.ok(installed.length > 20, `read ${installed.length} installed files`);
     assert.deepEqual(
-      installed.filter((f) => f.endsWith('.node') || f.endsWith('binding.gyp') || /(^|\/)(better-sqlite3|node-gyp|prebuild-install|pg|ioredis|pino|prom-client)\//.test(f)),
+      installed.filter(
+        (f) => f.endsWith('.node') || f.endsWith('binding.gyp') || /(^|\/)(better-sqlite3|node-gyp|prebuild-install|pg|ioredis|pino|prom-client)\//.test(f),
+      ),
       [],
     );
     const manifest = JSON.parse(await readFile(join(app, 'node_modules/@tessera/resource-server/package.json'), 'utf8'));
@@ -140,7 +151,11 @@ describe('resource-server: the npm package installs alone', () => {
     });
     const result = JSON.parse(stdout);
     assert.ok((result.resolved as string).startsWith(`file://${join(app, 'node_modules/@tessera/resource-server/dist/')}`), result.resolved);
-    assert.deepEqual(result.valid, { subject: 'basic-client', scopes: ['read:calendars', 'write:calendars'], refusal: { reason: 'insufficient_scope', scope: 'read:calendars admin' } });
+    assert.deepEqual(result.valid, {
+      subject: 'basic-client',
+      scopes: ['read:calendars', 'write:calendars'],
+      refusal: { reason: 'insufficient_scope', scope: 'read:calendars admin' },
+    });
     assert.equal(result.forged, 'invalid_token');
     assert.equal(result.nodeHttpAdapter, 'function');
   });

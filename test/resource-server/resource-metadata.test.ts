@@ -35,7 +35,12 @@ describe('protected resource metadata (RFC 9728)', () => {
     audience: AUDIENCE,
     clock,
     introspection: { ...INTROSPECTOR },
-    protectedResource: { resource: RESOURCE, scopesSupported: ['read:calendars'], resourceName: 'Organizer', extra: { dpop_bound_access_tokens_required: false } },
+    protectedResource: {
+      resource: RESOURCE,
+      scopesSupported: ['read:calendars'],
+      resourceName: 'Organizer',
+      extra: { dpop_bound_access_tokens_required: false },
+    },
   });
 
   it('places the well-known segment between host and path (§3.1)', () => {
@@ -48,7 +53,10 @@ describe('protected resource metadata (RFC 9728)', () => {
     const base = { issuer: 'https://auth.test', audience: 'organizer' };
     assert.throws(() => createAuthenticator({ ...base, protectedResource: {} }), /resource \(defaulting to audience\) must be an absolute http\(s\) URL/);
     assert.throws(() => createAuthenticator({ ...base, protectedResource: { resource: 'https://a.test/#x' } }), /fragment/);
-    assert.throws(() => createAuthenticator({ ...base, protectedResource: { resource: 'https://a.test', bearerMethodsSupported: ['cookie' as 'header'] } }), /bearerMethodsSupported/);
+    assert.throws(
+      () => createAuthenticator({ ...base, protectedResource: { resource: 'https://a.test', bearerMethodsSupported: ['cookie' as 'header'] } }),
+      /bearerMethodsSupported/,
+    );
     assert.throws(() => createAuthenticator({ ...base, protectedResource: { resource: 'https://a.test', colour: 1 } as never }), /colour is not an option/);
     const auth = createAuthenticator({ ...base, audience: 'https://api.test', protectedResource: {} });
     assert.equal(auth.resourceMetadata?.document.resource, 'https://api.test');
@@ -100,7 +108,10 @@ describe('protected resource metadata (RFC 9728)', () => {
         assert.equal(none.status, 401);
         assert.equal(none.wwwAuthenticate, `Bearer resource_metadata="${METADATA_URL}"`);
         const bad = await rawGet(app.url, '/calendars', 'Bearer tsr_at_nope');
-        assert.match(bad.wwwAuthenticate ?? '', /^Bearer error="invalid_token", error_description="[^"]+", resource_metadata="https:\/\/api\.organizer\.test\/\.well-known\/oauth-protected-resource\/v1"$/);
+        assert.match(
+          bad.wwwAuthenticate ?? '',
+          /^Bearer error="invalid_token", error_description="[^"]+", resource_metadata="https:\/\/api\.organizer\.test\/\.well-known\/oauth-protected-resource\/v1"$/,
+        );
         const scope = await rawGet(app.url, '/calendars', `Bearer ${jwtContacts}`);
         assert.equal(scope.status, 403);
         assert.match(scope.wwwAuthenticate ?? '', /scope="read:calendars", resource_metadata="[^"]+"$/);

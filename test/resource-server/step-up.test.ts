@@ -6,7 +6,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FrozenClock } from '../../src/core/clock.js';
-import { ACR_MULTI_FACTOR, ACR_ONE_FACTOR, createAuthenticator, renderAuthError, requireAuthLevel, requireScopes, type AuthResult } from '../../packages/resource-server/src/index.js';
+import {
+  ACR_MULTI_FACTOR,
+  ACR_ONE_FACTOR,
+  createAuthenticator,
+  renderAuthError,
+  requireAuthLevel,
+  requireScopes,
+  type AuthResult,
+} from '../../packages/resource-server/src/index.js';
 import { AUDIENCE, startFakeIssuer, type FakeIssuer } from './support/fake-issuer.js';
 
 describe('resource-server: requireAuthLevel (RFC 9470 step-up)', () => {

@@ -18,7 +18,12 @@ describe('resource-server: seed credentials from a real Tessera', () => {
   before(async () => {
     server = await startTestServer({ config: (await makeFixture()).config, clock });
     aliceId = (await server.engine.store.getUserByUsername('alice'))!.id;
-    auth = createAuthenticator({ issuer: server.url, audience: ORGANIZER, clock, introspection: { clientId: 'introspector', clientSecret: SECRETS.introspector } });
+    auth = createAuthenticator({
+      issuer: server.url,
+      audience: ORGANIZER,
+      clock,
+      introspection: { clientId: 'introspector', clientSecret: SECRETS.introspector },
+    });
   });
   after(() => server.close());
 
@@ -30,7 +35,12 @@ describe('resource-server: seed credentials from a real Tessera', () => {
   const reason = (result: AuthResult) => (result.ok ? 'accepted' : result.error.debug);
 
   it('accepts a personal access token as its user, and sees its revocation within 5 s', async () => {
-    const { token, summary } = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'ci', api: ORGANIZER, scopes: ['read:calendars'], expiresIn: 3600 });
+    const { token, summary } = await server.engine.credentials.createPersonalAccessToken(aliceId, {
+      name: 'ci',
+      api: ORGANIZER,
+      scopes: ['read:calendars'],
+      expiresIn: 3600,
+    });
     const principal = accepted(await call(`Bearer ${token}`));
     assert.equal(principal.kind, 'personal_access_token');
     assert.deepEqual(principal.user, { id: aliceId, username: 'alice' });
@@ -41,10 +51,14 @@ describe('resource-server: seed credentials from a real Tessera', () => {
     assert.equal(reason(await call(`Bearer ${token}`)), 'revoked');
   });
 
-  it("narrows a PAT to what its user still holds (issue 13, item 7)", async () => {
+  it('narrows a PAT to what its user still holds (issue 13, item 7)', async () => {
     const alice = (await server.engine.store.getUserByUsername('alice'))!;
     await server.engine.store.upsertUser({ ...alice, roles: ['calendar-writer'] });
-    const { token } = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'w', api: ORGANIZER, scopes: ['read:calendars', 'write:calendars'] });
+    const { token } = await server.engine.credentials.createPersonalAccessToken(aliceId, {
+      name: 'w',
+      api: ORGANIZER,
+      scopes: ['read:calendars', 'write:calendars'],
+    });
     assert.deepEqual(accepted(await call(`Bearer ${token}`)).scopes, ['read:calendars', 'write:calendars']);
     await server.engine.store.upsertUser(alice);
     clock.advance(5);
@@ -63,7 +77,7 @@ describe('resource-server: seed credentials from a real Tessera', () => {
     assert.equal(reason(await call(`Token ${token}`)), 'malformed_token');
   });
 
-  it('accepts a user token with the user\'s permissions on this API', async () => {
+  it("accepts a user token with the user's permissions on this API", async () => {
     const { token } = await server.engine.credentials.regenerateUserToken(aliceId);
     const principal = accepted(await call(`Token ${token}`));
     assert.equal(principal.kind, 'user_token');
@@ -71,7 +85,12 @@ describe('resource-server: seed credentials from a real Tessera', () => {
     assert.equal(principal.expiresAt, undefined);
     assert.equal(reason(await call(`ActionToken ${token}`)), 'wrong_token_kind');
     assert.equal(reason(await call(`Bearer ${token}`)), 'malformed_token');
-    const mappers = createAuthenticator({ issuer: server.url, audience: MAPPERS, clock, introspection: { clientId: 'introspector', clientSecret: SECRETS.introspector } });
+    const mappers = createAuthenticator({
+      issuer: server.url,
+      audience: MAPPERS,
+      clock,
+      introspection: { clientId: 'introspector', clientSecret: SECRETS.introspector },
+    });
     assert.deepEqual(accepted(await mappers.authenticate({ method: 'GET', url: '/', headers: { authorization: `Token ${token}` } })).scopes, []);
   });
 

@@ -82,7 +82,13 @@ describe('resource-server: against a real Tessera', () => {
     const stranger = await make(ORGANIZER).authenticate(bearer(await jwtFrom(other)));
     assert.equal(reason(stranger), 'unknown_key');
     assert.equal(!stranger.ok && stranger.error.status, 401);
-    const elsewhere = createAuthenticator({ issuer: other.url, audience: ORGANIZER, clock, jwksUri: `${server.url}/jwks`, introspectionEndpoint: `${server.url}/introspect` });
+    const elsewhere = createAuthenticator({
+      issuer: other.url,
+      audience: ORGANIZER,
+      clock,
+      jwksUri: `${server.url}/jwks`,
+      introspectionEndpoint: `${server.url}/introspect`,
+    });
     assert.equal(reason(await elsewhere.authenticate(bearer(await jwtFrom(server)))), 'wrong_issuer');
   });
 
@@ -94,7 +100,10 @@ describe('resource-server: against a real Tessera', () => {
 
     await server.engine.keys.rotate();
     const afterOne = await jwtFrom(server);
-    assert.notEqual(JSON.parse(Buffer.from(afterOne.split('.')[0]!, 'base64url').toString()).kid, JSON.parse(Buffer.from(beforeRotation.split('.')[0]!, 'base64url').toString()).kid);
+    assert.notEqual(
+      JSON.parse(Buffer.from(afterOne.split('.')[0]!, 'base64url').toString()).kid,
+      JSON.parse(Buffer.from(beforeRotation.split('.')[0]!, 'base64url').toString()).kid,
+    );
     accepted(await auth.authenticate(bearer(afterOne)));
     assert.equal(auth.stats.jwksFetches, 1, 'the next key was published before it signed: no refetch');
 
@@ -133,7 +142,10 @@ describe('resource-server: against a real Tessera', () => {
       },
     );
     assert.equal(reason(await make(ORGANIZER).authenticate(bearer(token))), 'wrong_audience');
-    assert.equal(reason(await make(MAPPERS, { introspection: { clientId: 'introspector', clientSecret: 'wrong-secret-0123456789' } }).authenticate(bearer(token))), 'introspection_unavailable');
+    assert.equal(
+      reason(await make(MAPPERS, { introspection: { clientId: 'introspector', clientSecret: 'wrong-secret-0123456789' } }).authenticate(bearer(token))),
+      'introspection_unavailable',
+    );
   });
 
   it('sees a revocation within the bound', async () => {

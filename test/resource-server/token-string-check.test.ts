@@ -9,7 +9,7 @@ import { crc32 } from 'node:zlib';
 import { checkTokenString, inspectTokenString, isHexKey, TOKEN_PREFIXES, toBase62, tokenChecksum } from '@tessera/resource-server/shared';
 
 describe('token string check (common)', () => {
-  it('computes the checksum as the base62 of the CRC32\'s four big-endian bytes (tokens minted before stay valid)', () => {
+  it("computes the checksum as the base62 of the CRC32's four big-endian bytes (tokens minted before stay valid)", () => {
     for (let i = 0; i < 2000; i++) {
       const body = `tsr_at_${i.toString(36)}${'x'.repeat(i % 50)}`;
       const sum = crc32(body) >>> 0;

@@ -13,7 +13,13 @@ import express from 'express';
 import { FrozenClock } from '../../src/core/clock.js';
 import type { AuditRecord } from '../../src/core/audit/audit-event.js';
 import { requireAuth } from '../../packages/resource-server/src/adapters/express.js';
-import { createAuthenticator, requirePermissions, requireScopes, type Authenticator, type AuthenticatorOptions } from '../../packages/resource-server/src/index.js';
+import {
+  createAuthenticator,
+  requirePermissions,
+  requireScopes,
+  type Authenticator,
+  type AuthenticatorOptions,
+} from '../../packages/resource-server/src/index.js';
 import { makeFixture, ORGANIZER, SECRETS } from '../support/fixture.js';
 import { basic, startTestServer, type TestServer } from '../support/test-server.js';
 import { rawGet, serveWith, type AdapterName } from './support/apps.js';
@@ -102,7 +108,12 @@ describe('resource-server: usage reporting to a real Tessera', () => {
     before(async () => {
       auth = createAuthenticator(options({ enabled: true, flushIntervalMs: 60_000 }));
       app = await serveExpress(auth);
-      const created = await server.engine.credentials.createPersonalAccessToken(aliceId, { name: 'usage', api: ORGANIZER, scopes: ['read:calendars'], expiresIn: 3600 });
+      const created = await server.engine.credentials.createPersonalAccessToken(aliceId, {
+        name: 'usage',
+        api: ORGANIZER,
+        scopes: ['read:calendars'],
+        expiresIn: 3600,
+      });
       pat = { token: created.token, id: created.summary.id };
       machine = await jwt();
     });
@@ -231,7 +242,10 @@ describe('resource-server: usage reporting to a real Tessera', () => {
       for (let i = 0; i < 5; i++) assert.equal(await call(app, `/calendars/${i}/events`, `Bearer ${token}`), 200);
       await until(() => auth.usage.sent === 5, 'the timer to send 5 calls');
       assert.ok(reports.length >= 3, `${reports.length} reports for 5 calls in batches of 2`);
-      assert.deepEqual((await apiCalls(jti)).map((e) => e.details?.path), [0, 1, 2, 3, 4].map((i) => `/calendars/${i}/events`));
+      assert.deepEqual(
+        (await apiCalls(jti)).map((e) => e.details?.path),
+        [0, 1, 2, 3, 4].map((i) => `/calendars/${i}/events`),
+      );
     } finally {
       await auth.close();
       await app.close();
@@ -312,7 +326,11 @@ describe('resource-server: usage reporting to a real Tessera', () => {
         assert.equal(auth.usage.sent, 3);
         assert.deepEqual(
           (await apiCalls(jti)).map((e) => [e.details?.method, e.details?.path, e.details?.status]),
-          [['GET', '/calendars/7/events', 200], ['GET', '/admin', 403], ['GET', '/layered/x', 200]],
+          [
+            ['GET', '/calendars/7/events', 200],
+            ['GET', '/admin', 403],
+            ['GET', '/layered/x', 200],
+          ],
         );
       } finally {
         await auth.close();

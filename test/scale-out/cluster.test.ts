@@ -22,7 +22,12 @@ import { basic } from '../support/test-server.js';
 
 const DB = process.env.TESSERA_TEST_DATABASE_URL;
 const REDIS = process.env.TESSERA_TEST_REDIS_URL;
-const skip = !DB || !REDIS ? 'needs TESSERA_TEST_DATABASE_URL and TESSERA_TEST_REDIS_URL' : process.env.TESSERA_TEST_STORE === 'postgres' ? 'runs in the default pass (it is on PostgreSQL already)' : false;
+const skip =
+  !DB || !REDIS
+    ? 'needs TESSERA_TEST_DATABASE_URL and TESSERA_TEST_REDIS_URL'
+    : process.env.TESSERA_TEST_STORE === 'postgres'
+      ? 'runs in the default pass (it is on PostgreSQL already)'
+      : false;
 
 const ISSUER = 'http://tessera.test';
 const OPS_SECRET = 'ops-client-secret-0123456789';
@@ -53,7 +58,8 @@ async function post(base: string, path: string, form: Record<string, string>, he
   return { status: response.status, headers: response.headers, body, text };
 }
 
-const clientCredentials = (base: string, clientId: string, secret: string) => post(base, '/token', { grant_type: 'client_credentials' }, basic(clientId, secret));
+const clientCredentials = (base: string, clientId: string, secret: string) =>
+  post(base, '/token', { grant_type: 'client_credentials' }, basic(clientId, secret));
 const introspect = (base: string, token: string) => post(base, '/introspect', { token }, basic('introspector', SECRETS.introspector));
 
 describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
@@ -120,7 +126,8 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
     const proof = await new SignJWT({ htm: 'POST', htu: `${ISSUER}/token`, iat: Math.floor(Date.now() / 1000), jti: randomBytes(16).toString('hex') })
       .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(publicKey) })
       .sign(privateKey);
-    const at = (instance: Instance) => post(instance.url, '/token', { grant_type: 'client_credentials' }, { ...basic('basic-client', SECRETS.basic), dpop: proof });
+    const at = (instance: Instance) =>
+      post(instance.url, '/token', { grant_type: 'client_credentials' }, { ...basic('basic-client', SECRETS.basic), dpop: proof });
     const first = await at(a);
     assert.equal(first.status, 200, first.text);
     assert.equal(first.body.token_type, 'DPoP');
@@ -139,13 +146,18 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
     for (const other of [b, c]) assert.equal((await introspect(other.url, token)).body.active, false);
 
     // B and C have post-client cached; deleting it at A must reach them long before the TTL.
-    for (const other of [b, c]) assert.equal((await post(other.url, '/token', { grant_type: 'client_credentials', client_id: 'post-client', client_secret: SECRETS.post })).status, 200);
+    for (const other of [b, c])
+      assert.equal((await post(other.url, '/token', { grant_type: 'client_credentials', client_id: 'post-client', client_secret: SECRETS.post })).status, 200);
     const ops = await clientCredentials(a.url, 'ops', OPS_SECRET);
     const deleted = await fetch(`${a.url}/api/v1/clients/post-client`, { method: 'DELETE', headers: { authorization: `Bearer ${ops.body.access_token}` } });
     assert.equal(deleted.status, 204);
     const delays = await Promise.all(
       [b, c].map((other) =>
-        eventually(async () => (await post(other.url, '/token', { grant_type: 'client_credentials', client_id: 'post-client', client_secret: SECRETS.post })).status === 401, `post-client refused at ${other.name}`),
+        eventually(
+          async () =>
+            (await post(other.url, '/token', { grant_type: 'client_credentials', client_id: 'post-client', client_secret: SECRETS.post })).status === 401,
+          `post-client refused at ${other.name}`,
+        ),
       ),
     );
     console.log(`# client deletion seen at the other instances after ${delays.join(' and ')} ms (bound: the feed; TTL 60 s)`);
@@ -153,7 +165,14 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
 
   it('one authorization code flow spread over the three: sign-in at A, consent at B, token at C', async () => {
     const browser = new TestBrowser();
-    const params = new URLSearchParams({ client_id: 'calendar-app', response_type: 'code', redirect_uri: CALLBACK, scope: 'openid read:calendars', state: 's1', nonce: 'n1' });
+    const params = new URLSearchParams({
+      client_id: 'calendar-app',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid read:calendars',
+      state: 's1',
+      nonce: 'n1',
+    });
     let page: Page = await browser.get(`${a.url}/authorize?${params}`);
     while (page.location?.startsWith(ISSUER)) page = await browser.get(on(a, page.location));
     assert.match(page.html, /name="password"/);
@@ -166,16 +185,31 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
     while (page.location?.startsWith(ISSUER)) page = await browser.get(on(b, page.location));
     const callback = callbackParams(page.location!);
     assert.equal(callback.state, 's1');
-    const tokens = await post(c.url, '/token', { grant_type: 'authorization_code', code: callback.code!, redirect_uri: CALLBACK }, basic('calendar-app', SECRETS.calendar));
+    const tokens = await post(
+      c.url,
+      '/token',
+      { grant_type: 'authorization_code', code: callback.code!, redirect_uri: CALLBACK },
+      basic('calendar-app', SECRETS.calendar),
+    );
     assert.equal(tokens.status, 200, tokens.text);
     assert.ok(tokens.body.id_token && tokens.body.refresh_token);
-    const refreshed = await post(a.url, '/token', { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string }, basic('calendar-app', SECRETS.calendar));
+    const refreshed = await post(
+      a.url,
+      '/token',
+      { grant_type: 'refresh_token', refresh_token: tokens.body.refresh_token as string },
+      basic('calendar-app', SECRETS.calendar),
+    );
     assert.equal(refreshed.status, 200, refreshed.text);
   });
 
   it('one code redeemed concurrently at the three instances succeeds exactly once', async () => {
     const browser = new TestBrowser();
-    const params = new URLSearchParams({ client_id: 'first-party', response_type: 'code', redirect_uri: 'https://organizer.test/callback', scope: 'read:calendars' });
+    const params = new URLSearchParams({
+      client_id: 'first-party',
+      response_type: 'code',
+      redirect_uri: 'https://organizer.test/callback',
+      scope: 'read:calendars',
+    });
     let page = await browser.get(`${b.url}/authorize?${params}`);
     while (page.location?.startsWith(ISSUER)) page = await browser.get(on(b, page.location));
     const form = readForm(page.html);
@@ -183,11 +217,19 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
     while (page.location?.startsWith(ISSUER)) page = await browser.get(on(b, page.location));
     const { code } = callbackParams(page.location!);
     const redeem = (instance: Instance) =>
-      post(instance.url, '/token', { grant_type: 'authorization_code', code: code!, redirect_uri: 'https://organizer.test/callback' }, basic('first-party', 'first-party-secret-0123456789'));
+      post(
+        instance.url,
+        '/token',
+        { grant_type: 'authorization_code', code: code!, redirect_uri: 'https://organizer.test/callback' },
+        basic('first-party', 'first-party-secret-0123456789'),
+      );
     const results = await Promise.all(Array.from({ length: 15 }, (_, i) => redeem([a, b, c][i % 3]!)));
     const statuses = results.map((r) => (r.status === 200 ? 'ok' : String(r.body.error)));
     assert.equal(statuses.filter((s) => s === 'ok').length, 1, statuses.join(','));
-    assert.ok(statuses.every((s) => s === 'ok' || s === 'invalid_grant'), statuses.join(','));
+    assert.ok(
+      statuses.every((s) => s === 'ok' || s === 'invalid_grant'),
+      statuses.join(','),
+    );
   });
 
   it('keys rotated at one instance under load: every token verifies with the JWKS fetched before', async () => {
@@ -203,7 +245,11 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
         assert.equal(issued.status, 200, issued.text);
         tokens.push(issued.body.access_token as string);
         if (w === 0 && i === 5) {
-          const response = await fetch(`${a.url}/api/v1/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${ops.body.access_token}`, 'content-type': 'application/json' }, body: '{}' });
+          const response = await fetch(`${a.url}/api/v1/keys/rotate`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${ops.body.access_token}`, 'content-type': 'application/json' },
+            body: '{}',
+          });
           assert.equal(response.status, 200);
           rotated = true;
         }
@@ -262,7 +308,10 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
     while (acknowledged.length < killedAt + 30) await new Promise((r) => setTimeout(r, 10));
     stop = true;
     await load;
-    assert.ok(failedAt.every((f) => f === 'C'), `failures elsewhere than C: ${failedAt.join(',')}`);
+    assert.ok(
+      failedAt.every((f) => f === 'C'),
+      `failures elsewhere than C: ${failedAt.join(',')}`,
+    );
     const inactive: string[] = [];
     for (const [i, token] of acknowledged.entries()) {
       if ((await introspect([a, b][i % 2]!.url, token)).body.active !== true) inactive.push(token.slice(0, 12));
@@ -286,7 +335,11 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
       assert.equal(authorize.status, 303);
       assert.equal(callbackParams(authorize.headers.get('location')!).error, 'temporarily_unavailable');
       // ...and a browser page that needs the database answers a 503 page.
-      const page = await fetch(`${b.url}/interaction/${'p'.repeat(32)}`, { redirect: 'manual', headers: { cookie: `${BROWSER_COOKIE}=b` }, signal: AbortSignal.timeout(20_000) });
+      const page = await fetch(`${b.url}/interaction/${'p'.repeat(32)}`, {
+        redirect: 'manual',
+        headers: { cookie: `${BROWSER_COOKIE}=b` },
+        signal: AbortSignal.timeout(20_000),
+      });
       assert.equal(page.status, 503);
       assert.match(page.headers.get('content-type') ?? '', /text\/html/);
       assert.match(await page.text(), /Temporarily unavailable/);

@@ -28,7 +28,10 @@ describe('DPoP replay cache in Redis', { skip: url ? false : 'TESSERA_TEST_REDIS
   it('refuses at a second instance a proof the first accepted', async () => {
     const prefix = `tessera-test:${randomBytes(6).toString('hex')}:`;
     const connections = [connectRedis(url!), connectRedis(url!)];
-    const [a, b] = connections.map((redis) => new DpopProofVerifier(new RedisReplayCache({ redis, prefix, fallback: new MemoryReplayCache() }))) as [DpopProofVerifier, DpopProofVerifier];
+    const [a, b] = connections.map((redis) => new DpopProofVerifier(new RedisReplayCache({ redis, prefix, fallback: new MemoryReplayCache() }))) as [
+      DpopProofVerifier,
+      DpopProofVerifier,
+    ];
     const { privateKey, publicKey } = await generateKeyPair('ES256');
     const now = Math.floor(Date.now() / 1000);
     const proof = await new SignJWT({ htm: 'POST', htu: 'https://tessera.example/token', iat: now, jti: randomBytes(16).toString('hex') })
@@ -36,7 +39,10 @@ describe('DPoP replay cache in Redis', { skip: url ? false : 'TESSERA_TEST_REDIS
       .sign(privateKey);
     const check = { method: 'POST', url: 'https://tessera.example/token', now };
     await a.verify(proof, check);
-    await assert.rejects(b.verify(proof, check), (e: unknown) => e instanceof OAuthError && e.error === 'invalid_dpop_proof' && /already been used/.test(e.description));
+    await assert.rejects(
+      b.verify(proof, check),
+      (e: unknown) => e instanceof OAuthError && e.error === 'invalid_dpop_proof' && /already been used/.test(e.description),
+    );
     for (const redis of connections) redis.disconnect();
   });
 });
@@ -51,7 +57,10 @@ describe('DPoP replay cache in the store, without Redis', { skip: db ? false : '
       const proof = await proofFor('https://tessera.example/token');
       const check = { method: 'POST', url: 'https://tessera.example/token', now: Math.floor(Date.now() / 1000) };
       await a.verify(proof, check);
-      await assert.rejects(b.verify(proof, check), (e: unknown) => e instanceof OAuthError && e.error === 'invalid_dpop_proof' && /already been used/.test(e.description));
+      await assert.rejects(
+        b.verify(proof, check),
+        (e: unknown) => e instanceof OAuthError && e.error === 'invalid_dpop_proof' && /already been used/.test(e.description),
+      );
     } finally {
       await Promise.all(stores.map((store) => store.close()));
       await dropSchema(db!, schema);

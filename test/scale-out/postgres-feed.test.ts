@@ -13,7 +13,11 @@ import { TcpProxy } from '../support/tcp-proxy.js';
 import { basic } from '../support/test-server.js';
 
 const DB = process.env.TESSERA_TEST_DATABASE_URL;
-const skip = !DB ? 'needs TESSERA_TEST_DATABASE_URL' : process.env.TESSERA_TEST_STORE === 'postgres' ? 'runs in the default pass (it is on PostgreSQL already)' : false;
+const skip = !DB
+  ? 'needs TESSERA_TEST_DATABASE_URL'
+  : process.env.TESSERA_TEST_STORE === 'postgres'
+    ? 'runs in the default pass (it is on PostgreSQL already)'
+    : false;
 const ISSUER = 'http://tessera.test';
 const OPS_SECRET = 'ops-client-secret-0123456789';
 
@@ -24,7 +28,11 @@ describe('two instances kept coherent by PostgreSQL LISTEN/NOTIFY (no Redis)', {
   let b: Instance;
 
   const token = (instance: Instance, clientId: string, secret: string) =>
-    fetch(`${instance.url}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic(clientId, secret) }, body: 'grant_type=client_credentials' });
+    fetch(`${instance.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...basic(clientId, secret) },
+      body: 'grant_type=client_credentials',
+    });
   const ops = async () => ((await (await token(a, 'ops', OPS_SECRET)).json()) as { access_token: string }).access_token;
   const deleteClient = async (clientId: string) => {
     const response = await fetch(`${a.url}/api/v1/clients/${clientId}`, { method: 'DELETE', headers: { authorization: `Bearer ${await ops()}` } });
@@ -67,9 +75,16 @@ describe('two instances kept coherent by PostgreSQL LISTEN/NOTIFY (no Redis)', {
     const ms = await eventually(async () => (await token(b, 'doomed-1', SECRETS.basic)).status === 401, 'doomed-1 refused at B');
     console.log(`# client deletion seen at B after ${ms} ms`);
 
-    const rotate = await fetch(`${a.url}/api/v1/keys/rotate`, { method: 'POST', headers: { authorization: `Bearer ${await ops()}`, 'content-type': 'application/json' }, body: '{"alg":"ES256"}' });
+    const rotate = await fetch(`${a.url}/api/v1/keys/rotate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await ops()}`, 'content-type': 'application/json' },
+      body: '{"alg":"ES256"}',
+    });
     const { rotated } = (await rotate.json()) as { rotated: { next: string }[] };
-    await eventually(async () => ((await (await fetch(`${b.url}/jwks`)).json()) as { keys: { kid: string }[] }).keys.some((k) => k.kid === rotated[0]!.next), 'the new next key in B\'s JWKS');
+    await eventually(
+      async () => ((await (await fetch(`${b.url}/jwks`)).json()) as { keys: { kid: string }[] }).keys.some((k) => k.kid === rotated[0]!.next),
+      "the new next key in B's JWKS",
+    );
   });
 
   it('listens again after the database connections were cut', async () => {

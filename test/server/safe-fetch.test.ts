@@ -17,9 +17,31 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 describe('safe fetch (client metadata documents)', () => {
   it('tells public addresses from every kind of non-public one, IPv4 and IPv6', () => {
     for (const address of [
-      '127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '198.18.0.1',
-      '::1', '::', 'fe80::1', 'fc00::1', 'fd12:3456::1', 'ff02::1', '2001:db8::1',
-      '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', '64:ff9b::a00:1', '2002:c0a8:101::1', '::127.0.0.1', 'not-an-address',
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '255.255.255.255',
+      '198.18.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      'fd12:3456::1',
+      'ff02::1',
+      '2001:db8::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:a9fe:a9fe',
+      '64:ff9b::a00:1',
+      '2002:c0a8:101::1',
+      '::127.0.0.1',
+      'not-an-address',
     ]) {
       assert.equal(isNonPublicAddress(address), true, address);
     }
@@ -51,7 +73,12 @@ describe('safe fetch (client metadata documents)', () => {
     });
 
     it('refuses a name with one private address among public ones (rebinding)', async () => {
-      const fetcher = createSafeFetcher({ lookup: async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.1', family: 4 }] });
+      const fetcher = createSafeFetcher({
+        lookup: async () => [
+          { address: '93.184.216.34', family: 4 },
+          { address: '10.0.0.1', family: 4 },
+        ],
+      });
       assert.equal(await refusal(fetcher.fetch(new URL('https://docs.example/x.json'))), 'private_address');
     });
 
@@ -101,7 +128,12 @@ describe('safe fetch (client metadata documents)', () => {
       const poster = createSafePoster({ ca: TEST_CA });
       assert.equal(await refusal(poster.post(new URL(`${docs.origin}/logout`), 'logout_token=x')), 'private_address');
       assert.equal(await refusal(poster.post(new URL(`http://127.0.0.1:${docs.port}/logout`), 'logout_token=x')), 'not_https');
-      const rebinding = createSafePoster({ lookup: async () => [{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.1', family: 4 }] });
+      const rebinding = createSafePoster({
+        lookup: async () => [
+          { address: '93.184.216.34', family: 4 },
+          { address: '10.0.0.1', family: 4 },
+        ],
+      });
       assert.equal(await refusal(rebinding.post(new URL('https://rp.example/logout'), 'logout_token=x')), 'private_address');
       assert.equal(docs.hits.get('/logout') ?? 0, 0);
     });

@@ -10,9 +10,18 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM);
 /** For `it(..., { skip })`: skipped without Chromium locally, a failure when CI is set. */
-export const skipWithoutChromium = !chromiumAvailable && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium); set CI to make this a failure` : false;
+export const skipWithoutChromium =
+  !chromiumAvailable && !process.env.CI ? `${CHROMIUM} not found (apt-get install chromium); set CI to make this a failure` : false;
 
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Waits for `promise` at most `ms`; true if it settled in time. Never rejects. */
 export async function bounded(promise: Promise<unknown>, ms: number): Promise<boolean> {

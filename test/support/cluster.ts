@@ -49,7 +49,10 @@ export async function startInstance(name: string, env: Record<string, string>, t
 export async function waitUntilReady(instance: Instance, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const status = await fetch(`${instance.url}/readyz`, { signal: AbortSignal.timeout(5000) }).then((r) => r.status, () => 0);
+    const status = await fetch(`${instance.url}/readyz`, { signal: AbortSignal.timeout(5000) }).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return;
     if (Date.now() > until) throw new Error(`${instance.name} not ready (last status ${status}):\n${instance.output.join('')}`);
     await new Promise((r) => setTimeout(r, 100));

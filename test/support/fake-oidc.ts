@@ -26,8 +26,7 @@ export async function startFakeOidc(): Promise<FakeOidc> {
   const codes = new Map<string, string | undefined>();
   let previous: string | undefined;
   const fake: FakeOidc = { issuer: '', clientId: 'tessera', clientSecret: 'fake-oidc-secret-1234', mode: 'good', close: async () => {} };
-  const sign = async (key: CryptoKey, claims: Record<string, unknown>) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(key);
+  const sign = async (key: CryptoKey, claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(key);
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', fake.issuer);
     const json = (body: unknown, status = 200) => {

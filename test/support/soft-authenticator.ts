@@ -62,17 +62,35 @@ export class SoftAuthenticator {
   create(optionsJson: string, options: AnswerOptions = {}): string {
     const o = JSON.parse(optionsJson) as { challenge: string; rp: { id: string } };
     const jwk = this.#keys.publicKey.export({ format: 'jwk' }) as { x: string; y: string };
-    const cose = cbor(new Map<number, unknown>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x, 'base64url')], [-3, Buffer.from(jwk.y, 'base64url')]]));
+    const cose = cbor(
+      new Map<number, unknown>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, Buffer.from(jwk.x, 'base64url')],
+        [-3, Buffer.from(jwk.y, 'base64url')],
+      ]),
+    );
     const idLength = Buffer.from([0, this.credentialId.length]);
     const attested = Buffer.concat([Buffer.alloc(16), idLength, this.credentialId, cose]);
     const authData = this.#authData(o.rp.id, 0x01 | ((options.userVerified ?? true) ? 0x04 : 0) | 0x40, attested);
-    const attestationObject = cbor(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
+    const attestationObject = cbor(
+      new Map<string, unknown>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]),
+    );
     if (this.#counts) this.signCount += 1;
     return JSON.stringify({
       id: this.id,
       rawId: this.id,
       type: 'public-key',
-      response: { clientDataJSON: b64u(this.#clientData('webauthn.create', o.challenge, options)), attestationObject: b64u(attestationObject), transports: ['usb'] },
+      response: {
+        clientDataJSON: b64u(this.#clientData('webauthn.create', o.challenge, options)),
+        attestationObject: b64u(attestationObject),
+        transports: ['usb'],
+      },
       clientExtensionResults: {},
     });
   }
@@ -88,13 +106,24 @@ export class SoftAuthenticator {
       id: this.id,
       rawId: this.id,
       type: 'public-key',
-      response: { clientDataJSON: b64u(clientData), authenticatorData: b64u(authData), signature: b64u(signature), ...(options.userHandle ? { userHandle: b64u(Buffer.from(options.userHandle)) } : {}) },
+      response: {
+        clientDataJSON: b64u(clientData),
+        authenticatorData: b64u(authData),
+        signature: b64u(signature),
+        ...(options.userHandle ? { userHandle: b64u(Buffer.from(options.userHandle)) } : {}),
+      },
       clientExtensionResults: {},
     });
   }
 }
 
-const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+const decode = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 
 /** The passkey form of a page: where it posts, its hidden fields, and the options for navigator.credentials. */
 export function passkeyFormOf(page: Page): { action: string; fields: Record<string, string>; options: string } {

@@ -68,9 +68,7 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const { store, dispose } = options.store ? { store: options.store, dispose: async () => {} } : await createTestStore();
   const logs = options.logs;
-  const logger = logs
-    ? pino({ level: 'info' }, { write: (line: string) => void logs.push(line) })
-    : pino({ level: process.env.TESSERA_LOG_LEVEL ?? 'silent' });
+  const logger = logs ? pino({ level: 'info' }, { write: (line: string) => void logs.push(line) }) : pino({ level: process.env.TESSERA_LOG_LEVEL ?? 'silent' });
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,
@@ -95,7 +93,10 @@ export async function startTestServer(
     },
     async prepare(engine) {
       await bootstrapManagement(engine, { TESSERA_ADMIN_USERNAME: 'root', TESSERA_ADMIN_PASSWORD: 'root-password-123' });
-      if (options.config) await engine.apply(validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }));
+      if (options.config)
+        await engine.apply(
+          validateConfig(options.config, 'test config', { apis: await engine.store.listApis(), roles: (await engine.store.listRoles()).map((r) => r.name) }),
+        );
     },
   });
   // The mail and logout outboxes run as in production; the timers (audit pruning, expired records) do not, so a frozen clock stays in the test's hands.

@@ -80,7 +80,12 @@ function schemeOf(principal: Principal): ChallengeScheme {
 
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const o = resolveOptions(options);
-  const style: ErrorStyle = { debug: o.debug, realm: o.realm, resourceMetadata: o.resourceMetadata?.challenge ? o.resourceMetadata.url : undefined, dpopAlgorithms: o.dpop?.algorithms };
+  const style: ErrorStyle = {
+    debug: o.debug,
+    realm: o.realm,
+    resourceMetadata: o.resourceMetadata?.challenge ? o.resourceMetadata.url : undefined,
+    dpopAlgorithms: o.dpop?.algorithms,
+  };
   const dpop: DpopSettings | undefined = o.dpop && {
     origin: o.dpop.origin,
     algorithms: o.dpop.algorithms,
@@ -104,23 +109,28 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     ...o.jwks,
   });
   const jwts = new JwtVerifier(o, jwks);
-  const introspection = o.introspection && new IntrospectionClient({
-    endpoint: async () => (await metadata.endpoints()).introspectionEndpoint,
-    ...o.introspection,
-    fetch: o.fetch,
-    timeoutMs: o.timeoutMs,
-    clock: o.clock,
-    cacheSize: o.cacheSize,
-  });
+  const introspection =
+    o.introspection &&
+    new IntrospectionClient({
+      endpoint: async () => (await metadata.endpoints()).introspectionEndpoint,
+      ...o.introspection,
+      fetch: o.fetch,
+      timeoutMs: o.timeoutMs,
+      clock: o.clock,
+      cacheSize: o.cacheSize,
+    });
 
-  const reporter = o.usageReporting && o.introspection && new UsageReporter({
-    ...o.usageReporting,
-    clientId: o.introspection.clientId,
-    clientSecret: o.introspection.clientSecret,
-    fetch: o.fetch,
-    timeoutMs: o.timeoutMs,
-    now: o.clock === systemClock ? Date.now : () => o.clock.now() * 1000,
-  });
+  const reporter =
+    o.usageReporting &&
+    o.introspection &&
+    new UsageReporter({
+      ...o.usageReporting,
+      clientId: o.introspection.clientId,
+      clientSecret: o.introspection.clientSecret,
+      fetch: o.fetch,
+      timeoutMs: o.timeoutMs,
+      now: o.clock === systemClock ? Date.now : () => o.clock.now() * 1000,
+    });
 
   const refuse = (reason: AuthErrorReason, scheme?: ChallengeScheme, scope?: string, stepUp?: StepUp): AuthResult => ({
     ok: false,
@@ -205,7 +215,10 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
       for (const guard of guards) {
         const refusal = guard.check(principal, o.clock.now());
         if (refusal?.reason === 'insufficient_user_authentication') {
-          return refuse(refusal.reason, schemeOf(principal), undefined, { ...(refusal.acrValues !== undefined ? { acrValues: refusal.acrValues } : {}), ...(refusal.maxAge !== undefined ? { maxAge: refusal.maxAge } : {}) });
+          return refuse(refusal.reason, schemeOf(principal), undefined, {
+            ...(refusal.acrValues !== undefined ? { acrValues: refusal.acrValues } : {}),
+            ...(refusal.maxAge !== undefined ? { maxAge: refusal.maxAge } : {}),
+          });
         }
         if (refusal) return refuse(refusal.reason, schemeOf(principal), refusal.scope);
       }

@@ -5,7 +5,14 @@
  */
 
 /** RFC 6750 §3.1 codes, plus a 503 for when Tessera itself cannot be asked. */
-export type AuthErrorCode = 'invalid_request' | 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce' | 'insufficient_scope' | 'insufficient_user_authentication' | 'temporarily_unavailable';
+export type AuthErrorCode =
+  | 'invalid_request'
+  | 'invalid_token'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
+  | 'insufficient_scope'
+  | 'insufficient_user_authentication'
+  | 'temporarily_unavailable';
 
 interface ReasonSpec {
   status: 400 | 401 | 403 | 503;
@@ -110,7 +117,14 @@ function quoted(value: string): string {
 /** The challenge names the scheme the request used (RFC 9110 §11.6.1): Bearer unless a Token or ActionToken was refused. */
 export type ChallengeScheme = 'Bearer' | 'DPoP' | 'Token' | 'ActionToken';
 
-export function authError(reason: AuthErrorReason, style: ErrorStyle, scope?: string, scheme: ChallengeScheme = 'Bearer', stepUp: StepUp = {}, dpopNonce?: string): AuthError {
+export function authError(
+  reason: AuthErrorReason,
+  style: ErrorStyle,
+  scope?: string,
+  scheme: ChallengeScheme = 'Bearer',
+  stepUp: StepUp = {},
+  dpopNonce?: string,
+): AuthError {
   const spec: ReasonSpec = REASONS[reason];
   const description = style.debug ? `${spec.message} (${reason})` : GENERIC[spec.error ?? 'none'];
   const params: string[] = [];

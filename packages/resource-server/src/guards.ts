@@ -67,9 +67,15 @@ export interface AuthLevel {
 export function requireAuthLevel(level: AuthLevel): Guard {
   const { acr, maxAge } = level;
   if (acr === undefined && maxAge === undefined) throw new TypeError('requireAuthLevel() needs acr, maxAge or both');
-  if (acr !== undefined && !ACR_VALUES.includes(acr)) throw new TypeError(`requireAuthLevel(): unknown acr "${acr}"; Tessera's levels are ${ACR_VALUES.join(', ')}`);
-  if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0)) throw new TypeError('requireAuthLevel(): maxAge must be a whole number of seconds, 0 or more');
-  const refusal: GuardRefusal = { reason: 'insufficient_user_authentication', ...(acr !== undefined ? { acrValues: acr } : {}), ...(maxAge !== undefined ? { maxAge } : {}) };
+  if (acr !== undefined && !ACR_VALUES.includes(acr))
+    throw new TypeError(`requireAuthLevel(): unknown acr "${acr}"; Tessera's levels are ${ACR_VALUES.join(', ')}`);
+  if (maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 0))
+    throw new TypeError('requireAuthLevel(): maxAge must be a whole number of seconds, 0 or more');
+  const refusal: GuardRefusal = {
+    reason: 'insufficient_user_authentication',
+    ...(acr !== undefined ? { acrValues: acr } : {}),
+    ...(maxAge !== undefined ? { maxAge } : {}),
+  };
   return {
     check(principal, now) {
       const auth = principal.authentication;

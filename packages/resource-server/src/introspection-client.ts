@@ -150,7 +150,10 @@ function parseAnswer(answer: unknown, endpoint: string): ActiveIntrospection | u
     ['auth_time', optional.number(a.auth_time)],
     ['acr', optional.string(a.acr)],
     ['amr', optional.strings(a.amr)],
-    ['permissions', a.permissions === undefined || (isObject(a.permissions) && Object.values(a.permissions).every((v) => optional.strings(v) && v !== undefined))],
+    [
+      'permissions',
+      a.permissions === undefined || (isObject(a.permissions) && Object.values(a.permissions).every((v) => optional.strings(v) && v !== undefined)),
+    ],
   ];
   const wrong = shapes.find(([, ok]) => !ok);
   if (wrong) throw bad(`malformed ${wrong[0]}`);

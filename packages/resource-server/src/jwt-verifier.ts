@@ -110,7 +110,10 @@ export class JwtVerifier {
   readonly #verified: BoundedCache<VerifiedToken>;
   readonly #headers = new BoundedCache<Record<string, unknown>>(16);
 
-  constructor(options: { issuer: string; audience: string; algorithms: JwsAlgorithm[]; clockTolerance: number; clock: Clock; cacheSize: number }, jwks: JwksCache) {
+  constructor(
+    options: { issuer: string; audience: string; algorithms: JwsAlgorithm[]; clockTolerance: number; clock: Clock; cacheSize: number },
+    jwks: JwksCache,
+  ) {
     this.#options = options;
     this.#jwks = jwks;
     this.#verified = new BoundedCache(options.cacheSize);

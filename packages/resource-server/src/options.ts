@@ -143,8 +143,24 @@ export interface ResolvedOptions {
 export const systemClock: Clock = { now: () => Math.floor(Date.now() / 1000) };
 
 const KNOWN = new Set([
-  'issuer', 'audience', 'algorithms', 'clockTolerance', 'introspection', 'jwks', 'jwksUri', 'introspectionEndpoint',
-  'cacheSize', 'maxHeaderLength', 'timeoutMs', 'debug', 'realm', 'usageReporting', 'protectedResource', 'dpop', 'clock', 'fetch',
+  'issuer',
+  'audience',
+  'algorithms',
+  'clockTolerance',
+  'introspection',
+  'jwks',
+  'jwksUri',
+  'introspectionEndpoint',
+  'cacheSize',
+  'maxHeaderLength',
+  'timeoutMs',
+  'debug',
+  'realm',
+  'usageReporting',
+  'protectedResource',
+  'dpop',
+  'clock',
+  'fetch',
 ]);
 const USAGE_KNOWN = new Set(['enabled', 'flushIntervalMs', 'maxBatch', 'maxQueue', 'endpoint']);
 
@@ -179,7 +195,8 @@ export function resolveOptions(options: AuthenticatorOptions): ResolvedOptions {
   const algorithms = options.algorithms ?? ['ES256', 'RS256', 'EdDSA'];
   if (!Array.isArray(algorithms) || algorithms.length === 0) fail('algorithms must be a non-empty list');
   for (const alg of algorithms) {
-    if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg)) fail(`algorithm "${String(alg)}" is not allowed (asymmetric algorithms only: ${ASYMMETRIC_ALGORITHMS.join(', ')})`);
+    if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg))
+      fail(`algorithm "${String(alg)}" is not allowed (asymmetric algorithms only: ${ASYMMETRIC_ALGORITHMS.join(', ')})`);
   }
   const introspection = options.introspection;
   if (introspection !== undefined && (typeof introspection !== 'object' || introspection === null)) fail('introspection must be an object');
@@ -244,11 +261,13 @@ function resolveDpop(value: unknown): ResolvedDpop | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'object' || value === null) fail('dpop must be an object');
   const d = value as DpopOptions;
-  for (const key of Object.keys(d)) if (!['origin', 'algorithms', 'replayCache', 'replayCacheSize', 'nonce'].includes(key)) fail(`unknown option "dpop.${key}"`);
+  for (const key of Object.keys(d))
+    if (!['origin', 'algorithms', 'replayCache', 'replayCacheSize', 'nonce'].includes(key)) fail(`unknown option "dpop.${key}"`);
   const origin = httpUrl(d.origin, 'dpop.origin');
   const algorithms = d.algorithms ?? ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'RS256', 'PS256'];
   if (!Array.isArray(algorithms) || algorithms.length === 0) fail('dpop.algorithms must be a non-empty list');
-  for (const alg of algorithms) if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg)) fail(`dpop algorithm "${String(alg)}" is not allowed (asymmetric algorithms only)`);
+  for (const alg of algorithms)
+    if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg)) fail(`dpop algorithm "${String(alg)}" is not allowed (asymmetric algorithms only)`);
   if (d.replayCache !== undefined && typeof d.replayCache?.firstUse !== 'function') fail('dpop.replayCache must have a firstUse(jti, expiresAt) method');
   return {
     origin: new URL(origin).origin,

@@ -50,7 +50,9 @@ export interface Authentication {
 function authenticationOf(source: { auth_time?: unknown; acr?: unknown; amr?: unknown }): { authentication?: Authentication } {
   if (typeof source.auth_time !== 'number') return {};
   const amr = isStringArray(source.amr) ? [...source.amr] : [];
-  return { authentication: Object.freeze({ authTime: source.auth_time, acr: typeof source.acr === 'string' ? source.acr : undefined, amr: Object.freeze(amr) }) };
+  return {
+    authentication: Object.freeze({ authTime: source.auth_time, acr: typeof source.acr === 'string' ? source.acr : undefined, amr: Object.freeze(amr) }),
+  };
 }
 
 function jktOf(source: { cnf?: unknown }): { jkt?: string } {
@@ -134,9 +136,7 @@ export function principalFromIntrospection(answer: ActiveIntrospection, context:
   if (!scopes) return 'invalid_claims';
   const serviceAccount = answer.service_account ?? (kind === 'service_access_token' ? answer.sub : undefined);
   const actsForUser =
-    answer.username !== undefined ||
-    ACTS_FOR_A_USER.has(kind) ||
-    (kind === 'access_token' && serviceAccount === undefined && answer.sub !== answer.client_id);
+    answer.username !== undefined || ACTS_FOR_A_USER.has(kind) || (kind === 'access_token' && serviceAccount === undefined && answer.sub !== answer.client_id);
   return freeze({
     kind,
     format: 'reference',

@@ -44,8 +44,17 @@ export interface ResourceMetadata {
 }
 
 const KNOWN = new Set([
-  'resource', 'authorizationServers', 'scopesSupported', 'bearerMethodsSupported', 'resourceName', 'resourceDocumentation',
-  'resourcePolicyUri', 'resourceTosUri', 'challenge', 'extra', 'cacheSeconds',
+  'resource',
+  'authorizationServers',
+  'scopesSupported',
+  'bearerMethodsSupported',
+  'resourceName',
+  'resourceDocumentation',
+  'resourcePolicyUri',
+  'resourceTosUri',
+  'challenge',
+  'extra',
+  'cacheSeconds',
 ]);
 
 function fail(message: string): never {
@@ -82,7 +91,8 @@ export function resolveResourceMetadata(value: unknown, issuer: string, audience
   if (o.challenge !== undefined && typeof o.challenge !== 'boolean') fail('challenge must be a boolean');
   if (o.extra !== undefined && (typeof o.extra !== 'object' || o.extra === null || Array.isArray(o.extra))) fail('extra must be an object');
   const cacheSeconds = o.cacheSeconds ?? 300;
-  if (typeof cacheSeconds !== 'number' || !Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > 86_400) fail('cacheSeconds must be an integer from 0 to 86400');
+  if (typeof cacheSeconds !== 'number' || !Number.isInteger(cacheSeconds) || cacheSeconds < 0 || cacheSeconds > 86_400)
+    fail('cacheSeconds must be an integer from 0 to 86400');
   const optional = (name: string, v: unknown, check: (v: unknown, n: string) => unknown) => (v === undefined ? {} : { [name]: check(v, name) });
   const nonEmpty = (v: unknown, n: string) => (typeof v === 'string' && v.length > 0 ? v : fail(`${n} must be a non-empty string`));
   const document: Record<string, unknown> = {
@@ -113,7 +123,11 @@ export interface MetadataResponse {
   body: string;
 }
 
-const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, HEAD, OPTIONS', 'access-control-allow-headers': 'Authorization, Content-Type, MCP-Protocol-Version' };
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, HEAD, OPTIONS',
+  'access-control-allow-headers': 'Authorization, Content-Type, MCP-Protocol-Version',
+};
 
 /**
  * The answer to a request for the document, or undefined when the request is for

@@ -272,7 +272,11 @@ function clip(value: string | undefined): string | undefined {
 /** Shapes a call so that Tessera's schema accepts it whatever the request looked like. */
 function toReported(call: Pending): ReportedCall {
   const { principal } = call;
-  const method = call.method.toUpperCase().replace(/[^A-Z]/g, '').slice(0, 16) || 'UNKNOWN';
+  const method =
+    call.method
+      .toUpperCase()
+      .replace(/[^A-Z]/g, '')
+      .slice(0, 16) || 'UNKNOWN';
   const path = (call.url.split(/[?#]/, 1)[0] || '/').slice(0, MAX_PATH);
   const status = Number.isInteger(call.status) && call.status >= 100 && call.status <= 599 ? call.status : 499;
   const scopes: string[] = [];

@@ -39,15 +39,22 @@ export async function mint(target: Target, request: MintRequest, actor: AuditAct
 }
 
 async function mintThroughServer(target: Target, request: MintRequest): Promise<Minted> {
-  if (request.format !== undefined) throw new UsageError('--format needs the local store; through the server, tokens come in their API\'s format');
+  if (request.format !== undefined) throw new UsageError("--format needs the local store; through the server, tokens come in their API's format");
   if (request.user !== undefined) {
-    if (request.client !== undefined) throw new UsageError('--user with --client needs the local store; through the server, a user\'s test token is a PAT');
+    if (request.client !== undefined) throw new UsageError("--user with --client needs the local store; through the server, a user's test token is a PAT");
     if (request.api === undefined) throw new UsageError('--api is required');
     const user = await findUser(target, request.user);
     const scopes = request.scopes ?? (await scopesOf(target, user, request.api));
     const expiresIn = request.ttl ?? 3600;
     const created = await target.call<{ token: string; summary: { id: string; expiresAt?: number } }>('POST', '/tokens', {
-      body: { kind: 'personal_access_token', userId: user.id, name: `tessera dev mint ${new Date().toISOString().slice(0, 19)}Z`, api: request.api, scopes, expiresIn },
+      body: {
+        kind: 'personal_access_token',
+        userId: user.id,
+        name: `tessera dev mint ${new Date().toISOString().slice(0, 19)}Z`,
+        api: request.api,
+        scopes,
+        expiresIn,
+      },
     });
     return {
       token: created.body.token,
@@ -62,9 +69,11 @@ async function mintThroughServer(target: Target, request: MintRequest): Promise<
     };
   }
   if (request.client !== undefined) {
-    if (request.ttl !== undefined) throw new UsageError('--ttl needs the local store; through the server, a client\'s token lives as long as its API says');
+    if (request.ttl !== undefined) throw new UsageError("--ttl needs the local store; through the server, a client's token lives as long as its API says");
     if (request.clientSecret === undefined) {
-      throw new UsageError('through the server, a client\'s token comes from a real client_credentials request: give its secret in TESSERA_CLIENT_SECRET or with --client-secret-stdin');
+      throw new UsageError(
+        "through the server, a client's token comes from a real client_credentials request: give its secret in TESSERA_CLIENT_SECRET or with --client-secret-stdin",
+      );
     }
     const form: Record<string, string> = { grant_type: 'client_credentials' };
     if (request.api !== undefined) form.resource = request.api;
@@ -77,7 +86,9 @@ async function mintThroughServer(target: Target, request: MintRequest): Promise<
       kind: 'access_token',
       format: claims ? 'jwt' : 'reference',
       api: String(claims?.aud ?? request.api ?? ''),
-      scopes: String(body.scope ?? '').split(' ').filter(Boolean),
+      scopes: String(body.scope ?? '')
+        .split(' ')
+        .filter(Boolean),
       subject: request.client,
       clientId: request.client,
       expiresAt: Math.floor(Date.now() / 1000) + Number(body.expires_in ?? 0),
@@ -85,7 +96,9 @@ async function mintThroughServer(target: Target, request: MintRequest): Promise<
       how: `got an access token for client ${request.client} with client_credentials from ${target.server}/token`,
     };
   }
-  throw new UsageError('minting for an API alone signs with the server\'s keys and needs the local store; through the server, mint for --client (with its secret) or --user (a PAT)');
+  throw new UsageError(
+    "minting for an API alone signs with the server's keys and needs the local store; through the server, mint for --client (with its secret) or --user (a PAT)",
+  );
 }
 
 /** The scopes a user's roles give on an API, read through the API (read:roles). */

@@ -10,7 +10,9 @@ import type { Verb } from './verb.js';
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export const adminVerb: Verb = {
@@ -27,7 +29,7 @@ holds every management API scope. The password is read from standard input with
       { data: COMMON_FLAGS.data, issuer: COMMON_FLAGS.issuer, help: COMMON_FLAGS.help, 'password-stdin': { type: 'boolean' }, json: { type: 'boolean' } },
       true,
     );
-    if (values.help) return io.out(this.usage), 0;
+    if (values.help) return (io.out(this.usage), 0);
     const [action, username] = positionals;
     if (action !== 'create' || !username) throw new UsageError('usage: tessera admin create USERNAME');
     const password = values['password-stdin'] ? await readStdin() : randomBytes(18).toString('base64url');
@@ -36,7 +38,7 @@ holds every management API scope. The password is read from standard input with
     io.err(describeLocal(settings));
     try {
       await createAdmin(engine, username, password);
-      if (values.json) return io.out(JSON.stringify({ username, ...(values['password-stdin'] ? {} : { password }) })), 0;
+      if (values.json) return (io.out(JSON.stringify({ username, ...(values['password-stdin'] ? {} : { password }) })), 0);
       io.out(`${username} is an administrator`);
       if (!values['password-stdin']) io.out(`password (shown once): ${password}`);
       return 0;

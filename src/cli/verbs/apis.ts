@@ -30,7 +30,10 @@ function scopesFrom(values: string[]): { name: string; description: string }[] {
   return values.flatMap((value) => {
     const eq = value.indexOf('=');
     if (eq > 0) return [{ name: value.slice(0, eq).trim(), description: value.slice(eq + 1).trim() }];
-    return value.split(/[\s,]+/).filter(Boolean).map((name) => ({ name, description: '' }));
+    return value
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((name) => ({ name, description: '' }));
   });
 }
 
@@ -68,7 +71,11 @@ function changeScopes(context: ActionContext, body: Record<string, unknown>): vo
 }
 
 const actions = crudActions<ApiOut>({
-  path: '/apis', noun: 'API', none: 'no APIs', arg: 'IDENTIFIER', idField: 'identifier',
+  path: '/apis',
+  noun: 'API',
+  none: 'no APIs',
+  arg: 'IDENTIFIER',
+  idField: 'identifier',
   fields: FIELDS,
   show,
   table: {

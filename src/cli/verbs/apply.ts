@@ -17,8 +17,12 @@ JSON, schema in docs/configuration.md). Applying the same file again changes
 nothing. Works on the local store (the server picks changes up within a second);
 --json prints the counts and the changes made.`,
   async run(args, io) {
-    const { values, positionals } = parseFlags(args, { data: COMMON_FLAGS.data, issuer: COMMON_FLAGS.issuer, help: COMMON_FLAGS.help, json: { type: 'boolean' } }, true);
-    if (values.help) return io.out(this.usage), 0;
+    const { values, positionals } = parseFlags(
+      args,
+      { data: COMMON_FLAGS.data, issuer: COMMON_FLAGS.issuer, help: COMMON_FLAGS.help, json: { type: 'boolean' } },
+      true,
+    );
+    if (values.help) return (io.out(this.usage), 0);
     if (positionals.length !== 1) throw new UsageError('apply takes exactly one FILE');
     const file = positionals[0]!;
     const text = readConfigText(file);

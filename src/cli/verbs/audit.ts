@@ -135,7 +135,7 @@ export const auditVerb = resourceVerb({
     },
     {
       name: 'export',
-      summary: 'the whole log as JSON Lines, oldest first, with each record\'s hashes',
+      summary: "the whole log as JSON Lines, oldest first, with each record's hashes",
       synopsis: '[--out FILE]',
       localOnly: true,
       flags: { out: { type: 'string', short: 'o' } },

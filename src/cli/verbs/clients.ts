@@ -80,13 +80,16 @@ function applyFlags(context: ActionContext, body: Record<string, unknown>, creat
   for (const entry of (v.permission as string[] | undefined) ?? []) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw context.usage(`--permission takes "API=scope scope", got ${entry}`);
-    const scopes = entry.slice(eq + 1).split(/[\s,]+/).filter(Boolean);
+    const scopes = entry
+      .slice(eq + 1)
+      .split(/[\s,]+/)
+      .filter(Boolean);
     if (scopes.length === 0) delete permissions[entry.slice(0, eq)];
     else permissions[entry.slice(0, eq)] = scopes;
   }
   const scopes = listFlag(v.scope);
   if (scopes) {
-    if (typeof body.api !== 'string') throw context.usage('--scope grants scopes on the client\'s API: give --api too');
+    if (typeof body.api !== 'string') throw context.usage("--scope grants scopes on the client's API: give --api too");
     // On create the API adds `scopes` to the permissions on `api`; on update they replace them.
     if (creating) body.scopes = scopes;
     else permissions[body.api] = scopes;
@@ -112,7 +115,12 @@ function show(io: Io, c: ClientOut): void {
     ...(c.backchannelLogoutUri ? ([['back-channel logout', c.backchannelLogoutUri]] as [string, string][]) : []),
     ...(c.jwks ? ([['jwks', `${c.jwks.keys.length} key(s)`]] as [string, string][]) : []),
     ...(c.registration
-      ? ([['registered', `itself (RFC 7591, unverified) ${when(c.registration.registeredAt)}${c.registration.initialAccessTokenId ? ` with initial access token ${c.registration.initialAccessTokenId}` : ''}`]] as [string, string][])
+      ? ([
+          [
+            'registered',
+            `itself (RFC 7591, unverified) ${when(c.registration.registeredAt)}${c.registration.initialAccessTokenId ? ` with initial access token ${c.registration.initialAccessTokenId}` : ''}`,
+          ],
+        ] as [string, string][])
       : []),
     ['secrets', c.secrets.map((s) => `${s.id}  created ${when(s.createdAt)}${s.expiresAt !== undefined ? `  expires ${when(s.expiresAt)}` : ''}`)],
   ]);
@@ -122,7 +130,11 @@ const clientInput = ({ secrets: _secrets, registration: _registration, ...rest }
 
 /** Get, update and delete; create prints the secret once and list filters by API. */
 const actions = crudActions<ClientOut>({
-  path: '/clients', noun: 'client', none: 'no clients', arg: 'CLIENT_ID', idField: 'clientId',
+  path: '/clients',
+  noun: 'client',
+  none: 'no clients',
+  arg: 'CLIENT_ID',
+  idField: 'clientId',
   fields: { flags: FIELD_FLAGS, help: FIELD_HELP, apply: (context, body) => applyFlags(context, body, false) },
   show,
   table: { columns: [], row: () => [] }, // unused: its list is its own
@@ -156,7 +168,7 @@ export const clientsVerb = resourceVerb({
         if (body.clientId === undefined) throw context.usage('missing CLIENT_ID');
         applyFlags(context, body, true);
         const created = (await (await context.target()).call<{ client: ClientOut; secret?: NewSecret }>('POST', '/clients', { body })).body;
-        if (context.json) return printJson(context.io, created), 0;
+        if (context.json) return (printJson(context.io, created), 0);
         context.io.err(`created client ${created.client.clientId}`);
         show(context.io, created.client);
         if (created.secret) {
@@ -175,12 +187,19 @@ export const clientsVerb = resourceVerb({
       async run(context) {
         need(context);
         const clients = await listAll<ClientOut>(await context.target(), '/clients', { api: context.values.api as string | undefined });
-        if (context.json) return printJson(context.io, clients), 0;
+        if (context.json) return (printJson(context.io, clients), 0);
         printTable(
           context.io,
           ['client id', 'name', 'type', 'auth method', 'grants', 'api'],
           // A client that registered itself (RFC 7591) is marked after its declared name.
-          clients.map((c) => [c.clientId, c.registration ? `${c.name} [registered itself]` : c.name, c.type, c.tokenEndpointAuthMethod, c.grantTypes.join(' '), c.api]),
+          clients.map((c) => [
+            c.clientId,
+            c.registration ? `${c.name} [registered itself]` : c.name,
+            c.type,
+            c.tokenEndpointAuthMethod,
+            c.grantTypes.join(' '),
+            c.api,
+          ]),
           'no clients',
         );
         return 0;
@@ -201,7 +220,7 @@ A client keeps at least one secret.`,
         if (action === 'add') {
           need({ ...context, positionals: context.positionals.slice(1) }, 'CLIENT_ID');
           const added = (await (await target()).call<NewSecret>('POST', `/clients/${seg(id!)}/secrets`)).body;
-          if (context.json) return printJson(context.io, added), 0;
+          if (context.json) return (printJson(context.io, added), 0);
           context.io.out(added.secret);
           context.io.err(`added secret ${added.id} to ${id}; copy it now: it is not shown again`);
           return 0;
@@ -209,8 +228,13 @@ A client keeps at least one secret.`,
         if (action === 'list') {
           need({ ...context, positionals: context.positionals.slice(1) }, 'CLIENT_ID');
           const client = (await (await target()).call<ClientOut>('GET', `/clients/${seg(id!)}`)).body;
-          if (context.json) return printJson(context.io, client.secrets), 0;
-          printTable(context.io, ['id', 'created', 'expires'], client.secrets.map((s) => [s.id, when(s.createdAt), when(s.expiresAt)]), `${id} has no secrets`);
+          if (context.json) return (printJson(context.io, client.secrets), 0);
+          printTable(
+            context.io,
+            ['id', 'created', 'expires'],
+            client.secrets.map((s) => [s.id, when(s.createdAt), when(s.expiresAt)]),
+            `${id} has no secrets`,
+          );
           return 0;
         }
         if (action === 'delete') {

@@ -50,11 +50,20 @@ function printInspection(io: Io, i: Inspection): void {
     if (r.api !== undefined) pairs.push(['api', r.api as string]);
     if ((r.scopes as string[]).length > 0) pairs.push(['scopes', (r.scopes as string[]).join(' ')]);
     if (r.endpoints !== undefined) pairs.push(['endpoints', r.endpoints as string[]]);
-    pairs.push(['issued', claimTime(r.issuedAt)], ['expires', r.expiresAt === undefined ? 'never' : claimTime(r.expiresAt)], ['last used', when(r.lastUsedAt as number | undefined)]);
+    pairs.push(
+      ['issued', claimTime(r.issuedAt)],
+      ['expires', r.expiresAt === undefined ? 'never' : claimTime(r.expiresAt)],
+      ['last used', when(r.lastUsedAt as number | undefined)],
+    );
     if (r.revokedAt !== undefined) pairs.push(['revoked', claimTime(r.revokedAt)]);
   } else if (i.introspection && i.introspection.active === true && !i.claims) {
     const a = i.introspection;
-    pairs.push(['subject', `${String(a.username ?? a.service_account ?? a.sub)}`], ['api', a.aud as string | undefined], ['scopes', a.scope as string | undefined], ['expires', a.exp === undefined ? 'never' : claimTime(a.exp)]);
+    pairs.push(
+      ['subject', `${String(a.username ?? a.service_account ?? a.sub)}`],
+      ['api', a.aud as string | undefined],
+      ['scopes', a.scope as string | undefined],
+      ['expires', a.exp === undefined ? 'never' : claimTime(a.exp)],
+    );
   }
   if (i.introspection) pairs.push(['introspection', i.introspection.active === true ? 'active' : 'not active']);
   pairs.push(['verdict', i.valid === true ? 'VALID' : i.valid === false ? 'NOT VALID' : 'UNKNOWN']);
@@ -110,7 +119,8 @@ The token alone goes to standard output; what it is, to standard error.`,
         const ttl = ttlText !== undefined ? parseDuration(ttlText) : undefined;
         if (ttlText !== undefined && ttl === undefined) throw context.usage('--ttl takes a duration such as 300, 15m or 1h');
         if (v.format !== undefined && v.format !== 'jwt' && v.format !== 'reference') throw context.usage('--format must be jwt or reference');
-        if (v.subject !== undefined && (v.user !== undefined || v.client !== undefined)) throw context.usage('--subject is for a token for an API alone (without --user or --client)');
+        if (v.subject !== undefined && (v.user !== undefined || v.client !== undefined))
+          throw context.usage('--subject is for a token for an API alone (without --user or --client)');
         const secret = await clientSecret(context);
         const scopes = listFlag(v.scope);
         const minted = await mint(
@@ -127,7 +137,7 @@ The token alone goes to standard output; what it is, to standard error.`,
           },
           cliActor(),
         );
-        if (context.json) return printJson(context.io, minted), 0;
+        if (context.json) return (printJson(context.io, minted), 0);
         context.io.out(minted.token);
         context.io.err(`${minted.how}; scopes: ${minted.scopes.join(' ') || 'none'}; expires ${when(minted.expiresAt)}`);
         return 0;
@@ -159,7 +169,7 @@ Exit code: 0 when the token is valid, 1 when it is not (or that cannot be told).
         const secret = await clientSecret(context);
         const client = context.values.client as string | undefined;
         const target = await context.target();
-        if (client !== undefined && target.engine) throw context.usage('--client is for asking a server\'s introspection endpoint; the local store needs none');
+        if (client !== undefined && target.engine) throw context.usage("--client is for asking a server's introspection endpoint; the local store needs none");
         if (client !== undefined && secret === undefined) throw context.usage('--client needs its secret: TESSERA_CLIENT_SECRET or --client-secret-stdin');
         const source = target.engine
           ? { engine: target.engine }

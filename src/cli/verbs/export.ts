@@ -22,10 +22,10 @@ hashes, valid for the installation (master key) that made them.`,
       format: { type: 'string', default: 'yaml' },
       json: { type: 'boolean' },
     });
-    if (values.help) return io.out(this.usage), 0;
+    if (values.help) return (io.out(this.usage), 0);
     if (values.json) values.format = 'json';
     if (values.format !== 'yaml' && values.format !== 'json') {
-      return io.err(`error: --format must be yaml or json, got ${values.format}`), 2;
+      return (io.err(`error: --format must be yaml or json, got ${values.format}`), 2);
     }
     const { engine, store, settings } = await openEngine(values);
     io.err(describeLocal(settings));

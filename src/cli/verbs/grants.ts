@@ -9,7 +9,7 @@ const user = { user: { type: 'string' } } as const;
 
 export const grantsVerb = resourceVerb({
   name: 'grants',
-  summary: "list or revoke the grants users gave apps",
+  summary: 'list or revoke the grants users gave apps',
   about: 'the authorizations users gave apps: one per sign-in to an app, with its rotating refresh tokens',
   actions: [
     {
@@ -23,7 +23,7 @@ export const grantsVerb = resourceVerb({
         const target = await context.target();
         const found = await findUser(target, context.values.user as string);
         const grants = (await target.call<{ items: GrantOut[] }>('GET', `/users/${seg(found.id)}/grants`)).body.items;
-        if (context.json) return printJson(context.io, grants), 0;
+        if (context.json) return (printJson(context.io, grants), 0);
         printTable(
           context.io,
           ['id', 'client', 'scopes', 'granted', 'refreshed', 'last used', 'expires'],
@@ -37,7 +37,8 @@ export const grantsVerb = resourceVerb({
       name: 'revoke',
       summary: 'revoke one grant: its refresh and reference access tokens stop at once',
       synopsis: '--user USER GRANT_ID',
-      details: "JWT access tokens already issued lapse within their lifetime. The consent stays, so the app may ask again; withdraw it with `tessera consents revoke`.",
+      details:
+        'JWT access tokens already issued lapse within their lifetime. The consent stays, so the app may ask again; withdraw it with `tessera consents revoke`.',
       flags: user,
       async run(context) {
         const [id] = need(context, 'GRANT_ID');
@@ -48,7 +49,8 @@ export const grantsVerb = resourceVerb({
         try {
           grant = (await target.call<GrantOut>('DELETE', `/users/${seg(found.id)}/grants/${seg(id!)}`)).body;
         } catch (error) {
-          if (error instanceof ManagementError && error.status === 404) throw new ManagementError(404, { error: 'not_found', error_description: `${found.username} has no live grant ${id}` });
+          if (error instanceof ManagementError && error.status === 404)
+            throw new ManagementError(404, { error: 'not_found', error_description: `${found.username} has no live grant ${id}` });
           throw error;
         }
         if (context.json) printJson(context.io, grant);

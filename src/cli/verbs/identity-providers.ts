@@ -30,7 +30,11 @@ function show(io: Io, p: IdentityProviderOut): void {
 
 /** List, get, update and delete; create takes the whole provider from a body, with no argument. */
 const actions = crudActions<IdentityProviderOut>({
-  path: '/identity-providers', noun: 'identity provider', none: 'no identity providers', arg: 'ID', idField: 'id',
+  path: '/identity-providers',
+  noun: 'identity provider',
+  none: 'no identity providers',
+  arg: 'ID',
+  idField: 'id',
   fields: { flags: BODY_FLAGS, help: HELP, apply: () => {} },
   show,
   table: { columns: ['id', 'name', 'type', 'enabled', 'redirect URI'], row: (p) => [p.id, p.name, p.type, String(p.enabled), p.redirectUri] },
@@ -64,7 +68,7 @@ export const identityProvidersVerb = resourceVerb({
         const body = bodyFrom(context);
         if (!body) throw context.usage('give the provider with --file or --json-body');
         const provider = (await (await context.target()).call<IdentityProviderOut>('POST', '/identity-providers', { body })).body;
-        if (context.json) return printJson(context.io, provider), 0;
+        if (context.json) return (printJson(context.io, provider), 0);
         context.io.err(`created identity provider ${provider.id}: register ${provider.redirectUri} at the provider`);
         show(context.io, provider);
         return 0;

@@ -49,9 +49,11 @@ expired, and a new next key is published. Without --alg, every algorithm in use 
         const alg = context.values.alg as string | undefined;
         if (alg !== undefined && !SIGNING_ALGS.includes(alg as SigningAlg)) throw context.usage(`--alg must be one of ${SIGNING_ALGS.join(', ')}`);
         const target = await context.target();
-        const { rotated } = (await target.call<{ rotated: { alg: string; current: string; next: string }[] }>('POST', '/keys/rotate', { body: alg ? { alg } : {} })).body;
+        const { rotated } = (
+          await target.call<{ rotated: { alg: string; current: string; next: string }[] }>('POST', '/keys/rotate', { body: alg ? { alg } : {} })
+        ).body;
         const keys = await listKeys(context);
-        if (context.json) return printJson(context.io, { rotated, keys }), 0;
+        if (context.json) return (printJson(context.io, { rotated, keys }), 0);
         for (const r of rotated) context.io.out(`${r.alg}: now signing with ${r.current}; next ${r.next} published`);
         printKeys(context, keys);
         return 0;

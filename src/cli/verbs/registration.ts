@@ -34,13 +34,15 @@ async function tokens(context: ActionContext): Promise<number> {
     if (expiresText !== undefined && expiresIn === undefined) throw context.usage('--expires-in takes a duration such as 3600, 30m, 12h or 90d');
     const body = { ...(v.name !== undefined ? { name: v.name } : {}), ...(expiresIn !== undefined ? { expiresIn } : {}), singleUse: v['single-use'] === true };
     const created = (await target.call<{ token: string; initialAccessToken: InitialAccessTokenOut }>('POST', '/registration/tokens', { body })).body;
-    if (context.json) return printJson(context.io, created), 0;
+    if (context.json) return (printJson(context.io, created), 0);
     context.io.out(created.token);
-    context.io.err(`created initial access token ${created.initialAccessToken.id}${created.initialAccessToken.singleUse ? ' (single use)' : ''}: copy it now, it is not shown again`);
+    context.io.err(
+      `created initial access token ${created.initialAccessToken.id}${created.initialAccessToken.singleUse ? ' (single use)' : ''}: copy it now, it is not shown again`,
+    );
     return 0;
   }
   if (sub === 'revoke') {
-    if (rest.length !== 1) throw context.usage('revoke takes the token\'s ID (from `tessera registration tokens list`)');
+    if (rest.length !== 1) throw context.usage("revoke takes the token's ID (from `tessera registration tokens list`)");
     await target.call('DELETE', `/registration/tokens/${seg(rest[0]!)}`);
     if (!context.json) context.io.err(`revoked initial access token ${rest[0]}`);
     return 0;
@@ -60,7 +62,7 @@ export const registrationVerb = resourceVerb({
       async run(context) {
         need(context);
         const status = (await (await context.target()).call<RegistrationOut>('GET', '/registration')).body;
-        if (context.json) return printJson(context.io, status), 0;
+        if (context.json) return (printJson(context.io, status), 0);
         printRecord(context.io, [
           ['enabled', status.enabled ? `yes, at ${status.registrationEndpoint}` : 'no (set registration.enabled in the config file)'],
           ['initial access token', status.initialAccessToken],

@@ -14,7 +14,10 @@ function applyFlags(context: ActionContext, body: Record<string, unknown>): void
   for (const entry of v.permission as string[]) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw context.usage(`--permission takes "API=scope scope", got ${entry}`);
-    const scopes = entry.slice(eq + 1).split(/[\s,]+/).filter(Boolean);
+    const scopes = entry
+      .slice(eq + 1)
+      .split(/[\s,]+/)
+      .filter(Boolean);
     if (scopes.length === 0) delete permissions[entry.slice(0, eq)];
     else permissions[entry.slice(0, eq)] = scopes;
   }
@@ -30,7 +33,11 @@ function show(io: Io, role: RoleOut): void {
 }
 
 const actions = crudActions<RoleOut>({
-  path: '/roles', noun: 'role', none: 'no roles', arg: 'NAME', idField: 'name',
+  path: '/roles',
+  noun: 'role',
+  none: 'no roles',
+  arg: 'NAME',
+  idField: 'name',
   fields: {
     flags: {
       description: { type: 'string' },

@@ -5,7 +5,7 @@ import type { Verb } from './verb.js';
 
 export const schemaVerb: Verb = {
   name: 'schema',
-  summary: 'print the configuration file\'s JSON Schema (for editors)',
+  summary: "print the configuration file's JSON Schema (for editors)",
   usage: `tessera schema
 
 Prints the JSON Schema of the configuration file (the one docs/tessera-config.schema.json
@@ -15,7 +15,7 @@ Rules that span fields (a client's redirect URIs for its grant types...) are che
 by tessera apply, not by the schema.`,
   async run(args, io) {
     const { values } = parseFlags(args, { help: COMMON_FLAGS.help });
-    if (values.help) return io.out(this.usage), 0;
+    if (values.help) return (io.out(this.usage), 0);
     io.out(JSON.stringify(configJsonSchema(), null, 2));
     return 0;
   },

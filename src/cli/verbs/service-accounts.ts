@@ -44,11 +44,15 @@ function show(io: Io, a: ServiceAccountOut): void {
   ]);
 }
 
-const NAME_ARG = 'NAME is the service account\'s name or id.';
+const NAME_ARG = "NAME is the service account's name or id.";
 
 /** List and update; create, get and delete say more than the generated ones (the id, the tokens revoked). */
 const actions = crudActions<ServiceAccountOut>({
-  path: '/service-accounts', noun: 'service account', none: 'no service accounts', arg: 'NAME', idField: 'name',
+  path: '/service-accounts',
+  noun: 'service account',
+  none: 'no service accounts',
+  arg: 'NAME',
+  idField: 'name',
   resolve: async (target, ref) => (await findServiceAccount(target, ref)).id,
   argHelp: NAME_ARG,
   fields: { flags: FIELD_FLAGS, help: FIELD_HELP, apply: applyFlags },
@@ -90,7 +94,7 @@ export const serviceAccountsVerb = resourceVerb({
         if (body.name === undefined) throw context.usage('missing NAME');
         applyFlags(context, body);
         const account = (await (await context.target()).call<ServiceAccountOut>('POST', '/service-accounts', { body })).body;
-        if (context.json) return printJson(context.io, account), 0;
+        if (context.json) return (printJson(context.io, account), 0);
         context.io.out(`service account ${account.name} (${account.id}) with roles: ${account.roles.join(', ') || 'none'}`);
         return 0;
       },

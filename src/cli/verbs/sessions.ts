@@ -24,7 +24,7 @@ export const sessionsVerb = resourceVerb({
         const target = await context.target();
         const found = await findUser(target, context.values.user as string);
         const sessions = (await target.call<{ items: SessionOut[] }>('GET', `/users/${seg(found.id)}/sessions`)).body.items;
-        if (context.json) return printJson(context.io, sessions), 0;
+        if (context.json) return (printJson(context.io, sessions), 0);
         printTable(
           context.io,
           ['id', 'signed in', 'last seen', 'expires', 'ip', 'device'],
@@ -38,7 +38,8 @@ export const sessionsVerb = resourceVerb({
       name: 'revoke',
       summary: 'end one session (SESSION_ID) or every session (--all) of a user',
       synopsis: '--user USER (SESSION_ID | --all)',
-      details: 'The browser is signed out at its next request. Tokens that apps already hold stay valid: revoke those with `tessera grants revoke` or `tessera consents revoke`.',
+      details:
+        'The browser is signed out at its next request. Tokens that apps already hold stay valid: revoke those with `tessera grants revoke` or `tessera consents revoke`.',
       flags: { ...user, all: { type: 'boolean' } },
       async run(context) {
         const [id] = upTo(context, 'SESSION_ID');
@@ -56,7 +57,8 @@ export const sessionsVerb = resourceVerb({
         try {
           await target.call('DELETE', `/users/${seg(found.id)}/sessions/${seg(id!)}`);
         } catch (error) {
-          if (error instanceof ManagementError && error.status === 404) throw new ManagementError(404, { error: 'not_found', error_description: `${found.username} has no live session ${id}` });
+          if (error instanceof ManagementError && error.status === 404)
+            throw new ManagementError(404, { error: 'not_found', error_description: `${found.username} has no live session ${id}` });
           throw error;
         }
         if (context.json) printJson(context.io, { ended: 1 });

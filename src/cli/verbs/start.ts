@@ -29,7 +29,7 @@ worker and restarts a worker that dies.`;
   },
   async run(args, io) {
     const { values } = parseFlags(args, { ...COMMON_FLAGS, port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' } });
-    if (values.help) return io.out(this.usage), 0;
+    if (values.help) return (io.out(this.usage), 0);
     const flags = { ...values, port: portFlag(values.port) };
     const role = workerRole();
     if (!role && cluster.isPrimary) {
@@ -67,7 +67,9 @@ worker and restarts a worker that dies.`;
           const bootstrap = await bootstrapManagement(engine);
           if (bootstrap.generatedAdmin) {
             const { username, password } = bootstrap.generatedAdmin;
-            io.err(`created the first administrator: ${username} / ${password}  (shown once; change it, or set TESSERA_ADMIN_USERNAME and TESSERA_ADMIN_PASSWORD before the first start)`);
+            io.err(
+              `created the first administrator: ${username} / ${password}  (shown once; change it, or set TESSERA_ADMIN_USERNAME and TESSERA_ADMIN_PASSWORD before the first start)`,
+            );
           }
           if (data.configText !== undefined) {
             const config = await loadConfigAgainst(data.store, data.configText, flags.config!);
@@ -131,12 +133,14 @@ function stopSignals(role: WorkerRole | undefined) {
   let stopped = false;
   const first = new Promise<string>((resolve) => {
     // A stop from the primary after a signal (both came from one `kill` of the group) is not a second signal.
-    const stopWith = (signal: string, forceOnRepeat = true) => () => {
-      if (!stopped) {
-        stopped = true;
-        resolve(signal);
-      } else if (forceOnRepeat) second?.(signal);
-    };
+    const stopWith =
+      (signal: string, forceOnRepeat = true) =>
+      () => {
+        if (!stopped) {
+          stopped = true;
+          resolve(signal);
+        } else if (forceOnRepeat) second?.(signal);
+      };
     on('SIGTERM', stopWith('SIGTERM'));
     if (role) {
       on('SIGINT', () => {});
@@ -159,6 +163,11 @@ function stopSignals(role: WorkerRole | undefined) {
 function describeMail(mail: TesseraServer['engine']['mail']): string {
   if (!mail) return 'off (no flow needs it)';
   const f = mail.features;
-  const flows = [f.passwordReset && 'password reset', f.verification && 'verification', f.invitations && 'invitations', f.signUp.enabled && `sign-up${f.signUp.domains.length ? ` (${f.signUp.domains.join(', ')})` : ''}`].filter(Boolean);
+  const flows = [
+    f.passwordReset && 'password reset',
+    f.verification && 'verification',
+    f.invitations && 'invitations',
+    f.signUp.enabled && `sign-up${f.signUp.domains.length ? ` (${f.signUp.domains.join(', ')})` : ''}`,
+  ].filter(Boolean);
   return `${mail.outbox.transport.describe}; ${flows.join(', ')}`;
 }

@@ -15,7 +15,8 @@ const KINDS: Record<string, TokenSummary['kind']> = {
 };
 
 const access = (t: TokenSummary) => (t.endpoints ? t.endpoints.join(', ') : `${t.api ?? ''} ${t.scopes.join(' ')}`.trim() || 'all access');
-const state = (t: TokenSummary) => (t.revokedAt !== undefined ? 'revoked' : t.expiresAt !== undefined && t.expiresAt * 1000 <= Date.now() ? 'expired' : 'active');
+const state = (t: TokenSummary) =>
+  t.revokedAt !== undefined ? 'revoked' : t.expiresAt !== undefined && t.expiresAt * 1000 <= Date.now() ? 'expired' : 'active';
 
 function show(io: Io, t: TokenSummary): void {
   printRecord(io, [
@@ -89,7 +90,13 @@ with a DPoP proof signed by the key. The token alone goes to standard output.`,
           const scopes = listFlag(v.scope);
           if (v.api === undefined || !scopes || v.name === undefined) throw context.usage('--api, --scope and --name are required');
           const jkt = v['dpop-jkt'] as string | undefined;
-          return { name: v.name as string, api: v.api as string, scopes, ...(expiresIn !== undefined ? { expiresIn } : {}), ...(jkt !== undefined ? { dpopJkt: jkt } : {}) };
+          return {
+            name: v.name as string,
+            api: v.api as string,
+            scopes,
+            ...(expiresIn !== undefined ? { expiresIn } : {}),
+            ...(jkt !== undefined ? { dpopJkt: jkt } : {}),
+          };
         };
         let body: Record<string, unknown>;
         if (kind === 'personal_access_token') body = { kind, ...scoped(), userId: await userId(await context.target(), needUser()) };
@@ -103,7 +110,7 @@ with a DPoP proof signed by the key. The token alone goes to standard output.`,
           body = { kind, name: v.name, endpoints, userId: await userId(await context.target(), needUser()) };
         }
         const created = (await (await context.target()).call<{ token: string; summary: TokenSummary }>('POST', '/tokens', { body })).body;
-        if (context.json) return printJson(context.io, created), 0;
+        if (context.json) return (printJson(context.io, created), 0);
         context.io.out(created.token);
         context.io.err(`created ${created.summary.kind} ${created.summary.id}; copy the token now: it is not shown again`);
         return 0;
@@ -122,11 +129,20 @@ with a DPoP proof signed by the key. The token alone goes to standard output.`,
         if (v.active && v.revoked) throw context.usage('give --active or --revoked, not both');
         const query = { ...(await subjectQuery(context)), kind, revoked: v.revoked ? 'true' : v.active ? 'false' : undefined };
         const tokens = await listAll<TokenSummary>(await context.target(), '/tokens', query);
-        if (context.json) return printJson(context.io, tokens), 0;
+        if (context.json) return (printJson(context.io, tokens), 0);
         printTable(
           context.io,
           ['id', 'kind', 'state', 'name', 'access', 'created', 'expires', 'last used'],
-          tokens.map((t) => [t.id, t.kind, state(t), t.name, access(t), when(t.createdAt), t.expiresAt === undefined ? 'never' : when(t.expiresAt), when(t.lastUsedAt)]),
+          tokens.map((t) => [
+            t.id,
+            t.kind,
+            state(t),
+            t.name,
+            access(t),
+            when(t.createdAt),
+            t.expiresAt === undefined ? 'never' : when(t.expiresAt),
+            when(t.lastUsedAt),
+          ]),
           'no tokens',
         );
         return 0;

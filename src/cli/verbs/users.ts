@@ -79,7 +79,7 @@ export const usersVerb = resourceVerb({
         if (body.username === undefined) throw context.usage('missing USERNAME');
         await applyFlags(context, body);
         const user = (await (await context.target()).call<UserOut>('POST', '/users', { body })).body;
-        if (context.json) return printJson(context.io, user), 0;
+        if (context.json) return (printJson(context.io, user), 0);
         context.io.err(`created user ${user.username}`);
         show(context.io, user);
         return 0;
@@ -102,7 +102,7 @@ export const usersVerb = resourceVerb({
           role: v.role as string | undefined,
           active: v.active ? 'true' : v.inactive ? 'false' : undefined,
         });
-        if (context.json) return printJson(context.io, users), 0;
+        if (context.json) return (printJson(context.io, users), 0);
         printTable(
           context.io,
           ['username', 'name', 'email', 'active', 'roles', 'id'],
@@ -128,14 +128,25 @@ export const usersVerb = resourceVerb({
         const path = `/users/${seg(user.id)}/mfa`;
         if (what === 'reset') {
           const { removed } = (await target.call<{ removed: number }>('DELETE', path)).body;
-          if (context.json) return printJson(context.io, { removed }), 0;
+          if (context.json) return (printJson(context.io, { removed }), 0);
           context.io.err(`removed ${removed} factor${removed === 1 ? '' : 's'} and the recovery codes of ${user.username}`);
           return 0;
         }
-        const mfa = (await target.call<{ required: boolean; factors: { id: string; type: string; name: string; createdAt: number; lastUsedAt?: number }[]; recoveryCodes: { total: number; remaining: number } }>('GET', path)).body;
-        if (context.json) return printJson(context.io, mfa), 0;
+        const mfa = (
+          await target.call<{
+            required: boolean;
+            factors: { id: string; type: string; name: string; createdAt: number; lastUsedAt?: number }[];
+            recoveryCodes: { total: number; remaining: number };
+          }>('GET', path)
+        ).body;
+        if (context.json) return (printJson(context.io, mfa), 0);
         const day = (t: number | undefined) => (t === undefined ? 'never' : new Date(t * 1000).toISOString().slice(0, 10));
-        printTable(context.io, ['type', 'name', 'added', 'last used', 'id'], mfa.factors.map((f) => [f.type, f.name, day(f.createdAt), day(f.lastUsedAt), f.id]), 'no second factor');
+        printTable(
+          context.io,
+          ['type', 'name', 'added', 'last used', 'id'],
+          mfa.factors.map((f) => [f.type, f.name, day(f.createdAt), day(f.lastUsedAt), f.id]),
+          'no second factor',
+        );
         context.io.out(`recovery codes: ${mfa.recoveryCodes.remaining} of ${mfa.recoveryCodes.total} left; required by policy: ${mfa.required ? 'yes' : 'no'}`);
         return 0;
       },
@@ -163,7 +174,12 @@ ${FIELD_HELP}
   --add-role ROLE, --remove-role ROLE   change the list instead of replacing it
 The user is read, changed and written back with If-Match: if someone changed it in
 between, nothing is written and the command fails (412); run it again.`,
-      flags: { ...FIELD_FLAGS, username: { type: 'string' }, 'add-role': { type: 'string', multiple: true }, 'remove-role': { type: 'string', multiple: true } },
+      flags: {
+        ...FIELD_FLAGS,
+        username: { type: 'string' },
+        'add-role': { type: 'string', multiple: true },
+        'remove-role': { type: 'string', multiple: true },
+      },
       async run(context) {
         const [ref] = need(context, 'USER');
         const target = await context.target();
@@ -174,7 +190,7 @@ between, nothing is written and the command fails (412); run it again.`,
         if (context.values.username !== undefined) body.username = context.values.username;
         await applyFlags(context, body);
         const user = (await target.call<UserOut>('PUT', path, { body, ...(current.etag ? { ifMatch: current.etag } : {}) })).body;
-        if (context.json) return printJson(context.io, user), 0;
+        if (context.json) return (printJson(context.io, user), 0);
         context.io.err(`updated user ${user.username}`);
         show(context.io, user);
         return 0;
@@ -208,7 +224,10 @@ between, nothing is written and the command fails (412); run it again.`,
         const target = await context.target();
         const { body: result } = await target.call<{ user: UserOut; created: boolean; expiresAt: number }>('POST', '/invitations', { body });
         if (context.json) printJson(context.io, result);
-        else context.io.out(`${result.created ? 'invited' : 'invited again'} ${result.user.username} <${email}>; the link works until ${new Date(result.expiresAt * 1000).toISOString()}`);
+        else
+          context.io.out(
+            `${result.created ? 'invited' : 'invited again'} ${result.user.username} <${email}>; the link works until ${new Date(result.expiresAt * 1000).toISOString()}`,
+          );
         return 0;
       },
     },
@@ -236,7 +255,7 @@ between, nothing is written and the command fails (412); run it again.`,
     },
     {
       name: 'revoke-everything',
-      summary: "revoke every token, consent and session of a user (they stay a user)",
+      summary: 'revoke every token, consent and session of a user (they stay a user)',
       synopsis: 'USER',
       details: `${USER_ARG}\nJWT access tokens already issued lapse within their lifetime.`,
       async run(context) {
@@ -272,7 +291,7 @@ between, nothing is written and the command fails (412); run it again.`,
 /** A user's consents, as a table or JSON (shared by `users consents` and `consents list`). */
 export async function printConsents(context: Pick<ActionContext, 'io' | 'json' | 'target'>, user: UserOut): Promise<number> {
   const consents = (await (await context.target()).call<{ items: ConsentOut[] }>('GET', `/users/${seg(user.id)}/consents`)).body.items;
-  if (context.json) return printJson(context.io, consents), 0;
+  if (context.json) return (printJson(context.io, consents), 0);
   printTable(
     context.io,
     ['client', 'scopes', 'granted', 'updated'],

@@ -45,20 +45,34 @@ export function barChart({ title, buckets, series, bucket }) {
     svg('text', { x: PAD.left - 6, y: y(0), class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, '0'),
     svg('text', { x: PAD.left - 6, y: y(max), class: 'tick', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, String(max)),
     ticks.map((i) =>
-      svg('text', { x: PAD.left + group * i + group / 2, y: HEIGHT - 10, class: 'tick', 'text-anchor': i === 0 ? 'start' : i === buckets.length - 1 ? 'end' : 'middle' }, label(buckets[i]?.start ?? 0, bucket)),
+      svg(
+        'text',
+        { x: PAD.left + group * i + group / 2, y: HEIGHT - 10, class: 'tick', 'text-anchor': i === 0 ? 'start' : i === buckets.length - 1 ? 'end' : 'middle' },
+        label(buckets[i]?.start ?? 0, bucket),
+      ),
     ),
     buckets.flatMap((b, i) =>
       series.map((s, j) => {
         const value = b[s.key] ?? 0;
         const x = PAD.left + group * i + group * 0.1 + barW * j;
-        return svg('rect', { x, y: y(value), width: barW, height: Math.max(0, y(0) - y(value)), class: `bar ${s.className}` }, svg('title', {}, `${label(b.start, bucket)}: ${value} ${s.label.toLowerCase()}`));
+        return svg(
+          'rect',
+          { x, y: y(value), width: barW, height: Math.max(0, y(0) - y(value)), class: `bar ${s.className}` },
+          svg('title', {}, `${label(b.start, bucket)}: ${value} ${s.label.toLowerCase()}`),
+        );
       }),
     ),
   );
   return h(
     'figure',
     { class: 'chart-box' },
-    h('figcaption', {}, h('strong', {}, title), ' ', series.map((s) => h('span', { class: `legend ${s.className}` }, s.label))),
+    h(
+      'figcaption',
+      {},
+      h('strong', {}, title),
+      ' ',
+      series.map((s) => h('span', { class: `legend ${s.className}` }, s.label)),
+    ),
     chart,
   );
 }

@@ -49,7 +49,11 @@ export async function renderCrudPage({ main, rerender }, page) {
   };
   replace(
     main,
-    header(page.title, page.intro, button(page.newLabel, () => open(undefined, undefined), { kind: 'primary' })),
+    header(
+      page.title,
+      page.intro,
+      button(page.newLabel, () => open(undefined, undefined), { kind: 'primary' }),
+    ),
     slot,
     dataTable({
       caption: page.title,
@@ -68,15 +72,19 @@ export async function renderCrudPage({ main, rerender }, page) {
                 open(got.body, got.etag);
               }),
               ...(page.moreActions?.(item) ?? []),
-              button('Delete', async () => {
-                if (!confirmed(page.confirmDelete(item))) return;
-                try {
-                  await call('DELETE', `${page.path}/${seg(page.idOf(item))}`);
-                  rerender();
-                } catch (error) {
-                  replace(slot, problem(error));
-                }
-              }, { kind: 'danger' }),
+              button(
+                'Delete',
+                async () => {
+                  if (!confirmed(page.confirmDelete(item))) return;
+                  try {
+                    await call('DELETE', `${page.path}/${seg(page.idOf(item))}`);
+                    rerender();
+                  } catch (error) {
+                    replace(slot, problem(error));
+                  }
+                },
+                { kind: 'danger' },
+              ),
             ),
         },
       ],

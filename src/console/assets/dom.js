@@ -92,8 +92,26 @@ export function dataTable({ caption, columns, rows, empty }) {
       'table',
       {},
       h('caption', { class: 'visually-hidden' }, caption),
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col' }, c.label)))),
-      h('tbody', {}, rows.map((row) => h('tr', {}, columns.map((c) => h('td', { 'data-label': c.label }, c.value(row)))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((c) => h('th', { scope: 'col' }, c.label)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((row) =>
+          h(
+            'tr',
+            {},
+            columns.map((c) => h('td', { 'data-label': c.label }, c.value(row))),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -101,7 +119,11 @@ export function dataTable({ caption, columns, rows, empty }) {
 /** @param {string[] | undefined} items */
 export function chips(items) {
   if (!items || items.length === 0) return h('span', { class: 'muted' }, 'none');
-  return h('ul', { class: 'chips' }, items.map((i) => h('li', {}, i)));
+  return h(
+    'ul',
+    { class: 'chips' },
+    items.map((i) => h('li', {}, i)),
+  );
 }
 
 /**
@@ -115,7 +137,13 @@ export function problem(error) {
     'div',
     { class: 'problem', role: 'alert' },
     h('p', {}, h('strong', {}, `Refused${status}: `), e.message ?? String(error)),
-    e.details && e.details.length > 0 ? h('ul', {}, e.details.map((d) => h('li', {}, h('code', {}, d.field), ': ', d.message))) : null,
+    e.details && e.details.length > 0
+      ? h(
+          'ul',
+          {},
+          e.details.map((d) => h('li', {}, h('code', {}, d.field), ': ', d.message)),
+        )
+      : null,
   );
 }
 
@@ -131,7 +159,12 @@ export function secretOnce(label, value) {
     'div',
     { class: 'secret-once', role: 'status' },
     h('label', { for: id }, label),
-    h('div', { class: 'copy-row' }, input, copyButton(() => value)),
+    h(
+      'div',
+      { class: 'copy-row' },
+      input,
+      copyButton(() => value),
+    ),
     h('p', { class: 'muted' }, 'Copy it now: it is shown only once and Tessera keeps only a hash.'),
   );
 }

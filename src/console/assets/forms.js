@@ -34,10 +34,14 @@ function control(field, id, hintId) {
   const common = { id, name: field.name, required: field.required, 'aria-describedby': hintId, placeholder: field.placeholder };
   switch (field.type) {
     case 'select':
-      return h('select', common, (field.options ?? []).map((o) => {
-        const [value, label] = pair(o);
-        return h('option', { value, selected: field.value === value }, label);
-      }));
+      return h(
+        'select',
+        common,
+        (field.options ?? []).map((o) => {
+          const [value, label] = pair(o);
+          return h('option', { value, selected: field.value === value }, label);
+        }),
+      );
     case 'checkbox':
       return h('input', { ...common, type: 'checkbox', checked: field.value === true });
     case 'lines':
@@ -61,16 +65,26 @@ function fieldView(field) {
       { class: 'field', 'data-field': field.name, 'aria-describedby': hintId },
       h('legend', {}, field.label),
       (field.options ?? []).length === 0 ? h('p', { class: 'muted' }, 'none to choose from') : null,
-      h('div', { class: 'checks' }, (field.options ?? []).map((o) => {
-        const [value, label] = pair(o);
-        const cid = `${id}-${value.replace(/\W/g, '_')}`;
-        return h('label', { for: cid, class: 'check' }, h('input', { id: cid, type: 'checkbox', name: field.name, value, checked: chosen.includes(value) }), label);
-      })),
+      h(
+        'div',
+        { class: 'checks' },
+        (field.options ?? []).map((o) => {
+          const [value, label] = pair(o);
+          const cid = `${id}-${value.replace(/\W/g, '_')}`;
+          return h(
+            'label',
+            { for: cid, class: 'check' },
+            h('input', { id: cid, type: 'checkbox', name: field.name, value, checked: chosen.includes(value) }),
+            label,
+          );
+        }),
+      ),
       hint,
     );
   }
   const input = control(field, id, hintId);
-  if (field.type === 'checkbox') return h('div', { class: 'field check-field', 'data-field': field.name }, h('label', { for: id, class: 'check' }, input, field.label), hint);
+  if (field.type === 'checkbox')
+    return h('div', { class: 'field check-field', 'data-field': field.name }, h('label', { for: id, class: 'check' }, input, field.label), hint);
   return h('div', { class: 'field', 'data-field': field.name }, h('label', { for: id }, field.label), input, hint);
 }
 
@@ -84,12 +98,18 @@ function read(form, fields) {
   const values = {};
   for (const field of fields) {
     if (field.type === 'multi') {
-      values[field.name] = [...form.querySelectorAll(`input[name="${field.name}"]`)].filter((i) => /** @type {HTMLInputElement} */ (i).checked).map((i) => /** @type {HTMLInputElement} */ (i).value);
+      values[field.name] = [...form.querySelectorAll(`input[name="${field.name}"]`)]
+        .filter((i) => /** @type {HTMLInputElement} */ (i).checked)
+        .map((i) => /** @type {HTMLInputElement} */ (i).value);
       continue;
     }
     const el = /** @type {HTMLInputElement} */ (form.elements.namedItem(field.name));
     if (field.type === 'checkbox') values[field.name] = el.checked;
-    else if (field.type === 'lines') values[field.name] = el.value.split('\n').map((l) => l.trim()).filter(Boolean);
+    else if (field.type === 'lines')
+      values[field.name] = el.value
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
     else if (field.type === 'number') values[field.name] = el.value.trim() === '' ? undefined : Number(el.value);
     else values[field.name] = el.value.trim() === '' ? undefined : el.value.trim();
   }
@@ -166,7 +186,11 @@ export function parsePermissions(lines) {
   for (const line of /** @type {string[]} */ (lines ?? [])) {
     const at = line.lastIndexOf('=');
     if (at < 0) throw Object.assign(new Error(`"${line}": write an API, "=" and its scopes`), { details: [] });
-    out[line.slice(0, at).trim()] = line.slice(at + 1).trim().split(/\s+/).filter(Boolean);
+    out[line.slice(0, at).trim()] = line
+      .slice(at + 1)
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
   }
   return out;
 }
@@ -177,4 +201,7 @@ export function permissionLines(permissions) {
 }
 
 /** @param {unknown} text */
-export const words = (text) => String(text ?? '').split(/\s+/).filter(Boolean);
+export const words = (text) =>
+  String(text ?? '')
+    .split(/\s+/)
+    .filter(Boolean);

@@ -36,7 +36,11 @@ function frame(me) {
   const nav = h(
     'nav',
     { 'aria-label': 'Sections' },
-    h('ul', {}, PAGES.map((p) => h('li', {}, h('a', { href: `#${p.name}`, 'data-page': p.name }, p.title)))),
+    h(
+      'ul',
+      {},
+      PAGES.map((p) => h('li', {}, h('a', { href: `#${p.name}`, 'data-page': p.name }, p.title))),
+    ),
   );
   const main = h('main', { id: 'main', tabindex: -1 });
   replace(
@@ -90,13 +94,21 @@ async function boot() {
   try {
     session = (await completeSignIn()) ?? currentSession();
   } catch (error) {
-    standalone('Sign-in failed', problem(error), button('Sign in again', () => signIn(''), { kind: 'primary' }));
+    standalone(
+      'Sign-in failed',
+      problem(error),
+      button('Sign in again', () => signIn(''), { kind: 'primary' }),
+    );
     return;
   }
   const params = new URLSearchParams(location.search);
   if (!session && params.get('state') === 'signed-out') {
     history.replaceState(null, '', location.pathname);
-    standalone('Signed out', h('p', {}, 'You have signed out of the Tessera admin console.'), button('Sign in', () => signIn(''), { kind: 'primary' }));
+    standalone(
+      'Signed out',
+      h('p', {}, 'You have signed out of the Tessera admin console.'),
+      button('Sign in', () => signIn(''), { kind: 'primary' }),
+    );
     return;
   }
   if (!session) {
@@ -115,12 +127,22 @@ async function boot() {
       standalone(
         'You are not an administrator',
         h('p', {}, 'You are signed in', name ? [' as ', h('strong', {}, name)] : null, ', but this account may not manage Tessera.'),
-        h('p', {}, 'The admin console is for users with the ', h('code', {}, 'tessera-admin'), ' role (or a role granting management scopes). Ask an administrator for access, or sign out and sign in with another account.'),
+        h(
+          'p',
+          {},
+          'The admin console is for users with the ',
+          h('code', {}, 'tessera-admin'),
+          ' role (or a role granting management scopes). Ask an administrator for access, or sign out and sign in with another account.',
+        ),
         button('Sign out', signOut, { kind: 'primary' }),
       );
       return;
     }
-    standalone('The console could not start', problem(error), button('Try again', () => location.reload(), { kind: 'primary' }));
+    standalone(
+      'The console could not start',
+      problem(error),
+      button('Try again', () => location.reload(), { kind: 'primary' }),
+    );
     return;
   }
   const { nav, main } = frame(me);

@@ -55,7 +55,12 @@ const createPat: Action = async (engine, visitor, request) => {
   const expiresIn = Number(request.params.get('expires_in'));
   // Optional (RFC 9449): the thumbprint of the key the token will be bound to.
   const dpopJkt = (request.params.get('dpop_jkt') ?? '').trim() || undefined;
-  const form = { name, scopes: request.params.getAll('scope'), ...(Number.isInteger(expiresIn) && expiresIn > 0 ? { expiresIn } : {}), ...(dpopJkt ? { dpopJkt } : {}) };
+  const form = {
+    name,
+    scopes: request.params.getAll('scope'),
+    ...(Number.isInteger(expiresIn) && expiresIn > 0 ? { expiresIn } : {}),
+    ...(dpopJkt ? { dpopJkt } : {}),
+  };
   const apis = [...new Set(picked.map(([api]) => api))];
   if (!name) return refuse(engine, visitor, 'tokens', 'Give the token a name.', { form });
   if (apis.length === 0 || picked.some(([, scope]) => !scope)) return refuse(engine, visitor, 'tokens', 'Choose at least one scope.', { form });
@@ -73,11 +78,16 @@ const createPat: Action = async (engine, visitor, request) => {
 const createActionToken: Action = async (engine, visitor, request) => {
   const name = (request.params.get('name') ?? '').trim();
   const text = request.params.get('endpoints') ?? '';
-  const endpoints = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const endpoints = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const form = { name, endpoints: text };
   if (!name) return refuse(engine, visitor, 'tokens', 'Give the token a name.', { form });
   if (endpoints.length === 0) return refuse(engine, visitor, 'tokens', 'List at least one endpoint, e.g. GET /calendars/*/events.', { form });
-  return created(engine, visitor, 'tokens', 'ActionToken', form, () => engine.credentials.createActionToken(visitor.user.id, { name, endpoints }, actorOf(visitor)));
+  return created(engine, visitor, 'tokens', 'ActionToken', form, () =>
+    engine.credentials.createActionToken(visitor.user.id, { name, endpoints }, actorOf(visitor)),
+  );
 };
 
 const createUserToken: Action = (engine, visitor) =>
@@ -171,7 +181,8 @@ function recordSessionsEnded(engine: AccountEngine, visitor: AccountVisitor, req
 
 const resendVerification: Action = async (engine, visitor) => {
   const { user } = visitor;
-  if (!engine.mail?.features.verification || !user.email || user.emailVerified) return refuse(engine, visitor, 'password', 'There is no email address to confirm.');
+  if (!engine.mail?.features.verification || !user.email || user.emailVerified)
+    return refuse(engine, visitor, 'password', 'There is no email address to confirm.');
   const wait = await engine.mail.verification.send(user);
   if (wait > 0) return refuse(engine, visitor, 'password', `A link was sent recently. Try again in ${Math.ceil(wait / 60)} minute(s).`);
   return done(engine, 'verification-sent', 'password');

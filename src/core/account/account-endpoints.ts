@@ -32,7 +32,11 @@ export function accountEndpoints(engine: AccountEngine) {
       const visitor = await accountVisitor(ctx, request);
       if (!isVisitor(visitor)) return visitor;
       if (!csrfValid(visitor, request)) {
-        return ctx.views.error('Request refused', 'The form was not sent from your account page (CSRF check failed). Reload the account page and try again.', 403);
+        return ctx.views.error(
+          'Request refused',
+          'The form was not sent from your account page (CSRF check failed). Reload the account page and try again.',
+          403,
+        );
       }
       return action(engine, visitor, request);
     },

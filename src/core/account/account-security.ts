@@ -18,7 +18,8 @@ const refuse = (engine: AccountEngine, visitor: AccountVisitor, text: string, ex
   renderAccount(engine, visitor, { ...extras, notice: { section: 'security', kind: 'error', text }, status: 400 });
 
 const startTotp: Action = async (engine, visitor) => {
-  if ((await engine.flow.mfa.list(visitor.user.id)).length > 0) return refuse(engine, visitor, 'You already have an authenticator app. Remove it first to set up another.');
+  if ((await engine.flow.mfa.list(visitor.user.id)).length > 0)
+    return refuse(engine, visitor, 'You already have an authenticator app. Remove it first to set up another.');
   return renderAccount(engine, visitor, { enrolment: engine.flow.mfa.startTotp(visitor.user) });
 };
 
@@ -46,7 +47,8 @@ const removeFactor: Action = async (engine, visitor, request) => {
   if (!(await mfa.list(visitor.user.id)).some((f) => f.id === id && f.type === 'totp')) return refuse(engine, visitor, 'That factor has already been removed.');
   // A session alone does not remove a factor: a code from it (or a recovery code) shows the holder is here.
   const checked = await mfa.check(visitor.user, request.params.get('code') ?? '', requestOrigin(request));
-  if (!checked.ok) return refuse(engine, visitor, `To remove it, enter a code from the app (or a recovery code). ${checked.status === 429 ? checked.message : ''}`.trim());
+  if (!checked.ok)
+    return refuse(engine, visitor, `To remove it, enter a code from the app (or a recovery code). ${checked.status === 429 ? checked.message : ''}`.trim());
   await mfa.remove(visitor.user.id, id, { type: 'user', id: visitor.user.id }, requestOrigin(request));
   return redirect(`${engine.issuer}/account?done=factor-removed#security`);
 };
@@ -78,7 +80,11 @@ const startPasskey: Action = async (engine, visitor, request) => {
     }
     await throttle.recordSuccess(user.username);
   } else if (engine.clock.now() - visitor.session.authTime > RECENT_SIGN_IN) {
-    return refuse(engine, visitor, 'To add a passkey, sign out and sign in again with one of your passkeys: adding one needs a sign-in from the last 15 minutes.');
+    return refuse(
+      engine,
+      visitor,
+      'To add a passkey, sign out and sign in again with one of your passkeys: adding one needs a sign-in from the last 15 minutes.',
+    );
   }
   const options = await engine.flow.passkeys.registrationOptions(user, visitor.session.sid);
   return renderAccount(engine, visitor, { passkeyEnrolment: { name, options, script: `${engine.issuer}${PASSKEY_SCRIPT_PATH}` } });
@@ -93,9 +99,14 @@ const addPasskey: Action = async (engine, visitor, request) => {
   if (!result.ok) return refuse(engine, visitor, result.message);
   // As with an authenticator app: a first factor comes with recovery codes, for signing in after the password without it.
   const first = (await mfa.list(visitor.user.id)).length === 1;
-  const codes = first && (await mfa.recoveryCodes(visitor.user.id)).remaining === 0 ? await mfa.regenerateRecoveryCodes(visitor.user.id, actor, origin) : undefined;
+  const codes =
+    first && (await mfa.recoveryCodes(visitor.user.id)).remaining === 0 ? await mfa.regenerateRecoveryCodes(visitor.user.id, actor, origin) : undefined;
   return renderAccount(engine, visitor, {
-    notice: { section: 'security', kind: 'success', text: `The passkey “${result.passkey.name}” was added: sign in with it alone, or use it after your password.` },
+    notice: {
+      section: 'security',
+      kind: 'success',
+      text: `The passkey “${result.passkey.name}” was added: sign in with it alone, or use it after your password.`,
+    },
     ...(codes ? { newRecoveryCodes: codes } : {}),
   });
 };
@@ -106,7 +117,8 @@ const removePasskey: Action = async (engine, visitor, request) => {
   const factors = await mfa.list(visitor.user.id);
   const passkeys = factors.filter((f) => f.type === 'passkey');
   if (!passkeys.some((p) => p.id === id)) return refuse(engine, visitor, 'That passkey has already been removed.');
-  if (!visitor.user.passwordHash && passkeys.length === 1) return refuse(engine, visitor, 'This is your last passkey and your account has no password: add another passkey before removing this one.');
+  if (!visitor.user.passwordHash && passkeys.length === 1)
+    return refuse(engine, visitor, 'This is your last passkey and your account has no password: add another passkey before removing this one.');
   await mfa.remove(visitor.user.id, id, { type: 'user', id: visitor.user.id }, requestOrigin(request));
   return redirect(`${engine.issuer}/account?done=passkey-removed#security`);
 };
@@ -116,7 +128,8 @@ const removePassword: Action = async (engine, visitor, request) => {
   const { user } = visitor;
   const { mfa, throttle, audit } = engine.flow;
   if (!user.passwordHash) return refuse(engine, visitor, 'Your account has no password.');
-  if (!(await mfa.list(user.id)).some((f) => f.type === 'passkey')) return refuse(engine, visitor, 'Add a passkey first: without a password, a passkey is how you sign in.');
+  if (!(await mfa.list(user.id)).some((f) => f.type === 'passkey'))
+    return refuse(engine, visitor, 'Add a passkey first: without a password, a passkey is how you sign in.');
   const ip = request.ip ?? 'unknown';
   const wait = await throttle.waitFor(user.username, ip);
   if (wait > 0) return refuse(engine, visitor, `Too many wrong passwords. Try again in ${wait} second${wait === 1 ? '' : 's'}.`);

@@ -22,7 +22,16 @@ export function accountSignIn(ctx: FlowContext) {
   const form = async (browser: string, extra: { username?: string; error?: string; status?: number } = {}) => {
     const providers = (await ctx.upstream.offered()).map((p) => ({ name: p.name, href: `${ctx.issuer}/account/upstream/${p.id}` }));
     const passkey = await passkeySignInPrompt(ctx, browser, `${ctx.issuer}/account/sign-in/passkey`);
-    return ctx.views.signIn({ action: `${ctx.issuer}/account/sign-in`, csrf: csrfFor(browser), clientName: 'your Tessera account', formActions: [], links: ctx.signInLinks, providers, passkey, ...extra });
+    return ctx.views.signIn({
+      action: `${ctx.issuer}/account/sign-in`,
+      csrf: csrfFor(browser),
+      clientName: 'your Tessera account',
+      formActions: [],
+      links: ctx.signInLinks,
+      providers,
+      passkey,
+      ...extra,
+    });
   };
   const signedIn = async (request: EngineRequest, cookie: string) => {
     // The cookie this browser had (a session ended or of someone else) is replaced: end its session too.

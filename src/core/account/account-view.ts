@@ -20,7 +20,10 @@ const KIND_LABELS: Partial<Record<StoredTokenKind, string>> = {
 const DAY = 86400;
 const LIFETIMES = [1, 7, 30, 90, 180, 365].map((d) => d * DAY);
 
-export type AccountEngine = Pick<AuthorizationServer, 'issuer' | 'flow' | 'credentials' | 'sessions' | 'userGrants' | 'catalog' | 'store' | 'clock' | 'revokeConsent' | 'mail'>;
+export type AccountEngine = Pick<
+  AuthorizationServer,
+  'issuer' | 'flow' | 'credentials' | 'sessions' | 'userGrants' | 'catalog' | 'store' | 'clock' | 'revokeConsent' | 'mail'
+>;
 
 /**
  * The apps that can act for the user: those they consented to, and those holding a
@@ -50,7 +53,8 @@ export async function connectedApps(engine: AccountEngine, userId: string): Prom
   ).then((list) => list.sort((a, b) => a.name.localeCompare(b.name)));
 }
 
-export type AccountExtras = Pick<AccountView, 'notice' | 'created' | 'form' | 'status'> & Pick<AccountView['security'], 'enrolment' | 'newRecoveryCodes' | 'passkeyEnrolment'>;
+export type AccountExtras = Pick<AccountView, 'notice' | 'created' | 'form' | 'status'> &
+  Pick<AccountView['security'], 'enrolment' | 'newRecoveryCodes' | 'passkeyEnrolment'>;
 
 /** Lifetimes offered for a personal access token: the usual ones below the configured maximum, and the maximum. */
 export function expiryOptions(maxLifetime: number): { seconds: number; label: string }[] {
@@ -63,7 +67,9 @@ export async function renderAccount(engine: AccountEngine, visitor: AccountVisit
   const { enrolment, newRecoveryCodes, passkeyEnrolment, ...pageExtras } = extras;
   const now = engine.clock.now();
   const apps = await connectedApps(engine, user.id);
-  const tokens = (await engine.credentials.list(user.id, OWN_TOKEN_KINDS)).filter((t) => t.revokedAt === undefined && (t.expiresAt === undefined || t.expiresAt > now));
+  const tokens = (await engine.credentials.list(user.id, OWN_TOKEN_KINDS)).filter(
+    (t) => t.revokedAt === undefined && (t.expiresAt === undefined || t.expiresAt > now),
+  );
   const patApis: AccountView['patApis'] = [];
   for (const [identifier, allowed] of Object.entries(await permissionsOf(engine.store, user.roles))) {
     const api = await engine.catalog.api(identifier);
@@ -87,7 +93,13 @@ export async function renderAccount(engine: AccountEngine, visitor: AccountVisit
     hasPassword: user.passwordHash !== undefined,
     ...(user.email ? { email: { address: user.email, verified: user.emailVerified === true, resend: engine.mail?.features.verification === true } } : {}),
     security: {
-      factors: (await engine.flow.mfa.list(user.id)).map((f) => ({ id: f.id, type: f.type, name: f.name, createdAt: f.createdAt, ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}) })),
+      factors: (await engine.flow.mfa.list(user.id)).map((f) => ({
+        id: f.id,
+        type: f.type,
+        name: f.name,
+        createdAt: f.createdAt,
+        ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}),
+      })),
       recoveryCodes: await engine.flow.mfa.recoveryCodes(user.id),
       required: engine.flow.mfa.required(user),
       ...(enrolment ? { enrolment } : {}),

@@ -21,10 +21,16 @@ function memoryRepo() {
       return last ? { sequence: last.sequence, hash: last.hash } : head;
     },
     async queryAuditEvents(_filter, page) {
-      return records.filter((r) => page.before === undefined || r.sequence < page.before).reverse().slice(0, page.limit);
+      return records
+        .filter((r) => page.before === undefined || r.sequence < page.before)
+        .reverse()
+        .slice(0, page.limit);
     },
     async readAuditChain(after, limit) {
-      return records.filter((r) => r.sequence > after).slice(0, limit).map((r) => ({ ...r, indexed: indexedColumns(r) }));
+      return records
+        .filter((r) => r.sequence > after)
+        .slice(0, limit)
+        .map((r) => ({ ...r, indexed: indexedColumns(r) }));
     },
     async auditChainState() {
       const last = records[records.length - 1];
@@ -48,7 +54,10 @@ describe('AuditLog', () => {
     await log.close();
     assert.equal(records.length, 25);
     assert.equal(state.writes, 3);
-    assert.deepEqual(records.map((r) => r.clientId), Array.from({ length: 25 }, (_, i) => `c${i}`));
+    assert.deepEqual(
+      records.map((r) => r.clientId),
+      Array.from({ length: 25 }, (_, i) => `c${i}`),
+    );
     assert.equal(records[0]!.at, 42);
     assert.equal(log.written, 25);
     assert.equal((await log.verify()).ok, true);
@@ -83,7 +92,11 @@ describe('AuditLog', () => {
     assert.equal(warnings.length, 1, 'rate-limited');
     release();
     await log.close();
-    assert.deepEqual(records.map((r) => r.clientId), ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6'], 'the oldest are kept');
+    assert.deepEqual(
+      records.map((r) => r.clientId),
+      ['c0', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6'],
+      'the oldest are kept',
+    );
   });
 
   it('keeps events when the store fails and writes them once it is back', async () => {
@@ -96,7 +109,10 @@ describe('AuditLog', () => {
     assert.equal(log.depth, 2);
     state.fail = false;
     await log.close();
-    assert.deepEqual(records.map((r) => r.clientId), ['c1', 'c2']);
+    assert.deepEqual(
+      records.map((r) => r.clientId),
+      ['c1', 'c2'],
+    );
     assert.equal(log.dropped, 0);
   });
 
@@ -133,11 +149,20 @@ describe('AuditLog', () => {
     for (let i = 0; i < 5; i++) log.record(input(i));
     await log.flush();
     const first = await log.query({ limit: 2 });
-    assert.deepEqual(first.events.map((e) => e.sequence), [5, 4]);
+    assert.deepEqual(
+      first.events.map((e) => e.sequence),
+      [5, 4],
+    );
     const second = await log.query({ limit: 2, cursor: first.nextCursor! });
-    assert.deepEqual(second.events.map((e) => e.sequence), [3, 2]);
+    assert.deepEqual(
+      second.events.map((e) => e.sequence),
+      [3, 2],
+    );
     const last = await log.query({ limit: 2, cursor: second.nextCursor! });
-    assert.deepEqual(last.events.map((e) => e.sequence), [1]);
+    assert.deepEqual(
+      last.events.map((e) => e.sequence),
+      [1],
+    );
     assert.equal(last.nextCursor, undefined);
     await assert.rejects(log.query({ cursor: 'x' }), /cursor/);
     await assert.rejects(log.query({ limit: 0 }), /limit/);

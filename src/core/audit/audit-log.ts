@@ -147,7 +147,8 @@ export class AuditLog extends AuditTrail {
     event.at ??= this.#now();
     // Details are stored as JSON: keep exactly what JSON keeps, so the hash survives a round
     // trip. Flat details of plain values (the usual case) are JSON already; copy them cheaply.
-    if (input.details) event.details = isFlatJson(input.details) ? { ...input.details } : (JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>);
+    if (input.details)
+      event.details = isFlatJson(input.details) ? { ...input.details } : (JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>);
     return event as unknown as AuditEvent;
   }
 

@@ -13,7 +13,10 @@ export type ChangeDiff = Record<string, FieldChange>;
 export function withoutSecrets(entity: object): Record<string, unknown> {
   const shown: Record<string, unknown> = { ...entity };
   if ('secrets' in shown && Array.isArray(shown.secrets)) {
-    shown.secrets = (shown.secrets as Client['secrets']).map((s) => ({ createdAt: s.createdAt, ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}) }));
+    shown.secrets = (shown.secrets as Client['secrets']).map((s) => ({
+      createdAt: s.createdAt,
+      ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
+    }));
   }
   if ('passwordHash' in shown) {
     delete shown.passwordHash;

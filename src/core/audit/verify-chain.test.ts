@@ -36,7 +36,9 @@ describe('audit chain', () => {
   it('keeps the seal of chains written before documents were sealed directly', () => {
     // The seal has always been SHA-256 over canonicalJson({ sequence, prevHash, event }).
     const [sealed] = sealRecords(GENESIS, events);
-    const expected = createHash('sha256').update(canonicalJson({ sequence: 1, prevHash: GENESIS.hash, event: events[0] })).digest('hex');
+    const expected = createHash('sha256')
+      .update(canonicalJson({ sequence: 1, prevHash: GENESIS.hash, event: events[0] }))
+      .digest('hex');
     assert.equal(sealed!.hash, expected);
     assert.equal(sealed!.doc, canonicalJson(events[0]), 'the stored document is the canonical event');
     assert.equal(canonicalJson(JSON.parse(sealed!.doc)), sealed!.doc, 'and re-encodes to itself once read back');

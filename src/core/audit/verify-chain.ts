@@ -8,9 +8,7 @@
 import { indexedColumns, type AuditRecord, type ChainPoint, type IndexedColumns } from './audit-event.js';
 import { recordHash } from './record-hash.js';
 
-export type ChainVerdict =
-  | { ok: true; count: number; head: ChainPoint }
-  | { ok: false; brokenAt: number; reason: string; count: number };
+export type ChainVerdict = { ok: true; count: number; head: ChainPoint } | { ok: false; brokenAt: number; reason: string; count: number };
 
 /** The first searched column that disagrees with the record's document, if any. */
 function columnAtOdds(record: AuditRecord, indexed: IndexedColumns): string | undefined {
@@ -44,7 +42,12 @@ export async function verifyChain(
     count++;
   }
   if (previous.sequence !== head.sequence) {
-    return { ok: false, brokenAt: previous.sequence + 1, reason: `the chain ends at ${previous.sequence} but its head is ${head.sequence}: records were removed`, count };
+    return {
+      ok: false,
+      brokenAt: previous.sequence + 1,
+      reason: `the chain ends at ${previous.sequence} but its head is ${head.sequence}: records were removed`,
+      count,
+    };
   }
   if (previous.hash !== head.hash) return { ok: false, brokenAt: head.sequence, reason: `record ${head.sequence} does not match the chain head`, count };
   return { ok: true, count, head };

@@ -79,18 +79,13 @@ export class ClientAuthenticator {
       throw invalidClient('client authentication failed', usedBasic);
     }
     if (client.tokenEndpointAuthMethod !== presented.method) {
-      throw invalidClient(
-        `client is registered for ${client.tokenEndpointAuthMethod} authentication, not ${presented.method}`,
-        usedBasic,
-      );
+      throw invalidClient(`client is registered for ${client.tokenEndpointAuthMethod} authentication, not ${presented.method}`, usedBasic);
     }
     const now = this.clock.now();
     switch (presented.method) {
       case 'client_secret_basic':
       case 'client_secret_post': {
-        const valid = client.secrets.some(
-          (s) => (s.expiresAt === undefined || s.expiresAt > now) && this.hasher.matches(presented.secret, s.hash),
-        );
+        const valid = client.secrets.some((s) => (s.expiresAt === undefined || s.expiresAt > now) && this.hasher.matches(presented.secret, s.hash));
         if (!valid) throw invalidClient('client authentication failed', usedBasic);
         return client;
       }

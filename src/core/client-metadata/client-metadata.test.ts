@@ -34,7 +34,11 @@ describe('client ID metadata documents (unit)', () => {
     const id = 'https://agent.example/client.json';
     const { client } = clientFromDocument(id, JSON.stringify({ client_id: id, redirect_uris: ['http://localhost:3000/cb'] }), { permissions: {} });
     assert.equal(client.name, 'agent.example', 'no client_name: its host');
-    const tricked = clientFromDocument(id, JSON.stringify({ client_id: id, client_name: 'Safe App\u202Egnp.exe\n', redirect_uris: ['http://localhost:3000/cb'] }), { permissions: {} });
+    const tricked = clientFromDocument(
+      id,
+      JSON.stringify({ client_id: id, client_name: 'Safe App\u202Egnp.exe\n', redirect_uris: ['http://localhost:3000/cb'] }),
+      { permissions: {} },
+    );
     assert.equal(tricked.client.name, 'Safe Appgnp.exe', 'bidirectional overrides and control characters are dropped from the name');
     assert.equal(client.type, 'public');
     assert.equal(client.tokenEndpointAuthMethod, 'none');
@@ -43,7 +47,13 @@ describe('client ID metadata documents (unit)', () => {
     assert.throws(() => clientFromDocument(id, '[]', { permissions: {} }), /not a JSON object/);
     assert.throws(() => clientFromDocument(id, JSON.stringify({ client_id: id, redirect_uris: ['http://evil.example/cb'] }), { permissions: {} }), /loopback/);
     assert.throws(() => clientFromDocument(id, JSON.stringify({ client_id: id, redirect_uris: [CALLBACK_WITH_FRAGMENT] }), { permissions: {} }), /fragment/);
-    assert.throws(() => clientFromDocument(id, JSON.stringify({ client_id: id, redirect_uris: ['https://a.example/cb'], grant_types: ['client_credentials'] }), { permissions: {} }), /client_credentials/);
+    assert.throws(
+      () =>
+        clientFromDocument(id, JSON.stringify({ client_id: id, redirect_uris: ['https://a.example/cb'], grant_types: ['client_credentials'] }), {
+          permissions: {},
+        }),
+      /client_credentials/,
+    );
   });
 });
 

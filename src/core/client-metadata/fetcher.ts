@@ -12,15 +12,7 @@ export interface FetchedDocument {
   cacheControl: string | undefined;
 }
 
-export type MetadataFetchFailure =
-  | 'not_https'
-  | 'private_address'
-  | 'dns_failed'
-  | 'connect_failed'
-  | 'timeout'
-  | 'redirect'
-  | 'http_status'
-  | 'too_large';
+export type MetadataFetchFailure = 'not_https' | 'private_address' | 'dns_failed' | 'connect_failed' | 'timeout' | 'redirect' | 'http_status' | 'too_large';
 
 export class MetadataFetchError extends Error {
   readonly reason: MetadataFetchFailure;

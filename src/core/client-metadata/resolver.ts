@@ -30,7 +30,10 @@ const MAX_IN_FLIGHT = 16;
 const FAILURE_SECONDS = 10;
 
 export function cacheSeconds(cacheControl: string | undefined, bounds: { min: number; max: number; fallback: number }): number {
-  const directives = (cacheControl ?? '').toLowerCase().split(',').map((d) => d.trim());
+  const directives = (cacheControl ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((d) => d.trim());
   let seconds = bounds.fallback;
   if (directives.some((d) => d === 'no-store' || d === 'no-cache')) seconds = 0;
   else {

@@ -37,7 +37,12 @@ export interface ConfigChange {
 
 export function toApi(input: ApiInput): Api {
   const { claims, requireDpop, ...rest } = input;
-  return { ...rest, alg: input.alg as SigningAlg, ...(claims && Object.keys(claims).length > 0 ? { claims } : {}), ...(requireDpop ? { requireDpop: true } : {}) };
+  return {
+    ...rest,
+    alg: input.alg as SigningAlg,
+    ...(claims && Object.keys(claims).length > 0 ? { claims } : {}),
+    ...(requireDpop ? { requireDpop: true } : {}),
+  };
 }
 
 function authMethodFor(input: ClientInput): ClientAuthMethod {
@@ -49,10 +54,7 @@ function authMethodFor(input: ClientInput): ClientAuthMethod {
 export function toClient(input: ClientInput, existing: Client | undefined, hasher: SecretHasher, now: number, where: string): Client {
   const hashes = [...input.secrets.map((s) => hasher.hash(s)), ...input.secretHashes];
   const previous = new Map((existing?.secrets ?? []).map((s) => [s.hash, s]));
-  const secrets =
-    hashes.length > 0
-      ? [...new Set(hashes)].map((hash) => previous.get(hash) ?? { hash, createdAt: now })
-      : (existing?.secrets ?? []);
+  const secrets = hashes.length > 0 ? [...new Set(hashes)].map((hash) => previous.get(hash) ?? { hash, createdAt: now }) : (existing?.secrets ?? []);
   const method = authMethodFor(input);
   if ((method === 'client_secret_basic' || method === 'client_secret_post') && secrets.length === 0) {
     throw new ConfigError(`${where}.secrets: client ${input.clientId} uses ${method} and needs at least one secret`);

@@ -7,7 +7,15 @@ describe('configuration file reference', () => {
     assert.equal(typeText({ type: 'integer', minimum: 1, maximum: 1000 }), 'integer 1–1000');
     assert.equal(typeText({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), 'integer ≥ 1');
     assert.equal(typeText({ type: 'string', enum: ['jwt', 'reference'] }), '`jwt`, `reference`');
-    assert.equal(typeText({ anyOf: [{ type: 'integer', minimum: 1, maximum: 256 }, { type: 'string', const: 'auto' }] }), 'integer 1–256 or `"auto"`');
+    assert.equal(
+      typeText({
+        anyOf: [
+          { type: 'integer', minimum: 1, maximum: 256 },
+          { type: 'string', const: 'auto' },
+        ],
+      }),
+      'integer 1–256 or `"auto"`',
+    );
     assert.equal(typeText({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } }), 'map of list of string');
     assert.equal(typeText({ type: 'string', minLength: 1 }), 'string, not empty');
     assert.equal(typeText({ type: 'array', items: { type: 'string' }, minItems: 1 }), 'list of string, not empty');

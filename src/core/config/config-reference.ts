@@ -118,7 +118,8 @@ export function configReference(options: ReferenceOptions = {}): string {
     const lines = [heading, '', ...(s.description ? [`${s.description[0]!.toUpperCase()}${s.description.slice(1)}.`, ''] : [])];
     if (body && isObject(body)) {
       lines.push('| key | type | default | description |', '| --- | --- | --- | --- |');
-      for (const r of rows(body, '', list ? `${name}[]` : name, options)) lines.push(`| \`${r.key}\` | ${cell(r.type)} | ${cell(r.default)} | ${cell(r.description)} |`);
+      for (const r of rows(body, '', list ? `${name}[]` : name, options))
+        lines.push(`| \`${r.key}\` | ${cell(r.type)} | ${cell(r.default)} | ${cell(r.description)} |`);
     }
     return lines.join('\n');
   });

@@ -18,10 +18,12 @@ export async function exportConfig(store: Store): Promise<Record<string, unknown
     apis,
     roles,
     // Clients that registered themselves (RFC 7591) are data, like tokens, not configuration: left out.
-    clients: clients.filter((c) => c.registration === undefined).map(({ secrets, createdAt: _created, ...client }) => ({
-      ...client,
-      ...(secrets.length > 0 ? { secretHashes: secrets.map((s) => s.hash) } : {}),
-    })),
+    clients: clients
+      .filter((c) => c.registration === undefined)
+      .map(({ secrets, createdAt: _created, ...client }) => ({
+        ...client,
+        ...(secrets.length > 0 ? { secretHashes: secrets.map((s) => s.hash) } : {}),
+      })),
     users: users.map(({ id: _id, notBefore: _n, ...user }) => user),
     serviceAccounts: accounts.map(({ id: _id, createdAt: _c, ...account }) => account),
     // Client secrets of upstream providers stay encrypted (under this installation's master key).

@@ -11,11 +11,7 @@ describe('configuration JSON Schema', () => {
   const validate = new Ajv2020({ strict: false, allErrors: true, logger: false }).compile(configJsonSchema());
 
   it('is the one committed in docs/, for editors', () => {
-    assert.deepEqual(
-      JSON.parse(readFileSync(COMMITTED, 'utf8')),
-      configJsonSchema(),
-      'docs/tessera-config.schema.json is stale: run npm run docs',
-    );
+    assert.deepEqual(JSON.parse(readFileSync(COMMITTED, 'utf8')), configJsonSchema(), 'docs/tessera-config.schema.json is stale: run npm run docs');
   });
 
   it('accepts example.yaml', () => {

@@ -44,7 +44,10 @@ describe('configuration', () => {
   });
 
   it('refuses contradictory client settings', () => {
-    assert.match(errorOf('clients:\n  - { clientId: p, type: public, tokenEndpointAuthMethod: client_secret_basic }\n'), /public client authenticates with "none"/);
+    assert.match(
+      errorOf('clients:\n  - { clientId: p, type: public, tokenEndpointAuthMethod: client_secret_basic }\n'),
+      /public client authenticates with "none"/,
+    );
     assert.match(errorOf('clients:\n  - { clientId: p, tokenEndpointAuthMethod: private_key_jwt }\n'), /private_key_jwt needs jwks or jwksUri/);
     assert.match(errorOf('clients:\n  - { clientId: p, type: public, grantTypes: [client_credentials] }\n'), /public client cannot use client_credentials/);
   });

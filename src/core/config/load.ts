@@ -8,10 +8,7 @@ import { ConfigError } from '../errors.js';
 import { configFileSchema, type ConfigFile } from './schema.js';
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
-    '',
-  );
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
 }
 
 /** What already exists in the store, so a file may refer to APIs and roles it does not define. */
@@ -77,7 +74,8 @@ function checkReferences(config: ConfigFile, source: string, known?: KnownEntiti
   const providerIds = new Set([...(known?.identityProviders ?? []), ...config.identityProviders.map((p) => p.id)]);
   for (const id of duplicates(config.identityProviders.map((p) => p.id))) problems.push(`identityProviders: id ${id} appears twice`);
   config.clients.forEach((client, i) => {
-    for (const id of client.identityProviders ?? []) if (!providerIds.has(id)) problems.push(`clients[${i}].identityProviders: unknown identity provider ${id}`);
+    for (const id of client.identityProviders ?? [])
+      if (!providerIds.has(id)) problems.push(`clients[${i}].identityProviders: unknown identity provider ${id}`);
   });
   config.identityProviders.forEach((provider, i) => {
     for (const rule of provider.roleMappings) {

@@ -10,14 +10,17 @@ import { CLIENT_AUTH_METHODS } from '../model.js';
 import { parseDuration } from './duration.js';
 
 // Seconds, or "15m", "1h", "30d" (as in schema.ts; defined here too so the two files do not import each other).
-const duration = z.union([z.number(), z.string()]).meta({ title: 'duration' }).transform((value, ctx) => {
-  const seconds = parseDuration(value);
-  if (seconds === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 3600, "15m", "1h" or "30d"' });
-    return z.NEVER;
-  }
-  return seconds;
-});
+const duration = z
+  .union([z.number(), z.string()])
+  .meta({ title: 'duration' })
+  .transform((value, ctx) => {
+    const seconds = parseDuration(value);
+    if (seconds === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 3600, "15m", "1h" or "30d"' });
+      return z.NEVER;
+    }
+    return seconds;
+  });
 
 export const REDIRECT_URI_KINDS = ['https', 'loopback', 'private-use'] as const;
 export type RedirectUriKind = (typeof REDIRECT_URI_KINDS)[number];
@@ -47,7 +50,10 @@ export const registrationSchema = z.strictObject({
     .min(1)
     .default(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'])
     .describe('how a registered client may authenticate at the token endpoint'),
-  apis: z.array(z.string().url()).optional().describe("APIs (identifiers) a registered client may ask users for; absent: every API but Tessera's own management API"),
+  apis: z
+    .array(z.string().url())
+    .optional()
+    .describe("APIs (identifiers) a registered client may ask users for; absent: every API but Tessera's own management API"),
   scopes: z.array(scopeName).optional().describe("scopes a registered client may ask for (on those APIs, plus OpenID Connect's); absent: all of theirs"),
   redirectUriSchemes: z
     .array(z.enum(REDIRECT_URI_KINDS))
@@ -61,7 +67,13 @@ export const registrationSchema = z.strictObject({
       "which private-use schemes count: any (the default) takes a scheme an app may claim, such as cursor: or vscode: as MCP clients use, never the web's, mail, file, script or operating-system ones; reverse-domain takes only RFC 8252 §7.1's com.example.app:",
     ),
   secretLifetime: duration.optional().describe('lifetime of an issued client secret; absent: it does not expire (client_secret_expires_at 0)'),
-  maxPerAddress: z.number().int().min(1).max(100000).default(20).describe('registrations allowed per client address within throttleWindow before further ones wait'),
+  maxPerAddress: z
+    .number()
+    .int()
+    .min(1)
+    .max(100000)
+    .default(20)
+    .describe('registrations allowed per client address within throttleWindow before further ones wait'),
   throttleWindow: duration.default(3600).describe('the window of maxPerAddress (default 1h)'),
 });
 

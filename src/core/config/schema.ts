@@ -44,7 +44,10 @@ export const apiSchema = z.strictObject({
     .transform((list) => list.map((s) => (typeof s === 'string' ? { name: s, description: '' } : s))),
   format: z.enum(['jwt', 'reference']).default('jwt').describe('access tokens as signed JWTs, or opaque references checked by introspection'),
   ttl: duration.default(3600).describe('access-token lifetime (default 1h)'),
-  alg: z.enum(SIGNING_ALGS as [string, ...string[]]).default('ES256').describe('the signing algorithm of its JWT access tokens'),
+  alg: z
+    .enum(SIGNING_ALGS as [string, ...string[]])
+    .default('ES256')
+    .describe('the signing algorithm of its JWT access tokens'),
   claims: claimMappingSchema.optional().describe('extra claims in access tokens: name → user.<field> expression'),
   requireDpop: z.boolean().optional().describe('issue only DPoP-bound access tokens for this API (RFC 9449)'),
 });
@@ -52,18 +55,36 @@ export const apiSchema = z.strictObject({
 const permissions = z.record(absoluteUri, z.array(scopeName)).describe('scopes per API identifier');
 
 const clientFields = z.strictObject({
-  clientId: z.string().regex(/^[\x21-\x7e]{1,128}$/, 'printable ASCII without spaces, at most 128 characters').describe('printable ASCII, at most 128 characters'),
+  clientId: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,128}$/, 'printable ASCII without spaces, at most 128 characters')
+    .describe('printable ASCII, at most 128 characters'),
   name: z.string().min(1).optional().describe('a name shown to users on the consent page'),
-  type: z.enum(['confidential', 'public']).default('confidential').describe('confidential clients keep a secret or a key; public ones (browser, native apps) cannot'),
-  tokenEndpointAuthMethod: z.enum(CLIENT_AUTH_METHODS as [string, ...string[]]).optional().describe('how it authenticates at the token endpoint (default: client_secret_basic, or none for a public client)'),
-  secrets: z.array(z.string().min(16, 'a client secret must be at least 16 characters')).default([]).describe('secrets in clear (at least 16 characters), hashed on apply; several allow rotation'),
+  type: z
+    .enum(['confidential', 'public'])
+    .default('confidential')
+    .describe('confidential clients keep a secret or a key; public ones (browser, native apps) cannot'),
+  tokenEndpointAuthMethod: z
+    .enum(CLIENT_AUTH_METHODS as [string, ...string[]])
+    .optional()
+    .describe('how it authenticates at the token endpoint (default: client_secret_basic, or none for a public client)'),
+  secrets: z
+    .array(z.string().min(16, 'a client secret must be at least 16 characters'))
+    .default([])
+    .describe('secrets in clear (at least 16 characters), hashed on apply; several allow rotation'),
   secretHashes: z.array(z.string()).default([]).describe('or secret hashes, as `tessera export` writes them'),
   redirectUris: z.array(absoluteUri).default([]).describe('exact-match redirect URIs (authorization code and implicit)'),
-  grantTypes: z.array(z.string()).default(['client_credentials']).describe('client_credentials, authorization_code, refresh_token, implicit, the device grant...'),
+  grantTypes: z
+    .array(z.string())
+    .default(['client_credentials'])
+    .describe('client_credentials, authorization_code, refresh_token, implicit, the device grant...'),
   api: absoluteUri.optional().describe('the default audience of its tokens'),
   scopes: z.array(scopeName).default([]).describe('what it is granted on `api`'),
   permissions: permissions.default({}).describe('what it is granted on other APIs: scopes per API identifier'),
-  jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())) }).optional().describe('its public keys, for private_key_jwt'),
+  jwks: z
+    .strictObject({ keys: z.array(z.record(z.string(), z.unknown())) })
+    .optional()
+    .describe('its public keys, for private_key_jwt'),
   jwksUri: absoluteUri.optional().describe('or where its public keys are published'),
   introspection: z.enum(['own', 'any']).default('own').describe('own: it may introspect its own tokens; any: a resource server that introspects every token'),
   postLogoutRedirectUris: z.array(absoluteUri).default([]).describe('where RP-initiated logout may return (exact match)'),
@@ -71,12 +92,18 @@ const clientFields = z.strictObject({
   allowImplicit: z.boolean().default(false).describe('the legacy implicit and hybrid response types'),
   requirePkce: z.boolean().default(false).describe('demand PKCE (always demanded of public clients)'),
   requireDpop: z.boolean().default(false).describe('the token endpoint demands a DPoP proof (RFC 9449): every token it gets is key-bound (docs/dpop.md)'),
-  requirePushedAuthorizationRequests: z.boolean().default(false).describe('authorization requests only through the pushed authorization request endpoint, RFC 9126 (docs/par-and-jar.md)'),
+  requirePushedAuthorizationRequests: z
+    .boolean()
+    .default(false)
+    .describe('authorization requests only through the pushed authorization request endpoint, RFC 9126 (docs/par-and-jar.md)'),
   requireMfa: z.boolean().default(false).describe('users signing in to it must present a second factor, and set one up if they have none (docs/mfa.md)'),
   backchannelLogoutUri: absoluteUri.optional().describe('OIDC Back-Channel Logout: where a logout token is POSTed when a session it signed into ends'),
   backchannelLogoutSessionRequired: z.boolean().default(false).describe('the logout token carries `sid` (Tessera always includes it)'),
   sandbox: z.boolean().default(false).describe('silent sign-in into a per-user sandbox (docs/credentials.md)'),
-  idTokenSignedResponseAlg: z.enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]]).optional().describe('the ID token signing algorithm (default RS256)'),
+  idTokenSignedResponseAlg: z
+    .enum(SIGNING_ALGS as [SigningAlg, ...SigningAlg[]])
+    .optional()
+    .describe('the ID token signing algorithm (default RS256)'),
   claims: claimMappingSchema.optional().describe('extra claims in its ID tokens and access tokens: name → user.<field> expression'),
   identityProviders: z.array(z.string()).optional().describe('the upstream identity providers offered on its sign-in page (default: every enabled one)'),
 });
@@ -146,7 +173,10 @@ export const roleSchema = z.strictObject({
 });
 
 export const serviceAccountSchema = z.strictObject({
-  name: z.string().regex(/^[\w.-]{1,100}$/, 'letters, digits, ".", "_" and "-", at most 100').describe('letters, digits, ".", "_" and "-", at most 100'),
+  name: z
+    .string()
+    .regex(/^[\w.-]{1,100}$/, 'letters, digits, ".", "_" and "-", at most 100')
+    .describe('letters, digits, ".", "_" and "-", at most 100'),
   description: z.string().optional(),
   roles: z.array(z.string()).default([]).describe('names of roles held'),
   active: z.boolean().default(true).describe('false: its tokens are refused'),
@@ -154,7 +184,11 @@ export const serviceAccountSchema = z.strictObject({
 
 /** Mail: SMTP (a URL, or its parts), the sender, and the flows that send mail (docs/email.md). */
 export const emailSchema = z.strictObject({
-  smtp: z.string().regex(/^smtps?:\/\/[^/]/, 'an smtp:// or smtps:// URL').optional().describe('the SMTP server as an smtp:// or smtps:// URL (or give host, port...)'),
+  smtp: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, 'an smtp:// or smtps:// URL')
+    .optional()
+    .describe('the SMTP server as an smtp:// or smtps:// URL (or give host, port...)'),
   host: z.string().min(1).optional().describe('SMTP server host'),
   port: z.number().int().min(1).max(65535).optional().describe('SMTP server port'),
   secure: z.boolean().optional().describe('TLS from the start (port 465); otherwise STARTTLS when the server offers it'),
@@ -168,7 +202,10 @@ export const emailSchema = z.strictObject({
   signUp: z
     .strictObject({
       enabled: z.boolean().default(false).describe('people may create their own account, verified by mail'),
-      domains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain such as example.com')).default([]).describe('only addresses at these domains may sign up; empty for any'),
+      domains: z
+        .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'a domain such as example.com'))
+        .default([])
+        .describe('only addresses at these domains may sign up; empty for any'),
     })
     .optional()
     .describe('self-service sign-up (docs/email.md)'),
@@ -182,7 +219,7 @@ export const clientIdMetadataDocumentsSchema = z.strictObject({
   caFile: z.string().min(1).optional().describe('a PEM file of extra certificate authorities trusted when fetching (besides NODE_EXTRA_CA_CERTS)'),
   maxBytes: z.number().int().min(512).max(65536).default(5120).describe('largest document accepted, in bytes'),
   timeout: z.number().min(0.1).max(30).default(5).describe('seconds a fetch may take, all in'),
-  cacheMinSeconds: z.number().int().min(0).max(86400).default(60).describe("shortest time a document is kept, whatever its Cache-Control says"),
+  cacheMinSeconds: z.number().int().min(0).max(86400).default(60).describe('shortest time a document is kept, whatever its Cache-Control says'),
   cacheMaxSeconds: z.number().int().min(1).max(604800).default(86400).describe('longest time a document is kept'),
 });
 
@@ -208,14 +245,28 @@ export const serverSchema = z.strictObject({
     .union([z.array(z.string()), z.number().int().min(0)])
     .optional()
     .describe('proxies whose X-Forwarded-For / Forwarded headers are believed: addresses, CIDR ranges, "loopback", "private", or a hop count'),
-  cacheTtl: z.number().min(0.1).max(3600).optional().describe('seconds APIs, clients and keys stay cached when no change message arrives (the safety net of the change feed)'),
-  refreshTokenReuseGrace: z.number().int().min(0).max(300).optional().describe('seconds a rotated refresh token may be retried, answered with the same successor; 0 for none'),
+  cacheTtl: z
+    .number()
+    .min(0.1)
+    .max(3600)
+    .optional()
+    .describe('seconds APIs, clients and keys stay cached when no change message arrives (the safety net of the change feed)'),
+  refreshTokenReuseGrace: z
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .optional()
+    .describe('seconds a rotated refresh token may be retried, answered with the same successor; 0 for none'),
   clientAssertionMaxLifetime: z.number().int().min(30).max(86400).optional().describe('longest private_key_jwt assertion lifetime accepted, in seconds'),
   clientAssertionAudience: z
     .enum(['issuer-or-endpoint', 'issuer'])
     .optional()
     .describe('private_key_jwt `aud`: the issuer, token endpoint or endpoint called, or the issuer alone (FAPI 2.0)'),
-  requirePushedAuthorizationRequests: z.boolean().optional().describe('every client must push its authorization requests to /par (RFC 9126 require_pushed_authorization_requests)'),
+  requirePushedAuthorizationRequests: z
+    .boolean()
+    .optional()
+    .describe('every client must push its authorization requests to /par (RFC 9126 require_pushed_authorization_requests)'),
   pushedAuthorizationRequestTtl: z.number().int().min(5).max(600).optional().describe("seconds a pushed request's request_uri stays usable"),
   deviceCodeTtl: z.number().int().min(60).max(3600).optional().describe('device flow (RFC 8628): seconds a device code and its user code stay valid'),
   devicePollInterval: z.number().int().min(1).max(60).optional().describe('device flow: seconds a device must wait between polls of the token endpoint'),
@@ -223,7 +274,11 @@ export const serverSchema = z.strictObject({
   dpopNonce: z.boolean().optional().describe('DPoP: demand server-provided nonces (use_dpop_nonce, DPoP-Nonce header); stateless, rotating every 5 minutes'),
   database: z
     .strictObject({
-      schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier').optional().describe("PostgreSQL schema of Tessera's tables"),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case PostgreSQL identifier')
+        .optional()
+        .describe("PostgreSQL schema of Tessera's tables"),
       poolSize: z.number().int().min(1).max(1000).optional().describe('PostgreSQL connections pooled per server process'),
       connectTimeout: z.number().min(0.1).max(600).optional().describe('seconds to wait for a PostgreSQL connection'),
       statementTimeout: z.number().min(0).max(3600).optional().describe('seconds a PostgreSQL statement may run (enforced by the server); 0 for none'),
@@ -234,20 +289,29 @@ export const serverSchema = z.strictObject({
   email: emailSchema.optional().describe('mail: SMTP, the sender and the flows that send mail (docs/email.md)'),
   mfa: z
     .strictObject({
-      required: z.enum(['none', 'admins', 'everyone']).default('none').describe('who must sign in with a second factor besides those who set one up: nobody, the administrators, or everyone'),
+      required: z
+        .enum(['none', 'admins', 'everyone'])
+        .default('none')
+        .describe('who must sign in with a second factor besides those who set one up: nobody, the administrators, or everyone'),
       roles: z.array(z.string().min(1)).default([]).describe('holders of these roles must sign in with a second factor too'),
     })
     .optional()
     .describe('second factors (docs/mfa.md)'),
   webauthn: z
     .strictObject({
-      rpId: z.string().regex(/^[a-z0-9.-]+$/i, 'a domain name, such as example.com').optional().describe("the relying party id: the issuer's host, or a parent domain of it"),
+      rpId: z
+        .string()
+        .regex(/^[a-z0-9.-]+$/i, 'a domain name, such as example.com')
+        .optional()
+        .describe("the relying party id: the issuer's host, or a parent domain of it"),
       rpName: z.string().min(1).max(100).optional().describe('the name authenticators show for Tessera'),
       origins: z.array(z.url()).min(1).optional().describe("origins passkey ceremonies may come from (default: the issuer's)"),
     })
     .optional()
     .describe("passkeys' relying party, when it is not the issuer's host and origin (docs/mfa.md, behind a proxy)"),
-  clientIdMetadataDocuments: clientIdMetadataDocumentsSchema.optional().describe('client_ids that are https URLs of a client ID metadata document (docs/agents.md); off by default'),
+  clientIdMetadataDocuments: clientIdMetadataDocumentsSchema
+    .optional()
+    .describe('client_ids that are https URLs of a client ID metadata document (docs/agents.md); off by default'),
   backchannelLogout: backchannelLogoutSchema.optional().describe('OIDC Back-Channel Logout deliveries (docs/backchannel-logout.md)'),
 });
 

@@ -14,7 +14,12 @@ import { allowedScopes } from './permissions.js';
 const isOidcScope = (scope: string) => (OIDC_SCOPES as readonly string[]).includes(scope);
 
 /** `scopes` narrowed to what `user` may delegate on `api` (none of an API's when there is no API). */
-export async function delegableByUser(roles: Pick<RoleRepository, 'getRole'>, user: User, api: Api | string | undefined, scopes: readonly string[]): Promise<string[]> {
+export async function delegableByUser(
+  roles: Pick<RoleRepository, 'getRole'>,
+  user: User,
+  api: Api | string | undefined,
+  scopes: readonly string[],
+): Promise<string[]> {
   const allowed = api === undefined ? [] : await allowedScopes(roles, user.roles, api);
   return scopes.filter((s) => isOidcScope(s) || allowed.includes(s));
 }

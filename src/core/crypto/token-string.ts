@@ -9,13 +9,7 @@
  * @tessera/resource-server/shared; this file adds what only the server does: minting.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  TOKEN_PAYLOAD_CHARS,
-  TOKEN_PREFIXES,
-  toBase62,
-  tokenChecksum,
-  type TokenPrefix,
-} from '@tessera/resource-server/shared';
+import { TOKEN_PAYLOAD_CHARS, TOKEN_PREFIXES, toBase62, tokenChecksum, type TokenPrefix } from '@tessera/resource-server/shared';
 
 export { checkTokenString, isHexKey } from '@tessera/resource-server/shared';
 export { TOKEN_PREFIXES, type TokenPrefix };

@@ -38,8 +38,11 @@ export async function finishDeviceAuthorization(
     ctx.audit.record({ ...event, outcome: 'failure', reason: 'expired_token: the device code expired or was already decided' });
     return ctx.views.error('This code has expired', 'The code was used already or has run out. Start again on your device to get a new one.', 400);
   }
-  ctx.audit.record(decision === 'allow' ? { ...event, outcome: 'success' } : { ...event, outcome: 'failure', reason: 'access_denied: the user denied the device' });
+  ctx.audit.record(
+    decision === 'allow' ? { ...event, outcome: 'success' } : { ...event, outcome: 'failure', reason: 'access_denied: the user denied the device' },
+  );
   // The device's ID tokens carry this session's sid: tell the device's client when the session ends (back-channel logout).
-  if (decision === 'allow') await ctx.backchannelLogout?.signedInto(session.sid, session.authTime + SESSION_TTL, { clientId: client.clientId, sub: user.id, sid: session.sid });
+  if (decision === 'allow')
+    await ctx.backchannelLogout?.signedInto(session.sid, session.authTime + SESSION_TTL, { clientId: client.clientId, sub: user.id, sid: session.sid });
   return ctx.views.deviceDone({ clientName: client.name, approved: decision === 'allow' });
 }

@@ -45,7 +45,9 @@ describe('DPoP proofs', () => {
     const verifier = new DpopProofVerifier(new MemoryReplayCache(), { iatWindow: 60, clockSkew: 5 });
     await refused(verifier.verify(await proof(key, {}, { typ: 'JWT' }), check), 'invalid_dpop_proof', /typ/);
     const secret = new Uint8Array(32);
-    const hs = await new SignJWT({ htm: 'POST', htu: URL_, iat: NOW, jti: 'abcdefghij' }).setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: key.jwk }).sign(secret);
+    const hs = await new SignJWT({ htm: 'POST', htu: URL_, iat: NOW, jti: 'abcdefghij' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: key.jwk })
+      .sign(secret);
     await refused(verifier.verify(hs, check), 'invalid_dpop_proof', /alg/);
     const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const withPrivate = await proof(key, {}, { jwk: await exportJWK(privateKey) });

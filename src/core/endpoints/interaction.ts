@@ -58,8 +58,7 @@ export function interactionEndpoints(ctx: FlowContext) {
 
   async function showConsent(pending: PendingAuthorization, client: Client, interaction: Extract<Interaction, { next: 'consent' }>) {
     const api = pending.request.api ? await ctx.catalog.api(pending.request.api) : undefined;
-    const describe = (name: string) =>
-      api?.scopes.find((s) => s.name === name)?.description ?? OIDC_DESCRIPTIONS[name] ?? '';
+    const describe = (name: string) => api?.scopes.find((s) => s.name === name)?.description ?? OIDC_DESCRIPTIONS[name] ?? '';
     return ctx.views.consent({
       action: action(pending, 'consent'),
       csrf: pending.csrf,
@@ -83,7 +82,12 @@ export function interactionEndpoints(ctx: FlowContext) {
   }
 
   /** The sign-in page, with its passkey request bound to this browser. */
-  async function signInPage(pending: PendingAuthorization, client: Client, request: EngineRequest, extra: { username?: string; error?: string; status?: number } = {}) {
+  async function signInPage(
+    pending: PendingAuthorization,
+    client: Client,
+    request: EngineRequest,
+    extra: { username?: string; error?: string; status?: number } = {},
+  ) {
     return ctx.views.signIn({
       action: action(pending, 'login'),
       csrf: pending.csrf,
@@ -204,7 +208,8 @@ export function interactionEndpoints(ctx: FlowContext) {
       if (decision === 'deny') {
         ctx.audit.record({ ...consentEvent, outcome: 'failure', reason: 'access_denied: the user denied access' });
         await ctx.pending.finish(pending);
-        if (pending.device) return finishDeviceAuthorization(ctx, { ...pending, device: pending.device }, client, user, session, 'deny', requestOrigin(request));
+        if (pending.device)
+          return finishDeviceAuthorization(ctx, { ...pending, device: pending.device }, client, user, session, 'deny', requestOrigin(request));
         return authorizationErrorResponse(ctx, target, accessDenied('the user denied access'));
       }
       if (decision !== 'allow') return ctx.views.error('Request refused', 'Choose Allow or Deny.', 400);

@@ -52,7 +52,14 @@ export function secondFactorEndpoints(ctx: FlowContext) {
     });
   }
 
-  async function signIn(request: EngineRequest, step: SecondStep, user: User, method: string, notice?: { title: string; message: string; codes?: string[] }, methods = ['otp']): Promise<EngineResponse> {
+  async function signIn(
+    request: EngineRequest,
+    step: SecondStep,
+    user: User,
+    method: string,
+    notice?: { title: string; message: string; codes?: string[] },
+    methods = ['otp'],
+  ): Promise<EngineResponse> {
     const amr = [...new Set([...step.amr, ...methods, 'mfa'])];
     await ctx.secondSteps.finish(step);
     // The browser's earlier session (one factor, or someone else's) gives way to this one.
@@ -103,16 +110,30 @@ export function secondFactorEndpoints(ctx: FlowContext) {
           'passkey_enrolment',
           {
             title: 'Save your recovery codes',
-            message: 'Your passkey is added. If you lose it, each of these codes signs you in once after your password. Keep them somewhere safe: they are shown only now.',
+            message:
+              'Your passkey is added. If you lose it, each of these codes signs you in once after your password. Keep them somewhere safe: they are shown only now.',
             codes,
           },
           [key, 'user'],
         );
       }
       if (credential !== undefined) {
-        const checked = await ctx.passkeys.verify(credential, { purpose: 'second-factor', binding: step.id, user, origin, ...(step.clientId !== undefined ? { clientId: step.clientId } : {}) });
+        const checked = await ctx.passkeys.verify(credential, {
+          purpose: 'second-factor',
+          binding: step.id,
+          user,
+          origin,
+          ...(step.clientId !== undefined ? { clientId: step.clientId } : {}),
+        });
         if (!checked.ok) return form(step, user, { error: checked.message, status: checked.status });
-        return signIn(request, step, user, 'passkey', undefined, checked.amr.filter((m) => m !== 'mfa'));
+        return signIn(
+          request,
+          step,
+          user,
+          'passkey',
+          undefined,
+          checked.amr.filter((m) => m !== 'mfa'),
+        );
       }
       const code = (request.params.get('code') ?? '').trim();
       if (!code) return form(step, user, { error: 'Enter the code.', status: 400 });
@@ -122,7 +143,8 @@ export function secondFactorEndpoints(ctx: FlowContext) {
         const codes = await ctx.mfa.regenerateRecoveryCodes(user.id, { type: 'user', id: user.id }, origin);
         return signIn(request, step, user, 'totp_enrolment', {
           title: 'Save your recovery codes',
-          message: 'Your authenticator app is set up. If you lose it, each of these codes signs you in once. Keep them somewhere safe: they are shown only now.',
+          message:
+            'Your authenticator app is set up. If you lose it, each of these codes signs you in once. Keep them somewhere safe: they are shown only now.',
           codes,
         });
       }

@@ -23,12 +23,7 @@ const EVENT_OF_GRANT: Record<string, AuditEventType> = {
   [TOKEN_EXCHANGE]: 'token.exchanged',
 };
 
-export function tokenEndpoint(
-  grants: Map<string, GrantHandler>,
-  clientAuth: ClientAuthenticator,
-  context: TokenEndpointContext,
-  dpop: DpopService,
-) {
+export function tokenEndpoint(grants: Map<string, GrantHandler>, clientAuth: ClientAuthenticator, context: TokenEndpointContext, dpop: DpopService) {
   return async function handleTokenRequest(request: EngineRequest): Promise<EngineResponse> {
     const grantType = request.params.require('grant_type');
     const grant = grants.get(grantType);

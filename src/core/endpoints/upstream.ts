@@ -73,7 +73,12 @@ export function upstreamEndpoints(ctx: FlowContext) {
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       failed(request, provider, error);
-      return ctx.views.upstreamError({ title: `Cannot reach ${provider.name}`, message: MESSAGES[error.failure](provider.name), status: 502, back: back(purpose) });
+      return ctx.views.upstreamError({
+        title: `Cannot reach ${provider.name}`,
+        message: MESSAGES[error.failure](provider.name),
+        status: 502,
+        back: back(purpose),
+      });
     }
   }
 
@@ -99,7 +104,11 @@ export function upstreamEndpoints(ctx: FlowContext) {
     if (!isVisitor(visitor)) return visitor;
     const browser = request.cookies?.[BROWSER_COOKIE];
     if (!csrfValid(visitor, request) || !browser) {
-      return ctx.views.upstreamError({ title: 'Request refused', message: 'The link was not opened from your account page. Reload the account page and try again.', status: 403 });
+      return ctx.views.upstreamError({
+        title: 'Request refused',
+        message: 'The link was not opened from your account page. Reload the account page and try again.',
+        status: 403,
+      });
     }
     const provider = await upstream.find(request.pathParams?.provider);
     return provider ? begin(provider, { kind: 'link', userId: visitor.user.id }, request, browser) : unknownProvider();
@@ -120,7 +129,13 @@ export function upstreamEndpoints(ctx: FlowContext) {
       return upstreamFailure(request, providerId, error);
     }
     if (!completed) {
-      ctx.audit.record({ type: 'signin.failed', outcome: 'failure', reason: 'upstream_state_mismatch', ...requestOrigin(request), details: { provider: providerId } });
+      ctx.audit.record({
+        type: 'signin.failed',
+        outcome: 'failure',
+        reason: 'upstream_state_mismatch',
+        ...requestOrigin(request),
+        details: { provider: providerId },
+      });
       return expired();
     }
     if (completed.purpose.kind === 'link') return completed.sameBrowser ? finishLink(request, completed) : expired(completed.purpose);
@@ -139,7 +154,12 @@ export function upstreamEndpoints(ctx: FlowContext) {
       return authorizationErrorResponse(ctx, target, accessDenied(`the user denied the sign-in at ${provider.name}`));
     }
     const status = error.failure === 'unreachable' ? 502 : error.failure === 'denied' ? 403 : 400;
-    return ctx.views.upstreamError({ title: `Sign-in with ${provider.name} did not work`, message: MESSAGES[error.failure](provider.name), status, ...(purpose ? { back: back(purpose) } : {}) });
+    return ctx.views.upstreamError({
+      title: `Sign-in with ${provider.name} did not work`,
+      message: MESSAGES[error.failure](provider.name),
+      status,
+      ...(purpose ? { back: back(purpose) } : {}),
+    });
   }
 
   /** `secondFactor`: a second factor is asked for whatever the policy (an answer that came without the browser cookie). */
@@ -188,7 +208,14 @@ export function upstreamEndpoints(ctx: FlowContext) {
     const known = await ctx.store.findFederatedIdentity(provider.id, profile.subject);
     const user = known ? await ctx.store.getUser(known.userId) : undefined;
     if (!user?.active || !(await ctx.mfa.has(user.id))) {
-      ctx.audit.record({ type: 'signin.failed', outcome: 'failure', reason: 'upstream_other_browser', ...(user ? { subject: user.id } : {}), ...requestOrigin(request), details: { provider: provider.id, upstreamSubject: profile.subject } });
+      ctx.audit.record({
+        type: 'signin.failed',
+        outcome: 'failure',
+        reason: 'upstream_other_browser',
+        ...(user ? { subject: user.id } : {}),
+        ...requestOrigin(request),
+        details: { provider: provider.id, upstreamSubject: profile.subject },
+      });
       return expired(purpose);
     }
     const browser = randomBytes(32).toString('base64url');

@@ -47,7 +47,8 @@ async function checkProof(dpop: DpopService, request: EngineRequest, token: stri
   try {
     proof = await dpop.check(request, now, token);
   } catch (error) {
-    if (error instanceof OAuthError) throw dpopError(error.error === 'use_dpop_nonce' ? 'use_dpop_nonce' : 'invalid_dpop_proof', error.description, error.headers);
+    if (error instanceof OAuthError)
+      throw dpopError(error.error === 'use_dpop_nonce' ? 'use_dpop_nonce' : 'invalid_dpop_proof', error.description, error.headers);
     throw error;
   }
   if (!proof) throw dpopError('invalid_dpop_proof', 'the DPoP scheme needs a DPoP proof');
@@ -55,14 +56,23 @@ async function checkProof(dpop: DpopService, request: EngineRequest, token: stri
   if (proof.jkt !== jkt) throw dpopError('invalid_token', 'the DPoP proof is not signed by the key the token is bound to');
 }
 
-export function userinfoEndpoint(store: Pick<UserRepository, 'getUser'> & Pick<RoleRepository, 'getRole'>, inspector: TokenInspector, catalog: Catalog, mapper: ClaimMapper, dpop: DpopService, clock: Clock) {
+export function userinfoEndpoint(
+  store: Pick<UserRepository, 'getUser'> & Pick<RoleRepository, 'getRole'>,
+  inspector: TokenInspector,
+  catalog: Catalog,
+  mapper: ClaimMapper,
+  dpop: DpopService,
+  clock: Clock,
+) {
   return async function handleUserinfo(request: EngineRequest): Promise<EngineResponse> {
     const presented = presentedToken(request);
     if (presented === undefined) throw bearerError(401, undefined, 'an access token is required');
     const { token, scheme } = presented;
     const active = await inspector.inspect(token);
     if (!active || active.kind !== 'access_token') {
-      throw scheme === 'DPoP' ? dpopError('invalid_token', 'the access token is invalid or has expired') : bearerError(401, 'invalid_token', 'the access token is invalid or has expired');
+      throw scheme === 'DPoP'
+        ? dpopError('invalid_token', 'the access token is invalid or has expired')
+        : bearerError(401, 'invalid_token', 'the access token is invalid or has expired');
     }
     if (scheme === 'DPoP') await checkProof(dpop, request, token, active.jkt, clock.now());
     else if (active.jkt !== undefined) throw dpopError('invalid_token', 'the access token is DPoP-bound: send it with the DPoP scheme and a proof');

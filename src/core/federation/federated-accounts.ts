@@ -36,14 +36,25 @@ export async function resolveUpstreamUser(deps: AccountDeps, provider: IdentityP
 }
 
 function describe(identity: FederatedIdentity, profile: UpstreamProfile, now: number): FederatedIdentity {
-  const next: FederatedIdentity = { providerId: identity.providerId, subject: identity.subject, userId: identity.userId, createdAt: identity.createdAt, lastSignInAt: now };
+  const next: FederatedIdentity = {
+    providerId: identity.providerId,
+    subject: identity.subject,
+    userId: identity.userId,
+    createdAt: identity.createdAt,
+    lastSignInAt: now,
+  };
   if (profile.email) next.email = profile.email;
   if (profile.username) next.username = profile.username;
   return next;
 }
 
 /** Links this identity to a user; false when the identity is already someone's. */
-export async function linkIdentity(deps: AccountDeps, provider: IdentityProvider, profile: Pick<UpstreamProfile, 'subject' | 'email' | 'username'>, userId: string): Promise<boolean> {
+export async function linkIdentity(
+  deps: AccountDeps,
+  provider: IdentityProvider,
+  profile: Pick<UpstreamProfile, 'subject' | 'email' | 'username'>,
+  userId: string,
+): Promise<boolean> {
   const identity: FederatedIdentity = { providerId: provider.id, subject: profile.subject, userId, createdAt: deps.clock.now() };
   if (profile.email) identity.email = profile.email;
   if (profile.username) identity.username = profile.username;

@@ -22,7 +22,9 @@ export class ProviderSecrets {
     try {
       return decryptKey(this.#key, encrypted, `identity-provider:${providerId}`).toString('utf8');
     } catch {
-      throw new ConfigError(`identity provider ${providerId}: its client secret cannot be decrypted (encrypted under another master key?); set clientSecret again`);
+      throw new ConfigError(
+        `identity provider ${providerId}: its client secret cannot be decrypted (encrypted under another master key?); set clientSecret again`,
+      );
     }
   }
 

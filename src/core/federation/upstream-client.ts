@@ -60,7 +60,12 @@ export class UpstreamClients {
   }
 
   /** Exchanges the code and returns the upstream's claims about the user (ID token, then userinfo). */
-  async finish(provider: IdentityProvider, redirectUri: string, params: CallbackParams, expected: Omit<UpstreamStart, 'url'>): Promise<Record<string, unknown>> {
+  async finish(
+    provider: IdentityProvider,
+    redirectUri: string,
+    params: CallbackParams,
+    expected: Omit<UpstreamStart, 'url'>,
+  ): Promise<Record<string, unknown>> {
     const oidc = await openidClient();
     const config = await this.#configuration(provider);
     const callback = new URL(redirectUri);
@@ -147,7 +152,10 @@ export class UpstreamClients {
 function classify(oidc: OidcModule, error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
   if (error instanceof oidc.AuthorizationResponseError) {
-    return new UpstreamError(error.error === 'access_denied' ? 'denied' : 'misconfigured', `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`);
+    return new UpstreamError(
+      error.error === 'access_denied' ? 'denied' : 'misconfigured',
+      `${error.error}${error.error_description ? `: ${error.error_description}` : ''}`,
+    );
   }
   if (error instanceof oidc.ResponseBodyError) {
     const failure = error.error === 'invalid_client' || error.error === 'unauthorized_client' ? 'misconfigured' : 'rejected';

@@ -4,8 +4,16 @@ import type { IdentityProvider } from '../model.js';
 import { mappedAttributes, mappedRoles, toProfile } from './upstream-profile.js';
 
 const provider: IdentityProvider = {
-  id: 'corp', name: 'Corp', type: 'oidc', issuer: 'https://idp.test', clientId: 'c', clientAuthMethod: 'none', scopes: ['openid'],
-  userinfo: false, trustEmail: true, enabled: true,
+  id: 'corp',
+  name: 'Corp',
+  type: 'oidc',
+  issuer: 'https://idp.test',
+  clientId: 'c',
+  clientAuthMethod: 'none',
+  scopes: ['openid'],
+  userinfo: false,
+  trustEmail: true,
+  enabled: true,
   mapping: { subject: 'sub', username: 'preferred_username', name: 'name', email: 'email', emailVerified: 'email_verified' },
   roleMappings: [
     { claim: 'groups', value: 'admins', roles: ['admin'] },
@@ -16,7 +24,10 @@ const provider: IdentityProvider = {
 
 test('maps the fields; email_verified counts only when asserted', () => {
   assert.deepEqual(toProfile(provider, { sub: 's1', preferred_username: 'ann', email: 'ann@x.test', email_verified: true }), {
-    subject: 's1', username: 'ann', email: 'ann@x.test', emailVerified: true,
+    subject: 's1',
+    username: 'ann',
+    email: 'ann@x.test',
+    emailVerified: true,
     claims: { sub: 's1', preferred_username: 'ann', email: 'ann@x.test', email_verified: true },
   });
   assert.equal(toProfile(provider, { sub: 's1', email: 'ann@x.test', email_verified: 'yes' }).emailVerified, false);

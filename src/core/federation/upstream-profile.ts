@@ -24,7 +24,8 @@ const text = (value: unknown): string | undefined =>
 export function toProfile(provider: IdentityProvider, claims: Record<string, unknown>): UpstreamProfile {
   const read = (path: string | undefined) => (path ? readPath(claims, path) : undefined);
   const subject = text(read(provider.mapping.subject));
-  if (!subject || subject.length > 255) throw new UpstreamError('rejected', `the upstream's answer has no usable "${provider.mapping.subject}" to identify the user`);
+  if (!subject || subject.length > 255)
+    throw new UpstreamError('rejected', `the upstream's answer has no usable "${provider.mapping.subject}" to identify the user`);
   const profile: UpstreamProfile = { subject, emailVerified: false, claims };
   const username = text(read(provider.mapping.username));
   const name = text(read(provider.mapping.name));

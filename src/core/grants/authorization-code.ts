@@ -36,7 +36,8 @@ export const authorizationCodeGrant: GrantHandler = {
     const record = used.doc;
     if (record.clientId !== client.clientId) throw invalidGrant('the code was issued to another client');
     // Issued to a deleted client of the same id (tokens/client-revocation.ts).
-    if (record.issuedAt !== undefined && predatesClient(client, record.issuedAt)) throw invalidGrant('the code was issued to a client that has since been deleted');
+    if (record.issuedAt !== undefined && predatesClient(client, record.issuedAt))
+      throw invalidGrant('the code was issued to a client that has since been deleted');
     if (!used.firstUse) {
       await revokeGrant(context.store, record.grantId, now, context.refreshTokens.policy.ttl);
       if (record.accessJti && record.accessExp) await context.store.revokeJti(record.accessJti, record.accessExp);

@@ -4,7 +4,15 @@ import type { Catalog } from '../catalog.js';
 import type { Clock } from '../clock.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
 import type { Api } from '../model.js';
-import type { ConsentRepository, DeviceAuthorizationRepository, EphemeralRepository, RevocationRepository, RoleRepository, TokenRepository, UserRepository } from '../ports/storage.js';
+import type {
+  ConsentRepository,
+  DeviceAuthorizationRepository,
+  EphemeralRepository,
+  RevocationRepository,
+  RoleRepository,
+  TokenRepository,
+  UserRepository,
+} from '../ports/storage.js';
 import type { ClaimMapper } from '../tokens/claim-mapper.js';
 import type { AccessTokenIssuer } from '../tokens/access-token-issuer.js';
 import type { IdTokenIssuer } from '../tokens/id-token-issuer.js';

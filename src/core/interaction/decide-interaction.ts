@@ -15,7 +15,11 @@ import { wantsMfa } from '../mfa/mfa-policy.js';
 import type { FlowContext } from './flow-context.js';
 import type { Session } from './sessions.js';
 
-export type Interaction = { next: 'login' } | { next: 'second_factor'; user: User } | { next: 'consent'; user: User; missing: string[] } | { next: 'done'; user: User };
+export type Interaction =
+  | { next: 'login' }
+  | { next: 'second_factor'; user: User }
+  | { next: 'consent'; user: User; missing: string[] }
+  | { next: 'done'; user: User };
 
 export async function decideInteraction(
   ctx: FlowContext,

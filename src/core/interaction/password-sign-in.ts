@@ -52,6 +52,13 @@ export async function passwordSignIn(
   await ctx.throttle.recordSuccess(username);
   const outcome = await afterFirstFactor(ctx, request, user, { ...then, amr: ['pwd'] });
   if ('secondStep' in outcome) return { ok: true, user, secondStep: outcome.secondStep };
-  ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...signIn, details: { ...signIn.details, amr: ['pwd'] } });
+  ctx.audit.record({
+    type: 'signin.succeeded',
+    outcome: 'success',
+    actor: { type: 'user', id: user.id },
+    subject: user.id,
+    ...signIn,
+    details: { ...signIn.details, amr: ['pwd'] },
+  });
   return { ok: true, user, cookie: outcome.cookie };
 }

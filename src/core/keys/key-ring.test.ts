@@ -25,7 +25,10 @@ describe('KeyRing', () => {
     assert.equal((await keys.ensure(['ES256', 'RS256'])).length, 4);
     assert.equal((await keys.ensure(['ES256', 'RS256'])).length, 0);
     assert.equal(keys.jwks().keys.length, 4);
-    assert.ok(keys.jwks().keys.every((k) => !('d' in k)), 'no private parts are published');
+    assert.ok(
+      keys.jwks().keys.every((k) => !('d' in k)),
+      'no private parts are published',
+    );
     assert.ok((await store.listKeys()).every((k) => !k.privateKeyEncrypted.includes('PRIVATE')));
   });
 

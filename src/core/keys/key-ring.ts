@@ -108,9 +108,7 @@ export class KeyRing {
       signers.set(key.alg, new JwsSigner(key.kid, key.alg, this.#privateKey(key)));
     }
     this.#signers = signers;
-    this.#published = keys
-      .filter((k) => k.status !== 'retired' || (k.removeAfter ?? Infinity) > now)
-      .map((k) => k.publicJwk as PublicJwk);
+    this.#published = keys.filter((k) => k.status !== 'retired' || (k.removeAfter ?? Infinity) > now).map((k) => k.publicJwk as PublicJwk);
   }
 
   #privateKey(key: SigningKey): KeyObject {

@@ -100,7 +100,16 @@ export class BackchannelLogout {
   #closed = false;
 
   constructor(
-    deps: { issuer: string; records: EphemeralRepository; outbox: OutboxRepository; catalog: Catalog; keys: KeyRing; clock: Clock; audit: AuditLog; alg?: SigningAlg },
+    deps: {
+      issuer: string;
+      records: EphemeralRepository;
+      outbox: OutboxRepository;
+      catalog: Catalog;
+      keys: KeyRing;
+      clock: Clock;
+      audit: AuditLog;
+      alg?: SigningAlg;
+    },
     options: BackchannelLogoutOptions,
   ) {
     this.#issuer = deps.issuer;
@@ -246,14 +255,24 @@ export class BackchannelLogout {
     try {
       delivery = JSON.parse(row.payload) as PendingDelivery;
     } catch {
-      await this.#outbox.markMailFailed(row.id, { attempts: row.attempts + 1, status: 'failed', nextAttemptAt: row.nextAttemptAt, lastError: 'unreadable delivery' });
+      await this.#outbox.markMailFailed(row.id, {
+        attempts: row.attempts + 1,
+        status: 'failed',
+        nextAttemptAt: row.nextAttemptAt,
+        lastError: 'unreadable delivery',
+      });
       return;
     }
     const { session, client: signedIn } = delivery;
     const client = await this.#catalog.client(signedIn.clientId);
     if (!client?.backchannelLogoutUri) {
       // The client, or its logout URI, is gone: nobody to tell.
-      await this.#outbox.markMailFailed(row.id, { attempts: row.attempts, status: 'failed', nextAttemptAt: row.nextAttemptAt, lastError: 'the client no longer has a back-channel logout URI' });
+      await this.#outbox.markMailFailed(row.id, {
+        attempts: row.attempts,
+        status: 'failed',
+        nextAttemptAt: row.nextAttemptAt,
+        lastError: 'the client no longer has a back-channel logout URI',
+      });
       return;
     }
     const url = new URL(client.backchannelLogoutUri);

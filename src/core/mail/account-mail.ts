@@ -43,7 +43,14 @@ export class AccountMail {
 
   constructor(deps: AccountMailDeps, options: MailOptions) {
     this.features = options.features;
-    this.outbox = new MailOutbox({ repo: deps.store.outbox, transport: options.transport, from: options.from, key: deps.outboxKey, clock: deps.clock, ...(options.outbox ? { policy: options.outbox } : {}) });
+    this.outbox = new MailOutbox({
+      repo: deps.store.outbox,
+      transport: options.transport,
+      from: options.from,
+      key: deps.outboxKey,
+      clock: deps.clock,
+      ...(options.outbox ? { policy: options.outbox } : {}),
+    });
     const report = options.onError ?? (() => {});
     const ctx: MailContext = {
       ...deps,
@@ -52,7 +59,9 @@ export class AccountMail {
       features: options.features,
       templates: options.templates ?? {},
       later: (work) => {
-        const running = work().catch(report).finally(() => this.#pending.delete(running));
+        const running = work()
+          .catch(report)
+          .finally(() => this.#pending.delete(running));
         this.#pending.add(running);
       },
     };

@@ -48,7 +48,14 @@ export class EmailVerification {
     const verified: User = { ...rest, emailVerified: true, ...(activating ? { active: true } : {}) };
     await this.#ctx.store.upsertUser(verified);
     const actor = { type: 'user', id: user.id } as const;
-    this.#ctx.audit.record({ type: 'management.changed', outcome: 'success', actor, subject: user.id, ...requestOrigin(request), details: { kind: 'user', id: user.id, action: 'email_verified', activated: activating } });
+    this.#ctx.audit.record({
+      type: 'management.changed',
+      outcome: 'success',
+      actor,
+      subject: user.id,
+      ...requestOrigin(request),
+      details: { kind: 'user', id: user.id, action: 'email_verified', activated: activating },
+    });
     if (!activating) return { ok: true, user: verified };
     const cookie = await signInByMail(this.#ctx, verified, request, 'sign_up');
     return { ok: true, user: verified, ...(cookie ? { cookie } : {}) };

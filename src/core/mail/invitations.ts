@@ -41,7 +41,7 @@ export class Invitations {
       emailVerified: false,
       active: true,
       roles: input.roles,
-      ...(input.name ?? existing?.name ? { name: input.name ?? existing!.name! } : {}),
+      ...((input.name ?? existing?.name) ? { name: input.name ?? existing!.name! } : {}),
     };
     const stored = (await this.#ctx.store.upsertUser(user)) as User & { email: string };
     await sendLink(this.#ctx, 'invitation', 'invitation', 'invitation', stored, { days: String(LINK_TTL.invitation / 86400) });

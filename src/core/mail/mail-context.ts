@@ -64,7 +64,14 @@ export interface MailContext {
 export const LINK_TTL: Record<LinkPurpose, number> = { 'password-reset': 30 * 60, 'verify-email': 24 * 3600, invitation: 7 * 86400 };
 
 /** Makes a single-use link for `user` and queues the message that carries it; one message per link. */
-export async function sendLink(ctx: MailContext, purpose: LinkPurpose, kind: MailKind, path: string, user: User & { email: string }, values: Record<string, string> = {}): Promise<void> {
+export async function sendLink(
+  ctx: MailContext,
+  purpose: LinkPurpose,
+  kind: MailKind,
+  path: string,
+  user: User & { email: string },
+  values: Record<string, string> = {},
+): Promise<void> {
   const { token, hash } = await ctx.links.issue(purpose, user, LINK_TTL[purpose]);
   const link = `${ctx.issuer}/${path}/${token}`;
   const content = renderMail(kind, { issuer: ctx.issuer, username: user.username, email: user.email, link, ...values }, ctx.templates);
@@ -94,7 +101,14 @@ export async function rateLimit(ctx: Pick<MailContext, 'attempts' | 'clock'>, ke
 export async function signInByMail(ctx: MailContext, user: User, request: EngineRequest, method: string): Promise<string | undefined> {
   if ((await ctx.store.listUserFactors(user.id)).length > 0) return undefined;
   const { cookie } = await ctx.sessions.create(user.id, sessionOrigin(request));
-  ctx.audit.record({ type: 'signin.succeeded', outcome: 'success', actor: { type: 'user', id: user.id }, subject: user.id, ...requestOrigin(request), details: { username: user.username, method } });
+  ctx.audit.record({
+    type: 'signin.succeeded',
+    outcome: 'success',
+    actor: { type: 'user', id: user.id },
+    subject: user.id,
+    ...requestOrigin(request),
+    details: { username: user.username, method },
+  });
   return cookie;
 }
 

@@ -134,6 +134,11 @@ export class MailOutbox {
     const attempts = message.attempts + 1;
     const giveUp = permanent || attempts >= this.policy.maxAttempts;
     const delay = Math.min(this.policy.maxDelay, this.policy.baseDelay * 2 ** (attempts - 1));
-    await this.#repo.markMailFailed(message.id, { attempts, status: giveUp ? 'failed' : 'pending', nextAttemptAt: this.#clock.now() + delay, lastError: reason });
+    await this.#repo.markMailFailed(message.id, {
+      attempts,
+      status: giveUp ? 'failed' : 'pending',
+      nextAttemptAt: this.#clock.now() + delay,
+      lastError: reason,
+    });
   }
 }

@@ -82,7 +82,13 @@ export async function completeWithPassword(
  * link: the address is thereby proven, every other session ends, the change is
  * audited, and this browser is signed in.
  */
-export async function setPasswordAndSignIn(ctx: MailContext, user: User, password: string, request: EngineRequest, source: string): Promise<string | undefined> {
+export async function setPasswordAndSignIn(
+  ctx: MailContext,
+  user: User,
+  password: string,
+  request: EngineRequest,
+  source: string,
+): Promise<string | undefined> {
   const updated: User = { ...user, passwordHash: await hashPassword(password), emailVerified: true };
   await ctx.store.upsertUser(updated);
   const ended = await ctx.sessions.endAll(user.id);

@@ -40,14 +40,16 @@ export class SignUp {
   async submit(form: { email: string; password: string; confirm: string | undefined; name?: string }, request: EngineRequest): Promise<SignUpResult> {
     const email = form.email.trim();
     if (!EMAIL.test(email)) return { ok: false, message: 'Enter a valid email address.', status: 400 };
-    if (!this.allows(email)) return { ok: false, message: `Sign-up is open to addresses at ${this.#ctx.features.signUp.domains.join(', ')} only.`, status: 400 };
+    if (!this.allows(email))
+      return { ok: false, message: `Sign-up is open to addresses at ${this.#ctx.features.signUp.domains.join(', ')} only.`, status: 400 };
     const problem = passwordProblem(form.password) ?? (form.password === form.confirm ? undefined : 'the two passwords differ');
     if (problem) return { ok: false, message: `The password is not accepted: ${problem}.`, status: 400 };
     const wait = await rateLimit(this.#ctx, [
       [`mail:signup:ip:${request.ip ?? 'unknown'}`, PER_ADDRESS],
       [`mail:signup:email:${email.toLowerCase()}`, PER_ACCOUNT],
     ]);
-    if (wait > 0) return { ok: false, message: `Too many sign-ups from here or for this address. Try again in ${Math.ceil(wait / 60)} minute(s).`, status: 429 };
+    if (wait > 0)
+      return { ok: false, message: `Too many sign-ups from here or for this address. Try again in ${Math.ceil(wait / 60)} minute(s).`, status: 429 };
     // Hashing first, always, so the answer takes as long whether or not the address is known.
     const passwordHash = await hashPassword(form.password);
     this.#ctx.later(() => this.#create(email, passwordHash, form.name?.trim()));
@@ -66,9 +68,25 @@ export class SignUp {
       await this.#ctx.outbox.enqueue(`sign-up-exists:${existing.id}:${this.#ctx.clock.now()}`, 'sign-up-exists', email, content);
       return;
     }
-    const user: User = { id: randomUUID(), username: email.toLowerCase(), email, emailVerified: false, passwordHash, active: false, signUpPending: true, roles: [], ...(name ? { name: name.slice(0, 200) } : {}) };
+    const user: User = {
+      id: randomUUID(),
+      username: email.toLowerCase(),
+      email,
+      emailVerified: false,
+      passwordHash,
+      active: false,
+      signUpPending: true,
+      roles: [],
+      ...(name ? { name: name.slice(0, 200) } : {}),
+    };
     const stored = await store.upsertUser(user);
-    this.#ctx.audit.record({ type: 'management.changed', outcome: 'success', actor: { type: 'user', id: stored.id }, subject: stored.id, details: { kind: 'user', id: stored.id, action: 'created', source: 'sign_up' } });
+    this.#ctx.audit.record({
+      type: 'management.changed',
+      outcome: 'success',
+      actor: { type: 'user', id: stored.id },
+      subject: stored.id,
+      details: { kind: 'user', id: stored.id, action: 'created', source: 'sign_up' },
+    });
     await this.#verification.send(stored);
   }
 }

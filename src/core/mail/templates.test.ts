@@ -3,7 +3,13 @@ import { test } from 'node:test';
 import { renderMail } from './templates.js';
 
 test('fills values, escapes them in HTML only, keeps subjects on one line, and lets overrides replace a part', () => {
-  const values = { issuer: 'https://id.example.com', username: '<b>eve</b>\nBcc: x', email: 'e@example.com', link: 'https://id.example.com/password/reset/abc', minutes: '30' };
+  const values = {
+    issuer: 'https://id.example.com',
+    username: '<b>eve</b>\nBcc: x',
+    email: 'e@example.com',
+    link: 'https://id.example.com/password/reset/abc',
+    minutes: '30',
+  };
   const mail = renderMail('password-reset', values);
   assert.match(mail.text, /<b>eve<\/b>/);
   assert.doesNotMatch(mail.html, /<b>eve/);

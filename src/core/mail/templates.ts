@@ -26,22 +26,30 @@ export const DEFAULT_TEMPLATES: Record<MailKind, MailTemplate> = {
   'password-reset': {
     subject: 'Reset your password',
     text: `Hello {{username}},\n\nSomeone (we hope you) asked to reset the password of your account at {{issuer}}.\nTo choose a new password, open this link within {{minutes}} minutes:\n\n{{link}}\n\nThe link works once. If you did not ask for this, ignore this message: your password stays as it is.\n`,
-    html: frame(`<p>Hello {{username}},</p>\n<p>Someone (we hope you) asked to reset the password of your account at {{issuer}}. To choose a new password, use this link within {{minutes}} minutes:</p>\n${button('Choose a new password')}\n<p>The link works once. If you did not ask for this, ignore this message: your password stays as it is.</p>`),
+    html: frame(
+      `<p>Hello {{username}},</p>\n<p>Someone (we hope you) asked to reset the password of your account at {{issuer}}. To choose a new password, use this link within {{minutes}} minutes:</p>\n${button('Choose a new password')}\n<p>The link works once. If you did not ask for this, ignore this message: your password stays as it is.</p>`,
+    ),
   },
   'verify-email': {
     subject: 'Confirm your email address',
     text: `Hello {{username}},\n\nPlease confirm that {{email}} is your email address at {{issuer}} by opening this link within {{hours}} hours:\n\n{{link}}\n\nIf you did not expect this, ignore this message.\n`,
-    html: frame(`<p>Hello {{username}},</p>\n<p>Please confirm that {{email}} is your email address at {{issuer}}, within {{hours}} hours:</p>\n${button('Confirm my email address')}\n<p>If you did not expect this, ignore this message.</p>`),
+    html: frame(
+      `<p>Hello {{username}},</p>\n<p>Please confirm that {{email}} is your email address at {{issuer}}, within {{hours}} hours:</p>\n${button('Confirm my email address')}\n<p>If you did not expect this, ignore this message.</p>`,
+    ),
   },
   invitation: {
     subject: 'You are invited to {{issuer}}',
     text: `Hello,\n\nYou have been invited to an account at {{issuer}} (username: {{username}}).\nTo accept, open this link within {{days}} days and choose a password:\n\n{{link}}\n\nIf you did not expect this, ignore this message.\n`,
-    html: frame(`<p>Hello,</p>\n<p>You have been invited to an account at {{issuer}} (username: <strong>{{username}}</strong>). To accept, choose a password within {{days}} days:</p>\n${button('Accept the invitation')}\n<p>If you did not expect this, ignore this message.</p>`),
+    html: frame(
+      `<p>Hello,</p>\n<p>You have been invited to an account at {{issuer}} (username: <strong>{{username}}</strong>). To accept, choose a password within {{days}} days:</p>\n${button('Accept the invitation')}\n<p>If you did not expect this, ignore this message.</p>`,
+    ),
   },
   'sign-up-exists': {
     subject: 'You already have an account',
     text: `Hello,\n\nSomeone (we hope you) tried to sign up at {{issuer}} with this email address, which already has an account.\nIf it was you, sign in, or choose a new password here:\n\n{{link}}\n\nIf it was not you, ignore this message.\n`,
-    html: frame(`<p>Hello,</p>\n<p>Someone (we hope you) tried to sign up at {{issuer}} with this email address, which already has an account. If it was you, sign in, or choose a new password:</p>\n${button('Reset my password')}\n<p>If it was not you, ignore this message.</p>`),
+    html: frame(
+      `<p>Hello,</p>\n<p>Someone (we hope you) tried to sign up at {{issuer}} with this email address, which already has an account. If it was you, sign in, or choose a new password:</p>\n${button('Reset my password')}\n<p>If it was not you, ignore this message.</p>`,
+    ),
   },
 };
 

@@ -44,7 +44,11 @@ export async function startSecondStep(ctx: FlowContext, user: User, then: Contin
       ...(enrol
         ? {
             enrol: ctx.mfa.startTotp(user).sealed,
-            reason: then.client?.requireMfa ? `${then.client.name} asks for a second factor.` : then.wantMfa && !ctx.mfa.required(user, then.client) ? 'The app asks for a stronger sign-in.' : 'Your organisation asks for a second factor.',
+            reason: then.client?.requireMfa
+              ? `${then.client.name} asks for a second factor.`
+              : then.wantMfa && !ctx.mfa.required(user, then.client)
+                ? 'The app asks for a stronger sign-in.'
+                : 'Your organisation asks for a second factor.',
           }
         : {}),
     },

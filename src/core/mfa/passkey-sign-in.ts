@@ -21,7 +21,12 @@ export async function passkeySignInPrompt(ctx: FlowContext, browser: string, act
 
 export async function passkeySignIn(ctx: FlowContext, request: EngineRequest, browser: string, clientId?: string): Promise<PasskeySignIn> {
   const origin = requestOrigin(request);
-  const checked = await ctx.passkeys.verify(request.params.get('credential'), { purpose: 'sign-in', binding: browser, origin, ...(clientId !== undefined ? { clientId } : {}) });
+  const checked = await ctx.passkeys.verify(request.params.get('credential'), {
+    purpose: 'sign-in',
+    binding: browser,
+    origin,
+    ...(clientId !== undefined ? { clientId } : {}),
+  });
   if (!checked.ok) return checked;
   const { user, amr } = checked;
   const userAgent = request.headers['user-agent'];

@@ -43,9 +43,7 @@ export interface PasskeysDeps {
   throttle: SignInThrottle;
 }
 
-export type PasskeySignature =
-  | { ok: true; user: User; passkey: PasskeyFactor; amr: string[] }
-  | { ok: false; message: string; status: number };
+export type PasskeySignature = { ok: true; user: User; passkey: PasskeyFactor; amr: string[] } | { ok: false; message: string; status: number };
 
 export type PasskeyEnrolment = { ok: true; passkey: PasskeyFactor } | { ok: false; message: string };
 
@@ -88,7 +86,10 @@ export class Passkeys {
       challenge: Buffer.from(challenge, 'base64url'),
       timeout: PASSKEY_CHALLENGE_TTL * 1000,
       attestationType: 'none',
-      excludeCredentials: (await this.list(user.id)).map((p) => ({ id: p.credentialId, ...(p.transports ? { transports: p.transports as AuthenticatorTransportFuture[] } : {}) })),
+      excludeCredentials: (await this.list(user.id)).map((p) => ({
+        id: p.credentialId,
+        ...(p.transports ? { transports: p.transports as AuthenticatorTransportFuture[] } : {}),
+      })),
       authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
     });
     return JSON.stringify(options);
@@ -100,14 +101,28 @@ export class Passkeys {
     const response = parseAnswer<RegistrationResponseJSON>(answer, 'attestationObject');
     const challenge = response ? challengeOf(response) : undefined;
     const failed = (reason: string, message: string): PasskeyEnrolment => {
-      this.#d.audit.record({ type: 'mfa.failed', outcome: 'failure', actor, subject: user.id, reason, ...origin, details: { factor: 'passkey', during: 'enrolment' } });
+      this.#d.audit.record({
+        type: 'mfa.failed',
+        outcome: 'failure',
+        actor,
+        subject: user.id,
+        reason,
+        ...origin,
+        details: { factor: 'passkey', during: 'enrolment' },
+      });
       return { ok: false, message };
     };
     if (!response || !challenge) return failed('passkey_unreadable', 'The passkey’s answer could not be read. Try again.');
     if (!(await this.#d.challenges.take(challenge, 'register', binding, user.id))) return failed('passkey_challenge', EXPIRED);
     let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo'];
     try {
-      const verified = await verifyRegistrationResponse({ response, expectedChallenge: challenge, expectedOrigin: this.#d.rp.origins, expectedRPID: this.#d.rp.id, requireUserVerification: false });
+      const verified = await verifyRegistrationResponse({
+        response,
+        expectedChallenge: challenge,
+        expectedOrigin: this.#d.rp.origins,
+        expectedRPID: this.#d.rp.id,
+        requireUserVerification: false,
+      });
       info = verified.verified ? verified.registrationInfo : undefined;
     } catch (error) {
       return failed(reasonOf(error), messageOf(error, 'The passkey could not be added.'));
@@ -129,7 +144,14 @@ export class Passkeys {
       createdAt: now,
     };
     await this.#d.store.insertUserFactor(passkey);
-    this.#d.audit.record({ type: 'mfa.enrolled', outcome: 'success', actor, subject: user.id, ...origin, details: { factor: 'passkey', id: passkey.id, name: label, deviceType: passkey.deviceType } });
+    this.#d.audit.record({
+      type: 'mfa.enrolled',
+      outcome: 'success',
+      actor,
+      subject: user.id,
+      ...origin,
+      details: { factor: 'passkey', id: passkey.id, name: label, deviceType: passkey.deviceType },
+    });
     return { ok: true, passkey };
   }
 
@@ -139,7 +161,9 @@ export class Passkeys {
    */
   async authenticationOptions(purpose: PasskeyCeremony['purpose'], binding: string, user?: User): Promise<string> {
     const challenge = await this.#d.challenges.issue(purpose, binding, user?.id);
-    const allow = user ? (await this.list(user.id)).map((p) => ({ id: p.credentialId, ...(p.transports ? { transports: p.transports as AuthenticatorTransportFuture[] } : {}) })) : undefined;
+    const allow = user
+      ? (await this.list(user.id)).map((p) => ({ id: p.credentialId, ...(p.transports ? { transports: p.transports as AuthenticatorTransportFuture[] } : {}) }))
+      : undefined;
     const options = await generateAuthenticationOptions({
       rpID: this.#d.rp.id,
       challenge: Buffer.from(challenge, 'base64url'),
@@ -189,7 +213,13 @@ export class Passkeys {
     if (!passkey || !owner || (ceremony.user && ceremony.user.id !== owner.id) || (handleOwner !== undefined && handleOwner !== owner.id)) {
       await this.#d.throttle.recordFailure(ceremony.user?.username ?? unknownKey, ip);
       audited(ceremony.user?.id, 'passkey_unknown');
-      return { ok: false, message: ceremony.user ? 'That passkey is not one of yours here. Use a passkey you added to this account.' : 'That passkey is not known here. It may have been removed: sign in another way.', status: 401 };
+      return {
+        ok: false,
+        message: ceremony.user
+          ? 'That passkey is not one of yours here. Use a passkey you added to this account.'
+          : 'That passkey is not known here. It may have been removed: sign in another way.',
+        status: 401,
+      };
     }
     const waitOwner = ceremony.user ? 0 : await this.#d.throttle.waitFor(owner.username, ip);
     if (waitOwner > 0) {
@@ -205,7 +235,12 @@ export class Passkeys {
         expectedChallenge: challenge,
         expectedOrigin: this.#d.rp.origins,
         expectedRPID: this.#d.rp.id,
-        credential: { id: passkey.credentialId, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: passkey.signCount, ...(passkey.transports ? { transports: passkey.transports as AuthenticatorTransportFuture[] } : {}) },
+        credential: {
+          id: passkey.credentialId,
+          publicKey: Buffer.from(passkey.publicKey, 'base64url'),
+          counter: passkey.signCount,
+          ...(passkey.transports ? { transports: passkey.transports as AuthenticatorTransportFuture[] } : {}),
+        },
         requireUserVerification: ceremony.purpose === 'sign-in',
       });
       if (verified.verified) info = verified.authenticationInfo;
@@ -251,7 +286,13 @@ function parseAnswer<T extends { id: string; response: object }>(answer: string 
   try {
     const parsed = JSON.parse(answer) as T;
     const response = parsed?.response as Record<string, unknown> | undefined;
-    if (typeof parsed.id !== 'string' || !/^[\w-]{1,1400}$/.test(parsed.id) || typeof response?.clientDataJSON !== 'string' || typeof response[field] !== 'string') return undefined;
+    if (
+      typeof parsed.id !== 'string' ||
+      !/^[\w-]{1,1400}$/.test(parsed.id) ||
+      typeof response?.clientDataJSON !== 'string' ||
+      typeof response[field] !== 'string'
+    )
+      return undefined;
     return parsed;
   } catch {
     return undefined;

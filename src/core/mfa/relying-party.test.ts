@@ -9,7 +9,11 @@ describe('relying party', () => {
   });
 
   it('takes a parent domain and other origins on it (behind a proxy, or passkeys shared across subdomains)', () => {
-    const rp = relyingPartyFor('https://id.example.com', { rpId: 'Example.com', rpName: 'Example', origins: ['https://login.example.com', 'https://id.example.com/'] });
+    const rp = relyingPartyFor('https://id.example.com', {
+      rpId: 'Example.com',
+      rpName: 'Example',
+      origins: ['https://login.example.com', 'https://id.example.com/'],
+    });
     assert.deepEqual(rp, { id: 'example.com', origins: ['https://login.example.com', 'https://id.example.com'], name: 'Example' });
   });
 

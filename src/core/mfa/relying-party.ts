@@ -36,7 +36,8 @@ export function relyingPartyFor(issuer: string, overrides: RelyingPartyOverrides
     } catch {
       throw new TypeError(`webauthn origins: ${JSON.stringify(origin)} is not a URL`);
     }
-    if (parsed.origin !== origin.replace(/\/$/, '')) throw new TypeError(`webauthn origins: ${JSON.stringify(origin)} must be an origin only (scheme://host[:port]), no path`);
+    if (parsed.origin !== origin.replace(/\/$/, ''))
+      throw new TypeError(`webauthn origins: ${JSON.stringify(origin)} must be an origin only (scheme://host[:port]), no path`);
     if (!within(parsed.hostname, id)) throw new TypeError(`webauthn origins: ${parsed.origin} is not on the relying party ${id} (nor a subdomain of it)`);
     return parsed.origin;
   });

@@ -90,21 +90,46 @@ export class SecondFactors {
    * Confirms an enrolment with its first code and stores the factor; that code's step
    * counts as used. Throttled like a sign-in. A user has one authenticator app at a time.
    */
-  async confirmTotp(user: User, sealed: string | undefined, code: string, origin: RequestOrigin, actor: AuditActor, ip: string): Promise<{ ok: true; factor: UserFactor } | { ok: false; message: string; expired?: boolean }> {
+  async confirmTotp(
+    user: User,
+    sealed: string | undefined,
+    code: string,
+    origin: RequestOrigin,
+    actor: AuditActor,
+    ip: string,
+  ): Promise<{ ok: true; factor: UserFactor } | { ok: false; message: string; expired?: boolean }> {
     const now = this.#d.clock.now();
     const secret = this.#d.secrets.unseal(user.id, sealed, now);
     if (!secret) return { ok: false, message: 'This setup has expired. Start again.', expired: true };
-    if ((await this.list(user.id)).some((f) => f.type === 'totp')) return { ok: false, message: 'You already have an authenticator app. Remove it first to set up another.', expired: true };
+    if ((await this.list(user.id)).some((f) => f.type === 'totp'))
+      return { ok: false, message: 'You already have an authenticator app. Remove it first to set up another.', expired: true };
     const wait = await this.#d.throttle.waitFor(user.username, ip);
     if (wait > 0) return { ok: false, message: tooMany(wait) };
     const step = matchTotp(secret, code.replace(/\s/g, ''), now);
     if (step === undefined) {
       await this.#d.throttle.recordFailure(user.username, ip);
-      this.#d.audit.record({ type: 'mfa.failed', outcome: 'failure', actor, subject: user.id, reason: 'wrong_code', ...origin, details: { factor: 'totp', during: 'enrolment' } });
+      this.#d.audit.record({
+        type: 'mfa.failed',
+        outcome: 'failure',
+        actor,
+        subject: user.id,
+        reason: 'wrong_code',
+        ...origin,
+        details: { factor: 'totp', during: 'enrolment' },
+      });
       return { ok: false, message: 'That code is not right. Check the time on your device, and enter the code the app shows now.' };
     }
     const id = randomUUID();
-    const factor: UserFactor = { id, userId: user.id, type: 'totp', name: 'Authenticator app', secretEncrypted: this.#d.secrets.encrypt(user.id, id, secret), createdAt: now, lastUsedStep: step, lastUsedAt: now };
+    const factor: UserFactor = {
+      id,
+      userId: user.id,
+      type: 'totp',
+      name: 'Authenticator app',
+      secretEncrypted: this.#d.secrets.encrypt(user.id, id, secret),
+      createdAt: now,
+      lastUsedStep: step,
+      lastUsedAt: now,
+    };
     await this.#d.store.insertUserFactor(factor);
     this.#d.audit.record({ type: 'mfa.enrolled', outcome: 'success', actor, subject: user.id, ...origin, details: { factor: 'totp', id } });
     return { ok: true, factor };
@@ -167,7 +192,14 @@ export class SecondFactors {
     if (!(await this.#d.store.deleteUserFactor(userId, id))) return false;
     const last = (await this.list(userId)).length === 0;
     if (last) await this.#d.store.replaceRecoveryCodes(userId, [], this.#d.clock.now());
-    this.#d.audit.record({ type: 'mfa.removed', outcome: 'success', actor, subject: userId, ...origin, details: { id, ...(last ? { recoveryCodes: 'removed' } : {}) } });
+    this.#d.audit.record({
+      type: 'mfa.removed',
+      outcome: 'success',
+      actor,
+      subject: userId,
+      ...origin,
+      details: { id, ...(last ? { recoveryCodes: 'removed' } : {}) },
+    });
     return true;
   }
 

@@ -48,7 +48,13 @@ export class SecondSteps {
 
   async start(input: SecondStepStart, browser: string): Promise<SecondStep> {
     const now = this.#clock.now();
-    const step: SecondStep = { ...input, id: randomBytes(24).toString('base64url'), browserHash: this.#hasher.hash(browser), csrf: randomBytes(24).toString('base64url'), createdAt: now };
+    const step: SecondStep = {
+      ...input,
+      id: randomBytes(24).toString('base64url'),
+      browserHash: this.#hasher.hash(browser),
+      csrf: randomBytes(24).toString('base64url'),
+      createdAt: now,
+    };
     await this.#records.putRecord(KIND, step.id, step, now + TTL);
     return step;
   }

@@ -80,6 +80,12 @@ export function base32Decode(text: string): Buffer {
 /** The Key Uri Format authenticator apps read from the QR code: otpauth://totp/Issuer:account?... */
 export function otpauthUri(issuerName: string, account: string, secret: Buffer): string {
   const label = `${encodeURIComponent(issuerName)}:${encodeURIComponent(account)}`;
-  const query = new URLSearchParams({ secret: base32Encode(secret), issuer: issuerName, algorithm: 'SHA1', digits: String(TOTP_DIGITS), period: String(TOTP_STEP) });
+  const query = new URLSearchParams({
+    secret: base32Encode(secret),
+    issuer: issuerName,
+    algorithm: 'SHA1',
+    digits: String(TOTP_DIGITS),
+    period: String(TOTP_STEP),
+  });
   return `otpauth://totp/${label}?${query}`;
 }

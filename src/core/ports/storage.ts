@@ -3,7 +3,22 @@
  * names only the ones it uses; a backend (src/stores/*) implements all of them and
  * proves it with the shared contract suite (src/stores/contract).
  */
-import type { Api, Client, Consent, FederatedIdentity, IdentityProvider, Role, ServiceAccount, SigningKey, StoredToken, StoredTokenKind, PasskeyFactor, User, UserFactor, UserSession } from '../model.js';
+import type {
+  Api,
+  Client,
+  Consent,
+  FederatedIdentity,
+  IdentityProvider,
+  Role,
+  ServiceAccount,
+  SigningKey,
+  StoredToken,
+  StoredTokenKind,
+  PasskeyFactor,
+  User,
+  UserFactor,
+  UserSession,
+} from '../model.js';
 import type { AuditRepository } from './audit.js';
 import type { OutboxRepository } from './outbox.js';
 import type { DeviceAuthorizationRepository } from './device-authorizations.js';

@@ -28,7 +28,9 @@ export interface MetadataContext {
 }
 
 export type RegisteredFields = Pick<Client, 'name' | 'type' | 'tokenEndpointAuthMethod' | 'redirectUris' | 'grantTypes' | 'permissions'> &
-  Partial<Pick<Client, 'jwks' | 'jwksUri' | 'postLogoutRedirectUris' | 'idTokenSignedResponseAlg' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>>;
+  Partial<
+    Pick<Client, 'jwks' | 'jwksUri' | 'postLogoutRedirectUris' | 'idTokenSignedResponseAlg' | 'backchannelLogoutUri' | 'backchannelLogoutSessionRequired'>
+  >;
 
 export interface ParsedMetadata {
   /** The metadata as registered (defaults filled in), in RFC 7591's names. */
@@ -104,7 +106,9 @@ export function parseClientMetadata(input: unknown, ctx: MetadataContext): Parse
   const grantTypes = stringList(body, 'grant_types') ?? ['authorization_code'];
   for (const grant of grantTypes) {
     if (!(policy.grantTypes as readonly string[]).includes(grant) || !ctx.supportedGrants.includes(grant)) {
-      throw invalidMetadata(`grant_types: ${grant} may not be registered; allowed: ${policy.grantTypes.filter((g) => ctx.supportedGrants.includes(g)).join(', ')}`);
+      throw invalidMetadata(
+        `grant_types: ${grant} may not be registered; allowed: ${policy.grantTypes.filter((g) => ctx.supportedGrants.includes(g)).join(', ')}`,
+      );
     }
   }
   const responseTypes = stringList(body, 'response_types') ?? (grantTypes.includes('authorization_code') ? ['code'] : []);
@@ -115,7 +119,8 @@ export function parseClientMetadata(input: unknown, ctx: MetadataContext): Parse
   }
 
   const redirectUris = stringList(body, 'redirect_uris', invalidRedirectUri) ?? [];
-  if (grantTypes.includes('authorization_code') && redirectUris.length === 0) throw invalidRedirectUri('redirect_uris: at least one is required for authorization_code');
+  if (grantTypes.includes('authorization_code') && redirectUris.length === 0)
+    throw invalidRedirectUri('redirect_uris: at least one is required for authorization_code');
   checkRedirectUris(redirectUris, policy);
   const postLogout = stringList(body, 'post_logout_redirect_uris', invalidRedirectUri);
   if (postLogout) checkRedirectUris(postLogout, policy, 'post_logout_redirect_uris');
@@ -129,7 +134,13 @@ export function parseClientMetadata(input: unknown, ctx: MetadataContext): Parse
   let jwks: Client['jwks'];
   if (body.jwks !== undefined && body.jwks !== null) {
     const keys = (body.jwks as { keys?: unknown }).keys;
-    if (typeof body.jwks !== 'object' || !Array.isArray(keys) || keys.length === 0 || keys.length > MAX_LIST || !keys.every((k) => typeof k === 'object' && k !== null && typeof (k as { kty?: unknown }).kty === 'string')) {
+    if (
+      typeof body.jwks !== 'object' ||
+      !Array.isArray(keys) ||
+      keys.length === 0 ||
+      keys.length > MAX_LIST ||
+      !keys.every((k) => typeof k === 'object' && k !== null && typeof (k as { kty?: unknown }).kty === 'string')
+    ) {
       throw invalidMetadata('jwks must be a JSON Web Key Set: {"keys": [...]}');
     }
     if (keys.some((k) => 'd' in (k as object))) throw invalidMetadata('jwks must hold public keys only');
@@ -139,7 +150,8 @@ export function parseClientMetadata(input: unknown, ctx: MetadataContext): Parse
   if (method === 'private_key_jwt' && !jwks && !jwksUri) throw invalidMetadata('private_key_jwt needs jwks or jwks_uri');
 
   const applicationType = optionalString(body, 'application_type');
-  if (applicationType !== undefined && applicationType !== 'web' && applicationType !== 'native') throw invalidMetadata('application_type must be web or native');
+  if (applicationType !== undefined && applicationType !== 'web' && applicationType !== 'native')
+    throw invalidMetadata('application_type must be web or native');
   const idTokenAlg = optionalString(body, 'id_token_signed_response_alg');
   if (idTokenAlg !== undefined && !(SIGNING_ALGS as readonly string[]).includes(idTokenAlg)) {
     throw invalidMetadata(`id_token_signed_response_alg must be one of ${SIGNING_ALGS.join(', ')}`);
@@ -151,7 +163,8 @@ export function parseClientMetadata(input: unknown, ctx: MetadataContext): Parse
   const backchannelLogoutUri = webUri(body, 'backchannel_logout_uri');
   if (backchannelLogoutUri?.includes('#')) throw invalidMetadata('backchannel_logout_uri must not contain a fragment');
   const sessionRequired = body.backchannel_logout_session_required;
-  if (sessionRequired !== undefined && sessionRequired !== null && typeof sessionRequired !== 'boolean') throw invalidMetadata('backchannel_logout_session_required must be a boolean');
+  if (sessionRequired !== undefined && sessionRequired !== null && typeof sessionRequired !== 'boolean')
+    throw invalidMetadata('backchannel_logout_session_required must be a boolean');
 
   const clientName = optionalString(body, 'client_name', 200);
   const metadata: Record<string, unknown> = {

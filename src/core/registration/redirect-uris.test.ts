@@ -9,21 +9,65 @@ describe('redirect URIs of registered clients', () => {
     assert.equal(redirectUriKind('http://[::1]:8080/cb'), 'loopback');
     assert.equal(redirectUriKind('http://localhost:3000/cb'), 'loopback');
     assert.equal(redirectUriKind('com.example.app:/oauth2redirect'), 'private-use');
-    for (const uri of ['javascript:alert(1)', 'data:text/html,x', 'http://app.example/cb', 'myapp://cb', 'https://a.example/cb#x', 'https://u:p@a.example/cb', 'not a uri']) {
+    for (const uri of [
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'http://app.example/cb',
+      'myapp://cb',
+      'https://a.example/cb#x',
+      'https://u:p@a.example/cb',
+      'not a uri',
+    ]) {
       assert.equal(typeof redirectUriKind(uri), 'object', uri);
     }
   });
 
   it('takes the plain private-use schemes MCP clients register when the policy is any, never a web, file, script or system one', () => {
-    for (const uri of ['cursor://anysphere.cursor-retrieval/oauth/callback', 'vscode://vscode.github-authentication/did-authenticate', 'windsurf://codeium.windsurf/auth', 'zed://oauth/callback', 'myapp:/cb', 'com.example.app:/cb']) {
+    for (const uri of [
+      'cursor://anysphere.cursor-retrieval/oauth/callback',
+      'vscode://vscode.github-authentication/did-authenticate',
+      'windsurf://codeium.windsurf/auth',
+      'zed://oauth/callback',
+      'myapp:/cb',
+      'com.example.app:/cb',
+    ]) {
       assert.equal(redirectUriKind(uri, 'any'), 'private-use', uri);
     }
-    assert.equal(typeof redirectUriKind('cursor://anysphere.cursor-retrieval/oauth/callback', 'reverse-domain'), 'object', 'reverse-domain keeps RFC 8252 §7.1 strictly');
+    assert.equal(
+      typeof redirectUriKind('cursor://anysphere.cursor-retrieval/oauth/callback', 'reverse-domain'),
+      'object',
+      'reverse-domain keeps RFC 8252 §7.1 strictly',
+    );
     const refused = [
-      'javascript:alert(1)', 'JavaScript://%0aalert(1)', 'data:text/html,x', 'vbscript:x', 'file:///etc/passwd', 'blob:https://a.example/1', 'about:blank', 'view-source:https://a.example',
-      'filesystem:https://a.example/x', 'jar:https://a.example/x.jar!/', 'http://app.example/cb', 'HTTP://evil.example/cb', 'https-login://evil.example/cb', 'http.evil.example:/cb', 'httpx://cb',
-      'mailto:a@example.com', 'tel:+1555', 'ftp://a.example/cb', 'wss://a.example/cb', 'ms-msdt:/id', 'search-ms:query=x', 'ms-officecmd:x', 'intent://cb#Intent;end', 'chrome://settings',
-      'web+app://cb', 'cursor://cb#fragment', 'cursor://user:pw@cb/x', 'not a uri', `myapp:/${'a'.repeat(2000)}`,
+      'javascript:alert(1)',
+      'JavaScript://%0aalert(1)',
+      'data:text/html,x',
+      'vbscript:x',
+      'file:///etc/passwd',
+      'blob:https://a.example/1',
+      'about:blank',
+      'view-source:https://a.example',
+      'filesystem:https://a.example/x',
+      'jar:https://a.example/x.jar!/',
+      'http://app.example/cb',
+      'HTTP://evil.example/cb',
+      'https-login://evil.example/cb',
+      'http.evil.example:/cb',
+      'httpx://cb',
+      'mailto:a@example.com',
+      'tel:+1555',
+      'ftp://a.example/cb',
+      'wss://a.example/cb',
+      'ms-msdt:/id',
+      'search-ms:query=x',
+      'ms-officecmd:x',
+      'intent://cb#Intent;end',
+      'chrome://settings',
+      'web+app://cb',
+      'cursor://cb#fragment',
+      'cursor://user:pw@cb/x',
+      'not a uri',
+      `myapp:/${'a'.repeat(2000)}`,
     ];
     for (const uri of refused) {
       for (const policy of ['any', 'reverse-domain'] as const) assert.equal(typeof redirectUriKind(uri, policy), 'object', `${uri} (${policy})`);

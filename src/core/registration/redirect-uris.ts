@@ -17,8 +17,31 @@ const NEVER_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'bl
  * that have been abused to run code (ms-msdt:, search-ms:). Refused as private-use schemes.
  */
 const NOT_AN_APP_SCHEMES = new Set([
-  'ftp:', 'ws:', 'wss:', 'gopher:', 'mailto:', 'tel:', 'sms:', 'news:', 'nntp:', 'irc:', 'ssh:', 'smb:', 'ldap:', 'telnet:',
-  'intent:', 'chrome:', 'edge:', 'opera:', 'resource:', 'moz-extension:', 'shell:', 'ms-msdt:', 'search-ms:', 'search:', 'ms-officecmd:',
+  'ftp:',
+  'ws:',
+  'wss:',
+  'gopher:',
+  'mailto:',
+  'tel:',
+  'sms:',
+  'news:',
+  'nntp:',
+  'irc:',
+  'ssh:',
+  'smb:',
+  'ldap:',
+  'telnet:',
+  'intent:',
+  'chrome:',
+  'edge:',
+  'opera:',
+  'resource:',
+  'moz-extension:',
+  'shell:',
+  'ms-msdt:',
+  'search-ms:',
+  'search:',
+  'ms-officecmd:',
 ]);
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const MAX_URI_LENGTH = 2000;
@@ -41,7 +64,8 @@ export function redirectUriKind(uri: string, privateUse: PrivateUseSchemes = 're
   if (url.hash || uri.includes('#')) return { refused: 'must not contain a fragment' };
   if (url.username || url.password) return { refused: 'must not contain user information' };
   if (url.protocol === 'https:') return 'https';
-  if (url.protocol === 'http:') return LOOPBACK_HOSTS.has(url.hostname) ? 'loopback' : { refused: 'uses http on a host other than a loopback address; use https' };
+  if (url.protocol === 'http:')
+    return LOOPBACK_HOSTS.has(url.hostname) ? 'loopback' : { refused: 'uses http on a host other than a loopback address; use https' };
   // Lookalikes of the web's schemes (https-login:, http.example:) would pass for web addresses on the consent page.
   if (url.protocol.startsWith('http')) return { refused: `uses the ${url.protocol} scheme, which looks like a web address` };
   // RFC 8252 §7.1: a private-use scheme is a reverse domain name the app controls.

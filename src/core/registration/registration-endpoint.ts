@@ -181,7 +181,10 @@ export function registrationEndpoints(deps: RegistrationDependencies) {
       if (body.client_id !== client.clientId) throw invalidRequest('client_id must be sent and equal the registered one');
       const forbidden = SERVER_FIELDS.filter((f) => f in body);
       if (forbidden.length > 0) throw invalidRequest(`${forbidden.join(', ')} must not be sent`);
-      if (body.client_secret !== undefined && (typeof body.client_secret !== 'string' || !client.secrets.some((s) => hasher.matches(body.client_secret as string, s.hash)))) {
+      if (
+        body.client_secret !== undefined &&
+        (typeof body.client_secret !== 'string' || !client.secrets.some((s) => hasher.matches(body.client_secret as string, s.hash)))
+      ) {
         throw invalidRequest('client_secret does not match the one issued');
       }
       const parsed = await parse(body);
@@ -190,7 +193,15 @@ export function registrationEndpoints(deps: RegistrationDependencies) {
       const needsSecret = parsed.fields.tokenEndpointAuthMethod === 'client_secret_basic' || parsed.fields.tokenEndpointAuthMethod === 'client_secret_post';
       // A client that starts using a secret gets one now; one that stops has its secrets removed.
       const secret = needsSecret && !usedSecret ? newSecret(now) : undefined;
-      const { jwks: _j, jwksUri: _u, postLogoutRedirectUris: _p, idTokenSignedResponseAlg: _a, backchannelLogoutUri: _b, backchannelLogoutSessionRequired: _s, ...kept } = client;
+      const {
+        jwks: _j,
+        jwksUri: _u,
+        postLogoutRedirectUris: _p,
+        idTokenSignedResponseAlg: _a,
+        backchannelLogoutUri: _b,
+        backchannelLogoutSessionRequired: _s,
+        ...kept
+      } = client;
       const updated: Client = {
         ...kept,
         ...parsed.fields,
@@ -198,7 +209,13 @@ export function registrationEndpoints(deps: RegistrationDependencies) {
         registration: { ...client.registration!, metadata: parsed.metadata },
       };
       await deps.clients.saveClient(updated);
-      audit.record({ type: 'client.registration_updated', outcome: 'success', clientId: client.clientId, ...origin(request), details: { name: updated.name, redirectUris: updated.redirectUris, grantTypes: updated.grantTypes } });
+      audit.record({
+        type: 'client.registration_updated',
+        outcome: 'success',
+        clientId: client.clientId,
+        ...origin(request),
+        details: { name: updated.name, redirectUris: updated.redirectUris, grantTypes: updated.grantTypes },
+      });
       return { status: 200, body: describe(updated, secret ? { secret: secret.secret } : {}) };
     },
 
@@ -210,7 +227,13 @@ export function registrationEndpoints(deps: RegistrationDependencies) {
     async remove(request: EngineRequest): Promise<EngineResponse> {
       const client = await authorizedClient(request);
       const { tokens, consents } = await deps.removeClient(client.clientId, origin(request));
-      audit.record({ type: 'client.registration_deleted', outcome: 'success', clientId: client.clientId, ...origin(request), details: { name: client.name, tokens, consents } });
+      audit.record({
+        type: 'client.registration_deleted',
+        outcome: 'success',
+        clientId: client.clientId,
+        ...origin(request),
+        details: { name: client.name, tokens, consents },
+      });
       return { status: 204 };
     },
   };

@@ -6,7 +6,14 @@ const source = { id: 'u1', username: 'ann', email: 'ann@x.test', roles: ['admin'
 
 test('maps fields, attributes and nested attribute paths; absent values are left out', () => {
   const claims = mapClaims(
-    { roles: 'user.roles', tenant: 'user.attributes.tenant', unit: 'user.attributes.org.unit', missing: 'user.attributes.nope', name: 'user.name', ev: 'user.email_verified' },
+    {
+      roles: 'user.roles',
+      tenant: 'user.attributes.tenant',
+      unit: 'user.attributes.org.unit',
+      missing: 'user.attributes.nope',
+      name: 'user.name',
+      ev: 'user.email_verified',
+    },
     source,
   );
   assert.deepEqual(claims, { roles: ['admin'], tenant: 'acme', unit: 'sales', ev: false });

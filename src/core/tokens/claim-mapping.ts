@@ -7,9 +7,27 @@
 
 /** Claims a mapping may never set: RFC 9068 / RFC 7519 ones, OpenID Connect protocol ones, and introspection's own. */
 export const RESERVED_CLAIMS: readonly string[] = [
-  'iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'scope', 'client_id', 'cnf',
-  'auth_time', 'nonce', 'sid', 'at_hash', 'c_hash', 'azp', 'acr', 'amr',
-  'active', 'token_type', 'sandbox',
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'nbf',
+  'jti',
+  'scope',
+  'client_id',
+  'cnf',
+  'auth_time',
+  'nonce',
+  'sid',
+  'at_hash',
+  'c_hash',
+  'azp',
+  'acr',
+  'amr',
+  'active',
+  'token_type',
+  'sandbox',
 ];
 
 /** `user.<field>` or `user.attributes.<path>`; the path's segments are letters, digits, `_` and `-`. */
@@ -55,14 +73,22 @@ function evaluate(expression: string, source: ClaimSource): unknown {
     return path ? readPath(source.attributes, path) : source.attributes;
   }
   switch (field) {
-    case 'id': return source.id;
-    case 'username': return source.username;
-    case 'name': return source.name;
-    case 'email': return source.email;
-    case 'email_verified': return source.email === undefined ? undefined : (source.emailVerified ?? false);
-    case 'roles': return source.roles;
-    case 'permissions': return source.permissions;
-    default: return undefined;
+    case 'id':
+      return source.id;
+    case 'username':
+      return source.username;
+    case 'name':
+      return source.name;
+    case 'email':
+      return source.email;
+    case 'email_verified':
+      return source.email === undefined ? undefined : (source.emailVerified ?? false);
+    case 'roles':
+      return source.roles;
+    case 'permissions':
+      return source.permissions;
+    default:
+      return undefined;
   }
 }
 

@@ -8,10 +8,28 @@ import type { Client, StoredToken } from '../model.js';
 import { isRevokedWithClient, predatesClient, removeClient } from './client-revocation.js';
 
 const client = (clientId: string): Client =>
-  ({ clientId, name: clientId, type: 'public', tokenEndpointAuthMethod: 'none', secrets: [], redirectUris: [], grantTypes: ['authorization_code'], permissions: {}, introspection: 'own' }) as Client;
+  ({
+    clientId,
+    name: clientId,
+    type: 'public',
+    tokenEndpointAuthMethod: 'none',
+    secrets: [],
+    redirectUris: [],
+    grantTypes: ['authorization_code'],
+    permissions: {},
+    introspection: 'own',
+  }) as Client;
 
 const token = (hash: string, clientId: string, subject: string, issuedAt: number): StoredToken => ({
-  hash, kind: 'refresh_token', jti: hash, clientId, subject, audience: 'https://api.test', scope: '', issuedAt, expiresAt: issuedAt + 3600,
+  hash,
+  kind: 'refresh_token',
+  jti: hash,
+  clientId,
+  subject,
+  audience: 'https://api.test',
+  scope: '',
+  issuedAt,
+  expiresAt: issuedAt + 3600,
 });
 
 describe('removeClient', () => {
@@ -44,7 +62,10 @@ describe('removeClient', () => {
     assert.equal((await store.findTokenByHash('t3'))?.revokedAt, undefined, "another client's tokens stay");
     assert.equal((await store.getConsent('alice', 'kept'))?.clientId, 'kept');
     assert.equal(changes, 1, 'caches are told');
-    assert.deepEqual(events.map((e) => [e.type, e.clientId, e.details]), [['token.revoked', 'doomed', { clientDeleted: true, via: 'management', tokens: 2, consents: 1 }]]);
+    assert.deepEqual(
+      events.map((e) => [e.type, e.clientId, e.details]),
+      [['token.revoked', 'doomed', { clientDeleted: true, via: 'management', tokens: 2, consents: 1 }]],
+    );
 
     // JWTs: issued before (or at) the deletion are revoked; those of a client created again later under the same id are not.
     assert.equal(await isRevokedWithClient(store, 'doomed', 9_999, 10_000), true);

@@ -8,12 +8,7 @@ import type { RevocationRepository, TokenRepository } from '../ports/storage.js'
 
 const marker = (grantId: string) => `grant:${grantId}`;
 
-export async function revokeGrant(
-  store: TokenRepository & RevocationRepository,
-  grantId: string,
-  now: number,
-  longestLifetime: number,
-): Promise<void> {
+export async function revokeGrant(store: TokenRepository & RevocationRepository, grantId: string, now: number, longestLifetime: number): Promise<void> {
   await store.revokeJti(marker(grantId), now + longestLifetime);
   await store.revokeGrant(grantId, now);
 }

@@ -15,7 +15,9 @@ import { userClaims } from './user-claims.js';
 export const ID_TOKEN_TTL = 3600;
 
 export function halfHash(value: string, alg: SigningAlg = 'RS256'): string {
-  const digest = createHash(alg === 'EdDSA' ? 'sha512' : 'sha256').update(value, 'ascii').digest();
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : 'sha256')
+    .update(value, 'ascii')
+    .digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 

@@ -146,7 +146,10 @@ export class TokenInspector {
     };
     if (claims.sandbox === true) active.sandbox = true;
     if (typeof claims.auth_time === 'number') {
-      active.authentication = { authTime: claims.auth_time, amr: Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string') : [] };
+      active.authentication = {
+        authTime: claims.auth_time,
+        amr: Array.isArray(claims.amr) ? claims.amr.filter((m): m is string => typeof m === 'string') : [],
+      };
     }
     const cnf = claims.cnf as { jkt?: unknown } | undefined;
     if (cnf && typeof cnf === 'object' && typeof cnf.jkt === 'string') active.jkt = cnf.jkt;

@@ -7,7 +7,10 @@ import { resourceRoutes } from '../resource.js';
 import { apiOut } from '../schemas.js';
 
 export const apiRoutes = resourceRoutes({
-  path: '/apis', tag: 'APIs', noun: 'API', kind: 'api',
+  path: '/apis',
+  tag: 'APIs',
+  noun: 'API',
+  kind: 'api',
   params: z.object({ identifier: z.string().describe('the API identifier, URL-encoded') }),
   scopes: { read: 'read:apis', write: 'write:apis' },
   response: apiOut,
@@ -15,7 +18,8 @@ export const apiRoutes = resourceRoutes({
   idOf: (api) => api.identifier,
   list: { summary: 'List APIs', items: (engine) => engine.store.listApis() },
   create: {
-    summary: 'Create an API', body: apiSchema,
+    summary: 'Create an API',
+    body: apiSchema,
     name: (body) => body.identifier,
     exists: (engine, body) => engine.store.getApi(body.identifier),
     async save(engine, body) {
@@ -26,7 +30,8 @@ export const apiRoutes = resourceRoutes({
   },
   get: { summary: 'Get an API' },
   replace: {
-    summary: 'Replace an API (If-Match for optimistic concurrency)', body: apiSchema,
+    summary: 'Replace an API (If-Match for optimistic concurrency)',
+    body: apiSchema,
     pinned: { field: 'identifier', message: 'must equal the identifier in the path' },
     async save(engine, _current, body) {
       const api = toApi(body);

@@ -49,7 +49,12 @@ const zero = (): Counts => ({ tokensIssued: 0, failures: 0, signIns: 0, signInFa
 
 export const auditSummaryRoutes = [
   route({
-    method: 'GET', path: '/audit-events/summary', tag: 'Audit', summary: 'Tokens issued, failures and sign-ins per hour or day, counted from the audit log', scope: 'read:audit', status: 200,
+    method: 'GET',
+    path: '/audit-events/summary',
+    tag: 'Audit',
+    summary: 'Tokens issued, failures and sign-ins per hour or day, counted from the audit log',
+    scope: 'read:audit',
+    status: 200,
     query: z.object({
       from: instant.describe('ISO 8601, inclusive (rounded down to the bucket); default: 24 hours (hour) or 30 days (day) before `to`'),
       to: instant.describe('ISO 8601, exclusive; default: now'),

@@ -23,7 +23,12 @@ const auditRecordOut = z.looseObject({
 
 export const auditRoutes = [
   route({
-    method: 'GET', path: '/audit-events', tag: 'Audit', summary: 'Query the audit log (newest first)', scope: 'read:audit', status: 200,
+    method: 'GET',
+    path: '/audit-events',
+    tag: 'Audit',
+    summary: 'Query the audit log (newest first)',
+    scope: 'read:audit',
+    status: 200,
     query: z.object({
       from: instant.describe('ISO 8601, inclusive'),
       to: instant.describe('ISO 8601, exclusive'),

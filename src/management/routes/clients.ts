@@ -42,14 +42,18 @@ function build(engine: AuthorizationServer, body: z.output<typeof clientApiSchem
   try {
     return toClient({ ...body, secrets, secretHashes: [] }, existing, engine.hasher, engine.clock.now(), 'body');
   } catch (error) {
-    if (error instanceof Error && /needs at least one secret/.test(error.message)) throw badField('body.tokenEndpointAuthMethod', error.message.replace(/^[^:]+: /, ''));
+    if (error instanceof Error && /needs at least one secret/.test(error.message))
+      throw badField('body.tokenEndpointAuthMethod', error.message.replace(/^[^:]+: /, ''));
     throw error instanceof ValidationError ? badField(error.field, error.message) : error;
   }
 }
 
 /** List, get, replace and delete; create is below, as it shows the first secret once. */
 const [listClients, getClient, replaceClient, deleteClient] = resourceRoutes({
-  path: '/clients', tag: 'Clients', noun: 'client', kind: 'client',
+  path: '/clients',
+  tag: 'Clients',
+  noun: 'client',
+  kind: 'client',
   params: byId,
   scopes: { read: 'read:clients', write: 'write:clients' },
   response: clientOut,
@@ -63,7 +67,8 @@ const [listClients, getClient, replaceClient, deleteClient] = resourceRoutes({
   },
   get: { summary: 'Get a client' },
   replace: {
-    summary: 'Replace a client (its secrets are kept)', body: clientApiSchema,
+    summary: 'Replace a client (its secrets are kept)',
+    body: clientApiSchema,
     pinned: { field: 'clientId', message: 'must equal the client id in the path' },
     async save(engine, existing, body, principal) {
       // A self-registered client stays one (unverified, managed with its registration access token too).
@@ -78,7 +83,7 @@ const [listClients, getClient, replaceClient, deleteClient] = resourceRoutes({
   delete: {
     summary: 'Delete a client, revoking its tokens and grants',
     async remove(engine, client, principal) {
-      if (client.clientId === CONSOLE_CLIENT_ID) throw conflict('the admin console\'s client cannot be deleted');
+      if (client.clientId === CONSOLE_CLIENT_ID) throw conflict("the admin console's client cannot be deleted");
       // Its tokens and users' grants go with it (audited as token.revoked).
       await engine.removeClient(client.clientId, { via: 'management', actor: actorOf(principal) });
     },
@@ -88,12 +93,19 @@ const [listClients, getClient, replaceClient, deleteClient] = resourceRoutes({
 export const clientRoutes = [
   listClients!,
   route({
-    method: 'POST', path: '/clients', tag: 'Clients', summary: 'Create a client (its secret is in this response only)', scope: 'write:clients', status: 201,
-    body: clientApiSchema, response: clientCreatedOut,
+    method: 'POST',
+    path: '/clients',
+    tag: 'Clients',
+    summary: 'Create a client (its secret is in this response only)',
+    scope: 'write:clients',
+    status: 201,
+    body: clientApiSchema,
+    response: clientCreatedOut,
     async handler(engine, { body, principal }) {
       if (await engine.store.getClient(body.clientId)) throw conflict(`client ${body.clientId} exists`);
       // A client's tokens carry sub = client id: it must not name a user or service account.
-      if ((await engine.store.getUser(body.clientId)) || (await engine.store.getServiceAccount(body.clientId))) throw conflict(`${body.clientId} is the id of a user or service account`);
+      if ((await engine.store.getUser(body.clientId)) || (await engine.store.getServiceAccount(body.clientId)))
+        throw conflict(`${body.clientId} is the id of a user or service account`);
       const probe = build(engine, body, undefined, [newSecret()]);
       requireHeld(principal.holdings, probe.permissions, `client ${body.clientId}`);
       const secret = usesSecrets(probe) ? newSecret() : undefined;
@@ -111,8 +123,14 @@ export const clientRoutes = [
   replaceClient!,
   deleteClient!,
   route({
-    method: 'POST', path: '/clients/{clientId}/secrets', tag: 'Clients', summary: 'Add a secret (shown once); the others stay valid until deleted', scope: 'write:clients', status: 201,
-    params: byId, response: newSecretOut,
+    method: 'POST',
+    path: '/clients/{clientId}/secrets',
+    tag: 'Clients',
+    summary: 'Add a secret (shown once); the others stay valid until deleted',
+    scope: 'write:clients',
+    status: 201,
+    params: byId,
+    response: newSecretOut,
     async handler(engine, { params, principal }) {
       const client = await load(engine, params.clientId);
       requireHeld(principal.holdings, client.permissions, `a secret of ${client.clientId}`);
@@ -120,11 +138,19 @@ export const clientRoutes = [
       const secret = newSecret();
       const hash = engine.hasher.hash(secret);
       await engine.catalogWriter.saveClient({ ...client, secrets: [...client.secrets, { hash, createdAt: engine.clock.now() }] });
-      return { body: { id: secretId(hash), secret }, change: { kind: 'client', id: client.clientId, action: 'secret_added', after: { secretId: secretId(hash) } } };
+      return {
+        body: { id: secretId(hash), secret },
+        change: { kind: 'client', id: client.clientId, action: 'secret_added', after: { secretId: secretId(hash) } },
+      };
     },
   }),
   route({
-    method: 'DELETE', path: '/clients/{clientId}/secrets/{secretId}', tag: 'Clients', summary: 'Delete a secret', scope: 'write:clients', status: 204,
+    method: 'DELETE',
+    path: '/clients/{clientId}/secrets/{secretId}',
+    tag: 'Clients',
+    summary: 'Delete a secret',
+    scope: 'write:clients',
+    status: 204,
     params: byId.extend({ secretId: z.string() }),
     async handler(engine, { params }) {
       const client = await load(engine, params.clientId);

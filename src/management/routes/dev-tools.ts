@@ -63,17 +63,30 @@ function mintCaller(engine: AuthorizationServer, principal: Principal): MintCall
 
 export const devToolRoutes = [
   route({
-    method: 'POST', path: '/dev/tokens', tag: 'Developer tools', summary: 'Mint a test access token for a client, a user or an API (shown once)', scope: 'write:dev_tools', status: 201,
-    body: z.strictObject({
-      client: z.string().min(1).optional().describe('a client id: as the client (client_credentials), or with `user`, the client acting for the user'),
-      user: z.string().min(1).optional().describe('a username or user id: scopes within the user\'s roles'),
-      api: z.string().min(1).optional().describe('the API identifier (audience); alone, a token for a test subject'),
-      scopes: z.array(z.string().min(1)).min(1).optional().describe('default: everything allowed'),
-      ttl: duration.optional().describe('seconds, or a duration such as "15m" or "1h"; default and at most the API\'s token lifetime'),
-      format: z.enum(['jwt', 'reference']).optional().describe('default: the API\'s format'),
-      subject: z.string().min(1).max(200).optional().describe('the subject of a token for an API alone'),
-    }).refine((b) => b.user !== undefined || b.client !== undefined || b.api !== undefined, { message: 'say whom the token is for: client, user or api', path: ['api'] })
-      .refine((b) => b.subject === undefined || (b.user === undefined && b.client === undefined), { message: 'subject is for a token for an API alone', path: ['subject'] }),
+    method: 'POST',
+    path: '/dev/tokens',
+    tag: 'Developer tools',
+    summary: 'Mint a test access token for a client, a user or an API (shown once)',
+    scope: 'write:dev_tools',
+    status: 201,
+    body: z
+      .strictObject({
+        client: z.string().min(1).optional().describe('a client id: as the client (client_credentials), or with `user`, the client acting for the user'),
+        user: z.string().min(1).optional().describe("a username or user id: scopes within the user's roles"),
+        api: z.string().min(1).optional().describe('the API identifier (audience); alone, a token for a test subject'),
+        scopes: z.array(z.string().min(1)).min(1).optional().describe('default: everything allowed'),
+        ttl: duration.optional().describe('seconds, or a duration such as "15m" or "1h"; default and at most the API\'s token lifetime'),
+        format: z.enum(['jwt', 'reference']).optional().describe("default: the API's format"),
+        subject: z.string().min(1).max(200).optional().describe('the subject of a token for an API alone'),
+      })
+      .refine((b) => b.user !== undefined || b.client !== undefined || b.api !== undefined, {
+        message: 'say whom the token is for: client, user or api',
+        path: ['api'],
+      })
+      .refine((b) => b.subject === undefined || (b.user === undefined && b.client === undefined), {
+        message: 'subject is for a token for an API alone',
+        path: ['subject'],
+      }),
     response: mintedOut,
     async handler(engine, { body, principal }) {
       const request = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) as typeof body;
@@ -92,7 +105,12 @@ export const devToolRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/dev/inspect', tag: 'Developer tools', summary: 'Decode any token and explain why it is or is not valid', scope: 'read:dev_tools', status: 200,
+    method: 'POST',
+    path: '/dev/inspect',
+    tag: 'Developer tools',
+    summary: 'Decode any token and explain why it is or is not valid',
+    scope: 'read:dev_tools',
+    status: 200,
     body: z.strictObject({ token: z.string().min(1).max(8192).describe('a JWT, a tsr_ token or a 40-hex user or action token; "Bearer ..." is accepted') }),
     response: inspectionOut,
     async handler(engine, { body }) {

@@ -24,7 +24,11 @@ export function presentProvider(issuer: string, provider: IdentityProvider): z.i
   return { ...rest, mapping: { ...rest.mapping }, hasClientSecret: clientSecretEncrypted !== undefined, redirectUri: upstreamRedirectUri(issuer, provider.id) };
 }
 
-async function toProvider(engine: AuthorizationServer, body: z.output<typeof identityProviderApiSchema>, existing?: IdentityProvider): Promise<IdentityProvider> {
+async function toProvider(
+  engine: AuthorizationServer,
+  body: z.output<typeof identityProviderApiSchema>,
+  existing?: IdentityProvider,
+): Promise<IdentityProvider> {
   for (const [i, rule] of body.roleMappings.entries()) {
     for (const role of rule.roles) if (!(await engine.store.getRole(role))) throw badField(`body.roleMappings.${i}.roles`, `unknown role ${role}`);
   }
@@ -37,7 +41,11 @@ async function toProvider(engine: AuthorizationServer, body: z.output<typeof ide
 }
 
 /** Builds a provider from API input (over `existing` on a replace) and stores it. */
-async function saveProvider(engine: AuthorizationServer, body: z.output<typeof identityProviderApiSchema>, existing?: IdentityProvider): Promise<IdentityProvider> {
+async function saveProvider(
+  engine: AuthorizationServer,
+  body: z.output<typeof identityProviderApiSchema>,
+  existing?: IdentityProvider,
+): Promise<IdentityProvider> {
   const provider = await toProvider(engine, body, existing);
   await engine.store.upsertIdentityProvider(provider);
   return provider;
@@ -45,7 +53,10 @@ async function saveProvider(engine: AuthorizationServer, body: z.output<typeof i
 
 export const identityProviderRoutes = [
   ...resourceRoutes({
-    path: '/identity-providers', tag: 'Identity providers', noun: 'identity provider', kind: 'identity_provider',
+    path: '/identity-providers',
+    tag: 'Identity providers',
+    noun: 'identity provider',
+    kind: 'identity_provider',
     params: byId,
     scopes: { read: 'read:identity_providers', write: 'write:identity_providers' },
     response: identityProviderOut,
@@ -54,14 +65,16 @@ export const identityProviderRoutes = [
     idOf: (provider) => provider.id,
     list: { summary: 'List upstream identity providers', items: (engine) => engine.store.listIdentityProviders() },
     create: {
-      summary: 'Add an upstream identity provider', body: identityProviderApiSchema,
+      summary: 'Add an upstream identity provider',
+      body: identityProviderApiSchema,
       name: (body) => body.id,
       exists: (engine, body) => engine.store.getIdentityProvider(body.id),
       save: (engine, body) => saveProvider(engine, body),
     },
     get: { summary: 'Get an upstream identity provider' },
     replace: {
-      summary: 'Replace an upstream identity provider (its client secret is kept unless given)', body: identityProviderApiSchema,
+      summary: 'Replace an upstream identity provider (its client secret is kept unless given)',
+      body: identityProviderApiSchema,
       pinned: { field: 'id', message: 'must equal the id in the path' },
       save: (engine, current, body) => saveProvider(engine, body, current),
     },
@@ -71,19 +84,37 @@ export const identityProviderRoutes = [
     },
   }),
   route({
-    method: 'GET', path: '/users/{id}/identities', tag: 'Identity providers', summary: "List a user's linked upstream identities", scope: 'read:users', status: 200,
-    params: byId, response: z.object({ items: z.array(federatedIdentityOut) }),
+    method: 'GET',
+    path: '/users/{id}/identities',
+    tag: 'Identity providers',
+    summary: "List a user's linked upstream identities",
+    scope: 'read:users',
+    status: 200,
+    params: byId,
+    response: z.object({ items: z.array(federatedIdentityOut) }),
     async handler(engine, { params }) {
       return { body: { items: await engine.store.listUserIdentities((await loadUser(engine, params.id)).id) } };
     },
   }),
   route({
-    method: 'DELETE', path: '/users/{id}/identities/{providerId}/{subject}', tag: 'Identity providers', summary: "Unlink one of a user's upstream identities", scope: 'write:users', status: 204,
+    method: 'DELETE',
+    path: '/users/{id}/identities/{providerId}/{subject}',
+    tag: 'Identity providers',
+    summary: "Unlink one of a user's upstream identities",
+    scope: 'write:users',
+    status: 204,
     params: z.object({ id: z.string(), providerId: z.string(), subject: z.string() }),
     async handler(engine, { params, principal }) {
       const user = await loadUser(engine, params.id);
-      if (!(await engine.store.deleteFederatedIdentity(user.id, params.providerId, params.subject))) throw notFound(`identity ${params.providerId}/${params.subject} of user ${params.id}`);
-      engine.audit.record({ type: 'upstream.unlinked', outcome: 'success', actor: actorOf(principal), subject: user.id, details: { provider: params.providerId, upstreamSubject: params.subject, via: 'management' } });
+      if (!(await engine.store.deleteFederatedIdentity(user.id, params.providerId, params.subject)))
+        throw notFound(`identity ${params.providerId}/${params.subject} of user ${params.id}`);
+      engine.audit.record({
+        type: 'upstream.unlinked',
+        outcome: 'success',
+        actor: actorOf(principal),
+        subject: user.id,
+        details: { provider: params.providerId, upstreamSubject: params.subject, via: 'management' },
+      });
       return {};
     },
   }),

@@ -15,4 +15,20 @@ import { sessionRoutes } from './sessions.js';
 import { tokenRoutes } from './tokens.js';
 import { userRoutes } from './users.js';
 
-export const MANAGEMENT_ROUTES = [...apiRoutes, ...clientRoutes, ...userRoutes, ...mfaRoutes, ...sessionRoutes, ...roleRoutes, ...serviceAccountRoutes, ...tokenRoutes, ...keyRoutes, ...auditSummaryRoutes, ...auditRoutes, ...devToolRoutes, ...mailRoutes, ...identityProviderRoutes, ...registrationRoutes];
+export const MANAGEMENT_ROUTES = [
+  ...apiRoutes,
+  ...clientRoutes,
+  ...userRoutes,
+  ...mfaRoutes,
+  ...sessionRoutes,
+  ...roleRoutes,
+  ...serviceAccountRoutes,
+  ...tokenRoutes,
+  ...keyRoutes,
+  ...auditSummaryRoutes,
+  ...auditRoutes,
+  ...devToolRoutes,
+  ...mailRoutes,
+  ...identityProviderRoutes,
+  ...registrationRoutes,
+];

@@ -33,7 +33,12 @@ function mailOf(engine: AuthorizationServer, feature?: 'invitations'): AccountMa
 
 export const mailRoutes = [
   route({
-    method: 'POST', path: '/invitations', tag: 'Users', summary: 'Invite a person by email: creates the account (no password yet) and mails a link to choose one', scope: 'write:users', status: 202,
+    method: 'POST',
+    path: '/invitations',
+    tag: 'Users',
+    summary: 'Invite a person by email: creates the account (no password yet) and mails a link to choose one',
+    scope: 'write:users',
+    status: 202,
     body: z.strictObject({
       email: z.string().email(),
       username: z.string().min(1).max(200).optional().describe('default: the email address'),
@@ -44,14 +49,27 @@ export const mailRoutes = [
     async handler(engine, { body }) {
       const mail = mailOf(engine, 'invitations');
       for (const [i, role] of body.roles.entries()) if (!(await engine.store.getRole(role))) throw badField(`body.roles.${i}`, `unknown role ${role}`);
-      const invited = await mail.invitations.invite({ email: body.email, roles: body.roles, ...(body.username ? { username: body.username } : {}), ...(body.name ? { name: body.name } : {}) });
+      const invited = await mail.invitations.invite({
+        email: body.email,
+        roles: body.roles,
+        ...(body.username ? { username: body.username } : {}),
+        ...(body.name ? { name: body.name } : {}),
+      });
       if (!invited) throw conflict(`user ${body.username ?? body.email} exists and has a password`);
       const out = presentUser(invited.user);
-      return { body: { user: out, created: invited.created, expiresAt: invited.expiresAt }, change: { kind: 'user', id: out.id, action: invited.created ? 'created' : 'updated', after: { ...out, invited: true } } };
+      return {
+        body: { user: out, created: invited.created, expiresAt: invited.expiresAt },
+        change: { kind: 'user', id: out.id, action: invited.created ? 'created' : 'updated', after: { ...out, invited: true } },
+      };
     },
   }),
   route({
-    method: 'GET', path: '/mail/outbox', tag: 'Mail', summary: 'Messages in the outbox, newest first (status=failed: those given up on)', scope: 'read:mail', status: 200,
+    method: 'GET',
+    path: '/mail/outbox',
+    tag: 'Mail',
+    summary: 'Messages in the outbox, newest first (status=failed: those given up on)',
+    scope: 'read:mail',
+    status: 200,
     query: z.object({ status: z.enum(['pending', 'sent', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
     response: z.object({ items: z.array(outboxOut), counts: z.object({ pending: z.number().int(), sent: z.number().int(), failed: z.number().int() }) }),
     async handler(engine, { query }) {
@@ -61,7 +79,12 @@ export const mailRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/mail/outbox/{id}/retry', tag: 'Mail', summary: 'Send a failed message again', scope: 'write:mail', status: 204,
+    method: 'POST',
+    path: '/mail/outbox/{id}/retry',
+    tag: 'Mail',
+    summary: 'Send a failed message again',
+    scope: 'write:mail',
+    status: 204,
     params: z.object({ id: z.string() }),
     async handler(engine, { params }) {
       const mail = mailOf(engine);

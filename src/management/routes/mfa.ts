@@ -13,17 +13,19 @@ const byId = z.object({ id: z.string() });
 
 export const mfaOut = z.object({
   required: z.boolean().describe('whether policy requires this user to sign in with a second factor (besides clients that require one)'),
-  factors: z.array(
-    z.object({
-      id: z.string(),
-      type: z.enum(['totp', 'passkey']).describe('totp: an authenticator app (RFC 6238 one-time codes); passkey: a WebAuthn credential'),
-      name: z.string(),
-      deviceType: z.enum(['singleDevice', 'multiDevice']).optional().describe('passkeys: bound to one device (a security key) or synced between devices'),
-      backedUp: z.boolean().optional().describe('passkeys: whether the authenticator says it is backed up (synced)'),
-      createdAt: epochSeconds,
-      lastUsedAt: epochSeconds.optional(),
-    }),
-  ).describe('never the secrets, nor a passkey’s key material or credential ID'),
+  factors: z
+    .array(
+      z.object({
+        id: z.string(),
+        type: z.enum(['totp', 'passkey']).describe('totp: an authenticator app (RFC 6238 one-time codes); passkey: a WebAuthn credential'),
+        name: z.string(),
+        deviceType: z.enum(['singleDevice', 'multiDevice']).optional().describe('passkeys: bound to one device (a security key) or synced between devices'),
+        backedUp: z.boolean().optional().describe('passkeys: whether the authenticator says it is backed up (synced)'),
+        createdAt: epochSeconds,
+        lastUsedAt: epochSeconds.optional(),
+      }),
+    )
+    .describe('never the secrets, nor a passkey’s key material or credential ID'),
   recoveryCodes: z.object({ total: z.number().int(), remaining: z.number().int() }),
 });
 
@@ -35,7 +37,12 @@ export const mfaPolicyOut = z.object({
 
 export const mfaRoutes = [
   route({
-    method: 'GET', path: '/mfa-policy', tag: 'Users', summary: 'Who must sign in with a second factor (besides clients with requireMfa and users who set one up): the server.mfa setting, read-only', scope: 'read:users', status: 200,
+    method: 'GET',
+    path: '/mfa-policy',
+    tag: 'Users',
+    summary: 'Who must sign in with a second factor (besides clients with requireMfa and users who set one up): the server.mfa setting, read-only',
+    scope: 'read:users',
+    status: 200,
     response: mfaPolicyOut,
     async handler(engine) {
       const { everyone, roles } = engine.mfa.policy;
@@ -43,8 +50,14 @@ export const mfaRoutes = [
     },
   }),
   route({
-    method: 'GET', path: '/users/{id}/mfa', tag: 'Users', summary: "A user's second factors (never their secrets) and how many recovery codes remain", scope: 'read:users', status: 200,
-    params: byId, response: mfaOut,
+    method: 'GET',
+    path: '/users/{id}/mfa',
+    tag: 'Users',
+    summary: "A user's second factors (never their secrets) and how many recovery codes remain",
+    scope: 'read:users',
+    status: 200,
+    params: byId,
+    response: mfaOut,
     async handler(engine, { params }) {
       const user = await loadUser(engine, params.id);
       const factors = (await engine.mfa.list(user.id)).map((f) => ({
@@ -59,8 +72,14 @@ export const mfaRoutes = [
     },
   }),
   route({
-    method: 'DELETE', path: '/users/{id}/mfa', tag: 'Users', summary: "Reset a user's second factors and recovery codes: they sign in with their password, and set a factor up again where policy requires one", scope: 'write:users', status: 200,
-    params: byId, response: z.object({ removed: z.number().int().describe('how many factors were removed') }),
+    method: 'DELETE',
+    path: '/users/{id}/mfa',
+    tag: 'Users',
+    summary: "Reset a user's second factors and recovery codes: they sign in with their password, and set a factor up again where policy requires one",
+    scope: 'write:users',
+    status: 200,
+    params: byId,
+    response: z.object({ removed: z.number().int().describe('how many factors were removed') }),
     async handler(engine, { params, principal }) {
       const user = await loadUser(engine, params.id);
       return { body: { removed: await engine.mfa.reset(user.id, actorOf(principal)) } };

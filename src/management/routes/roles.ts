@@ -12,7 +12,10 @@ import { addedPermissions, requireHeld } from '../least-privilege.js';
 import { checkPermissions } from './check-permissions.js';
 
 export const roleRoutes = resourceRoutes({
-  path: '/roles', tag: 'Roles', noun: 'role', kind: 'role',
+  path: '/roles',
+  tag: 'Roles',
+  noun: 'role',
+  kind: 'role',
   params: z.object({ name: z.string() }),
   scopes: { read: 'read:roles', write: 'write:roles' },
   response: roleOut,
@@ -20,7 +23,8 @@ export const roleRoutes = resourceRoutes({
   idOf: (role) => role.name,
   list: { summary: 'List roles', items: (engine) => engine.store.listRoles() },
   create: {
-    summary: 'Create a role', body: roleSchema,
+    summary: 'Create a role',
+    body: roleSchema,
     name: (body) => body.name,
     exists: (engine, body) => engine.store.getRole(body.name),
     async save(engine, body, principal) {
@@ -33,7 +37,8 @@ export const roleRoutes = resourceRoutes({
   },
   get: { summary: 'Get a role' },
   replace: {
-    summary: 'Replace a role', body: roleSchema,
+    summary: 'Replace a role',
+    body: roleSchema,
     pinned: { field: 'name', message: 'must equal the name in the path' },
     async save(engine, current, body, principal) {
       await checkPermissions(engine, body.permissions, 'body.permissions');

@@ -10,14 +10,25 @@ const byId = z.object({ id: z.string() });
 
 export const sessionRoutes = [
   route({
-    method: 'GET', path: '/users/{id}/sessions', tag: 'Sessions', summary: "List a user's live sign-in sessions, newest first", scope: 'read:sessions', status: 200,
-    params: byId, response: z.object({ items: z.array(sessionOut) }),
+    method: 'GET',
+    path: '/users/{id}/sessions',
+    tag: 'Sessions',
+    summary: "List a user's live sign-in sessions, newest first",
+    scope: 'read:sessions',
+    status: 200,
+    params: byId,
+    response: z.object({ items: z.array(sessionOut) }),
     async handler(engine, { params }) {
       return { body: { items: await engine.sessions.list((await loadUser(engine, params.id)).id) } };
     },
   }),
   route({
-    method: 'DELETE', path: '/users/{id}/sessions/{sessionId}', tag: 'Sessions', summary: 'End one sign-in session: it is signed out at its next request', scope: 'write:sessions', status: 204,
+    method: 'DELETE',
+    path: '/users/{id}/sessions/{sessionId}',
+    tag: 'Sessions',
+    summary: 'End one sign-in session: it is signed out at its next request',
+    scope: 'write:sessions',
+    status: 204,
     params: byId.extend({ sessionId: z.string() }),
     async handler(engine, { params }) {
       const user = await loadUser(engine, params.id);
@@ -27,8 +38,14 @@ export const sessionRoutes = [
     },
   }),
   route({
-    method: 'DELETE', path: '/users/{id}/sessions', tag: 'Sessions', summary: "End every sign-in session of a user (tokens apps hold stay; see grants)", scope: 'write:sessions', status: 200,
-    params: byId, response: z.object({ ended: z.number().int().describe('how many sessions ended') }),
+    method: 'DELETE',
+    path: '/users/{id}/sessions',
+    tag: 'Sessions',
+    summary: 'End every sign-in session of a user (tokens apps hold stay; see grants)',
+    scope: 'write:sessions',
+    status: 200,
+    params: byId,
+    response: z.object({ ended: z.number().int().describe('how many sessions ended') }),
     async handler(engine, { params }) {
       const user = await loadUser(engine, params.id);
       const ended = await engine.sessions.endAll(user.id);
@@ -36,15 +53,27 @@ export const sessionRoutes = [
     },
   }),
   route({
-    method: 'GET', path: '/users/{id}/grants', tag: 'Grants', summary: "List the live grants a user gave apps (refresh-token families), newest first", scope: 'read:grants', status: 200,
-    params: byId, response: z.object({ items: z.array(grantOut) }),
+    method: 'GET',
+    path: '/users/{id}/grants',
+    tag: 'Grants',
+    summary: 'List the live grants a user gave apps (refresh-token families), newest first',
+    scope: 'read:grants',
+    status: 200,
+    params: byId,
+    response: z.object({ items: z.array(grantOut) }),
     async handler(engine, { params }) {
       return { body: { items: await engine.userGrants.list((await loadUser(engine, params.id)).id) } };
     },
   }),
   route({
-    method: 'DELETE', path: '/users/{id}/grants/{grantId}', tag: 'Grants', summary: "Revoke a grant: its refresh and reference access tokens stop at once (JWT access tokens lapse within their lifetime); the consent stays", scope: 'write:grants', status: 200,
-    params: byId.extend({ grantId: z.string() }), response: grantOut,
+    method: 'DELETE',
+    path: '/users/{id}/grants/{grantId}',
+    tag: 'Grants',
+    summary: 'Revoke a grant: its refresh and reference access tokens stop at once (JWT access tokens lapse within their lifetime); the consent stays',
+    scope: 'write:grants',
+    status: 200,
+    params: byId.extend({ grantId: z.string() }),
+    response: grantOut,
     async handler(engine, { params, principal }) {
       const user = await loadUser(engine, params.id);
       // An unknown grant is a NotFoundError, rendered as 404 by the router.

@@ -43,8 +43,14 @@ async function requireMayCreate(engine: AuthorizationServer, principal: Principa
 
 export const tokenRoutes = [
   route({
-    method: 'POST', path: '/tokens', tag: 'Tokens', summary: 'Create a PAT, SAT, user token or action token (the token is in this response only)', scope: 'write:tokens', status: 201,
-    body: createToken, response: tokenCreatedOut,
+    method: 'POST',
+    path: '/tokens',
+    tag: 'Tokens',
+    summary: 'Create a PAT, SAT, user token or action token (the token is in this response only)',
+    scope: 'write:tokens',
+    status: 201,
+    body: createToken,
+    response: tokenCreatedOut,
     async handler(engine, { body, principal }) {
       await requireMayCreate(engine, principal, body);
       const c = engine.credentials;
@@ -66,7 +72,12 @@ export const tokenRoutes = [
     },
   }),
   route({
-    method: 'GET', path: '/tokens', tag: 'Tokens', summary: "List a user's or service account's tokens (never the secrets)", scope: 'read:tokens', status: 200,
+    method: 'GET',
+    path: '/tokens',
+    tag: 'Tokens',
+    summary: "List a user's or service account's tokens (never the secrets)",
+    scope: 'read:tokens',
+    status: 200,
     query: pageQuery.extend({
       userId: z.string().optional(),
       serviceAccountId: z.string().optional(),
@@ -84,8 +95,14 @@ export const tokenRoutes = [
     },
   }),
   route({
-    method: 'GET', path: '/tokens/{id}', tag: 'Tokens', summary: 'Get a token (never the secret)', scope: 'read:tokens', status: 200,
-    params: z.object({ id: z.string() }), response: tokenSummaryOut,
+    method: 'GET',
+    path: '/tokens/{id}',
+    tag: 'Tokens',
+    summary: 'Get a token (never the secret)',
+    scope: 'read:tokens',
+    status: 200,
+    params: z.object({ id: z.string() }),
+    response: tokenSummaryOut,
     async handler(engine, { params }) {
       const token = await engine.credentials.get(params.id);
       if (!token) throw notFound(`token ${params.id}`);
@@ -93,7 +110,12 @@ export const tokenRoutes = [
     },
   }),
   route({
-    method: 'DELETE', path: '/tokens/{id}', tag: 'Tokens', summary: 'Revoke a token', scope: 'write:tokens', status: 204,
+    method: 'DELETE',
+    path: '/tokens/{id}',
+    tag: 'Tokens',
+    summary: 'Revoke a token',
+    scope: 'write:tokens',
+    status: 204,
     params: z.object({ id: z.string() }),
     async handler(engine, { params, principal }) {
       await engine.credentials.revoke(params.id, actorOf(principal));

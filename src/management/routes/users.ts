@@ -33,7 +33,10 @@ async function checkRoles(engine: AuthorizationServer, roles: string[]): Promise
 
 export const userRoutes = [
   ...resourceRoutes({
-    path: '/users', tag: 'Users', noun: 'user', kind: 'user',
+    path: '/users',
+    tag: 'Users',
+    noun: 'user',
+    kind: 'user',
     params: byId,
     scopes: { read: 'read:users', write: 'write:users' },
     response: userOut,
@@ -59,7 +62,8 @@ export const userRoutes = [
       sortKey: (u) => u.username,
     },
     create: {
-      summary: 'Create a user', body: userSchema,
+      summary: 'Create a user',
+      body: userSchema,
       name: (body) => body.username,
       exists: (engine, body) => engine.store.getUserByUsername(body.username),
       async save(engine, body, principal) {
@@ -72,7 +76,8 @@ export const userRoutes = [
     },
     get: { summary: 'Get a user' },
     replace: {
-      summary: 'Replace a user (activate or deactivate with `active`; the password is kept unless given)', body: userSchema,
+      summary: 'Replace a user (activate or deactivate with `active`; the password is kept unless given)',
+      body: userSchema,
       async save(engine, existing, body, principal) {
         if (body.username !== existing.username && (await engine.store.getUserByUsername(body.username))) throw conflict(`user ${body.username} exists`);
         await checkRoles(engine, body.roles);
@@ -95,8 +100,16 @@ export const userRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/users/{id}/password', tag: 'Users', summary: 'Set a password', scope: 'write:users', status: 204,
-    params: byId, body: z.strictObject({ password: z.string().min(PASSWORD_MIN_LENGTH, `a password must be at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH) }),
+    method: 'POST',
+    path: '/users/{id}/password',
+    tag: 'Users',
+    summary: 'Set a password',
+    scope: 'write:users',
+    status: 204,
+    params: byId,
+    body: z.strictObject({
+      password: z.string().min(PASSWORD_MIN_LENGTH, `a password must be at least ${PASSWORD_MIN_LENGTH} characters`).max(PASSWORD_MAX_LENGTH),
+    }),
     async handler(engine, { params, body, principal }) {
       const user = await loadUser(engine, params.id);
       await requireMayActFor(engine, principal, user, `setting the password of ${user.username}`);
@@ -105,23 +118,41 @@ export const userRoutes = [
     },
   }),
   route({
-    method: 'POST', path: '/users/{id}/revoke-everything', tag: 'Users', summary: 'Revoke every token, consent and session of a user', scope: 'write:users', status: 200,
-    params: byId, response: revokedOut,
+    method: 'POST',
+    path: '/users/{id}/revoke-everything',
+    tag: 'Users',
+    summary: 'Revoke every token, consent and session of a user',
+    scope: 'write:users',
+    status: 200,
+    params: byId,
+    response: revokedOut,
     async handler(engine, { params, principal }) {
       const result = await engine.revokeEverything((await loadUser(engine, params.id)).id, actorOf(principal));
       return { body: { revoked: result.tokens, consents: result.consents } };
     },
   }),
   route({
-    method: 'GET', path: '/users/{id}/consents', tag: 'Consents', summary: "List a user's consents", scope: 'read:consents', status: 200,
-    params: byId, response: z.object({ items: z.array(consentOut) }),
+    method: 'GET',
+    path: '/users/{id}/consents',
+    tag: 'Consents',
+    summary: "List a user's consents",
+    scope: 'read:consents',
+    status: 200,
+    params: byId,
+    response: z.object({ items: z.array(consentOut) }),
     async handler(engine, { params }) {
       return { body: { items: await engine.store.listConsents((await loadUser(engine, params.id)).id) } };
     },
   }),
   route({
-    method: 'DELETE', path: '/users/{id}/consents/{clientId}', tag: 'Consents', summary: 'Revoke a consent and the tokens the client holds for the user', scope: 'write:consents', status: 200,
-    params: byId.extend({ clientId: z.string() }), response: revokedOut,
+    method: 'DELETE',
+    path: '/users/{id}/consents/{clientId}',
+    tag: 'Consents',
+    summary: 'Revoke a consent and the tokens the client holds for the user',
+    scope: 'write:consents',
+    status: 200,
+    params: byId.extend({ clientId: z.string() }),
+    response: revokedOut,
     async handler(engine, { params, principal }) {
       const user = await loadUser(engine, params.id);
       const result = await engine.revokeConsent(user.id, params.clientId, actorOf(principal));

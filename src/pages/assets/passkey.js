@@ -27,7 +27,12 @@ function descriptors(list) {
 
 /** @param {any} json creation options, as the server sent them */
 function creationOptions(json) {
-  return { ...json, challenge: toBytes(json.challenge), user: { ...json.user, id: toBytes(json.user.id) }, excludeCredentials: descriptors(json.excludeCredentials) };
+  return {
+    ...json,
+    challenge: toBytes(json.challenge),
+    user: { ...json.user, id: toBytes(json.user.id) },
+    excludeCredentials: descriptors(json.excludeCredentials),
+  };
 }
 
 /** @param {any} json request options, as the server sent them */
@@ -100,18 +105,23 @@ function setUp(form) {
     waiting?.abort();
     if (button) button.disabled = true;
     say('Follow your browser’s prompt…');
-    const request = create ? navigator.credentials.create({ publicKey: creationOptions(options) }) : navigator.credentials.get({ publicKey: requestOptions(options) });
+    const request = create
+      ? navigator.credentials.create({ publicKey: creationOptions(options) })
+      : navigator.credentials.get({ publicKey: requestOptions(options) });
     request.then((credential) => (credential ? send(credential) : failed(undefined)), failed);
   });
 
   if (!create && form.dataset.conditional === 'true' && typeof PublicKeyCredential.isConditionalMediationAvailable === 'function') {
-    PublicKeyCredential.isConditionalMediationAvailable().then((available) => {
-      if (!available) return;
-      waiting = new AbortController();
-      navigator.credentials
-        .get({ publicKey: requestOptions(options), mediation: 'conditional', signal: waiting.signal })
-        .then((credential) => credential && send(credential), failed);
-    }, () => {});
+    PublicKeyCredential.isConditionalMediationAvailable().then(
+      (available) => {
+        if (!available) return;
+        waiting = new AbortController();
+        navigator.credentials
+          .get({ publicKey: requestOptions(options), mediation: 'conditional', signal: waiting.signal })
+          .then((credential) => credential && send(credential), failed);
+      },
+      () => {},
+    );
   }
 }
 

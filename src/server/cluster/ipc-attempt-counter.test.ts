@@ -10,9 +10,11 @@ const POLICY: ThrottlePolicy = { freeFailures: 2, baseDelay: 4, maxDelay: 60, wi
 /** Workers wired to one primary in process, counting the questions that crossed. */
 function machine(workers: number) {
   const handlers: ((message: { blocks: Block[] }) => void)[] = [];
-  const primary = new SharedAttempts((block) => handlers.forEach((h) => {
-    h({ blocks: [block] });
-  }));
+  const primary = new SharedAttempts((block) =>
+    handlers.forEach((h) => {
+      h({ blocks: [block] });
+    }),
+  );
   let asked = 0;
   let down = false;
   const channel = (): AttemptsChannel => ({

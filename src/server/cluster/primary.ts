@@ -47,7 +47,12 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
   };
 
   const fork = (id: number, leader: boolean) => {
-    const worker = cluster.fork({ TESSERA_WORKER_ID: String(id), TESSERA_WORKER_LEADER: leader ? '1' : '', TESSERA_WORKER_URL: url, TESSERA_WORKERS_TOTAL: String(options.workers) });
+    const worker = cluster.fork({
+      TESSERA_WORKER_ID: String(id),
+      TESSERA_WORKER_LEADER: leader ? '1' : '',
+      TESSERA_WORKER_URL: url,
+      TESSERA_WORKERS_TOTAL: String(options.workers),
+    });
     live.set(id, worker);
     worker.on('message', (message: unknown) => {
       if (isMessage<ToPrimary>(message)) void onMessage(worker, message);

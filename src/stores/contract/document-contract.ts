@@ -46,7 +46,11 @@ export function documentContract(store: () => Store): void {
     assert.deepEqual(mine((await s.listUsers()).map((u) => u.username)), BYTE_ORDER, 'users');
     assert.deepEqual(mine((await s.listServiceAccounts()).map((a) => a.name)), BYTE_ORDER, 'service accounts');
     assert.deepEqual(mine((await s.listIdentityProviders()).map((p) => p.id)), BYTE_ORDER, 'identity providers');
-    assert.deepEqual((await s.listConsents('kit-user')).map((c) => c.clientId), BYTE_ORDER, 'consents');
+    assert.deepEqual(
+      (await s.listConsents('kit-user')).map((c) => c.clientId),
+      BYTE_ORDER,
+      'consents',
+    );
     for (const name of NAMES) {
       assert.equal(await s.deleteApi(name), true);
       assert.equal(await s.deleteRole(name), true);
@@ -62,7 +66,10 @@ export function documentContract(store: () => Store): void {
     const user = await s.upsertUser({ id: 'kit-u1', username: 'kit-mover', email: 'Old@Kit.test', active: true, roles: [] });
     await s.upsertUser({ ...user, id: 'ignored', email: 'new@kit.test' });
     assert.deepEqual(await s.findUsersByEmail('old@kit.test'), [], 'the old address finds nobody');
-    assert.deepEqual((await s.findUsersByEmail('NEW@kit.test')).map((u) => u.id), ['kit-u1']);
+    assert.deepEqual(
+      (await s.findUsersByEmail('NEW@kit.test')).map((u) => u.id),
+      ['kit-u1'],
+    );
     await s.upsertUser({ ...user, email: undefined });
     assert.deepEqual(await s.findUsersByEmail('new@kit.test'), [], 'nor does an address removed');
     assert.equal(await s.deleteUser('kit-u1'), true);

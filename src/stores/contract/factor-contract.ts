@@ -49,7 +49,10 @@ export function factorContract(store: () => Store): void {
     assert.equal(f2?.lastUsedStep, 1);
     assert.equal(await s.deleteUserFactor('u-other', 'f2'), false);
     assert.equal(await s.deleteUserFactor('u-mfa', 'f2'), true);
-    assert.deepEqual((await s.listUserFactors('u-mfa')).map((f) => f.id), ['f1']);
+    assert.deepEqual(
+      (await s.listUserFactors('u-mfa')).map((f) => f.id),
+      ['f1'],
+    );
   });
 
   it('replaces recovery codes, uses each once, counts them, and resets everything of a user', async () => {
@@ -86,7 +89,11 @@ export function factorContract(store: () => Store): void {
     await s.insertUserFactor(factor('pt1', 'u-pk', 10));
     await s.insertUserFactor(passkey('pk1', 'u-pk', 'cred-counting', 5));
     await s.insertUserFactor(passkey('pk2', 'u-pk', 'cred-zero', 0));
-    assert.deepEqual(await s.listUserFactors('u-pk'), [factor('pt1', 'u-pk', 10), passkey('pk1', 'u-pk', 'cred-counting', 5), passkey('pk2', 'u-pk', 'cred-zero', 0)]);
+    assert.deepEqual(await s.listUserFactors('u-pk'), [
+      factor('pt1', 'u-pk', 10),
+      passkey('pk1', 'u-pk', 'cred-counting', 5),
+      passkey('pk2', 'u-pk', 'cred-zero', 0),
+    ]);
     assert.deepEqual(await s.findPasskey('cred-counting'), passkey('pk1', 'u-pk', 'cred-counting', 5));
     assert.equal(await s.findPasskey('cred-unknown'), undefined);
     assert.equal(await s.findPasskey('pt1'), undefined, 'a TOTP factor is no passkey');

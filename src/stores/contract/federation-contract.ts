@@ -32,7 +32,10 @@ export function federationContract(store: () => Store): void {
     assert.deepEqual(await s.getIdentityProvider('corp'), provider);
     await s.upsertIdentityProvider({ ...provider, name: 'Corp SSO' });
     assert.equal((await s.getIdentityProvider('corp'))?.name, 'Corp SSO');
-    assert.deepEqual((await s.listIdentityProviders()).map((p) => p.id), ['acme', 'corp']);
+    assert.deepEqual(
+      (await s.listIdentityProviders()).map((p) => p.id),
+      ['acme', 'corp'],
+    );
     assert.equal(await s.deleteIdentityProvider('acme'), true);
     assert.equal(await s.deleteIdentityProvider('acme'), false);
     assert.equal(await s.getIdentityProvider('acme'), undefined);
@@ -49,7 +52,10 @@ export function federationContract(store: () => Store): void {
     await s.insertFederatedIdentity({ ...identity, subject: 'up-2', createdAt: 11 });
     await s.updateFederatedIdentity({ ...identity, lastSignInAt: 20, email: 'fed@corp.test' });
     assert.equal((await s.findFederatedIdentity('corp', 'up-1'))?.lastSignInAt, 20);
-    assert.deepEqual((await s.listUserIdentities(user.id)).map((i) => i.subject), ['up-1', 'up-2']);
+    assert.deepEqual(
+      (await s.listUserIdentities(user.id)).map((i) => i.subject),
+      ['up-1', 'up-2'],
+    );
     assert.equal(await s.deleteFederatedIdentity('someone-else', 'corp', 'up-2'), false);
     assert.equal(await s.deleteFederatedIdentity(user.id, 'corp', 'up-2'), true);
     assert.equal(await s.deleteFederatedIdentity(user.id, 'corp', 'up-2'), false);
@@ -71,7 +77,10 @@ export function federationContract(store: () => Store): void {
     const s = store();
     await s.upsertUser({ id: 'u-mail1', username: 'mail1', email: 'Ann@Example.test', active: true, roles: [] });
     await s.upsertUser({ id: 'u-mail2', username: 'mail2', email: 'bob@example.test', active: true, roles: [] });
-    assert.deepEqual((await s.listUsersByEmail('ann@example.TEST')).map((u) => u.username), ['mail1']);
+    assert.deepEqual(
+      (await s.listUsersByEmail('ann@example.TEST')).map((u) => u.username),
+      ['mail1'],
+    );
     assert.deepEqual(await s.listUsersByEmail('nobody@example.test'), []);
   });
 }

@@ -26,9 +26,15 @@ export function outboxContract(store: () => Store): void {
     it('finds users by email address, without regard to case', async () => {
       await store().upsertUser({ id: 'm1', username: 'mail-one', email: 'Shared@Example.test', active: true, roles: [] });
       await store().upsertUser({ id: 'm2', username: 'mail-two', email: 'shared@example.test', active: true, roles: [] });
-      assert.deepEqual((await store().findUsersByEmail('SHARED@example.test')).map((u) => u.id), ['m1', 'm2']);
+      assert.deepEqual(
+        (await store().findUsersByEmail('SHARED@example.test')).map((u) => u.id),
+        ['m1', 'm2'],
+      );
       await store().upsertUser({ id: 'm1', username: 'mail-one', email: 'other@example.test', active: true, roles: [] });
-      assert.deepEqual((await store().findUsersByEmail('shared@example.test')).map((u) => u.id), ['m2']);
+      assert.deepEqual(
+        (await store().findUsersByEmail('shared@example.test')).map((u) => u.id),
+        ['m2'],
+      );
       assert.deepEqual(await store().findUsersByEmail('nobody@example.test'), []);
     });
 
@@ -43,10 +49,17 @@ export function outboxContract(store: () => Store): void {
       await store().outbox.enqueueMail(message('o2', { createdAt: 1001 }));
       await store().outbox.enqueueMail(message('o3', { nextAttemptAt: 5000 }));
       const claims = await Promise.all(Array.from({ length: 5 }, () => store().outbox.claimMail(1500, 1600, 10)));
-      const taken = claims.flat().map((m) => m.id).sort();
+      const taken = claims
+        .flat()
+        .map((m) => m.id)
+        .sort();
       assert.deepEqual(taken, ['o1', 'o2'], 'each due message exactly once; o3 is not due');
       assert.deepEqual(await store().outbox.claimMail(1599, 1700, 10), [], 'leased');
-      assert.deepEqual((await store().outbox.claimMail(1600, 1700, 1)).map((m) => m.id), ['o1'], 'oldest first, up to the limit');
+      assert.deepEqual(
+        (await store().outbox.claimMail(1600, 1700, 1)).map((m) => m.id),
+        ['o1'],
+        'oldest first, up to the limit',
+      );
     });
 
     it('records sending, failures, retries, and counts and lists by status', async () => {
@@ -57,15 +70,33 @@ export function outboxContract(store: () => Store): void {
       assert.equal(sent?.attempts, 1);
       await store().outbox.markMailFailed('o2', { attempts: 3, status: 'pending', nextAttemptAt: 2000, lastError: 'x'.repeat(2000) });
       assert.equal((await store().outbox.getMail('o2'))?.lastError?.length, 500, 'bounded');
-      assert.deepEqual((await store().outbox.claimMail(2000, 2100, 10)).map((m) => m.id), ['o2']);
+      assert.deepEqual(
+        (await store().outbox.claimMail(2000, 2100, 10)).map((m) => m.id),
+        ['o2'],
+      );
       await store().outbox.markMailFailed('o2', { attempts: 4, status: 'failed', nextAttemptAt: 2100, lastError: 'gave up' });
-      assert.deepEqual(await store().outbox.claimMail(9000, 9100, 10).then((l) => l.map((m) => m.id)), ['o3'], 'a failed message is not retried on its own');
+      assert.deepEqual(
+        await store()
+          .outbox.claimMail(9000, 9100, 10)
+          .then((l) => l.map((m) => m.id)),
+        ['o3'],
+        'a failed message is not retried on its own',
+      );
       assert.deepEqual(await store().outbox.countMail(), { pending: 1, sent: 1, failed: 1 });
-      assert.deepEqual((await store().outbox.listMail({ status: 'failed', limit: 10 })).map((m) => [m.id, m.lastError]), [['o2', 'gave up']]);
-      assert.deepEqual((await store().outbox.listMail({ limit: 2 })).map((m) => m.id), ['o2', 'o3']);
+      assert.deepEqual(
+        (await store().outbox.listMail({ status: 'failed', limit: 10 })).map((m) => [m.id, m.lastError]),
+        [['o2', 'gave up']],
+      );
+      assert.deepEqual(
+        (await store().outbox.listMail({ limit: 2 })).map((m) => m.id),
+        ['o2', 'o3'],
+      );
       assert.equal(await store().outbox.retryMail('o1', 9000), false, 'only a failed message is retried');
       assert.equal(await store().outbox.retryMail('o2', 9000), true);
-      assert.deepEqual((await store().outbox.claimMail(9000, 9100, 10)).map((m) => m.id), ['o2']);
+      assert.deepEqual(
+        (await store().outbox.claimMail(9000, 9100, 10)).map((m) => m.id),
+        ['o2'],
+      );
       assert.equal(await store().outbox.deleteSentMail(1650), 0, 'not before it was sent');
       assert.equal(await store().outbox.deleteSentMail(1651), 1);
       assert.equal(await store().outbox.getMail('o1'), undefined);
@@ -78,9 +109,16 @@ export function outboxContract(store: () => Store): void {
       assert.equal(await store().outbox.getMail('l1'), undefined, 'never in the mail outbox');
       assert.deepEqual(await store().logoutOutbox.getMail('l1'), delivery);
       const [a, b] = await Promise.all([store().logoutOutbox.claimMail(1000, 1060, 10), store().logoutOutbox.claimMail(1000, 1060, 10)]);
-      assert.deepEqual([...a, ...b].map((m) => m.id), ['l1'], 'claimed once');
+      assert.deepEqual(
+        [...a, ...b].map((m) => m.id),
+        ['l1'],
+        'claimed once',
+      );
       await store().logoutOutbox.markMailFailed('l1', { attempts: 1, status: 'pending', nextAttemptAt: 1005, lastError: 'HTTP 503' });
-      assert.deepEqual((await store().logoutOutbox.claimMail(1005, 1065, 10)).map((m) => [m.id, m.attempts]), [['l1', 1]]);
+      assert.deepEqual(
+        (await store().logoutOutbox.claimMail(1005, 1065, 10)).map((m) => [m.id, m.attempts]),
+        [['l1', 1]],
+      );
       await store().logoutOutbox.markMailSent('l1', 1006);
       assert.deepEqual(await store().logoutOutbox.countMail(), { pending: 0, sent: 1, failed: 0 });
       assert.equal(await store().logoutOutbox.deleteSentMail(1007), 1);

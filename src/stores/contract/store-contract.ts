@@ -300,7 +300,13 @@ export function storeContract(name: string, factory: StoreFactory): void {
 
     it('keeps sign-in sessions by cookie hash, lists them per user and ends them one or all at once', async () => {
       const session = (id: string, userId: string, createdAt: number, extra: Partial<UserSession> = {}): UserSession => ({
-        id, hash: `h-${id}`, userId, createdAt, lastSeenAt: createdAt, expiresAt: createdAt + 1000, ...extra,
+        id,
+        hash: `h-${id}`,
+        userId,
+        createdAt,
+        lastSeenAt: createdAt,
+        expiresAt: createdAt + 1000,
+        ...extra,
       });
       await store.insertSession(session('s1', 'u1', 100, { userAgent: 'Firefox', ip: '192.0.2.1' }));
       await store.insertSession(session('s2', 'u1', 200));
@@ -312,22 +318,36 @@ export function storeContract(name: string, factory: StoreFactory): void {
       await store.touchSession('h-s2', 700);
       await store.touchSession('h-s2', 600);
       assert.equal((await store.findSessionByHash('h-s2', 800))?.lastSeenAt, 700, 'last seen only moves forward');
-      assert.deepEqual((await store.listUserSessions('u1', 500)).map((s) => s.id), ['s3', 's2', 's1'], 'newest first');
-      assert.deepEqual((await store.listUserSessions('u1', 1150)).map((s) => s.id), ['s3', 's2'], 'expired ones are left out');
-      assert.equal(await store.deleteUserSession('u2', 's1'), false, 'only the owner\'s sessions');
+      assert.deepEqual(
+        (await store.listUserSessions('u1', 500)).map((s) => s.id),
+        ['s3', 's2', 's1'],
+        'newest first',
+      );
+      assert.deepEqual(
+        (await store.listUserSessions('u1', 1150)).map((s) => s.id),
+        ['s3', 's2'],
+        'expired ones are left out',
+      );
+      assert.equal(await store.deleteUserSession('u2', 's1'), false, "only the owner's sessions");
       assert.equal(await store.deleteUserSession('u1', 's1'), true);
       assert.equal(await store.deleteUserSession('u1', 's1'), false);
       assert.equal(await store.findSessionByHash('h-s1', 500), undefined);
       await store.insertSession(session('s5', 'u1', 400));
       assert.equal(await store.deleteUserSessions('u1', 's5'), 2, 'all but the one kept');
-      assert.deepEqual((await store.listUserSessions('u1', 500)).map((s) => s.id), ['s5']);
+      assert.deepEqual(
+        (await store.listUserSessions('u1', 500)).map((s) => s.id),
+        ['s5'],
+      );
       await store.deleteSessionByHash('h-s5');
       assert.equal(await store.deleteUserSessions('u2'), 1);
       assert.deepEqual(await store.listUserSessions('u1', 500), []);
       await store.insertSession(session('s6', 'u3', 100));
       await store.insertSession(session('s7', 'u3', 5000));
       assert.equal(await store.deleteExpiredSessions(2000), 1);
-      assert.deepEqual((await store.listUserSessions('u3', 2000)).map((s) => s.id), ['s7']);
+      assert.deepEqual(
+        (await store.listUserSessions('u3', 2000)).map((s) => s.id),
+        ['s7'],
+      );
     });
 
     it('lets exactly one caller consume a record, and tells the others', async () => {
@@ -385,11 +405,17 @@ export function storeContract(name: string, factory: StoreFactory): void {
         const newHead = await store.appendAuditEvents(events);
         const written = chainRecords(GENESIS, events);
         assert.deepEqual(newHead, { sequence: 2, hash: written[1]!.hash });
-        assert.deepEqual(written.map((r) => r.sequence), [1, 2]);
+        assert.deepEqual(
+          written.map((r) => r.sequence),
+          [1, 2],
+        );
         assert.equal(written[0]!.prevHash, GENESIS.hash);
         assert.equal(written[1]!.prevHash, written[0]!.hash);
         // Read back with the searched columns as stored: what verification checks the documents against.
-        assert.deepEqual(await store.readAuditChain(0, 10), written.map((r) => ({ ...r, indexed: indexedColumns(r) })));
+        assert.deepEqual(
+          await store.readAuditChain(0, 10),
+          written.map((r) => ({ ...r, indexed: indexedColumns(r) })),
+        );
         assert.deepEqual((await store.auditChainState()).head, { sequence: 2, hash: written[1]!.hash });
         assert.deepEqual(await verify(), { ok: true, count: 2, head: { sequence: 2, hash: written[1]!.hash } });
       });
@@ -397,7 +423,10 @@ export function storeContract(name: string, factory: StoreFactory): void {
       it('keeps one chain when appends race', async () => {
         await Promise.all(Array.from({ length: 10 }, (_, i) => store.appendAuditEvents([event(2000 + i), event(2000 + i), event(2000 + i)])));
         const chain = await store.readAuditChain(0, 1000);
-        assert.deepEqual(chain.map((r) => r.sequence), Array.from({ length: 32 }, (_, i) => i + 1));
+        assert.deepEqual(
+          chain.map((r) => r.sequence),
+          Array.from({ length: 32 }, (_, i) => i + 1),
+        );
         const verdict = await verify();
         assert.equal(verdict.ok, true, JSON.stringify(verdict));
       });
@@ -410,15 +439,42 @@ export function storeContract(name: string, factory: StoreFactory): void {
         ]);
         const q = (filter: Parameters<Store['queryAuditEvents']>[0], before?: number) =>
           store.queryAuditEvents(filter, { limit: 100, ...(before !== undefined ? { before } : {}) });
-        assert.deepEqual((await q({ clientId: 'todo-app' })).map((r) => r.sequence), [34, 33]);
-        assert.deepEqual((await q({ type: 'consent.granted' })).map((r) => r.subject), ['u7']);
-        assert.deepEqual((await q({ actorId: 'cli' })).map((r) => r.type), ['key.rotated']);
-        assert.deepEqual((await q({ subject: 'u7' })).map((r) => r.sequence), [33]);
-        assert.deepEqual((await q({ outcome: 'failure' })).map((r) => r.sequence), [34, 2]);
-        assert.deepEqual((await q({ from: 5001, to: 5002 })).map((r) => r.sequence), [34]);
-        assert.deepEqual((await q({ clientId: 'todo-app', outcome: 'success' })).map((r) => r.sequence), [33]);
-        assert.deepEqual((await store.queryAuditEvents({}, { limit: 2 })).map((r) => r.sequence), [35, 34]);
-        assert.deepEqual((await store.queryAuditEvents({}, { limit: 2, before: 34 })).map((r) => r.sequence), [33, 32]);
+        assert.deepEqual(
+          (await q({ clientId: 'todo-app' })).map((r) => r.sequence),
+          [34, 33],
+        );
+        assert.deepEqual(
+          (await q({ type: 'consent.granted' })).map((r) => r.subject),
+          ['u7'],
+        );
+        assert.deepEqual(
+          (await q({ actorId: 'cli' })).map((r) => r.type),
+          ['key.rotated'],
+        );
+        assert.deepEqual(
+          (await q({ subject: 'u7' })).map((r) => r.sequence),
+          [33],
+        );
+        assert.deepEqual(
+          (await q({ outcome: 'failure' })).map((r) => r.sequence),
+          [34, 2],
+        );
+        assert.deepEqual(
+          (await q({ from: 5001, to: 5002 })).map((r) => r.sequence),
+          [34],
+        );
+        assert.deepEqual(
+          (await q({ clientId: 'todo-app', outcome: 'success' })).map((r) => r.sequence),
+          [33],
+        );
+        assert.deepEqual(
+          (await store.queryAuditEvents({}, { limit: 2 })).map((r) => r.sequence),
+          [35, 34],
+        );
+        assert.deepEqual(
+          (await store.queryAuditEvents({}, { limit: 2, before: 34 })).map((r) => r.sequence),
+          [33, 32],
+        );
         const [latest] = await q({ type: 'key.rotated' });
         assert.deepEqual(latest?.actor, { type: 'admin', id: 'cli' });
       });

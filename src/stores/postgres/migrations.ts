@@ -182,7 +182,8 @@ export const POSTGRES_MIGRATIONS: { version: number; name: string; sql: string }
       );
       CREATE INDEX federated_identities_user ON federated_identities (user_id);
     `,
-  },  {
+  },
+  {
     version: 14,
     name: 'second factors (TOTP), recovery codes, and how a session authenticated',
     sql: `

@@ -42,7 +42,12 @@ export class PostgresChangeFeed implements ChangeFeed {
   constructor(options: PostgresChangeFeedOptions) {
     this.#options = options;
     this.#channel = options.schema ? `tessera_changes_${options.schema}`.slice(0, 63) : 'tessera_changes';
-    this.#publisher = new pg.Pool({ connectionString: options.connectionString, max: 1, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000, idleTimeoutMillis: 10_000 });
+    this.#publisher = new pg.Pool({
+      connectionString: options.connectionString,
+      max: 1,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      idleTimeoutMillis: 10_000,
+    });
     this.#publisher.on('error', () => {});
   }
 
@@ -51,7 +56,10 @@ export class PostgresChangeFeed implements ChangeFeed {
       await this.#publisher.query('SELECT pg_notify($1, $2)', [this.#channel, encodeChange(topic, key)]);
     } catch (error) {
       // The TTL still bounds how long other instances keep the old copy.
-      this.#options.warn?.('change feed: could not publish a change; other instances see it when their cache expires', { topic, err: (error as Error).message });
+      this.#options.warn?.('change feed: could not publish a change; other instances see it when their cache expires', {
+        topic,
+        err: (error as Error).message,
+      });
     }
     // This process hears its own notification too, but must not wait for it.
     this.#local.deliver(key === undefined ? { kind: 'changed', topic } : { kind: 'changed', topic, key });
@@ -75,7 +83,12 @@ export class PostgresChangeFeed implements ChangeFeed {
 
   async #connect(): Promise<void> {
     if (this.#closed) return;
-    const client = new pg.Client({ connectionString: this.#options.connectionString, connectionTimeoutMillis: this.#options.connectTimeoutMs ?? 5000, keepAlive: true, query_timeout: 5000 });
+    const client = new pg.Client({
+      connectionString: this.#options.connectionString,
+      connectionTimeoutMillis: this.#options.connectTimeoutMs ?? 5000,
+      keepAlive: true,
+      query_timeout: 5000,
+    });
     let lost = false;
     const onLost = () => {
       if (lost) return;

@@ -22,7 +22,10 @@ export class PostgresDeviceAuthorizations implements DeviceAuthorizationReposito
   }
 
   async findDeviceAuthorizationByUserCode(userCodeHash: string, now: number): Promise<DeviceAuthorization | undefined> {
-    const { rows } = await this.#query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM device_authorizations WHERE user_code_hash = $1 AND expires_at > $2`, [userCodeHash, now]);
+    const { rows } = await this.#query<DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM device_authorizations WHERE user_code_hash = $1 AND expires_at > $2`, [
+      userCodeHash,
+      now,
+    ]);
     return rows[0] ? deviceFromRow(rows[0]) : undefined;
   }
 
@@ -42,7 +45,11 @@ export class PostgresDeviceAuthorizations implements DeviceAuthorizationReposito
     return (result.rowCount ?? 0) > 0;
   }
 
-  async pollDeviceAuthorization(deviceCodeHash: string, now: number, slowDownStep: number): Promise<{ authorization: DeviceAuthorization; tooFast: boolean } | undefined> {
+  async pollDeviceAuthorization(
+    deviceCodeHash: string,
+    now: number,
+    slowDownStep: number,
+  ): Promise<{ authorization: DeviceAuthorization; tooFast: boolean } | undefined> {
     const { rows } = await this.#query<DeviceRow & { too_fast: boolean }>(
       `WITH before AS (
          SELECT ${DEVICE_COLUMNS}, (last_polled_at IS NOT NULL AND $2 - last_polled_at < poll_interval) AS too_fast
@@ -51,7 +58,9 @@ export class PostgresDeviceAuthorizations implements DeviceAuthorizationReposito
        UPDATE device_authorizations d
          SET last_polled_at = $2, poll_interval = before.poll_interval + CASE WHEN before.too_fast THEN $3::int ELSE 0 END
        FROM before WHERE d.device_code_hash = before.device_code_hash
-       RETURNING ${DEVICE_COLUMNS.split(', ').map((c) => `before.${c}`).join(', ')}, before.too_fast`,
+       RETURNING ${DEVICE_COLUMNS.split(', ')
+         .map((c) => `before.${c}`)
+         .join(', ')}, before.too_fast`,
       [deviceCodeHash, now, slowDownStep],
     );
     const row = rows[0];

@@ -30,7 +30,9 @@ export class PostgresOutbox implements OutboxRepository {
          ORDER BY next_attempt_at, created_at LIMIT $3 FOR UPDATE SKIP LOCKED
        )
        UPDATE ${this.#table} m SET next_attempt_at = $2 FROM due WHERE m.id = due.id
-       RETURNING ${OUTBOX_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}`,
+       RETURNING ${OUTBOX_COLUMNS.split(', ')
+         .map((c) => `m.${c}`)
+         .join(', ')}`,
       [now, leaseUntil, limit],
     );
     return rows.map(outboxFromRow).sort((a, b) => a.createdAt - b.createdAt);
@@ -51,7 +53,10 @@ export class PostgresOutbox implements OutboxRepository {
   }
 
   async retryMail(id: string, now: number): Promise<boolean> {
-    return ((await this.#query(`UPDATE ${this.#table} SET status = 'pending', next_attempt_at = $1 WHERE id = $2 AND status = 'failed'`, [now, id])).rowCount ?? 0) > 0;
+    return (
+      ((await this.#query(`UPDATE ${this.#table} SET status = 'pending', next_attempt_at = $1 WHERE id = $2 AND status = 'failed'`, [now, id])).rowCount ?? 0) >
+      0
+    );
   }
 
   async getMail(id: string): Promise<OutboxMessage | undefined> {

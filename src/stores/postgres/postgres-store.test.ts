@@ -68,8 +68,16 @@ if (url) {
       assert.deepEqual(await Promise.all([store.findTokenByHash('hash-4'), store.findTokenByHash('hash-5')]), [token(4), token(5)]);
       // One turn: two new tokens and a duplicate of the first; the duplicate alone fails.
       const outcomes = await Promise.allSettled([store.insertToken(token(1)), store.insertToken(token(2)), store.insertToken(token(1))]);
-      assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled', 'rejected']);
-      const [a, b, missing, again] = await Promise.all([store.findTokenByHash('hash-1'), store.findTokenByHash('hash-2'), store.findTokenByHash('hash-3'), store.findTokenByHash('hash-1')]);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'fulfilled', 'rejected'],
+      );
+      const [a, b, missing, again] = await Promise.all([
+        store.findTokenByHash('hash-1'),
+        store.findTokenByHash('hash-2'),
+        store.findTokenByHash('hash-3'),
+        store.findTokenByHash('hash-1'),
+      ]);
       assert.deepEqual(a, token(1));
       assert.deepEqual(b, token(2));
       assert.equal(missing, undefined);

@@ -14,7 +14,22 @@ import { POSTGRES_DIALECT } from '../document-collection.js';
 import { DocumentStore } from '../document-store.js';
 import { POOL_DEFAULTS } from '../pool-defaults.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
-import { FACTOR_COLUMNS, factorFromRow, type FactorRow, factorValues, SESSION_COLUMNS, sessionFromRow, sessionValues, type SessionRow, keyFromRow, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type TokenRow } from '../sql-rows.js';
+import {
+  FACTOR_COLUMNS,
+  factorFromRow,
+  type FactorRow,
+  factorValues,
+  SESSION_COLUMNS,
+  sessionFromRow,
+  sessionValues,
+  type SessionRow,
+  keyFromRow,
+  TOKEN_COLUMNS,
+  tokenFromRow,
+  tokenValues,
+  type KeyRow,
+  type TokenRow,
+} from '../sql-rows.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresOutbox } from './postgres-outbox.js';
 import { PostgresDeviceAuthorizations } from './postgres-device-authorizations.js';
@@ -83,8 +98,6 @@ export async function dropSchema(connectionString: string, schema: string): Prom
     await client.end();
   }
 }
-
-
 
 export class PostgresStore extends DocumentStore implements Store {
   readonly kind = 'postgres' as const;
@@ -213,9 +226,7 @@ export class PostgresStore extends DocumentStore implements Store {
   async #lockMigrations(client: Queryable): Promise<void> {
     await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [MIGRATION_LOCK_CLASS, this.#schema ?? '']);
     if (this.#schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(this.#schema)}`);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
-    );
+    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
   }
 
   async #isApplied(client: Queryable, version: number): Promise<boolean> {
@@ -265,7 +276,8 @@ export class PostgresStore extends DocumentStore implements Store {
     return (await this.#query<FactorRow>(sql, [userId])).rows.map(factorFromRow);
   }
   async insertUserFactor(factor: UserFactor): Promise<void> {
-    const sql = 'INSERT INTO user_factors (id, user_id, type, created_at, last_used_step, last_used_at, credential_id, sign_count, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)';
+    const sql =
+      'INSERT INTO user_factors (id, user_id, type, created_at, last_used_step, last_used_at, credential_id, sign_count, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)';
     await this.#query(sql, factorValues(factor));
   }
   async deleteUserFactor(userId: string, id: string): Promise<boolean> {
@@ -278,15 +290,18 @@ export class PostgresStore extends DocumentStore implements Store {
     });
   }
   async useTotpStep(userId: string, id: string, step: number, at: number): Promise<boolean> {
-    const sql = 'UPDATE user_factors SET last_used_step = $1, last_used_at = $2 WHERE user_id = $3 AND id = $4 AND (last_used_step IS NULL OR last_used_step < $1)';
+    const sql =
+      'UPDATE user_factors SET last_used_step = $1, last_used_at = $2 WHERE user_id = $3 AND id = $4 AND (last_used_step IS NULL OR last_used_step < $1)';
     return (await this.#changed(sql, [step, at, userId, id])) > 0;
   }
   async findPasskey(credentialId: string): Promise<PasskeyFactor | undefined> {
-    const row = (await this.#query<FactorRow>(`SELECT ${FACTOR_COLUMNS} FROM user_factors WHERE credential_id = $1 AND type = 'passkey'`, [credentialId])).rows[0];
+    const row = (await this.#query<FactorRow>(`SELECT ${FACTOR_COLUMNS} FROM user_factors WHERE credential_id = $1 AND type = 'passkey'`, [credentialId]))
+      .rows[0];
     return row ? (factorFromRow(row) as PasskeyFactor) : undefined;
   }
   async usePasskey(userId: string, id: string, signCount: number, at: number): Promise<boolean> {
-    const sql = "UPDATE user_factors SET sign_count = $1, last_used_at = $2 WHERE user_id = $3 AND id = $4 AND type = 'passkey' AND (sign_count < $1 OR (sign_count = 0 AND $1 = 0))";
+    const sql =
+      "UPDATE user_factors SET sign_count = $1, last_used_at = $2 WHERE user_id = $3 AND id = $4 AND type = 'passkey' AND (sign_count < $1 OR (sign_count = 0 AND $1 = 0))";
     return (await this.#changed(sql, [signCount, at, userId, id])) > 0;
   }
   async replaceRecoveryCodes(userId: string, hashes: string[], at: number): Promise<void> {
@@ -318,11 +333,7 @@ export class PostgresStore extends DocumentStore implements Store {
   async updateKeys(changes: { kid: string; status: SigningKey['status']; removeAfter?: number }[]): Promise<void> {
     await this.#transaction(async (client) => {
       for (const c of changes) {
-        await client.query('UPDATE signing_keys SET status = $1, remove_after = $2 WHERE kid = $3', [
-          c.status,
-          c.removeAfter ?? null,
-          c.kid,
-        ]);
+        await client.query('UPDATE signing_keys SET status = $1, remove_after = $2 WHERE kid = $3', [c.status, c.removeAfter ?? null, c.kid]);
       }
     });
   }
@@ -352,7 +363,11 @@ export class PostgresStore extends DocumentStore implements Store {
     if (batch.length > 1) {
       const rows = batch.map((item) => tokenValues(item.input));
       try {
-        await this.#prepared('tessera_insert_tokens', INSERT_TOKENS, TOKEN_COLUMN_TYPES.map((_, column) => rows.map((row) => row[column])));
+        await this.#prepared(
+          'tessera_insert_tokens',
+          INSERT_TOKENS,
+          TOKEN_COLUMN_TYPES.map((_, column) => rows.map((row) => row[column])),
+        );
         for (const item of batch) item.resolve();
         return;
       } catch {
@@ -421,19 +436,12 @@ export class PostgresStore extends DocumentStore implements Store {
     if (clientId === undefined) {
       return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE subject = $2 AND revoked_at IS NULL', [at, subject]);
     }
-    return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE subject = $2 AND client_id = $3 AND revoked_at IS NULL', [
-      at,
-      subject,
-      clientId,
-    ]);
+    return this.#changed('UPDATE tokens SET revoked_at = $1 WHERE subject = $2 AND client_id = $3 AND revoked_at IS NULL', [at, subject, clientId]);
   }
 
   async listSubjectTokens(subject: string, kinds: readonly StoredTokenKind[]): Promise<StoredToken[]> {
     const rows = (
-      await this.#query<TokenRow>('SELECT * FROM tokens WHERE subject = $1 AND kind = ANY($2) ORDER BY issued_at DESC, jti COLLATE "C"', [
-        subject,
-        [...kinds],
-      ])
+      await this.#query<TokenRow>('SELECT * FROM tokens WHERE subject = $1 AND kind = ANY($2) ORDER BY issued_at DESC, jti COLLATE "C"', [subject, [...kinds]])
     ).rows;
     return rows.map(tokenFromRow);
   }
@@ -468,10 +476,8 @@ export class PostgresStore extends DocumentStore implements Store {
     // One conditional UPDATE: racing callers queue on the row lock and re-check
     // consumed_at IS NULL against the winner's version, so exactly one changes the row.
     const firstUse =
-      (await this.#changed(
-        'UPDATE ephemeral SET consumed_at = $1 WHERE kind = $2 AND id = $3 AND consumed_at IS NULL AND expires_at > $1',
-        [now, kind, id],
-      )) > 0;
+      (await this.#changed('UPDATE ephemeral SET consumed_at = $1 WHERE kind = $2 AND id = $3 AND consumed_at IS NULL AND expires_at > $1', [now, kind, id])) >
+      0;
     const doc = await this.getRecord<T>(kind, id, now);
     return doc === undefined ? undefined : { doc, firstUse };
   }

@@ -8,13 +8,7 @@ import { temporarilyUnavailable } from '../../core/errors.js';
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
 /** SQLSTATEs: 08xxx connection exceptions, shutdown/crash/cannot-connect-now, too many connections, statement timeout. */
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
-const DRIVER_MESSAGES = [
-  'timeout exceeded when trying to connect',
-  'Connection terminated',
-  'Query read timeout',
-  'is not queryable',
-  'Client was closed',
-];
+const DRIVER_MESSAGES = ['timeout exceeded when trying to connect', 'Connection terminated', 'Query read timeout', 'is not queryable', 'Client was closed'];
 
 export function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;

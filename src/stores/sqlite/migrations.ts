@@ -179,7 +179,8 @@ export const SQLITE_MIGRATIONS: { version: number; name: string; sql: string }[]
       );
       CREATE INDEX federated_identities_user ON federated_identities (user_id);
     `,
-  },  {
+  },
+  {
     version: 14,
     name: 'second factors (TOTP), recovery codes, and how a session authenticated',
     sql: `

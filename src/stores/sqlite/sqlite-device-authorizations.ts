@@ -20,9 +20,9 @@ export class SqliteDeviceAuthorizations implements DeviceAuthorizationRepository
   }
 
   async findDeviceAuthorizationByUserCode(userCodeHash: string, now: number): Promise<DeviceAuthorization | undefined> {
-    const row = this.#db
-      .prepare(`SELECT ${DEVICE_COLUMNS} FROM device_authorizations WHERE user_code_hash = ? AND expires_at > ?`)
-      .get(userCodeHash, now) as DeviceRow | undefined;
+    const row = this.#db.prepare(`SELECT ${DEVICE_COLUMNS} FROM device_authorizations WHERE user_code_hash = ? AND expires_at > ?`).get(userCodeHash, now) as
+      | DeviceRow
+      | undefined;
     return row ? deviceFromRow(row) : undefined;
   }
 
@@ -46,10 +46,16 @@ export class SqliteDeviceAuthorizations implements DeviceAuthorizationRepository
       .immediate();
   }
 
-  async pollDeviceAuthorization(deviceCodeHash: string, now: number, slowDownStep: number): Promise<{ authorization: DeviceAuthorization; tooFast: boolean } | undefined> {
+  async pollDeviceAuthorization(
+    deviceCodeHash: string,
+    now: number,
+    slowDownStep: number,
+  ): Promise<{ authorization: DeviceAuthorization; tooFast: boolean } | undefined> {
     return this.#db
       .transaction(() => {
-        const row = this.#db.prepare(`SELECT ${DEVICE_COLUMNS} FROM device_authorizations WHERE device_code_hash = ?`).get(deviceCodeHash) as DeviceRow | undefined;
+        const row = this.#db.prepare(`SELECT ${DEVICE_COLUMNS} FROM device_authorizations WHERE device_code_hash = ?`).get(deviceCodeHash) as
+          | DeviceRow
+          | undefined;
         if (!row) return undefined;
         const authorization = deviceFromRow(row);
         const tooFast = authorization.lastPolledAt !== undefined && now - authorization.lastPolledAt < authorization.interval;

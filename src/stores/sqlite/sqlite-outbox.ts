@@ -25,7 +25,9 @@ export class SqliteOutbox implements OutboxRepository {
     return this.#db
       .transaction(() => {
         const rows = this.#db
-          .prepare(`SELECT ${OUTBOX_COLUMNS} FROM ${this.#table} WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`)
+          .prepare(
+            `SELECT ${OUTBOX_COLUMNS} FROM ${this.#table} WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, created_at LIMIT ?`,
+          )
           .all(now, limit) as OutboxRow[];
         const claim = this.#db.prepare(`UPDATE ${this.#table} SET next_attempt_at = ? WHERE id = ?`);
         for (const row of rows) claim.run(leaseUntil, row.id);
@@ -56,7 +58,9 @@ export class SqliteOutbox implements OutboxRepository {
   async listMail(filter: { status?: OutboxStatus; limit: number }): Promise<OutboxMessage[]> {
     const where = filter.status ? 'WHERE status = ?' : '';
     const params = filter.status ? [filter.status, filter.limit] : [filter.limit];
-    const rows = this.#db.prepare(`SELECT ${OUTBOX_COLUMNS} FROM ${this.#table} ${where} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...params) as OutboxRow[];
+    const rows = this.#db
+      .prepare(`SELECT ${OUTBOX_COLUMNS} FROM ${this.#table} ${where} ORDER BY created_at DESC, id DESC LIMIT ?`)
+      .all(...params) as OutboxRow[];
     return rows.map(outboxFromRow);
   }
 

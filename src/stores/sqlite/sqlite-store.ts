@@ -12,7 +12,22 @@ import type { Store } from '../../core/ports/storage.js';
 import { SQLITE_DIALECT } from '../document-collection.js';
 import { DocumentStore } from '../document-store.js';
 import { AUDIT_COLUMNS, auditChainFromRow, auditConditions, auditFromRow, auditValues, type AuditRow } from '../audit-rows.js';
-import { FACTOR_COLUMNS, factorFromRow, type FactorRow, factorValues, keyFromRow, SESSION_COLUMNS, sessionFromRow, sessionValues, TOKEN_COLUMNS, tokenFromRow, tokenValues, type KeyRow, type SessionRow, type TokenRow } from '../sql-rows.js';
+import {
+  FACTOR_COLUMNS,
+  factorFromRow,
+  type FactorRow,
+  factorValues,
+  keyFromRow,
+  SESSION_COLUMNS,
+  sessionFromRow,
+  sessionValues,
+  TOKEN_COLUMNS,
+  tokenFromRow,
+  tokenValues,
+  type KeyRow,
+  type SessionRow,
+  type TokenRow,
+} from '../sql-rows.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteDeviceAuthorizations } from './sqlite-device-authorizations.js';
@@ -56,9 +71,7 @@ export class SqliteStore extends DocumentStore implements Store {
 
   async migrate(): Promise<number[]> {
     this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    const applied = new Set(
-      (this.#db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
-    );
+    const applied = new Set((this.#db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
     const done: number[] = [];
     for (const migration of SQLITE_MIGRATIONS) {
       if (applied.has(migration.version)) continue;
@@ -112,7 +125,9 @@ export class SqliteStore extends DocumentStore implements Store {
     return rows.map(factorFromRow);
   }
   async insertUserFactor(factor: UserFactor): Promise<void> {
-    this.#sql('INSERT INTO user_factors (id, user_id, type, created_at, last_used_step, last_used_at, credential_id, sign_count, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...factorValues(factor));
+    this.#sql(
+      'INSERT INTO user_factors (id, user_id, type, created_at, last_used_step, last_used_at, credential_id, sign_count, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(...factorValues(factor));
   }
   async deleteUserFactor(userId: string, id: string): Promise<boolean> {
     return this.#sql('DELETE FROM user_factors WHERE user_id = ? AND id = ?').run(userId, id).changes > 0;
@@ -132,7 +147,8 @@ export class SqliteStore extends DocumentStore implements Store {
     return row ? (factorFromRow(row) as PasskeyFactor) : undefined;
   }
   async usePasskey(userId: string, id: string, signCount: number, at: number): Promise<boolean> {
-    const sql = "UPDATE user_factors SET sign_count = ?, last_used_at = ? WHERE user_id = ? AND id = ? AND type = 'passkey' AND (sign_count < ? OR (sign_count = 0 AND ? = 0))";
+    const sql =
+      "UPDATE user_factors SET sign_count = ?, last_used_at = ? WHERE user_id = ? AND id = ? AND type = 'passkey' AND (sign_count < ? OR (sign_count = 0 AND ? = 0))";
     return this.#sql(sql).run(signCount, at, userId, id, signCount, signCount).changes > 0;
   }
   async replaceRecoveryCodes(userId: string, hashes: string[], at: number): Promise<void> {
@@ -145,7 +161,10 @@ export class SqliteStore extends DocumentStore implements Store {
     return this.#sql('UPDATE recovery_codes SET used_at = ? WHERE user_id = ? AND hash = ? AND used_at IS NULL').run(at, userId, hash).changes > 0;
   }
   async countRecoveryCodes(userId: string): Promise<{ total: number; remaining: number }> {
-    const row = this.#sql('SELECT COUNT(*) AS total, COUNT(*) - COUNT(used_at) AS remaining FROM recovery_codes WHERE user_id = ?').get(userId) as { total: number; remaining: number };
+    const row = this.#sql('SELECT COUNT(*) AS total, COUNT(*) - COUNT(used_at) AS remaining FROM recovery_codes WHERE user_id = ?').get(userId) as {
+      total: number;
+      remaining: number;
+    };
     return { total: row.total, remaining: row.remaining };
   }
   // Signing keys
@@ -153,9 +172,15 @@ export class SqliteStore extends DocumentStore implements Store {
     return (this.#sql('SELECT * FROM signing_keys ORDER BY created_at, kid').all() as KeyRow[]).map(keyFromRow);
   }
   async insertKey(key: SigningKey): Promise<void> {
-    this.#sql(
-      'INSERT INTO signing_keys (kid, alg, status, private_key_encrypted, public_jwk, created_at, remove_after) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ).run(key.kid, key.alg, key.status, key.privateKeyEncrypted, JSON.stringify(key.publicJwk), key.createdAt, key.removeAfter ?? null);
+    this.#sql('INSERT INTO signing_keys (kid, alg, status, private_key_encrypted, public_jwk, created_at, remove_after) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      key.kid,
+      key.alg,
+      key.status,
+      key.privateKeyEncrypted,
+      JSON.stringify(key.publicJwk),
+      key.createdAt,
+      key.removeAfter ?? null,
+    );
   }
   async updateKeys(changes: { kid: string; status: SigningKey['status']; removeAfter?: number }[]): Promise<void> {
     const update = this.#sql('UPDATE signing_keys SET status = ?, remove_after = ? WHERE kid = ?');
@@ -244,11 +269,7 @@ export class SqliteStore extends DocumentStore implements Store {
     if (clientId === undefined) {
       return this.#sql('UPDATE tokens SET revoked_at = ? WHERE subject = ? AND revoked_at IS NULL').run(at, subject).changes;
     }
-    return this.#sql('UPDATE tokens SET revoked_at = ? WHERE subject = ? AND client_id = ? AND revoked_at IS NULL').run(
-      at,
-      subject,
-      clientId,
-    ).changes;
+    return this.#sql('UPDATE tokens SET revoked_at = ? WHERE subject = ? AND client_id = ? AND revoked_at IS NULL').run(at, subject, clientId).changes;
   }
 
   async listSubjectTokens(subject: string, kinds: readonly StoredTokenKind[]): Promise<StoredToken[]> {
@@ -274,21 +295,15 @@ export class SqliteStore extends DocumentStore implements Store {
     ).run(kind, id, JSON.stringify(doc), expiresAt);
   }
   async getRecord<T>(kind: string, id: string, now: number): Promise<T | undefined> {
-    return parse<T>(
-      this.#sql('SELECT doc FROM ephemeral WHERE kind = ? AND id = ? AND expires_at > ?').get(kind, id, now) as { doc: string } | undefined,
-    );
+    return parse<T>(this.#sql('SELECT doc FROM ephemeral WHERE kind = ? AND id = ? AND expires_at > ?').get(kind, id, now) as { doc: string } | undefined);
   }
   async deleteRecord(kind: string, id: string): Promise<void> {
     this.#sql('DELETE FROM ephemeral WHERE kind = ? AND id = ?').run(kind, id);
   }
   async consumeRecord<T>(kind: string, id: string, now: number): Promise<{ doc: T; firstUse: boolean } | undefined> {
     const firstUse =
-      this.#sql('UPDATE ephemeral SET consumed_at = ? WHERE kind = ? AND id = ? AND consumed_at IS NULL AND expires_at > ?').run(
-        now,
-        kind,
-        id,
-        now,
-      ).changes > 0;
+      this.#sql('UPDATE ephemeral SET consumed_at = ? WHERE kind = ? AND id = ? AND consumed_at IS NULL AND expires_at > ?').run(now, kind, id, now).changes >
+      0;
     const doc = await this.getRecord<T>(kind, id, now);
     return doc === undefined ? undefined : { doc, firstUse };
   }
@@ -308,7 +323,10 @@ export class SqliteStore extends DocumentStore implements Store {
     this.#sql('UPDATE sessions SET last_seen_at = ? WHERE hash = ? AND last_seen_at < ?').run(at, hash, at);
   }
   async listUserSessions(userId: string, now: number): Promise<UserSession[]> {
-    const rows = this.#sql(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, id`).all(userId, now) as SessionRow[];
+    const rows = this.#sql(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC, id`).all(
+      userId,
+      now,
+    ) as SessionRow[];
     return rows.map(sessionFromRow);
   }
   async deleteUserSession(userId: string, id: string): Promise<boolean> {
@@ -354,7 +372,10 @@ export class SqliteStore extends DocumentStore implements Store {
   }
   async queryAuditEvents(filter: AuditFilter, page: { before?: number; limit: number }): Promise<AuditRecord[]> {
     const { where, params } = auditConditions(filter, page.before, () => '?');
-    const rows = this.#sql(`SELECT sequence, doc, prev_hash, hash FROM audit_events ${where} ORDER BY sequence DESC LIMIT ?`).all(...params, page.limit) as AuditRow[];
+    const rows = this.#sql(`SELECT sequence, doc, prev_hash, hash FROM audit_events ${where} ORDER BY sequence DESC LIMIT ?`).all(
+      ...params,
+      page.limit,
+    ) as AuditRow[];
     return rows.map(auditFromRow);
   }
   async readAuditChain(afterSequence: number, limit: number): Promise<ChainRecord[]> {
@@ -362,7 +383,12 @@ export class SqliteStore extends DocumentStore implements Store {
     return rows.map(auditChainFromRow);
   }
   async auditChainState(): Promise<{ anchor: ChainPoint; head: ChainPoint }> {
-    const row = this.#sql('SELECT * FROM audit_chain WHERE id = 1').get() as { head_sequence: number; head_hash: string; anchor_sequence: number; anchor_hash: string };
+    const row = this.#sql('SELECT * FROM audit_chain WHERE id = 1').get() as {
+      head_sequence: number;
+      head_hash: string;
+      anchor_sequence: number;
+      anchor_hash: string;
+    };
     return { anchor: { sequence: row.anchor_sequence, hash: row.anchor_hash }, head: { sequence: row.head_sequence, hash: row.head_hash } };
   }
   async pruneAuditEvents(before: number): Promise<number> {
@@ -370,9 +396,7 @@ export class SqliteStore extends DocumentStore implements Store {
       .transaction(() => {
         // The kept chain starts at the oldest record not older than `before`.
         const firstKept = this.#sql('SELECT MIN(sequence) AS s FROM audit_events WHERE at >= ?').get(before) as { s: number | null };
-        const last = firstKept.s === null
-          ? (this.#sql('SELECT MAX(sequence) AS s FROM audit_events').get() as { s: number | null }).s
-          : firstKept.s - 1;
+        const last = firstKept.s === null ? (this.#sql('SELECT MAX(sequence) AS s FROM audit_events').get() as { s: number | null }).s : firstKept.s - 1;
         if (last === null) return 0;
         const anchor = this.#sql('SELECT hash FROM audit_events WHERE sequence = ?').get(last) as { hash: string } | undefined;
         if (!anchor) return 0; // already pruned up to there

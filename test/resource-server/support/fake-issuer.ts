@@ -79,9 +79,7 @@ export async function startFakeIssuer(options: { now: () => number }): Promise<F
       };
       for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
       const typ = 'typ' in header ? header.typ : 'at+jwt';
-      return new SignJWT(payload)
-        .setProtectedHeader({ alg: header.alg ?? key.alg, kid: header.kid ?? key.kid, ...(typ ? { typ } : {}) })
-        .sign(key.privateKey);
+      return new SignJWT(payload).setProtectedHeader({ alg: header.alg ?? key.alg, kid: header.kid ?? key.kid, ...(typ ? { typ } : {}) }).sign(key.privateKey);
     },
     opaque(kind) {
       const body = TOKEN_PREFIXES[kind] + toBase62(randomBytes(32), 43);

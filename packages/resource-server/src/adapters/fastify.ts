@@ -47,7 +47,12 @@ export function requireAuth(authenticator: Authenticator, ...guards: Guard[]): p
     const startedAt = performance.now();
     // raw.url: the request target as sent (request.url may be rewritten).
     const url = request.raw.url ?? request.url;
-    const { result, principal } = await authorizeRequest(authenticator, { method: request.method, url, headers: requestHeaders(request.raw) }, request.auth, guards);
+    const { result, principal } = await authorizeRequest(
+      authenticator,
+      { method: request.method, url, headers: requestHeaders(request.raw) },
+      request.auth,
+      guards,
+    );
     if (principal) reportWhenDone(authenticator, reply.raw, { principal, method: request.method, url, startedAt });
     if (!result.ok) return sendAuthError(reply, result.error);
     request.auth = result.principal;

@@ -59,9 +59,7 @@ export function tokenChecksum(body: string): string {
   return out.padStart(TOKEN_CHECKSUM_CHARS, '0');
 }
 
-export type TokenStringCheck =
-  | { ok: true; kind: TokenStringKind; prefix: TokenPrefix }
-  | { ok: false; reason: 'bad_prefix' | 'bad_length' | 'bad_checksum' };
+export type TokenStringCheck = { ok: true; kind: TokenStringKind; prefix: TokenPrefix } | { ok: false; reason: 'bad_prefix' | 'bad_length' | 'bad_checksum' };
 
 /** Says what a token string is, or why it cannot be one of Tessera's. */
 export function inspectTokenString(token: string): TokenStringCheck {

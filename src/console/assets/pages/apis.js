@@ -26,16 +26,40 @@ function editor(api, etag, done) {
     submit: api ? 'Save' : 'Create API',
     cancel: done,
     fields: [
-      { name: 'identifier', label: 'Identifier (the token audience)', type: 'url', value: api?.identifier, required: true, hint: 'An absolute URI, e.g. https://api.example.com', placeholder: 'https://api.example.com' },
+      {
+        name: 'identifier',
+        label: 'Identifier (the token audience)',
+        type: 'url',
+        value: api?.identifier,
+        required: true,
+        hint: 'An absolute URI, e.g. https://api.example.com',
+        placeholder: 'https://api.example.com',
+      },
       { name: 'name', label: 'Name', value: api?.name, required: true },
       { name: 'scopes', label: 'Scopes', type: 'lines', value: scopeLines(api), hint: 'One per line: name, or name = description' },
-      { name: 'format', label: 'Token format', type: 'select', options: [['jwt', 'JWT (verified locally)'], ['reference', 'Reference (opaque, introspected)']], value: api?.format ?? 'jwt' },
+      {
+        name: 'format',
+        label: 'Token format',
+        type: 'select',
+        options: [
+          ['jwt', 'JWT (verified locally)'],
+          ['reference', 'Reference (opaque, introspected)'],
+        ],
+        value: api?.format ?? 'jwt',
+      },
       { name: 'ttl', label: 'Token lifetime', value: api ? String(api.ttl) : '1h', hint: 'Seconds, or 90s, 15m, 1h, 30d' },
       { name: 'alg', label: 'Signing algorithm', type: 'select', options: ['ES256', 'RS256', 'EdDSA'], value: api?.alg ?? 'ES256' },
     ],
     async onSubmit(v) {
       const ttl = /^\d+$/.test(String(v.ttl ?? '')) ? Number(v.ttl) : v.ttl;
-      const body = { identifier: v.identifier, name: v.name, scopes: parseScopes(v.scopes), format: v.format, alg: v.alg, ...(ttl !== undefined ? { ttl } : {}) };
+      const body = {
+        identifier: v.identifier,
+        name: v.name,
+        scopes: parseScopes(v.scopes),
+        format: v.format,
+        alg: v.alg,
+        ...(ttl !== undefined ? { ttl } : {}),
+      };
       await saveItem('/apis', api?.identifier, etag, body);
       done();
     },

@@ -24,23 +24,71 @@ const GRANTS = [
  * @param {(shown?: Node) => void} done
  */
 function editor(client, etag, apis, done) {
-  const own = client?.api ? client.permissions?.[client.api] ?? [] : [];
+  const own = client?.api ? (client.permissions?.[client.api] ?? []) : [];
   const others = Object.fromEntries(Object.entries(client?.permissions ?? {}).filter(([api]) => api !== client?.api));
   return formView({
     title: client ? `Edit ${client.clientId}${client.registration ? ' (registered itself: unverified)' : ''}` : 'New application',
     submit: client ? 'Save' : 'Create application',
     cancel: () => done(),
     fields: [
-      { name: 'clientId', label: 'Client id', value: client?.clientId, required: true, hint: client ? 'The id cannot change.' : 'Printable ASCII without spaces, e.g. reporting' },
+      {
+        name: 'clientId',
+        label: 'Client id',
+        value: client?.clientId,
+        required: true,
+        hint: client ? 'The id cannot change.' : 'Printable ASCII without spaces, e.g. reporting',
+      },
       { name: 'name', label: 'Name', value: client?.name },
-      { name: 'type', label: 'Type', type: 'select', options: [['confidential', 'Confidential (has a secret: servers)'], ['public', 'Public (no secret: browser and mobile apps, PKCE)']], value: client?.type ?? 'confidential' },
-      { name: 'grantTypes', label: 'Grant types', type: 'multi', options: /** @type {[string, string][]} */ (GRANTS), value: client?.grantTypes ?? ['client_credentials'] },
-      { name: 'redirectUris', label: 'Redirect URIs', type: 'lines', value: client?.redirectUris, hint: 'One per line, matched exactly; needed for authorization code' },
+      {
+        name: 'type',
+        label: 'Type',
+        type: 'select',
+        options: [
+          ['confidential', 'Confidential (has a secret: servers)'],
+          ['public', 'Public (no secret: browser and mobile apps, PKCE)'],
+        ],
+        value: client?.type ?? 'confidential',
+      },
+      {
+        name: 'grantTypes',
+        label: 'Grant types',
+        type: 'multi',
+        options: /** @type {[string, string][]} */ (GRANTS),
+        value: client?.grantTypes ?? ['client_credentials'],
+      },
+      {
+        name: 'redirectUris',
+        label: 'Redirect URIs',
+        type: 'lines',
+        value: client?.redirectUris,
+        hint: 'One per line, matched exactly; needed for authorization code',
+      },
       { name: 'postLogoutRedirectUris', label: 'Post-logout redirect URIs', type: 'lines', value: client?.postLogoutRedirectUris },
-      { name: 'api', label: 'API (default audience)', type: 'select', options: [['', '(none)'], ...apis.map((a) => /** @type {[string, string]} */ ([a.identifier, `${a.name} (${a.identifier})`]))], value: client?.api ?? '' },
+      {
+        name: 'api',
+        label: 'API (default audience)',
+        type: 'select',
+        options: [['', '(none)'], ...apis.map((a) => /** @type {[string, string]} */ ([a.identifier, `${a.name} (${a.identifier})`]))],
+        value: client?.api ?? '',
+      },
       { name: 'scopes', label: 'Scopes on that API', value: own.join(' '), hint: 'Space-separated: what it is granted there' },
-      { name: 'permissions', label: 'Permissions on other APIs', type: 'lines', value: permissionLines(others), hint: 'One per line: https://api.example.com = scope1 scope2' },
-      { name: 'introspection', label: 'Introspection', type: 'select', options: [['own', 'Its own tokens only'], ['any', 'Any token (a resource server)']], value: client?.introspection ?? 'own' },
+      {
+        name: 'permissions',
+        label: 'Permissions on other APIs',
+        type: 'lines',
+        value: permissionLines(others),
+        hint: 'One per line: https://api.example.com = scope1 scope2',
+      },
+      {
+        name: 'introspection',
+        label: 'Introspection',
+        type: 'select',
+        options: [
+          ['own', 'Its own tokens only'],
+          ['any', 'Any token (a resource server)'],
+        ],
+        value: client?.introspection ?? 'own',
+      },
       { name: 'firstParty', label: 'First party (users are not asked to consent)', type: 'checkbox', value: client?.firstParty ?? false },
       { name: 'sandbox', label: 'Sandbox (silent sign-in into a sandbox subject)', type: 'checkbox', value: client?.sandbox ?? false },
       { name: 'requirePkce', label: 'Require PKCE (always required from public clients)', type: 'checkbox', value: client?.requirePkce ?? false },
@@ -93,14 +141,22 @@ function editor(client, etag, apis, done) {
  */
 function secretsPanel(client, slot, rerender) {
   const out = h('div', {});
-  const rotate = button('Add a secret', async () => {
-    try {
-      const added = (await call('POST', `/clients/${seg(client.clientId)}/secrets`, { body: {} })).body;
-      replace(out, secretOnce(`New secret of ${client.clientId}`, added.secret), h('p', {}, 'Both secrets work now. Deploy the new one, then delete the old one.'));
-    } catch (error) {
-      replace(out, problem(error));
-    }
-  }, { kind: 'primary' });
+  const rotate = button(
+    'Add a secret',
+    async () => {
+      try {
+        const added = (await call('POST', `/clients/${seg(client.clientId)}/secrets`, { body: {} })).body;
+        replace(
+          out,
+          secretOnce(`New secret of ${client.clientId}`, added.secret),
+          h('p', {}, 'Both secrets work now. Deploy the new one, then delete the old one.'),
+        );
+      } catch (error) {
+        replace(out, problem(error));
+      }
+    },
+    { kind: 'primary' },
+  );
   return h(
     'section',
     { class: 'panel', 'aria-label': `Secrets of ${client.clientId}` },
@@ -115,15 +171,19 @@ function secretsPanel(client, slot, rerender) {
         {
           label: 'Actions',
           value: (s) =>
-            button('Delete', async () => {
-              if (!confirmed(`Delete secret ${s.id}? Anything still using it stops working.`)) return;
-              try {
-                await call('DELETE', `/clients/${seg(client.clientId)}/secrets/${seg(s.id)}`);
-                rerender();
-              } catch (error) {
-                replace(out, problem(error));
-              }
-            }, { kind: 'danger' }),
+            button(
+              'Delete',
+              async () => {
+                if (!confirmed(`Delete secret ${s.id}? Anything still using it stops working.`)) return;
+                try {
+                  await call('DELETE', `/clients/${seg(client.clientId)}/secrets/${seg(s.id)}`);
+                  rerender();
+                } catch (error) {
+                  replace(out, problem(error));
+                }
+              },
+              { kind: 'danger' },
+            ),
         },
       ],
     }),
@@ -153,7 +213,11 @@ export async function render({ main, rerender }) {
   };
   replace(
     main,
-    header('Applications', 'The OAuth clients: what each may ask for, and how it signs in. Those marked "registered itself" came through dynamic registration (RFC 7591).', button('New application', () => open(undefined, undefined), { kind: 'primary' })),
+    header(
+      'Applications',
+      'The OAuth clients: what each may ask for, and how it signs in. Those marked "registered itself" came through dynamic registration (RFC 7591).',
+      button('New application', () => open(undefined, undefined), { kind: 'primary' }),
+    ),
     slot,
     dataTable({
       caption: 'Applications',
@@ -165,7 +229,10 @@ export async function render({ main, rerender }) {
         { label: 'Type', value: (c) => c.type },
         { label: 'Grants', value: (c) => chips(c.grantTypes.map((/** @type {string} */ g) => g.replace('urn:ietf:params:oauth:grant-type:', ''))) },
         { label: 'API', value: (c) => (c.api ? h('code', {}, c.api) : '—') },
-        { label: 'Flags', value: (c) => chips([...originFlags(c), ...['firstParty', 'sandbox', 'requirePkce', 'requireMfa', 'allowImplicit'].filter((f) => c[f])]) },
+        {
+          label: 'Flags',
+          value: (c) => chips([...originFlags(c), ...['firstParty', 'sandbox', 'requirePkce', 'requireMfa', 'allowImplicit'].filter((f) => c[f])]),
+        },
         {
           label: 'Actions',
           value: (c) =>
@@ -178,15 +245,19 @@ export async function render({ main, rerender }) {
               }),
               c.registration ? button('Registration', () => replace(slot, registrationPanel(c, slot))) : null,
               button('Secrets', () => replace(slot, secretsPanel(c, slot, rerender))),
-              button('Delete', async () => {
-                if (!confirmed(`Delete the application ${c.clientId}? Its tokens are revoked and the grants users gave it withdrawn.`)) return;
-                try {
-                  await call('DELETE', `/clients/${seg(c.clientId)}`);
-                  rerender();
-                } catch (error) {
-                  replace(slot, problem(error));
-                }
-              }, { kind: 'danger' }),
+              button(
+                'Delete',
+                async () => {
+                  if (!confirmed(`Delete the application ${c.clientId}? Its tokens are revoked and the grants users gave it withdrawn.`)) return;
+                  try {
+                    await call('DELETE', `/clients/${seg(c.clientId)}`);
+                    rerender();
+                  } catch (error) {
+                    replace(slot, problem(error));
+                  }
+                },
+                { kind: 'danger' },
+              ),
             ),
         },
       ],

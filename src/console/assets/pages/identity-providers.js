@@ -26,17 +26,47 @@ function editor(provider, etag, done) {
     fields: [
       { name: 'id', label: 'Id', value: provider?.id, required: true, hint: 'Lower-case letters, digits and "-": in the redirect URI and in idp=' },
       { name: 'name', label: 'Name', value: provider?.name, required: true, hint: 'The button says "Sign in with NAME"' },
-      { name: 'type', label: 'Type', type: 'select', value: provider?.type ?? 'oidc', options: [['oidc', 'OpenID Connect'], ['oauth2', 'OAuth 2 (GitHub-style)']] },
+      {
+        name: 'type',
+        label: 'Type',
+        type: 'select',
+        value: provider?.type ?? 'oidc',
+        options: [
+          ['oidc', 'OpenID Connect'],
+          ['oauth2', 'OAuth 2 (GitHub-style)'],
+        ],
+      },
       { name: 'issuer', label: 'Issuer (OpenID Connect)', type: 'url', value: provider?.issuer },
       { name: 'authorizationEndpoint', label: 'Authorization endpoint (OAuth 2)', type: 'url', value: provider?.authorizationEndpoint },
       { name: 'tokenEndpoint', label: 'Token endpoint (OAuth 2)', type: 'url', value: provider?.tokenEndpoint },
       { name: 'userinfoEndpoint', label: 'Userinfo URL (OAuth 2)', type: 'url', value: provider?.userinfoEndpoint },
       { name: 'subject', label: 'Subject field (OAuth 2)', value: provider?.mapping?.subject, hint: 'GitHub: id' },
       { name: 'clientId', label: 'Client id', value: provider?.clientId, required: true },
-      { name: 'clientSecret', label: 'Client secret', type: 'password', hint: provider?.hasClientSecret ? 'Set; leave empty to keep it' : 'Stored encrypted, never shown again' },
-      { name: 'clientAuthMethod', label: 'Client authentication', type: 'select', value: provider?.clientAuthMethod ?? 'client_secret_basic', options: [['client_secret_basic', 'client_secret_basic'], ['client_secret_post', 'client_secret_post'], ['none', 'none (PKCE only)']] },
+      {
+        name: 'clientSecret',
+        label: 'Client secret',
+        type: 'password',
+        hint: provider?.hasClientSecret ? 'Set; leave empty to keep it' : 'Stored encrypted, never shown again',
+      },
+      {
+        name: 'clientAuthMethod',
+        label: 'Client authentication',
+        type: 'select',
+        value: provider?.clientAuthMethod ?? 'client_secret_basic',
+        options: [
+          ['client_secret_basic', 'client_secret_basic'],
+          ['client_secret_post', 'client_secret_post'],
+          ['none', 'none (PKCE only)'],
+        ],
+      },
       { name: 'scopes', label: 'Scopes', value: provider?.scopes?.join(' '), hint: 'Space-separated; empty: openid profile email for OpenID Connect' },
-      { name: 'roleMappings', label: 'Role rules', type: 'lines', value: (provider?.roleMappings ?? []).map((/** @type {any} */ r) => `${r.claim}=${r.value}: ${r.roles.join(' ')}`), hint: 'One per line: groups=admins: admin' },
+      {
+        name: 'roleMappings',
+        label: 'Role rules',
+        type: 'lines',
+        value: (provider?.roleMappings ?? []).map((/** @type {any} */ r) => `${r.claim}=${r.value}: ${r.roles.join(' ')}`),
+        hint: 'One per line: groups=admins: admin',
+      },
       { name: 'userinfo', label: 'Also read userinfo', type: 'checkbox', value: provider?.userinfo ?? false },
       { name: 'trustEmail', label: 'Link existing accounts by verified email', type: 'checkbox', value: provider?.trustEmail ?? false },
       { name: 'enabled', label: 'Enabled', type: 'checkbox', value: provider?.enabled ?? true },
@@ -44,8 +74,15 @@ function editor(provider, etag, done) {
     async onSubmit(v) {
       /** @type {Record<string, unknown>} */
       const body = {
-        id: v.id, name: v.name, type: v.type, clientId: v.clientId, clientAuthMethod: v.clientAuthMethod,
-        userinfo: v.userinfo, trustEmail: v.trustEmail, enabled: v.enabled, roleMappings: parseRules(/** @type {string[]} */ (v.roleMappings)),
+        id: v.id,
+        name: v.name,
+        type: v.type,
+        clientId: v.clientId,
+        clientAuthMethod: v.clientAuthMethod,
+        userinfo: v.userinfo,
+        trustEmail: v.trustEmail,
+        enabled: v.enabled,
+        roleMappings: parseRules(/** @type {string[]} */ (v.roleMappings)),
         mapping: { ...(provider?.mapping ?? {}), ...(v.subject ? { subject: v.subject } : {}) },
         attributes: provider?.attributes ?? {},
       };
@@ -62,7 +99,7 @@ export function render(context) {
   return renderCrudPage(context, {
     path: '/identity-providers',
     title: 'Identity providers',
-    intro: 'Upstream providers users sign in with. Register each one\'s redirect URI at the provider.',
+    intro: "Upstream providers users sign in with. Register each one's redirect URI at the provider.",
     newLabel: 'New provider',
     empty: 'No identity providers yet.',
     idOf: (p) => p.id,

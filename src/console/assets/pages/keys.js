@@ -7,18 +7,26 @@ import { button, confirmed, dataTable, h, header, problem, replace, time } from 
 export async function render({ main, rerender }) {
   const keys = (await call('GET', '/keys')).body.items;
   const out = h('div', { class: 'editor' });
-  const rotate = button('Rotate keys', async () => {
-    if (!confirmed('Rotate the signing keys? The next key starts signing; the current one stays published until its tokens expire.')) return;
-    try {
-      await call('POST', '/keys/rotate', { body: {} });
-      rerender();
-    } catch (error) {
-      replace(out, problem(error));
-    }
-  }, { kind: 'primary' });
+  const rotate = button(
+    'Rotate keys',
+    async () => {
+      if (!confirmed('Rotate the signing keys? The next key starts signing; the current one stays published until its tokens expire.')) return;
+      try {
+        await call('POST', '/keys/rotate', { body: {} });
+        rerender();
+      } catch (error) {
+        replace(out, problem(error));
+      }
+    },
+    { kind: 'primary' },
+  );
   replace(
     main,
-    header('Signing keys', 'The keys that sign JWTs, published at /jwks. Each algorithm has a current key, the next one (published ahead) and retired ones kept until their tokens expire.', rotate),
+    header(
+      'Signing keys',
+      'The keys that sign JWTs, published at /jwks. Each algorithm has a current key, the next one (published ahead) and retired ones kept until their tokens expire.',
+      rotate,
+    ),
     out,
     dataTable({
       caption: 'Signing keys',

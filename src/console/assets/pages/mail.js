@@ -24,7 +24,14 @@ export async function render({ main, rerender }) {
         const list = /** @type {HTMLInputElement} */ (roles).value.split(/[\s,]+/).filter(Boolean);
         try {
           const { body } = await call('POST', '/invitations', { body: { email: /** @type {HTMLInputElement} */ (email).value, roles: list } });
-          replace(out, h('p', { class: 'notice success', role: 'status' }, `Invitation sent to ${body.user.email}; the link works until ${new Date(body.expiresAt * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC.`));
+          replace(
+            out,
+            h(
+              'p',
+              { class: 'notice success', role: 'status' },
+              `Invitation sent to ${body.user.email}; the link works until ${new Date(body.expiresAt * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+            ),
+          );
         } catch (error) {
           replace(out, problem(error));
         }
@@ -39,7 +46,10 @@ export async function render({ main, rerender }) {
   const { counts } = outbox;
   replace(
     main,
-    header('Mail', `Messages wait in the outbox until the mail server takes them; failed attempts are retried with growing waits. Pending ${counts.pending}, sent ${counts.sent}, failed ${counts.failed}.`),
+    header(
+      'Mail',
+      `Messages wait in the outbox until the mail server takes them; failed attempts are retried with growing waits. Pending ${counts.pending}, sent ${counts.sent}, failed ${counts.failed}.`,
+    ),
     invite,
     out,
     dataTable({

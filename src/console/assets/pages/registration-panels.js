@@ -10,7 +10,22 @@ import { button, chips, confirmed, dataTable, h, problem, replace, secretOnce, t
 import { formView } from '../forms.js';
 
 /** The RFC 7591 metadata worth showing, in the order an administrator reads it. */
-const DECLARED = ['client_name', 'client_uri', 'redirect_uris', 'grant_types', 'token_endpoint_auth_method', 'scope', 'application_type', 'software_id', 'software_version', 'contacts', 'logo_uri', 'tos_uri', 'policy_uri', 'jwks_uri'];
+const DECLARED = [
+  'client_name',
+  'client_uri',
+  'redirect_uris',
+  'grant_types',
+  'token_endpoint_auth_method',
+  'scope',
+  'application_type',
+  'software_id',
+  'software_version',
+  'contacts',
+  'logo_uri',
+  'tos_uri',
+  'policy_uri',
+  'jwks_uri',
+];
 
 /**
  * How the list names where a client came from: registered itself, a metadata document, or nothing.
@@ -30,7 +45,8 @@ export function originFlags(client) {
  */
 export function registrationPanel(client, slot) {
   const { registeredAt, initialAccessTokenId, metadata } = client.registration;
-  const value = (/** @type {unknown} */ v) => (Array.isArray(v) ? chips(v.map(String)) : typeof v === 'string' ? h('code', {}, v) : h('code', {}, JSON.stringify(v)));
+  const value = (/** @type {unknown} */ v) =>
+    Array.isArray(v) ? chips(v.map(String)) : typeof v === 'string' ? h('code', {}, v) : h('code', {}, JSON.stringify(v));
   return h(
     'section',
     { class: 'panel', 'aria-label': `Registration of ${client.clientId}` },
@@ -72,7 +88,11 @@ export async function metadataDocumentClients() {
     'section',
     { class: 'panel', 'aria-label': 'Clients known by a metadata document' },
     h('h2', {}, 'Clients known by a metadata document'),
-    h('p', { class: 'muted' }, 'Their client id is the https URL of a document describing them; Tessera fetches it and keeps it for a while, and stores nothing else. Unverified, like clients that registered themselves.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Their client id is the https URL of a document describing them; Tessera fetches it and keeps it for a while, and stores nothing else. Unverified, like clients that registered themselves.',
+    ),
     dataTable({
       caption: 'Metadata documents fetched',
       rows: [...latest.values()],
@@ -117,7 +137,15 @@ export async function initialAccessTokensPanel(rerender) {
       replace(
         out,
         secretOnce(`Initial access token ${created.initialAccessToken.id}`, created.token),
-        h('p', {}, 'Give it to whoever may register; they send it as ', h('code', {}, 'Authorization: Bearer'), ' to ', h('code', {}, registration.registrationEndpoint ?? '/register'), '.'),
+        h(
+          'p',
+          {},
+          'Give it to whoever may register; they send it as ',
+          h('code', {}, 'Authorization: Bearer'),
+          ' to ',
+          h('code', {}, registration.registrationEndpoint ?? '/register'),
+          '.',
+        ),
         button('Done', rerender),
       );
     },
@@ -144,15 +172,19 @@ export async function initialAccessTokensPanel(rerender) {
           label: 'Actions',
           value: (t) =>
             t.status === 'usable'
-              ? button('Revoke', async () => {
-                  if (!confirmed(`Revoke initial access token ${t.id}? Clients it registered stay.`)) return;
-                  try {
-                    await call('DELETE', `/registration/tokens/${seg(t.id)}`);
-                    rerender();
-                  } catch (error) {
-                    replace(out, problem(error));
-                  }
-                }, { kind: 'danger' })
+              ? button(
+                  'Revoke',
+                  async () => {
+                    if (!confirmed(`Revoke initial access token ${t.id}? Clients it registered stay.`)) return;
+                    try {
+                      await call('DELETE', `/registration/tokens/${seg(t.id)}`);
+                      rerender();
+                    } catch (error) {
+                      replace(out, problem(error));
+                    }
+                  },
+                  { kind: 'danger' },
+                )
               : '—',
         },
       ],

@@ -17,7 +17,13 @@ function editor(role, etag, done) {
     fields: [
       { name: 'name', label: 'Name', value: role?.name, required: true },
       { name: 'description', label: 'Description', value: role?.description },
-      { name: 'permissions', label: 'Permissions', type: 'lines', value: permissionLines(role?.permissions ?? {}), hint: 'One API per line: https://api.example.com = read:things write:things' },
+      {
+        name: 'permissions',
+        label: 'Permissions',
+        type: 'lines',
+        value: permissionLines(role?.permissions ?? {}),
+        hint: 'One API per line: https://api.example.com = read:things write:things',
+      },
     ],
     async onSubmit(v) {
       const body = { name: v.name, ...(v.description ? { description: v.description } : {}), permissions: parsePermissions(v.permissions) };
@@ -41,7 +47,15 @@ export function render(context) {
     columns: [
       { label: 'Name', value: (r) => h('strong', {}, r.name) },
       { label: 'Description', value: (r) => r.description ?? '' },
-      { label: 'Permissions', value: (r) => h('ul', { class: 'plain' }, Object.entries(r.permissions).map(([api, scopes]) => h('li', {}, h('code', {}, api), ' ', chips(/** @type {string[]} */ (scopes))))) },
+      {
+        label: 'Permissions',
+        value: (r) =>
+          h(
+            'ul',
+            { class: 'plain' },
+            Object.entries(r.permissions).map(([api, scopes]) => h('li', {}, h('code', {}, api), ' ', chips(/** @type {string[]} */ (scopes)))),
+          ),
+      },
     ],
     editor,
   });

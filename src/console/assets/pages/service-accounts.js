@@ -17,7 +17,13 @@ function editor(account, etag, roles, done) {
     submit: account ? 'Save' : 'Create service account',
     cancel: done,
     fields: [
-      { name: 'name', label: 'Name', value: account?.name, required: true, hint: account ? 'A service account cannot be renamed.' : 'Letters, digits, ".", "_" and "-"' },
+      {
+        name: 'name',
+        label: 'Name',
+        value: account?.name,
+        required: true,
+        hint: account ? 'A service account cannot be renamed.' : 'Letters, digits, ".", "_" and "-"',
+      },
       { name: 'description', label: 'Description', value: account?.description },
       { name: 'roles', label: 'Roles', type: 'multi', options: roles, value: account?.roles ?? [] },
       { name: 'active', label: 'Active (its tokens work)', type: 'checkbox', value: account?.active ?? true },
@@ -51,6 +57,12 @@ export async function render(context) {
       { label: 'Created', value: (a) => time(a.createdAt) },
     ],
     moreActions: (a) => [button('Tokens (SATs)', () => context.go(`tokens?serviceAccountId=${encodeURIComponent(a.id)}`))],
-    editor: (account, etag, done) => editor(account, etag, roles.map((r) => r.name), done),
+    editor: (account, etag, done) =>
+      editor(
+        account,
+        etag,
+        roles.map((r) => r.name),
+        done,
+      ),
   });
 }

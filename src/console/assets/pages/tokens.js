@@ -27,7 +27,11 @@ function creator(owner, apis, created) {
       { name: 'api', label: 'API', type: 'select', options: apiOptions, hint: 'PATs and SATs are for one API' },
       { name: 'scopes', label: 'Scopes', hint: 'Space-separated, within what the roles allow on that API' },
       { name: 'expiresInDays', label: 'Expires in (days)', type: 'number', value: 90, hint: 'At most 365' },
-      { name: 'dpopJkt', label: 'Bind to a DPoP key (PATs and SATs, optional)', hint: 'The key\'s JWK thumbprint (RFC 7638, 43 characters): the token then works only with proofs from that key' },
+      {
+        name: 'dpopJkt',
+        label: 'Bind to a DPoP key (PATs and SATs, optional)',
+        hint: "The key's JWK thumbprint (RFC 7638, 43 characters): the token then works only with proofs from that key",
+      },
       { name: 'endpoints', label: 'Endpoints (action tokens)', type: 'lines', hint: 'One per line: GET /calendars/*/events' },
     ],
     async onSubmit(v) {
@@ -37,9 +41,25 @@ function creator(owner, apis, created) {
       let body;
       if (v.kind === 'user_token') body = { kind: v.kind, ...ownerField };
       else if (v.kind === 'action_token') body = { kind: v.kind, ...ownerField, name: v.name ?? '', endpoints: v.endpoints };
-      else body = { kind: v.kind, ...ownerField, name: v.name ?? '', api: v.api, scopes: words(v.scopes), ...(expiresIn ? { expiresIn } : {}), ...(v.dpopJkt ? { dpopJkt: String(v.dpopJkt).trim() } : {}) };
+      else
+        body = {
+          kind: v.kind,
+          ...ownerField,
+          name: v.name ?? '',
+          api: v.api,
+          scopes: words(v.scopes),
+          ...(expiresIn ? { expiresIn } : {}),
+          ...(v.dpopJkt ? { dpopJkt: String(v.dpopJkt).trim() } : {}),
+        };
       const result = (await call('POST', '/tokens', { body })).body;
-      created(h('section', { class: 'notice', 'aria-label': 'New token' }, h('h2', {}, `Created ${result.summary.kind.replace(/_/g, ' ')}`), secretOnce('The token', result.token)));
+      created(
+        h(
+          'section',
+          { class: 'notice', 'aria-label': 'New token' },
+          h('h2', {}, `Created ${result.summary.kind.replace(/_/g, ' ')}`),
+          secretOnce('The token', result.token),
+        ),
+      );
     },
   });
 }
@@ -55,30 +75,65 @@ export async function render({ main, params, go, rerender }) {
   const revoked = params.get('revoked') ?? 'false';
   const picker = h(
     'form',
-    { class: 'filters', onsubmit: (/** @type {Event} */ e) => {
-      e.preventDefault();
-      const data = new FormData(/** @type {HTMLFormElement} */ (e.target));
-      const [type, id] = String(data.get('owner') ?? '').split(':');
-      if (!id) return;
-      go(`tokens?${new URLSearchParams({ [type === 'sa' ? 'serviceAccountId' : 'userId']: id, revoked: String(data.get('revoked') ?? 'false') })}`);
-    } },
-    h('div', { class: 'field' }, h('label', { for: 'token-owner' }, 'Owner'), h('select', { id: 'token-owner', name: 'owner' },
-      h('option', { value: '' }, 'Choose a user or service account'),
-      h('optgroup', { label: 'Users' }, users.map((u) => h('option', { value: `user:${u.id}`, selected: u.id === userId }, u.username))),
-      h('optgroup', { label: 'Service accounts' }, accounts.map((a) => h('option', { value: `sa:${a.id}`, selected: a.id === accountId }, a.name))),
-    )),
-    h('div', { class: 'field' }, h('label', { for: 'token-revoked' }, 'Show'), h('select', { id: 'token-revoked', name: 'revoked' },
-      [['false', 'Live tokens'], ['true', 'Revoked tokens'], ['', 'All']].map(([v, l]) => h('option', { value: v, selected: v === revoked }, l)))),
+    {
+      class: 'filters',
+      onsubmit: (/** @type {Event} */ e) => {
+        e.preventDefault();
+        const data = new FormData(/** @type {HTMLFormElement} */ (e.target));
+        const [type, id] = String(data.get('owner') ?? '').split(':');
+        if (!id) return;
+        go(`tokens?${new URLSearchParams({ [type === 'sa' ? 'serviceAccountId' : 'userId']: id, revoked: String(data.get('revoked') ?? 'false') })}`);
+      },
+    },
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'token-owner' }, 'Owner'),
+      h(
+        'select',
+        { id: 'token-owner', name: 'owner' },
+        h('option', { value: '' }, 'Choose a user or service account'),
+        h(
+          'optgroup',
+          { label: 'Users' },
+          users.map((u) => h('option', { value: `user:${u.id}`, selected: u.id === userId }, u.username)),
+        ),
+        h(
+          'optgroup',
+          { label: 'Service accounts' },
+          accounts.map((a) => h('option', { value: `sa:${a.id}`, selected: a.id === accountId }, a.name)),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'token-revoked' }, 'Show'),
+      h(
+        'select',
+        { id: 'token-revoked', name: 'revoked' },
+        [
+          ['false', 'Live tokens'],
+          ['true', 'Revoked tokens'],
+          ['', 'All'],
+        ].map(([v, l]) => h('option', { value: v, selected: v === revoked }, l)),
+      ),
+    ),
     h('button', { type: 'submit', class: 'secondary' }, 'Show tokens'),
   );
-  const intro = header('Tokens', 'Personal and service access tokens, user tokens and action tokens. Secrets are never shown again after creation. Test access tokens are minted under Developer tools.');
+  const intro = header(
+    'Tokens',
+    'Personal and service access tokens, user tokens and action tokens. Secrets are never shown again after creation. Test access tokens are minted under Developer tools.',
+  );
   const user = users.find((u) => u.id === userId);
   const account = accounts.find((a) => a.id === accountId);
   if (!user && !account) {
     replace(main, intro, picker, h('p', { class: 'empty' }, 'Choose whose tokens to see.'));
     return;
   }
-  const owner = user ? { kind: /** @type {const} */ ('user'), id: user.id, label: user.username } : { kind: /** @type {const} */ ('service_account'), id: account.id, label: account.name };
+  const owner = user
+    ? { kind: /** @type {const} */ ('user'), id: user.id, label: user.username }
+    : { kind: /** @type {const} */ ('service_account'), id: account.id, label: account.name };
   const tokens = await listAll('/tokens', { ...(user ? { userId: user.id } : { serviceAccountId: account.id }), ...(revoked ? { revoked } : {}) });
   const slot = h('div', { class: 'editor' }, notice ?? null);
   notice = undefined;
@@ -104,21 +159,30 @@ export async function render({ main, params, go, rerender }) {
           value: (t) =>
             t.revokedAt
               ? h('span', { class: 'badge off' }, 'revoked')
-              : button('Revoke', async () => {
-                  if (!confirmed(`Revoke this ${t.kind.replace(/_/g, ' ')}${t.name ? ` (${t.name})` : ''}?`)) return;
-                  try {
-                    await call('DELETE', `/tokens/${seg(t.id)}`);
-                    rerender();
-                  } catch (error) {
-                    replace(slot, problem(error));
-                  }
-                }, { kind: 'danger' }),
+              : button(
+                  'Revoke',
+                  async () => {
+                    if (!confirmed(`Revoke this ${t.kind.replace(/_/g, ' ')}${t.name ? ` (${t.name})` : ''}?`)) return;
+                    try {
+                      await call('DELETE', `/tokens/${seg(t.id)}`);
+                      rerender();
+                    } catch (error) {
+                      replace(slot, problem(error));
+                    }
+                  },
+                  { kind: 'danger' },
+                ),
         },
       ],
     }),
-    h('details', { class: 'create' }, h('summary', {}, 'Create a token'), creator(owner, apis, (shown) => {
-      notice = shown;
-      rerender();
-    })),
+    h(
+      'details',
+      { class: 'create' },
+      h('summary', {}, 'Create a token'),
+      creator(owner, apis, (shown) => {
+        notice = shown;
+        rerender();
+      }),
+    ),
   );
 }

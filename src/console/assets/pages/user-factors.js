@@ -27,7 +27,13 @@ export async function factorsPanel(user, slot, message) {
       'section',
       { class: 'panel', 'aria-label': title },
       h('h2', {}, title),
-      h('p', {}, mfa.required ? `Policy requires a second factor from ${user.username}.` : `Policy does not require a second factor from ${user.username} (clients with "Require a second factor" still do).`),
+      h(
+        'p',
+        {},
+        mfa.required
+          ? `Policy requires a second factor from ${user.username}.`
+          : `Policy does not require a second factor from ${user.username} (clients with "Require a second factor" still do).`,
+      ),
       dataTable({
         caption: 'Second factors',
         rows: mfa.factors,
@@ -44,15 +50,24 @@ export async function factorsPanel(user, slot, message) {
         'div',
         { class: 'row-actions' },
         hasSomething
-          ? button('Reset factors', async () => {
-              if (!confirmed(`Reset the second factors of ${user.username}? Their factors and recovery codes are removed: they sign in with their password${mfa.required ? ' and must set a factor up again' : ''}.`)) return;
-              try {
-                const removed = (await call('DELETE', `/users/${seg(user.id)}/mfa`)).body.removed;
-                await factorsPanel(user, slot, `Removed ${removed} factor(s) and the recovery codes of ${user.username}.`);
-              } catch (error) {
-                replace(out, problem(error));
-              }
-            }, { kind: 'danger' })
+          ? button(
+              'Reset factors',
+              async () => {
+                if (
+                  !confirmed(
+                    `Reset the second factors of ${user.username}? Their factors and recovery codes are removed: they sign in with their password${mfa.required ? ' and must set a factor up again' : ''}.`,
+                  )
+                )
+                  return;
+                try {
+                  const removed = (await call('DELETE', `/users/${seg(user.id)}/mfa`)).body.removed;
+                  await factorsPanel(user, slot, `Removed ${removed} factor(s) and the recovery codes of ${user.username}.`);
+                } catch (error) {
+                  replace(out, problem(error));
+                }
+              },
+              { kind: 'danger' },
+            )
           : null,
         button('Close', () => replace(slot)),
       ),
@@ -72,6 +87,10 @@ export function policySummary(policy) {
       : policy.roles.length > 0
         ? h('p', {}, 'Holders of these roles must sign in with a second factor: ', chips(policy.roles))
         : h('p', {}, 'Nobody must: only users who set a factor up, and clients that require one, use a second factor.'),
-    h('p', { class: 'muted' }, 'Set in the configuration file (server.mfa.required: none, admins or everyone; server.mfa.roles), read at start: not changeable here. See docs/mfa.md.'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Set in the configuration file (server.mfa.required: none, admins or everyone; server.mfa.roles), read at start: not changeable here. See docs/mfa.md.',
+    ),
   );
 }

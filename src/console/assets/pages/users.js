@@ -30,12 +30,28 @@ function editor(user, etag, roles, done) {
       { name: 'username', label: 'Username', value: user?.username, required: true },
       { name: 'name', label: 'Full name', value: user?.name },
       { name: 'email', label: 'Email', type: 'email', value: user?.email },
-      ...(user ? [] : [/** @type {import('../forms.js').Field} */ ({ name: 'password', label: 'Password', type: 'password', hint: 'At least 8 characters; leave empty for none' })]),
+      ...(user
+        ? []
+        : [
+            /** @type {import('../forms.js').Field} */ ({
+              name: 'password',
+              label: 'Password',
+              type: 'password',
+              hint: 'At least 8 characters; leave empty for none',
+            }),
+          ]),
       { name: 'roles', label: 'Roles', type: 'multi', options: roles, value: user?.roles ?? [] },
       { name: 'active', label: 'Active (may sign in, tokens work)', type: 'checkbox', value: user?.active ?? true },
     ],
     async onSubmit(v) {
-      const body = { username: v.username, active: v.active, roles: v.roles, ...(v.name ? { name: v.name } : {}), ...(v.email ? { email: v.email } : {}), ...(v.password ? { password: v.password } : {}) };
+      const body = {
+        username: v.username,
+        active: v.active,
+        roles: v.roles,
+        ...(v.name ? { name: v.name } : {}),
+        ...(v.email ? { email: v.email } : {}),
+        ...(v.password ? { password: v.password } : {}),
+      };
       if (user) await call('PUT', `/users/${seg(user.id)}`, { body: { ...editable(user), ...body }, ...(etag ? { ifMatch: etag } : {}) });
       else await call('POST', '/users', { body });
       done();
@@ -89,15 +105,19 @@ function userPanel(slot, { title, caption, rows, empty, columns, action, reload 
           {
             label: 'Actions',
             value: (row) =>
-              button(action.label, async () => {
-                try {
-                  const message = await action.run(row);
-                  await reload();
-                  slot.append(h('p', { role: 'status' }, message));
-                } catch (error) {
-                  replace(out, problem(error));
-                }
-              }, { kind: 'danger' }),
+              button(
+                action.label,
+                async () => {
+                  try {
+                    const message = await action.run(row);
+                    await reload();
+                    slot.append(h('p', { role: 'status' }, message));
+                  } catch (error) {
+                    replace(out, problem(error));
+                  }
+                },
+                { kind: 'danger' },
+              ),
           },
         ],
       }),
@@ -113,14 +133,22 @@ function userPanel(slot, { title, caption, rows, empty, columns, action, reload 
  */
 async function consentsPanel(user, slot) {
   const consents = (await call('GET', `/users/${seg(user.id)}/consents`)).body.items;
-  userPanel(slot, { title: `Consents of ${user.username}`, caption: 'Consents', rows: consents, empty: `${user.username} has not allowed any application yet.`, columns: [
-    { label: 'Application', value: (c) => h('code', {}, c.clientId) },
-    { label: 'Scopes', value: (c) => chips(c.scopes) },
-    { label: 'Given', value: (c) => time(c.updatedAt) },
-  ], action: {
-    label: 'Revoke',
-    run: async (c) => `Consent withdrawn; ${(await call('DELETE', `/users/${seg(user.id)}/consents/${seg(c.clientId)}`)).body.revoked} token(s) revoked.`,
-  }, reload: () => consentsPanel(user, slot) });
+  userPanel(slot, {
+    title: `Consents of ${user.username}`,
+    caption: 'Consents',
+    rows: consents,
+    empty: `${user.username} has not allowed any application yet.`,
+    columns: [
+      { label: 'Application', value: (c) => h('code', {}, c.clientId) },
+      { label: 'Scopes', value: (c) => chips(c.scopes) },
+      { label: 'Given', value: (c) => time(c.updatedAt) },
+    ],
+    action: {
+      label: 'Revoke',
+      run: async (c) => `Consent withdrawn; ${(await call('DELETE', `/users/${seg(user.id)}/consents/${seg(c.clientId)}`)).body.revoked} token(s) revoked.`,
+    },
+    reload: () => consentsPanel(user, slot),
+  });
 }
 
 /**
@@ -129,19 +157,27 @@ async function consentsPanel(user, slot) {
  */
 async function sessionsPanel(user, slot) {
   const sessions = (await call('GET', `/users/${seg(user.id)}/sessions`)).body.items;
-  userPanel(slot, { title: `Sessions of ${user.username}`, caption: 'Sessions', rows: sessions, empty: `${user.username} is not signed in anywhere.`, columns: [
-    { label: 'Signed in', value: (x) => time(x.createdAt) },
-    { label: 'Last seen', value: (x) => time(x.lastSeenAt) },
-    { label: 'Device', value: (x) => x.userAgent ?? '—' },
-    { label: 'Address', value: (x) => x.ip ?? '—' },
-    { label: 'Expires', value: (x) => time(x.expiresAt) },
-  ], action: {
-    label: 'Sign out',
-    run: async (x) => {
-      await call('DELETE', `/users/${seg(user.id)}/sessions/${seg(x.id)}`);
-      return 'Session ended: that browser is signed out at its next request. Apps keep their tokens (see Grants).';
+  userPanel(slot, {
+    title: `Sessions of ${user.username}`,
+    caption: 'Sessions',
+    rows: sessions,
+    empty: `${user.username} is not signed in anywhere.`,
+    columns: [
+      { label: 'Signed in', value: (x) => time(x.createdAt) },
+      { label: 'Last seen', value: (x) => time(x.lastSeenAt) },
+      { label: 'Device', value: (x) => x.userAgent ?? '—' },
+      { label: 'Address', value: (x) => x.ip ?? '—' },
+      { label: 'Expires', value: (x) => time(x.expiresAt) },
+    ],
+    action: {
+      label: 'Sign out',
+      run: async (x) => {
+        await call('DELETE', `/users/${seg(user.id)}/sessions/${seg(x.id)}`);
+        return 'Session ended: that browser is signed out at its next request. Apps keep their tokens (see Grants).';
+      },
     },
-  }, reload: () => sessionsPanel(user, slot) });
+    reload: () => sessionsPanel(user, slot),
+  });
 }
 
 /**
@@ -150,26 +186,38 @@ async function sessionsPanel(user, slot) {
  */
 async function grantsPanel(user, slot) {
   const grants = (await call('GET', `/users/${seg(user.id)}/grants`)).body.items;
-  userPanel(slot, { title: `Grants of ${user.username}`, caption: 'Grants', rows: grants, empty: `No application holds a grant from ${user.username}.`, columns: [
-    { label: 'Application', value: (g) => h('code', {}, g.clientId) },
-    { label: 'API', value: (g) => g.api ?? '—' },
-    { label: 'Scopes', value: (g) => chips(g.scopes) },
-    { label: 'Granted', value: (g) => time(g.createdAt) },
-    { label: 'Expires', value: (g) => time(g.expiresAt) },
-  ], action: {
-    label: 'Revoke',
-    run: async (g) => {
-      await call('DELETE', `/users/${seg(user.id)}/grants/${seg(g.id)}`);
-      return `Grant revoked: ${g.clientId}'s refresh and reference tokens stop now.`;
+  userPanel(slot, {
+    title: `Grants of ${user.username}`,
+    caption: 'Grants',
+    rows: grants,
+    empty: `No application holds a grant from ${user.username}.`,
+    columns: [
+      { label: 'Application', value: (g) => h('code', {}, g.clientId) },
+      { label: 'API', value: (g) => g.api ?? '—' },
+      { label: 'Scopes', value: (g) => chips(g.scopes) },
+      { label: 'Granted', value: (g) => time(g.createdAt) },
+      { label: 'Expires', value: (g) => time(g.expiresAt) },
+    ],
+    action: {
+      label: 'Revoke',
+      run: async (g) => {
+        await call('DELETE', `/users/${seg(user.id)}/grants/${seg(g.id)}`);
+        return `Grant revoked: ${g.clientId}'s refresh and reference tokens stop now.`;
+      },
     },
-  }, reload: () => grantsPanel(user, slot) });
+    reload: () => grantsPanel(user, slot),
+  });
 }
 
 /** @param {import('../main.js').Context} context */
 export async function render({ main, params, rerender, go }) {
   const q = params.get('q') ?? '';
   const active = params.get('active') ?? '';
-  const [users, roles, policy] = await Promise.all([listAll('/users', { ...(q ? { q } : {}), ...(active ? { active } : {}) }), listAll('/roles'), call('GET', '/mfa-policy')]);
+  const [users, roles, policy] = await Promise.all([
+    listAll('/users', { ...(q ? { q } : {}), ...(active ? { active } : {}) }),
+    listAll('/roles'),
+    call('GET', '/mfa-policy'),
+  ]);
   const roleNames = roles.map((r) => r.name);
   const slot = h('div', { class: 'editor' });
   const open = (/** @type {any} */ user, /** @type {string | undefined} */ etag) => {
@@ -186,18 +234,44 @@ export async function render({ main, params, rerender, go }) {
   };
   const filter = h(
     'form',
-    { class: 'filters', role: 'search', onsubmit: (/** @type {Event} */ e) => {
-      e.preventDefault();
-      const data = new FormData(/** @type {HTMLFormElement} */ (e.target));
-      go(`users?${new URLSearchParams({ q: String(data.get('q') ?? ''), active: String(data.get('active') ?? '') })}`);
-    } },
-    h('div', { class: 'field' }, h('label', { for: 'user-q' }, 'Username or email contains'), h('input', { id: 'user-q', name: 'q', type: 'search', value: q })),
-    h('div', { class: 'field' }, h('label', { for: 'user-active' }, 'Status'), h('select', { id: 'user-active', name: 'active' }, [['', 'Any'], ['true', 'Active'], ['false', 'Inactive']].map(([v, l]) => h('option', { value: v, selected: v === active }, l)))),
+    {
+      class: 'filters',
+      role: 'search',
+      onsubmit: (/** @type {Event} */ e) => {
+        e.preventDefault();
+        const data = new FormData(/** @type {HTMLFormElement} */ (e.target));
+        go(`users?${new URLSearchParams({ q: String(data.get('q') ?? ''), active: String(data.get('active') ?? '') })}`);
+      },
+    },
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'user-q' }, 'Username or email contains'),
+      h('input', { id: 'user-q', name: 'q', type: 'search', value: q }),
+    ),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'user-active' }, 'Status'),
+      h(
+        'select',
+        { id: 'user-active', name: 'active' },
+        [
+          ['', 'Any'],
+          ['true', 'Active'],
+          ['false', 'Inactive'],
+        ].map(([v, l]) => h('option', { value: v, selected: v === active }, l)),
+      ),
+    ),
     h('button', { type: 'submit', class: 'secondary' }, 'Filter'),
   );
   replace(
     main,
-    header('Users', 'People who sign in, their roles, and everything they were given.', button('New user', () => open(undefined, undefined), { kind: 'primary' })),
+    header(
+      'Users',
+      'People who sign in, their roles, and everything they were given.',
+      button('New user', () => open(undefined, undefined), { kind: 'primary' }),
+    ),
     filter,
     slot,
     dataTable({
@@ -215,31 +289,53 @@ export async function render({ main, params, rerender, go }) {
             h(
               'div',
               { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${u.username}` },
-              button('Edit', () => attempt(async () => {
-                const got = await call('GET', `/users/${seg(u.id)}`);
-                open(got.body, got.etag);
-              })),
-              button(u.active ? 'Deactivate' : 'Activate', () => attempt(async () => {
-                const got = await call('GET', `/users/${seg(u.id)}`);
-                await call('PUT', `/users/${seg(u.id)}`, { body: { ...editable(got.body), active: !u.active }, ...(got.etag ? { ifMatch: got.etag } : {}) });
-                rerender();
-              })),
-              button('Password', () => replace(slot, passwordForm(u, () => replace(slot)))),
+              button('Edit', () =>
+                attempt(async () => {
+                  const got = await call('GET', `/users/${seg(u.id)}`);
+                  open(got.body, got.etag);
+                }),
+              ),
+              button(u.active ? 'Deactivate' : 'Activate', () =>
+                attempt(async () => {
+                  const got = await call('GET', `/users/${seg(u.id)}`);
+                  await call('PUT', `/users/${seg(u.id)}`, { body: { ...editable(got.body), active: !u.active }, ...(got.etag ? { ifMatch: got.etag } : {}) });
+                  rerender();
+                }),
+              ),
+              button('Password', () =>
+                replace(
+                  slot,
+                  passwordForm(u, () => replace(slot)),
+                ),
+              ),
               button('Second factors', () => attempt(() => factorsPanel(u, slot))),
               button('Consents', () => attempt(() => consentsPanel(u, slot))),
               button('Sessions', () => attempt(() => sessionsPanel(u, slot))),
               button('Grants', () => attempt(() => grantsPanel(u, slot))),
               button('Tokens', () => go(`tokens?userId=${encodeURIComponent(u.id)}`)),
-              button('Revoke everything', () => attempt(async () => {
-                if (!confirmed(`Revoke every token, consent and session of ${u.username}?`)) return;
-                const r = (await call('POST', `/users/${seg(u.id)}/revoke-everything`, { body: {} })).body;
-                replace(slot, h('p', { class: 'notice', role: 'status' }, `Revoked ${r.revoked} token(s) and ${r.consents ?? 0} consent(s) of ${u.username}.`));
-              }), { kind: 'danger' }),
-              button('Delete', () => attempt(async () => {
-                if (!confirmed(`Delete the user ${u.username}?`)) return;
-                await call('DELETE', `/users/${seg(u.id)}`);
-                rerender();
-              }), { kind: 'danger' }),
+              button(
+                'Revoke everything',
+                () =>
+                  attempt(async () => {
+                    if (!confirmed(`Revoke every token, consent and session of ${u.username}?`)) return;
+                    const r = (await call('POST', `/users/${seg(u.id)}/revoke-everything`, { body: {} })).body;
+                    replace(
+                      slot,
+                      h('p', { class: 'notice', role: 'status' }, `Revoked ${r.revoked} token(s) and ${r.consents ?? 0} consent(s) of ${u.username}.`),
+                    );
+                  }),
+                { kind: 'danger' },
+              ),
+              button(
+                'Delete',
+                () =>
+                  attempt(async () => {
+                    if (!confirmed(`Delete the user ${u.username}?`)) return;
+                    await call('DELETE', `/users/${seg(u.id)}`);
+                    rerender();
+                  }),
+                { kind: 'danger' },
+              ),
             ),
         },
       ],
