@@ -57,7 +57,8 @@ describe('tessera start --workers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-workers-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('serves from two workers on one store, relays changes, restarts a dead worker and stops on SIGTERM', async () => {
+  // A bound on the whole test: a primary that never stops fails it rather than hanging the suite.
+  it('serves from two workers on one store, relays changes, restarts a dead worker and stops on SIGTERM', { timeout: 240_000 }, async () => {
     const data = join(dir, 'data');
     const env: NodeJS.ProcessEnv = {
       ...process.env,

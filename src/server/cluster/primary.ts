@@ -39,6 +39,8 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
   /** The address worker 1 bound: the others build their engine for it before they listen. */
   let url = '';
   let stopping = false;
+  /** Workers that have started serving (cluster's 'listening'): they take the stop message. */
+  const serving = new WeakSet<Worker>();
   let finish: (code: number) => void = () => {};
   const finished = new Promise<number>((resolve) => (finish = resolve));
 
@@ -60,6 +62,7 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
     worker.on('exit', (code, signal) => onExit(id, worker, code, signal));
     // A worker (re)started while keys are throttled learns them once it serves.
     worker.once('listening', () => {
+      serving.add(worker);
       const blocks = counter.current(Math.floor(Date.now() / 1000));
       if (blocks.length > 0) send(worker, { tessera: 'blocked', blocks });
     });
@@ -142,7 +145,13 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
 
   const stopAll = () => {
     stopping = true;
-    for (const worker of live.values()) send(worker, { tessera: 'stop' });
+    for (const worker of live.values()) {
+      // A worker still starting may not be listening to its channel yet, and a message
+      // sent before it does is lost: it would then start serving and never stop. It gets
+      // SIGTERM instead, which stops it whether or not it has got that far.
+      if (serving.has(worker)) send(worker, { tessera: 'stop' });
+      else worker.process.kill('SIGTERM');
+    }
   };
 
   const onSignal = (signal: string) => {
