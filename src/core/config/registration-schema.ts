@@ -7,20 +7,7 @@
  */
 import { z } from 'zod';
 import { CLIENT_AUTH_METHODS } from '../model.js';
-import { parseDuration } from './duration.js';
-
-// Seconds, or "15m", "1h", "30d" (as in schema.ts; defined here too so the two files do not import each other).
-const duration = z
-  .union([z.number(), z.string()])
-  .meta({ title: 'duration' })
-  .transform((value, ctx) => {
-    const seconds = parseDuration(value);
-    if (seconds === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 3600, "15m", "1h" or "30d"' });
-      return z.NEVER;
-    }
-    return seconds;
-  });
+import { duration } from './duration-schema.js';
 
 export const REDIRECT_URI_KINDS = ['https', 'loopback', 'private-use'] as const;
 export type RedirectUriKind = (typeof REDIRECT_URI_KINDS)[number];

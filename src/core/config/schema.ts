@@ -6,23 +6,10 @@
  */
 import { z } from 'zod';
 import { CLIENT_AUTH_METHODS, SIGNING_ALGS, type SigningAlg } from '../model.js';
-import { parseDuration } from './duration.js';
+import { duration } from './duration-schema.js';
 import { attributesSchema, claimMappingSchema } from './claims-schema.js';
 import { identityProviderSchema } from './identity-provider-schema.js';
 import { registrationSchema } from './registration-schema.js';
-
-/** A duration: seconds as a number, or a string such as "90s", "15m", "1h", "30d" (the CLI's form too). */
-export const duration = z
-  .union([z.number(), z.string()])
-  .meta({ title: 'duration' })
-  .transform((value, ctx) => {
-    const seconds = parseDuration(value);
-    if (seconds === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 3600, "15m", "1h" or "30d"' });
-      return z.NEVER;
-    }
-    return seconds;
-  });
 
 const scopeName = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope is printable ASCII without spaces, quotes or backslashes');
 

@@ -7,7 +7,7 @@
  * as subject unless the caller could act for them.
  */
 import { z } from 'zod';
-import { duration } from '../../core/config/schema.js';
+import { duration } from '../../core/config/duration-schema.js';
 import { OAuthError } from '../../core/errors.js';
 import { inspectToken } from '../../devtools/inspect-token.js';
 import { mintTestToken, ScopesNotHeldError, type MintCaller } from '../../devtools/mint-test-token.js';
