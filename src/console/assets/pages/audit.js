@@ -32,6 +32,8 @@ const TYPES = [
   'client.registered',
   'client.registration_updated',
   'client.registration_deleted',
+  'logout.backchannel_delivered',
+  'logout.backchannel_failed',
 ];
 const FILTERS = ['type', 'outcome', 'subject', 'clientId', 'actorId', 'from', 'to'];
 
