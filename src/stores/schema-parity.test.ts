@@ -16,10 +16,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { migrationsFor } from './migrations/migrations.js';
 import { DOCUMENT_TABLES } from './document-tables.js';
-import { POSTGRES_MIGRATIONS } from './postgres/migrations.js';
 import { dropSchema, PostgresStore } from './postgres/postgres-store.js';
-import { SQLITE_MIGRATIONS } from './sqlite/migrations.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
 /** One table, dialect-free: columns as `name` or `name?` (nullable), keys as column lists. */
@@ -113,9 +112,9 @@ async function postgresSchema(url: string, name: string): Promise<Schema> {
 }
 
 test('both stores have the same migration versions and names, each version once', () => {
-  const list = (migrations: { version: number; name: string }[]) => migrations.map((m) => `${m.version} ${m.name}`);
-  assert.deepEqual(list(POSTGRES_MIGRATIONS), list(SQLITE_MIGRATIONS));
-  const versions = SQLITE_MIGRATIONS.map((m) => m.version);
+  const list = (migrations: readonly { version: number; name: string }[]) => migrations.map((m) => `${m.version} ${m.name}`);
+  assert.deepEqual(list(migrationsFor('postgres')), list(migrationsFor('sqlite')));
+  const versions = migrationsFor('sqlite').map((m) => m.version);
   assert.equal(new Set(versions).size, versions.length, `no version twice: ${versions.join(', ')}`);
   assert.ok(
     versions.every((v) => Number.isInteger(v) && v > 0),
@@ -174,7 +173,7 @@ test('after migrating, SQLite and PostgreSQL have the same tables, columns, keys
     await Promise.all([sqlite.close(), postgres.close()]);
     assert.deepEqual(
       applied[0],
-      SQLITE_MIGRATIONS.map((m) => m.version),
+      migrationsFor('sqlite').map((m) => m.version),
       'SQLite applied every version',
     );
     assert.deepEqual(applied[1], applied[0], 'PostgreSQL applied the same versions');

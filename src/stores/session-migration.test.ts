@@ -11,10 +11,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { migrationsFor } from './migrations/migrations.js';
 import type { Store } from '../core/ports/storage.js';
-import { POSTGRES_MIGRATIONS } from './postgres/migrations.js';
 import { dropSchema, PostgresStore } from './postgres/postgres-store.js';
-import { SQLITE_MIGRATIONS } from './sqlite/migrations.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
 const OLD_SESSION = { userId: 'u1', authTime: 1000, sid: '5f0e8c1e-0000-4000-8000-000000000001' };
@@ -43,7 +42,7 @@ test('sqlite: migration 5 keeps existing sign-in sessions', async () => {
   try {
     const db = new Database(file);
     db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-    for (const m of SQLITE_MIGRATIONS.filter((m) => m.version <= 4)) {
+    for (const m of migrationsFor('sqlite').filter((m) => m.version <= 4)) {
       db.exec(m.sql);
       db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
     }
@@ -67,7 +66,7 @@ test('postgres: migration 5 keeps existing sign-in sessions', { skip: url ? fals
   try {
     await client.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
     await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
-    for (const m of POSTGRES_MIGRATIONS.filter((m) => m.version <= 4)) {
+    for (const m of migrationsFor('postgres').filter((m) => m.version <= 4)) {
       await client.query(m.sql);
       await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
     }

@@ -30,7 +30,7 @@ import {
   type KeyRow,
   type TokenRow,
 } from '../sql-rows.js';
-import { POSTGRES_MIGRATIONS } from './migrations.js';
+import { LATEST_VERSION, migrationsFor } from '../migrations/migrations.js';
 import { PostgresOutbox } from './postgres-outbox.js';
 import { PostgresDeviceAuthorizations } from './postgres-device-authorizations.js';
 import { asUnavailable } from './unavailable.js';
@@ -199,7 +199,7 @@ export class PostgresStore extends DocumentStore implements Store {
   // Migrations
   async migrate(): Promise<number[]> {
     const done: number[] = [];
-    for (const migration of POSTGRES_MIGRATIONS) {
+    for (const migration of migrationsFor('postgres')) {
       const applied = await this.#transaction(async (client) => {
         await this.#lockMigrations(client);
         if (await this.#isApplied(client, migration.version)) return false;
@@ -234,7 +234,7 @@ export class PostgresStore extends DocumentStore implements Store {
   }
 
   async schemaVersion(): Promise<{ code: number; database: number }> {
-    const code = Math.max(...POSTGRES_MIGRATIONS.map((m) => m.version));
+    const code = LATEST_VERSION;
     try {
       const row = (await this.#query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations')).rows[0];
       return { code, database: row?.v ?? 0 };

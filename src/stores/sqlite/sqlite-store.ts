@@ -28,7 +28,7 @@ import {
   type SessionRow,
   type TokenRow,
 } from '../sql-rows.js';
-import { SQLITE_MIGRATIONS } from './migrations.js';
+import { LATEST_VERSION, migrationsFor } from '../migrations/migrations.js';
 import { SqliteOutbox } from './sqlite-outbox.js';
 import { SqliteDeviceAuthorizations } from './sqlite-device-authorizations.js';
 
@@ -73,7 +73,7 @@ export class SqliteStore extends DocumentStore implements Store {
     this.#db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
     const applied = new Set((this.#db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
     const done: number[] = [];
-    for (const migration of SQLITE_MIGRATIONS) {
+    for (const migration of migrationsFor('sqlite')) {
       if (applied.has(migration.version)) continue;
       this.#db.transaction(() => {
         this.#db.exec(migration.sql);
@@ -87,7 +87,7 @@ export class SqliteStore extends DocumentStore implements Store {
   }
 
   async schemaVersion(): Promise<{ code: number; database: number }> {
-    const code = Math.max(...SQLITE_MIGRATIONS.map((m) => m.version));
+    const code = LATEST_VERSION;
     let database = 0;
     try {
       database = (this.#db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
