@@ -1,12 +1,14 @@
 /**
- * The two SQL stores are kept in step by hand (each has its own migrations.ts): this
- * checks that they are. Both lists have the same versions, in order, and after
- * migrating, a SQLite file and a PostgreSQL schema have the same tables, columns (which
- * may be null, and their type family: text or integer, as BIGINT and INTEGER are both
- * integers), primary keys, unique constraints and indexes. And every document table
- * declared in ../document-tables.ts matches the migrated schema: the store kit writes
- * exactly the columns the table has. PostgreSQL at TESSERA_TEST_DATABASE_URL; the
- * comparison with it is skipped without it.
+ * Both SQL stores render one migration list (./migrations/migrations.ts); this checks
+ * that what they build is the same. Both dialects' lists have the same versions and
+ * names, in order, each version once; after migrating, a SQLite file and a PostgreSQL
+ * schema have recorded the same versions and have the same tables, columns (in the same
+ * order, which may be null, and their type family: text or integer, as BIGINT and
+ * INTEGER are both integers), primary keys, unique constraints and indexes; a database
+ * upgraded from an old version has the same schema as a new one; and every document
+ * table declared in ../document-tables.ts matches the migrated schema: the store kit
+ * writes exactly the columns the table has. PostgreSQL at TESSERA_TEST_DATABASE_URL;
+ * the tests that need it are skipped without it.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +26,8 @@ import { SqliteStore } from './sqlite/sqlite-store.js';
 /** One table, dialect-free: columns as `name` or `name?` (nullable), keys as column lists. */
 interface TableShape {
   columns: string[];
+  /** The column names in the table's order (what `SELECT *` and inserts without names see). */
+  order: string[];
   /** Each column's type family: `text`, `integer`, or the type's own name for any other. */
   types: Record<string, string>;
   primaryKey: string[];
@@ -52,6 +56,7 @@ function sqliteSchema(file: string): Schema {
       schema[name] = {
         // A primary key column is never null, though SQLite would allow it.
         columns: sorted(columns.map((c) => (c.notnull || c.pk ? c.name : `${c.name}?`))),
+        order: columns.map((c) => c.name),
         types: byName(columns.map((c) => [c.name, family(c.type)])),
         primaryKey: columns
           .filter((c) => c.pk > 0)
@@ -72,13 +77,14 @@ async function postgresSchema(url: string, name: string): Promise<Schema> {
   await client.connect();
   try {
     const schema: Schema = {};
-    const shape = (table: string) => (schema[table] ??= { columns: [], types: {}, primaryKey: [], unique: [], indexes: [] });
+    const shape = (table: string) => (schema[table] ??= { columns: [], order: [], types: {}, primaryKey: [], unique: [], indexes: [] });
     const columns = await client.query<{ table_name: string; column_name: string; is_nullable: string; data_type: string }>(
-      'SELECT table_name, column_name, is_nullable, data_type FROM information_schema.columns WHERE table_schema = $1',
+      'SELECT table_name, column_name, is_nullable, data_type FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, ordinal_position',
       [name],
     );
     for (const c of columns.rows) {
       shape(c.table_name).columns.push(c.is_nullable === 'YES' ? `${c.column_name}?` : c.column_name);
+      shape(c.table_name).order.push(c.column_name);
       shape(c.table_name).types[c.column_name] = family(c.data_type);
     }
     const constraints = await client.query<{ table: string; type: string; columns: string[] }>(
@@ -111,6 +117,16 @@ async function postgresSchema(url: string, name: string): Promise<Schema> {
   }
 }
 
+/** Migrates the SQLite file (new, or left at an older release) to the newest version. */
+async function migrateSqlite(file: string): Promise<number[]> {
+  const store = new SqliteStore(file);
+  try {
+    return await store.migrate();
+  } finally {
+    await store.close();
+  }
+}
+
 test('both stores have the same migration versions and names, each version once', () => {
   const list = (migrations: readonly { version: number; name: string }[]) => migrations.map((m) => `${m.version} ${m.name}`);
   assert.deepEqual(list(migrationsFor('postgres')), list(migrationsFor('sqlite')));
@@ -126,9 +142,7 @@ test('every document table of the store kit matches the migrated schema', async 
   const dir = mkdtempSync(join(tmpdir(), 'tessera-parity-'));
   try {
     const file = join(dir, 'tessera.db');
-    const store = new SqliteStore(file);
-    await store.migrate();
-    await store.close();
+    await migrateSqlite(file);
     const schema = sqliteSchema(file);
     for (const table of DOCUMENT_TABLES) {
       const actual = schema[table.table];
@@ -177,6 +191,7 @@ test('after migrating, SQLite and PostgreSQL have the same tables, columns, keys
       'SQLite applied every version',
     );
     assert.deepEqual(applied[1], applied[0], 'PostgreSQL applied the same versions');
+    assert.deepEqual(await postgresRecorded(url!, schemaName), sqliteRecorded(file), 'both recorded the same versions and names');
 
     const [lite, postgresql] = [sqliteSchema(file), await postgresSchema(url!, schemaName)];
     assert.ok(Object.keys(lite).length >= 10 && lite.tokens!.columns.length >= 10, 'the schema was read');
@@ -185,5 +200,106 @@ test('after migrating, SQLite and PostgreSQL have the same tables, columns, keys
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await dropSchema(url!, schemaName);
+  }
+});
+
+/** The versions a database recorded as applied, with their names, by version. */
+function sqliteRecorded(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all() as { version: number; name: string }[]).map(
+      (m) => `${m.version} ${m.name}`,
+    );
+  } finally {
+    db.close();
+  }
+}
+
+async function postgresRecorded(connectionString: string, schema: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: number; name: string }>(`SELECT version, name FROM ${schema}.schema_migrations ORDER BY version`);
+    return rows.map((m) => `${m.version} ${m.name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A SQLite file left at an older release: the first `count` migrations applied, as the store would have. */
+function oldSqlite(file: string, count: number): void {
+  const db = new Database(file);
+  try {
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+    for (const m of migrationsFor('sqlite').slice(0, count)) {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+test('sqlite: a database upgraded from any earlier release has the schema of a new one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-parity-'));
+  try {
+    const fresh = join(dir, 'fresh.db');
+    await migrateSqlite(fresh);
+    const expected = sqliteSchema(fresh);
+    const list = migrationsFor('sqlite');
+    for (let count = 1; count < list.length; count++) {
+      const file = join(dir, `at-${count}.db`);
+      oldSqlite(file, count);
+      assert.deepEqual(
+        await migrateSqlite(file),
+        list.slice(count).map((m) => m.version),
+        `from ${list[count - 1]!.version}: the rest applied, in order`,
+      );
+      assert.deepEqual(sqliteSchema(file), expected, `upgraded from version ${list[count - 1]!.version}`);
+      assert.deepEqual(sqliteRecorded(file), sqliteRecorded(fresh), `upgraded from version ${list[count - 1]!.version}: the versions recorded`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('postgres: a database upgraded from an earlier release has the schema of a new one', {
+  skip: url ? false : 'TESSERA_TEST_DATABASE_URL not set',
+}, async () => {
+  const list = migrationsFor('postgres');
+  // The first release, the one before the outbox, and the one released out of numeric order (19 before 18).
+  const starts = [1, list.findIndex((m) => m.version === 10), list.findIndex((m) => m.version === 19) + 1];
+  const names = [0, ...starts].map(() => `t_${randomBytes(6).toString('hex')}`);
+  try {
+    const fresh = new PostgresStore({ connectionString: url!, schema: names[0]!, poolSize: 2 });
+    await fresh.migrate();
+    await fresh.close();
+    const expected = await postgresSchema(url!, names[0]!);
+    for (const [i, count] of starts.entries()) {
+      const schema = names[i + 1]!;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
+        await client.query('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+        for (const m of list.slice(0, count)) {
+          await client.query(m.sql);
+          await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
+        }
+      } finally {
+        await client.end();
+      }
+      const upgraded = new PostgresStore({ connectionString: url!, schema, poolSize: 2 });
+      assert.deepEqual(
+        await upgraded.migrate(),
+        list.slice(count).map((m) => m.version),
+      );
+      await upgraded.close();
+      const from = list[count - 1]!.version;
+      assert.deepEqual(await postgresSchema(url!, schema), expected, `upgraded from version ${from}`);
+      assert.deepEqual(await postgresRecorded(url!, schema), await postgresRecorded(url!, names[0]!), `upgraded from version ${from}: the versions recorded`);
+    }
+  } finally {
+    for (const schema of names) await dropSchema(url!, schema);
   }
 });
