@@ -31,8 +31,9 @@ import {
   type TokenRow,
 } from '../sql-rows.js';
 import { LATEST_VERSION, migrationsFor } from '../migrations/migrations.js';
-import { PostgresOutbox } from './postgres-outbox.js';
-import { PostgresDeviceAuthorizations } from './postgres-device-authorizations.js';
+import { SqlDeviceAuthorizations } from '../sql-device-authorizations.js';
+import { SqlOutbox } from '../sql-outbox.js';
+import { postgresRunner } from './postgres-runner.js';
 import { asUnavailable } from './unavailable.js';
 
 const INSERT_TOKEN = `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
@@ -103,9 +104,10 @@ export class PostgresStore extends DocumentStore implements Store {
   readonly kind = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #schema: string | undefined;
-  readonly outbox = new PostgresOutbox((sql, params) => this.#query(sql, params));
-  readonly logoutOutbox = new PostgresOutbox((sql, params) => this.#query(sql, params), 'logout_outbox');
-  readonly deviceAuthorizations = new PostgresDeviceAuthorizations((sql, params) => this.#query(sql, params));
+  readonly #runner = postgresRunner((sql, params) => this.#query(sql, params));
+  readonly outbox = new SqlOutbox(this.#runner);
+  readonly logoutOutbox = new SqlOutbox(this.#runner, 'logout_outbox');
+  readonly deviceAuthorizations = new SqlDeviceAuthorizations(this.#runner);
 
   constructor(options: PostgresStoreOptions) {
     super(POSTGRES_DIALECT);

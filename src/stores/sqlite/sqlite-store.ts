@@ -29,8 +29,9 @@ import {
   type TokenRow,
 } from '../sql-rows.js';
 import { LATEST_VERSION, migrationsFor } from '../migrations/migrations.js';
-import { SqliteOutbox } from './sqlite-outbox.js';
-import { SqliteDeviceAuthorizations } from './sqlite-device-authorizations.js';
+import { SqlDeviceAuthorizations } from '../sql-device-authorizations.js';
+import { SqlOutbox } from '../sql-outbox.js';
+import { sqliteRunner } from './sqlite-runner.js';
 
 const parse = <T>(row: { doc: string } | undefined): T | undefined => (row ? (JSON.parse(row.doc) as T) : undefined);
 
@@ -41,9 +42,9 @@ export class SqliteStore extends DocumentStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
-  readonly outbox: SqliteOutbox;
-  readonly logoutOutbox: SqliteOutbox;
-  readonly deviceAuthorizations: SqliteDeviceAuthorizations;
+  readonly outbox: SqlOutbox;
+  readonly logoutOutbox: SqlOutbox;
+  readonly deviceAuthorizations: SqlDeviceAuthorizations;
   #pendingTokens: { token: StoredToken; resolve: () => void; reject: (error: unknown) => void }[] = [];
 
   /** `filename` is a path, or ':memory:' for tests. */
@@ -55,9 +56,10 @@ export class SqliteStore extends DocumentStore implements Store {
     this.#db.pragma('wal_autocheckpoint = 4000'); // fewer, larger checkpoints: each one fsyncs on the request path
     this.#db.pragma('busy_timeout = 5000');
     this.#db.pragma('foreign_keys = ON');
-    this.outbox = new SqliteOutbox(this.#db);
-    this.logoutOutbox = new SqliteOutbox(this.#db, 'logout_outbox');
-    this.deviceAuthorizations = new SqliteDeviceAuthorizations(this.#db);
+    const runner = sqliteRunner((sql) => this.#sql(sql));
+    this.outbox = new SqlOutbox(runner);
+    this.logoutOutbox = new SqlOutbox(runner, 'logout_outbox');
+    this.deviceAuthorizations = new SqlDeviceAuthorizations(runner);
   }
 
   #sql(sql: string): Database.Statement {
