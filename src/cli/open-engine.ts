@@ -1,6 +1,9 @@
 /**
  * What every verb that touches the data needs: settings, the store, the master key,
  * and the engine on top, plus the config file (if any) checked against the store.
+ * The engine is built from the same options as the server's (server/engine-settings.ts),
+ * so a command follows the settings `tessera start` does; it differs only in the issuer
+ * (the one on record when none is given) and in leaving deliveries to a running server.
  */
 import { readFileSync } from 'node:fs';
 import { AuthorizationServer } from '../core/authorization-server.js';
@@ -8,16 +11,14 @@ import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { bootstrapManagement } from '../management/bootstrap.js';
 import { ADMIN_ROLE } from '../management/management-api.js';
-import { mfaPolicyFrom } from '../core/mfa/mfa-policy.js';
 import type { Store } from '../core/ports/storage.js';
-import { pageViews } from '../pages/page-views.js';
+import { engineOptionsFrom } from '../server/engine-settings.js';
 import { loadMasterKey } from '../server/master-key-source.js';
 import { openStore } from '../server/open-store.js';
 import { openShared } from '../server/open-shared.js';
 import { resolveSettings, type ServerSettings } from '../server/settings.js';
 import { mailNeeded } from '../server/email-settings.js';
 import { mailOptions } from '../mail/mail-setup.js';
-import { backchannelLogoutOptions } from '../server/client-metadata-setup.js';
 
 export interface Flags {
   host?: string;
@@ -127,27 +128,27 @@ export async function openEngine(flags: Flags, env: NodeJS.ProcessEnv = process.
   try {
     await data.store.migrate();
     const issuer = data.settings.issuer ?? (await issuerOnRecord(data.store)) ?? `http://${data.settings.host}:${data.settings.port}`;
+    const quiet = { info: () => {}, warn: (_fields: object, message: string) => void process.stderr.write(`warning: ${message}\n`) };
     // Changes made here are published, so running servers drop their cached copies at once.
-    const { changes } = await openShared(data.settings, data.store, { listen: false });
+    const shared = await openShared(data.settings, data.store, { listen: false });
     // Mail queued here (an invitation) waits in the outbox for a running server to send it.
     const email = data.settings.email;
-    const quiet = { info: () => {}, warn: (_fields: object, message: string) => void process.stderr.write(`warning: ${message}\n`) };
     const mail = mailNeeded(email) ? await mailOptions(email, quiet) : undefined;
-    // Sessions ended here (tessera sessions revoke) are announced by a running server: the deliveries wait in its outbox.
-    const bcl = data.settings.backchannelLogout;
-    const backchannelLogout = bcl ? { ...backchannelLogoutOptions(bcl), send: false } : undefined;
-    const engine = await AuthorizationServer.create({
-      issuer,
+    // The same options as `tessera start` (engine-settings.ts), so a command follows the same settings.
+    const options = engineOptionsFrom(data.settings, {
       store: data.store,
       masterKey: data.masterKey,
-      views: pageViews,
-      changes,
-      mfa: mfaPolicyFrom(data.settings.mfa, [ADMIN_ROLE]),
-      registration: data.settings.registration,
-      ...(mail ? { mail } : {}),
-      ...(backchannelLogout ? { backchannelLogout } : {}),
+      shared,
+      mail,
+      warn: (message) => quiet.warn({}, message),
+    });
+    const engine = await AuthorizationServer.create({
+      ...options,
+      issuer,
+      // Sessions ended here (tessera sessions revoke) are announced by a running server: the deliveries wait in its outbox.
+      ...(options.backchannelLogout ? { backchannelLogout: { ...options.backchannelLogout, send: false } } : {}),
     }).catch(async (error: unknown) => {
-      await changes.close();
+      await shared.changes.close();
       throw error;
     });
     const bootstrap = await bootstrapManagement(engine, env);

@@ -140,3 +140,15 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+/**
+ * A write conditioned on what was read (the management API's If-Match) found the
+ * stored item changed or gone since: nothing was written. The management API answers
+ * 412 precondition_failed; the caller reads it again.
+ */
+export class StaleWriteError extends Error {
+  constructor(message = 'the resource changed since you read it (If-Match does not match); read it again') {
+    super(message);
+    this.name = 'StaleWriteError';
+  }
+}

@@ -67,6 +67,35 @@ for (const [name, dialect, mark, collate] of [
     );
   });
 
+  test(`${name}: compare-and-set writes every column where the document is the one read, in one statement`, async () => {
+    const { calls, runner } = recorder();
+    const users = new DocumentCollection(USER_TABLE, dialect, runner);
+    const renamed = { ...user, username: 'ada2' };
+    assert.equal(await users.replaceIf(user, renamed), true);
+    assert.deepEqual(calls[0], {
+      kind: 'changes',
+      sql: `UPDATE users SET username = ${mark(1)}, email = ${mark(2)}, doc = ${mark(3)} WHERE id = ${mark(4)} AND doc = ${mark(5)}`,
+      params: ['ada2', 'ada@example.test', JSON.stringify(renamed), 'u-new', JSON.stringify(user)],
+    });
+  });
+
+  test(`${name}: compare-and-delete deletes what belongs to it only while it is the one read`, async () => {
+    const { calls, runner } = recorder();
+    assert.equal(await new DocumentCollection(USER_TABLE, dialect, runner).deleteIf(user), true);
+    const held = `EXISTS (SELECT 1 FROM users WHERE id = ${mark(2)} AND doc = ${mark(3)}${dialect.lockRow})`;
+    assert.deepEqual(
+      calls.map((c) => `${c.kind}: ${c.sql}`),
+      [
+        `transaction: DELETE FROM federated_identities WHERE user_id = ${mark(1)} AND ${held}`,
+        `transaction: DELETE FROM user_factors WHERE user_id = ${mark(1)} AND ${held}`,
+        `transaction: DELETE FROM recovery_codes WHERE user_id = ${mark(1)} AND ${held}`,
+        `transaction: DELETE FROM users WHERE id = ${mark(1)} AND doc = ${mark(2)}`,
+      ],
+    );
+    assert.deepEqual(calls[0]!.params, ['u-new', 'u-new', JSON.stringify(user)]);
+    assert.deepEqual(calls[3]!.params, ['u-new', JSON.stringify(user)]);
+  });
+
   test(`${name}: a linked identity is listed in order and changed only for its owner`, async () => {
     const { calls, runner } = recorder();
     const identities = new DocumentCollection(FEDERATED_IDENTITY_TABLE, dialect, runner);
@@ -87,6 +116,24 @@ for (const [name, dialect, mark, collate] of [
     assert.deepEqual(calls[2]!.params, [JSON.stringify(identity), 'acme', 's1', 'u1']);
   });
 }
+
+test('compares with a document stored in another form (spacing, escapes) by its content, on its own text', async () => {
+  const stored = JSON.stringify(user, null, 1); // as an older writer or a migration might have written it
+  const seen: unknown[][] = [];
+  const runner: DocumentRunner = {
+    doc: async () => stored,
+    docs: async () => [stored],
+    changes: async (_sql, params) => (seen.push(params), params.at(-1) === stored ? 1 : 0),
+    changesInTransaction: async () => 0,
+  };
+  const users = new DocumentCollection(USER_TABLE, SQLITE_DIALECT, runner);
+  assert.equal(await users.replaceIf(user, { ...user, active: false }), true);
+  assert.deepEqual(
+    seen.map((p) => p.at(-1)),
+    [JSON.stringify(user), stored],
+  );
+  assert.equal(await users.replaceIf({ ...user, active: false }, user), false, 'other content does not compare equal');
+});
 
 test('deletes by one column, where no dependents are left behind', async () => {
   const { calls, runner } = recorder();

@@ -13,16 +13,23 @@ export interface SqlDialect {
   placeholder(n: number): string;
   /** A text column in ORDER BY: PostgreSQL sorts bytes only with COLLATE "C", as SQLite does. */
   orderText(column: string): string;
+  /**
+   * Ends a SELECT that must hold its row until the transaction ends: ` FOR UPDATE` on
+   * PostgreSQL; nothing on SQLite, whose write transactions run one at a time.
+   */
+  lockRow: string;
 }
 
 export const SQLITE_DIALECT: SqlDialect = {
   placeholder: () => '?',
   orderText: (column) => column,
+  lockRow: '',
 };
 
 export const POSTGRES_DIALECT: SqlDialect = {
   placeholder: (n) => `$${n}`,
   orderText: (column) => `${column} COLLATE "C"`,
+  lockRow: ' FOR UPDATE',
 };
 
 /** A store's way to run a statement; each store runs them through its own driver. */
@@ -45,8 +52,14 @@ interface Statements {
   upsert: string;
   insertOnce: string;
   update: string;
+  /** UPDATE every column and the document, where the key (and owner) match and the document is the one read. */
+  replaceIf: string;
   delete: string;
+  /** DELETE where the key (and owner) match and the document is the one read. */
+  deleteIf: string;
   deleteDependents: string[];
+  /** The dependents, deleted only while their row is still the one read (and held until the end). */
+  deleteDependentsIf: string[];
   /** DELETE by one column; one per column. */
   deleteBy: Record<string, string>;
 }
@@ -63,6 +76,8 @@ function compile<T>(table: DocumentTable<T>, dialect: SqlDialect): Statements {
   const replaced = [...names.filter((c) => !table.key.includes(c) && !conflict.includes(c)), 'doc'];
   const select = `SELECT doc FROM ${table.table}`;
   const one = table.owner ? [...table.key, table.owner] : table.key;
+  const set = [...names.filter((c) => !one.includes(c)), 'doc'];
+  const whereIs = (from: number) => `${where(one, from)} AND doc = ${dialect.placeholder(from + one.length)}`;
   return {
     get: `${select} WHERE ${where(table.key)}`,
     list: `${select} ORDER BY ${orderBy}`,
@@ -70,7 +85,13 @@ function compile<T>(table: DocumentTable<T>, dialect: SqlDialect): Statements {
     upsert: `${insert} ON CONFLICT (${conflict.join(', ')}) DO UPDATE SET ${replaced.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     insertOnce: `${insert} ON CONFLICT DO NOTHING`,
     update: `UPDATE ${table.table} SET doc = ${dialect.placeholder(1)} WHERE ${where(one, 2)}`,
+    replaceIf: `UPDATE ${table.table} SET ${set.map((c, i) => `${c} = ${dialect.placeholder(i + 1)}`).join(', ')} WHERE ${whereIs(set.length + 1)}`,
     delete: `DELETE FROM ${table.table} WHERE ${where(one)}`,
+    deleteIf: `DELETE FROM ${table.table} WHERE ${whereIs(1)}`,
+    deleteDependentsIf: (table.dependents ?? []).map(
+      (d) =>
+        `DELETE FROM ${d.table} WHERE ${d.column} = ${dialect.placeholder(1)} AND EXISTS (SELECT 1 FROM ${table.table} WHERE ${whereIs(2)}${dialect.lockRow})`,
+    ),
     deleteBy: Object.fromEntries(names.map((c) => [c, `DELETE FROM ${table.table} WHERE ${where([c])}`])),
     deleteDependents: (table.dependents ?? []).map((d) => `DELETE FROM ${d.table} WHERE ${d.column} = ${dialect.placeholder(1)}`),
   };
@@ -83,12 +104,18 @@ export class DocumentCollection<T> {
   readonly #run: DocumentRunner;
   readonly #sql: Statements;
   readonly #columns: DocumentTable<T>['columns'][string][];
+  /** The columns replaceIf sets (all but the key and owner), in its statement's order. */
+  readonly #replaced: DocumentTable<T>['columns'][string][];
 
   constructor(table: DocumentTable<T>, dialect: SqlDialect, runner: DocumentRunner) {
     this.#table = table;
     this.#run = runner;
     this.#sql = compile(table, dialect);
     this.#columns = Object.values(table.columns);
+    const one: readonly string[] = table.owner ? [...table.key, table.owner] : table.key;
+    this.#replaced = Object.entries(table.columns)
+      .filter(([name]) => !one.includes(name))
+      .map(([, column]) => column);
   }
 
   /** The document whose key is `key` (the key columns' values, in order). */
@@ -135,9 +162,37 @@ export class DocumentCollection<T> {
 
   /** Replaces the document of its row (with the same key, and owner if the table has one); true if there was one. */
   async update(doc: T): Promise<boolean> {
-    const { key, owner, columns } = this.#table;
-    const match = (owner ? [...key, owner] : key).map((c) => columns[c]!.value(doc));
-    return (await this.#run.changes(this.#sql.update, [JSON.stringify(doc), ...match])) > 0;
+    return (await this.#run.changes(this.#sql.update, [JSON.stringify(doc), ...this.#match(doc)])) > 0;
+  }
+
+  /**
+   * Compare-and-set: replaces `expected` with `next` (the same key) only if the stored
+   * document is still `expected`, in one statement, so of two writers that read the
+   * same document exactly one succeeds. False if it changed or is gone.
+   */
+  async replaceIf(expected: T, next: T): Promise<boolean> {
+    const match = this.#match(expected);
+    const set = this.#replaced.map((c) => c.value(next));
+    const run = (text: string) => this.#run.changes(this.#sql.replaceIf, [...set, JSON.stringify(next), ...match, text]);
+    if ((await run(JSON.stringify(expected))) > 0) return true;
+    const stored = await this.#storedAs(expected);
+    return stored !== undefined && (await run(stored)) > 0;
+  }
+
+  /** Compare-and-delete: deletes `expected` and its dependents only if it is still stored as read; false if not. */
+  async deleteIf(expected: T): Promise<boolean> {
+    const match = this.#match(expected);
+    const run = async (text: string) => {
+      if (this.#sql.deleteDependentsIf.length === 0) return (await this.#run.changes(this.#sql.deleteIf, [...match, text])) > 0;
+      const statements: [string, unknown[]][] = [
+        ...this.#sql.deleteDependentsIf.map((sql): [string, unknown[]] => [sql, [match[0], ...match, text]]),
+        [this.#sql.deleteIf, [...match, text]],
+      ];
+      return (await this.#run.changesInTransaction(statements)) > 0;
+    };
+    if (await run(JSON.stringify(expected))) return true;
+    const stored = await this.#storedAs(expected);
+    return stored !== undefined && run(stored);
   }
 
   /**
@@ -159,6 +214,25 @@ export class DocumentCollection<T> {
     if (sql === undefined) throw new TypeError(`${this.#table.table} has no column ${column}`);
     if (this.#sql.deleteDependents.length > 0) throw new TypeError(`${this.#table.table}: rows with dependents are deleted by key`);
     return this.#run.changes(sql, [value]);
+  }
+
+  /** The key's (and owner's) values of `doc`. */
+  #match(doc: T): unknown[] {
+    const { key, owner, columns } = this.#table;
+    return (owner ? [...key, owner] : key).map((c) => columns[c]!.value(doc));
+  }
+
+  /**
+   * The stored text of a document equal to `expected` but written in another form (by
+   * an older writer, or a migration), to compare against; undefined if it is not equal.
+   */
+  async #storedAs(expected: T): Promise<string | undefined> {
+    const text = JSON.stringify(expected);
+    const stored = await this.#run.doc(
+      this.#sql.get,
+      this.#table.key.map((c) => this.#table.columns[c]!.value(expected)),
+    );
+    return stored !== undefined && stored !== text && JSON.stringify(parse<T>(stored)) === text ? stored : undefined;
   }
 
   /** The columns' values and the document, in insert order. */

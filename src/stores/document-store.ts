@@ -11,11 +11,14 @@ import type {
   ClientRepository,
   ConsentRepository,
   FederatedIdentityRepository,
+  GuardedDocuments,
+  GuardedWriteRepository,
   IdentityProviderRepository,
   RoleRepository,
   ServiceAccountRepository,
   UserRepository,
 } from '../core/ports/storage.js';
+import { StaleWriteError } from '../core/errors.js';
 import { DocumentCollection, type DocumentRunner, type SqlDialect } from './document-collection.js';
 import {
   API_TABLE,
@@ -37,7 +40,8 @@ export abstract class DocumentStore
     ServiceAccountRepository,
     ConsentRepository,
     IdentityProviderRepository,
-    FederatedIdentityRepository
+    FederatedIdentityRepository,
+    GuardedWriteRepository
 {
   readonly #apis: DocumentCollection<Api>;
   readonly #clients: DocumentCollection<Client>;
@@ -63,6 +67,26 @@ export abstract class DocumentStore
     this.#consents = new DocumentCollection(CONSENT_TABLE, dialect, runner);
     this.#identityProviders = new DocumentCollection(IDENTITY_PROVIDER_TABLE, dialect, runner);
     this.#federatedIdentities = new DocumentCollection(FEDERATED_IDENTITY_TABLE, dialect, runner);
+  }
+
+  /** The collections the management API writes under If-Match, by kind. */
+  #guarded(): { [K in keyof GuardedDocuments]: DocumentCollection<GuardedDocuments[K]> } {
+    return {
+      api: this.#apis,
+      client: this.#clients,
+      role: this.#roles,
+      user: this.#users,
+      serviceAccount: this.#serviceAccounts,
+      identityProvider: this.#identityProviders,
+    };
+  }
+
+  // Compare-and-set (If-Match)
+  async replaceIf<K extends keyof GuardedDocuments>(kind: K, expected: GuardedDocuments[K], next: GuardedDocuments[K]): Promise<void> {
+    if (!(await (this.#guarded()[kind] as DocumentCollection<GuardedDocuments[K]>).replaceIf(expected, next))) throw new StaleWriteError();
+  }
+  async deleteIf<K extends keyof GuardedDocuments>(kind: K, expected: GuardedDocuments[K]): Promise<void> {
+    if (!(await (this.#guarded()[kind] as DocumentCollection<GuardedDocuments[K]>).deleteIf(expected))) throw new StaleWriteError();
   }
 
   /** The store's driver runs the kit's statements (see `DocumentRunner`). */

@@ -2,7 +2,7 @@
 import { crudActions } from '../crud-actions.js';
 import { permissionLines, printJson, printRecord, printTable, when } from '../output.js';
 import { BODY_FLAGS, BODY_HELP, bodyFrom, listFlag, need, resourceVerb, switchFlag, switchFlags, type ActionContext } from '../resource-verb.js';
-import { listAll, seg } from '../target.js';
+import { seg } from '../target.js';
 import type { Io } from './verb.js';
 import type { ClientOut } from '../api-types.js';
 
@@ -128,7 +128,7 @@ function show(io: Io, c: ClientOut): void {
 
 const clientInput = ({ secrets: _secrets, registration: _registration, ...rest }: ClientOut): Record<string, unknown> => rest;
 
-/** Get, update and delete; create prints the secret once and list filters by API. */
+/** List, get, update and delete; create prints the secret once. */
 const actions = crudActions<ClientOut>({
   path: '/clients',
   noun: 'client',
@@ -137,7 +137,17 @@ const actions = crudActions<ClientOut>({
   idField: 'clientId',
   fields: { flags: FIELD_FLAGS, help: FIELD_HELP, apply: (context, body) => applyFlags(context, body, false) },
   show,
-  table: { columns: [], row: () => [] }, // unused: its list is its own
+  table: {
+    columns: ['client id', 'name', 'type', 'auth method', 'grants', 'api'],
+    // A client that registered itself (RFC 7591) is marked after its declared name.
+    row: (c) => [c.clientId, c.registration ? `${c.name} [registered itself]` : c.name, c.type, c.tokenEndpointAuthMethod, c.grantTypes.join(' '), c.api],
+  },
+  listFilters: {
+    synopsis: '[--api URL]',
+    help: '  --api URL   only the clients registered to this API',
+    flags: { api: { type: 'string' } },
+    query: (context) => ({ api: context.values.api as string | undefined }),
+  },
   editable: clientInput,
   summaries: {
     create: 'register a client; a generated secret is printed once',
@@ -178,33 +188,7 @@ export const clientsVerb = resourceVerb({
         return 0;
       },
     },
-    {
-      name: 'list',
-      summary: 'list clients',
-      synopsis: '[--api URL]',
-      details: '  --api URL   only the clients registered to this API',
-      flags: { api: { type: 'string' } },
-      async run(context) {
-        need(context);
-        const clients = await listAll<ClientOut>(await context.target(), '/clients', { api: context.values.api as string | undefined });
-        if (context.json) return (printJson(context.io, clients), 0);
-        printTable(
-          context.io,
-          ['client id', 'name', 'type', 'auth method', 'grants', 'api'],
-          // A client that registered itself (RFC 7591) is marked after its declared name.
-          clients.map((c) => [
-            c.clientId,
-            c.registration ? `${c.name} [registered itself]` : c.name,
-            c.type,
-            c.tokenEndpointAuthMethod,
-            c.grantTypes.join(' '),
-            c.api,
-          ]),
-          'no clients',
-        );
-        return 0;
-      },
-    },
+    actions.list,
     actions.get,
     actions.update,
     actions.delete,

@@ -1,9 +1,9 @@
 /** `tessera service-accounts`: the non-human identities that hold service access tokens. */
 import { crudActions } from '../crud-actions.js';
-import { printJson, printRecord, when } from '../output.js';
+import { printRecord, when } from '../output.js';
 import { findServiceAccount, type ServiceAccountOut } from '../resolve.js';
-import { BODY_FLAGS, BODY_HELP, bodyFrom, listFlag, need, resourceVerb, type ActionContext } from '../resource-verb.js';
-import { seg } from '../target.js';
+import { BODY_FLAGS, BODY_HELP, listFlag, resourceVerb, type ActionContext } from '../resource-verb.js';
+import { ROLE_CHANGE_HELP, roleChangeFlags } from '../role-changes.js';
 import type { Io } from './verb.js';
 
 const FIELD_FLAGS = {
@@ -28,9 +28,6 @@ function applyFlags(context: ActionContext, body: Record<string, unknown>): void
   else if (v.description !== undefined) body.description = v.description;
   const roles = listFlag(v.role);
   if (roles) body.roles = roles;
-  const add = listFlag(v['add-role']);
-  const remove = listFlag(v['remove-role']);
-  if (add || remove) body.roles = [...new Set([...((body.roles as string[] | undefined) ?? []).filter((r) => !remove?.includes(r)), ...(add ?? [])])];
 }
 
 function show(io: Io, a: ServiceAccountOut): void {
@@ -46,17 +43,23 @@ function show(io: Io, a: ServiceAccountOut): void {
 
 const NAME_ARG = "NAME is the service account's name or id.";
 
-/** List and update; create, get and delete say more than the generated ones (the id, the tokens revoked). */
+/** The five actions from one description; an account is named by its name or id. */
 const actions = crudActions<ServiceAccountOut>({
   path: '/service-accounts',
   noun: 'service account',
   none: 'no service accounts',
   arg: 'NAME',
   idField: 'name',
-  resolve: async (target, ref) => (await findServiceAccount(target, ref)).id,
+  find: findServiceAccount,
+  pathId: (a) => a.id,
   argHelp: NAME_ARG,
   fields: { flags: FIELD_FLAGS, help: FIELD_HELP, apply: applyFlags },
   show,
+  created: (io, a) => io.out(`service account ${a.name} (${a.id}) with roles: ${a.roles.join(', ') || 'none'}`),
+  deleted: (_ref, a, result) => {
+    const { revoked } = result as { revoked: number };
+    return { json: { deleted: a!.id, name: a!.name, revoked }, text: `deleted ${a!.name}; revoked ${revoked} token(s)` };
+  },
   table: { columns: ['name', 'active', 'roles', 'description', 'id'], row: (a) => [a.name, a.active ? 'yes' : 'no', a.roles.join(' '), a.description, a.id] },
   editable: ({ id: _id, createdAt: _c, ...input }) => input,
   summaries: {
@@ -70,64 +73,14 @@ const actions = crudActions<ServiceAccountOut>({
     create: 'NAME [--role ROLE ...] [--description TEXT] [--inactive]',
     update: 'NAME [--role ROLE ... | --add-role R --remove-role R] [--description TEXT] [--active|--inactive]',
   },
-  details: { update: '  --add-role ROLE, --remove-role ROLE   change the list instead of replacing it' },
+  details: { update: ROLE_CHANGE_HELP },
   updateNote: 'The account is read, changed and written back with If-Match (412 if it changed meanwhile).',
-  // applyFlags reads --add-role and --remove-role too.
-  updateFlags: { flags: { 'add-role': { type: 'string', multiple: true }, 'remove-role': { type: 'string', multiple: true } }, apply: () => {} },
+  updateFlags: roleChangeFlags,
 });
 
 export const serviceAccountsVerb = resourceVerb({
   name: 'service-accounts',
   summary: 'create, list, show, change and delete service accounts',
   about: 'non-human identities ("system users"): they have roles, never sign in, and act through service access tokens (tessera tokens create sat)',
-  actions: [
-    {
-      name: 'create',
-      summary: 'create a service account',
-      synopsis: 'NAME [--role ROLE ...] [--description TEXT] [--inactive]',
-      details: FIELD_HELP,
-      flags: FIELD_FLAGS,
-      async run(context) {
-        if (context.positionals.length > 1) throw context.usage(`unexpected argument ${context.positionals[1]}`);
-        const body: Record<string, unknown> = { ...bodyFrom(context) };
-        if (context.positionals[0] !== undefined) body.name = context.positionals[0];
-        if (body.name === undefined) throw context.usage('missing NAME');
-        applyFlags(context, body);
-        const account = (await (await context.target()).call<ServiceAccountOut>('POST', '/service-accounts', { body })).body;
-        if (context.json) return (printJson(context.io, account), 0);
-        context.io.out(`service account ${account.name} (${account.id}) with roles: ${account.roles.join(', ') || 'none'}`);
-        return 0;
-      },
-    },
-    actions.list,
-    {
-      name: 'get',
-      summary: 'show a service account',
-      synopsis: 'NAME',
-      details: NAME_ARG,
-      async run(context) {
-        const [ref] = need(context, 'NAME');
-        const account = await findServiceAccount(await context.target(), ref!);
-        if (context.json) printJson(context.io, account);
-        else show(context.io, account);
-        return 0;
-      },
-    },
-    actions.update,
-    {
-      name: 'delete',
-      summary: 'delete a service account; its tokens stop at once',
-      synopsis: 'NAME',
-      details: NAME_ARG,
-      async run(context) {
-        const [ref] = need(context, 'NAME');
-        const target = await context.target();
-        const account = await findServiceAccount(target, ref!);
-        const result = (await target.call<{ revoked: number }>('DELETE', `/service-accounts/${seg(account.id)}`)).body;
-        if (context.json) printJson(context.io, { deleted: account.id, name: account.name, revoked: result.revoked });
-        else context.io.out(`deleted ${account.name}; revoked ${result.revoked} token(s)`);
-        return 0;
-      },
-    },
-  ],
+  actions: [actions.create, actions.list, actions.get, actions.update, actions.delete],
 });

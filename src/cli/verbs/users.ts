@@ -1,9 +1,11 @@
 /** `tessera users`: people who sign in; roles, activation, passwords, consents, "revoke everything". */
 import { randomBytes } from 'node:crypto';
+import { crudActions } from '../crud-actions.js';
 import { printJson, printRecord, printTable, when } from '../output.js';
 import { findUser, type UserOut } from '../resolve.js';
-import { BODY_FLAGS, BODY_HELP, bodyFrom, listFlag, need, readStdin, resourceVerb, switchFlag, switchFlags, type ActionContext } from '../resource-verb.js';
-import { listAll, ManagementError, seg } from '../target.js';
+import { BODY_FLAGS, BODY_HELP, listFlag, need, readStdin, resourceVerb, switchFlag, switchFlags, type ActionContext } from '../resource-verb.js';
+import { ROLE_CHANGE_HELP, roleChangeFlags } from '../role-changes.js';
+import { ManagementError, seg } from '../target.js';
 import type { Io } from './verb.js';
 import type { ConsentOut } from '../api-types.js';
 
@@ -39,9 +41,6 @@ async function applyFlags(context: ActionContext, body: Record<string, unknown>)
   if (active === true) body.active = true;
   const roles = listFlag(v.role);
   if (roles) body.roles = roles;
-  const add = listFlag(v['add-role']);
-  const remove = listFlag(v['remove-role']);
-  if (add || remove) body.roles = [...new Set([...((body.roles as string[] | undefined) ?? []).filter((r) => !remove?.includes(r)), ...(add ?? [])])];
   if (v['password-stdin']) body.password = await readStdin();
 }
 
@@ -61,57 +60,67 @@ const userInput = ({ id: _id, hasPassword: _p, signUpPending: _s, ...rest }: Use
 
 const USER_ARG = 'USER is a username or a user id.';
 
+/** The five actions from one description; `update` also renames and adds or removes roles. */
+const actions = crudActions<UserOut>({
+  path: '/users',
+  noun: 'user',
+  none: 'no users',
+  arg: 'USER',
+  idField: 'username',
+  find: findUser,
+  pathId: (u) => u.id,
+  argHelp: USER_ARG,
+  fields: { flags: FIELD_FLAGS, help: FIELD_HELP, apply: applyFlags },
+  show,
+  deleted: (_ref, u) => ({
+    json: { deleted: u!.id, username: u!.username },
+    text: `deleted user ${u!.username} (${u!.id}); everything they held is revoked`,
+  }),
+  table: {
+    columns: ['username', 'name', 'email', 'active', 'roles', 'id'],
+    row: (u) => [u.username, u.name, u.email, u.active ? 'yes' : 'no', u.roles.join(' '), u.id],
+  },
+  listFilters: {
+    synopsis: '[--search TEXT] [--role ROLE] [--active | --inactive]',
+    help: `  --search TEXT   part of the username or email
+  --role ROLE     only holders of ROLE
+  --active, --inactive`,
+    flags: { search: { type: 'string' }, role: { type: 'string' }, active: { type: 'boolean' }, inactive: { type: 'boolean' } },
+    query(context) {
+      const v = context.values;
+      if (v.active && v.inactive) throw context.usage('give --active or --inactive, not both');
+      return { q: v.search as string | undefined, role: v.role as string | undefined, active: v.active ? 'true' : v.inactive ? 'false' : undefined };
+    },
+  },
+  editable: userInput,
+  summaries: {
+    create: 'create a user',
+    list: 'list users',
+    get: 'show a user',
+    update: 'change a user: the fields given change, the others (and the password) stay',
+    delete: 'delete a user, revoking every token, consent and session they hold',
+  },
+  synopses: {
+    create: 'USERNAME [--role ROLE ...] [--name TEXT] [--email ADDRESS] [--password-stdin] [--inactive]',
+    update: 'USER [--username NEW] [--role ROLE ... | --add-role R --remove-role R] [--name] [--email] [--active|--inactive]',
+  },
+  details: { update: `  --username NEW        rename\n${ROLE_CHANGE_HELP}` },
+  updateFlags: {
+    flags: { username: { type: 'string' }, ...roleChangeFlags.flags },
+    apply(context, body) {
+      if (context.values.username !== undefined) body.username = context.values.username;
+      return roleChangeFlags.apply(context, body);
+    },
+  },
+});
+
 export const usersVerb = resourceVerb({
   name: 'users',
   summary: 'create, list, show, change and delete users; passwords, consents, revoke everything',
   about: 'people who sign in: roles, activation, passwords, consents',
   actions: [
-    {
-      name: 'create',
-      summary: 'create a user',
-      synopsis: 'USERNAME [--role ROLE ...] [--name TEXT] [--email ADDRESS] [--password-stdin] [--inactive]',
-      details: FIELD_HELP,
-      flags: FIELD_FLAGS,
-      async run(context) {
-        if (context.positionals.length > 1) throw context.usage(`unexpected argument ${context.positionals[1]}`);
-        const body: Record<string, unknown> = { ...bodyFrom(context) };
-        if (context.positionals[0] !== undefined) body.username = context.positionals[0];
-        if (body.username === undefined) throw context.usage('missing USERNAME');
-        await applyFlags(context, body);
-        const user = (await (await context.target()).call<UserOut>('POST', '/users', { body })).body;
-        if (context.json) return (printJson(context.io, user), 0);
-        context.io.err(`created user ${user.username}`);
-        show(context.io, user);
-        return 0;
-      },
-    },
-    {
-      name: 'list',
-      summary: 'list users',
-      synopsis: '[--search TEXT] [--role ROLE] [--active | --inactive]',
-      details: `  --search TEXT   part of the username or email
-  --role ROLE     only holders of ROLE
-  --active, --inactive`,
-      flags: { search: { type: 'string' }, role: { type: 'string' }, active: { type: 'boolean' }, inactive: { type: 'boolean' } },
-      async run(context) {
-        need(context);
-        const v = context.values;
-        if (v.active && v.inactive) throw context.usage('give --active or --inactive, not both');
-        const users = await listAll<UserOut>(await context.target(), '/users', {
-          q: v.search as string | undefined,
-          role: v.role as string | undefined,
-          active: v.active ? 'true' : v.inactive ? 'false' : undefined,
-        });
-        if (context.json) return (printJson(context.io, users), 0);
-        printTable(
-          context.io,
-          ['username', 'name', 'email', 'active', 'roles', 'id'],
-          users.map((u) => [u.username, u.name, u.email, u.active ? 'yes' : 'no', u.roles.join(' '), u.id]),
-          'no users',
-        );
-        return 0;
-      },
-    },
+    actions.create,
+    actions.list,
     {
       name: 'mfa',
       summary: "list a user's second factors and passkeys (never their secrets or keys), or reset them",
@@ -151,66 +160,9 @@ export const usersVerb = resourceVerb({
         return 0;
       },
     },
-    {
-      name: 'get',
-      summary: 'show a user',
-      synopsis: 'USER',
-      details: USER_ARG,
-      async run(context) {
-        const [ref] = need(context, 'USER');
-        const user = await findUser(await context.target(), ref!);
-        if (context.json) printJson(context.io, user);
-        else show(context.io, user);
-        return 0;
-      },
-    },
-    {
-      name: 'update',
-      summary: 'change a user: the fields given change, the others (and the password) stay',
-      synopsis: 'USER [--username NEW] [--role ROLE ... | --add-role R --remove-role R] [--name] [--email] [--active|--inactive]',
-      details: `${USER_ARG}
-  --username NEW        rename
-${FIELD_HELP}
-  --add-role ROLE, --remove-role ROLE   change the list instead of replacing it
-The user is read, changed and written back with If-Match: if someone changed it in
-between, nothing is written and the command fails (412); run it again.`,
-      flags: {
-        ...FIELD_FLAGS,
-        username: { type: 'string' },
-        'add-role': { type: 'string', multiple: true },
-        'remove-role': { type: 'string', multiple: true },
-      },
-      async run(context) {
-        const [ref] = need(context, 'USER');
-        const target = await context.target();
-        const id = (await findUser(target, ref!)).id;
-        const path = `/users/${seg(id)}`;
-        const current = await target.call<UserOut>('GET', path);
-        const body = { ...userInput(current.body), ...bodyFrom(context) };
-        if (context.values.username !== undefined) body.username = context.values.username;
-        await applyFlags(context, body);
-        const user = (await target.call<UserOut>('PUT', path, { body, ...(current.etag ? { ifMatch: current.etag } : {}) })).body;
-        if (context.json) return (printJson(context.io, user), 0);
-        context.io.err(`updated user ${user.username}`);
-        show(context.io, user);
-        return 0;
-      },
-    },
-    {
-      name: 'delete',
-      summary: 'delete a user, revoking every token, consent and session they hold',
-      synopsis: 'USER',
-      details: USER_ARG,
-      async run(context) {
-        const [ref] = need(context, 'USER');
-        const target = await context.target();
-        const user = await findUser(target, ref!);
-        await target.call('DELETE', `/users/${seg(user.id)}`);
-        if (context.json) printJson(context.io, { deleted: user.id, username: user.username });
-        else context.io.out(`deleted user ${user.username} (${user.id}); everything they held is revoked`);
-        return 0;
-      },
-    },
+    actions.get,
+    actions.update,
+    actions.delete,
     {
       name: 'invite',
       summary: 'invite a person by email: the account is created without a password, and a link to choose one is mailed',

@@ -3,7 +3,8 @@
  * The page every managed resource has: a header with a "New" button, an editor slot,
  * and a table whose rows can be edited (read with its ETag, written back with
  * If-Match) and deleted (after a confirmation; a refusal is shown in the slot).
- * A page declares its path, words, columns and editor; this draws the rest.
+ * A page declares its path, words, columns and editor; this draws the rest, and what a
+ * page has besides (filters above, more row actions, sections below) it passes in.
  */
 import { call, listAll, seg } from './api.js';
 import { button, confirmed, dataTable, h, header, problem, replace } from './dom.js';
@@ -19,10 +20,24 @@ import { button, confirmed, dataTable, h, header, problem, replace } from './dom
  * @property {(item: any) => string} nameOf how the row's actions name the item (for screen readers)
  * @property {(item: any) => string} confirmDelete the question asked before deleting
  * @property {{ label: string, value: (item: any) => any }[]} columns the columns before "Actions"
- * @property {(item: any, etag: string | undefined, done: () => void) => HTMLElement} editor
+ * @property {(item: any, etag: string | undefined, done: (shown?: Node) => void) => HTMLElement} editor
+ *   `done` reloads the page, showing `shown` (e.g. a secret shown once) in the editor slot
  * @property {any[]} [rows] the items, when the page read them already (else they are listed from `path`)
- * @property {(item: any) => HTMLElement[]} [moreActions] buttons between Edit and Delete
+ * @property {(item: any, tools: RowTools) => (HTMLElement | null)[]} [moreActions] buttons between Edit and Delete
+ * @property {HTMLElement} [filters] drawn between the header and the editor slot
+ * @property {(Node | null)[]} [after] sections after the table
  */
+
+/**
+ * What a row's extra buttons work with.
+ * @typedef {object} RowTools
+ * @property {HTMLElement} slot the editor slot, where panels open
+ * @property {() => void} rerender
+ * @property {(action: () => Promise<unknown>) => Promise<void>} attempt runs `action`, showing a refusal in the slot
+ */
+
+/** What to show once after the page is reloaded (set by an editor's `done`). @type {Node | undefined} */
+let notice;
 
 /**
  * Creates (no `id`) or replaces (with the ETag read, if any) one item.
@@ -42,11 +57,26 @@ export async function saveItem(path, id, etag, body) {
  */
 export async function renderCrudPage({ main, rerender }, page) {
   const items = page.rows ?? (await listAll(page.path));
-  const slot = h('div', { class: 'editor' });
+  const slot = h('div', { class: 'editor' }, notice ?? null);
+  notice = undefined;
+  const done = (/** @type {unknown} */ shown) => {
+    // An editor's Cancel button passes its click event: only a Node is shown.
+    notice = shown instanceof Node ? shown : undefined;
+    rerender();
+  };
   const open = (/** @type {any} */ item, /** @type {string | undefined} */ etag) => {
-    replace(slot, page.editor(item, etag, rerender));
+    replace(slot, page.editor(item, etag, done));
     slot.querySelector('input')?.focus();
   };
+  /** @type {RowTools['attempt']} */
+  const attempt = async (action) => {
+    try {
+      await action();
+    } catch (error) {
+      replace(slot, problem(error));
+    }
+  };
+  const tools = { slot, rerender, attempt };
   replace(
     main,
     header(
@@ -54,6 +84,7 @@ export async function renderCrudPage({ main, rerender }, page) {
       page.intro,
       button(page.newLabel, () => open(undefined, undefined), { kind: 'primary' }),
     ),
+    page.filters ?? null,
     slot,
     dataTable({
       caption: page.title,
@@ -67,27 +98,27 @@ export async function renderCrudPage({ main, rerender }, page) {
             h(
               'div',
               { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${page.nameOf(item)}` },
-              button('Edit', async () => {
-                const got = await call('GET', `${page.path}/${seg(page.idOf(item))}`);
-                open(got.body, got.etag);
-              }),
-              ...(page.moreActions?.(item) ?? []),
+              button('Edit', () =>
+                attempt(async () => {
+                  const got = await call('GET', `${page.path}/${seg(page.idOf(item))}`);
+                  open(got.body, got.etag);
+                }),
+              ),
+              ...(page.moreActions?.(item, tools) ?? []),
               button(
                 'Delete',
-                async () => {
-                  if (!confirmed(page.confirmDelete(item))) return;
-                  try {
+                () =>
+                  attempt(async () => {
+                    if (!confirmed(page.confirmDelete(item))) return;
                     await call('DELETE', `${page.path}/${seg(page.idOf(item))}`);
                     rerender();
-                  } catch (error) {
-                    replace(slot, problem(error));
-                  }
-                },
+                  }),
                 { kind: 'danger' },
               ),
             ),
         },
       ],
     }),
+    ...(page.after ?? []),
   );
 }

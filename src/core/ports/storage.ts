@@ -208,6 +208,29 @@ export interface FactorRepository {
   countRecoveryCodes(userId: string): Promise<{ total: number; remaining: number }>;
 }
 
+/** The documents the management API replaces and deletes under If-Match, by kind. */
+export interface GuardedDocuments {
+  api: Api;
+  client: Client;
+  role: Role;
+  user: User;
+  serviceAccount: ServiceAccount;
+  identityProvider: IdentityProvider;
+}
+
+/**
+ * Compare-and-set on stored documents (the management API's If-Match): a write that
+ * happens only if the stored item is still the one read (`expected`), checked by the
+ * statement that writes, so of two writers that read the same version exactly one
+ * wins. The other gets StaleWriteError (core/errors.ts), and nothing is written.
+ */
+export interface GuardedWriteRepository {
+  /** Replaces `expected` with `next` (the same key; a user may be renamed). */
+  replaceIf<K extends keyof GuardedDocuments>(kind: K, expected: GuardedDocuments[K], next: GuardedDocuments[K]): Promise<void>;
+  /** Deletes `expected`, and what its plain delete removes with it. */
+  deleteIf<K extends keyof GuardedDocuments>(kind: K, expected: GuardedDocuments[K]): Promise<void>;
+}
+
 export interface Store
   extends ApiRepository,
     ClientRepository,
@@ -224,6 +247,7 @@ export interface Store
     IdentityProviderRepository,
     FederatedIdentityRepository,
     FactorRepository,
+    GuardedWriteRepository,
     AuditRepository {
   readonly kind: 'sqlite' | 'postgres';
   /** Mail waiting to be sent (ports/outbox.ts). */

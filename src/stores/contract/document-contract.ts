@@ -3,10 +3,13 @@
  * document-tables.ts): lists in byte order whatever the database's locale, searched
  * columns that follow the document on every upsert, documents read back byte for byte
  * (management ETags are hashes of them), and changes to a row that belongs to someone
- * made only by them. Removes what it adds, so the other parts' counts hold.
+ * made only by them, and compare-and-set writes (the management API's If-Match) of
+ * which exactly one of two racing writers wins. Removes what it adds, so the other
+ * parts' counts hold.
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { StaleWriteError } from '../../core/errors.js';
 import type { IdentityProvider } from '../../core/model.js';
 import type { Store } from '../../core/ports/storage.js';
 
@@ -94,5 +97,52 @@ export function documentContract(store: () => Store): void {
     assert.deepEqual(await s.findFederatedIdentity('kit-idp', 'kit-s1'), identity);
     assert.deepEqual(await s.listUserIdentities('kit-intruder'), []);
     assert.equal(await s.deleteFederatedIdentity('kit-owner', 'kit-idp', 'kit-s1'), true);
+  });
+
+  it('replaces a document only while it is the one read (compare-and-set), its columns following', async () => {
+    const s = store();
+    const read = await s.upsertUser({ id: 'kit-cas', username: 'kit-cas', email: 'cas@kit.test', active: true, roles: [] });
+    const renamed = { ...read, username: 'kit-cas-renamed', email: 'renamed@kit.test' };
+    await s.replaceIf('user', read, renamed);
+    assert.deepEqual(await s.getUserByUsername('kit-cas-renamed'), renamed, 'renamed in place, under the same id');
+    assert.equal(await s.getUserByUsername('kit-cas'), undefined);
+    assert.deepEqual(
+      (await s.findUsersByEmail('renamed@kit.test')).map((u) => u.id),
+      ['kit-cas'],
+    );
+    await assert.rejects(s.replaceIf('user', read, { ...read, active: false }), StaleWriteError, 'what was read is no longer stored');
+    assert.deepEqual(await s.getUser('kit-cas'), renamed, 'and nothing was written');
+    await assert.rejects(s.deleteIf('user', read), StaleWriteError);
+    assert.equal(await s.deleteUser('kit-cas'), true);
+    await assert.rejects(s.replaceIf('user', renamed, renamed), StaleWriteError, 'gone');
+  });
+
+  it('lets exactly one of two writers that read the same version win', async () => {
+    const s = store();
+    await s.upsertRole({ name: 'kit-race', permissions: {} });
+    const read = (await s.getRole('kit-race'))!;
+    const writers = ['first', 'second'].map((description) => s.replaceIf('role', read, { ...read, description }));
+    const results = await Promise.allSettled(writers);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, 'one wins');
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    assert.ok(lost.reason instanceof StaleWriteError, 'the other is told it read a stale version');
+    const winner = ['first', 'second'][results.findIndex((r) => r.status === 'fulfilled')];
+    assert.equal((await s.getRole('kit-race'))?.description, winner);
+    assert.equal(await s.deleteRole('kit-race'), true);
+  });
+
+  it('deletes a document and what belongs to it only while it is the one read', async () => {
+    const s = store();
+    const read = await s.upsertUser({ id: 'kit-del', username: 'kit-del', active: true, roles: [] });
+    const identity = { providerId: 'kit-idp', subject: 'kit-del-s', userId: 'kit-del', createdAt: 3 };
+    assert.equal(await s.insertFederatedIdentity(identity), true);
+    await s.upsertUser({ ...read, name: 'Changed meanwhile' });
+    await assert.rejects(s.deleteIf('user', read), StaleWriteError);
+    assert.deepEqual(await s.findFederatedIdentity('kit-idp', 'kit-del-s'), identity, 'what belongs to it stays');
+    const current = (await s.getUser('kit-del'))!;
+    await s.deleteIf('user', current);
+    assert.equal(await s.getUser('kit-del'), undefined);
+    assert.equal(await s.findFederatedIdentity('kit-idp', 'kit-del-s'), undefined, 'deleted with it');
+    await assert.rejects(s.deleteIf('user', current), StaleWriteError, 'gone');
   });
 }

@@ -5,7 +5,8 @@
  * access tokens that restrict registration (registration-panels.js).
  */
 import { call, listAll, seg } from '../api.js';
-import { button, chips, confirmed, dataTable, h, header, problem, replace, secretOnce, time } from '../dom.js';
+import { renderCrudPage, saveItem } from '../crud-page.js';
+import { button, chips, confirmed, dataTable, h, problem, replace, secretOnce, time } from '../dom.js';
 import { formView, parsePermissions, permissionLines, words } from '../forms.js';
 import { initialAccessTokensPanel, metadataDocumentClients, originFlags, registrationPanel } from './registration-panels.js';
 
@@ -117,7 +118,7 @@ function editor(client, etag, apis, done) {
         ...(client?.jwksUri ? { jwksUri: client.jwksUri } : {}),
       };
       if (client) {
-        await call('PUT', `/clients/${seg(client.clientId)}`, { body, ...(etag ? { ifMatch: etag } : {}) });
+        await saveItem('/clients', client.clientId, etag, body);
         done();
         return;
       }
@@ -193,76 +194,37 @@ function secretsPanel(client, slot, rerender) {
   );
 }
 
-/** What to show once after the list is reloaded (a new client's secret). @type {Node | undefined} */
-let notice;
-
 /** @param {import('../main.js').Context} context */
-export async function render({ main, rerender }) {
+export async function render(context) {
   const [clients, apis] = await Promise.all([listAll('/clients'), listAll('/apis')]);
   // Sections an administrator without the registration or audit scopes does not see.
-  const [tokensPanel, documentClients] = await Promise.all([initialAccessTokensPanel(rerender).catch(() => null), metadataDocumentClients()]);
-  const slot = h('div', { class: 'editor' }, notice ?? null);
-  notice = undefined;
-  const done = (/** @type {Node | undefined} */ shown) => {
-    notice = shown;
-    rerender();
-  };
-  const open = (/** @type {any} */ client, /** @type {string | undefined} */ etag) => {
-    replace(slot, editor(client, etag, apis, done));
-    slot.querySelector('input')?.focus();
-  };
-  replace(
-    main,
-    header(
-      'Applications',
-      'The OAuth clients: what each may ask for, and how it signs in. Those marked "registered itself" came through dynamic registration (RFC 7591).',
-      button('New application', () => open(undefined, undefined), { kind: 'primary' }),
-    ),
-    slot,
-    dataTable({
-      caption: 'Applications',
-      rows: clients,
-      empty: 'No applications yet. Create one to let a program get tokens.',
-      columns: [
-        { label: 'Client id', value: (c) => h('code', {}, c.clientId) },
-        { label: 'Name', value: (c) => c.name },
-        { label: 'Type', value: (c) => c.type },
-        { label: 'Grants', value: (c) => chips(c.grantTypes.map((/** @type {string} */ g) => g.replace('urn:ietf:params:oauth:grant-type:', ''))) },
-        { label: 'API', value: (c) => (c.api ? h('code', {}, c.api) : '—') },
-        {
-          label: 'Flags',
-          value: (c) => chips([...originFlags(c), ...['firstParty', 'sandbox', 'requirePkce', 'requireMfa', 'allowImplicit'].filter((f) => c[f])]),
-        },
-        {
-          label: 'Actions',
-          value: (c) =>
-            h(
-              'div',
-              { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${c.clientId}` },
-              button('Edit', async () => {
-                const got = await call('GET', `/clients/${seg(c.clientId)}`);
-                open(got.body, got.etag);
-              }),
-              c.registration ? button('Registration', () => replace(slot, registrationPanel(c, slot))) : null,
-              button('Secrets', () => replace(slot, secretsPanel(c, slot, rerender))),
-              button(
-                'Delete',
-                async () => {
-                  if (!confirmed(`Delete the application ${c.clientId}? Its tokens are revoked and the grants users gave it withdrawn.`)) return;
-                  try {
-                    await call('DELETE', `/clients/${seg(c.clientId)}`);
-                    rerender();
-                  } catch (error) {
-                    replace(slot, problem(error));
-                  }
-                },
-                { kind: 'danger' },
-              ),
-            ),
-        },
-      ],
-    }),
-    documentClients,
-    tokensPanel,
-  );
+  const [tokensPanel, documentClients] = await Promise.all([initialAccessTokensPanel(context.rerender).catch(() => null), metadataDocumentClients()]);
+  return renderCrudPage(context, {
+    path: '/clients',
+    rows: clients,
+    title: 'Applications',
+    intro: 'The OAuth clients: what each may ask for, and how it signs in. Those marked "registered itself" came through dynamic registration (RFC 7591).',
+    newLabel: 'New application',
+    empty: 'No applications yet. Create one to let a program get tokens.',
+    idOf: (c) => c.clientId,
+    nameOf: (c) => c.clientId,
+    confirmDelete: (c) => `Delete the application ${c.clientId}? Its tokens are revoked and the grants users gave it withdrawn.`,
+    columns: [
+      { label: 'Client id', value: (c) => h('code', {}, c.clientId) },
+      { label: 'Name', value: (c) => c.name },
+      { label: 'Type', value: (c) => c.type },
+      { label: 'Grants', value: (c) => chips(c.grantTypes.map((/** @type {string} */ g) => g.replace('urn:ietf:params:oauth:grant-type:', ''))) },
+      { label: 'API', value: (c) => (c.api ? h('code', {}, c.api) : '—') },
+      {
+        label: 'Flags',
+        value: (c) => chips([...originFlags(c), ...['firstParty', 'sandbox', 'requirePkce', 'requireMfa', 'allowImplicit'].filter((f) => c[f])]),
+      },
+    ],
+    moreActions: (c, { slot, rerender }) => [
+      c.registration ? button('Registration', () => replace(slot, registrationPanel(c, slot))) : null,
+      button('Secrets', () => replace(slot, secretsPanel(c, slot, rerender))),
+    ],
+    editor: (client, etag, done) => editor(client, etag, apis, done),
+    after: [documentClients, tokensPanel],
+  });
 }

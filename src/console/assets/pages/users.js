@@ -1,7 +1,8 @@
 // @ts-check
 /** Users: create, edit, activate/deactivate, roles, password, second factors, revoke everything, consents, sessions and grants. */
 import { call, listAll, seg } from '../api.js';
-import { button, chips, confirmed, dataTable, h, header, problem, replace, time } from '../dom.js';
+import { renderCrudPage, saveItem } from '../crud-page.js';
+import { button, chips, confirmed, dataTable, h, problem, replace, time } from '../dom.js';
 import { formView } from '../forms.js';
 import { factorsPanel, policySummary } from './user-factors.js';
 
@@ -52,8 +53,7 @@ function editor(user, etag, roles, done) {
         ...(v.email ? { email: v.email } : {}),
         ...(v.password ? { password: v.password } : {}),
       };
-      if (user) await call('PUT', `/users/${seg(user.id)}`, { body: { ...editable(user), ...body }, ...(etag ? { ifMatch: etag } : {}) });
-      else await call('POST', '/users', { body });
+      await saveItem('/users', user?.id, etag, user ? { ...editable(user), ...body } : body);
       done();
     },
   });
@@ -210,7 +210,8 @@ async function grantsPanel(user, slot) {
 }
 
 /** @param {import('../main.js').Context} context */
-export async function render({ main, params, rerender, go }) {
+export async function render(context) {
+  const { params, go } = context;
   const q = params.get('q') ?? '';
   const active = params.get('active') ?? '';
   const [users, roles, policy] = await Promise.all([
@@ -219,20 +220,7 @@ export async function render({ main, params, rerender, go }) {
     call('GET', '/mfa-policy'),
   ]);
   const roleNames = roles.map((r) => r.name);
-  const slot = h('div', { class: 'editor' });
-  const open = (/** @type {any} */ user, /** @type {string | undefined} */ etag) => {
-    replace(slot, editor(user, etag, roleNames, rerender));
-    slot.querySelector('input')?.focus();
-  };
-  /** @param {() => Promise<unknown>} action */
-  const attempt = async (action) => {
-    try {
-      await action();
-    } catch (error) {
-      replace(slot, problem(error));
-    }
-  };
-  const filter = h(
+  const filters = h(
     'form',
     {
       class: 'filters',
@@ -265,81 +253,54 @@ export async function render({ main, params, rerender, go }) {
     ),
     h('button', { type: 'submit', class: 'secondary' }, 'Filter'),
   );
-  replace(
-    main,
-    header(
-      'Users',
-      'People who sign in, their roles, and everything they were given.',
-      button('New user', () => open(undefined, undefined), { kind: 'primary' }),
-    ),
-    filter,
-    slot,
-    dataTable({
-      caption: 'Users',
-      rows: users,
-      empty: q || active ? 'No user matches this filter.' : 'No users yet.',
-      columns: [
-        { label: 'Username', value: (u) => h('strong', {}, u.username) },
-        { label: 'Name', value: (u) => [u.name ?? '', u.email ? h('div', { class: 'muted' }, u.email) : null] },
-        { label: 'Status', value: (u) => h('span', { class: u.active ? 'badge ok' : 'badge off' }, u.active ? 'active' : 'inactive') },
-        { label: 'Roles', value: (u) => chips(u.roles) },
-        {
-          label: 'Actions',
-          value: (u) =>
-            h(
-              'div',
-              { class: 'row-actions', role: 'group', 'aria-label': `Actions for ${u.username}` },
-              button('Edit', () =>
-                attempt(async () => {
-                  const got = await call('GET', `/users/${seg(u.id)}`);
-                  open(got.body, got.etag);
-                }),
-              ),
-              button(u.active ? 'Deactivate' : 'Activate', () =>
-                attempt(async () => {
-                  const got = await call('GET', `/users/${seg(u.id)}`);
-                  await call('PUT', `/users/${seg(u.id)}`, { body: { ...editable(got.body), active: !u.active }, ...(got.etag ? { ifMatch: got.etag } : {}) });
-                  rerender();
-                }),
-              ),
-              button('Password', () =>
-                replace(
-                  slot,
-                  passwordForm(u, () => replace(slot)),
-                ),
-              ),
-              button('Second factors', () => attempt(() => factorsPanel(u, slot))),
-              button('Consents', () => attempt(() => consentsPanel(u, slot))),
-              button('Sessions', () => attempt(() => sessionsPanel(u, slot))),
-              button('Grants', () => attempt(() => grantsPanel(u, slot))),
-              button('Tokens', () => go(`tokens?userId=${encodeURIComponent(u.id)}`)),
-              button(
-                'Revoke everything',
-                () =>
-                  attempt(async () => {
-                    if (!confirmed(`Revoke every token, consent and session of ${u.username}?`)) return;
-                    const r = (await call('POST', `/users/${seg(u.id)}/revoke-everything`, { body: {} })).body;
-                    replace(
-                      slot,
-                      h('p', { class: 'notice', role: 'status' }, `Revoked ${r.revoked} token(s) and ${r.consents ?? 0} consent(s) of ${u.username}.`),
-                    );
-                  }),
-                { kind: 'danger' },
-              ),
-              button(
-                'Delete',
-                () =>
-                  attempt(async () => {
-                    if (!confirmed(`Delete the user ${u.username}?`)) return;
-                    await call('DELETE', `/users/${seg(u.id)}`);
-                    rerender();
-                  }),
-                { kind: 'danger' },
-              ),
-            ),
-        },
-      ],
-    }),
-    policySummary(policy.body),
-  );
+  return renderCrudPage(context, {
+    path: '/users',
+    rows: users,
+    title: 'Users',
+    intro: 'People who sign in, their roles, and everything they were given.',
+    newLabel: 'New user',
+    empty: q || active ? 'No user matches this filter.' : 'No users yet.',
+    idOf: (u) => u.id,
+    nameOf: (u) => u.username,
+    confirmDelete: (u) => `Delete the user ${u.username}?`,
+    filters,
+    columns: [
+      { label: 'Username', value: (u) => h('strong', {}, u.username) },
+      { label: 'Name', value: (u) => [u.name ?? '', u.email ? h('div', { class: 'muted' }, u.email) : null] },
+      { label: 'Status', value: (u) => h('span', { class: u.active ? 'badge ok' : 'badge off' }, u.active ? 'active' : 'inactive') },
+      { label: 'Roles', value: (u) => chips(u.roles) },
+    ],
+    moreActions: (u, { slot, rerender, attempt }) => [
+      button(u.active ? 'Deactivate' : 'Activate', () =>
+        attempt(async () => {
+          const got = await call('GET', `/users/${seg(u.id)}`);
+          await saveItem('/users', u.id, got.etag, { ...editable(got.body), active: !u.active });
+          rerender();
+        }),
+      ),
+      button('Password', () =>
+        replace(
+          slot,
+          passwordForm(u, () => replace(slot)),
+        ),
+      ),
+      button('Second factors', () => attempt(() => factorsPanel(u, slot))),
+      button('Consents', () => attempt(() => consentsPanel(u, slot))),
+      button('Sessions', () => attempt(() => sessionsPanel(u, slot))),
+      button('Grants', () => attempt(() => grantsPanel(u, slot))),
+      button('Tokens', () => go(`tokens?userId=${encodeURIComponent(u.id)}`)),
+      button(
+        'Revoke everything',
+        () =>
+          attempt(async () => {
+            if (!confirmed(`Revoke every token, consent and session of ${u.username}?`)) return;
+            const r = (await call('POST', `/users/${seg(u.id)}/revoke-everything`, { body: {} })).body;
+            replace(slot, h('p', { class: 'notice', role: 'status' }, `Revoked ${r.revoked} token(s) and ${r.consents ?? 0} consent(s) of ${u.username}.`));
+          }),
+        { kind: 'danger' },
+      ),
+    ],
+    editor: (user, etag, done) => editor(user, etag, roleNames, done),
+    after: [policySummary(policy.body)],
+  });
 }
