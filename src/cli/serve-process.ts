@@ -19,8 +19,8 @@ import type { Io } from './verbs/verb.js';
 import { mailOptions } from '../mail/mail-setup.js';
 import { mailNeeded } from '../server/email-settings.js';
 
-/** Serves until stopped; answers the exit code. */
-export async function serveProcess(flags: Flags, role: WorkerRole | undefined, io: Io): Promise<number> {
+/** Serves until stopped; answers the exit code. `serving` is called once the process serves. */
+export async function serveProcess(flags: Flags, role: WorkerRole | undefined, io: Io, serving: () => void = () => {}): Promise<number> {
   const leads = !role || role.leader;
   const data = await openData(flags);
   if (leads) for (const warning of data.warnings) io.err(`warning: ${warning}`);
@@ -84,6 +84,7 @@ export async function serveProcess(flags: Flags, role: WorkerRole | undefined, i
     io.out(`  mail       ${describeMail(engine.mail)}`);
     if (engine.mail && !email.smtp) io.err('warning: no SMTP server configured: mail is written to the log, not sent (development only; see docs/email.md)');
   }
+  serving();
   if (runsHousekeeping(role)) server.startBackground({ mail: true, logout: true, auditRetentionDays: data.settings.auditRetentionDays, housekeeping: true });
   const signal = await stop.first;
   stop.onSecond((again) => {

@@ -11,6 +11,7 @@ import { workerRole } from '../../server/cluster/worker-role.js';
 import { COMMON_FLAGS, parseFlags, portFlag } from '../parse-flags.js';
 import type { Verb } from './verb.js';
 import { startHelp } from '../../server/settings-reference.js';
+import { holdYoungGeneration } from '../../server/young-generation.js';
 
 export const startVerb: Verb = {
   name: 'start',
@@ -28,15 +29,18 @@ worker and restarts a worker that dies.`;
     const { values } = parseFlags(args, { ...COMMON_FLAGS, port: { type: 'string' }, host: { type: 'string' }, workers: { type: 'string' } });
     if (values.help) return (io.out(this.usage), 0);
     const flags = { ...values, port: portFlag(values.port) };
+    // Until the process serves (or, as the primary, has what it needs to run the workers).
+    const releaseYoungGeneration = holdYoungGeneration();
     const role = workerRole();
     if (!role && cluster.isPrimary) {
       const { settings } = await readSettings(flags);
       if (settings.workers > 1) {
         const { runPrimary } = await import('../../server/cluster/primary.js');
+        releaseYoungGeneration();
         return runPrimary({ workers: settings.workers, log: createLogger() });
       }
     }
     const { serveProcess } = await import('../serve-process.js');
-    return serveProcess(flags, role, io);
+    return serveProcess(flags, role, io, releaseYoungGeneration);
   },
 };
