@@ -5,10 +5,8 @@
  * so a command follows the settings `tessera start` does; it differs only in the issuer
  * (the one on record when none is given) and in leaving deliveries to a running server.
  */
-import { readFileSync } from 'node:fs';
 import { AuthorizationServer } from '../core/authorization-server.js';
 import type { ConfigFile } from '../core/config/schema.js';
-import { ConfigError } from '../core/errors.js';
 import { bootstrapManagement } from '../management/bootstrap.js';
 import { ADMIN_ROLE } from '../management/management-api.js';
 import type { Store } from '../core/ports/storage.js';
@@ -16,62 +14,10 @@ import { engineOptionsFrom } from '../server/engine-settings.js';
 import { loadMasterKey } from '../server/master-key-source.js';
 import { openStore } from '../server/open-store.js';
 import { openShared } from '../server/open-shared.js';
-import { resolveSettings, type ServerSettings } from '../server/settings.js';
+import type { ServerSettings } from '../server/settings.js';
+import { type Flags, readSettings } from './read-settings.js';
 import { mailNeeded } from '../server/email-settings.js';
 import { mailOptions } from '../mail/mail-setup.js';
-
-export interface Flags {
-  host?: string;
-  port?: number;
-  issuer?: string;
-  data?: string;
-  config?: string;
-  workers?: string;
-}
-
-export function readConfigText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-/**
- * The `server:` section is needed before the store is open (it can name the port and
- * issuer). The YAML parser and the configuration schemas load only when there is a file.
- */
-async function serverSection(text: string, source: string): Promise<ConfigFile['server']> {
-  const [{ parse: parseYaml }, { serverSchema }] = await Promise.all([import('yaml'), import('../core/config/schema.js')]);
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch {
-    return undefined; // reported properly by parseConfigText below
-  }
-  const result = serverSchema.safeParse((raw as { server?: unknown } | null)?.server ?? {});
-  if (!result.success) throw new ConfigError(`${source}: server: ${result.error.issues[0]?.message ?? 'invalid'}`);
-  return result.data;
-}
-
-/** The `registration:` section, read at start like `server:` (validated again with the whole file). */
-async function registrationSection(text: string, source: string): Promise<ConfigFile['registration']> {
-  const [{ parse: parseYaml }, { registrationSchema }] = await Promise.all([import('yaml'), import('../core/config/registration-schema.js')]);
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch {
-    return undefined;
-  }
-  const section = (raw as { registration?: unknown } | null)?.registration;
-  if (section === undefined) return undefined;
-  const result = registrationSchema.safeParse(section);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(`${source}: registration${issue?.path.length ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
-}
 
 export async function loadConfigAgainst(store: Store, text: string, source: string): Promise<ConfigFile> {
   const [apis, roles, providers] = await Promise.all([store.listApis(), store.listRoles(), store.listIdentityProviders()]);
@@ -85,15 +31,6 @@ export interface OpenedData {
   masterKey: Buffer;
   warnings: string[];
   configText?: string;
-}
-
-/** The settings alone, without opening anything (what a `start --workers` primary needs). */
-export async function readSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<{ settings: ServerSettings; configText?: string }> {
-  const configText = flags.config !== undefined ? readConfigText(flags.config) : undefined;
-  const server = configText !== undefined ? await serverSection(configText, flags.config!) : undefined;
-  const registration = configText !== undefined ? await registrationSection(configText, flags.config!) : undefined;
-  const settings = resolveSettings({ flags, env, ...(server ? { server } : {}), ...(registration ? { registration } : {}) });
-  return configText !== undefined ? { settings, configText } : { settings };
 }
 
 export async function openData(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<OpenedData> {

@@ -1,6 +1,7 @@
 /**
  * The console's static files (src/console/assets: browser ES modules, a style sheet
- * and an icon), read once at start into memory. A request names a file by its path relative
+ * and an icon), read into memory on the first request for one
+ * (http/console-routes.ts). A request names a file by its path relative
  * to that folder and gets it only if it is one of the files read: nothing is ever
  * opened from a requested path, so `..` and the like cannot reach other files.
  */

@@ -9,7 +9,7 @@ import type { AuthorizationServer, EndpointHandler } from '../core/authorization
 import type { EngineResponse } from '../core/request.js';
 import { PASSKEY_SCRIPT_PATH } from '../core/mfa/passkeys.js';
 import { managementResourceMetadata } from '../management/management-api.js';
-import { loadPasskeyScript } from '../pages/passkey-script.js';
+import { loadPasskeyScript, type StaticScript } from '../pages/passkey-script.js';
 import { consoleRoutes } from './console-routes.js';
 import { mailRoutes } from './mail-routes.js';
 import type { HttpMetrics } from './metrics.js';
@@ -64,9 +64,10 @@ export function routeTable(server: AuthorizationServer, state: ServerState): Rou
   const registrationManagement: EndpointHandler = (request) =>
     request.method === 'GET' ? e.registration.read(request) : request.method === 'PUT' ? e.registration.update(request) : e.registration.remove(request);
   const account = accountEndpoints(server);
-  const script = loadPasskeyScript();
-  // Revalidated by ETag on every load (no-cache), like the console's files: a new version is picked up at once.
+  let script: StaticScript | undefined;
+  // Read on its first request; revalidated by ETag on every load (no-cache), like the console's files.
   const passkeyScript: EndpointHandler = async (request) => {
+    script ??= loadPasskeyScript();
     const headers = { 'Cache-Control': 'no-cache', ETag: script.etag, 'X-Content-Type-Options': 'nosniff', 'Cross-Origin-Resource-Policy': 'same-origin' };
     if (request.headers['if-none-match'] === script.etag) return { status: 304, headers };
     return { status: 200, headers: { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' }, text: script.body };

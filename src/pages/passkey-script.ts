@@ -1,5 +1,5 @@
 /**
- * The passkey script (assets/passkey.js), read once at start and served at
+ * The passkey script (assets/passkey.js), read on the first request for it and served at
  * /assets/passkey.js under the issuer: the pages allow that one URL in their CSP.
  * Found beside this module in src/, or in the source folder when running from dist/.
  */

@@ -81,7 +81,8 @@ describe('tessera start --workers', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       const url = await eventually(() => /listening\s+(\S+)/.exec(out)?.[1], `the listening line (${out})`);
-      assert.match(out, /workers\s+2 processes/);
+      // The start-up lines can arrive in several chunks: wait for this one too.
+      await eventually(() => /workers\s+2 processes/.test(out) || undefined, `the workers line (${out})`);
       const first = await eventually(() => (workerPids(child.pid!).length === 2 ? workerPids(child.pid!) : undefined), `two workers (${out.slice(-2000)})`);
 
       const taxi = { grant_type: 'client_credentials' };

@@ -1,6 +1,7 @@
 /** `tessera apply FILE`: upsert APIs, clients, users and roles from a YAML or JSON file. */
 import { cliActor } from '../cli-actor.js';
-import { loadConfigAgainst, openEngine, readConfigText } from '../open-engine.js';
+import { loadConfigAgainst, openEngine } from '../open-engine.js';
+import { readConfigText } from '../read-settings.js';
 import { COMMON_FLAGS, parseFlags } from '../parse-flags.js';
 import { describeLocal } from '../target.js';
 import { UsageError } from '../usage-error.js';

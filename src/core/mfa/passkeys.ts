@@ -17,7 +17,6 @@
  * `mfa` too, which gives the multi-factor acr.
  */
 import { randomUUID } from 'node:crypto';
-import { generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse } from '@simplewebauthn/server';
 import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { AuditActor } from '../audit/audit-event.js';
 import type { AuditLog } from '../audit/audit-log.js';
@@ -57,6 +56,15 @@ export interface PasskeyCeremony {
   clientId?: string;
 }
 
+/**
+ * The WebAuthn library, imported on the first ceremony and kept: with its CBOR, ASN.1 and
+ * X.509 dependencies it is a good part of an idle server's memory, and most servers
+ * never see a passkey ceremony.
+ */
+type WebAuthn = typeof import('@simplewebauthn/server');
+let webauthn: Promise<WebAuthn> | undefined;
+const loadWebAuthn = (): Promise<WebAuthn> => (webauthn ??= import('@simplewebauthn/server'));
+
 const EXPIRED = 'This passkey request has expired or was already used. Try again.';
 
 export class Passkeys {
@@ -77,6 +85,7 @@ export class Passkeys {
   /** Options for navigator.credentials.create(), as JSON: a discoverable credential, none of the user's own again. */
   async registrationOptions(user: User, binding: string): Promise<string> {
     const challenge = await this.#d.challenges.issue('register', binding, user.id);
+    const { generateRegistrationOptions } = await loadWebAuthn();
     const options = await generateRegistrationOptions({
       rpName: this.#d.rp.name,
       rpID: this.#d.rp.id,
@@ -114,7 +123,8 @@ export class Passkeys {
     };
     if (!response || !challenge) return failed('passkey_unreadable', 'The passkey’s answer could not be read. Try again.');
     if (!(await this.#d.challenges.take(challenge, 'register', binding, user.id))) return failed('passkey_challenge', EXPIRED);
-    let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo'];
+    let info: Awaited<ReturnType<WebAuthn['verifyRegistrationResponse']>>['registrationInfo'];
+    const { verifyRegistrationResponse } = await loadWebAuthn();
     try {
       const verified = await verifyRegistrationResponse({
         response,
@@ -164,6 +174,7 @@ export class Passkeys {
     const allow = user
       ? (await this.list(user.id)).map((p) => ({ id: p.credentialId, ...(p.transports ? { transports: p.transports as AuthenticatorTransportFuture[] } : {}) }))
       : undefined;
+    const { generateAuthenticationOptions } = await loadWebAuthn();
     const options = await generateAuthenticationOptions({
       rpID: this.#d.rp.id,
       challenge: Buffer.from(challenge, 'base64url'),
@@ -226,9 +237,10 @@ export class Passkeys {
       audited(owner.id, 'throttled');
       return { ok: false, message: `Too many failed attempts. Try again in ${waitOwner} second${waitOwner === 1 ? '' : 's'}.`, status: 429 };
     }
-    let info: Awaited<ReturnType<typeof verifyAuthenticationResponse>>['authenticationInfo'] | undefined;
+    let info: Awaited<ReturnType<WebAuthn['verifyAuthenticationResponse']>>['authenticationInfo'] | undefined;
     let reason = 'passkey_rejected';
     let message = 'The passkey’s signature could not be checked. Try again.';
+    const { verifyAuthenticationResponse } = await loadWebAuthn();
     try {
       const verified = await verifyAuthenticationResponse({
         response,
