@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { AuthorizationServer } from '../core/authorization-server.js';
@@ -45,7 +46,8 @@ export function createRequestHandler(
   const clientAddress = clientAddressResolver(options.trustProxy);
   const labels = new Map(routes.map((r) => [r, routeLabel(r.pattern)]));
   const { metrics } = state;
-  const seconds = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e9;
+  // performance.now(): a double, where hrtime.bigint() allocates a BigInt per reading.
+  const seconds = (started: number) => (performance.now() - started) / 1000;
   const serveManagement = managementBinding(server, clientAddress);
   const issuerUrl = new URL(server.issuer);
   const basePath = issuerUrl.pathname.replace(/\/$/, '');
@@ -56,20 +58,21 @@ export function createRequestHandler(
   const accessLog = logger.child({}, { redact: { paths: [] } });
 
   return async function handleHttpRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
-    res.setHeader('X-Request-Id', requestId);
+    // Written with the response's own headers in its one writeHead (respond.ts).
+    const requestHeaders: Record<string, string> = { 'X-Request-Id': requestId };
     // While draining, each connection serves what it has begun and then closes.
-    if (state.draining) res.setHeader('Connection', 'close');
+    if (state.draining) requestHeaders.Connection = 'close';
     const [path = '/', query = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
     const relative = basePath && path.startsWith(basePath) ? path.slice(basePath.length) || '/' : path;
     if (relative === MANAGEMENT_PREFIX || relative.startsWith(`${MANAGEMENT_PREFIX}/`)) {
       try {
         refuseRepeatedAuthorization(req);
-        await serveManagement(req, res, relative, query);
+        await serveManagement(req, res, relative, query, requestHeaders);
       } catch (error) {
-        sendError(res, error, logger.child({ reqId: requestId }));
+        sendError(res, error, logger.child({ reqId: requestId }), false, requestHeaders);
       }
       metrics.request(`${MANAGEMENT_PREFIX}/*`, req.method ?? '', res.statusCode, seconds(started));
       accessLog.info({ reqId: requestId, method: req.method, path: relative, status: res.statusCode }, 'request');
@@ -86,9 +89,9 @@ export function createRequestHandler(
     }
     try {
       if (!route) throw notFound();
-      if (route.cors) for (const [name, value] of Object.entries(CORS_HEADERS)) res.setHeader(name, value);
+      if (route.cors) Object.assign(requestHeaders, CORS_HEADERS);
       if (req.method === 'OPTIONS' && route.cors) {
-        res.writeHead(204).end();
+        res.writeHead(204, requestHeaders).end();
         return;
       }
       const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -113,14 +116,14 @@ export function createRequestHandler(
       const cacheable = method === 'GET' && (route.cacheSeconds ?? 0) > 0;
       if (cacheable) response.headers = { ...response.headers, 'Cache-Control': `public, max-age=${route.cacheSeconds}` };
       const cookies = (response.setCookies ?? []).map((c) => renderSetCookie(c, cookieOptions));
-      send(res, response, cacheable, cookies);
+      send(res, response, requestHeaders, cacheable, cookies);
     } catch (error) {
       metrics.error(error);
-      sendError(res, error, logger.child({ reqId: requestId }), route?.kind === 'page');
+      sendError(res, error, logger.child({ reqId: requestId }), route?.kind === 'page', requestHeaders);
     } finally {
       metrics.request((route && labels.get(route)) ?? 'unmatched', req.method ?? '', res.statusCode, seconds(started));
       if (logger.isLevelEnabled('info')) {
-        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        const ms = performance.now() - started;
         const loggedPath = route?.secretPath
           ? labels.get(route)
           : route?.pattern.source.includes('interaction')

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthorizationServer } from '../core/authorization-server.js';
 import type { managementRouter } from '../management/router.js';
 import { readBody } from './read-body.js';
-import { send } from './respond.js';
+import { type RequestHeaders, send } from './respond.js';
 
 export const MANAGEMENT_PREFIX = '/api/v1';
 const JSON_BODY_LIMIT = 256 * 1024;
@@ -13,7 +13,13 @@ export function managementBinding(engine: AuthorizationServer, clientAddress: (r
   // server that only issues tokens never pays for it in memory.
   let router: Promise<ReturnType<typeof managementRouter>> | undefined;
   const loadRouter = () => (router ??= import('../management/router.js').then((m) => m.managementRouter(engine)));
-  return async function serveManagement(req: IncomingMessage, res: ServerResponse, relative: string, query: string): Promise<void> {
+  return async function serveManagement(
+    req: IncomingMessage,
+    res: ServerResponse,
+    relative: string,
+    query: string,
+    requestHeaders: RequestHeaders = {},
+  ): Promise<void> {
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
     const body = ['POST', 'PUT', 'PATCH'].includes(method) ? await readBody(req, JSON_BODY_LIMIT) : undefined;
     const response = await (await loadRouter())({
@@ -23,8 +29,8 @@ export function managementBinding(engine: AuthorizationServer, clientAddress: (r
       headers: req.headers as Record<string, string | undefined>,
       ...(body !== undefined ? { body } : {}),
       ip: clientAddress(req),
-      ...(typeof res.getHeader('X-Request-Id') === 'string' ? { requestId: res.getHeader('X-Request-Id') as string } : {}),
+      ...(requestHeaders['X-Request-Id'] !== undefined ? { requestId: requestHeaders['X-Request-Id'] } : {}),
     });
-    send(res, response);
+    send(res, response, requestHeaders);
   };
 }

@@ -4,11 +4,13 @@
  * audit events (tokens issued, sign-ins), and its queue and cache are read at scrape
  * time. The engine itself never imports prom-client.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { AuthorizationServer } from '../core/authorization-server.js';
 import type { AuditEvent } from '../core/audit/audit-event.js';
 import { OAuthError } from '../core/errors.js';
 import { ClientAbortedError } from './read-body.js';
+import { LocalCounts } from './local-counts.js';
+import { LocalHistogram } from './local-histogram.js';
 import type { MailOutbox } from '../core/mail/outbox.js';
 import type { OutboxRepository } from '../core/ports/outbox.js';
 
@@ -16,38 +18,50 @@ const ISSUING = new Set(['token.issued', 'token.refreshed', 'token.exchanged']);
 
 export class HttpMetrics {
   readonly registry = new Registry();
-  readonly #requests: Counter<'route' | 'method' | 'status'>;
-  readonly #duration: Histogram<'route' | 'method'>;
-  readonly #tokens: Counter<'kind'>;
+  readonly #duration: LocalHistogram<'route' | 'method'>;
   readonly #errors: Counter<'error'>;
   readonly #signIns: Counter<'outcome'>;
-  readonly #events: Counter<'type' | 'outcome'>;
   readonly #unsubscribe: () => void;
   /**
-   * Labelled children, looked up once: prom-client hashes a label object on every call,
-   * which costs more than the count itself on the token path. Bounded: routes, methods
-   * (node:http accepts a fixed set), statuses, event types and token kinds are few.
+   * What every request and audit event counts is kept in plain numbers and handed to
+   * prom-client when scraped: prom-client hashes and validates a label object on every
+   * call, which cost more than the count itself on the token path. Bounded: routes,
+   * methods (node:http accepts a fixed set), statuses, event types and token kinds are few.
    */
-  readonly #counters = new Map<string, { inc(): void }>();
-  readonly #histograms = new Map<string, { observe(value: number): void }>();
+  readonly #requestCounts = new LocalCounts();
+  readonly #tokenCounts = new LocalCounts();
+  readonly #eventCounts = new LocalCounts();
 
   constructor(engine: AuthorizationServer) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    this.#requests = new Counter({
+    const requestCounts = this.#requestCounts;
+    new Counter({
       name: 'http_requests_total',
       help: 'HTTP requests answered, by route pattern, method and status',
       labelNames: ['route', 'method', 'status'],
       registers,
+      collect() {
+        requestCounts.report(this);
+      },
     });
-    this.#duration = new Histogram({
+    this.#duration = new LocalHistogram({
       name: 'http_request_duration_seconds',
       help: 'Time to answer an HTTP request, by route pattern and method',
       labelNames: ['route', 'method'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
-    this.#tokens = new Counter({ name: 'tessera_tokens_issued_total', help: 'Tokens issued, by kind', labelNames: ['kind'], registers });
+    const tokenCounts = this.#tokenCounts;
+    new Counter({
+      name: 'tessera_tokens_issued_total',
+      help: 'Tokens issued, by kind',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        tokenCounts.report(this);
+      },
+    });
     this.#errors = new Counter({ name: 'tessera_oauth_errors_total', help: 'OAuth error responses, by error code', labelNames: ['error'], registers });
     this.#signIns = new Counter({
       name: 'tessera_signins_total',
@@ -55,11 +69,15 @@ export class HttpMetrics {
       labelNames: ['outcome'],
       registers,
     });
-    this.#events = new Counter({
+    const eventCounts = this.#eventCounts;
+    new Counter({
       name: 'tessera_audit_events_total',
       help: 'Audit events recorded, by type and outcome',
       labelNames: ['type', 'outcome'],
       registers,
+      collect() {
+        eventCounts.report(this);
+      },
     });
     const audit = engine.audit;
     new Gauge({
@@ -104,8 +122,8 @@ export class HttpMetrics {
   }
 
   request(route: string, method: string, status: number, seconds: number): void {
-    cached(this.#counters, `${route} ${method} ${status}`, () => this.#requests.labels(route, method, String(status))).inc();
-    cached(this.#histograms, `${route} ${method}`, () => this.#duration.labels(route, method)).observe(seconds);
+    this.#requestCounts.inc(`${route} ${method} ${status}`, () => [route, method, String(status)]);
+    this.#duration.observe(`${route} ${method}`, () => [route, method], seconds);
   }
 
   /** An error the HTTP layer rendered: OAuth errors by code, anything else as server_error. */
@@ -130,9 +148,9 @@ export class HttpMetrics {
   }
 
   #count(event: AuditEvent): void {
-    cached(this.#counters, `event ${event.type} ${event.outcome}`, () => this.#events.labels(event.type, event.outcome)).inc();
+    this.#eventCounts.inc(`${event.type} ${event.outcome}`, () => [event.type, event.outcome]);
     const kind = event.tokenKind;
-    if (ISSUING.has(event.type) && event.outcome === 'success' && kind) cached(this.#counters, `token ${kind}`, () => this.#tokens.labels(kind)).inc();
+    if (ISSUING.has(event.type) && event.outcome === 'success' && kind) this.#tokenCounts.inc(kind, () => [kind]);
     else if (event.type === 'signin.succeeded') this.#signIns.inc({ outcome: 'success' });
     else if (event.type === 'signin.failed') this.#signIns.inc({ outcome: 'failure' });
   }
@@ -185,15 +203,6 @@ function logoutDeliveryMetrics(repo: OutboxRepository, registers: Registry[]): v
       for (const [status, n] of Object.entries(counts ?? {})) this.set({ status }, n);
     },
   });
-}
-
-function cached<V>(map: Map<string, V>, key: string, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
-  }
-  return value;
 }
 
 /** The label of a route: its pattern with named groups as `:name`, e.g. /interaction/:id/login. */

@@ -2,6 +2,11 @@
  * The one place responses and errors are written. OAuth errors become RFC 6749 §5.2
  * JSON; anything unexpected is logged with the request id and answered with a bare
  * `server_error`, never a stack trace.
+ *
+ * Each response is one `writeHead` with every header in one object: the request's own
+ * headers (X-Request-Id, CORS, Connection while draining) come in as an argument
+ * rather than through `setHeader`, which validates and stores each header a second
+ * time (a profile of the token path showed the setHeader calls at about 2% of its CPU).
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -16,8 +21,11 @@ export const CLIENT_CLOSED_REQUEST = 499;
 /** Token-bearing and error responses must never be cached (RFC 6749 §5.1). */
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
-export function send(res: ServerResponse, response: EngineResponse, cacheable = false, cookies: string[] = []): void {
-  const headers: Record<string, string | string[]> = { ...(cacheable ? {} : NO_STORE), ...response.headers };
+/** Headers set by the HTTP layer for one request, before the response's own. */
+export type RequestHeaders = Readonly<Record<string, string>>;
+
+export function send(res: ServerResponse, response: EngineResponse, requestHeaders: RequestHeaders = {}, cacheable = false, cookies: string[] = []): void {
+  const headers: Record<string, string | string[]> = Object.assign({}, requestHeaders, cacheable ? undefined : NO_STORE, response.headers);
   if (cookies.length > 0) headers['Set-Cookie'] = cookies;
   if (response.html !== undefined) {
     headers['Content-Type'] = 'text/html; charset=utf-8';
@@ -41,7 +49,7 @@ export function send(res: ServerResponse, response: EngineResponse, cacheable = 
   res.writeHead(response.status, headers).end(body);
 }
 
-export function sendError(res: ServerResponse, error: unknown, log: Logger, asPage = false): void {
+export function sendError(res: ServerResponse, error: unknown, log: Logger, asPage = false, requestHeaders: RequestHeaders = {}): void {
   if (error instanceof ClientAbortedError) {
     log.info(error.message);
     res.statusCode = CLIENT_CLOSED_REQUEST;
@@ -70,8 +78,8 @@ export function sendError(res: ServerResponse, error: unknown, log: Logger, asPa
             oauth.status >= 500 ? 'Tessera could not complete this request. Try again later.' : oauth.description,
             oauth.status,
           );
-    send(res, { ...page, headers: { ...page.headers, ...oauth.headers } });
+    send(res, { ...page, headers: { ...page.headers, ...oauth.headers } }, requestHeaders);
     return;
   }
-  send(res, { status: oauth.status, headers: oauth.headers, body: oauth.toJSON() });
+  send(res, { status: oauth.status, headers: oauth.headers, body: oauth.toJSON() }, requestHeaders);
 }

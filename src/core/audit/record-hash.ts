@@ -12,7 +12,7 @@
  */
 import { hash } from 'node:crypto';
 import type { AuditEvent, AuditRecord, ChainPoint } from './audit-event.js';
-import { canonicalJson } from './canonical-json.js';
+import { canonicalEventJson } from './canonical-event-json.js';
 
 /** Where every chain starts: sequence 0, a hash of zeros. */
 export const GENESIS: ChainPoint = { sequence: 0, hash: '0'.repeat(64) };
@@ -29,9 +29,9 @@ export interface SealedRecord {
 /** The event's fields without the chain's own (sequence, prevHash, hash), canonically encoded. */
 export function eventDocument(event: AuditEvent): string {
   // An event being appended has none of them: skip the copy (this runs once per record).
-  if (!('sequence' in event) && !('prevHash' in event) && !('hash' in event)) return canonicalJson(event);
+  if (!('sequence' in event) && !('prevHash' in event) && !('hash' in event)) return canonicalEventJson(event);
   const { sequence: _s, prevHash: _p, hash: _h, ...fields } = event as AuditRecord;
-  return canonicalJson(fields);
+  return canonicalEventJson(fields);
 }
 
 function sealOf(doc: string, sequence: number, prevHash: string): string {

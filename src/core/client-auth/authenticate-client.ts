@@ -16,7 +16,8 @@ import type { ClientAuthThrottle } from './client-auth-throttle.js';
 import type { Client } from '../model.js';
 import type { EngineRequest } from '../request.js';
 import type { PrivateKeyJwtVerifier } from './private-key-jwt.js';
-import { readPresentedCredentials } from './presented-credentials.js';
+import { type PresentedCredentials, readPresentedCredentials } from './presented-credentials.js';
+import { VerifiedSecrets } from './verified-secrets.js';
 
 /** Compared against when the client is unknown, so timing does not reveal which ids exist. */
 const DECOY_HASH = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -28,6 +29,7 @@ export class ClientAuthenticator {
   private readonly clock: Clock;
   private readonly audit: AuditLog;
   private readonly throttle: ClientAuthThrottle;
+  readonly #verified = new VerifiedSecrets();
 
   constructor(catalog: Catalog, hasher: SecretHasher, privateKeyJwt: PrivateKeyJwtVerifier, clock: Clock, audit: AuditLog, throttle: ClientAuthThrottle) {
     this.catalog = catalog;
@@ -39,7 +41,15 @@ export class ClientAuthenticator {
   }
 
   async authenticate(request: EngineRequest): Promise<Client> {
-    const clientId = presentedClientId(request);
+    // Read once: the throttle and the audit need the id, the check needs the rest.
+    let presented: PresentedCredentials | undefined;
+    let malformed: unknown;
+    try {
+      presented = readPresentedCredentials(request);
+    } catch (error) {
+      malformed = error;
+    }
+    const clientId = presented?.clientId.slice(0, 200);
     const wait = await this.throttle.waitFor(clientId, request.ip);
     if (wait > 0) {
       this.audit.record({
@@ -53,7 +63,8 @@ export class ClientAuthenticator {
       throw tooManyAttempts(Math.ceil(wait));
     }
     try {
-      return await this.#authenticate(request);
+      if (presented === undefined) throw malformed;
+      return await this.#authenticate(request, presented);
     } catch (error) {
       if (error instanceof OAuthError && error.error === 'invalid_client') {
         await this.throttle.recordFailure(clientId, request.ip);
@@ -70,8 +81,7 @@ export class ClientAuthenticator {
     }
   }
 
-  async #authenticate(request: EngineRequest): Promise<Client> {
-    const presented = readPresentedCredentials(request);
+  async #authenticate(request: EngineRequest, presented: PresentedCredentials): Promise<Client> {
     const usedBasic = presented.method === 'client_secret_basic';
     const client = await this.catalog.client(presented.clientId);
     if (!client) {
@@ -85,8 +95,10 @@ export class ClientAuthenticator {
     switch (presented.method) {
       case 'client_secret_basic':
       case 'client_secret_post': {
-        const valid = client.secrets.some((s) => (s.expiresAt === undefined || s.expiresAt > now) && this.hasher.matches(presented.secret, s.hash));
+        if (this.#verified.matches(client, presented.secret, now)) return client;
+        const valid = client.secrets.find((s) => (s.expiresAt === undefined || s.expiresAt > now) && this.hasher.matches(presented.secret, s.hash));
         if (!valid) throw invalidClient('client authentication failed', usedBasic);
+        this.#verified.remember(client, presented.secret, valid);
         return client;
       }
       case 'private_key_jwt':

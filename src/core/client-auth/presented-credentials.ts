@@ -14,8 +14,9 @@ export type PresentedCredentials =
   | { method: 'private_key_jwt'; clientId: string; assertion: string }
   | { method: 'none'; clientId: string };
 
-/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
+/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64 (most contain nothing to decode). */
 function formDecode(value: string): string {
+  if (!value.includes('%') && !value.includes('+')) return value;
   return decodeURIComponent(value.replace(/\+/g, ' '));
 }
 
