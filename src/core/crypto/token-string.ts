@@ -23,6 +23,18 @@ export function mintTokenString(prefix: TokenPrefix): string {
 }
 
 /**
+ * A token string whose 32 payload bytes begin with the time of minting (48 bits of Unix
+ * milliseconds, big-endian, as in UUIDv7) and end with 26 random bytes (208 bits): its
+ * payload's first characters grow with time, which tokens/stored-token-key.ts turns
+ * into a storage key that keeps inserts in order. The format is the same as any token's.
+ */
+export function mintTimeLedTokenString(prefix: TokenPrefix, nowMs: number = Date.now()): string {
+  const bytes = RANDOM.take(32);
+  bytes.writeUIntBE(Math.floor(nowMs), 0, 6);
+  return tokenStringFrom(prefix, bytes);
+}
+
+/**
  * A token string derived from 32 secret bytes rather than drawn at random: the same
  * bytes give the same token (a refresh token's successor, see tokens/refresh-token-issuer.ts).
  */
