@@ -5,9 +5,14 @@
  * row mapping are the store's, dist/stores/sql-rows.js), not through HTTP.
  *
  * A sample of the rows are real tokens: minted with Tessera's token format and stored
- * under the server's keyed hash (derived from the same master key), spread evenly
+ * under the key the server derives (from the same master key), spread evenly
  * through the table, so that introspection can ask for a different stored token each
- * time. The rest have random hashes of the same shape. Returns the sample's tokens.
+ * time. The rest have random keys of the same shape. Returns the sample's tokens.
+ *
+ * Builds with time-ordered keys for access tokens (dist/core/tokens/stored-token-key.js)
+ * get rows keyed as they would have been issued: a sample token is minted with the time
+ * of its row's issued_at, and every other key starts with a time part too, from issued_at
+ * plus a random millisecond. Older builds get bare keyed hashes.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -21,6 +26,7 @@ async function rowMaker({ root, masterKey, count, sample, clientId, audience, sc
   const { SecretHasher } = await dist(root, 'core/crypto/secret-hasher.js');
   const { mintTokenString, TOKEN_PREFIXES } = await dist(root, 'core/crypto/token-string.js');
   const { TOKEN_COLUMNS, tokenValues } = await dist(root, 'stores/sql-rows.js');
+  const keys = await dist(root, 'core/tokens/stored-token-key.js').catch(() => undefined);
   const hasher = new SecretHasher(deriveKeys(Buffer.from(masterKey, 'hex')).secretHashKey);
   const stride = Math.max(1, Math.floor(count / Math.max(1, sample)));
   const now = Math.floor(Date.now() / 1000);
@@ -28,14 +34,17 @@ async function rowMaker({ root, masterKey, count, sample, clientId, audience, sc
   let random = Buffer.alloc(0);
   const row = (i) => {
     let hash;
+    const issuedAt = now - (i % 3600);
     if (i % stride === 0 && tokens.length < sample) {
-      const token = mintTokenString(TOKEN_PREFIXES.access_token);
+      const token = keys ? keys.mintReferenceAccessToken(issuedAt * 1000) : mintTokenString(TOKEN_PREFIXES.access_token);
       tokens.push(token);
-      hash = hasher.hash(token);
+      hash = keys ? keys.storedTokenKey(hasher, token) : hasher.hash(token);
     } else {
       if (i % 65_536 === 0 || random.length === 0) random = randomBytes(65_536 * 32);
       const at = (i % 65_536) * 32;
       hash = random.subarray(at, at + 32).toString('base64url');
+      // A time-led token of the same second (payload and hash random): its key's time part.
+      if (keys) hash = keys.storedTokenKey({ hash: () => hash }, keys.mintReferenceAccessToken(issuedAt * 1000 + (i % 1000)));
     }
     return tokenValues({
       hash,
@@ -45,7 +54,7 @@ async function rowMaker({ root, masterKey, count, sample, clientId, audience, sc
       subject: clientId,
       audience,
       scope,
-      issuedAt: now - (i % 3600),
+      issuedAt,
       // Valid for the whole run, spread over an hour so the expiry index is not one value.
       expiresAt: now + 3600 + (i % 3600),
     });

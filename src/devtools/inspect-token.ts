@@ -22,6 +22,7 @@ import { ALGORITHMS } from '../core/keys/algorithms.js';
 import { OwnJwtVerifier } from '../core/keys/verify-own-jwt.js';
 import { MANUAL_TOKEN_KINDS, NEVER, SIGNING_ALGS, type SigningAlg, type StoredToken } from '../core/model.js';
 import { isGrantRevoked } from '../core/tokens/grant-revocation.js';
+import { findStoredToken } from '../core/tokens/stored-token-key.js';
 import { TokenInspector } from '../core/tokens/token-inspector.js';
 import { getJson, postForm } from './server-calls.js';
 import { relativeTime, when } from './time-words.js';
@@ -172,7 +173,7 @@ async function verdictOf(engine: AuthorizationServer, token: string, result: Ins
 async function lookUp(token: string, result: Inspection, source: InspectSource): Promise<Inspection> {
   const engine = source.engine;
   if (!engine) return introspectRemotely(token, result, source);
-  const stored = await engine.store.findTokenByHash(engine.hasher.hash(token));
+  const stored = await findStoredToken(engine.store, engine.hasher, token);
   if (!stored) {
     result.reasons.push(
       result.format === 'hex'

@@ -5,10 +5,41 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mintTokenString, TOKEN_PREFIXES as CORE_PREFIXES } from '../../src/core/crypto/token-string.js';
+import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { checkTokenString, inspectTokenString, isHexKey, TOKEN_PREFIXES, toBase62, tokenChecksum } from '@tessera/resource-server/shared';
 
+/** The conversion toBase62 replaced (BigInt), kept here as the reference its digits must match. */
+function bigIntBase62(bytes: Uint8Array, width: number): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+  let n = 0n;
+  for (const byte of bytes) n = (n << 8n) | BigInt(byte);
+  let out = '';
+  while (n > 0n) {
+    out = alphabet[Number(n % 62n)] + out;
+    n /= 62n;
+  }
+  return out.padStart(width, '0');
+}
+
 describe('token string check (common)', () => {
+  it('encodes base62 exactly as the BigInt conversion did (a refresh token derived from given bytes stays the same string)', () => {
+    const cases: Uint8Array[] = [new Uint8Array(0), new Uint8Array(32), new Uint8Array(32).fill(0xff), new Uint8Array(4).fill(0xff)];
+    for (let length = 1; length <= 40; length++) {
+      for (let i = 0; i < 50; i++) {
+        const bytes = randomBytes(length);
+        if (i % 5 === 0) bytes.fill(0, 0, Math.min(length, i % 7)); // leading zero bytes
+        cases.push(bytes);
+      }
+    }
+    const one = new Uint8Array(32);
+    one[31] = 1;
+    cases.push(one);
+    for (const bytes of cases) {
+      for (const width of [0, 6, 43]) assert.equal(toBase62(bytes, width), bigIntBase62(bytes, width), Buffer.from(bytes).toString('hex'));
+    }
+  });
+
   it("computes the checksum as the base62 of the CRC32's four big-endian bytes (tokens minted before stay valid)", () => {
     for (let i = 0; i < 2000; i++) {
       const body = `tsr_at_${i.toString(36)}${'x'.repeat(i % 50)}`;

@@ -5,21 +5,15 @@
  * millions of tokens are stored; the random part keeps them unguessable. The time
  * they reveal is the token's `iat` anyway.
  */
-import { randomFillSync } from 'node:crypto';
+import { RandomPool } from './random-pool.js';
 
-// Random bytes drawn in blocks, as node:crypto's randomUUID does: one system call per 256 ids.
-const POOL = Buffer.alloc(10 * 256);
-let offset = POOL.length;
+// Ten random bytes per id, drawn 256 ids at a time.
+const RANDOM = new RandomPool(10 * 256);
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function timeOrderedId(nowMs: number = Date.now()): string {
-  if (offset === POOL.length) {
-    randomFillSync(POOL);
-    offset = 0;
-  }
-  const r = POOL.subarray(offset, offset + 10);
-  offset += 10;
+  const r = RANDOM.take(10);
   const time = Math.floor(nowMs).toString(16).padStart(12, '0').slice(-12);
   return (
     `${time.slice(0, 8)}-${time.slice(8)}-` +

@@ -9,13 +9,29 @@
  * @tessera/resource-server/shared; this file adds what only the server does: minting.
  */
 import { randomBytes } from 'node:crypto';
+import { RandomPool } from './random-pool.js';
 import { TOKEN_PAYLOAD_CHARS, TOKEN_PREFIXES, toBase62, tokenChecksum, type TokenPrefix } from '@tessera/resource-server/shared';
 
 export { checkTokenString, isHexKey } from '@tessera/resource-server/shared';
 export { TOKEN_PREFIXES, type TokenPrefix };
 
+// 32 random bytes per token, drawn 128 tokens at a time.
+const RANDOM = new RandomPool(32 * 128);
+
 export function mintTokenString(prefix: TokenPrefix): string {
-  return tokenStringFrom(prefix, randomBytes(32));
+  return tokenStringFrom(prefix, RANDOM.take(32));
+}
+
+/**
+ * A token string whose 32 payload bytes begin with the time of minting (48 bits of Unix
+ * milliseconds, big-endian, as in UUIDv7) and end with 26 random bytes (208 bits): its
+ * payload's first characters grow with time, which tokens/stored-token-key.ts turns
+ * into a storage key that keeps inserts in order. The format is the same as any token's.
+ */
+export function mintTimeLedTokenString(prefix: TokenPrefix, nowMs: number = Date.now()): string {
+  const bytes = RANDOM.take(32);
+  bytes.writeUIntBE(Math.floor(nowMs), 0, 6);
+  return tokenStringFrom(prefix, bytes);
 }
 
 /**

@@ -6,13 +6,13 @@
  */
 import type { Clock } from '../clock.js';
 import type { SecretHasher } from '../crypto/secret-hasher.js';
-import { mintTokenString, TOKEN_PREFIXES } from '../crypto/token-string.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import type { Api } from '../model.js';
 import type { TokenRepository } from '../ports/storage.js';
 import { timeOrderedId } from '../crypto/time-ordered-id.js';
 import { acrOf } from '@tessera/resource-server/shared';
 import type { ClaimMapper } from './claim-mapper.js';
+import { mintReferenceAccessToken, storedTokenKey } from './stored-token-key.js';
 import { invalidDpopProof } from '../dpop/proof.js';
 
 export interface AccessTokenRequest {
@@ -101,9 +101,9 @@ export class AccessTokenIssuer {
       });
       return { token, jti, expiresIn: api.ttl, expiresAt: exp, format: 'jwt' };
     }
-    const token = mintTokenString(TOKEN_PREFIXES.access_token);
+    const token = mintReferenceAccessToken();
     await this.tokens.insertToken({
-      hash: this.hasher.hash(token),
+      hash: storedTokenKey(this.hasher, token),
       kind: 'access_token',
       jti,
       clientId: request.clientId,

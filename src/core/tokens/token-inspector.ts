@@ -1,7 +1,7 @@
 /**
  * Answers "what is this token?" for introspection, revocation and userinfo, for every
  * kind Tessera issues. Opaque tokens are checked locally first (prefix and checksum,
- * or the 40-hex shape of user and action tokens), then looked up by keyed hash; JWTs
+ * or the 40-hex shape of user and action tokens), then looked up by keyed hash (tokens/stored-token-key.ts); JWTs
  * are verified against our own published keys and the revocation list (and are
  * inactive once their client is deleted, tokens/client-revocation.ts). A credential
  * of a user or service account is active only while its owner is, and a PAT or SAT
@@ -20,6 +20,7 @@ import { MANUAL_TOKEN_KINDS, type StoredToken } from '../model.js';
 import type { EphemeralRepository, RevocationRepository, RoleRepository, ServiceAccountRepository, TokenRepository, UserRepository } from '../ports/storage.js';
 import { isRevokedWithClient } from './client-revocation.js';
 import { isGrantRevoked } from './grant-revocation.js';
+import { findStoredToken } from './stored-token-key.js';
 
 /** What inspecting a token reads: the token, revocations, and its owner with their roles. */
 export type InspectorStorage = Pick<TokenRepository, 'findTokenByHash'> &
@@ -87,8 +88,7 @@ export class TokenInspector {
 
   async #inspectStored(token: string): Promise<ActiveToken | undefined> {
     const now = this.#clock.now();
-    const hash = this.#hasher.hash(token);
-    const stored = await this.#store.findTokenByHash(hash);
+    const stored = await findStoredToken(this.#store, this.#hasher, token);
     if (!stored || stored.revokedAt !== undefined || stored.expiresAt <= now) return undefined;
     if (stored.kind === 'refresh_token' && stored.consumedAt !== undefined) return undefined; // rotated
     if (await isGrantRevoked(this.#store, stored.grantId)) return undefined;
@@ -100,7 +100,7 @@ export class TokenInspector {
     if (typeof details?.jkt === 'string') active.jkt = details.jkt;
     if (MANUAL_TOKEN_KINDS.includes(stored.kind)) {
       if (!(await this.#describeOwner(active, stored))) return undefined;
-      this.#usage.record(hash, now);
+      this.#usage.record(stored.hash, now);
     }
     if (stored.kind === 'action_token' && Array.isArray(details?.endpoints)) active.allowedEndpoints = details.endpoints as string[];
     return active;

@@ -31,14 +31,51 @@ export type TokenPrefix = (typeof TOKEN_PREFIXES)[TokenStringKind];
 const SHAPE = /^tsr_[a-z]+_[0-9A-Za-z]+$/;
 const PREFIX_ENTRIES = Object.entries(TOKEN_PREFIXES) as [TokenStringKind, TokenPrefix][];
 
-/** base62 of a big-endian unsigned integer, left-padded with zeros to `width`. */
+/** Four base62 digits at a time: 62^4 < 2^24, so a remainder times 2^24 stays exact in a double. */
+const CHUNK = 62 ** 4;
+const LIMB = 2 ** 24;
+
+/**
+ * base62 of a big-endian unsigned integer, left-padded with zeros to `width`. Long
+ * division of 24-bit limbs by 62^4, four digits per pass, in doubles: no BigInt (every
+ * reference token is minted through here, and the BigInt loop was a visible part of
+ * issuing one). The digits are those of the number itself, as before, so a token
+ * derived from given bytes (a refresh token's successor) is the same string.
+ */
 export function toBase62(bytes: Uint8Array, width: number): string {
-  let n = 0n;
-  for (const byte of bytes) n = (n << 8n) | BigInt(byte);
+  // Limbs of 24 bits, most significant first; the first takes the bytes that do not fill a whole limb.
+  const limbs: number[] = [];
+  const head = bytes.length % 3;
+  let at = 0;
+  if (head > 0) {
+    let limb = 0;
+    for (; at < head; at++) limb = limb * 256 + bytes[at]!;
+    limbs.push(limb);
+  }
+  for (; at < bytes.length; at += 3) limbs.push(bytes[at]! * 65536 + bytes[at + 1]! * 256 + bytes[at + 2]!);
+  let first = 0;
+  while (first < limbs.length && limbs[first] === 0) first++;
+  const chunks: number[] = []; // base 62^4 digits, least significant first
+  while (first < limbs.length) {
+    let remainder = 0;
+    for (let i = first; i < limbs.length; i++) {
+      const value = remainder * LIMB + limbs[i]!;
+      const quotient = Math.floor(value / CHUNK);
+      limbs[i] = quotient;
+      remainder = value - quotient * CHUNK;
+    }
+    chunks.push(remainder);
+    while (first < limbs.length && limbs[first] === 0) first++;
+  }
   let out = '';
-  while (n > 0n) {
-    out = ALPHABET[Number(n % 62n)] + out;
-    n /= 62n;
+  for (let c = 0; c < chunks.length; c++) {
+    let chunk = chunks[c]!;
+    const last = c === chunks.length - 1;
+    // Every chunk gives four digits except the most significant, which gives only what it has.
+    for (let d = 0; d < 4 && (!last || chunk > 0); d++) {
+      out = ALPHABET[chunk % 62] + out;
+      chunk = Math.floor(chunk / 62);
+    }
   }
   return out.padStart(width, '0');
 }
