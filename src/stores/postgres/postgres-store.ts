@@ -2,8 +2,11 @@
  * The shared store: PostgreSQL through a pg.Pool, for deployments that run several
  * instances against one database. It mirrors the SQLite store (same tables, same
  * semantics); what SQLite gets from a single writer, this gets from single
- * statements (upserts, conditional updates) and transactions. Migrations take an
- * advisory lock so instances starting together never apply one twice.
+ * statements (upserts, conditional updates) and transactions. Migrations (the one
+ * list of ../migrations/migrations.ts) take an advisory lock so instances starting
+ * together never apply one twice. The document entities, the outboxes and device
+ * authorizations come from the shared kit (../document-store.ts, ../sql-outbox.ts,
+ * ../sql-device-authorizations.ts, run through ./postgres-runner.ts).
  */
 import pg from 'pg';
 import type { PasskeyFactor, SigningKey, StoredToken, StoredTokenKind, UserFactor, UserSession } from '../../core/model.js';

@@ -2,7 +2,10 @@
  * The embedded store: SQLite through better-sqlite3, in WAL mode so readers never
  * wait for the writer. Calls are synchronous underneath (microseconds for these
  * queries); the async interface is the one every backend shares. The document
- * entities (APIs, clients, users...) come from the shared kit (../document-store.ts).
+ * entities (APIs, clients, users...) come from the shared kit (../document-store.ts),
+ * the schema from the one migration list (../migrations/migrations.ts), and the
+ * outboxes and device authorizations from ../sql-outbox.ts and
+ * ../sql-device-authorizations.ts, run through ./sqlite-runner.ts.
  */
 import Database from 'better-sqlite3';
 import type { PasskeyFactor, SigningKey, StoredToken, StoredTokenKind, UserFactor, UserSession } from '../../core/model.js';
