@@ -121,11 +121,6 @@ export class AuthorizationServer {
     this.#stopWiring = parts.stopWiring;
   }
 
-  /** @deprecated The old name of `userGrants`, kept while branches that use it merge. */
-  get grants(): UserGrants {
-    return this.userGrants;
-  }
-
   /** Migrates the store, makes sure signing keys exist, and loads them. */
   static async create(options: AuthorizationServerOptions): Promise<AuthorizationServer> {
     const server = new AuthorizationServer(composeEngine(options));

@@ -10,10 +10,10 @@ import type { Catalog } from './catalog.js';
 import type { Clock } from './clock.js';
 import type { Api, Client } from './model.js';
 import type { ChangeFeed } from './ports/change-feed.js';
-import type { ApiRepository, ClientRepository } from './ports/storage.js';
+import type { ApiRepository, ClientRepository, GuardedWriteRepository } from './ports/storage.js';
 
 export interface CatalogWriterDependencies {
-  store: ApiRepository & ClientRepository;
+  store: ApiRepository & ClientRepository & GuardedWriteRepository;
   catalog: Catalog;
   clock: Clock;
   changes: ChangeFeed;
@@ -28,22 +28,32 @@ export class CatalogWriter {
     this.#deps = deps;
   }
 
-  async saveApi(api: Api): Promise<void> {
-    await this.#deps.store.upsertApi(api);
+  /** Creates or replaces an API; over `expected` only if it is still stored as read (else StaleWriteError). */
+  async saveApi(api: Api, expected?: Api): Promise<void> {
+    if (expected) await this.#deps.store.replaceIf('api', expected, api);
+    else await this.#deps.store.upsertApi(api);
     await this.changed();
   }
 
-  /** False when there was no such API (nothing changed, nothing published). */
-  async deleteApi(identifier: string): Promise<boolean> {
-    const deleted = await this.#deps.store.deleteApi(identifier);
+  /**
+   * False when there was no such API (nothing changed, nothing published). With
+   * `expected`, deletes it only if it is still stored as read (else StaleWriteError).
+   */
+  async deleteApi(identifier: string, expected?: Api): Promise<boolean> {
+    const deleted = expected ? (await this.#deps.store.deleteIf('api', expected), true) : await this.#deps.store.deleteApi(identifier);
     if (deleted) await this.changed();
     return deleted;
   }
 
-  /** Creates or replaces a client; a new one is stamped with its creation time, a replaced one keeps its own. */
-  async saveClient(client: Client): Promise<void> {
-    const existing = await this.#deps.store.getClient(client.clientId);
-    await this.#deps.store.upsertClient(withCreatedAt(client, existing, this.#deps.clock.now()));
+  /**
+   * Creates or replaces a client; a new one is stamped with its creation time, a
+   * replaced one keeps its own. Over `expected` only if it is still stored as read.
+   */
+  async saveClient(client: Client, expected?: Client): Promise<void> {
+    const existing = expected ?? (await this.#deps.store.getClient(client.clientId));
+    const stored = withCreatedAt(client, existing, this.#deps.clock.now());
+    if (expected) await this.#deps.store.replaceIf('client', expected, stored);
+    else await this.#deps.store.upsertClient(stored);
     await this.changed();
   }
 

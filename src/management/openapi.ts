@@ -34,6 +34,9 @@ const PROBLEM: JsonSchema = {
   },
 };
 
+/** Whether a route honours If-Match: every update, and the deletes that declare it. */
+const conditional = (r: ManagementRoute) => ['PUT', 'PATCH'].includes(r.method) || r.conditional === true;
+
 export function openApiDocument(routes: readonly ManagementRoute[], serverUrl: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const r of routes) {
@@ -47,14 +50,14 @@ export function openApiDocument(routes: readonly ManagementRoute[], serverUrl: s
       parameters: [
         ...parameters(r.params, 'path'),
         ...parameters(r.query, 'query'),
-        ...(['PUT', 'PATCH'].includes(r.method)
+        ...(conditional(r)
           ? [
               {
                 name: 'If-Match',
                 in: 'header',
                 required: false,
                 schema: { type: 'string' },
-                description: 'the ETag read earlier: the update applies only if nothing changed since (else 412); without it, last write wins',
+                description: `the ETag read earlier: the ${r.method === 'DELETE' ? 'delete' : 'update'} applies only if nothing changed since (else 412); without it, last write wins`,
               },
             ]
           : []),
@@ -68,7 +71,7 @@ export function openApiDocument(routes: readonly ManagementRoute[], serverUrl: s
         '403': problem('The token lacks the scope this call requires (`insufficient_scope`), or the call would grant more than the caller holds (`forbidden`)'),
         ...(r.path.includes('{') ? { '404': problem('Not found') } : {}),
         ...(r.method !== 'GET' ? { '409': problem('Conflict with the current state (it exists already, or it must stay)') } : {}),
-        ...(['PUT', 'PATCH'].includes(r.method) ? { '412': problem('If-Match did not match: read the resource again') } : {}),
+        ...(conditional(r) ? { '412': problem('If-Match did not match, or the resource changed before the write: read it again') } : {}),
       },
     };
     if (r.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } };

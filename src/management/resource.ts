@@ -11,16 +11,19 @@
  *   presented resource, its ETag and a `created` change.
  * - get: 404 if not loaded; the presented resource and its ETag.
  * - replace: 404; 400 if the body renames what the path pins; 412 if If-Match
- *   differs from the presented resource (none: last write wins); the hook; an
- *   `updated` change with both sides presented.
- * - delete: 409 if `protect` names a reason; 404 if not loaded or the hook says it
- *   was gone; 204 with a `deleted` change.
+ *   differs from the presented resource (none: last write wins); the hook, given the
+ *   item read as `expected`, writes with the store's compare-and-set (replaceIf), so a
+ *   change made since the read is refused (412) too; an `updated` change with both
+ *   sides presented.
+ * - delete: 409 if `protect` names a reason; 404 if not loaded; 412 as for replace
+ *   (the hook deletes with deleteIf); 404 if the hook says it was gone; 204 with a
+ *   `deleted` change.
  * A resource whose operation does more (a secret shown once, a count returned)
  * leaves that operation out and declares its own route beside these.
  */
 import type { z } from 'zod';
 import type { AuthorizationServer } from '../core/authorization-server.js';
-import { checkIfMatch, etagOf } from './etag.js';
+import { checkIfMatch, conditional, etagOf } from './etag.js';
 import type { ManagementScope } from './management-api.js';
 import { paginate, pageQuery, pageSchema } from './pagination.js';
 import type { Principal } from './principal.js';
@@ -73,16 +76,28 @@ export interface ResourceDeclaration<S, O, B, Q extends PageQuery> {
     body: z.ZodType<B>;
     /** A body field that must keep its value: the path's id, or `current` of the stored item. */
     pinned?: { field: string; message: string; current?: (stored: NoInfer<S>) => string };
-    /** Checks, builds and saves over `current`; returns what is stored. */
-    save(engine: AuthorizationServer, current: NoInfer<S>, body: B, principal: Principal): Promise<NoInfer<S>>;
+    /**
+     * Checks, builds and saves over `current`; returns what is stored. `expected` is
+     * `current` when the request carried If-Match: then the write must be the store's
+     * compare-and-set on it (`store.replaceIf`), which throws StaleWriteError (412).
+     */
+    save(engine: AuthorizationServer, current: NoInfer<S>, body: B, principal: Principal, expected: NoInfer<S> | undefined): Promise<NoInfer<S>>;
   };
   delete?: {
     summary: string;
     /** Why this item must stay, checked before anything is read. */
     protect?: (engine: AuthorizationServer, id: string) => string | undefined;
-    /** Deletes `before`; false when it was gone meanwhile (404). */
-    // biome-ignore lint/suspicious/noConfusingVoidType: a hook may end without a return (deleted)
-    remove(engine: AuthorizationServer, before: NoInfer<S>, principal: Principal): Promise<boolean | undefined | void>;
+    /**
+     * Deletes `before`; false when it was gone meanwhile (404). `expected` is `before`
+     * under If-Match: then the delete is the store's deleteIf on it.
+     */
+    remove(
+      engine: AuthorizationServer,
+      before: NoInfer<S>,
+      principal: Principal,
+      expected: NoInfer<S> | undefined,
+      // biome-ignore lint/suspicious/noConfusingVoidType: a hook may end without a return (deleted)
+    ): Promise<boolean | undefined | void>;
   };
 }
 
@@ -180,7 +195,7 @@ export function resourceRoutes<S, O, B, Q extends PageQuery = PageQuery>(r: Reso
             throw badField(`body.${pinned.field}`, pinned.message);
           const before = present(engine, current);
           checkIfMatch(before, ifMatch);
-          const stored = await replace.save(engine, current, body, principal);
+          const stored = await replace.save(engine, current, body, principal, conditional(ifMatch) ? current : undefined);
           const out = present(engine, stored);
           return {
             body: out,
@@ -201,12 +216,14 @@ export function resourceRoutes<S, O, B, Q extends PageQuery = PageQuery>(r: Reso
         scope: r.scopes.write,
         status: 204,
         params: r.params,
-        async handler(engine, { params, principal }) {
+        conditional: true,
+        async handler(engine, { params, principal, ifMatch }) {
           const id = idIn(params);
           const reason = remove.protect?.(engine, id);
           if (reason) throw conflict(reason);
           const before = await load(engine, id);
-          if ((await remove.remove(engine, before, principal)) === false) throw notFound(`${r.noun} ${id}`);
+          checkIfMatch(present(engine, before), ifMatch);
+          if ((await remove.remove(engine, before, principal, conditional(ifMatch) ? before : undefined)) === false) throw notFound(`${r.noun} ${id}`);
           return { change: { kind: r.kind, id: r.idOf(before), action: 'deleted', before: present(engine, before) as object } };
         },
       }),

@@ -49,6 +49,8 @@ export interface ManagementRoute<P = unknown, Q = unknown, B = unknown, R = unkn
   /** The success response; absent for 204. */
   response?: z.ZodType<R>;
   status: number;
+  /** Honours If-Match (412 when stale): updates always; a delete that says so. */
+  conditional?: boolean;
   handler(engine: AuthorizationServer, input: HandlerInput<P, Q, B>): Promise<HandlerResult<R>>;
 }
 

@@ -5,7 +5,7 @@
  * Framework-free, like the engine: src/http hands it plain request data.
  */
 import type { AuthorizationServer } from '../core/authorization-server.js';
-import { NotFoundError, ValidationError } from '../core/errors.js';
+import { NotFoundError, StaleWriteError, ValidationError } from '../core/errors.js';
 import type { EngineResponse } from '../core/request.js';
 import { managementAudience, managementResourceMetadataUrl } from './management-api.js';
 import { openApiDocument } from './openapi.js';
@@ -131,6 +131,7 @@ export function managementRouter(engine: AuthorizationServer, routes: readonly M
       if (error instanceof ManagementProblem) return render(error, metadataUrl);
       if (error instanceof ValidationError) return render(badField(`body.${error.field}`, error.message.replace(/^[^:]+: /, '')), metadataUrl);
       if (error instanceof NotFoundError) return render(new ManagementProblem(404, 'not_found', error.message), metadataUrl);
+      if (error instanceof StaleWriteError) return render(new ManagementProblem(412, 'precondition_failed', error.message), metadataUrl);
       throw error;
     }
   };

@@ -180,6 +180,58 @@ describe('management API', () => {
       assert.equal((await call('DELETE', '/apis/{identifier}', { params: { identifier: audience } })).status, 409, 'not the management API');
     });
 
+    it('lets exactly one of two writers with the same ETag win; the other gets 412, also when the change lands after its check', async () => {
+      const path = '/roles/{name}';
+      const params = { name: 'race-role' };
+      assert.equal((await call('POST', '/roles', { body: { name: 'race-role', permissions: {} } })).status, 201);
+      const read = await call('GET', path, { params });
+      const etag = read.headers.get('etag')!;
+      const writers = ['first', 'second'].map((description) =>
+        call('PUT', path, { params, body: { ...read.body, description }, headers: { 'if-match': etag } }),
+      );
+      const statuses = (await Promise.all(writers)).map((r) => r.status).sort();
+      assert.deepEqual(statuses, [200, 412]);
+
+      // Another writer changes the role between this request's read (its ETag matches)
+      // and its write: the write is a compare-and-set on what was read, so it is refused.
+      const current = await call('GET', path, { params });
+      const store = server.engine.store;
+      const getRole = store.getRole;
+      store.getRole = async (name) => {
+        const role = await getRole.call(store, name);
+        if (name !== 'race-role') return role;
+        store.getRole = getRole;
+        await store.upsertRole({ ...role!, description: 'the other writer' });
+        return role;
+      };
+      const lost = await call('PUT', path, { params, body: { ...current.body, description: 'mine' }, headers: { 'if-match': current.headers.get('etag')! } });
+      assert.equal(lost.status, 412);
+      assert.equal(lost.body.error, 'precondition_failed');
+      assert.equal((await call('GET', path, { params })).body.description, 'the other writer', 'nothing overwritten');
+
+      const stale = await call('DELETE', path, { params, headers: { 'if-match': etag } });
+      assert.equal(stale.status, 412, 'a delete with If-Match is conditional too');
+      const fresh = (await call('GET', path, { params })).headers.get('etag')!;
+      assert.equal((await call('DELETE', path, { params, headers: { 'if-match': fresh } })).status, 204);
+    });
+
+    it('renames a user in place under If-Match, keeping their id', async () => {
+      const created = await call('POST', '/users', { body: { username: 'cas-user', roles: [] } });
+      const read = await call('GET', '/users/{id}', { params: { id: created.body.id } });
+      const renamed = await call('PUT', '/users/{id}', {
+        params: { id: created.body.id },
+        body: { username: 'cas-user-2', active: true, roles: [] },
+        headers: { 'if-match': read.headers.get('etag')! },
+      });
+      assert.equal(renamed.status, 200);
+      assert.equal(renamed.body.id, created.body.id);
+      assert.equal((await server.engine.store.getUserByUsername('cas-user'))?.id, undefined);
+      assert.equal(
+        (await call('DELETE', '/users/{id}', { params: { id: created.body.id }, headers: { 'if-match': renamed.headers.get('etag')! } })).status,
+        204,
+      );
+    });
+
     it('rejects bad input with field-level details', async () => {
       const res = await call('POST', '/apis', { body: { identifier: 'not-a-uri', name: '', format: 'paper', ttl: 'soon' } });
       assert.equal(res.status, 400);

@@ -33,15 +33,15 @@ export const apiRoutes = resourceRoutes({
     summary: 'Replace an API (If-Match for optimistic concurrency)',
     body: apiSchema,
     pinned: { field: 'identifier', message: 'must equal the identifier in the path' },
-    async save(engine, _current, body) {
+    async save(engine, _current, body, _principal, expected) {
       const api = toApi(body);
-      await engine.catalogWriter.saveApi(api);
+      await engine.catalogWriter.saveApi(api, expected);
       return api;
     },
   },
   delete: {
     summary: 'Delete an API',
     protect: (engine, identifier) => (identifier === managementAudience(engine.issuer) ? 'the management API cannot be deleted' : undefined),
-    remove: (engine, api) => engine.catalogWriter.deleteApi(api.identifier),
+    remove: (engine, api, _principal, expected) => engine.catalogWriter.deleteApi(api.identifier, expected),
   },
 });

@@ -70,13 +70,13 @@ const [listClients, getClient, replaceClient, deleteClient] = resourceRoutes({
     summary: 'Replace a client (its secrets are kept)',
     body: clientApiSchema,
     pinned: { field: 'clientId', message: 'must equal the client id in the path' },
-    async save(engine, existing, body, principal) {
+    async save(engine, existing, body, principal, expected) {
       // A self-registered client stays one (unverified, managed with its registration access token too).
       const client: Client = { ...build(engine, body, existing, []), ...(existing.registration ? { registration: existing.registration } : {}) };
       // New permissions must be held; a new way to authenticate (or to receive codes) must hold all of them.
       const checked = takesOver(existing, client) ? client.permissions : addedPermissions(existing.permissions, client.permissions);
       requireHeld(principal.holdings, checked, `client ${client.clientId}`);
-      await engine.catalogWriter.saveClient(client);
+      await engine.catalogWriter.saveClient(client, expected);
       return client;
     },
   },
@@ -84,7 +84,9 @@ const [listClients, getClient, replaceClient, deleteClient] = resourceRoutes({
     summary: 'Delete a client, revoking its tokens and grants',
     async remove(engine, client, principal) {
       if (client.clientId === CONSOLE_CLIENT_ID) throw conflict("the admin console's client cannot be deleted");
-      // Its tokens and users' grants go with it (audited as token.revoked).
+      // Its tokens and users' grants go with it (audited as token.revoked). If-Match was
+      // checked against what was read; the removal is not a compare-and-set (it starts
+      // with the revocation marker, which must come before the delete).
       await engine.removeClient(client.clientId, { via: 'management', actor: actorOf(principal) });
     },
   },

@@ -45,9 +45,11 @@ async function saveProvider(
   engine: AuthorizationServer,
   body: z.output<typeof identityProviderApiSchema>,
   existing?: IdentityProvider,
+  expected?: IdentityProvider,
 ): Promise<IdentityProvider> {
   const provider = await toProvider(engine, body, existing);
-  await engine.store.upsertIdentityProvider(provider);
+  if (expected) await engine.store.replaceIf('identityProvider', expected, provider);
+  else await engine.store.upsertIdentityProvider(provider);
   return provider;
 }
 
@@ -76,11 +78,12 @@ export const identityProviderRoutes = [
       summary: 'Replace an upstream identity provider (its client secret is kept unless given)',
       body: identityProviderApiSchema,
       pinned: { field: 'id', message: 'must equal the id in the path' },
-      save: (engine, current, body) => saveProvider(engine, body, current),
+      save: (engine, current, body, _principal, expected) => saveProvider(engine, body, current, expected),
     },
     delete: {
       summary: 'Delete an upstream identity provider and every identity linked through it',
-      remove: (engine, provider) => engine.store.deleteIdentityProvider(provider.id),
+      remove: (engine, provider, _principal, expected) =>
+        expected ? engine.store.deleteIf('identityProvider', expected) : engine.store.deleteIdentityProvider(provider.id),
     },
   }),
   route({

@@ -40,17 +40,18 @@ export const roleRoutes = resourceRoutes({
     summary: 'Replace a role',
     body: roleSchema,
     pinned: { field: 'name', message: 'must equal the name in the path' },
-    async save(engine, current, body, principal) {
+    async save(engine, current, body, principal, expected) {
       await checkPermissions(engine, body.permissions, 'body.permissions');
       requireHeld(principal.holdings, addedPermissions(current.permissions, body.permissions), `role ${body.name}`);
       const role = toRole(body);
-      await engine.store.upsertRole(role);
+      if (expected) await engine.store.replaceIf('role', expected, role);
+      else await engine.store.upsertRole(role);
       return role;
     },
   },
   delete: {
     summary: 'Delete a role (holders lose its permissions at once)',
     protect: (_engine, name) => (name === ADMIN_ROLE ? `the ${ADMIN_ROLE} role cannot be deleted` : undefined),
-    remove: (engine, role) => engine.store.deleteRole(role.name),
+    remove: (engine, role, _principal, expected) => (expected ? engine.store.deleteIf('role', expected) : engine.store.deleteRole(role.name)),
   },
 });

@@ -43,15 +43,13 @@ export const serviceAccountRoutes = [
       summary: 'Replace a service account (deactivate with `active: false`)',
       body: serviceAccountSchema,
       pinned: { field: 'name', message: 'a service account cannot be renamed', current: (account) => account.name },
-      async save(engine, account, body, principal) {
+      async save(engine, account, body, principal, expected) {
         for (const [i, role] of body.roles.entries()) if (!(await engine.store.getRole(role))) throw badField(`body.roles.${i}`, `unknown role ${role}`);
         await requireAssignable(engine, principal.holdings, body.roles, account.roles);
-        return engine.store.upsertServiceAccount({
-          ...account,
-          roles: body.roles,
-          active: body.active,
-          ...(body.description !== undefined ? { description: body.description } : {}),
-        });
+        const next = { ...account, roles: body.roles, active: body.active, ...(body.description !== undefined ? { description: body.description } : {}) };
+        if (!expected) return engine.store.upsertServiceAccount(next);
+        await engine.store.replaceIf('serviceAccount', expected, next);
+        return next;
       },
     },
   }),

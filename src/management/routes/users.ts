@@ -78,22 +78,30 @@ export const userRoutes = [
     replace: {
       summary: 'Replace a user (activate or deactivate with `active`; the password is kept unless given)',
       body: userSchema,
-      async save(engine, existing, body, principal) {
+      async save(engine, existing, body, principal, expected) {
         if (body.username !== existing.username && (await engine.store.getUserByUsername(body.username))) throw conflict(`user ${body.username} exists`);
         await checkRoles(engine, body.roles);
         await requireMayActFor(engine, principal, existing, `changing ${existing.username}`);
         await requireAssignable(engine, principal.holdings, body.roles, existing.roles);
         const user = await toUser(body, existing, 'body');
-        if (body.username !== existing.username) await engine.store.deleteUser(existing.id);
-        const stored = await engine.store.upsertUser(user);
+        let stored = user;
+        // Under If-Match the user is replaced in place, renamed or not (same id).
+        if (expected) await engine.store.replaceIf('user', expected, user);
+        else {
+          if (body.username !== existing.username) await engine.store.deleteUser(existing.id);
+          stored = await engine.store.upsertUser(user);
+        }
         await engine.mail?.verification.afterChange(existing, stored);
         return stored;
       },
     },
     delete: {
       summary: 'Delete a user and revoke everything they hold',
-      async remove(engine, user, principal) {
+      async remove(engine, user, principal, expected) {
         await requireMayActFor(engine, principal, user, `deleting ${user.username}`);
+        // Under If-Match the user is first claimed by a compare-and-set on what was read
+        // (deactivated, their tokens void from now): a user changed since stays as is (412).
+        if (expected) await engine.store.replaceIf('user', expected, { ...expected, active: false, notBefore: engine.clock.now() });
         await engine.revokeEverything(user.id, actorOf(principal));
         await engine.store.deleteUser(user.id);
       },
