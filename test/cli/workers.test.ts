@@ -6,12 +6,13 @@
  * metrics are merged, and SIGTERM stops everything with exit code 0.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { eventually, startWorkersMachine } from '../support/workers-machine.js';
 import { tessera } from './run-cli.js';
 
 /** One request on a connection of its own, so that node:cluster hands it to the next worker. */
@@ -43,16 +44,6 @@ const workerPids = (primary: number) =>
     .filter((m): m is RegExpExecArray => m !== null && m[2] === 'node')
     .map((m) => Number(m[1]));
 
-async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('tessera start --workers', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-workers-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -60,30 +51,14 @@ describe('tessera start --workers', () => {
   // A bound on the whole test: a primary that never stops fails it rather than hanging the suite.
   it('serves from two workers on one store, relays changes, restarts a dead worker and stops on SIGTERM', { timeout: 240_000 }, async () => {
     const data = join(dir, 'data');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      TESSERA_LOG_LEVEL: 'warn',
-      TESSERA_CACHE_TTL: '3600',
-      TESSERA_MASTER_KEY: Buffer.alloc(32, 7).toString('base64url'),
-    };
-    for (const name of ['DATABASE_URL', 'REDIS_URL', 'TESSERA_DATABASE_URL', 'TESSERA_REDIS_URL']) delete env[name];
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'test/support/cli-entry.ts', 'start', '--port', '0', '--data', data, '--config', 'example.yaml', '--workers', '2'],
-      {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const masterKey = Buffer.alloc(32, 7).toString('base64url');
+    const machine = startWorkersMachine({ data, args: ['--config', 'example.yaml'], env: { TESSERA_CACHE_TTL: '3600', TESSERA_MASTER_KEY: masterKey } });
+    const { child, exited } = machine;
     try {
-      const url = await eventually(() => /listening\s+(\S+)/.exec(out)?.[1], `the listening line (${out})`);
+      const url = await eventually(() => /listening\s+(\S+)/.exec(machine.output())?.[1], 'the listening line');
       // The start-up lines can arrive in several chunks: wait for this one too.
-      await eventually(() => /workers\s+2 processes/.test(out) || undefined, `the workers line (${out})`);
-      const first = await eventually(() => (workerPids(child.pid!).length === 2 ? workerPids(child.pid!) : undefined), `two workers (${out.slice(-2000)})`);
+      await eventually(() => /workers\s+2 processes/.test(machine.output()) || undefined, 'the workers line');
+      const first = await eventually(() => (workerPids(child.pid!).length === 2 ? workerPids(child.pid!) : undefined), 'two workers');
 
       const taxi = { grant_type: 'client_credentials' };
       const basic = { authorization: `Basic ${Buffer.from('taxi-finder:taxi-finder-secret-change-me').toString('base64')}` };
@@ -111,7 +86,7 @@ describe('tessera start --workers', () => {
           't',
         ],
         {
-          env: { TESSERA_MASTER_KEY: env.TESSERA_MASTER_KEY! },
+          env: { TESSERA_MASTER_KEY: masterKey },
         },
       );
       assert.equal(pat.code, 0, pat.err);
@@ -148,7 +123,7 @@ describe('tessera start --workers', () => {
       for (let i = 0; i < 6; i++) assert.equal((await post(`${url}/token`, planner)).status, 200);
 
       child.kill('SIGTERM');
-      assert.equal(await exited, 0, out);
+      assert.equal(await exited, 0, machine.output());
       assert.deepEqual(workerPids(child.pid!), []);
     } finally {
       child.kill('SIGKILL');

@@ -31,16 +31,20 @@ worker and restarts a worker that dies.`;
     const flags = { ...values, port: portFlag(values.port) };
     // Until the process serves (or, as the primary, has what it needs to run the workers).
     const releaseYoungGeneration = holdYoungGeneration();
-    const role = workerRole();
-    if (!role && cluster.isPrimary) {
-      const { settings } = await readSettings(flags);
-      if (settings.workers > 1) {
-        const { runPrimary } = await import('../../server/cluster/primary.js');
-        releaseYoungGeneration();
-        return runPrimary({ workers: settings.workers, log: createLogger() });
+    try {
+      const role = workerRole();
+      if (!role && cluster.isPrimary) {
+        const { settings } = await readSettings(flags);
+        if (settings.workers > 1) {
+          const { runPrimary } = await import('../../server/cluster/primary.js');
+          releaseYoungGeneration();
+          return await runPrimary({ workers: settings.workers, log: createLogger() });
+        }
       }
+      const { serveProcess } = await import('../serve-process.js');
+      return await serveProcess(flags, role, io, releaseYoungGeneration);
+    } finally {
+      releaseYoungGeneration(); // a start that failed, or a stopped server
     }
-    const { serveProcess } = await import('../serve-process.js');
-    return serveProcess(flags, role, io, releaseYoungGeneration);
   },
 };
