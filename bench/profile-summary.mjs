@@ -5,9 +5,14 @@
  * of the non-idle samples, so a change can be aimed at what a profile shows rather
  * than at a guess. The idle and (program) / (garbage collector) entries are printed
  * apart. Optional: `--top N` rows (default 30), `--match TEXT` to also print the
- * inclusive (self + callees) share of every function whose name or file contains TEXT.
+ * inclusive (self + callees) share of every function whose name or file contains TEXT;
+ * `--groups` to also split the busy time of a Tessera token request into parts (signing,
+ * audit, client authentication, metrics, the rest of the engine, HTTP and node:http,
+ * start-up, GC): each sample goes to the first part in PARTS's order that any frame of
+ * its stack belongs to (a signature made inside the HTTP handler is signing). Shares
+ * are also given without start-up, i.e. of the time spent serving requests.
  *
- *   node bench/profile-summary.mjs FILE.cpuprofile [--top 40] [--match audit]
+ *   node bench/profile-summary.mjs FILE.cpuprofile [--top 40] [--match audit] [--groups]
  */
 import { readFileSync } from 'node:fs';
 
@@ -21,6 +26,9 @@ const option = (name, fallback) => {
 };
 const top = Number(option('--top', '30'));
 const match = option('--match', undefined);
+const groupsAt = args.indexOf('--groups');
+const groups = groupsAt >= 0;
+if (groups) args.splice(groupsAt, 1);
 const file = args[0];
 if (!file) {
   console.error('usage: node bench/profile-summary.mjs FILE.cpuprofile [--top N] [--match TEXT]');
@@ -91,4 +99,39 @@ if (match) {
     }
   }
   print(`inclusive time of functions matching "${match}"`, inclusive);
+}
+
+/** The parts of a token request, by where a frame's code lives; the first that matches wins. */
+const PARTS = [
+  ['start-up (modules, key generation)', (name, file) => file.startsWith('node:internal/modules') || file.includes('cjs-module-lexer') || name === 'generateKeyPairSync' || name === 'compileSourceTextModule'],
+  ['signing (ES256, JWS)', (_name, file) => file === 'node:internal/crypto/sig' || file.endsWith('core/keys/jws.js')],
+  ['audit (record, seal, store)', (name, file) => file.includes('core/audit/') || name === 'appendAuditEvents'],
+  ['client authentication', (_name, file) => file.includes('core/client-auth/') || file.endsWith('secret-hasher.js')],
+  ['metrics', (_name, file) => file.endsWith('http/metrics.js') || file.includes('http/local-') || file.includes('prom-client')],
+  ['engine, rest (grant, token endpoint, catalog, store)', (_name, file) => file.includes('dist/core/') || file.includes('dist/stores/') || file.includes('better-sqlite3')],
+  ['HTTP (node:http, sockets, Tessera http/)', (_name, file) => file.startsWith('node:_http') || file.startsWith('node:net') || file.includes('stream') || file.includes('dist/http/')],
+];
+if (groups) {
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const parts = new Map();
+  for (const [id, us] of selfUs) {
+    const leaf = nodes.get(id).callFrame.functionName;
+    if (leaf === '(idle)') continue;
+    let part = leaf === '(garbage collector)' ? 'garbage collector' : leaf === '(program)' ? '(program): V8 and native, unattributed' : undefined;
+    let best = PARTS.length;
+    for (let at = id; part === undefined && at !== undefined; at = parent.get(at)) {
+      const { callFrame } = nodes.get(at);
+      const index = PARTS.findIndex(([, test]) => test(callFrame.functionName, shortFile(callFrame.url)));
+      if (index >= 0 && index < best) best = index;
+    }
+    part ??= PARTS[best]?.[0] ?? 'other (event loop, timers, microtasks)';
+    parts.set(part, (parts.get(part) ?? 0) + us);
+  }
+  print('busy time by part of the request', parts);
+  const startUp = parts.get(PARTS[0][0]) ?? 0;
+  console.log(`\nwithout start-up (${ms(startUp).trim()}), of ${ms(busy - startUp).trim()} serving requests:`);
+  for (const [key, us] of [...parts].sort((a, b) => b[1] - a[1])) {
+    if (key !== PARTS[0][0]) console.log(`${((100 * us) / (busy - startUp)).toFixed(1).padStart(5)}%  ${key}`);
+  }
 }

@@ -33,7 +33,13 @@ const CORS_HEADERS = {
  * carries several is ambiguous about who is calling and is refused outright.
  */
 function refuseRepeatedAuthorization(req: IncomingMessage): void {
-  if ((req.headersDistinct.authorization?.length ?? 0) > 1) throw invalidRequest('send one Authorization header, not several');
+  // Counted in rawHeaders: req.headersDistinct would build an array for every header of every request.
+  const raw = req.rawHeaders;
+  let seen = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization' && ++seen > 1) throw invalidRequest('send one Authorization header, not several');
+  }
 }
 
 export function createRequestHandler(

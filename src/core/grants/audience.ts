@@ -15,18 +15,34 @@ export async function resolveApi(catalog: Catalog, client: Client, params: Param
   if (identifier === undefined) {
     throw invalidTarget('no resource given and the client is registered to no API');
   }
-  if (params.getAll('resource').length > 0) {
-    let url: URL | undefined;
-    try {
-      url = new URL(identifier);
-    } catch {
-      throw invalidTarget('resource must be an absolute URI');
-    }
-    if (url.hash) throw invalidTarget('resource must not contain a fragment');
-  }
+  if (params.getAll('resource').length > 0) checkResourceUri(client, identifier);
   const api = await catalog.api(identifier);
   if (!api) throw invalidTarget(`unknown resource ${identifier}`);
   return api;
+}
+
+/**
+ * Resource identifiers already found to be absolute URIs without a fragment (RFC 8707
+ * §2), per client object: a machine client asks for the same API on every request, and
+ * parsing it as a URL each time showed in the token path's profile. Only identifiers the
+ * client holds permissions on are kept, so the memo is as small as its configuration,
+ * and it goes with the client object when the catalog reloads it.
+ */
+const checkedResources = new WeakMap<Client, Set<string>>();
+
+function checkResourceUri(client: Client, identifier: string): void {
+  const checked = checkedResources.get(client);
+  if (checked?.has(identifier)) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(identifier);
+  } catch {
+    throw invalidTarget('resource must be an absolute URI');
+  }
+  if (url.hash) throw invalidTarget('resource must not contain a fragment');
+  if (!Object.hasOwn(client.permissions, identifier)) return;
+  if (checked) checked.add(identifier);
+  else checkedResources.set(client, new Set([identifier]));
 }
 
 /**
