@@ -33,6 +33,7 @@ import {
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import { PostgresOutbox } from './postgres-outbox.js';
 import { PostgresDeviceAuthorizations } from './postgres-device-authorizations.js';
+import { arrayLiteral } from './array-literal.js';
 import { asUnavailable } from './unavailable.js';
 
 const INSERT_TOKEN = `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
@@ -366,7 +367,7 @@ export class PostgresStore extends DocumentStore implements Store {
         await this.#prepared(
           'tessera_insert_tokens',
           INSERT_TOKENS,
-          TOKEN_COLUMN_TYPES.map((_, column) => rows.map((row) => row[column])),
+          TOKEN_COLUMN_TYPES.map((_, column) => arrayLiteral(rows.map((row) => row[column]))),
         );
         for (const item of batch) item.resolve();
         return;
@@ -401,7 +402,7 @@ export class PostgresStore extends DocumentStore implements Store {
         batch[0]!.resolve(row ? tokenFromRow(row) : undefined);
         return;
       }
-      const rows = (await this.#prepared<TokenRow>('tessera_find_tokens', FIND_TOKENS, [[...new Set(batch.map((item) => item.input))]])).rows;
+      const rows = (await this.#prepared<TokenRow>('tessera_find_tokens', FIND_TOKENS, [arrayLiteral([...new Set(batch.map((item) => item.input))])])).rows;
       const byHash = new Map(rows.map((row) => [row.hash, row]));
       // Each caller gets a token of its own (callers may change what they get).
       for (const item of batch) {
@@ -455,7 +456,7 @@ export class PostgresStore extends DocumentStore implements Store {
     await this.#query(
       `UPDATE tokens SET last_used_at = u.at FROM unnest($1::text[], $2::bigint[]) AS u(hash, at)
        WHERE tokens.hash = u.hash AND (tokens.last_used_at IS NULL OR tokens.last_used_at < u.at)`,
-      [uses.map((u) => u.hash), uses.map((u) => u.at)],
+      [arrayLiteral(uses.map((u) => u.hash)), arrayLiteral(uses.map((u) => u.at))],
     );
   }
 
@@ -536,7 +537,7 @@ export class PostgresStore extends DocumentStore implements Store {
       const types = ['bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
       await client.query(
         `INSERT INTO audit_events (${AUDIT_COLUMNS}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`,
-        types.map((_, i) => columns.map((row) => row[i])),
+        types.map((_, i) => arrayLiteral(columns.map((row) => row[i]))),
       );
       const last = headAfter(head, sealed);
       await client.query('UPDATE audit_chain SET head_sequence = $1, head_hash = $2 WHERE id = 1', [last.sequence, last.hash]);
