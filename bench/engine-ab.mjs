@@ -74,7 +74,6 @@ for (const root of roots) for (const kind of storeKinds) engines.push(await open
 try {
   for (const e of engines) {
     await e.run(e.issue, seed + warm);
-    if (e.schema) e.backends = await backendPids(e.schema); // the pool now holds what the load needs
     await e.run(e.introspect, warm);
   }
   for (const op of ['issue', 'introspect']) {
@@ -177,13 +176,17 @@ async function openEngine(root, kind) {
       await engine.audit.flush(); // the audit records of these operations are part of their cost
     },
     measure: async (operation, count) => {
-      const dbBefore = e.backends.map(cpuOf);
+      // The pool closes idle connections while other engines take their turns: find this engine's backends at every slice.
+      if (schema) e.backends = await backendPids(schema);
+      const dbBefore = new Map(e.backends.map((pid) => [pid, cpuOf(pid)]));
       const wallBefore = process.hrtime.bigint();
       const before = process.cpuUsage();
       await e.run(operation, count);
       const used = process.cpuUsage(before);
       const wallUs = Number(process.hrtime.bigint() - wallBefore) / 1000;
-      const dbUs = e.backends.reduce((sum, pid, i) => sum + Math.max(0, cpuOf(pid) - dbBefore[i]), 0);
+      // A backend opened during the slice counts from its start.
+      const dbAfter = schema ? await backendPids(schema) : [];
+      const dbUs = dbAfter.reduce((sum, pid) => sum + Math.max(0, cpuOf(pid) - (dbBefore.get(pid) ?? 0)), 0);
       return { cpuUs: (used.user + used.system) / count, systemUs: used.system / count, dbUs: dbUs / count, perSecond: count / (wallUs / 1e6) };
     },
     close: async () => {
@@ -203,6 +206,7 @@ async function profiled(e, op, run) {
   session.connect();
   const post = (method, params) => new Promise((done, fail) => session.post(method, params, (error, result) => (error ? fail(error) : done(result))));
   await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 }); // µs: a slice lasts a fraction of a second
   await post('Profiler.start');
   const result = await run();
   const { profile } = await post('Profiler.stop');

@@ -97,10 +97,10 @@ for (const file of files) {
 
 const share = (n) => `${((100 * n) / busy).toFixed(1).padStart(5)}%`;
 console.log(`${files.length} profile(s), ${busy} busy samples of ${total} (GC ${share(gc)}, V8 "program" ${share(program)} of busy)`);
-const print = (title, map) => {
+const print = (title, map, limit = top) => {
   console.log(`\n${title}`);
-  for (const [key, n] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${share(n)}  ${key}`);
+  for (const [key, n] of [...map].sort((a, b) => b[1] - a[1]).slice(0, limit)) console.log(`${share(n)}  ${key}`);
 };
 print('self time by function', selfByFunction);
 print('self time by place', selfByPlace);
-if (focus.length > 0) print('inclusive (self and callees)', inclusive);
+if (focus.length > 0) print('inclusive (self and callees; an async function only up to its first await)', inclusive, inclusive.size);

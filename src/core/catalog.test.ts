@@ -44,4 +44,21 @@ describe('catalog', () => {
     assert.equal((await slow)?.name, 'old');
     assert.equal((await catalog.client('a'))?.name, 'new', 'the stale read was not cached');
   });
+  it('reads an entry once for all the requests that miss it together, and not for one after an invalidation', async () => {
+    const clients = new Map([['a', { clientId: 'a', name: 'old' }]]);
+    let open!: () => void;
+    const { store, reads } = repo(clients, new Promise<void>((resolve) => (open = resolve)));
+    const catalog = new Catalog(store, { ttlSeconds: 60 });
+    const together = Array.from({ length: 20 }, () => catalog.client('a'));
+    assert.equal(reads(), 1, 'one read for twenty requests');
+    clients.set('a', { clientId: 'a', name: 'new' });
+    catalog.invalidate('client', 'a');
+    const after = catalog.client('a');
+    assert.equal(reads(), 2, 'a request after the change reads again');
+    open();
+    for (const client of await Promise.all(together)) assert.equal(client?.name, 'old');
+    assert.equal((await after)?.name, 'new');
+    assert.equal((await catalog.client('a'))?.name, 'new');
+    assert.equal(reads(), 2);
+  });
 });

@@ -14,6 +14,12 @@ const MAX_ENTRIES = 10_000;
 
 class TtlCache<V> {
   readonly #entries = new Map<string, { value: V | undefined; until: number }>();
+  /**
+   * Reads under way, one per key: the requests that miss together (every request in flight
+   * when an entry expires, each second by default) wait for one read instead of each
+   * sending its own to the database.
+   */
+  readonly #loading = new Map<string, Promise<V | undefined>>();
   /** Bumped by every invalidation: a load that began before one must not be cached after it. */
   #generation = 0;
   private readonly ttlMs: number;
@@ -24,10 +30,24 @@ class TtlCache<V> {
     this.load = load;
   }
 
-  async get(key: string): Promise<V | undefined> {
-    const now = Date.now();
+  get(key: string): Promise<V | undefined> {
     const hit = this.#entries.get(key);
-    if (hit && hit.until > now) return hit.value;
+    if (hit && hit.until > Date.now()) return Promise.resolve(hit.value);
+    let loading = this.#loading.get(key);
+    if (!loading) {
+      loading = this.#fill(key);
+      this.#loading.set(key, loading);
+      const done = loading;
+      const forget = () => {
+        if (this.#loading.get(key) === done) this.#loading.delete(key);
+      };
+      done.then(forget, forget);
+    }
+    return loading;
+  }
+
+  async #fill(key: string): Promise<V | undefined> {
+    const now = Date.now();
     const generation = this.#generation;
     const value = await this.load(key);
     if (generation !== this.#generation) return value;
@@ -38,8 +58,14 @@ class TtlCache<V> {
 
   delete(key?: string): void {
     this.#generation += 1;
-    if (key === undefined) this.#entries.clear();
-    else this.#entries.delete(key);
+    // A read begun before the change is not joined by requests after it.
+    if (key === undefined) {
+      this.#entries.clear();
+      this.#loading.clear();
+    } else {
+      this.#entries.delete(key);
+      this.#loading.delete(key);
+    }
   }
 
   get size(): number {

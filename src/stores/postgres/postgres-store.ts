@@ -37,6 +37,7 @@ import { LATEST_VERSION, migrationsFor } from '../migrations/migrations.js';
 import { SqlDeviceAuthorizations } from '../sql-device-authorizations.js';
 import { SqlOutbox } from '../sql-outbox.js';
 import { postgresRunner } from './postgres-runner.js';
+import { arrayLiteral } from './array-literal.js';
 import { asUnavailable } from './unavailable.js';
 
 const INSERT_TOKEN = `INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`;
@@ -371,7 +372,7 @@ export class PostgresStore extends DocumentStore implements Store {
         await this.#prepared(
           'tessera_insert_tokens',
           INSERT_TOKENS,
-          TOKEN_COLUMN_TYPES.map((_, column) => rows.map((row) => row[column])),
+          TOKEN_COLUMN_TYPES.map((_, column) => arrayLiteral(rows.map((row) => row[column]))),
         );
         for (const item of batch) item.resolve();
         return;
@@ -406,7 +407,7 @@ export class PostgresStore extends DocumentStore implements Store {
         batch[0]!.resolve(row ? tokenFromRow(row) : undefined);
         return;
       }
-      const rows = (await this.#prepared<TokenRow>('tessera_find_tokens', FIND_TOKENS, [[...new Set(batch.map((item) => item.input))]])).rows;
+      const rows = (await this.#prepared<TokenRow>('tessera_find_tokens', FIND_TOKENS, [arrayLiteral([...new Set(batch.map((item) => item.input))])])).rows;
       const byHash = new Map(rows.map((row) => [row.hash, row]));
       // Each caller gets a token of its own (callers may change what they get).
       for (const item of batch) {
@@ -460,7 +461,7 @@ export class PostgresStore extends DocumentStore implements Store {
     await this.#query(
       `UPDATE tokens SET last_used_at = u.at FROM unnest($1::text[], $2::bigint[]) AS u(hash, at)
        WHERE tokens.hash = u.hash AND (tokens.last_used_at IS NULL OR tokens.last_used_at < u.at)`,
-      [uses.map((u) => u.hash), uses.map((u) => u.at)],
+      [arrayLiteral(uses.map((u) => u.hash)), arrayLiteral(uses.map((u) => u.at))],
     );
   }
 
@@ -541,7 +542,7 @@ export class PostgresStore extends DocumentStore implements Store {
       const types = ['bigint', 'bigint', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text'];
       await client.query(
         `INSERT INTO audit_events (${AUDIT_COLUMNS}) SELECT * FROM unnest(${types.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`,
-        types.map((_, i) => columns.map((row) => row[i])),
+        types.map((_, i) => arrayLiteral(columns.map((row) => row[i]))),
       );
       const last = headAfter(head, sealed);
       await client.query('UPDATE audit_chain SET head_sequence = $1, head_hash = $2 WHERE id = 1', [last.sequence, last.hash]);
