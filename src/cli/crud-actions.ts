@@ -36,6 +36,8 @@ export interface CrudDescription<T> {
   /** The positional argument naming an item, e.g. `IDENTIFIER`, and the body field it fills on create. */
   arg: string;
   idField: string;
+  /** Create's argument, when it is not `arg` (users are named USER, created as USERNAME). */
+  createArg?: string;
   /** The item the command names (e.g. by name or id), when the API path is not what was given. */
   find?: (target: Target, ref: string) => Promise<T>;
   /** The item's id in the API path, of an item `find` returned (its `idField` by default). */
@@ -92,7 +94,7 @@ export function crudActions<T>(d: CrudDescription<T>) {
       if (context.positionals.length > 1) throw context.usage(`unexpected argument ${context.positionals[1]}`);
       const body: Record<string, unknown> = { ...bodyFrom(context) };
       if (context.positionals[0] !== undefined) body[d.idField] = context.positionals[0];
-      if (body[d.idField] === undefined) throw context.usage(`missing ${d.arg}`);
+      if (body[d.idField] === undefined) throw context.usage(`missing ${d.createArg ?? d.arg}`);
       await d.fields?.apply(context, body);
       const item = (await (await context.target()).call<T>('POST', d.path, { body })).body;
       if (d.created && !context.json) return (d.created(context.io, item), 0);

@@ -67,6 +67,7 @@ const actions = crudActions<UserOut>({
   none: 'no users',
   arg: 'USER',
   idField: 'username',
+  createArg: 'USERNAME',
   find: findUser,
   pathId: (u) => u.id,
   argHelp: USER_ARG,
