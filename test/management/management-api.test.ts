@@ -232,6 +232,18 @@ describe('management API', () => {
       );
     });
 
+    it('renames a user in place without If-Match too, keeping what hangs off their id', async () => {
+      const created = await call('POST', '/users', { body: { username: 'renamed-plain', roles: [] } });
+      const id = created.body.id as string;
+      await server.engine.store.replaceRecoveryCodes(id, ['a'.repeat(64), 'b'.repeat(64)], 1);
+      const renamed = await call('PUT', '/users/{id}', { params: { id }, body: { username: 'renamed-plain-2', active: true, roles: [] } });
+      assert.equal(renamed.status, 200);
+      assert.equal(renamed.body.id, id);
+      assert.equal((await server.engine.store.getUserByUsername('renamed-plain-2'))?.id, id);
+      assert.equal((await server.engine.store.getUserByUsername('renamed-plain'))?.id, undefined);
+      assert.deepEqual(await server.engine.store.countRecoveryCodes(id), { total: 2, remaining: 2 }, 'a rename deletes nothing of the user');
+    });
+
     it('rejects bad input with field-level details', async () => {
       const res = await call('POST', '/apis', { body: { identifier: 'not-a-uri', name: '', format: 'paper', ttl: 'soon' } });
       assert.equal(res.status, 400);

@@ -10,6 +10,7 @@ import { userSchema } from '../../core/config/schema.js';
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../core/crypto/password.js';
 import type { AuthorizationServer } from '../../core/authorization-server.js';
 import type { User } from '../../core/model.js';
+import { StaleWriteError } from '../../core/errors.js';
 import { pageQuery } from '../pagination.js';
 import { presentUser } from '../present.js';
 import { badField, conflict, notFound } from '../problem.js';
@@ -85,12 +86,20 @@ export const userRoutes = [
         await requireAssignable(engine, principal.holdings, body.roles, existing.roles);
         const user = await toUser(body, existing, 'body');
         let stored = user;
-        // Under If-Match the user is replaced in place, renamed or not (same id).
+        // Under If-Match the user is replaced in place, renamed or not (same id). A rename
+        // is always in place: the user row is found by username, so an upsert would make a
+        // second user, and deleting the old one first would take their second factors,
+        // recovery codes and linked identities with it. Without If-Match the compare is
+        // against what this request read; a change in between answers 409, not 412.
         if (expected) await engine.store.replaceIf('user', expected, user);
-        else {
-          if (body.username !== existing.username) await engine.store.deleteUser(existing.id);
-          stored = await engine.store.upsertUser(user);
-        }
+        else if (body.username !== existing.username) {
+          try {
+            await engine.store.replaceIf('user', existing, user);
+          } catch (error) {
+            if (error instanceof StaleWriteError) throw conflict(`user ${existing.username} changed while being renamed; try again`);
+            throw error;
+          }
+        } else stored = await engine.store.upsertUser(user);
         await engine.mail?.verification.afterChange(existing, stored);
         return stored;
       },
