@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLocalJWKSet, decodeProtectedHeader, exportJWK, generateKeyPair, jwtVerify, SignJWT, type JSONWebKeySet } from 'jose';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { BROWSER_COOKIE } from '../../src/core/interaction/pending-authorizations.js';
 import { dropSchema } from '../../src/stores/postgres/postgres-store.js';
 import { readForm, TestBrowser, callbackParams, type Page } from '../support/browser.js';
@@ -282,7 +283,7 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 401, 429]);
   });
 
-  it('an instance SIGKILLed under load: only its requests fail, nothing acknowledged is lost', async () => {
+  it('an instance SIGKILLed under load: only its requests fail, nothing acknowledged is lost or unaudited', async () => {
     const acknowledged: string[] = [];
     const failedAt: string[] = [];
     let stop = false;
@@ -313,10 +314,27 @@ describe('three instances on one PostgreSQL schema and Redis', { skip }, () => {
       `failures elsewhere than C: ${failedAt.join(',')}`,
     );
     const inactive: string[] = [];
+    const ids: string[] = [];
     for (const [i, token] of acknowledged.entries()) {
-      if ((await introspect([a, b][i % 2]!.url, token)).body.active !== true) inactive.push(token.slice(0, 12));
+      const seen = (await introspect([a, b][i % 2]!.url, token)).body;
+      if (seen.active !== true) inactive.push(token.slice(0, 12));
+      else ids.push(seen.jti as string);
     }
     assert.deepEqual(inactive, [], 'every acknowledged token is stored');
+    // ...and audited: C's queue died with it, but no token was acknowledged before its record was committed.
+    const db = new pg.Client({ connectionString: DB });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ doc: string }>(`SELECT doc FROM "${schema}".audit_events WHERE type = 'token.issued'`);
+      const audited = new Set(rows.map((row) => (JSON.parse(row.doc) as { tokenId?: string }).tokenId));
+      assert.deepEqual(
+        ids.filter((id) => !audited.has(id)),
+        [],
+        'every acknowledged token has its audit record',
+      );
+    } finally {
+      await db.end();
+    }
     console.log(`# ${acknowledged.length} tokens acknowledged, ${failedAt.length} requests failed at C`);
   });
 

@@ -172,4 +172,59 @@ describe('AuditLog', () => {
     assert.equal((JSON.parse(lines[0]!) as AuditRecord).sequence, 1);
     await log.close();
   });
+
+  describe('recordDurably', () => {
+    it('resolves once its event is committed, without waiting flushMs, and groups the events that arrive meanwhile', async () => {
+      const { repo, records, state } = memoryRepo();
+      const log = new AuditLog({ repo, flushMs: 60_000 });
+      let release!: () => void;
+      state.gate = new Promise((r) => {
+        release = r;
+      });
+      let done = 0;
+      const first = log.recordDurably(input(1)).then(() => done++);
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 5)); // the first write has started and is held
+      const next = [2, 3, 4].map((n) => log.recordDurably(input(n)).then(() => done++));
+      log.record(input(5)); // a plain record rides along in the next write
+      assert.equal(done, 0, 'nothing acknowledged before its write');
+      release();
+      state.gate = undefined;
+      await Promise.all([first, ...next]);
+      assert.equal(done, 4);
+      assert.deepEqual(
+        records.map((r) => r.clientId),
+        ['c1', 'c2', 'c3', 'c4', 'c5'],
+      );
+      assert.equal(state.writes, 2, 'one write for the first event, one for all that came while it ran');
+      await log.close();
+    });
+
+    it('rejects with temporarily_unavailable when the write fails; the event stays queued and is written later', async () => {
+      const { repo, records, state } = memoryRepo();
+      const log = new AuditLog({ repo, flushMs: 60_000, warn: () => {} });
+      state.fail = true;
+      await assert.rejects(log.recordDurably(input(1)), (error: Error & { error?: string; status?: number }) => {
+        assert.equal(error.error, 'temporarily_unavailable');
+        return true;
+      });
+      state.fail = false;
+      await log.close();
+      assert.deepEqual(
+        records.map((r) => r.clientId),
+        ['c1'],
+      );
+    });
+
+    it('rejects at once when the queue is full or the log is closed', async () => {
+      const { repo, state } = memoryRepo();
+      state.gate = new Promise(() => {}); // a store that never answers
+      const full = new AuditLog({ repo, capacity: 1, flushMs: 60_000, warn: () => {} });
+      full.record(input(1));
+      await assert.rejects(full.recordDurably(input(2)), /audit log cannot record/);
+      const closed = new AuditLog({ repo: memoryRepo().repo, flushMs: 60_000 });
+      await closed.close();
+      await assert.rejects(closed.recordDurably(input(3)), /audit log cannot record/);
+    });
+  });
 });

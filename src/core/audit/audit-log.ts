@@ -2,13 +2,20 @@
  * The engine's audit log. `record` is synchronous and never throws: it stamps the
  * event, tells the observers (metrics), and puts it on a bounded in-memory queue that
  * is written to the store in batches (when a batch fills, or `flushMs` after the first
- * waiting event) and on `close`. The token path therefore never waits for an audit
- * write.
+ * waiting event) and on `close`.
+ *
+ * What a response acknowledges is recorded with `recordDurably`, which resolves only once
+ * the event is committed: an issued token and its audit record then survive a crash
+ * (SIGKILL) after the response, as the token itself does. Such an event asks for a write
+ * at once rather than after `flushMs`, and the events of every request that arrive while
+ * a write is under way go together in the next one (a group commit), so a token waits
+ * for about one write, not one write of its own.
  *
  * Overflow policy: when `capacity` events are waiting (the store is slow or down),
  * new events are dropped, counted (`dropped`) and reported in a warning at most once
  * per `warnEveryMs`. Memory stays bounded by `capacity` plus one batch in flight.
  */
+import { temporarilyUnavailable } from '../errors.js';
 import type { AuditRepository } from '../ports/audit.js';
 import type { AuditEvent, AuditEventInput } from './audit-event.js';
 import { AuditTrail } from './audit-trail.js';
@@ -30,6 +37,12 @@ export interface AuditLogOptions {
 
 export type AuditObserver = (event: AuditEvent) => void;
 
+/** A request waiting for its event to be committed. */
+interface CommitWaiter {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
 export class AuditLog extends AuditTrail {
   readonly #repo: AuditRepository;
   readonly #now: () => number;
@@ -39,6 +52,8 @@ export class AuditLog extends AuditTrail {
   readonly #warn: (message: string, fields: Record<string, unknown>) => void;
   readonly #warnEveryMs: number;
   readonly #observers = new Set<AuditObserver>();
+  /** Events recorded durably, until they are written (or cannot be). */
+  readonly #waiters = new Map<AuditEvent, CommitWaiter>();
   #queue: AuditEvent[] = [];
   #inFlight = 0;
   #writing: Promise<void> | undefined;
@@ -85,24 +100,48 @@ export class AuditLog extends AuditTrail {
 
   record(input: AuditEventInput): void {
     try {
-      const event = this.#stamp(input);
-      for (const observer of this.#observers) {
-        try {
-          observer(event);
-        } catch {
-          // an observer's bug must not reach the request
-        }
-      }
-      if (this.#closed || this.#queue.length >= this.#capacity) {
-        this.#drop(1, this.#closed ? 'audit log closed' : 'audit queue full');
-        return;
-      }
-      this.#queue.push(event);
-      if (this.#queue.length >= this.#batchSize) this.#schedule(0);
-      else this.#schedule(this.#flushMs);
+      this.#enqueue(input);
     } catch {
       // never into a request
     }
+  }
+
+  /**
+   * Records an event and resolves once it is committed to the store. Rejects with
+   * `temporarily_unavailable` when it cannot be: the queue is full, the log is closed or
+   * the write failed (the event stays queued and may still be written later; the
+   * response it was for is not sent, so nothing unaudited is acknowledged).
+   */
+  recordDurably(input: AuditEventInput): Promise<void> {
+    let event: AuditEvent | undefined;
+    try {
+      event = this.#enqueue(input, true);
+    } catch {
+      event = undefined;
+    }
+    if (!event) return Promise.reject(auditUnavailable());
+    const queued = event;
+    return new Promise<void>((resolve, reject) => this.#waiters.set(queued, { resolve, reject }));
+  }
+
+  /** Stamps, observes and queues an event; undefined when it was dropped. */
+  #enqueue(input: AuditEventInput, now = false): AuditEvent | undefined {
+    const event = this.#stamp(input);
+    for (const observer of this.#observers) {
+      try {
+        observer(event);
+      } catch {
+        // an observer's bug must not reach the request
+      }
+    }
+    if (this.#closed || this.#queue.length >= this.#capacity) {
+      this.#drop(1, this.#closed ? 'audit log closed' : 'audit queue full');
+      return undefined;
+    }
+    this.#queue.push(event);
+    if (now || this.#queue.length >= this.#batchSize) this.#schedule(0);
+    else this.#schedule(this.#flushMs);
+    return event;
   }
 
   /** Writes everything waiting; rejects if the store fails (the events stay queued). */
@@ -164,7 +203,9 @@ export class AuditLog extends AuditTrail {
         this.#schedule(Math.max(this.#flushMs, 1000));
       });
     }, delayMs);
-    this.#timer.unref();
+    // A write due now (a full batch, a request waiting on its event) keeps the process up
+    // until it starts; only the flushMs wait does not.
+    if (delayMs > 0) this.#timer.unref();
   }
 
   async #writeAll(): Promise<void> {
@@ -174,7 +215,11 @@ export class AuditLog extends AuditTrail {
       try {
         await this.#repo.appendAuditEvents(batch);
         this.#written += batch.length;
+        if (this.#waiters.size > 0) this.#settle(batch);
       } catch (error) {
+        // Requests waiting on any queued event are answered now rather than held through
+        // the retries (their events stay queued and may be written later).
+        if (this.#waiters.size > 0) this.#settle(batch, error);
         // Put the batch back in front, in order; what no longer fits is the newest and is dropped.
         this.#queue = [...batch, ...this.#queue];
         if (this.#queue.length > this.#capacity) this.#drop(this.#queue.splice(this.#capacity).length, 'audit queue full');
@@ -182,6 +227,18 @@ export class AuditLog extends AuditTrail {
       } finally {
         this.#inFlight = 0;
       }
+    }
+  }
+
+  /** Resolves the waiters of a written batch; with an error, rejects those of the batch and of the queue. */
+  #settle(batch: AuditEvent[], error?: unknown): void {
+    const events = error === undefined ? batch : [...batch, ...this.#queue];
+    for (const event of events) {
+      const waiter = this.#waiters.get(event);
+      if (!waiter) continue;
+      this.#waiters.delete(event);
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(auditUnavailable());
     }
   }
 
@@ -202,6 +259,10 @@ export class AuditLog extends AuditTrail {
       // a logger failure is not the request's problem
     }
   }
+}
+
+function auditUnavailable(): Error {
+  return temporarilyUnavailable('the audit log cannot record this right now; try again shortly');
 }
 
 /** Whether every member is a string, a finite number, a boolean or null: what JSON keeps as is. */

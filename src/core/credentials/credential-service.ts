@@ -227,7 +227,7 @@ export class CredentialService {
       details: { name: input.name, ...details },
     };
     await this.#store.insertToken(record);
-    this.#audit.record({
+    await this.#audit.recordDurably({
       type: 'token.issued',
       outcome: 'success',
       ...(actor ? { actor } : {}),

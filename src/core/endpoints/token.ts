@@ -1,7 +1,8 @@
 /**
  * POST /token (RFC 6749 §3.2): authenticate the client, then run the grant it asks for.
- * Every token issued is audited (one event per token: kind and id, never the token);
- * so is a grant that fails once the client is known.
+ * Every token issued is audited (one event per token: kind and id, never the token),
+ * and the response waits until those records are committed; a grant that fails once
+ * the client is known is audited too (without waiting).
  */
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditEventType } from '../audit/audit-event.js';
@@ -41,7 +42,8 @@ export function tokenEndpoint(grants: Map<string, GrantHandler>, clientAuth: Cli
       const bound = proof ? { ...context, dpop: { jkt: proof.jkt }, accessTokens: boundIssuer(context.accessTokens, proof.jkt) } : context;
       const { body, issued } = await grant.handle(bound, client, request);
       if (proof) body.token_type = 'DPoP';
-      recordIssued(context.audit, type, grantType, client, issued, request);
+      // The response waits for the audit records: an acknowledged token is never unaudited.
+      await recordIssued(context.audit, type, grantType, client, issued, request);
       return { status: 200, body, headers: dpop.responseHeaders(now) };
     } catch (error) {
       // A device waiting for its user polls every few seconds: that is not worth a record each time.
@@ -61,21 +63,32 @@ export function tokenEndpoint(grants: Map<string, GrantHandler>, clientAuth: Cli
   };
 }
 
-function recordIssued(audit: AuditLog, type: AuditEventType, grantType: string, client: Client, issued: IssuedTokens, request: EngineRequest): void {
+async function recordIssued(
+  audit: AuditLog,
+  type: AuditEventType,
+  grantType: string,
+  client: Client,
+  issued: IssuedTokens,
+  request: EngineRequest,
+): Promise<void> {
   const origin = requestOrigin(request);
+  const committed: Promise<void>[] = [];
   for (const token of issued.tokens) {
-    audit.record({
-      type,
-      outcome: 'success',
-      actor: { type: 'client', id: client.clientId },
-      subject: issued.subject,
-      clientId: client.clientId,
-      ...(issued.api !== undefined ? { api: issued.api } : {}),
-      scopes: issued.scopes,
-      tokenKind: token.kind,
-      ...(token.id !== undefined ? { tokenId: token.id } : {}),
-      ...origin,
-      details: { grantType, ...issued.details },
-    });
+    committed.push(
+      audit.recordDurably({
+        type,
+        outcome: 'success',
+        actor: { type: 'client', id: client.clientId },
+        subject: issued.subject,
+        clientId: client.clientId,
+        ...(issued.api !== undefined ? { api: issued.api } : {}),
+        scopes: issued.scopes,
+        tokenKind: token.kind,
+        ...(token.id !== undefined ? { tokenId: token.id } : {}),
+        ...origin,
+        details: { grantType, ...issued.details },
+      }),
+    );
   }
+  await Promise.all(committed);
 }

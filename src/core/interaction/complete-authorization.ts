@@ -90,11 +90,11 @@ export async function completeAuthorization(
       ...(request.sandbox ? { sandbox: true } : {}),
     });
     accessToken = issued.token;
-    recordFrontChannelToken(ctx, request, subject, origin, 'access_token', issued.jti, api.identifier);
+    await recordFrontChannelToken(ctx, request, subject, origin, 'access_token', issued.jti, api.identifier);
     Object.assign(response, { access_token: issued.token, token_type: 'Bearer', expires_in: String(issued.expiresIn), scope: request.scopes.join(' ') });
   }
   if (hasResponseType(request, 'id_token')) {
-    recordFrontChannelToken(ctx, request, subject, origin, 'id_token');
+    await recordFrontChannelToken(ctx, request, subject, origin, 'id_token');
     const alg = (await ctx.catalog.client(request.clientId))?.idTokenSignedResponseAlg;
     response.id_token = ctx.idTokens.issue({
       user,
@@ -118,7 +118,10 @@ export async function completeAuthorization(
   return deliverAuthorizationResponse(request.redirectUri, request.responseMode, response, ctx.issuer, ctx.views);
 }
 
-/** Tokens handed out by the authorization endpoint itself (implicit and hybrid) are audited like the token endpoint's. */
+/**
+ * Tokens handed out by the authorization endpoint itself (implicit and hybrid) are
+ * audited like the token endpoint's, committed before the redirect carries them.
+ */
 function recordFrontChannelToken(
   ctx: FlowContext,
   request: AuthorizationRequest,
@@ -127,8 +130,8 @@ function recordFrontChannelToken(
   tokenKind: 'access_token' | 'id_token',
   tokenId?: string,
   api?: string,
-): void {
-  ctx.audit.record({
+): Promise<void> {
+  return ctx.audit.recordDurably({
     type: 'token.issued',
     outcome: 'success',
     actor: { type: 'client', id: request.clientId },
