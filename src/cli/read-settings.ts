@@ -5,6 +5,7 @@
  * HTTP module.
  */
 import { readFileSync } from 'node:fs';
+import type { ZodType } from 'zod';
 import type { ConfigFile } from '../core/config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { resolveSettings, type ServerSettings } from '../server/settings.js';
@@ -27,46 +28,40 @@ export function readConfigText(path: string): string {
 }
 
 /**
- * The `server:` section is needed before the store is open (it can name the port and
- * issuer). The YAML parser and the configuration schemas load only when there is a file.
+ * The `server:` and `registration:` sections are needed before the store is open (they
+ * name the port, the issuer, the registration policy); the whole file is validated again
+ * when it is applied. The YAML parser and the schemas load only when there is a file,
+ * and the file is parsed once for both.
  */
-async function serverSection(text: string, source: string): Promise<ConfigFile['server']> {
-  const [{ parse: parseYaml }, { serverSchema }] = await Promise.all([import('yaml'), import('../core/config/schema.js')]);
-  let raw: unknown;
+async function startSections(text: string, source: string): Promise<Pick<ConfigFile, 'server' | 'registration'>> {
+  const [{ parse: parseYaml }, { serverSchema }, { registrationSchema }] = await Promise.all([
+    import('yaml'),
+    import('../core/config/schema.js'),
+    import('../core/config/registration-schema.js'),
+  ]);
+  let raw: { server?: unknown; registration?: unknown } | null;
   try {
-    raw = parseYaml(text);
+    raw = parseYaml(text) as typeof raw;
   } catch {
-    return undefined; // reported properly by parseConfigText below
+    return {}; // reported properly by parseConfigText when the file is applied
   }
-  const result = serverSchema.safeParse((raw as { server?: unknown } | null)?.server ?? {});
-  if (!result.success) throw new ConfigError(`${source}: server: ${result.error.issues[0]?.message ?? 'invalid'}`);
-  return result.data;
+  const server = checked(serverSchema, raw?.server ?? {}, `${source}: server`);
+  if (raw?.registration === undefined) return { server };
+  return { server, registration: checked(registrationSchema, raw.registration, `${source}: registration`) };
 }
 
-/** The `registration:` section, read at start like `server:` (validated again with the whole file). */
-async function registrationSection(text: string, source: string): Promise<ConfigFile['registration']> {
-  const [{ parse: parseYaml }, { registrationSchema }] = await Promise.all([import('yaml'), import('../core/config/registration-schema.js')]);
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch {
-    return undefined;
-  }
-  const section = (raw as { registration?: unknown } | null)?.registration;
-  if (section === undefined) return undefined;
-  const result = registrationSchema.safeParse(section);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(`${source}: registration${issue?.path.length ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`);
-  }
-  return result.data;
+/** A section parsed by its schema, or a ConfigError naming the first bad field. */
+function checked<T>(schema: ZodType<T>, value: unknown, where: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new ConfigError(`${where}${issue?.path.length ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'}`);
 }
 
 /** The settings alone, without opening anything (what a `start --workers` primary needs). */
 export async function readSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<{ settings: ServerSettings; configText?: string }> {
   const configText = flags.config !== undefined ? readConfigText(flags.config) : undefined;
-  const server = configText !== undefined ? await serverSection(configText, flags.config!) : undefined;
-  const registration = configText !== undefined ? await registrationSection(configText, flags.config!) : undefined;
+  const { server, registration } = configText !== undefined ? await startSections(configText, flags.config!) : {};
   const settings = resolveSettings({ flags, env, ...(server ? { server } : {}), ...(registration ? { registration } : {}) });
   return configText !== undefined ? { settings, configText } : { settings };
 }
